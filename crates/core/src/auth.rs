@@ -1,0 +1,85 @@
+//! Roles and the capabilities they grant. Every role is scoped to a subtree
+//! of the organisation tree; the web layer hands handlers scoped capabilities
+//! from this table and nowhere else.
+
+use serde::{Deserialize, Serialize};
+
+use crate::org::string_enum;
+
+string_enum!(
+    Role {
+        SystemAdmin = "system_admin" / "Quản trị hệ thống",
+        Secretariat = "secretariat" / "Thường trực (Công an tỉnh)",
+        CommuneOfficer = "commune_officer" / "Cán bộ xã/phường",
+        UnitOfficer = "unit_officer" / "Cán bộ cơ quan, doanh nghiệp, trường học",
+        InitiativeLeader = "initiative_leader" / "Người đứng đầu mô hình",
+        Analyst = "analyst" / "Cán bộ phân tích",
+    }
+);
+
+/// What a session may do, always within its subtree.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Capability {
+    /// Read the organisation tree and unit pages.
+    OrgRead,
+    /// Change units: attributes, renames, merges, imports.
+    OrgWrite,
+    /// Create and change accounts within the subtree.
+    UserAdmin,
+    /// Read and verify the audit log.
+    AuditRead,
+}
+
+impl Role {
+    pub fn capabilities(self) -> &'static [Capability] {
+        use Capability::*;
+        match self {
+            Role::SystemAdmin => &[OrgRead, OrgWrite, UserAdmin, AuditRead],
+            Role::Secretariat => &[OrgRead, OrgWrite, UserAdmin, AuditRead],
+            Role::CommuneOfficer => &[OrgRead, OrgWrite],
+            Role::UnitOfficer => &[OrgRead, OrgWrite],
+            Role::InitiativeLeader => &[OrgRead],
+            Role::Analyst => &[OrgRead, AuditRead],
+        }
+    }
+
+    pub fn can(self, cap: Capability) -> bool {
+        self.capabilities().contains(&cap)
+    }
+
+    /// Staff roles that see the whole scope's people data must use a second factor.
+    pub fn requires_second_factor(self) -> bool {
+        matches!(self, Role::SystemAdmin | Role::Secretariat | Role::Analyst)
+    }
+}
+
+/// Login back-off: after the free attempts, each failure doubles the wait,
+/// capped at one hour. Returns the lockout in seconds after `failures` failures.
+pub fn lockout_seconds(failures: u32) -> i64 {
+    const FREE_ATTEMPTS: u32 = 5;
+    if failures < FREE_ATTEMPTS {
+        return 0;
+    }
+    let exp = (failures - FREE_ATTEMPTS).min(12);
+    (30_i64 << exp).min(3600)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn back_off_grows_and_caps() {
+        assert_eq!(lockout_seconds(4), 0);
+        assert_eq!(lockout_seconds(5), 30);
+        assert_eq!(lockout_seconds(6), 60);
+        assert_eq!(lockout_seconds(40), 3600);
+    }
+
+    #[test]
+    fn only_writers_write() {
+        assert!(!Role::Analyst.can(Capability::OrgWrite));
+        assert!(!Role::CommuneOfficer.can(Capability::UserAdmin));
+        assert!(Role::Secretariat.can(Capability::UserAdmin));
+    }
+}

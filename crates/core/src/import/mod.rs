@@ -1,0 +1,1 @@
+//! Import of unit lists (filled in below).

@@ -1,0 +1,10 @@
+//! Khiên Mạng domain: types and rules with no IO. Time is always a parameter.
+
+pub mod audit;
+pub mod auth;
+pub mod import;
+pub mod org;
+pub mod text;
+
+/// A civil date in Asia/Ho_Chi_Minh (the programme's calendar).
+pub type Date = chrono::NaiveDate;
