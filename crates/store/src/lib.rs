@@ -1,0 +1,14 @@
+//! Database access for Khiên Mạng: one schema and one set of queries for
+//! SQLite (the embedded default) and PostgreSQL (production), through sqlx's
+//! `Any` driver. One module per capability.
+
+pub mod audit;
+pub mod auth;
+pub mod backup;
+mod db;
+pub mod import;
+pub mod org;
+
+pub use db::{Backend, Store, StoreError, WriteTx, now_utc};
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;

@@ -49,12 +49,8 @@ impl OrgHistory {
     }
 
     pub fn snapshot(&self, date: Date) -> Snapshot<'_> {
-        let by_id: HashMap<UnitId, &UnitVersion> = self
-            .versions
-            .iter()
-            .filter(|v| v.is_valid_on(date))
-            .map(|v| (v.unit_id, v))
-            .collect();
+        let by_id: HashMap<UnitId, &UnitVersion> =
+            self.versions.iter().filter(|v| v.is_valid_on(date)).map(|v| (v.unit_id, v)).collect();
         let mut children: HashMap<UnitId, Vec<UnitId>> = HashMap::new();
         for v in by_id.values() {
             if let Some(p) = v.parent_id.filter(|p| by_id.contains_key(p)) {
@@ -83,11 +79,7 @@ impl OrgHistory {
             if !seen.insert(current) {
                 return None;
             }
-            let next = self
-                .forward
-                .get(&current)?
-                .iter()
-                .find(|l| l.effective <= date)?;
+            let next = self.forward.get(&current)?.iter().find(|l| l.effective <= date)?;
             current = next.to;
         }
     }

@@ -5,10 +5,10 @@
 //! reused (old Bắc Giang was 24, new Bắc Ninh is 24).
 
 mod history;
-mod ops;
+pub mod ops;
 
 pub use history::{OrgHistory, RollupMode, Snapshot};
-pub use ops::{NewUnit, OpError, OrgOp};
+pub use ops::{Change, NewUnit, OpError, OrgOp, TreeView};
 
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -28,7 +28,7 @@ impl fmt::Display for UnitId {
 macro_rules! string_enum {
     ($(#[$m:meta])* $name:ident { $($variant:ident = $s:literal / $vi:literal),+ $(,)? }) => {
         $(#[$m])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
         #[serde(rename_all = "snake_case")]
         pub enum $name { $($variant),+ }
 

@@ -30,10 +30,23 @@ pub struct NewUnit {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "op", rename_all = "snake_case")]
 pub enum OrgOp {
-    Create { unit: NewUnit },
-    Rename { unit: UnitId, name: String, #[serde(default)] code: Option<String> },
-    Reparent { unit: UnitId, parent: UnitId },
-    UpdateAttrs { unit: UnitId, attrs: UnitAttrs },
+    Create {
+        unit: NewUnit,
+    },
+    Rename {
+        unit: UnitId,
+        name: String,
+        #[serde(default)]
+        code: Option<String>,
+    },
+    Reparent {
+        unit: UnitId,
+        parent: UnitId,
+    },
+    UpdateAttrs {
+        unit: UnitId,
+        attrs: UnitAttrs,
+    },
     /// A + B → C. With `into` the sources join an existing unit; otherwise
     /// `new_unit` is created. Children of the sources move to the target.
     Merge {
@@ -44,12 +57,21 @@ pub enum OrgOp {
         new_unit: Option<NewUnit>,
     },
     /// A → B + C. Children of A move to the default part.
-    Split { source: UnitId, parts: Vec<NewUnit>, default_part: usize },
+    Split {
+        source: UnitId,
+        parts: Vec<NewUnit>,
+        default_part: usize,
+    },
     /// Ends every unit of `level` under `within`; their children move up to
     /// the ended unit's parent, which also takes the ended unit's history.
-    AbolishLevel { level: Level, within: UnitId },
+    AbolishLevel {
+        level: Level,
+        within: UnitId,
+    },
     /// Ends a unit with no children.
-    Abolish { unit: UnitId },
+    Abolish {
+        unit: UnitId,
+    },
 }
 
 /// What a plan does to the stored versions, all on the effective date.
@@ -87,9 +109,9 @@ impl OpError {
     pub fn message_vi(&self) -> String {
         match self {
             OpError::NotFound(u) => format!("Đơn vị {u} không tồn tại vào ngày hiệu lực."),
-            OpError::LaterChange(u) => format!(
-                "Đơn vị {u} đã có thay đổi sau ngày này; các thao tác phải theo đúng trình tự thời gian."
-            ),
+            OpError::LaterChange(u) => {
+                format!("Đơn vị {u} đã có thay đổi sau ngày này; các thao tác phải theo đúng trình tự thời gian.")
+            }
             OpError::EmptyName => "Tên đơn vị không được để trống.".into(),
             OpError::BadMerge => "Sáp nhập cần ít nhất một đơn vị nguồn và đúng một đơn vị đích.".into(),
             OpError::BadSplit => "Chia tách cần ít nhất hai đơn vị mới và một đơn vị nhận dữ liệu mặc định.".into(),
@@ -140,9 +162,7 @@ impl OrgOp {
         let mut out: Vec<UnitId> = self.new_units().iter().filter_map(|u| u.parent_id).collect();
         match self {
             OrgOp::Create { .. } => {}
-            OrgOp::Rename { unit, .. } | OrgOp::UpdateAttrs { unit, .. } | OrgOp::Abolish { unit } => {
-                out.push(*unit)
-            }
+            OrgOp::Rename { unit, .. } | OrgOp::UpdateAttrs { unit, .. } | OrgOp::Abolish { unit } => out.push(*unit),
             OrgOp::Reparent { unit, parent } => out.extend([*unit, *parent]),
             OrgOp::Merge { sources, into, .. } => {
                 out.extend(sources);
@@ -192,10 +212,7 @@ impl OrgOp {
             }))
         };
         let move_children = |from: UnitId, to: UnitId| -> Vec<Change> {
-            tree.children_on(from, date)
-                .into_iter()
-                .flat_map(|c| revise(c, &|n| n.parent_id = Some(to)))
-                .collect()
+            tree.children_on(from, date).into_iter().flat_map(|c| revise(c, &|n| n.parent_id = Some(to))).collect()
         };
         let link = |from: UnitId, to: UnitId, is_default: bool| {
             Change::Link(LineageLink { from, to, is_default, effective: date })

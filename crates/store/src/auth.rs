@@ -1,0 +1,230 @@
+//! Accounts and sessions. Passwords arrive here already hashed (Argon2id, in
+//! core); session tokens are stored only as SHA-256 hashes.
+
+use khienmang_core::auth::{Role, lockout_seconds};
+use khienmang_core::org::UnitId;
+use serde::Serialize;
+use sqlx::Row;
+use sqlx::any::AnyRow;
+
+use crate::{Result, Store, StoreError, WriteTx, now_utc};
+
+#[derive(Debug, Clone, Serialize)]
+pub struct User {
+    pub id: i64,
+    pub username: String,
+    pub display_name: String,
+    #[serde(skip)]
+    pub password_hash: String,
+    pub role: Role,
+    /// `None` only for system administrators: the whole country.
+    pub scope_unit_id: Option<UnitId>,
+    #[serde(skip)]
+    pub totp_secret: Option<String>,
+    pub is_demo: bool,
+    pub disabled: bool,
+    pub failed_logins: i64,
+    pub locked_until: Option<String>,
+}
+
+/// A live session with its user.
+#[derive(Debug, Clone)]
+pub struct Session {
+    pub user: User,
+    pub csrf_token: String,
+    pub second_factor_done: bool,
+    pub expires_at: String,
+}
+
+const USER_COLUMNS: &str = "u.id, u.username, u.display_name, u.password_hash, u.role, u.scope_unit_id, \
+     u.totp_secret, u.is_demo, u.disabled, u.failed_logins, u.locked_until";
+
+fn user_from_row(r: &AnyRow) -> Result<User> {
+    let role: String = r.try_get("role")?;
+    Ok(User {
+        id: r.try_get("id")?,
+        username: r.try_get("username")?,
+        display_name: r.try_get("display_name")?,
+        password_hash: r.try_get("password_hash")?,
+        role: Role::parse(&role).ok_or_else(|| StoreError::Invalid(format!("vai trò không hợp lệ: {role}")))?,
+        scope_unit_id: r.try_get::<Option<i64>, _>("scope_unit_id")?.map(UnitId),
+        totp_secret: r.try_get("totp_secret")?,
+        is_demo: r.try_get::<i64, _>("is_demo")? != 0,
+        disabled: r.try_get::<i64, _>("disabled")? != 0,
+        failed_logins: r.try_get("failed_logins")?,
+        locked_until: r.try_get("locked_until")?,
+    })
+}
+
+/// What a new account needs.
+#[derive(Debug, Clone)]
+pub struct NewUser<'a> {
+    pub username: &'a str,
+    pub display_name: &'a str,
+    pub password_hash: &'a str,
+    pub role: Role,
+    pub scope_unit_id: Option<UnitId>,
+    pub is_demo: bool,
+}
+
+impl Store {
+    pub async fn user_by_name(&self, username: &str) -> Result<Option<User>> {
+        let row = sqlx::query(&format!("SELECT {USER_COLUMNS} FROM users u WHERE u.username = $1"))
+            .bind(username.to_string())
+            .fetch_optional(self.pool())
+            .await?;
+        row.as_ref().map(user_from_row).transpose()
+    }
+
+    pub async fn user_by_id(&self, id: i64) -> Result<Option<User>> {
+        let row = sqlx::query(&format!("SELECT {USER_COLUMNS} FROM users u WHERE u.id = $1"))
+            .bind(id)
+            .fetch_optional(self.pool())
+            .await?;
+        row.as_ref().map(user_from_row).transpose()
+    }
+
+    pub async fn users(&self, limit: i64, offset: i64) -> Result<Vec<User>> {
+        let rows = sqlx::query(&format!("SELECT {USER_COLUMNS} FROM users u ORDER BY u.username LIMIT $1 OFFSET $2"))
+            .bind(limit)
+            .bind(offset)
+            .fetch_all(self.pool())
+            .await?;
+        rows.iter().map(user_from_row).collect()
+    }
+
+    pub async fn session(&self, token_hash: &str, now: &str) -> Result<Option<Session>> {
+        let row = sqlx::query(&format!(
+            "SELECT {USER_COLUMNS}, s.csrf_token, s.second_factor_done, s.expires_at FROM sessions s \
+             JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.disabled = 0"
+        ))
+        .bind(token_hash.to_string())
+        .bind(now.to_string())
+        .fetch_optional(self.pool())
+        .await?;
+        row.as_ref()
+            .map(|r| {
+                Ok(Session {
+                    user: user_from_row(r)?,
+                    csrf_token: r.try_get("csrf_token")?,
+                    second_factor_done: r.try_get::<i64, _>("second_factor_done")? != 0,
+                    expires_at: r.try_get("expires_at")?,
+                })
+            })
+            .transpose()
+    }
+}
+
+impl WriteTx {
+    pub async fn create_user(&mut self, u: &NewUser<'_>) -> Result<i64> {
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO users (username, display_name, password_hash, role, scope_unit_id, is_demo, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+        )
+        .bind(u.username.to_string())
+        .bind(u.display_name.to_string())
+        .bind(u.password_hash.to_string())
+        .bind(u.role.as_str())
+        .bind(u.scope_unit_id.map(|s| s.0))
+        .bind(i64::from(u.is_demo))
+        .bind(now_utc())
+        .fetch_one(&mut *self.tx)
+        .await?;
+        self.audit(
+            "user.create",
+            &format!("user:{id}"),
+            &serde_json::json!({"username": u.username, "role": u.role.as_str(), "scope": u.scope_unit_id, "demo": u.is_demo}),
+        )
+        .await?;
+        Ok(id)
+    }
+
+    pub async fn set_password(&mut self, user_id: i64, password_hash: &str) -> Result<()> {
+        sqlx::query("UPDATE users SET password_hash = $2, failed_logins = 0, locked_until = NULL WHERE id = $1")
+            .bind(user_id)
+            .bind(password_hash.to_string())
+            .execute(&mut *self.tx)
+            .await?;
+        sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(user_id).execute(&mut *self.tx).await?;
+        self.audit("user.password", &format!("user:{user_id}"), &serde_json::json!({})).await?;
+        Ok(())
+    }
+
+    pub async fn set_totp(&mut self, user_id: i64, secret: Option<&str>) -> Result<()> {
+        sqlx::query("UPDATE users SET totp_secret = $2 WHERE id = $1")
+            .bind(user_id)
+            .bind(secret.map(str::to_string))
+            .execute(&mut *self.tx)
+            .await?;
+        self.audit("user.totp", &format!("user:{user_id}"), &serde_json::json!({"enabled": secret.is_some()})).await?;
+        Ok(())
+    }
+
+    /// Records a failed login and returns the lockout end, if any.
+    pub async fn login_failed(&mut self, user: &User, now: chrono::DateTime<chrono::Utc>) -> Result<Option<String>> {
+        let failures = user.failed_logins + 1;
+        let wait = lockout_seconds(u32::try_from(failures).unwrap_or(u32::MAX));
+        let until = (wait > 0)
+            .then(|| (now + chrono::Duration::seconds(wait)).to_rfc3339_opts(chrono::SecondsFormat::Secs, true));
+        sqlx::query("UPDATE users SET failed_logins = $2, locked_until = $3 WHERE id = $1")
+            .bind(user.id)
+            .bind(failures)
+            .bind(until.clone())
+            .execute(&mut *self.tx)
+            .await?;
+        self.audit(
+            "auth.login_failed",
+            &format!("user:{}", user.id),
+            &serde_json::json!({"failures": failures, "locked_until": until}),
+        )
+        .await?;
+        Ok(until)
+    }
+
+    pub async fn create_session(
+        &mut self,
+        user_id: i64,
+        token_hash: &str,
+        csrf_token: &str,
+        second_factor_done: bool,
+        expires_at: &str,
+    ) -> Result<()> {
+        sqlx::query("UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = $1")
+            .bind(user_id)
+            .execute(&mut *self.tx)
+            .await?;
+        sqlx::query(
+            "INSERT INTO sessions (token_hash, user_id, csrf_token, second_factor_done, created_at, expires_at) \
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(token_hash.to_string())
+        .bind(user_id)
+        .bind(csrf_token.to_string())
+        .bind(i64::from(second_factor_done))
+        .bind(now_utc())
+        .bind(expires_at.to_string())
+        .execute(&mut *self.tx)
+        .await?;
+        self.audit("auth.login", &format!("user:{user_id}"), &serde_json::json!({"second_factor": second_factor_done}))
+            .await?;
+        Ok(())
+    }
+
+    pub async fn complete_second_factor(&mut self, token_hash: &str, user_id: i64) -> Result<()> {
+        sqlx::query("UPDATE sessions SET second_factor_done = 1 WHERE token_hash = $1")
+            .bind(token_hash.to_string())
+            .execute(&mut *self.tx)
+            .await?;
+        self.audit("auth.second_factor", &format!("user:{user_id}"), &serde_json::json!({})).await?;
+        Ok(())
+    }
+
+    pub async fn end_session(&mut self, token_hash: &str, user_id: i64) -> Result<()> {
+        sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+            .bind(token_hash.to_string())
+            .execute(&mut *self.tx)
+            .await?;
+        self.audit("auth.logout", &format!("user:{user_id}"), &serde_json::json!({})).await?;
+        Ok(())
+    }
+}

@@ -1,0 +1,257 @@
+//! Connection, migrations and the write transaction that every change goes
+//! through (it appends to the audit log before it commits).
+
+use std::str::FromStr;
+
+use khienmang_core::audit::entry_hash;
+use khienmang_core::org::OpError;
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::{Any, AnyPool, ConnectOptions, Executor, Row};
+
+use crate::Result;
+
+/// One migration source; tokens are replaced per backend.
+const MIGRATIONS: &[(i64, &str)] = &[(1, include_str!("../migrations/0001_foundation.sql"))];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("database error: {0}")]
+    Db(#[from] sqlx::Error),
+    #[error("{}", .0.message_vi())]
+    Op(#[from] OpError),
+    #[error("not found")]
+    NotFound,
+    /// A user-facing refusal, already in Vietnamese.
+    #[error("{0}")]
+    Invalid(String),
+    #[error("unsupported database URL {0:?}: use sqlite://PATH or postgres://...")]
+    BadUrl(String),
+}
+
+#[derive(Clone)]
+pub struct Store {
+    pool: AnyPool,
+    backend: Backend,
+}
+
+/// Current UTC time as stored: RFC 3339 with seconds.
+pub fn now_utc() -> String {
+    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
+
+impl Store {
+    /// Connects to `sqlite://PATH` (created if missing) or `postgres://...`.
+    pub async fn connect(url: &str) -> Result<Store> {
+        sqlx::any::install_default_drivers();
+        let (backend, url) = if let Some(path) = url.strip_prefix("sqlite://") {
+            let sep = if path.contains('?') { '&' } else { '?' };
+            let url = if path.contains("mode=") { url.to_string() } else { format!("{url}{sep}mode=rwc") };
+            (Backend::Sqlite, url)
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            (Backend::Postgres, url.to_string())
+        } else {
+            return Err(StoreError::BadUrl(url.to_string()));
+        };
+        let options = AnyConnectOptions::from_str(&url)?
+            .log_statements(tracing::log::LevelFilter::Debug)
+            .log_slow_statements(tracing::log::LevelFilter::Warn, std::time::Duration::from_secs(5));
+        let pool = AnyPoolOptions::new()
+            .max_connections(if backend == Backend::Sqlite { 8 } else { 16 })
+            .after_connect(move |conn, _| {
+                Box::pin(async move {
+                    if backend == Backend::Sqlite {
+                        // WAL lets readers run beside the one writer; the busy
+                        // timeout makes a second writer wait instead of failing.
+                        conn.execute("PRAGMA journal_mode = WAL").await?;
+                        conn.execute("PRAGMA synchronous = NORMAL").await?;
+                        conn.execute("PRAGMA foreign_keys = ON").await?;
+                        conn.execute("PRAGMA busy_timeout = 15000").await?;
+                    }
+                    Ok(())
+                })
+            })
+            .connect_with(options)
+            .await?;
+        Ok(Store { pool, backend })
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    pub fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+
+    /// Applies the migrations not yet applied. Safe to run at every start.
+    pub async fn migrate(&self) -> Result<usize> {
+        self.pool
+            .execute(
+                "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, applied_at TEXT NOT NULL)",
+            )
+            .await?;
+        let mut applied = 0;
+        for (version, source) in MIGRATIONS {
+            let mut tx = self.pool.begin().await?;
+            let done: Option<i64> = sqlx::query_scalar("SELECT version FROM schema_migrations WHERE version = $1")
+                .bind(*version)
+                .fetch_optional(&mut *tx)
+                .await?;
+            if done.is_some() {
+                continue;
+            }
+            for statement in self.dialect(source).split(";\n").map(str::trim) {
+                let body: String =
+                    statement.lines().filter(|l| !l.trim_start().starts_with("--")).collect::<Vec<_>>().join("\n");
+                if !body.trim().is_empty() {
+                    tx.execute(body.as_str()).await?;
+                }
+            }
+            sqlx::query("INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)")
+                .bind(*version)
+                .bind(now_utc())
+                .execute(&mut *tx)
+                .await?;
+            tx.commit().await?;
+            applied += 1;
+        }
+        Ok(applied)
+    }
+
+    fn dialect(&self, sql: &str) -> String {
+        let (id, blob) = match self.backend {
+            Backend::Sqlite => ("INTEGER PRIMARY KEY AUTOINCREMENT", "BLOB"),
+            Backend::Postgres => ("BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY", "BYTEA"),
+        };
+        sql.replace("{{ID}}", id).replace("{{BLOB}}", blob)
+    }
+
+    /// Starts a write: takes the audit head's lock first, so every writer is
+    /// serialised behind it on both backends (on SQLite this also makes the
+    /// transaction a write transaction from its first statement).
+    pub async fn begin_write(&self, actor: &str) -> Result<WriteTx> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("UPDATE audit_head SET seq = seq WHERE id = 1").execute(&mut *tx).await?;
+        Ok(WriteTx { tx, actor: actor.to_string(), backend: self.backend })
+    }
+
+    /// After rows were inserted with explicit ids, moves PostgreSQL's
+    /// identity sequence past them.
+    pub(crate) async fn bump_sequence(tx: &mut WriteTx, table: &str) -> Result<()> {
+        if tx.backend == Backend::Postgres {
+            let sql = format!(
+                "SELECT setval(pg_get_serial_sequence('{table}', 'id'), GREATEST((SELECT MAX(id) FROM {table}), 1))"
+            );
+            sqlx::query(&sql).fetch_optional(&mut *tx.tx).await?;
+        }
+        Ok(())
+    }
+
+    pub async fn setting(&self, key: &str) -> Result<Option<String>> {
+        Ok(sqlx::query_scalar("SELECT value FROM settings WHERE key = $1").bind(key).fetch_optional(&self.pool).await?)
+    }
+}
+
+/// A write transaction. Every change is made through one, and
+/// [`WriteTx::audit`] appends to the hash chain in the same transaction.
+pub struct WriteTx {
+    pub(crate) tx: sqlx::Transaction<'static, Any>,
+    pub(crate) actor: String,
+    pub(crate) backend: Backend,
+}
+
+impl WriteTx {
+    pub fn actor(&self) -> &str {
+        &self.actor
+    }
+
+    pub fn conn(&mut self) -> &mut sqlx::AnyConnection {
+        &mut self.tx
+    }
+
+    /// Appends an audit entry for this transaction's actor.
+    pub async fn audit(&mut self, action: &str, object: &str, details: &serde_json::Value) -> Result<i64> {
+        let head = sqlx::query("SELECT seq, hash FROM audit_head WHERE id = 1").fetch_one(&mut *self.tx).await?;
+        let (prev_seq, prev_hash): (i64, String) = (head.try_get(0)?, head.try_get(1)?);
+        let seq = prev_seq + 1;
+        let at = now_utc();
+        let details = details.to_string();
+        let hash = entry_hash(seq, &at, &self.actor, action, object, &details, &prev_hash);
+        sqlx::query(
+            "INSERT INTO audit_log (seq, at, actor, action, object, details, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        )
+        .bind(seq)
+        .bind(&at)
+        .bind(&self.actor)
+        .bind(action)
+        .bind(object)
+        .bind(&details)
+        .bind(&prev_hash)
+        .bind(&hash)
+        .execute(&mut *self.tx)
+        .await?;
+        sqlx::query("UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1")
+            .bind(seq)
+            .bind(&hash)
+            .execute(&mut *self.tx)
+            .await?;
+        Ok(seq)
+    }
+
+    pub async fn commit(self) -> Result<()> {
+        Ok(self.tx.commit().await?)
+    }
+}
+
+/// A value for [`bulk_insert`].
+#[derive(Debug, Clone)]
+pub(crate) enum Val {
+    I(Option<i64>),
+    F(Option<f64>),
+    S(Option<String>),
+}
+
+/// Inserts many rows with multi-row VALUES statements (far fewer round trips
+/// than one statement per row, on both backends).
+pub(crate) async fn bulk_insert(tx: &mut WriteTx, table: &str, columns: &[&str], rows: Vec<Vec<Val>>) -> Result<()> {
+    const MAX_PARAMS: usize = 1_000;
+    let per_chunk = (MAX_PARAMS / columns.len().max(1)).max(1);
+    let mut rows = rows.into_iter().peekable();
+    while rows.peek().is_some() {
+        let chunk: Vec<Vec<Val>> = rows.by_ref().take(per_chunk).collect();
+        let mut sql = format!("INSERT INTO {table} ({}) VALUES ", columns.join(", "));
+        let mut n = 0;
+        for (i, _) in chunk.iter().enumerate() {
+            if i > 0 {
+                sql.push(',');
+            }
+            sql.push('(');
+            for c in 0..columns.len() {
+                if c > 0 {
+                    sql.push(',');
+                }
+                n += 1;
+                sql.push_str(&format!("${n}"));
+            }
+            sql.push(')');
+        }
+        let mut q = sqlx::query(&sql);
+        for row in chunk {
+            for v in row {
+                q = match v {
+                    Val::I(x) => q.bind(x),
+                    Val::F(x) => q.bind(x),
+                    Val::S(x) => q.bind(x),
+                };
+            }
+        }
+        q.execute(&mut *tx.tx).await?;
+    }
+    Ok(())
+}

@@ -1,0 +1,104 @@
+//! One error type for the web layer. Internal detail is logged, never shown;
+//! users read a translated message.
+
+use axum::http::{StatusCode, header};
+use axum::response::{Html, IntoResponse, Response};
+use khienmang_store::StoreError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum WebError {
+    /// Not logged in.
+    #[error("unauthenticated")]
+    Unauthenticated,
+    /// Logged in, but the role lacks the capability.
+    #[error("forbidden")]
+    Forbidden,
+    /// Absent, or outside the session's subtree (the two look the same).
+    #[error("not found")]
+    NotFound,
+    /// Bad input; the message is already in Vietnamese.
+    #[error("{0}")]
+    BadRequest(String),
+    #[error("too many attempts")]
+    TooManyAttempts(String),
+    #[error("internal: {0}")]
+    Internal(String),
+    /// The browser should go elsewhere (e.g. login).
+    #[error("redirect")]
+    Redirect(String),
+}
+
+impl From<StoreError> for WebError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::NotFound => WebError::NotFound,
+            StoreError::Invalid(m) => WebError::BadRequest(m),
+            StoreError::Op(op) => WebError::BadRequest(op.message_vi()),
+            other => WebError::Internal(other.to_string()),
+        }
+    }
+}
+
+impl WebError {
+    pub fn status(&self) -> StatusCode {
+        match self {
+            WebError::Unauthenticated => StatusCode::UNAUTHORIZED,
+            WebError::Forbidden => StatusCode::FORBIDDEN,
+            WebError::NotFound => StatusCode::NOT_FOUND,
+            WebError::BadRequest(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            WebError::TooManyAttempts(_) => StatusCode::TOO_MANY_REQUESTS,
+            WebError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            WebError::Redirect(_) => StatusCode::SEE_OTHER,
+        }
+    }
+
+    pub fn message_vi(&self) -> String {
+        match self {
+            WebError::Unauthenticated => "Vui lòng đăng nhập.".into(),
+            WebError::Forbidden => "Tài khoản của bạn không có quyền thực hiện việc này.".into(),
+            WebError::NotFound => "Không tìm thấy (hoặc nằm ngoài phạm vi quản lý của bạn).".into(),
+            WebError::BadRequest(m) | WebError::TooManyAttempts(m) => m.clone(),
+            WebError::Internal(_) => "Đã có lỗi hệ thống. Vui lòng thử lại sau.".into(),
+            WebError::Redirect(_) => String::new(),
+        }
+    }
+}
+
+/// Errors answer in JSON under /api and as a short HTML page elsewhere; the
+/// choice is made by [`crate::security`] which knows the path.
+impl IntoResponse for WebError {
+    fn into_response(self) -> Response {
+        if let WebError::Internal(detail) = &self {
+            tracing::error!(%detail, "internal error");
+        }
+        if let WebError::Redirect(to) = &self {
+            return (StatusCode::SEE_OTHER, [(header::LOCATION, to.clone())]).into_response();
+        }
+        let status = self.status();
+        let message = self.message_vi();
+        let mut response = (
+            status,
+            Html(format!(
+                "<!doctype html><html lang=\"vi\"><head><meta charset=\"utf-8\"><title>{}</title>\
+                 <link rel=\"stylesheet\" href=\"/assets/app.css\"></head><body><main class=\"container\">\
+                 <h1>{}</h1><p role=\"alert\">{}</p><p><a href=\"/\">Về trang chủ</a></p></main></body></html>",
+                status.as_u16(),
+                status.canonical_reason().unwrap_or(""),
+                html_escape(&message)
+            )),
+        )
+            .into_response();
+        response.extensions_mut().insert(ErrorMessage(message));
+        response
+    }
+}
+
+/// Carried on error responses so the API layer can rewrite them as JSON.
+#[derive(Clone)]
+pub struct ErrorMessage(pub String);
+
+pub fn html_escape(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
+pub type WebResult<T> = Result<T, WebError>;

@@ -1,0 +1,188 @@
+//! Import pages: templates to download, a dry run that reports every bad row
+//! with its line, then a confirmed import of all rows or only the valid ones.
+
+use askama::Template;
+use axum::extract::{Multipart, Path};
+use axum::http::{StatusCode, header};
+use axum::response::{Html, IntoResponse, Response};
+use khienmang_core::import::{ImportError, RowError, TemplateKind, parse_rows, read_table, template_xlsx};
+use khienmang_store::import::RowCheck;
+use rand::RngCore;
+use serde::Deserialize;
+
+use crate::access::{Authenticated, MaybeIdentity, OrgRead, OrgWrite, RequestLang};
+use crate::error::{WebError, WebResult};
+use crate::org::{parse_day, today};
+use crate::page::{Chrome, render};
+
+pub struct KindOption {
+    pub value: &'static str,
+    pub label: &'static str,
+}
+
+fn kinds() -> Vec<KindOption> {
+    TemplateKind::ALL.iter().map(|k| KindOption { value: k.as_str(), label: k.label_vi() }).collect()
+}
+
+#[derive(Template)]
+#[template(path = "import.html")]
+struct ImportPage {
+    chrome: Chrome,
+    kinds: Vec<KindOption>,
+    today: String,
+    error: Option<String>,
+}
+
+pub async fn import_page(
+    lang: RequestLang,
+    MaybeIdentity(id): MaybeIdentity,
+    _org: OrgWrite,
+) -> WebResult<Html<String>> {
+    let chrome = Chrome::new(lang, id.as_ref(), "import");
+    render(&ImportPage { chrome, kinds: kinds(), today: today().to_string(), error: None })
+}
+
+#[derive(Template)]
+#[template(path = "import_report.html")]
+struct ReportPage {
+    chrome: Chrome,
+    batch: String,
+    kind_label: String,
+    filename: String,
+    effective: String,
+    valid_rows: usize,
+    errors: Vec<RowError>,
+    imported: Option<usize>,
+}
+
+/// Reads and checks a file; bad files become a user-facing message.
+async fn check(
+    org: &OrgWrite,
+    kind: TemplateKind,
+    bytes: &[u8],
+    effective: &str,
+) -> WebResult<Result<RowCheck, String>> {
+    let on = if effective.trim().is_empty() { today() } else { parse_day(effective)? };
+    let table = match read_table(bytes, kind.columns()) {
+        Ok(t) => t,
+        Err(e) => return Ok(Err(e.message_vi())),
+    };
+    let parsed = parse_rows(kind, &table);
+    Ok(Ok(org.check_rows(kind, parsed, on).await?))
+}
+
+fn batch_id() -> String {
+    let mut b = [0u8; 16];
+    rand::thread_rng().fill_bytes(&mut b);
+    hex::encode(b)
+}
+
+pub async fn dry_run(
+    lang: RequestLang,
+    Authenticated(id): Authenticated,
+    org: OrgWrite,
+    mut form: Multipart,
+) -> WebResult<Response> {
+    let (mut kind, mut file, mut filename, mut effective) = (None, None, String::new(), String::new());
+    while let Some(field) = form.next_field().await.map_err(|e| WebError::BadRequest(format!("Biểu mẫu lỗi: {e}")))?
+    {
+        match field.name().unwrap_or("") {
+            "kind" => kind = TemplateKind::parse(&field.text().await.unwrap_or_default()),
+            "effective" => effective = field.text().await.unwrap_or_default(),
+            "file" => {
+                filename = field.file_name().unwrap_or("tep").chars().filter(|c| !c.is_control()).take(120).collect();
+                file = Some(field.bytes().await.map_err(|_| {
+                    WebError::BadRequest(
+                        ImportError::TooLarge { limit: khienmang_core::import::MAX_IMPORT_BYTES }.message_vi(),
+                    )
+                })?);
+            }
+            _ => {}
+        }
+    }
+    let chrome = Chrome::new(lang, Some(&id), "import");
+    let kind = kind.ok_or_else(|| WebError::BadRequest("Hãy chọn loại dữ liệu.".into()))?;
+    let bytes = file.filter(|f| !f.is_empty()).ok_or_else(|| WebError::BadRequest("Hãy chọn tệp cần nhập.".into()))?;
+    let result = match check(&org, kind, &bytes, &effective).await? {
+        Ok(r) => r,
+        Err(message) => {
+            let page = ImportPage { chrome, kinds: kinds(), today: today().to_string(), error: Some(message) };
+            return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response());
+        }
+    };
+    let batch = batch_id();
+    org.store().stage_import(&batch, id.user.id, kind.as_str(), &filename, &bytes).await?;
+    let page = ReportPage {
+        chrome,
+        batch,
+        kind_label: kind.label_vi().to_string(),
+        filename,
+        effective,
+        valid_rows: result.valid.len(),
+        errors: result.errors,
+        imported: None,
+    };
+    Ok(render(&page)?.into_response())
+}
+
+#[derive(Deserialize)]
+pub struct CommitForm {
+    /// `all` (refused if any row is bad) or `valid` (only the valid rows).
+    mode: String,
+    #[serde(default)]
+    effective: String,
+}
+
+pub async fn commit(
+    lang: RequestLang,
+    Authenticated(id): Authenticated,
+    org: OrgWrite,
+    Path(batch): Path<String>,
+    axum::Form(form): axum::Form<CommitForm>,
+) -> WebResult<Response> {
+    let staged = org.store().staged_import(&batch, id.user.id).await?.ok_or(WebError::NotFound)?;
+    let kind = TemplateKind::parse(&staged.kind).ok_or(WebError::NotFound)?;
+    // Check again: the tree may have changed since the dry run.
+    let result = check(&org, kind, &staged.content, &form.effective).await?.map_err(WebError::BadRequest)?;
+    let chrome = Chrome::new(lang, Some(&id), "import");
+    if form.mode != "valid" && !result.errors.is_empty() {
+        let page = ReportPage {
+            chrome,
+            batch,
+            kind_label: kind.label_vi().to_string(),
+            filename: staged.filename,
+            effective: form.effective,
+            valid_rows: result.valid.len(),
+            errors: result.errors,
+            imported: None,
+        };
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response());
+    }
+    let imported = org.import_rows(kind, &result.valid, &staged.filename).await?;
+    org.store().drop_staged(&batch).await?;
+    let page = ReportPage {
+        chrome,
+        batch,
+        kind_label: kind.label_vi().to_string(),
+        filename: staged.filename,
+        effective: form.effective,
+        valid_rows: result.valid.len(),
+        errors: result.errors,
+        imported: Some(imported),
+    };
+    Ok(render(&page)?.into_response())
+}
+
+/// The XLSX template for a kind, e.g. `/import/templates/villages.xlsx`.
+pub async fn template(_org: OrgRead, Path(file): Path<String>) -> WebResult<Response> {
+    let kind = file.strip_suffix(".xlsx").and_then(TemplateKind::parse).ok_or(WebError::NotFound)?;
+    let bytes = template_xlsx(kind).map_err(|e| WebError::Internal(e.to_string()))?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string()),
+            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"mau-{}.xlsx\"", kind.as_str())),
+        ],
+        bytes,
+    )
+        .into_response())
+}

@@ -1,0 +1,137 @@
+//! Operations: health, metrics, the OpenAPI document, the audit log and the
+//! account list.
+
+use askama::Template;
+use axum::Json;
+use axum::extract::{Query, State};
+use axum::http::{StatusCode, header};
+use axum::response::{Html, IntoResponse, Response};
+use khienmang_core::audit::AuditEntry;
+use khienmang_store::auth::User;
+use serde::{Deserialize, Serialize};
+use utoipa::OpenApi;
+
+use crate::AppState;
+use crate::access::{AuditRead, MaybeIdentity, RequestLang, UserAdmin};
+use crate::error::WebResult;
+use crate::page::{Chrome, render};
+
+/// Liveness and database reachability.
+#[utoipa::path(get, path = "/healthz", responses((status = 200), (status = 503)), tag = "ops")]
+pub async fn healthz(State(state): State<AppState>) -> Response {
+    match sqlx_ping(&state).await {
+        Ok(()) => (StatusCode::OK, Json(serde_json::json!({"status": "ok"}))).into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "health check failed");
+            (StatusCode::SERVICE_UNAVAILABLE, Json(serde_json::json!({"status": "database unavailable"})))
+                .into_response()
+        }
+    }
+}
+
+async fn sqlx_ping(state: &AppState) -> Result<(), khienmang_store::StoreError> {
+    state.store.setting("health").await.map(|_| ())
+}
+
+/// Prometheus metrics.
+pub async fn metrics(State(state): State<AppState>) -> Response {
+    let body = state.metrics.as_ref().map(|m| m.render()).unwrap_or_default();
+    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], body).into_response()
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Khiên Mạng API", description = "JSON API of Khiên Mạng. Authenticate with POST /api/v1/session and send `Authorization: Bearer <token>`."),
+    paths(
+        crate::auth::api_login, crate::auth::api_logout, crate::auth::api_me,
+        crate::org::api_units, crate::org::api_unit, crate::org::api_children, crate::org::api_history,
+        crate::org::api_rollup, crate::org::api_operation, api_audit, healthz,
+    ),
+    modifiers(&BearerAuth)
+)]
+struct ApiDoc;
+
+struct BearerAuth;
+
+impl utoipa::Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+    }
+}
+
+pub async fn openapi() -> Response {
+    ([(header::CACHE_CONTROL, "public, max-age=300")], Json(ApiDoc::openapi())).into_response()
+}
+
+#[derive(Deserialize, Default, utoipa::IntoParams)]
+pub struct AuditQuery {
+    #[serde(default)]
+    limit: Option<i64>,
+    #[serde(default)]
+    offset: Option<i64>,
+    /// Only entries about this object, e.g. `unit:42`.
+    #[serde(default)]
+    object: Option<String>,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ApiAudit {
+    /// Whether the hash chain verifies, and the first bad entry if not.
+    chain_ok: bool,
+    problem: Option<String>,
+    #[schema(value_type = Vec<Object>)]
+    entries: Vec<AuditEntry>,
+}
+
+async fn audit_data(audit: &AuditRead, q: &AuditQuery) -> WebResult<ApiAudit> {
+    let store = &audit.0.store;
+    let check = store.audit_verify().await?;
+    let limit = q.limit.unwrap_or(100).clamp(1, 1000);
+    let entries = store.audit_recent(q.object.as_deref(), limit, q.offset.unwrap_or(0).max(0)).await?;
+    Ok(ApiAudit { chain_ok: check.is_ok(), problem: check.err().map(|e| e.to_string()), entries })
+}
+
+/// Recent audit entries (newest first) and the chain's state.
+#[utoipa::path(get, path = "/api/v1/audit", params(AuditQuery), responses((status = 200, body = ApiAudit)), tag = "ops",
+    security(("bearer" = [])))]
+pub async fn api_audit(audit: AuditRead, Query(q): Query<AuditQuery>) -> WebResult<Json<ApiAudit>> {
+    Ok(Json(audit_data(&audit, &q).await?))
+}
+
+#[derive(Template)]
+#[template(path = "audit.html")]
+struct AuditPage {
+    chrome: Chrome,
+    data: ApiAudit,
+}
+
+pub async fn audit_page(
+    lang: RequestLang,
+    MaybeIdentity(id): MaybeIdentity,
+    audit: AuditRead,
+    Query(q): Query<AuditQuery>,
+) -> WebResult<Html<String>> {
+    let data = audit_data(&audit, &q).await?;
+    render(&AuditPage { chrome: Chrome::new(lang, id.as_ref(), "audit"), data })
+}
+
+#[derive(Template)]
+#[template(path = "users.html")]
+struct UsersPage {
+    chrome: Chrome,
+    users: Vec<User>,
+}
+
+pub async fn users_page(
+    lang: RequestLang,
+    MaybeIdentity(id): MaybeIdentity,
+    admin: UserAdmin,
+) -> WebResult<Html<String>> {
+    let users = admin.users().await?;
+    render(&UsersPage { chrome: Chrome::new(lang, id.as_ref(), "users"), users })
+}

@@ -1,0 +1,121 @@
+//! The page chrome shared by every HTML view, and the small pages.
+
+use askama::Template;
+use axum::extract::Path;
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{Html, IntoResponse, Response};
+
+use crate::access::{Authenticated, Identity, MaybeIdentity, RequestLang};
+use crate::error::{WebError, WebResult};
+use crate::i18n::{Lang, Tr};
+
+/// What the layout needs: language, who is logged in, the CSRF token.
+pub struct Chrome {
+    pub tr: Tr,
+    pub username: Option<String>,
+    pub role_label: String,
+    pub csrf: String,
+    /// The navigation entry to highlight.
+    pub current: &'static str,
+    pub can_import: bool,
+    pub can_audit: bool,
+    pub can_users: bool,
+}
+
+impl Chrome {
+    pub fn new(lang: RequestLang, id: Option<&Identity>, current: &'static str) -> Chrome {
+        use khienmang_core::auth::Capability;
+        let can = |c| id.is_some_and(|i| i.user.role.can(c) && (i.user.totp_secret.is_none() || i.second_factor_done));
+        Chrome {
+            tr: Tr { lang: lang.0 },
+            username: id.map(|i| i.user.display_name.clone()),
+            role_label: id.map(|i| i.user.role.label_vi().to_string()).unwrap_or_default(),
+            csrf: id.map(|i| i.csrf_token.clone()).unwrap_or_default(),
+            current,
+            can_import: can(Capability::OrgWrite),
+            can_audit: can(Capability::AuditRead),
+            can_users: can(Capability::UserAdmin),
+        }
+    }
+
+    pub fn lang(&self) -> &'static str {
+        self.tr.lang.code()
+    }
+
+    pub fn other_lang(&self) -> &'static str {
+        match self.tr.lang {
+            Lang::Vi => "en",
+            Lang::En => "vi",
+        }
+    }
+
+    pub fn hx_headers(&self) -> String {
+        serde_json::json!({ "X-CSRF-Token": self.csrf }).to_string()
+    }
+
+    pub fn nav_class(&self, entry: &str) -> &'static str {
+        if self.current == entry { "active" } else { "" }
+    }
+}
+
+pub fn render(t: &impl Template) -> WebResult<Html<String>> {
+    t.render().map(Html).map_err(|e| WebError::Internal(e.to_string()))
+}
+
+/// True when htmx asked for a fragment rather than a whole page.
+pub fn is_htmx(headers: &HeaderMap) -> bool {
+    headers.contains_key("hx-request") && !headers.contains_key("hx-boosted")
+}
+
+#[derive(Template)]
+#[template(path = "home.html")]
+struct HomePage {
+    chrome: Chrome,
+    scope_name: String,
+}
+
+pub async fn home(
+    lang: RequestLang,
+    Authenticated(id): Authenticated,
+    state: axum::extract::State<crate::AppState>,
+) -> WebResult<Html<String>> {
+    let chrome = Chrome::new(lang, Some(&id), "home");
+    let scope_name = match id.user.scope_unit_id {
+        None => chrome.tr.t("home.whole_country").to_string(),
+        Some(u) => state.store.unit_versions(u).await?.pop().map(|v| v.name).unwrap_or_default(),
+    };
+    render(&HomePage { chrome, scope_name })
+}
+
+pub async fn set_lang(Path(lang): Path<String>, headers: HeaderMap) -> Response {
+    let lang = Lang::parse(&lang);
+    // Back to where the switch was clicked, if that was one of our pages.
+    let back = headers
+        .get(header::REFERER)
+        .and_then(|r| r.to_str().ok())
+        .and_then(|r| r.split_once("://").and_then(|(_, rest)| rest.find('/').map(|i| rest[i..].to_string())))
+        .filter(|p| p.starts_with('/') && !p.starts_with("//"))
+        .unwrap_or_else(|| "/".into());
+    (
+        StatusCode::SEE_OTHER,
+        [
+            (header::SET_COOKIE, format!("lang={}; Path=/; Max-Age=31536000; SameSite=Lax", lang.code())),
+            (header::LOCATION, back),
+        ],
+    )
+        .into_response()
+}
+
+#[derive(Template)]
+#[template(path = "not_found.html")]
+struct NotFoundPage {
+    chrome: Chrome,
+}
+
+pub async fn not_found(lang: RequestLang, MaybeIdentity(id): MaybeIdentity) -> Response {
+    let chrome = Chrome::new(lang, id.as_ref(), "");
+    match render(&NotFoundPage { chrome }) {
+        Ok(html) => (StatusCode::NOT_FOUND, html).into_response(),
+        Err(e) => e.into_response(),
+    }
+}

@@ -1,0 +1,194 @@
+//! Middleware: session loading, CSRF protection, security headers, JSON
+//! errors for the API, metrics and request logs.
+
+use std::time::Instant;
+
+use axum::Router;
+use axum::body::{Body, to_bytes};
+use axum::extract::{MatchedPath, Request, State};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::middleware::{Next, from_fn, from_fn_with_state};
+use axum::response::{IntoResponse, Response};
+use sha2::{Digest, Sha256};
+use tower_http::trace::TraceLayer;
+
+use crate::AppState;
+use crate::access::{Identity, RequestLang, Via};
+use crate::error::{ErrorMessage, WebError};
+use crate::i18n::Lang;
+
+pub const SESSION_COOKIE: &str = "km_session";
+pub const CSRF_HEADER: &str = "x-csrf-token";
+/// Uploads are the largest bodies (import files).
+const MAX_BODY: usize = 25 * 1024 * 1024;
+
+/// The content security policy: no inline script, nothing from elsewhere.
+const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
+     object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
+
+pub fn layers(router: Router<AppState>, state: AppState) -> Router<AppState> {
+    router
+        .layer(from_fn(api_errors))
+        .layer(from_fn_with_state(state.clone(), csrf_guard))
+        .layer(from_fn_with_state(state, load_session))
+        .layer(from_fn(security_headers))
+        .layer(from_fn(record_metrics))
+        .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY))
+        .layer(TraceLayer::new_for_http())
+}
+
+pub fn hash_token(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers.get_all(header::COOKIE).iter().filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(';')).find_map(|kv| {
+        let (k, v) = kv.trim().split_once('=')?;
+        (k == name).then(|| v.to_string())
+    })
+}
+
+async fn load_session(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+    let lang = cookie(req.headers(), "lang").map(|l| Lang::parse(&l)).unwrap_or_default();
+    req.extensions_mut().insert(RequestLang(lang));
+    let bearer = req
+        .headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(|t| (t.trim().to_string(), Via::Bearer));
+    let found = bearer.or_else(|| cookie(req.headers(), SESSION_COOKIE).map(|t| (t, Via::Cookie)));
+    if let Some((token, via)) = found {
+        let token_hash = hash_token(&token);
+        match state.store.session(&token_hash, &khienmang_store::now_utc()).await {
+            Ok(Some(s)) => {
+                req.extensions_mut().insert(Identity {
+                    user: s.user,
+                    token_hash,
+                    csrf_token: s.csrf_token,
+                    via,
+                    second_factor_done: s.second_factor_done,
+                });
+            }
+            Ok(None) => {}
+            Err(e) => return WebError::from(e).into_response(),
+        }
+    }
+    next.run(req).await
+}
+
+/// Cookie-authenticated changes must come from our own pages: the Origin
+/// (when sent) must be this host, and the session's CSRF token must be in
+/// the `X-CSRF-Token` header (htmx) or the form's `csrf` field.
+async fn csrf_guard(State(_): State<AppState>, req: Request, next: Next) -> Response {
+    if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
+        return next.run(req).await;
+    }
+    if let (Some(origin), Some(host)) = (req.headers().get(header::ORIGIN), req.headers().get(header::HOST)) {
+        let origin = origin.to_str().unwrap_or("");
+        let host = host.to_str().unwrap_or("");
+        let origin_host = origin.split_once("://").map(|(_, h)| h).unwrap_or(origin);
+        if origin_host != host {
+            return WebError::Forbidden.into_response();
+        }
+    }
+    let Some(id) = req.extensions().get::<Identity>().cloned() else { return next.run(req).await };
+    if id.via == Via::Bearer {
+        return next.run(req).await;
+    }
+    let header_token = req.headers().get(CSRF_HEADER).and_then(|v| v.to_str().ok()).map(str::to_string);
+    if header_token.as_deref() == Some(id.csrf_token.as_str()) {
+        return next.run(req).await;
+    }
+    // Look for the form field; the body is put back for the handler.
+    let (parts, body) = req.into_parts();
+    let Ok(bytes) = to_bytes(body, MAX_BODY).await else {
+        return WebError::BadRequest("Tệp quá lớn.".into()).into_response();
+    };
+    let content_type = parts.headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
+    let form_token = if content_type.starts_with("application/x-www-form-urlencoded") {
+        form_urlencoded::parse(&bytes).find(|(k, _)| k == "csrf").map(|(_, v)| v.into_owned())
+    } else if content_type.starts_with("multipart/form-data") {
+        multipart_field(content_type, bytes.clone(), "csrf").await
+    } else {
+        None
+    };
+    if form_token.as_deref() != Some(id.csrf_token.as_str()) {
+        return WebError::BadRequest(
+            "Phiên làm việc đã hết hạn hoặc biểu mẫu không hợp lệ. Vui lòng tải lại trang.".into(),
+        )
+        .into_response();
+    }
+    next.run(Request::from_parts(parts, Body::from(bytes))).await
+}
+
+async fn multipart_field(content_type: &str, bytes: axum::body::Bytes, name: &str) -> Option<String> {
+    let boundary = multer::parse_boundary(content_type).ok()?;
+    let stream = futures_util::stream::once(async move { Ok::<_, std::io::Error>(bytes) });
+    let mut mp = multer::Multipart::new(stream, boundary);
+    while let Ok(Some(field)) = mp.next_field().await {
+        if field.name() == Some(name) {
+            return field.text().await.ok();
+        }
+    }
+    None
+}
+
+async fn security_headers(req: Request, next: Next) -> Response {
+    let mut res = next.run(req).await;
+    let h = res.headers_mut();
+    let set = |h: &mut HeaderMap, k: &'static str, v: &'static str| {
+        h.insert(k, HeaderValue::from_static(v));
+    };
+    set(h, "content-security-policy", CSP);
+    set(h, "x-content-type-options", "nosniff");
+    set(h, "x-frame-options", "DENY");
+    set(h, "referrer-policy", "same-origin");
+    set(h, "permissions-policy", "camera=(self), geolocation=(self), microphone=()");
+    set(h, "cross-origin-opener-policy", "same-origin");
+    set(h, "strict-transport-security", "max-age=31536000");
+    if !h.contains_key(header::CACHE_CONTROL) {
+        set(h, "cache-control", "no-store");
+    }
+    res
+}
+
+/// Under /api errors become `{"error": ..., "message": ...}`; elsewhere an
+/// unauthenticated browser is sent to the login page.
+async fn api_errors(req: Request, next: Next) -> Response {
+    let is_api = req.uri().path().starts_with("/api/");
+    let wants_html = req.headers().get("hx-request").is_none();
+    let next_path = req.uri().path_and_query().map(|p| p.to_string()).unwrap_or_default();
+    let res = next.run(req).await;
+    let status = res.status();
+    if is_api && (status.is_client_error() || status.is_server_error()) {
+        let message = res.extensions().get::<ErrorMessage>().map(|m| m.0.clone()).unwrap_or_default();
+        let body = serde_json::json!({
+            "error": status.canonical_reason().unwrap_or("error").to_lowercase().replace(' ', "_"),
+            "message": message,
+        });
+        let mut out = (status, axum::Json(body)).into_response();
+        if let Some(v) = res.headers().get(header::RETRY_AFTER) {
+            out.headers_mut().insert(header::RETRY_AFTER, v.clone());
+        }
+        return out;
+    }
+    if !is_api && status == StatusCode::UNAUTHORIZED && wants_html {
+        let to = format!("/login?next={}", form_urlencoded::byte_serialize(next_path.as_bytes()).collect::<String>());
+        return (StatusCode::SEE_OTHER, [(header::LOCATION, to)]).into_response();
+    }
+    res
+}
+
+async fn record_metrics(req: Request, next: Next) -> Response {
+    let route = req.extensions().get::<MatchedPath>().map(|p| p.as_str().to_string()).unwrap_or_else(|| "other".into());
+    let method = req.method().to_string();
+    let start = Instant::now();
+    let res = next.run(req).await;
+    let status = res.status().as_u16().to_string();
+    metrics::counter!("http_requests_total", "method" => method.clone(), "route" => route.clone(), "status" => status)
+        .increment(1);
+    metrics::histogram!("http_request_duration_seconds", "method" => method, "route" => route)
+        .record(start.elapsed().as_secs_f64());
+    res
+}
