@@ -142,7 +142,7 @@ impl Store {
             match lines.next() {
                 None => Ok(None),
                 Some(line) => {
-                    let line = line.map_err(|e| StoreError::Invalid(format!("không đọc được tệp: {e}")))?;
+                    let line = line.map_err(|_| bad("không đọc được nội dung"))?;
                     serde_json::from_str(&line).map(Some).map_err(|_| bad("dòng không phải JSON"))
                 }
             }

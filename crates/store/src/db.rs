@@ -217,6 +217,12 @@ pub(crate) enum Val {
     S(Option<String>),
 }
 
+impl Val {
+    fn is_null(&self) -> bool {
+        matches!(self, Val::I(None) | Val::F(None) | Val::S(None))
+    }
+}
+
 /// Inserts many rows with multi-row VALUES statements (far fewer round trips
 /// than one statement per row, on both backends).
 pub(crate) async fn bulk_insert(tx: &mut WriteTx, table: &str, columns: &[&str], rows: Vec<Vec<Val>>) -> Result<()> {
@@ -226,30 +232,35 @@ pub(crate) async fn bulk_insert(tx: &mut WriteTx, table: &str, columns: &[&str],
     while rows.peek().is_some() {
         let chunk: Vec<Vec<Val>> = rows.by_ref().take(per_chunk).collect();
         let mut sql = format!("INSERT INTO {table} ({}) VALUES ", columns.join(", "));
+        // NULLs are written as literals: a typed NULL parameter through the
+        // Any driver is not accepted by PostgreSQL for every column type.
         let mut n = 0;
-        for (i, _) in chunk.iter().enumerate() {
+        for (i, row) in chunk.iter().enumerate() {
             if i > 0 {
                 sql.push(',');
             }
             sql.push('(');
-            for c in 0..columns.len() {
+            for (c, v) in row.iter().enumerate() {
                 if c > 0 {
                     sql.push(',');
                 }
-                n += 1;
-                sql.push_str(&format!("${n}"));
+                if v.is_null() {
+                    sql.push_str("NULL");
+                } else {
+                    n += 1;
+                    sql.push_str(&format!("${n}"));
+                }
             }
             sql.push(')');
         }
         let mut q = sqlx::query(&sql);
-        for row in chunk {
-            for v in row {
-                q = match v {
-                    Val::I(x) => q.bind(x),
-                    Val::F(x) => q.bind(x),
-                    Val::S(x) => q.bind(x),
-                };
-            }
+        for v in chunk.into_iter().flatten() {
+            q = match v {
+                Val::I(Some(x)) => q.bind(x),
+                Val::F(Some(x)) => q.bind(x),
+                Val::S(Some(x)) => q.bind(x),
+                _ => q,
+            };
         }
         q.execute(&mut *tx.tx).await?;
     }

@@ -239,10 +239,15 @@ impl Store {
     /// a commune officer sees the history of the communes merged into theirs.
     pub async fn is_within(&self, root: UnitId, unit: UnitId) -> Result<bool> {
         let found: Option<i64> = sqlx::query_scalar(
+            // One recursive term (PostgreSQL allows no more) that steps both
+            // up to every parent a unit ever had and on to its successors;
+            // written as joins so SQLite uses its indexes at each step.
             "WITH RECURSIVE up(id) AS ( \
                SELECT CAST($1 AS BIGINT) \
-               UNION SELECT v.parent_id FROM org_unit_versions v JOIN up ON v.unit_id = up.id WHERE v.parent_id IS NOT NULL \
-               UNION SELECT l.to_unit FROM org_lineage l JOIN up ON l.from_unit = up.id \
+               UNION SELECT CASE WHEN k.step = 0 THEN v.parent_id ELSE l.to_unit END \
+               FROM up JOIN org_unit_versions v ON v.unit_id = up.id \
+               LEFT JOIN org_lineage l ON l.from_unit = up.id \
+               CROSS JOIN (SELECT 0 AS step UNION ALL SELECT 1 AS step) k \
              ) SELECT id FROM up WHERE id = $2 LIMIT 1",
         )
         .bind(unit.0)

@@ -108,8 +108,7 @@ impl Scope {
 }
 
 /// Grants `cap` or refuses with 403.
-fn grant(parts: &Parts, state: &AppState, id: &Identity, cap: Capability) -> WebResult<Granted> {
-    let _ = parts;
+fn grant(state: &AppState, id: &Identity, cap: Capability) -> WebResult<Granted> {
     if !id.user.role.can(cap) {
         return Err(WebError::Forbidden);
     }
@@ -133,7 +132,7 @@ macro_rules! capability {
             type Rejection = WebError;
             async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
                 let Authenticated(id) = Authenticated::from_request_parts(parts, state).await?;
-                Ok($name(grant(parts, state, &id, $cap)?))
+                Ok($name(grant(state, &id, $cap)?))
             }
         }
     };
@@ -205,6 +204,14 @@ impl OrgRead {
 }
 
 impl OrgWrite {
+    /// The unit on `on`, or NotFound if it is absent or outside the scope.
+    pub async fn unit(&self, unit: UnitId, on: Date) -> WebResult<Option<UnitVersion>> {
+        if !self.0.scope.contains(&self.0.store, unit).await? {
+            return Err(WebError::NotFound);
+        }
+        Ok(self.0.store.unit_on(unit, on).await?)
+    }
+
     /// Applies a dated operation if every unit it touches is in the scope.
     /// Creating a top-level unit needs the whole country.
     pub async fn apply(&self, op: &OrgOp, on: Date, legal_basis: Option<&str>) -> WebResult<Vec<UnitId>> {

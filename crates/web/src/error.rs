@@ -23,6 +23,9 @@ pub enum WebError {
     TooManyAttempts(String),
     #[error("internal: {0}")]
     Internal(String),
+    /// A cookie-authenticated change without the session's CSRF token.
+    #[error("csrf")]
+    Csrf,
     /// The browser should go elsewhere (e.g. login).
     #[error("redirect")]
     Redirect(String),
@@ -43,7 +46,7 @@ impl WebError {
     pub fn status(&self) -> StatusCode {
         match self {
             WebError::Unauthenticated => StatusCode::UNAUTHORIZED,
-            WebError::Forbidden => StatusCode::FORBIDDEN,
+            WebError::Forbidden | WebError::Csrf => StatusCode::FORBIDDEN,
             WebError::NotFound => StatusCode::NOT_FOUND,
             WebError::BadRequest(_) => StatusCode::UNPROCESSABLE_ENTITY,
             WebError::TooManyAttempts(_) => StatusCode::TOO_MANY_REQUESTS,
@@ -59,6 +62,9 @@ impl WebError {
             WebError::NotFound => "Không tìm thấy (hoặc nằm ngoài phạm vi quản lý của bạn).".into(),
             WebError::BadRequest(m) | WebError::TooManyAttempts(m) => m.clone(),
             WebError::Internal(_) => "Đã có lỗi hệ thống. Vui lòng thử lại sau.".into(),
+            WebError::Csrf => {
+                "Phiên làm việc đã hết hạn hoặc biểu mẫu không hợp lệ. Vui lòng tải lại trang rồi thử lại.".into()
+            }
             WebError::Redirect(_) => String::new(),
         }
     }

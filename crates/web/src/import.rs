@@ -10,7 +10,7 @@ use khienmang_store::import::RowCheck;
 use rand::RngCore;
 use serde::Deserialize;
 
-use crate::access::{Authenticated, MaybeIdentity, OrgRead, OrgWrite, RequestLang};
+use crate::access::{Authenticated, MaybeIdentity, OrgWrite, RequestLang};
 use crate::error::{WebError, WebResult};
 use crate::org::{parse_day, today};
 use crate::page::{Chrome, render};
@@ -174,7 +174,7 @@ pub async fn commit(
 }
 
 /// The XLSX template for a kind, e.g. `/import/templates/villages.xlsx`.
-pub async fn template(_org: OrgRead, Path(file): Path<String>) -> WebResult<Response> {
+pub async fn template(_org: OrgWrite, Path(file): Path<String>) -> WebResult<Response> {
     let kind = file.strip_suffix(".xlsx").and_then(TemplateKind::parse).ok_or(WebError::NotFound)?;
     let bytes = template_xlsx(kind).map_err(|e| WebError::Internal(e.to_string()))?;
     Ok((

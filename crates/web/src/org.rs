@@ -265,7 +265,7 @@ pub async fn attrs_submit(
 ) -> WebResult<Response> {
     let unit = UnitId(unit);
     let on = parse_day(&f.effective)?;
-    let current = org.store().unit_on(unit, on).await?.ok_or(WebError::NotFound)?;
+    let current = org.unit(unit, on).await?.ok_or(WebError::NotFound)?;
     let page = f.official_page.trim();
     if !(page.is_empty() || page.starts_with("https://") || page.starts_with("http://")) {
         return Err(WebError::BadRequest("Địa chỉ trang phải bắt đầu bằng http:// hoặc https://".into()));

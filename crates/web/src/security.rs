@@ -114,10 +114,7 @@ async fn csrf_guard(State(_): State<AppState>, req: Request, next: Next) -> Resp
         None
     };
     if form_token.as_deref() != Some(id.csrf_token.as_str()) {
-        return WebError::BadRequest(
-            "Phiên làm việc đã hết hạn hoặc biểu mẫu không hợp lệ. Vui lòng tải lại trang.".into(),
-        )
-        .into_response();
+        return WebError::Csrf.into_response();
     }
     next.run(Request::from_parts(parts, Body::from(bytes))).await
 }

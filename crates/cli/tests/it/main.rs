@@ -1,0 +1,12 @@
+//! The integration suite: one test binary. Every test runs on SQLite by
+//! default and on PostgreSQL when `KHIENMANG_TEST_DATABASE_URL` points at a
+//! server (each test then gets a fresh database of its own).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod access;
+mod audit;
+mod auth;
+mod backup;
+mod import;
+mod org;
+mod support;

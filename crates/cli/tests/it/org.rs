@@ -1,0 +1,208 @@
+//! The organisation tree across the 2025 reorganisation, dated operations,
+//! "as of" reads and roll-ups.
+
+use khienmang_core::auth::Role;
+use serde_json::{Value, json};
+
+use crate::support::TestApp;
+
+fn names(v: &Value) -> Vec<String> {
+    v.as_array().unwrap().iter().map(|u| u["name"].as_str().unwrap().to_string()).collect()
+}
+
+fn count_level(v: &Value, level: &str) -> usize {
+    v.as_array().unwrap().iter().filter(|u| u["level"] == level).count()
+}
+
+#[tokio::test]
+async fn old_bac_giang_and_new_bac_ninh_are_different_units_linked_by_history() {
+    let app = TestApp::start().await;
+    app.user("root", Role::SystemAdmin, None).await;
+    let t = app.token("root").await;
+
+    let (status, before) = app.get_json(&t, "/api/v1/org/units?code=24&as_of=2025-06-30").await;
+    assert_eq!(status, 200);
+    assert_eq!(names(&before), vec!["Tỉnh Bắc Giang"]);
+    let bac_giang = before[0]["id"].as_i64().unwrap();
+    assert_eq!(before[0]["valid_to"], "2025-07-01");
+
+    let (_, districts) = app.get_json(&t, &format!("/api/v1/org/units/{bac_giang}/children?as_of=2025-06-30")).await;
+    assert_eq!(count_level(&districts, "district"), 10);
+    let mut communes = 0;
+    for d in districts.as_array().unwrap() {
+        let (_, c) = app.get_json(&t, &format!("/api/v1/org/units/{}/children?as_of=2025-06-30", d["id"])).await;
+        communes += count_level(&c, "commune");
+    }
+    assert_eq!(communes, 192);
+
+    let (_, after) = app.get_json(&t, "/api/v1/org/units?code=24&as_of=2025-07-01").await;
+    assert_eq!(names(&after), vec!["Tỉnh Bắc Ninh"]);
+    let bac_ninh = after[0]["id"].as_i64().unwrap();
+    assert_ne!(bac_ninh, bac_giang, "same code, different units");
+    let (_, children) = app.get_json(&t, &format!("/api/v1/org/units/{bac_ninh}/children?as_of=2025-07-01")).await;
+    assert_eq!(count_level(&children, "commune"), 99);
+    assert_eq!(count_level(&children, "district"), 0, "no district level after 1 July 2025");
+
+    // Old Bắc Giang no longer exists on 1 July 2025, and its history says where it went.
+    let (status, _) = app.get_json(&t, &format!("/api/v1/org/units/{bac_giang}?as_of=2025-07-01")).await;
+    assert_eq!(status, 404);
+    let (_, history) = app.get_json(&t, &format!("/api/v1/org/units/{bac_giang}/history")).await;
+    assert_eq!(history["went_into"][0]["unit_id"], bac_ninh);
+
+    // A merged commune names the old communes it came from, and they name it back.
+    let commune = app.commune_a.0.0;
+    let (_, h) = app.get_json(&t, &format!("/api/v1/org/units/{commune}/history")).await;
+    let sources = h["formed_from"].as_array().unwrap();
+    assert!(sources.len() >= 2, "07210 was formed by merging communes: {h}");
+    let old = sources[0]["unit_id"].as_i64().unwrap();
+    let (_, old_history) = app.get_json(&t, &format!("/api/v1/org/units/{old}/history")).await;
+    assert!(old_history["went_into"].as_array().unwrap().iter().any(|l| l["unit_id"] == commune));
+    assert!(h["events"].as_array().unwrap().iter().any(|e| e["summary"].as_str().unwrap().contains("01/07/2025")));
+
+    // The HTML unit page shows the link too.
+    let html = app
+        .http
+        .get(format!("{}/org/units/{commune}", app.base))
+        .bearer_auth(&t)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("id=\"formed-from\""));
+    assert!(html.contains(sources[0]["name"].as_str().unwrap()));
+}
+
+#[tokio::test]
+async fn search_ignores_diacritics_and_case() {
+    let app = TestApp::start().await;
+    app.user("tinh", Role::Secretariat, Some(app.province)).await;
+    let t = app.token("tinh").await;
+    let (_, hits) = app.get_json(&t, "/api/v1/org/units?q=BAC%20NINH").await;
+    assert!(names(&hits).contains(&"Tỉnh Bắc Ninh".to_string()), "{hits}");
+    let html = app
+        .http
+        .get(format!("{}/org/search?q=bac+ninh", app.base))
+        .header("hx-request", "true")
+        .bearer_auth(&t)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("Tỉnh Bắc Ninh") && html.contains("unit-link"), "{html}");
+    assert!(!html.contains("<html"), "htmx gets a fragment, not a page");
+}
+
+async fn op(app: &TestApp, t: &str, body: Value) -> (u16, Value) {
+    let res =
+        app.http.post(format!("{}/api/v1/org/operations", app.base)).bearer_auth(t).json(&body).send().await.unwrap();
+    let status = res.status().as_u16();
+    (status, res.json().await.unwrap())
+}
+
+fn village(name: &str, parent: i64, population: i64) -> Value {
+    json!({"name": name, "level": "village", "unit_type": "Thôn", "parent_id": parent, "attrs": {"population": population, "households": population / 4}})
+}
+
+#[tokio::test]
+async fn dated_operations_rename_merge_split_and_roll_up_then_or_today() {
+    let app = TestApp::start().await;
+    app.user("xa", Role::CommuneOfficer, Some(app.commune_a.0)).await;
+    let t = app.token("xa").await;
+    let commune = app.commune_a.0.0;
+
+    let mut ids = Vec::new();
+    for (name, pop) in [("Thôn Một", 1000), ("Thôn Hai", 600), ("Thôn Ba", 900)] {
+        let (s, r) = op(
+            &app,
+            &t,
+            json!({"effective": "2026-01-01", "operation": {"op": "create", "unit": village(name, commune, pop)}}),
+        )
+        .await;
+        assert_eq!(s, 200, "{r}");
+        ids.push(r["created"][0].as_i64().unwrap());
+    }
+
+    // Rename on 1 March: the old name before, the new one after.
+    let (s, _) = op(
+        &app,
+        &t,
+        json!({"effective": "2026-03-01", "operation": {"op": "rename", "unit": ids[2], "name": "Thôn Ba Mới"}}),
+    )
+    .await;
+    assert_eq!(s, 200);
+    let (_, before) = app.get_json(&t, &format!("/api/v1/org/units/{}?as_of=2026-02-28", ids[2])).await;
+    let (_, after) = app.get_json(&t, &format!("/api/v1/org/units/{}?as_of=2026-03-01", ids[2])).await;
+    assert_eq!((before["name"].as_str(), after["name"].as_str()), (Some("Thôn Ba"), Some("Thôn Ba Mới")));
+
+    // An operation dated before a later change is refused, in Vietnamese.
+    let (s, r) =
+        op(&app, &t, json!({"effective": "2026-02-01", "operation": {"op": "rename", "unit": ids[2], "name": "X"}}))
+            .await;
+    assert_eq!(s, 422);
+    assert!(r["message"].as_str().unwrap().contains("thay đổi sau ngày này"), "{r}");
+
+    // Merge Một + Hai into a new village on 1 June.
+    let (s, r) = op(
+        &app,
+        &t,
+        json!({"effective": "2026-06-01", "operation": {"op": "merge", "sources": [ids[0], ids[1]], "new_unit": village("Thôn Hợp Nhất", commune, 1600)}}),
+    )
+    .await;
+    assert_eq!(s, 200, "{r}");
+    let merged = r["created"][0].as_i64().unwrap();
+    let (_, may) = app.get_json(&t, &format!("/api/v1/org/units/{commune}/children?as_of=2026-05-31")).await;
+    let (_, june) = app.get_json(&t, &format!("/api/v1/org/units/{commune}/children?as_of=2026-06-01")).await;
+    assert!(names(&may).contains(&"Thôn Một".into()) && !names(&may).contains(&"Thôn Hợp Nhất".into()));
+    assert!(names(&june).contains(&"Thôn Hợp Nhất".into()) && !names(&june).contains(&"Thôn Một".into()));
+
+    // Split the merged village on 1 September; the second part takes its data by default.
+    let (s, r) = op(
+        &app,
+        &t,
+        json!({"effective": "2026-09-01", "operation": {"op": "split", "source": merged, "default_part": 1,
+            "parts": [village("Thôn Bắc", commune, 700), village("Thôn Nam", commune, 900)]}}),
+    )
+    .await;
+    assert_eq!(s, 200, "{r}");
+    let south = r["created"][1].as_i64().unwrap();
+    let (_, hist) = app.get_json(&t, &format!("/api/v1/org/units/{merged}/history")).await;
+    let default: Vec<&Value> =
+        hist["went_into"].as_array().unwrap().iter().filter(|l| l["is_default"] == true).collect();
+    assert_eq!(default.len(), 1);
+    assert_eq!(default[0]["unit_id"], south);
+
+    // Population recorded in March rolls up "as it was then" to the three
+    // villages' commune, and "mapped to today's tree" through the merge and
+    // the split's default target.
+    let (_, then) = app.get_json(&t, &format!("/api/v1/org/units/{commune}/rollup?on=2026-03-15&mode=then")).await;
+    assert_eq!(then["value"], 2500);
+    let (_, today) = app.get_json(&t, &format!("/api/v1/org/units/{south}/rollup?on=2026-03-15&mode=today")).await;
+    assert_eq!(today["value"], 1600, "Một + Hai flowed through the merge into the split's default part");
+    let (_, north) =
+        app.get_json(&t, &format!("/api/v1/org/units/{}/rollup?on=2026-03-15&mode=today", r["created"][0])).await;
+    assert_eq!(north["value"], Value::Null, "no data is not zero");
+}
+
+#[tokio::test]
+async fn abolishing_a_level_moves_children_up() {
+    let app = TestApp::start().await;
+    app.user("root", Role::SystemAdmin, None).await;
+    let t = app.token("root").await;
+    let (_, r) = op(&app, &t, json!({"effective": "2026-01-01", "operation": {"op": "create", "unit": {"name": "Tỉnh Thử", "level": "province", "code": "99"}}})).await;
+    let province = r["created"][0].as_i64().unwrap();
+    let (_, r) = op(&app, &t, json!({"effective": "2026-01-01", "operation": {"op": "create", "unit": {"name": "Huyện Thử", "level": "district", "parent_id": province}}})).await;
+    let district = r["created"][0].as_i64().unwrap();
+    for name in ["Xã Một", "Xã Hai"] {
+        op(&app, &t, json!({"effective": "2026-01-01", "operation": {"op": "create", "unit": {"name": name, "level": "commune", "parent_id": district}}})).await;
+    }
+    let (s, r) = op(&app, &t, json!({"effective": "2026-07-01", "operation": {"op": "abolish_level", "level": "district", "within": province}})).await;
+    assert_eq!(s, 200, "{r}");
+    let (_, before) = app.get_json(&t, &format!("/api/v1/org/units/{province}/children?as_of=2026-06-30")).await;
+    let (_, after) = app.get_json(&t, &format!("/api/v1/org/units/{province}/children?as_of=2026-07-01")).await;
+    assert_eq!(names(&before), vec!["Huyện Thử"]);
+    assert_eq!(names(&after), vec!["Xã Hai", "Xã Một"]);
+}
