@@ -253,8 +253,12 @@ impl OrgWrite {
 }
 
 impl UserAdmin {
-    /// Accounts whose scope lies within this one's.
+    /// Accounts whose scope lies within this one's. Viewing the list is a
+    /// view of personal data, so it is audited.
     pub async fn users(&self) -> WebResult<Vec<User>> {
+        let mut tx = self.0.store.begin_write(&self.0.actor).await?;
+        tx.audit("personal_data.view", "users", &serde_json::json!({"scope": self.0.scope.root()})).await?;
+        tx.commit().await?;
         let mut out = Vec::new();
         for u in self.0.store.users(1000, 0).await? {
             let visible = match (self.0.scope, u.scope_unit_id) {

@@ -61,3 +61,16 @@ async fn deleting_or_reordering_rows_is_detected() {
     let (ok, out) = verify(&app.url);
     assert!(!ok && out.contains("entry 2"), "{out}");
 }
+
+#[tokio::test]
+async fn viewing_personal_data_is_audited() {
+    let app = TestApp::start().await;
+    app.user("tinh", Role::Secretariat, Some(app.province)).await;
+    let t = app.token("tinh").await;
+    let page = app.http.get(format!("{}/users", app.base)).bearer_auth(&t).send().await.unwrap();
+    assert_eq!(page.status(), 200);
+    assert!(page.text().await.unwrap().contains("tinh"));
+    let views = app.store.audit_recent(Some("users"), 10, 0).await.unwrap();
+    assert_eq!(views.len(), 1);
+    assert_eq!((views[0].action.as_str(), views[0].actor.as_str()), ("personal_data.view", "tinh"));
+}
