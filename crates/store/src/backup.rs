@@ -183,6 +183,7 @@ impl Store {
         for table in ["org_units", "org_unit_versions", "org_events", "users"] {
             Store::bump_sequence(&mut tx, table).await?;
         }
+        tx.bump_org_generation().await?;
         // No audit entry here: the restored chain must verify exactly as backed up.
         tx.commit().await?;
         Ok(total)

@@ -4,11 +4,17 @@
 use std::str::FromStr;
 
 use khienmang_core::audit::entry_hash;
-use khienmang_core::org::OpError;
+use std::sync::Arc;
+
+use khienmang_core::org::{OpError, OrgHistory};
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{Any, AnyPool, ConnectOptions, Executor, Row};
+use tokio::sync::RwLock;
 
 use crate::Result;
+
+/// Bumped by every write that changes the tree, so caches know to reload.
+const ORG_GENERATION: &str = "org.generation";
 
 /// One migration source; tokens are replaced per backend.
 const MIGRATIONS: &[(i64, &str)] = &[(1, include_str!("../migrations/0001_foundation.sql"))];
@@ -38,6 +44,9 @@ pub enum StoreError {
 pub struct Store {
     pool: AnyPool,
     backend: Backend,
+    /// The whole tree's history, rebuilt whenever another writer (on any
+    /// replica) has bumped the generation in the database.
+    org_cache: Arc<RwLock<Option<(i64, Arc<OrgHistory>)>>>,
 }
 
 /// Current UTC time as stored: RFC 3339 with seconds.
@@ -78,7 +87,7 @@ impl Store {
             })
             .connect_with(options)
             .await?;
-        Ok(Store { pool, backend })
+        Ok(Store { pool, backend, org_cache: Arc::default() })
     }
 
     pub fn backend(&self) -> Backend {
@@ -153,6 +162,23 @@ impl Store {
         Ok(())
     }
 
+    /// The tree's history from the cache, reloaded if the tree changed since.
+    pub async fn org_history(&self) -> Result<Arc<OrgHistory>> {
+        let generation = self.org_generation().await?;
+        if let Some((cached, history)) = self.org_cache.read().await.as_ref()
+            && *cached == generation
+        {
+            return Ok(history.clone());
+        }
+        let history = Arc::new(self.load_history().await?);
+        *self.org_cache.write().await = Some((generation, history.clone()));
+        Ok(history)
+    }
+
+    async fn org_generation(&self) -> Result<i64> {
+        Ok(self.setting(ORG_GENERATION).await?.and_then(|v| v.parse().ok()).unwrap_or(0))
+    }
+
     pub async fn setting(&self, key: &str) -> Result<Option<String>> {
         Ok(sqlx::query_scalar("SELECT value FROM settings WHERE key = $1").bind(key).fetch_optional(&self.pool).await?)
     }
@@ -202,6 +228,16 @@ impl WriteTx {
             .execute(&mut *self.tx)
             .await?;
         Ok(seq)
+    }
+
+    /// Marks the tree as changed, for every replica's cache.
+    pub(crate) async fn bump_org_generation(&mut self) -> Result<()> {
+        let current: Option<String> = sqlx::query_scalar("SELECT value FROM settings WHERE key = $1")
+            .bind(ORG_GENERATION)
+            .fetch_optional(&mut *self.tx)
+            .await?;
+        let next = current.and_then(|v| v.parse::<i64>().ok()).unwrap_or(0) + 1;
+        self.set_setting(ORG_GENERATION, &next.to_string()).await
     }
 
     pub async fn commit(self) -> Result<()> {

@@ -374,6 +374,7 @@ impl WriteTx {
             .bind(report_json.to_string())
             .execute(&mut *self.tx)
             .await?;
+        self.bump_org_generation().await?;
         self.audit("org.import_national", "org", &report_json).await?;
         Ok(report)
     }
@@ -530,6 +531,7 @@ impl WriteTx {
         bulk_insert(self, "org_unit_versions", INSERT_VERSION_COLUMNS, versions).await?;
         bulk_insert(self, "org_events", &["kind", "effective", "unit_id", "summary", "actor", "created_at"], events)
             .await?;
+        self.bump_org_generation().await?;
         self.audit(
             "org.import_rows",
             "org",
@@ -631,6 +633,7 @@ impl WriteTx {
         .await?;
         Store::bump_sequence(self, "org_units").await?;
         Store::bump_sequence(self, "org_events").await?;
+        self.bump_org_generation().await?;
         self.audit("org.insert_generated", "org", &serde_json::json!({"what": what, "units": count})).await?;
         Ok(ids)
     }

@@ -176,8 +176,15 @@ impl Store {
         .await
     }
 
-    /// `unit` and everything under it on `on`, as one recursive query.
+    /// `unit` and everything under it on `on`, parents before children,
+    /// from the cached history (see [`Store::org_history`]).
     pub async fn subtree_on(&self, unit: UnitId, on: Date) -> Result<Vec<UnitVersion>> {
+        Ok(self.org_history().await?.subtree_on(unit, on).into_iter().cloned().collect())
+    }
+
+    /// The same as [`Store::subtree_on`] as one recursive SQL query: the
+    /// benchmarks' baseline, and a cross-check in the tests.
+    pub async fn subtree_on_sql(&self, unit: UnitId, on: Date) -> Result<Vec<UnitVersion>> {
         let sql = format!(
             "WITH RECURSIVE sub(uid) AS ( \
                SELECT v.unit_id FROM org_unit_versions v WHERE v.unit_id = $1 AND {root} \
@@ -418,6 +425,7 @@ impl WriteTx {
         let new_ids = self.new_unit_ids(op.new_units().len()).await?;
         let view = self.prefetch(op, on).await?;
         let changes = op.plan(on, &new_ids, &view)?;
+        self.bump_org_generation().await?;
         let subject = new_ids.first().copied().or_else(|| op.touched_units().first().copied());
         let summary = summarise(op, &view, on);
         let event_id: i64 = sqlx::query_scalar(

@@ -176,7 +176,7 @@ pub async fn unit_page(
     let show_on = if current.is_some() { on } else { shown.valid_from };
     let children = store.children_on(unit, show_on, 500, 0).await?;
     let breadcrumb = store.ancestors_on(unit, show_on).await?;
-    let history = store.load_history().await?;
+    let history = store.org_history().await?;
     let pop = |v: &UnitVersion| v.attrs.population.map(|p| (v.unit_id, p));
     let values: Vec<(UnitId, i64)> =
         history.versions().iter().filter(|v| v.is_valid_on(show_on)).filter_map(pop).collect();
@@ -495,7 +495,7 @@ pub async fn api_rollup(org: OrgRead, Path(id): Path<i64>, Query(q): Query<Rollu
     org.ensure(unit).await?;
     let on = parse_day(&q.on)?;
     let measure = q.measure.unwrap_or_else(|| "population".into());
-    let history = org.store().load_history().await?;
+    let history = org.store().org_history().await?;
     let values: Vec<(UnitId, i64)> = history
         .versions()
         .iter()

@@ -75,6 +75,36 @@ async fn old_bac_giang_and_new_bac_ninh_are_different_units_linked_by_history() 
 }
 
 #[tokio::test]
+async fn cached_subtree_equals_the_recursive_sql_query_and_follows_writes() {
+    let app = TestApp::start().await;
+    let ids = |vs: Vec<khienmang_core::org::UnitVersion>| {
+        let mut ids: Vec<(i64, Option<i64>)> = vs.iter().map(|v| (v.unit_id.0, v.parent_id.map(|p| p.0))).collect();
+        ids.sort();
+        ids
+    };
+    let old = app.store.units_by_code("24", crate::support::day("2025-06-30")).await.unwrap()[0].unit_id;
+    for (root, on) in [(app.province, "2026-01-01"), (old, "2025-06-30"), (old, "2025-07-01")] {
+        let on = crate::support::day(on);
+        let cached = ids(app.store.subtree_on(root, on).await.unwrap());
+        assert_eq!(cached, ids(app.store.subtree_on_sql(root, on).await.unwrap()));
+    }
+    assert_eq!(app.store.subtree_on(app.province, crate::support::day("2026-01-01")).await.unwrap().len(), 100);
+    // A write through another Store handle (another replica) is seen at once.
+    let other = khienmang_store::Store::connect(&app.url).await.unwrap();
+    let mut tx = other.begin_write("replica-2").await.unwrap();
+    tx.apply_op(
+        &khienmang_core::org::OrgOp::Abolish { unit: app.commune_b.0 },
+        crate::support::day("2026-02-01"),
+        None,
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    let after = app.store.subtree_on(app.province, crate::support::day("2026-03-01")).await.unwrap();
+    assert_eq!(after.len(), 99);
+}
+
+#[tokio::test]
 async fn search_ignores_diacritics_and_case() {
     let app = TestApp::start().await;
     app.user("tinh", Role::Secretariat, Some(app.province)).await;

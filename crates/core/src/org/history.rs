@@ -12,6 +12,10 @@ pub struct OrgHistory {
     versions: Vec<UnitVersion>,
     /// from → links, sorted so the default link comes first.
     forward: HashMap<UnitId, Vec<LineageLink>>,
+    /// parent → indices of every version (of any date) placed under it.
+    under: HashMap<UnitId, Vec<usize>>,
+    /// unit → indices of its versions.
+    by_unit: HashMap<UnitId, Vec<usize>>,
 }
 
 /// The tree as it stood on one date.
@@ -41,7 +45,37 @@ impl OrgHistory {
         for links in forward.values_mut() {
             links.sort_by_key(|l| (!l.is_default, l.to));
         }
-        Self { versions, forward }
+        let mut under: HashMap<UnitId, Vec<usize>> = HashMap::new();
+        let mut by_unit: HashMap<UnitId, Vec<usize>> = HashMap::new();
+        for (i, v) in versions.iter().enumerate() {
+            if let Some(p) = v.parent_id {
+                under.entry(p).or_default().push(i);
+            }
+            by_unit.entry(v.unit_id).or_default().push(i);
+        }
+        Self { versions, forward, under, by_unit }
+    }
+
+    /// The unit's version valid on `date`.
+    pub fn version_on(&self, unit: UnitId, date: Date) -> Option<&UnitVersion> {
+        self.by_unit.get(&unit)?.iter().map(|&i| &self.versions[i]).find(|v| v.is_valid_on(date))
+    }
+
+    /// `root` and everything under it on `date`, parents before children,
+    /// without building the whole day's snapshot: only the subtree's
+    /// versions are visited.
+    pub fn subtree_on(&self, root: UnitId, date: Date) -> Vec<&UnitVersion> {
+        let Some(top) = self.version_on(root, date) else { return Vec::new() };
+        let mut out = vec![top];
+        let mut next = 0;
+        while next < out.len() {
+            let parent = out[next].unit_id;
+            next += 1;
+            if let Some(children) = self.under.get(&parent) {
+                out.extend(children.iter().map(|&i| &self.versions[i]).filter(|v| v.is_valid_on(date)));
+            }
+        }
+        out
     }
 
     pub fn versions(&self) -> &[UnitVersion] {
@@ -102,7 +136,7 @@ impl OrgHistory {
     }
 
     fn alive_on(&self, unit: UnitId, date: Date) -> bool {
-        self.versions.iter().any(|v| v.unit_id == unit && v.is_valid_on(date))
+        self.version_on(unit, date).is_some()
     }
 
     /// Sums `values` (recorded against units) over the subtree of `root`.
@@ -212,6 +246,18 @@ mod tests {
         assert_eq!(h.snapshot(d("2025-06-30")).subtree(UnitId(1)).len(), 4);
         assert!(h.snapshot(d("2025-07-01")).subtree(UnitId(1)).is_empty());
         assert_eq!(h.snapshot(d("2025-07-01")).subtree(UnitId(10)).len(), 3);
+    }
+
+    #[test]
+    fn indexed_subtree_equals_the_snapshot_subtree() {
+        let h = merged_world();
+        for (root, day) in [(1, "2025-06-30"), (10, "2025-07-01"), (2, "2024-05-01"), (1, "2025-07-01")] {
+            let mut a: Vec<UnitId> = h.subtree_on(UnitId(root), d(day)).iter().map(|v| v.unit_id).collect();
+            let mut b = h.snapshot(d(day)).subtree(UnitId(root));
+            a.sort();
+            b.sort();
+            assert_eq!(a, b, "root {root} on {day}");
+        }
     }
 
     #[test]
