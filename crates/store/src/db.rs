@@ -40,13 +40,16 @@ pub enum StoreError {
     BadUrl(String),
 }
 
+/// The tree's history and the generation it was read at.
+type CachedHistory = Option<(i64, Arc<OrgHistory>)>;
+
 #[derive(Clone)]
 pub struct Store {
     pool: AnyPool,
     backend: Backend,
     /// The whole tree's history, rebuilt whenever another writer (on any
     /// replica) has bumped the generation in the database.
-    org_cache: Arc<RwLock<Option<(i64, Arc<OrgHistory>)>>>,
+    org_cache: Arc<RwLock<CachedHistory>>,
 }
 
 /// Current UTC time as stored: RFC 3339 with seconds.
