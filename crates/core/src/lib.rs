@@ -4,6 +4,8 @@ pub mod audit;
 pub mod auth;
 pub mod import;
 pub mod org;
+pub mod scamcheck;
+pub mod targets;
 pub mod text;
 
 /// A civil date in Asia/Ho_Chi_Minh (the programme's calendar).

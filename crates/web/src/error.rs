@@ -55,6 +55,19 @@ impl WebError {
         }
     }
 
+    /// The heading of the HTML error page.
+    pub fn title_vi(&self) -> &'static str {
+        match self {
+            WebError::Unauthenticated => "Cần đăng nhập",
+            WebError::Forbidden | WebError::Csrf => "Không được phép",
+            WebError::NotFound => "Không tìm thấy",
+            WebError::BadRequest(_) => "Dữ liệu chưa hợp lệ",
+            WebError::TooManyAttempts(_) => "Tạm khóa",
+            WebError::Internal(_) => "Lỗi hệ thống",
+            WebError::Redirect(_) => "",
+        }
+    }
+
     pub fn message_vi(&self) -> String {
         match self {
             WebError::Unauthenticated => "Vui lòng đăng nhập.".into(),
@@ -85,12 +98,18 @@ impl IntoResponse for WebError {
         let mut response = (
             status,
             Html(format!(
-                "<!doctype html><html lang=\"vi\"><head><meta charset=\"utf-8\"><title>{}</title>\
-                 <link rel=\"stylesheet\" href=\"/assets/app.css\"></head><body><main class=\"container\">\
-                 <h1>{}</h1><p role=\"alert\">{}</p><p><a href=\"/\">Về trang chủ</a></p></main></body></html>",
-                status.as_u16(),
-                status.canonical_reason().unwrap_or(""),
-                html_escape(&message)
+                "<!doctype html><html lang=\"vi\"><head><meta charset=\"utf-8\">\
+                 <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+                 <title>{title} ({code}) · Khiên Mạng</title>\
+                 <link rel=\"icon\" href=\"/assets/favicon.svg\" type=\"image/svg+xml\">\
+                 <link rel=\"stylesheet\" href=\"/assets/app.css\"></head><body>\
+                 <header class=\"topbar\"><div class=\"bar\"><a class=\"brand\" href=\"/\">\
+                 <img src=\"/assets/favicon.svg\" alt=\"\" width=\"28\" height=\"28\"> Khiên Mạng</a></div></header>\
+                 <main id=\"main\" class=\"container\"><h1>{title}</h1><p role=\"alert\">{message}</p>\
+                 <p><a href=\"/\">Về trang chủ</a></p></main></body></html>",
+                title = self.title_vi(),
+                code = status.as_u16(),
+                message = html_escape(&message)
             )),
         )
             .into_response();

@@ -1,0 +1,431 @@
+//! Phone numbers as Vietnamese people write them, to E.164.
+//!
+//! The number ranges and their kinds come from libphonenumber's metadata
+//! (the `phonenumber` crate), which is kept current with the numbering plan.
+//! What it cannot know is handled here: the many ways a number is typed
+//! ("0912.345.678", "84-912-345-678", "(024) 3825 1234", "+84 (0) 912…") and
+//! the 11-digit mobile prefixes retired in 2018, which libphonenumber simply
+//! calls invalid while users need to be told the new number.
+
+use std::fmt;
+
+use phonenumber::{Mode, Type, metadata::DATABASE};
+
+/// A phone number in E.164 form ("+84912345678") with its kind.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct PhoneNumber {
+    e164: String,
+    kind: PhoneKind,
+}
+
+/// What a number is used for.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum PhoneKind {
+    Mobile,
+    /// A fixed line under the 2017 area codes (024 Hà Nội, 028 TP. Hồ Chí Minh, 02xx elsewhere).
+    Landline,
+    /// 1800 numbers: free for the caller.
+    TollFree,
+    /// 1900 numbers: the caller pays a premium rate.
+    PremiumRate,
+    /// Another allocated Vietnamese range (VoIP, nationwide access numbers).
+    OtherVn,
+    /// A valid number of another country. `region` is its ISO 3166 code when known.
+    Foreign {
+        country_code: u16,
+        region: Option<String>,
+    },
+}
+
+/// The 11-digit mobile prefixes (without the leading 0) moved to 10 digits in
+/// 2018, with their replacements: "0162 xxx xxxx" became "032 xxx xxxx".
+const RETIRED_PREFIXES: [(&str, &str); 21] = [
+    ("162", "32"),
+    ("163", "33"),
+    ("164", "34"),
+    ("165", "35"),
+    ("166", "36"),
+    ("167", "37"),
+    ("168", "38"),
+    ("169", "39"),
+    ("120", "70"),
+    ("121", "79"),
+    ("122", "77"),
+    ("126", "76"),
+    ("128", "78"),
+    ("123", "83"),
+    ("124", "84"),
+    ("125", "85"),
+    ("127", "81"),
+    ("129", "82"),
+    ("186", "56"),
+    ("188", "58"),
+    ("199", "59"),
+];
+
+/// Input longer than this is not a phone number, whatever it contains.
+const MAX_INPUT_CHARS: usize = 40;
+/// E.164 allows at most 15 digits including the country code.
+const MAX_E164_DIGITS: usize = 15;
+
+/// Why a phone number was not accepted.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PhoneError {
+    #[error("No phone number was entered.")]
+    Empty,
+    #[error(
+        "'{0}' cannot appear in a phone number: use digits, optionally with spaces, dots, dashes, brackets and a leading +."
+    )]
+    InvalidCharacter(char),
+    #[error("The number is too short ({digits} digits): check that no digit is missing.")]
+    TooShort { digits: usize },
+    #[error("The number is too long ({digits} digits): check that no digit was typed twice.")]
+    TooLong { digits: usize },
+    #[error("The prefix {old} was retired in 2018 and replaced by {new}: the number is now {new_number}.")]
+    RetiredPrefix { old: String, new: String, new_number: String },
+    #[error("{number} is not in any number range allocated in Viet Nam.")]
+    NotAllocated { number: String },
+    #[error("{number} is not a valid international number.")]
+    InvalidForeign { number: String },
+}
+
+impl PhoneError {
+    /// The message for Vietnamese users: what is wrong and how to fix it.
+    pub fn message_vi(&self) -> String {
+        match self {
+            PhoneError::Empty => "Chưa nhập số điện thoại.".to_owned(),
+            PhoneError::InvalidCharacter(c) => format!(
+                "Số điện thoại không được chứa ký tự «{c}». Chỉ nhập chữ số; có thể dùng dấu cách, dấu chấm, dấu gạch ngang, dấu ngoặc và dấu + ở đầu."
+            ),
+            PhoneError::TooShort { digits } => {
+                format!("Số điện thoại quá ngắn ({digits} chữ số). Hãy kiểm tra xem có thiếu chữ số nào không.")
+            }
+            PhoneError::TooLong { digits } => {
+                format!("Số điện thoại quá dài ({digits} chữ số). Hãy kiểm tra xem có chữ số nào bị nhập thừa không.")
+            }
+            PhoneError::RetiredPrefix { old, new, new_number } => {
+                format!("Đầu số {old} đã được chuyển thành {new} từ năm 2018. Số điện thoại này hiện là {new_number}.")
+            }
+            PhoneError::NotAllocated { number } => {
+                format!("Số {number} không thuộc dải số nào đang được cấp tại Việt Nam. Hãy kiểm tra lại đầu số.")
+            }
+            PhoneError::InvalidForeign { number } => {
+                format!(
+                    "Số {number} không phải là số điện thoại quốc tế hợp lệ. Hãy kiểm tra lại mã quốc gia và các chữ số."
+                )
+            }
+        }
+    }
+}
+
+impl PhoneNumber {
+    /// Parses a number written the way people write it. Without a country
+    /// code the number is Vietnamese; "+", "00" or a leading "84" on an
+    /// 11- or 12-digit number mark an international form.
+    pub fn parse(input: &str) -> Result<Self, PhoneError> {
+        let input = input.trim();
+        if input.is_empty() {
+            return Err(PhoneError::Empty);
+        }
+        let mut digits = String::new();
+        let mut plus = false;
+        for c in input.chars() {
+            match c {
+                '0'..='9' => digits.push(c),
+                // Only before the first digit: "+84…" or "(+84) …".
+                '+' if digits.is_empty() && !plus => plus = true,
+                '.' | '-' | '(' | ')' | '/' => {}
+                c if c.is_whitespace() => {}
+                c => return Err(PhoneError::InvalidCharacter(c)),
+            }
+        }
+        if input.chars().count() > MAX_INPUT_CHARS {
+            return Err(PhoneError::TooLong { digits: digits.len() });
+        }
+        if digits.is_empty() {
+            return Err(PhoneError::TooShort { digits: 0 });
+        }
+        let international = if plus {
+            Some(digits.as_str())
+        } else if let Some(rest) = digits.strip_prefix("00") {
+            Some(rest)
+        } else if digits.starts_with("84") && digits.len() >= 11 {
+            // "84912345678": a national number never starts with 84 and has
+            // 11 digits (a mobile written with its 0 starts with 0).
+            Some(digits.as_str())
+        } else {
+            None
+        };
+        match international {
+            Some(rest) => match rest.strip_prefix("84") {
+                // "+84 (0) 912…": the trunk 0 is often kept after the country code.
+                Some(national) => vietnamese(national.strip_prefix('0').unwrap_or(national), digits.len()),
+                None => foreign(rest),
+            },
+            None => vietnamese(digits.strip_prefix('0').unwrap_or(&digits), digits.len()),
+        }
+    }
+
+    /// "+84912345678".
+    pub fn e164(&self) -> &str {
+        &self.e164
+    }
+
+    pub fn kind(&self) -> &PhoneKind {
+        &self.kind
+    }
+
+    pub fn is_foreign(&self) -> bool {
+        matches!(self.kind, PhoneKind::Foreign { .. })
+    }
+
+    /// The number as dialled inside Viet Nam ("0912345678"); `None` for a
+    /// foreign number.
+    pub fn national(&self) -> Option<String> {
+        if self.is_foreign() {
+            return None;
+        }
+        let national = self.e164.strip_prefix("+84")?;
+        // Service numbers (1800/1900) are dialled without the trunk 0.
+        Some(match self.kind {
+            PhoneKind::TollFree | PhoneKind::PremiumRate => national.to_owned(),
+            _ => format!("0{national}"),
+        })
+    }
+}
+
+impl fmt::Display for PhoneNumber {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.e164)
+    }
+}
+
+/// `national` is the national significant number (no trunk 0); `typed` the
+/// count of digits the user entered, for messages.
+fn vietnamese(national: &str, typed: usize) -> Result<PhoneNumber, PhoneError> {
+    // Mobiles have 9 digits, landlines 10, 1800/1900 numbers 8 to 10.
+    if national.len() < 8 {
+        return Err(PhoneError::TooShort { digits: typed });
+    }
+    if national.len() > 10 {
+        return Err(PhoneError::TooLong { digits: typed });
+    }
+    if national.len() == 10 {
+        for (old, new) in RETIRED_PREFIXES {
+            if let Some(rest) = national.strip_prefix(old) {
+                return Err(PhoneError::RetiredPrefix {
+                    old: format!("0{old}"),
+                    new: format!("0{new}"),
+                    new_number: format!("0{new}{rest}"),
+                });
+            }
+        }
+    }
+    let not_allocated = || PhoneError::NotAllocated { number: format!("0{national}") };
+    let number = phonenumber::parse(None, format!("+84{national}")).map_err(|_| not_allocated())?;
+    if !number.is_valid() {
+        return Err(not_allocated());
+    }
+    let kind = match number.number_type(&DATABASE) {
+        Type::Mobile => PhoneKind::Mobile,
+        Type::FixedLine => PhoneKind::Landline,
+        Type::TollFree => PhoneKind::TollFree,
+        Type::PremiumRate => PhoneKind::PremiumRate,
+        _ => PhoneKind::OtherVn,
+    };
+    Ok(PhoneNumber { e164: number.format().mode(Mode::E164).to_string(), kind })
+}
+
+/// `digits`: country code and number, without "+" or "00".
+fn foreign(digits: &str) -> Result<PhoneNumber, PhoneError> {
+    if digits.len() > MAX_E164_DIGITS {
+        return Err(PhoneError::TooLong { digits: digits.len() });
+    }
+    // The shortest numbers in use (a few small territories) have 7 digits with the country code.
+    if digits.len() < 7 {
+        return Err(PhoneError::TooShort { digits: digits.len() });
+    }
+    let invalid = || PhoneError::InvalidForeign { number: format!("+{digits}") };
+    let number = phonenumber::parse(None, format!("+{digits}")).map_err(|_| invalid())?;
+    if !number.is_valid() {
+        return Err(invalid());
+    }
+    let kind = PhoneKind::Foreign {
+        country_code: number.code().value(),
+        region: number.country().id().map(|id| id.as_ref().to_owned()),
+    };
+    Ok(PhoneNumber { e164: number.format().mode(Mode::E164).to_string(), kind })
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+    use super::*;
+    use proptest::prelude::*;
+
+    fn ok(s: &str) -> PhoneNumber {
+        PhoneNumber::parse(s).unwrap_or_else(|e| panic!("{s}: {e}"))
+    }
+
+    #[test]
+    fn mobiles_written_every_way() {
+        for s in [
+            "0912 345 678",
+            "0912345678",
+            "+84912345678",
+            "84-912-345-678",
+            "0912.345.678",
+            "(+84) 912 345 678",
+            "+84 (0) 912 345 678",
+            "0084 912 345 678",
+            "84912345678",
+            "912345678",
+            " 091-234-5678 ",
+        ] {
+            let n = ok(s);
+            assert_eq!(n.e164(), "+84912345678", "{s}");
+            assert_eq!(n.kind(), &PhoneKind::Mobile, "{s}");
+            assert_eq!(n.national().as_deref(), Some("0912345678"));
+        }
+        for (s, e164) in [
+            ("0329 123 456", "+84329123456"),
+            ("0707 123 456", "+84707123456"),
+            ("0563 123 456", "+84563123456"),
+            ("0868 123 456", "+84868123456"),
+        ] {
+            assert_eq!(ok(s).e164(), e164);
+            assert_eq!(ok(s).kind(), &PhoneKind::Mobile);
+        }
+    }
+
+    #[test]
+    fn landlines_and_service_numbers() {
+        let hn = ok("(024) 3825 1234");
+        assert_eq!(hn.e164(), "+842438251234");
+        assert_eq!(hn.kind(), &PhoneKind::Landline);
+        assert_eq!(ok("028.3829.5555").kind(), &PhoneKind::Landline);
+        assert_eq!(ok("0236 3822 123").e164(), "+842363822123");
+        let free = ok("1800 1234");
+        assert_eq!(free.kind(), &PhoneKind::TollFree);
+        assert_eq!(free.national().as_deref(), Some("18001234"));
+        assert_eq!(ok("1800 599 920").kind(), &PhoneKind::TollFree);
+        assert_eq!(ok("1900 545 413").kind(), &PhoneKind::PremiumRate);
+        assert_eq!(ok("1900 1234").e164(), "+8419001234");
+    }
+
+    #[test]
+    fn retired_prefixes_name_the_new_number() {
+        let e = PhoneNumber::parse("0162 345 6789").unwrap_err();
+        assert_eq!(
+            e,
+            PhoneError::RetiredPrefix { old: "0162".into(), new: "032".into(), new_number: "0323456789".into() }
+        );
+        assert!(e.message_vi().contains("0323456789"));
+        assert!(e.to_string().contains("0323456789"));
+        for (old, new) in [
+            ("01201234567", "0701234567"),
+            ("01211234567", "0791234567"),
+            ("01221234567", "0771234567"),
+            ("01261234567", "0761234567"),
+            ("01281234567", "0781234567"),
+            ("01231234567", "0831234567"),
+            ("01241234567", "0841234567"),
+            ("01251234567", "0851234567"),
+            ("01271234567", "0811234567"),
+            ("01291234567", "0821234567"),
+            ("01861234567", "0561234567"),
+            ("01881234567", "0581234567"),
+            ("01991234567", "0591234567"),
+            ("+84 169 123 4567", "0391234567"),
+        ] {
+            match PhoneNumber::parse(old) {
+                Err(PhoneError::RetiredPrefix { new_number, .. }) => assert_eq!(new_number, new, "{old}"),
+                other => panic!("{old}: {other:?}"),
+            }
+            // The new number itself is a valid mobile.
+            assert_eq!(ok(new).kind(), &PhoneKind::Mobile, "{new}");
+        }
+    }
+
+    #[test]
+    fn foreign_numbers_are_flagged() {
+        let kh = ok("+855 12 345 678");
+        assert_eq!(kh.e164(), "+85512345678");
+        assert_eq!(kh.kind(), &PhoneKind::Foreign { country_code: 855, region: Some("KH".into()) });
+        assert!(kh.is_foreign());
+        assert_eq!(kh.national(), None);
+        assert_eq!(ok("001 202 555 0143").kind(), &PhoneKind::Foreign { country_code: 1, region: Some("US".into()) });
+        assert!(matches!(PhoneNumber::parse("+999 1234 5678"), Err(PhoneError::InvalidForeign { .. })));
+    }
+
+    #[test]
+    fn rejections_say_why() {
+        assert_eq!(PhoneNumber::parse("  "), Err(PhoneError::Empty));
+        assert_eq!(PhoneNumber::parse("0912 34a 678"), Err(PhoneError::InvalidCharacter('a')));
+        assert_eq!(PhoneNumber::parse("091234"), Err(PhoneError::TooShort { digits: 6 }));
+        assert_eq!(PhoneNumber::parse("09123456789012"), Err(PhoneError::TooLong { digits: 14 }));
+        assert_eq!(PhoneNumber::parse("---"), Err(PhoneError::TooShort { digits: 0 }));
+        assert_eq!(PhoneNumber::parse("0912+345678"), Err(PhoneError::InvalidCharacter('+')));
+        // 011… was never a mobile prefix.
+        assert!(matches!(PhoneNumber::parse("0111 234 567"), Err(PhoneError::NotAllocated { .. })));
+        for e in [
+            PhoneError::Empty,
+            PhoneError::InvalidCharacter('x'),
+            PhoneError::TooShort { digits: 3 },
+            PhoneError::TooLong { digits: 20 },
+            PhoneError::NotAllocated { number: "0111".into() },
+            PhoneError::InvalidForeign { number: "+999".into() },
+        ] {
+            assert!(!e.message_vi().is_empty() && e.message_vi() != e.to_string());
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn never_panics(s in "\\PC{0,60}") {
+            let _ = PhoneNumber::parse(&s);
+        }
+
+        /// Whatever parses, its E.164 and national forms parse back to it.
+        #[test]
+        fn canonical_forms_parse_back(s in "[0-9+ ().-]{0,30}") {
+            if let Ok(number) = PhoneNumber::parse(&s) {
+                prop_assert_eq!(PhoneNumber::parse(number.e164()), Ok(number.clone()));
+                if let Some(national) = number.national() {
+                    prop_assert_eq!(PhoneNumber::parse(&national), Ok(number.clone()));
+                }
+            }
+        }
+
+        #[test]
+        fn vietnamese_digit_strings_parse_back(national in "0[1-9][0-9]{7,9}") {
+            if let Ok(number) = PhoneNumber::parse(&national) {
+                prop_assert_eq!(PhoneNumber::parse(number.e164()), Ok(number.clone()));
+                prop_assert_eq!(number.national().map(|n| n.trim_start_matches('0').to_owned()), Some(national[1..].to_owned()));
+            }
+        }
+
+        /// The same number, however it is grouped and prefixed, has one E.164 form.
+        #[test]
+        fn formatting_does_not_change_the_number(
+            prefix in prop::sample::select(vec!["32", "33", "39", "70", "77", "81", "86", "88", "90", "91", "94", "98"]),
+            rest in "[0-9]{7}",
+            style in 0usize..6,
+            sep in prop::sample::select(vec![" ", ".", "-", ""]),
+        ) {
+            let national = format!("{prefix}{rest}");
+            let grouped = format!("{}{sep}{}{sep}{}", &national[..3], &national[3..6], &national[6..]);
+            let written = match style {
+                0 => format!("0{grouped}"),
+                1 => format!("+84{sep}{grouped}"),
+                2 => format!("84{sep}{grouped}"),
+                3 => format!("0084 {grouped}"),
+                4 => format!("(+84) 0{grouped}"),
+                _ => format!("0{national}"),
+            };
+            let reference = PhoneNumber::parse(&format!("0{national}")).unwrap();
+            prop_assert_eq!(PhoneNumber::parse(&written).unwrap(), reference);
+        }
+    }
+}
