@@ -75,7 +75,9 @@ export async function newPage(browser, viewport = DESKTOP) {
     }
   });
   page.on('requestfailed', (req) => {
-    if (req.url().startsWith(BASE_URL)) {
+    // ERR_ABORTED is the browser cancelling a load because the test moved on
+    // to the next page; it says nothing about the app.
+    if (req.url().startsWith(BASE_URL) && req.failure()?.errorText !== 'net::ERR_ABORTED') {
       record(page, `request failed: ${req.method()} ${req.url()}: ${req.failure()?.errorText}`);
     }
   });
