@@ -145,21 +145,12 @@ pub async fn commit(
     // Check again: the tree may have changed since the dry run.
     let result = check(&org, kind, &staged.content, &form.effective).await?.map_err(WebError::BadRequest)?;
     let chrome = Chrome::new(lang, Some(&id), "import");
-    if form.mode != "valid" && !result.errors.is_empty() {
-        let page = ReportPage {
-            chrome,
-            batch,
-            kind_label: kind.label_vi().to_string(),
-            filename: staged.filename,
-            effective: form.effective,
-            valid_rows: result.valid.len(),
-            errors: result.errors,
-            imported: None,
-        };
-        return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response());
+    // "Import all" is refused while any row is bad; nothing is written then.
+    let refused = form.mode != "valid" && !result.errors.is_empty();
+    let imported = if refused { None } else { Some(org.import_rows(kind, &result.valid, &staged.filename).await?) };
+    if imported.is_some() {
+        org.store().drop_staged(&batch).await?;
     }
-    let imported = org.import_rows(kind, &result.valid, &staged.filename).await?;
-    org.store().drop_staged(&batch).await?;
     let page = ReportPage {
         chrome,
         batch,
@@ -168,9 +159,10 @@ pub async fn commit(
         effective: form.effective,
         valid_rows: result.valid.len(),
         errors: result.errors,
-        imported: Some(imported),
+        imported,
     };
-    Ok(render(&page)?.into_response())
+    let status = if refused { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
+    Ok((status, render(&page)?).into_response())
 }
 
 /// The XLSX template for a kind, e.g. `/import/templates/villages.xlsx`.
