@@ -7,7 +7,7 @@
 //!
 //! Usage: `khienmang-bench --database URL [--import-runs N] [--query-runs N] [NAME]`
 //! where NAME (optional) keeps only the benchmarks whose name contains it
-//! (`import`, `subtree`).
+//! (`import`, `subtree`, `targets`).
 
 use std::collections::BTreeSet;
 use std::time::{Duration, Instant};
@@ -20,6 +20,8 @@ use khienmang_core::text::fold;
 use khienmang_store::import::{NationalImportReport, NationalLists, UnitHistory, list_2024_from, reorg_2025_date};
 use khienmang_store::{Backend, Store};
 use sqlx::Executor;
+
+mod targets;
 
 const UNITS_2024: &[u8] = include_bytes!("../../data/units-2024.csv");
 const UNITS_2025: &[u8] = include_bytes!("../../data/units-2025.csv");
@@ -39,7 +41,7 @@ const USAGE: &str = "usage: khienmang-bench --database URL [--import-runs N] [--
   URL   sqlite://PATH or postgres://USER:PASSWORD@HOST:PORT/DB
         (import runs use fresh databases beside it: PATH.import-N files,
         or DB_import_N databases created through the given connection)
-  NAME  run only the benchmarks whose name contains NAME: import, subtree";
+  NAME  run only the benchmarks whose name contains NAME: import, subtree, targets";
 
 struct Args {
     database: String,
@@ -649,6 +651,13 @@ async fn bench_subtree(target: &Target, store: &Store, runs: usize, checks: &mut
     Ok(())
 }
 
+/// The fresh database number the targets benchmark uses.
+const TARGETS_DB: usize = 100;
+
+async fn store_admin(url: &str) -> Result<Store> {
+    Store::connect(url).await.with_context(|| format!("connecting to {url}"))
+}
+
 /// Concurrent callers right after a write, for the burst figure.
 const BURST: usize = 8;
 
@@ -665,8 +674,8 @@ async fn main() -> Result<()> {
     let args = parse_args()?;
     let target = Target::parse(&args.database)?;
     let wanted = |name: &str| args.filter.as_deref().is_none_or(|f| name.contains(f));
-    if !wanted("import") && !wanted("subtree") {
-        bail!("no benchmark matches {:?}: use import or subtree", args.filter.unwrap_or_default());
+    if !wanted("import") && !wanted("subtree") && !wanted("targets") {
+        bail!("no benchmark matches {:?}: use import, subtree or targets", args.filter.unwrap_or_default());
     }
     let store = open(&args.database).await?;
     let mut checks = Checks::default();
@@ -677,6 +686,13 @@ async fn main() -> Result<()> {
         bench_subtree(&target, &store, args.query_runs, &mut checks).await?;
     }
     store.pool().close().await;
+    if wanted("targets") {
+        // A database of its own: the synthetic province, not the national lists.
+        let url = target.create_fresh(&store_admin(&args.database).await?, TARGETS_DB).await?;
+        let targets_store = open(&url).await?;
+        targets::bench_targets(target.label(), &targets_store, args.query_runs, &mut checks).await?;
+        targets_store.pool().close().await;
+    }
     for (line, _) in &checks.0 {
         println!("{line}");
     }

@@ -28,18 +28,22 @@ pub enum Capability {
     UserAdmin,
     /// Read and verify the audit log.
     AuditRead,
+    /// Read the movement's registry and the targets dashboards.
+    MovementRead,
+    /// Register initiatives, people, plans, activities and reports.
+    MovementWrite,
 }
 
 impl Role {
     pub fn capabilities(self) -> &'static [Capability] {
         use Capability::*;
         match self {
-            Role::SystemAdmin => &[OrgRead, OrgWrite, UserAdmin, AuditRead],
-            Role::Secretariat => &[OrgRead, OrgWrite, UserAdmin, AuditRead],
-            Role::CommuneOfficer => &[OrgRead, OrgWrite],
-            Role::UnitOfficer => &[OrgRead, OrgWrite],
-            Role::InitiativeLeader => &[OrgRead],
-            Role::Analyst => &[OrgRead, AuditRead],
+            Role::SystemAdmin => &[OrgRead, OrgWrite, UserAdmin, AuditRead, MovementRead, MovementWrite],
+            Role::Secretariat => &[OrgRead, OrgWrite, UserAdmin, AuditRead, MovementRead, MovementWrite],
+            Role::CommuneOfficer => &[OrgRead, OrgWrite, MovementRead, MovementWrite],
+            Role::UnitOfficer => &[OrgRead, OrgWrite, MovementRead, MovementWrite],
+            Role::InitiativeLeader => &[OrgRead, MovementRead, MovementWrite],
+            Role::Analyst => &[OrgRead, AuditRead, MovementRead],
         }
     }
 

@@ -3,6 +3,7 @@
 pub mod audit;
 pub mod auth;
 pub mod import;
+pub mod movement;
 pub mod org;
 pub mod scamcheck;
 pub mod targets;

@@ -16,6 +16,8 @@ enum Kind {
     Int,
     Real,
     Text,
+    /// Bytes, written as hex.
+    Blob,
 }
 use Kind::*;
 
@@ -63,6 +65,157 @@ const TABLES: &[(&str, &[(&str, Kind)])] = &[
         "org_lineage",
         &[("event_id", Int), ("from_unit", Int), ("to_unit", Int), ("is_default", Int), ("effective", Text)],
     ),
+    (
+        "initiatives",
+        &[
+            ("id", Int),
+            ("unit_id", Int),
+            ("name", Text),
+            ("name_folded", Text),
+            ("leader_name", Text),
+            ("participant_kind", Text),
+            ("leader_kind", Text),
+            ("content_kind", Text),
+            ("focus", Text),
+            ("criterion_1", Int),
+            ("criterion_2", Int),
+            ("criterion_3", Int),
+            ("description", Text),
+            ("stage", Text),
+            ("stage_since", Text),
+            ("created_at", Text),
+        ],
+    ),
+    (
+        "initiative_stages",
+        &[
+            ("id", Int),
+            ("initiative_id", Int),
+            ("stage", Text),
+            ("effective", Text),
+            ("note", Text),
+            ("actor", Text),
+            ("created_at", Text),
+        ],
+    ),
+    (
+        "initiative_channels",
+        &[
+            ("id", Int),
+            ("initiative_id", Int),
+            ("platform", Text),
+            ("channel_key", Text),
+            ("url", Text),
+            ("audience", Int),
+            ("created_at", Text),
+        ],
+    ),
+    (
+        "initiative_groups",
+        &[("id", Int), ("initiative_id", Int), ("name", Text), ("leader_name", Text), ("created_at", Text)],
+    ),
+    ("initiative_units", &[("initiative_id", Int), ("unit_id", Int), ("from_year", Int), ("to_year", Int)]),
+    (
+        "initiative_village_counts",
+        &[("initiative_id", Int), ("village_id", Int), ("year", Int), ("members", Int), ("households", Int)],
+    ),
+    (
+        "initiative_members",
+        &[
+            ("id", Int),
+            ("initiative_id", Int),
+            ("village_id", Int),
+            ("full_name", Text),
+            ("household_key", Int),
+            ("joined_year", Int),
+            ("left_year", Int),
+            ("created_at", Text),
+        ],
+    ),
+    (
+        "initiative_reports",
+        &[
+            ("id", Int),
+            ("initiative_id", Int),
+            ("period_from", Text),
+            ("period_to", Text),
+            ("posts", Int),
+            ("reach", Int),
+            ("reports_received", Int),
+            ("note", Text),
+            ("actor", Text),
+            ("created_at", Text),
+        ],
+    ),
+    (
+        "people",
+        &[
+            ("id", Int),
+            ("unit_id", Int),
+            ("full_name", Text),
+            ("role", Text),
+            ("position", Text),
+            ("initiative_id", Int),
+            ("registered_from", Int),
+            ("registered_to", Int),
+            ("created_at", Text),
+        ],
+    ),
+    (
+        "trainings",
+        &[("id", Int), ("unit_id", Int), ("title", Text), ("held_on", Text), ("place", Text), ("created_at", Text)],
+    ),
+    ("training_attendees", &[("training_id", Int), ("person_id", Int)]),
+    ("person_updates", &[("person_id", Int), ("year", Int), ("note", Text)]),
+    (
+        "trusted_voices",
+        &[
+            ("id", Int),
+            ("unit_id", Int),
+            ("full_name", Text),
+            ("in_province", Int),
+            ("channels", Text),
+            ("audience", Int),
+            ("consent", Int),
+            ("initiative_id", Int),
+            ("registered_from", Int),
+            ("registered_to", Int),
+            ("created_at", Text),
+        ],
+    ),
+    ("voice_enlistments", &[("voice_id", Int), ("year", Int)]),
+    (
+        "movement_documents",
+        &[
+            ("id", Int),
+            ("unit_id", Int),
+            ("kind", Text),
+            ("number", Text),
+            ("title", Text),
+            ("issued_on", Text),
+            ("year", Int),
+            ("file_name", Text),
+            ("file_type", Text),
+            ("file_data", Blob),
+            ("created_at", Text),
+        ],
+    ),
+    (
+        "village_activities",
+        &[
+            ("id", Int),
+            ("village_id", Int),
+            ("held_on", Text),
+            ("title", Text),
+            ("participants", Int),
+            ("created_at", Text),
+        ],
+    ),
+    (
+        "page_posts",
+        &[("id", Int), ("unit_id", Int), ("posted_on", Text), ("title", Text), ("url", Text), ("created_at", Text)],
+    ),
+    ("unit_reports", &[("unit_id", Int), ("year", Int), ("submitted_at", Text), ("actor", Text)]),
     (
         "users",
         &[
@@ -117,6 +270,7 @@ impl Store {
                         Int => json!(row.try_get::<Option<i64>, _>(i)?),
                         Real => json!(row.try_get::<Option<f64>, _>(i)?),
                         Text => json!(row.try_get::<Option<String>, _>(i)?),
+                        Blob => json!(row.try_get::<Option<Vec<u8>>, _>(i)?.map(hex::encode)),
                     });
                 }
                 writeln!(out, "{}", Value::Array(values)).map_err(io)?;
@@ -172,6 +326,7 @@ impl Store {
                         Int => Val::I(v.as_i64()),
                         Real => Val::F(v.as_f64()),
                         Text => Val::S(v.as_str().map(str::to_string)),
+                        Blob => Val::B(v.as_str().and_then(|h| hex::decode(h).ok())),
                     })
                     .collect();
                 rows.push(vals);
@@ -180,7 +335,7 @@ impl Store {
             bulk_insert(&mut tx, table, &names, rows).await?;
             total += count;
         }
-        for table in ["org_units", "org_unit_versions", "org_events", "users"] {
+        for table in TABLES.iter().filter(|(_, columns)| columns[0].0 == "id").map(|(table, _)| *table) {
             Store::bump_sequence(&mut tx, table).await?;
         }
         tx.bump_org_generation().await?;

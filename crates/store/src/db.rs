@@ -12,12 +12,14 @@ use sqlx::{Any, AnyPool, ConnectOptions, Executor, Row};
 use tokio::sync::RwLock;
 
 use crate::Result;
+use crate::targets::{FactChange, MOVEMENT_GENERATION, TargetsCache};
 
 /// Bumped by every write that changes the tree, so caches know to reload.
-const ORG_GENERATION: &str = "org.generation";
+pub(crate) const ORG_GENERATION: &str = "org.generation";
 
 /// One migration source; tokens are replaced per backend.
-const MIGRATIONS: &[(i64, &str)] = &[(1, include_str!("../migrations/0001_foundation.sql"))];
+const MIGRATIONS: &[(i64, &str)] =
+    &[(1, include_str!("../migrations/0001_foundation.sql")), (2, include_str!("../migrations/0002_movement.sql"))];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
@@ -50,6 +52,7 @@ pub struct Store {
     /// The whole tree's history, rebuilt whenever another writer (on any
     /// replica) has bumped the generation in the database.
     org_cache: Arc<RwLock<CachedHistory>>,
+    targets: Arc<TargetsCache>,
 }
 
 /// Current UTC time as stored: RFC 3339 with seconds.
@@ -90,7 +93,11 @@ impl Store {
             })
             .connect_with(options)
             .await?;
-        Ok(Store { pool, backend, org_cache: Arc::default() })
+        Ok(Store { pool, backend, org_cache: Arc::default(), targets: Arc::default() })
+    }
+
+    pub(crate) fn targets_cache(&self) -> &TargetsCache {
+        &self.targets
     }
 
     pub fn backend(&self) -> Backend {
@@ -150,7 +157,13 @@ impl Store {
     pub async fn begin_write(&self, actor: &str) -> Result<WriteTx> {
         let mut tx = self.pool.begin().await?;
         sqlx::query("UPDATE audit_head SET seq = seq WHERE id = 1").execute(&mut *tx).await?;
-        Ok(WriteTx { tx, actor: actor.to_string(), backend: self.backend })
+        Ok(WriteTx {
+            tx,
+            actor: actor.to_string(),
+            backend: self.backend,
+            facts: FactChange::None,
+            store: self.clone(),
+        })
     }
 
     /// After rows were inserted with explicit ids, moves PostgreSQL's
@@ -193,6 +206,9 @@ pub struct WriteTx {
     pub(crate) tx: sqlx::Transaction<'static, Any>,
     pub(crate) actor: String,
     pub(crate) backend: Backend,
+    /// What the transaction changed in the registry, for the targets cache.
+    pub(crate) facts: FactChange,
+    store: Store,
 }
 
 impl WriteTx {
@@ -235,16 +251,29 @@ impl WriteTx {
 
     /// Marks the tree as changed, for every replica's cache.
     pub(crate) async fn bump_org_generation(&mut self) -> Result<()> {
+        self.bump_generation(ORG_GENERATION).await.map(|_| ())
+    }
+
+    async fn bump_generation(&mut self, key: &str) -> Result<i64> {
         let current: Option<String> = sqlx::query_scalar("SELECT value FROM settings WHERE key = $1")
-            .bind(ORG_GENERATION)
+            .bind(key)
             .fetch_optional(&mut *self.tx)
             .await?;
         let next = current.and_then(|v| v.parse::<i64>().ok()).unwrap_or(0) + 1;
-        self.set_setting(ORG_GENERATION, &next.to_string()).await
+        self.set_setting(key, &next.to_string()).await?;
+        Ok(next)
     }
 
-    pub async fn commit(self) -> Result<()> {
-        Ok(self.tx.commit().await?)
+    /// Commits; a registry change bumps its generation first, and afterwards
+    /// this process's targets cache is patched when the change allows it.
+    pub async fn commit(mut self) -> Result<()> {
+        let change = std::mem::take(&mut self.facts);
+        let generation = match change {
+            FactChange::None => None,
+            _ => Some(self.bump_generation(MOVEMENT_GENERATION).await?),
+        };
+        self.tx.commit().await?;
+        self.store.after_commit(change, generation).await
     }
 }
 
@@ -254,11 +283,12 @@ pub(crate) enum Val {
     I(Option<i64>),
     F(Option<f64>),
     S(Option<String>),
+    B(Option<Vec<u8>>),
 }
 
 impl Val {
     fn is_null(&self) -> bool {
-        matches!(self, Val::I(None) | Val::F(None) | Val::S(None))
+        matches!(self, Val::I(None) | Val::F(None) | Val::S(None) | Val::B(None))
     }
 }
 
@@ -298,6 +328,7 @@ pub(crate) async fn bulk_insert(tx: &mut WriteTx, table: &str, columns: &[&str],
                 Val::I(Some(x)) => q.bind(x),
                 Val::F(Some(x)) => q.bind(x),
                 Val::S(Some(x)) => q.bind(x),
+                Val::B(Some(x)) => q.bind(x),
                 _ => q,
             };
         }

@@ -7,7 +7,9 @@ pub mod auth;
 pub mod backup;
 mod db;
 pub mod import;
+pub mod movement;
 pub mod org;
+pub mod targets;
 
 pub use db::{Backend, Store, StoreError, WriteTx, now_utc};
 

@@ -127,6 +127,7 @@ impl Store {
                 Val::I(x) => q.bind(x),
                 Val::F(x) => q.bind(x),
                 Val::S(x) => q.bind(x),
+                Val::B(x) => q.bind(x),
             };
         }
         q.fetch_all(self.pool()).await?.iter().map(version_from_row).collect()

@@ -155,6 +155,40 @@ capability!(
     UserAdmin = Capability::UserAdmin
 );
 
+capability!(
+    /// Read the movement's registry and the targets within the scope.
+    MovementRead = Capability::MovementRead
+);
+capability!(
+    /// Register initiatives, people, plans and activities within the scope.
+    MovementWrite = Capability::MovementWrite
+);
+
+impl Granted {
+    /// Refuses units outside the scope as if they did not exist.
+    pub async fn ensure(&self, unit: UnitId) -> WebResult<()> {
+        if self.scope.contains(&self.store, unit).await? { Ok(()) } else { Err(WebError::NotFound) }
+    }
+
+    /// Where the session's views start on `on`: its scope's root (or the unit
+    /// that stands for it then), or the first province for the whole country.
+    pub async fn home_unit(&self, on: Date) -> WebResult<UnitId> {
+        match self.scope {
+            Scope::Subtree(root) => Ok(root),
+            Scope::Country => {
+                let roots = self.store.roots_on(on).await?;
+                roots.first().map(|v| v.unit_id).ok_or(WebError::NotFound)
+            }
+        }
+    }
+
+    /// A write transaction for a change to `unit`, refused outside the scope.
+    pub async fn write_for(&self, unit: UnitId) -> WebResult<khienmang_store::WriteTx> {
+        self.ensure(unit).await?;
+        Ok(self.store.begin_write(&self.actor).await?)
+    }
+}
+
 impl OrgRead {
     /// The unit on `on`, or NotFound if it is absent or outside the scope.
     pub async fn unit(&self, unit: UnitId, on: Date) -> WebResult<Option<UnitVersion>> {

@@ -7,6 +7,7 @@
 pub mod access;
 mod assets;
 pub mod auth;
+pub mod dashboard;
 mod error;
 mod i18n;
 mod import;
@@ -14,6 +15,7 @@ mod ops;
 mod org;
 mod page;
 mod security;
+mod targets;
 
 use std::sync::Arc;
 
@@ -80,6 +82,8 @@ pub fn route_table() -> Vec<(Method, &'static str, MethodRouter<AppState>)> {
         (Method::POST, "/import", post(import::dry_run)),
         (Method::POST, "/import/{batch}/commit", post(import::commit)),
         (Method::GET, "/import/templates/{file}", get(import::template)),
+        (Method::GET, "/targets", get(targets::dashboard)),
+        (Method::GET, "/targets/export.xlsx", get(targets::export)),
         (Method::GET, "/audit", get(ops::audit_page)),
         (Method::GET, "/users", get(ops::users_page)),
         (Method::POST, "/api/v1/session", post(auth::api_login)),
@@ -91,6 +95,7 @@ pub fn route_table() -> Vec<(Method, &'static str, MethodRouter<AppState>)> {
         (Method::GET, "/api/v1/org/units/{id}/history", get(org::api_history)),
         (Method::GET, "/api/v1/org/units/{id}/rollup", get(org::api_rollup)),
         (Method::POST, "/api/v1/org/operations", post(org::api_operation)),
+        (Method::GET, "/api/v1/targets", get(targets::api_targets)),
         (Method::GET, "/api/v1/audit", get(ops::api_audit)),
         (Method::GET, "/api/openapi.json", get(ops::openapi)),
         (Method::GET, "/healthz", get(ops::healthz)),

@@ -20,6 +20,7 @@ pub struct Chrome {
     pub can_import: bool,
     pub can_audit: bool,
     pub can_users: bool,
+    pub can_movement: bool,
 }
 
 impl Chrome {
@@ -35,6 +36,7 @@ impl Chrome {
             can_import: can(Capability::OrgWrite),
             can_audit: can(Capability::AuditRead),
             can_users: can(Capability::UserAdmin),
+            can_movement: can(Capability::MovementRead),
         }
     }
 

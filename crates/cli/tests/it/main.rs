@@ -10,3 +10,4 @@ mod backup;
 mod import;
 mod org;
 mod support;
+mod targets;

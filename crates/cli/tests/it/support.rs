@@ -148,7 +148,24 @@ impl TestApp {
     /// Rows in the tables a change would touch: a cheap "nothing was written" check.
     pub async fn write_count(&self) -> i64 {
         let mut total = 0;
-        for t in ["org_units", "org_unit_versions", "org_events", "org_lineage", "users"] {
+        for t in [
+            "org_units",
+            "org_unit_versions",
+            "org_events",
+            "org_lineage",
+            "users",
+            "initiatives",
+            "initiative_channels",
+            "initiative_members",
+            "initiative_village_counts",
+            "people",
+            "trainings",
+            "trusted_voices",
+            "movement_documents",
+            "village_activities",
+            "page_posts",
+            "unit_reports",
+        ] {
             let n: i64 = sqlx::query_scalar(&format!("SELECT CAST(COUNT(*) AS BIGINT) FROM {t}"))
                 .fetch_one(self.store.pool())
                 .await

@@ -118,6 +118,30 @@ impl OrgHistory {
         }
     }
 
+    /// Every unit that lies under `root` at any time, or flowed (by merge or
+    /// split) into one that does, `root` included: the scope rule, for whole
+    /// lists at once.
+    pub fn within(&self, root: UnitId) -> HashSet<UnitId> {
+        let mut backward: HashMap<UnitId, Vec<UnitId>> = HashMap::new();
+        for links in self.forward.values() {
+            for l in links {
+                backward.entry(l.to).or_default().push(l.from);
+            }
+        }
+        let mut seen = HashSet::from([root]);
+        let mut stack = vec![root];
+        while let Some(u) = stack.pop() {
+            let children = self.under.get(&u).into_iter().flatten().map(|&i| self.versions[i].unit_id);
+            let merged = backward.get(&u).into_iter().flatten().copied();
+            for next in children.chain(merged) {
+                if seen.insert(next) {
+                    stack.push(next);
+                }
+            }
+        }
+        seen
+    }
+
     /// All units that flowed into `unit` (transitively), for a unit's history page.
     pub fn predecessors(&self, unit: UnitId) -> Vec<UnitId> {
         let mut out = Vec::new();

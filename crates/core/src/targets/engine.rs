@@ -562,13 +562,20 @@ impl Scratch {
             let any = u32::from(den > 0);
             cells[s] = Cell { num, den, eligible: any, reported: any };
         }
-        if households != NONE {
-            let record = self.hh_own[d].or(self.hh_carried[d]);
-            let num = u32::try_from(record.unwrap_or(0)).unwrap_or(u32::MAX).min(households);
-            cells[S_HOUSEHOLDS] =
-                Cell { num, den: households, eligible: 1, reported: u32::from(record.is_some() || reported) };
+        if let Some(leaf) = self.household_leaf(d, households, NONE) {
+            cells[S_HOUSEHOLDS] = leaf.cell();
         }
         cells
+    }
+
+    fn household_leaf(&self, d: usize, households: u32, out: u32) -> Option<HouseholdLeaf> {
+        (households != NONE).then(|| HouseholdLeaf {
+            out,
+            households,
+            own: self.hh_own[d],
+            carried: self.hh_carried[d],
+            reported: self.flags[d] & F_REPORT != 0,
+        })
     }
 }
 
@@ -579,6 +586,28 @@ struct YearTable {
     reference: Date,
     tree: Arc<Tree>,
     cells: Vec<[Cell; SLOTS]>,
+    /// What each village with households counted for 2.9c, so one village's
+    /// count can be changed without recomputing the year.
+    households: HashMap<u32, HouseholdLeaf>,
+}
+
+/// A village's part of 2.9c in one year.
+#[derive(Debug, Clone, Copy)]
+struct HouseholdLeaf {
+    /// The node its counts were added into.
+    out: u32,
+    households: u32,
+    own: Option<i64>,
+    carried: Option<i64>,
+    reported: bool,
+}
+
+impl HouseholdLeaf {
+    fn cell(&self) -> Cell {
+        let record = self.own.or(self.carried);
+        let num = u32::try_from(record.unwrap_or(0)).unwrap_or(u32::MAX).min(self.households);
+        Cell { num, den: self.households, eligible: 1, reported: u32::from(record.is_some() || self.reported) }
+    }
 }
 
 /// Every target for every node of the tree and every year asked for.
@@ -662,6 +691,7 @@ pub fn compute(
         scratch.collect(&dense, &place, year);
         let out_len = today_tree.as_ref().map_or(units.len(), |(t, _)| t.len());
         let mut cells = vec![[Cell::default(); SLOTS]; out_len];
+        let mut households = HashMap::new();
         for node in 0..units.len() {
             let d = units.units[node] as usize;
             let out = match &today_tree {
@@ -671,6 +701,9 @@ pub fn compute(
             };
             let v = units.version[node] as usize;
             let leaf = scratch.leaf(d, index.ver_eligible[v], index.ver_households[v]);
+            if let Some(hh) = scratch.household_leaf(d, index.ver_households[v], dense_len(out)) {
+                households.insert(dense_len(d), hh);
+            }
             if today_tree.is_none() {
                 cells[out] = leaf;
             } else {
@@ -684,7 +717,7 @@ pub fn compute(
             Some((t, _)) => Arc::clone(t),
         };
         tree.sum_up(&mut cells);
-        tables.push(YearTable { year, reference, tree, cells });
+        tables.push(YearTable { year, reference, tree, cells, households });
     }
     table.tables = tables;
     table
@@ -780,6 +813,35 @@ impl TargetTable {
         self.table(year).map(|t| t.reference)
     }
 
+    /// Changes the households with a member in an initiative recorded for one
+    /// village in one year (2.9c; `None` for no record) and updates the nodes
+    /// above it, without recomputing the table: the path a member added or
+    /// removed takes. Returns `false` when the village has no household count
+    /// standing that year, or the year was not computed; the caller then
+    /// recomputes, as it must for every other kind of change.
+    pub fn set_households_with_member(&mut self, village: UnitId, year: i32, count: Option<i64>) -> bool {
+        let dense = self.index.get(village);
+        let mut changed = false;
+        for t in self.tables.iter_mut().filter(|t| t.year == year) {
+            let Some(leaf) = t.households.get_mut(&dense) else { continue };
+            let before = leaf.cell();
+            leaf.own = count.map(|n| n.max(0));
+            let after = leaf.cell();
+            let mut node = leaf.out;
+            while node != NONE {
+                let cell = &mut t.cells[node as usize][S_HOUSEHOLDS];
+                let shift = |total: u32, old: u32, new: u32| {
+                    u32::try_from(i64::from(total) - i64::from(old) + i64::from(new)).unwrap_or(0)
+                };
+                cell.num = shift(cell.num, before.num, after.num);
+                cell.reported = shift(cell.reported, before.reported, after.reported);
+                node = t.tree.parent[node as usize];
+            }
+            changed = true;
+        }
+        changed
+    }
+
     /// The nodes of a year's tree, parents before children.
     pub fn nodes(&self, year: i32) -> Vec<UnitId> {
         self.table(year).map(|t| t.tree.units.iter().map(|&d| self.index.ids[d as usize]).collect()).unwrap_or_default()
@@ -790,6 +852,16 @@ impl TargetTable {
         let t = self.table(year)?;
         let p = t.tree.parent[t.tree.node(self.index.get(unit))?];
         (p != NONE).then(|| self.index.ids[t.tree.units[p as usize] as usize])
+    }
+
+    /// A node's children in a year's tree, in tree order.
+    pub fn children(&self, unit: UnitId, year: i32) -> Vec<UnitId> {
+        let Some((t, node)) = self.locate(unit, year) else { return Vec::new() };
+        let node = dense_len(node);
+        (0..t.tree.len())
+            .filter(|&n| t.tree.parent[n] == node)
+            .map(|n| self.index.ids[t.tree.units[n] as usize])
+            .collect()
     }
 
     fn locate(&self, unit: UnitId, year: i32) -> Option<(&YearTable, usize)> {

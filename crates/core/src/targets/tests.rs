@@ -605,3 +605,25 @@ fn counting_households_from_listed_members() {
     let one = [m(V1, (1 << 61) - 1, 2024, None), m(V1, 3, 2024, Some(2025))];
     assert_eq!(households_with_member(&one, 2024..=2026), [(u(V1), 2024, 2), (u(V1), 2025, 2), (u(V1), 2026, 1)]);
 }
+
+#[test]
+fn changing_one_villages_households_matches_a_full_recompute() {
+    let before = coverage_facts();
+    // V1 gets a new count in 2024 (its own entry) and its first in 2025; V3 loses its 2024 record.
+    let mut after = before.clone();
+    after.households_with_member.push((u(V1), 2024, 95));
+    after.households_with_member.push((u(V1), 2025, 40));
+    after.households_with_member.retain(|&(v, _, _)| v != u(V3));
+    for (mut patched, fresh) in [(then(&before), then(&after)), (today(&before), today(&after))] {
+        assert!(patched.set_households_with_member(u(V1), 2024, Some(95)));
+        assert!(patched.set_households_with_member(u(V1), 2025, Some(40)));
+        assert!(patched.set_households_with_member(u(V3), 2024, None));
+        for year in 2024..=2026 {
+            for unit in fresh.nodes(year) {
+                assert_eq!(patched.rows(unit, year), fresh.rows(unit, year), "{unit:?} in {year}");
+            }
+        }
+    }
+    // An agency has no household count: the caller must recompute.
+    assert!(!then(&before).set_households_with_member(u(A1), 2024, Some(1)));
+}

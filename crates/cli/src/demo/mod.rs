@@ -1,7 +1,10 @@
 //! Demo data for new Bắc Ninh: the real units of old Bắc Giang (24), old Bắc
 //! Ninh (27) and new Bắc Ninh (24), plus generated villages, agencies,
 //! enterprises and schools that follow their commune through the 2025
-//! reorganisation, and one account per role (password "demo").
+//! reorganisation, one account per role (password "demo"), and the
+//! movement's activity from 2024 to today ([`movement`]).
+
+mod movement;
 
 use anyhow::{Context, Result};
 use khienmang_core::Date;
@@ -14,6 +17,7 @@ use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
 const DEMO_KEY: &str = "demo.seeded";
+const DEMO_UNITS_KEY: &str = "demo.units";
 pub const DEMO_PASSWORD: &str = "demo";
 
 const VILLAGE_WORDS: &[&str] = &[
@@ -74,6 +78,30 @@ pub async fn seed(store: &Store) -> Result<()> {
         println!("Dữ liệu thử nghiệm đã có; dùng lại.");
         return Ok(());
     }
+    if store.setting(DEMO_UNITS_KEY).await?.is_none() {
+        seed_units(store).await?;
+    }
+    let history = store.load_history().await?;
+    let today = chrono::Utc::now().date_naive();
+    let province = store
+        .units_by_code("24", today.max(reorg_2025_date()))
+        .await?
+        .into_iter()
+        .find(|v| v.level == Level::Province)
+        .context("thiếu tỉnh Bắc Ninh mới")?;
+    let mut tx = store.begin_write("demo").await?;
+    let seeded = movement::seed(&mut tx, &history, province.unit_id, today).await?;
+    tx.set_setting(DEMO_KEY, &khienmang_store::now_utc()).await?;
+    tx.commit().await?;
+    println!(
+        "Đã tạo hoạt động phong trào: {} mô hình, {} người, {} kế hoạch, hoạt động, tin bài.",
+        seeded.initiatives, seeded.people, seeded.facts
+    );
+    Ok(())
+}
+
+/// Villages, agencies, enterprises and schools, and the demo accounts.
+async fn seed_units(store: &Store) -> Result<()> {
     let before = Date::from_ymd_opt(2025, 6, 30).context("date")?;
     let history = store.load_history().await?;
     let mut rng = StdRng::seed_from_u64(2024);
@@ -99,9 +127,10 @@ pub async fn seed(store: &Store) -> Result<()> {
     let mut tx = store.begin_write("demo").await?;
     tx.insert_histories(units, "demo: thôn, cơ quan, doanh nghiệp, trường học").await?;
     create_demo_accounts(store, &mut tx).await?;
-    tx.set_setting(DEMO_KEY, &khienmang_store::now_utc()).await?;
+    tx.set_setting(DEMO_UNITS_KEY, &khienmang_store::now_utc()).await?;
     tx.commit().await?;
     println!("Đã tạo {count} đơn vị thử nghiệm và các tài khoản thử nghiệm.");
+
     Ok(())
 }
 
@@ -169,7 +198,9 @@ fn generate_for_commune(
         let attrs = UnitAttrs { households: Some(households), population: Some(population), ..Default::default() };
         out.push(follow(history, commune, blank(name, Level::Village, Some(kind), attrs)));
     }
-    for agency in ["Ủy ban nhân dân", "Công an", "Trạm Y tế"] {
+    // The People's Committee is the commune itself for the targets, so it is
+    // not generated as an agency (it would count twice in 2.2).
+    for agency in ["Đoàn Thanh niên", "Công an", "Trạm Y tế"] {
         let page = (agency != "Trạm Y tế" && rng.gen_bool(0.7)).then(|| {
             format!(
                 "https://www.facebook.com/{}{}",

@@ -1,0 +1,843 @@
+//! A channel of an initiative (a Facebook group, page or profile, a Zalo
+//! group or official account, a TikTok, YouTube or Telegram account, a Viber
+//! community, a website) reduced to one key however its link is written, so
+//! that one channel has one guiding unit (document, 5.2).
+//!
+//! A key is "<platform>:<identity>", ASCII only (anything else
+//! percent-encoded), e.g. "facebook:groups/123", "facebook:id/100012345",
+//! "facebook:conganbacninh", "facebook:share/g/AbC", "zalo:g/AbC",
+//! "zalo:0912345678", "tiktok:@name", "tiktok:vm.tiktok.com/ZSabc",
+//! "youtube:@handle", "youtube:channel/UCabc", "youtube:c/name",
+//! "telegram:name", "telegram:+AbC", "viber:g2/AbC", "viber:chats/name",
+//! "website:example.vn/path". Names a platform treats as case-insensitive
+//! are lowercased; tokens (invite links, group links, channel ids) keep
+//! their case.
+
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, percent_decode_str, utf8_percent_encode};
+use url::{Host, Url};
+
+use crate::org::string_enum;
+
+string_enum!(
+    /// Where a channel lives.
+    Platform {
+        Facebook = "facebook" / "Facebook",
+        Zalo = "zalo" / "Zalo",
+        TikTok = "tiktok" / "TikTok",
+        YouTube = "youtube" / "YouTube",
+        Telegram = "telegram" / "Telegram",
+        Viber = "viber" / "Viber",
+        Website = "website" / "Trang web",
+    }
+);
+
+/// Links longer than this are refused (real channel links are far shorter).
+pub const MAX_CHANNEL_CHARS: usize = 2000;
+
+/// Escaped in the segments of keys and links: everything but the RFC 3986
+/// unreserved characters and the sub-delimiters allowed in a path, so that a
+/// key is ASCII and reads back to itself.
+const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~')
+    .remove(b'!')
+    .remove(b'$')
+    .remove(b'&')
+    .remove(b'\'')
+    .remove(b'(')
+    .remove(b')')
+    .remove(b'*')
+    .remove(b'+')
+    .remove(b',')
+    .remove(b';')
+    .remove(b'=')
+    .remove(b':')
+    .remove(b'@');
+
+/// Schemes written without "//" that are not web links ("mailto:x@y.vn").
+const OPAQUE_SCHEMES: [&str; 9] = ["javascript", "data", "mailto", "tel", "sms", "file", "about", "blob", "intent"];
+
+/// Subdomains that show the same platform content ("m.facebook.com",
+/// "web.facebook.com"); a locale ("vi-vn.facebook.com") counts too.
+const PLATFORM_PREFIXES: [&str; 7] = ["www", "m", "mobile", "web", "mbasic", "touch", "free"];
+
+/// A channel: its platform, its canonical key (unique in the registry) and a
+/// clean link to show.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Channel {
+    pub platform: Platform,
+    /// "facebook:groups/123", "zalo:g/AbC", "tiktok:@name", "website:example.vn/path", ...
+    pub key: String,
+    /// An https link that reads back to the same key.
+    pub url: String,
+}
+
+/// Why a link is not a channel.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ChannelError {
+    #[error("No link was entered.")]
+    Empty,
+    #[error("The link is longer than {MAX_CHANNEL_CHARS} characters.")]
+    TooLong,
+    #[error("This is not a web link; paste the address of the channel, group or page.")]
+    NotALink,
+    #[error("Only http:// and https:// links can be channels; this one uses \"{0}:\".")]
+    UnsupportedScheme(String),
+    #[error("This link points to a post, a video or a platform's own page, not to a channel, group or page.")]
+    NotAChannel,
+}
+
+impl ChannelError {
+    /// The message for Vietnamese users: what is wrong and how to fix it.
+    pub fn message_vi(&self) -> String {
+        match self {
+            ChannelError::Empty => "Chưa nhập đường dẫn (link) của kênh, nhóm hoặc trang.".to_owned(),
+            ChannelError::TooLong => {
+                format!("Đường dẫn dài quá {MAX_CHANNEL_CHARS} ký tự. Hãy dán đúng địa chỉ của kênh, nhóm hoặc trang.")
+            }
+            ChannelError::NotALink => "Đây không phải là đường dẫn trang web hợp lệ. Hãy dán địa chỉ của kênh, nhóm \
+                 hoặc trang, ví dụ https://www.facebook.com/groups/123456 hoặc https://zalo.me/g/abcxyz."
+                .to_owned(),
+            ChannelError::UnsupportedScheme(scheme) => format!(
+                "Chỉ nhận đường dẫn trang web (bắt đầu bằng http:// hoặc https://); đường dẫn này dùng giao thức «{scheme}:»."
+            ),
+            ChannelError::NotAChannel => "Đường dẫn này trỏ tới một bài viết, một video hoặc trang chung của nền \
+                 tảng, không phải một kênh, nhóm hay trang cụ thể. Hãy mở kênh, nhóm hoặc trang rồi sao chép địa \
+                 chỉ của nó."
+                .to_owned(),
+        }
+    }
+}
+
+impl Channel {
+    /// Reads a channel link, with or without a scheme. Tracking parameters,
+    /// "www."/"m." prefixes, ports 80 and 443, trailing slashes, fragments
+    /// and the case of names a platform does not distinguish never change
+    /// the key.
+    pub fn parse(input: &str) -> Result<Channel, ChannelError> {
+        let text = input.trim();
+        if text.is_empty() {
+            return Err(ChannelError::Empty);
+        }
+        if text.chars().count() > MAX_CHANNEL_CHARS {
+            return Err(ChannelError::TooLong);
+        }
+        let url = web_url(text)?;
+        // Hosts come back lowercase and IDN in ASCII; a link to an IP address is no channel.
+        let host = match url.host() {
+            Some(Host::Domain(domain)) => domain.trim_end_matches('.').to_owned(),
+            _ => return Err(ChannelError::NotALink),
+        };
+        let segments: Vec<String> = url
+            .path_segments()
+            .map(|parts| {
+                parts
+                    .filter(|p| !p.is_empty())
+                    .map(|p| percent_decode_str(p).decode_utf8_lossy().into_owned())
+                    .collect()
+            })
+            .unwrap_or_default();
+        let query = |name: &str| url.query_pairs().find(|(k, _)| k == name).map(|(_, v)| v.into_owned());
+        match platform_host(&host) {
+            Some("facebook.com" | "fb.com" | "fb.me") => facebook(&segments, query("id")),
+            Some("fb.watch" | "youtu.be") => Err(ChannelError::NotAChannel),
+            Some("zalo.me") => zalo(&segments),
+            Some("tiktok.com") => tiktok(&segments),
+            Some(short @ ("vm.tiktok.com" | "vt.tiktok.com")) => {
+                let token = segments.first().ok_or(ChannelError::NotAChannel)?;
+                let id = format!("{short}/{}", enc(token));
+                Ok(Channel::new(Platform::TikTok, &id, format!("https://{id}")))
+            }
+            Some("youtube.com") => youtube(&segments),
+            Some("t.me" | "telegram.me" | "telegram.dog") => telegram(&segments),
+            Some("invite.viber.com") => viber_invite(query("g2"), query("g")),
+            Some("chats.viber.com") => {
+                let name = segments.first().ok_or(ChannelError::NotAChannel)?.to_lowercase();
+                let id = format!("chats/{}", enc(&name));
+                Ok(Channel::new(Platform::Viber, &id, format!("https://chats.viber.com/{}", enc(&name))))
+            }
+            Some("vb.me") => {
+                let token = segments.first().ok_or(ChannelError::NotAChannel)?;
+                let id = format!("vb.me/{}", enc(token));
+                Ok(Channel::new(Platform::Viber, &id, format!("https://{id}")))
+            }
+            _ => website(&url, &host, &segments),
+        }
+    }
+
+    fn new(platform: Platform, id: &str, url: String) -> Channel {
+        Channel { platform, key: format!("{}:{id}", platform.as_str()), url }
+    }
+}
+
+/// Parses the link as http(s), adding "https://" when no scheme is written.
+fn web_url(text: &str) -> Result<Url, ChannelError> {
+    let with_scheme = match scheme_of(text) {
+        Some(scheme) if scheme == "http" || scheme == "https" => text.to_owned(),
+        Some(scheme) => return Err(ChannelError::UnsupportedScheme(scheme)),
+        None => format!("https://{}", text.trim_start_matches('/')),
+    };
+    Url::parse(&with_scheme).map_err(|_| ChannelError::NotALink)
+}
+
+/// The scheme a link starts with, lowercased. "example.vn:8080/x" is a host
+/// and a port, not a scheme called "example.vn".
+fn scheme_of(text: &str) -> Option<String> {
+    let (name, rest) = text.split_once(':')?;
+    let syntax = name.starts_with(|c: char| c.is_ascii_alphabetic())
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
+    if !syntax {
+        return None;
+    }
+    let name = name.to_ascii_lowercase();
+    let known = name == "http" || name == "https" || OPAQUE_SCHEMES.contains(&name.as_str());
+    (known || rest.starts_with("//")).then_some(name)
+}
+
+/// The platform's own host name behind its mobile, web and locale
+/// subdomains, or `None` for any other site.
+fn platform_host(host: &str) -> Option<&'static str> {
+    const HOSTS: [&str; 16] = [
+        "facebook.com",
+        "fb.com",
+        "fb.me",
+        "fb.watch",
+        "zalo.me",
+        "tiktok.com",
+        "vm.tiktok.com",
+        "vt.tiktok.com",
+        "youtube.com",
+        "youtu.be",
+        "t.me",
+        "telegram.me",
+        "telegram.dog",
+        "invite.viber.com",
+        "chats.viber.com",
+        "vb.me",
+    ];
+    let mut rest = host;
+    loop {
+        if let Some(known) = HOSTS.iter().find(|h| **h == rest) {
+            return Some(*known);
+        }
+        let (label, tail) = rest.split_once('.')?;
+        if !tail.contains('.') || !(PLATFORM_PREFIXES.contains(&label) || is_locale(label)) {
+            return None;
+        }
+        rest = tail;
+    }
+}
+
+/// "vi-vn", "en-gb": Facebook's locale subdomains.
+fn is_locale(label: &str) -> bool {
+    let b = label.as_bytes();
+    b.len() == 5 && b[2] == b'-' && b[..2].iter().chain(&b[3..]).all(u8::is_ascii_lowercase)
+}
+
+fn enc(segment: &str) -> String {
+    utf8_percent_encode(segment, SEGMENT).to_string()
+}
+
+fn is_digits(s: &str) -> bool {
+    !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit())
+}
+
+fn facebook(segments: &[String], id_param: Option<String>) -> Result<Channel, ChannelError> {
+    // Facebook paths that are never a page, group or profile.
+    const NOT_CHANNELS: [&str; 30] = [
+        "watch",
+        "reel",
+        "reels",
+        "photo",
+        "photo.php",
+        "photos",
+        "video.php",
+        "videos",
+        "story.php",
+        "stories",
+        "permalink.php",
+        "events",
+        "hashtag",
+        "search",
+        "login",
+        "login.php",
+        "home.php",
+        "marketplace",
+        "gaming",
+        "notes",
+        "media",
+        "sharer",
+        "sharer.php",
+        "l.php",
+        "dialog",
+        "plugins",
+        "messages",
+        "help",
+        "settings",
+        "business",
+    ];
+    let by_id = |id: &str| {
+        Channel::new(Platform::Facebook, &format!("id/{id}"), format!("https://www.facebook.com/profile.php?id={id}"))
+    };
+    let at = |path: String| {
+        let url = format!("https://www.facebook.com/{path}");
+        Channel::new(Platform::Facebook, &path, url)
+    };
+    let first = segments.first().map(|s| s.to_lowercase()).unwrap_or_default();
+    let second = segments.get(1);
+    match first.as_str() {
+        "" => Err(ChannelError::NotAChannel),
+        "profile.php" => id_param.filter(|id| is_digits(id)).map(|id| by_id(&id)).ok_or(ChannelError::NotAChannel),
+        id if is_digits(id) => Ok(by_id(id)),
+        "groups" => {
+            let group = second.map(|g| g.to_lowercase()).ok_or(ChannelError::NotAChannel)?;
+            let post =
+                segments.get(2).is_some_and(|s| matches!(s.as_str(), "posts" | "permalink" | "multi_permalinks"));
+            if post || matches!(group.as_str(), "feed" | "discover" | "joins" | "create" | "search") {
+                return Err(ChannelError::NotAChannel);
+            }
+            Ok(at(format!("groups/{}", enc(&group))))
+        }
+        // Share links are opaque case-sensitive tokens: "share/g/…" a group,
+        // "share/…" a profile or page, "share/p|v|r/…" a post, video or reel.
+        "share" => match (second.map(String::as_str), segments.get(2)) {
+            (Some("g"), Some(token)) => Ok(at(format!("share/g/{}", enc(token)))),
+            (Some("p" | "v" | "r" | "g") | None, _) => Err(ChannelError::NotAChannel),
+            (Some(token), _) => Ok(at(format!("share/{}", enc(token)))),
+        },
+        // "pages/Name/123", "people/Name/123": the number is the identity.
+        "pages" | "people" => {
+            segments.get(2).filter(|id| is_digits(id)).map(|id| by_id(id)).ok_or(ChannelError::NotAChannel)
+        }
+        // "p/Name-100064…": the number after the last "-" is the identity.
+        "p" => second
+            .and_then(|slug| slug.rsplit('-').next())
+            .filter(|id| id.len() >= 5 && is_digits(id))
+            .map(by_id)
+            .ok_or(ChannelError::NotAChannel),
+        "pg" => second.ok_or(ChannelError::NotAChannel).and_then(|name| page(name)),
+        reserved if NOT_CHANNELS.contains(&reserved) => Err(ChannelError::NotAChannel),
+        _ => {
+            let post = segments.len() > 2
+                && second.is_some_and(|s| matches!(s.as_str(), "posts" | "videos" | "photos" | "reels" | "permalink"));
+            if post {
+                return Err(ChannelError::NotAChannel);
+            }
+            page(&segments[0])
+        }
+    }
+}
+
+/// A page or profile by its user name, where Facebook ignores case and dots.
+fn page(name: &str) -> Result<Channel, ChannelError> {
+    let name: String = name.to_lowercase().chars().filter(|&c| c != '.').collect();
+    if name.is_empty() {
+        return Err(ChannelError::NotAChannel);
+    }
+    let name = enc(&name);
+    Ok(Channel::new(Platform::Facebook, &name, format!("https://www.facebook.com/{name}")))
+}
+
+fn zalo(segments: &[String]) -> Result<Channel, ChannelError> {
+    let (id, path) = match segments {
+        // Group links are case-sensitive tokens.
+        [g, token, ..] if g == "g" => {
+            let id = format!("g/{}", enc(token));
+            (id.clone(), id)
+        }
+        [account, ..] => {
+            let id = phone_number(account).unwrap_or_else(|| enc(&account.to_lowercase()));
+            (id.clone(), id)
+        }
+        [] => return Err(ChannelError::NotAChannel),
+    };
+    Ok(Channel::new(Platform::Zalo, &id, format!("https://zalo.me/{path}")))
+}
+
+/// A Vietnamese mobile number in its national form: "84912345678" and
+/// "+84912345678" are "0912345678". Official account ids are longer.
+fn phone_number(s: &str) -> Option<String> {
+    let national = s.strip_prefix("+84").or_else(|| s.strip_prefix("84").filter(|r| r.len() == 9));
+    match national {
+        Some(rest) if rest.len() == 9 && is_digits(rest) => Some(format!("0{rest}")),
+        _ if s.len() == 10 && s.starts_with('0') && is_digits(s) => Some(s.to_owned()),
+        _ => None,
+    }
+}
+
+fn tiktok(segments: &[String]) -> Result<Channel, ChannelError> {
+    let id = match segments {
+        [name, rest @ ..] if name.starts_with('@') && name.len() > 1 => {
+            if rest.first().is_some_and(|s| matches!(s.as_str(), "video" | "photo")) {
+                return Err(ChannelError::NotAChannel);
+            }
+            enc(&name.to_lowercase())
+        }
+        // "tiktok.com/t/ZT…" short links: opaque tokens.
+        [t, token, ..] if t == "t" => format!("t/{}", enc(token)),
+        _ => return Err(ChannelError::NotAChannel),
+    };
+    Ok(Channel::new(Platform::TikTok, &id, format!("https://www.tiktok.com/{id}")))
+}
+
+fn youtube(segments: &[String]) -> Result<Channel, ChannelError> {
+    const NOT_CHANNELS: [&str; 16] = [
+        "watch",
+        "shorts",
+        "live",
+        "playlist",
+        "embed",
+        "results",
+        "feed",
+        "hashtag",
+        "post",
+        "redirect",
+        "attribution_link",
+        "v",
+        "e",
+        "account",
+        "premium",
+        "signin",
+    ];
+    let id = match segments {
+        [handle, ..] if handle.starts_with('@') && handle.len() > 1 => enc(&handle.to_lowercase()),
+        // Channel ids are case-sensitive.
+        [kind, id, ..] if kind == "channel" => format!("channel/{}", enc(id)),
+        [kind, name, ..] if kind == "c" || kind == "user" => format!("{kind}/{}", enc(&name.to_lowercase())),
+        [name, ..]
+            if !NOT_CHANNELS.contains(&name.to_lowercase().as_str())
+                && !matches!(name.as_str(), "c" | "user" | "channel") =>
+        {
+            // "youtube.com/Name" is the legacy form of a custom URL.
+            format!("c/{}", enc(&name.to_lowercase()))
+        }
+        _ => return Err(ChannelError::NotAChannel),
+    };
+    Ok(Channel::new(Platform::YouTube, &id, format!("https://www.youtube.com/{id}")))
+}
+
+fn telegram(segments: &[String]) -> Result<Channel, ChannelError> {
+    const NOT_CHANNELS: [&str; 10] =
+        ["c", "addstickers", "addemoji", "addtheme", "share", "proxy", "socks", "setlanguage", "iv", "login"];
+    let id = match segments {
+        // Invite links are case-sensitive tokens.
+        [invite, ..] if invite.starts_with('+') && invite.len() > 1 => format!("+{}", enc(&invite[1..])),
+        [join, token, ..] if join == "joinchat" => format!("+{}", enc(token)),
+        [s, name, ..] if s == "s" => enc(&name.to_lowercase()),
+        [name, post, ..] if is_digits(post) && !name.starts_with('+') => return Err(ChannelError::NotAChannel),
+        [name, ..] if !NOT_CHANNELS.contains(&name.to_lowercase().as_str()) && name != "joinchat" => {
+            enc(&name.to_lowercase())
+        }
+        _ => return Err(ChannelError::NotAChannel),
+    };
+    Ok(Channel::new(Platform::Telegram, &id, format!("https://t.me/{id}")))
+}
+
+fn viber_invite(g2: Option<String>, g: Option<String>) -> Result<Channel, ChannelError> {
+    let (param, token) = match (g2, g) {
+        (Some(token), _) if !token.is_empty() => ("g2", token),
+        (_, Some(token)) if !token.is_empty() => ("g", token),
+        _ => return Err(ChannelError::NotAChannel),
+    };
+    let shown: String = url::form_urlencoded::byte_serialize(token.as_bytes()).collect();
+    let id = format!("{param}/{}", enc(&token));
+    Ok(Channel::new(Platform::Viber, &id, format!("https://invite.viber.com/?{param}={shown}")))
+}
+
+/// Any other site: the host without "www.", a port other than 80 and 443,
+/// and the path. The query is dropped: it is where tracking lives.
+fn website(url: &Url, host: &str, segments: &[String]) -> Result<Channel, ChannelError> {
+    if !is_domain(host) {
+        return Err(ChannelError::NotALink);
+    }
+    let mut host = host;
+    while let Some(rest) = host.strip_prefix("www.").filter(|rest| is_domain(rest)) {
+        host = rest;
+    }
+    let mut id = host.to_owned();
+    if let Some(port) = url.port().filter(|p| *p != 80 && *p != 443) {
+        id.push_str(&format!(":{port}"));
+    }
+    for segment in segments {
+        id.push('/');
+        id.push_str(&enc(segment));
+    }
+    let shown = format!("https://{id}");
+    Ok(Channel::new(Platform::Website, &id, shown))
+}
+
+/// A registrable domain name (or a name under one) with a known public
+/// suffix: "congan.bacninh.gov.vn" is, "localhost" and "abc.xyz123" are not.
+fn is_domain(host: &str) -> bool {
+    let label_ok = |label: &str| {
+        !label.is_empty()
+            && label.len() <= 63
+            && label.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
+    };
+    host.len() <= 253
+        && host.split('.').all(label_ok)
+        && psl::suffix(host.as_bytes()).is_some_and(|s| s.is_known())
+        && psl::domain(host.as_bytes()).is_some()
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+    use std::collections::BTreeSet;
+
+    use proptest::prelude::*;
+
+    use super::*;
+
+    fn key(s: &str) -> String {
+        Channel::parse(s).unwrap_or_else(|e| panic!("{s}: {e}")).key
+    }
+
+    fn all_same(expected: &str, spellings: &[&str]) {
+        for s in spellings {
+            let channel = Channel::parse(s).unwrap_or_else(|e| panic!("{s}: {e}"));
+            assert_eq!(channel.key, expected, "{s}");
+            assert_eq!(key(&channel.url), expected, "{s} shown as {}", channel.url);
+        }
+    }
+
+    #[test]
+    fn one_facebook_group_however_written() {
+        all_same(
+            "facebook:groups/123456",
+            &[
+                "facebook.com/groups/123456",
+                "https://www.facebook.com/groups/123456/",
+                "https://m.facebook.com/groups/123456/?ref=share",
+                "http://web.facebook.com/groups/123456?mibextid=abc&fbclid=x",
+                "fb.com/groups/123456",
+                "https://mbasic.facebook.com/groups/123456#top",
+                "  HTTPS://WWW.FACEBOOK.COM/groups/123456  ",
+                "www.facebook.com/groups/123456/about",
+                "https://vi-vn.facebook.com/groups/123456/members/",
+                "https://www.facebook.com:443/groups/123456/?__cft__[0]=AZX&__tn__=-R",
+                "//facebook.com/groups/123456",
+                "http:facebook.com/groups/123456",
+            ],
+        );
+    }
+
+    #[test]
+    fn facebook_pages_and_profiles() {
+        all_same(
+            "facebook:conganbacninh",
+            &[
+                "facebook.com/CongAnBacNinh",
+                "https://m.facebook.com/conganbacninh/?ref=bookmarks",
+                "facebook.com/cong.an.bac.ninh",
+                "https://www.facebook.com/CongAnBacNinh/about?locale=vi_VN",
+                "https://www.facebook.com/pg/CongAnBacNinh/posts/",
+                "fb.me/CongAnBacNinh",
+            ],
+        );
+        all_same(
+            "facebook:id/100012345678",
+            &[
+                "facebook.com/profile.php?id=100012345678",
+                "https://m.facebook.com/profile.php?id=100012345678&ref=x&sk=about",
+                "facebook.com/100012345678",
+                "facebook.com/pages/Cong-an-xa/100012345678",
+                "https://www.facebook.com/people/C%C3%B4ng-an-x%C3%A3/100012345678/",
+                "https://www.facebook.com/p/C%C3%B4ng-an-x%C3%A3-100012345678/",
+            ],
+        );
+        all_same(
+            "facebook:share/g/AbCdE",
+            &["facebook.com/share/g/AbCdE/", "https://m.facebook.com/share/g/AbCdE?mibextid=K35"],
+        );
+        assert_eq!(key("https://www.facebook.com/share/1AbCdE/"), "facebook:share/1AbCdE");
+        assert_ne!(
+            key("facebook.com/share/g/AbCdE"),
+            key("facebook.com/share/g/abcde"),
+            "share tokens keep their case"
+        );
+    }
+
+    #[test]
+    fn facebook_links_that_are_not_channels() {
+        for s in [
+            "facebook.com",
+            "https://www.facebook.com/?ref=home",
+            "facebook.com/groups/1/posts/2",
+            "facebook.com/groups/1/permalink/2/",
+            "facebook.com/watch?v=1",
+            "facebook.com/CongAnBacNinh/posts/pfbid02abc",
+            "facebook.com/CongAnBacNinh/videos/123456",
+            "https://www.facebook.com/photo.php?fbid=1",
+            "https://www.facebook.com/reel/123",
+            "https://www.facebook.com/share/p/AbC/",
+            "https://www.facebook.com/share/v/AbC/",
+            "https://fb.watch/abc/",
+            "facebook.com/profile.php",
+            "facebook.com/pages/Cong-an",
+        ] {
+            assert_eq!(Channel::parse(s), Err(ChannelError::NotAChannel), "{s}");
+        }
+    }
+
+    #[test]
+    fn zalo() {
+        all_same(
+            "zalo:g/AbcXyz",
+            &["zalo.me/g/AbcXyz", "https://zalo.me/g/AbcXyz/?utm_source=zalo", "http://www.zalo.me/g/AbcXyz#x"],
+        );
+        assert_ne!(key("zalo.me/g/AbcXyz"), key("zalo.me/g/abcxyz"), "Zalo group tokens are case-sensitive");
+        all_same("zalo:0912345678", &["https://zalo.me/0912345678", "zalo.me/84912345678", "zalo.me/+84912345678"]);
+        assert_eq!(key("zalo.me/4318457264383329221"), "zalo:4318457264383329221", "an official account id");
+        assert_eq!(Channel::parse("https://zalo.me/"), Err(ChannelError::NotAChannel));
+    }
+
+    #[test]
+    fn tiktok() {
+        all_same(
+            "tiktok:@congan_bn",
+            &[
+                "tiktok.com/@CongAn_BN",
+                "https://www.tiktok.com/@congan_bn?lang=vi&is_from_webapp=1",
+                "m.tiktok.com/@CONGAN_BN/live",
+            ],
+        );
+        assert_eq!(Channel::parse("tiktok.com/@congan/video/123"), Err(ChannelError::NotAChannel));
+        assert_eq!(Channel::parse("tiktok.com/tag/anninh"), Err(ChannelError::NotAChannel));
+        all_same("tiktok:vm.tiktok.com/ZSabc", &["vm.tiktok.com/ZSabc/", "https://vm.tiktok.com/ZSabc?x=1"]);
+        assert_ne!(key("vm.tiktok.com/ZSabc"), key("vm.tiktok.com/zsabc"));
+        assert_eq!(key("https://www.tiktok.com/t/ZTabc/"), "tiktok:t/ZTabc");
+    }
+
+    #[test]
+    fn youtube() {
+        all_same(
+            "youtube:@anninh",
+            &["youtube.com/@AnNinh", "https://m.youtube.com/@anninh/videos", "www.youtube.com/@ANNINH?si=x"],
+        );
+        all_same(
+            "youtube:channel/UCabcDEF",
+            &["youtube.com/channel/UCabcDEF", "https://m.youtube.com/channel/UCabcDEF/featured"],
+        );
+        assert_ne!(key("youtube.com/channel/UCabcDEF"), key("youtube.com/channel/UCABCDEF"));
+        all_same("youtube:c/anninhbn", &["youtube.com/c/AnNinhBN", "youtube.com/AnNinhBN"]);
+        assert_eq!(key("youtube.com/user/AnNinhBN"), "youtube:user/anninhbn");
+        for s in [
+            "https://youtu.be/xyz",
+            "youtube.com/watch?v=abc",
+            "youtube.com/shorts/abc",
+            "youtube.com",
+            "youtube.com/channel",
+        ] {
+            assert_eq!(Channel::parse(s), Err(ChannelError::NotAChannel), "{s}");
+        }
+    }
+
+    #[test]
+    fn telegram() {
+        all_same(
+            "telegram:anninhmang",
+            &["t.me/AnNinhMang", "telegram.me/anninhmang/", "https://t.me/s/AnNinhMang", "telegram.dog/anninhmang"],
+        );
+        all_same("telegram:+AbC", &["t.me/joinchat/AbC", "https://t.me/+AbC", "telegram.me/+AbC?x=1"]);
+        assert_ne!(key("t.me/+AbC"), key("t.me/+abc"), "invite links are case-sensitive");
+        for s in ["t.me/anninhmang/123", "t.me/c/123/45", "t.me", "t.me/addstickers/x"] {
+            assert_eq!(Channel::parse(s), Err(ChannelError::NotAChannel), "{s}");
+        }
+    }
+
+    #[test]
+    fn viber() {
+        all_same("viber:g2/AQBxyz", &["https://invite.viber.com/?g2=AQBxyz&lang=vi", "invite.viber.com/?g2=AQBxyz#x"]);
+        assert_eq!(key("invite.viber.com/?g2=AQ%2Bb%3D"), "viber:g2/AQ+b=");
+        assert_eq!(
+            Channel::parse("invite.viber.com/?g2=AQ%2Bb%3D").unwrap().url,
+            "https://invite.viber.com/?g2=AQ%2Bb%3D"
+        );
+        all_same("viber:chats/anninh", &["chats.viber.com/AnNinh", "https://chats.viber.com/anninh/?lang=vi"]);
+        assert_eq!(key("vb.me/a1B2c3"), "viber:vb.me/a1B2c3");
+        assert_eq!(Channel::parse("invite.viber.com/?lang=vi"), Err(ChannelError::NotAChannel));
+    }
+
+    #[test]
+    fn websites() {
+        all_same(
+            "website:congan.bacninh.gov.vn/tin-tuc",
+            &[
+                "https://www.CongAn.BacNinh.gov.vn/tin-tuc/?utm_source=x#a",
+                "congan.bacninh.gov.vn/tin-tuc",
+                "http://congan.bacninh.gov.vn:80/tin-tuc//",
+                "https://congan.bacninh.gov.vn.:443/tin-tuc",
+                "https://www.www.congan.bacninh.gov.vn/tin-tuc",
+                "HTTPS://CONGAN.BACNINH.GOV.VN/x/../tin-tuc",
+            ],
+        );
+        assert_eq!(key("congan.bacninh.gov.vn:8080"), "website:congan.bacninh.gov.vn:8080");
+        assert_ne!(key("example.vn/Tin"), key("example.vn/tin"), "paths keep their case");
+        assert_ne!(key("m.example.vn"), key("example.vn"), "only platforms' mobile hosts are the same site");
+        // IDN hosts in ASCII, whatever the letters' case or composition.
+        let idn = key("http://Bắcninh.vn/");
+        assert!(idn.starts_with("website:xn--"), "{idn}");
+        assert_eq!(idn, key("BẮCNINH.VN"));
+        assert_eq!(key("https://example.vn/tin-t%E1%BB%A9c"), key("example.vn/tin-tức"));
+        assert_eq!(key("example.vn/tin-tức"), "website:example.vn/tin-t%E1%BB%A9c");
+    }
+
+    #[test]
+    fn distinct_channels_have_distinct_keys() {
+        let links = [
+            "facebook.com/groups/123",
+            "facebook.com/groups/1234",
+            "facebook.com/123",
+            "facebook.com/conganbacninh",
+            "facebook.com/conganbacgiang",
+            "facebook.com/share/g/123",
+            "facebook.com/share/123",
+            "zalo.me/g/123",
+            "zalo.me/0912345678",
+            "zalo.me/0912345679",
+            "tiktok.com/@conganbacninh",
+            "vm.tiktok.com/conganbacninh",
+            "youtube.com/@conganbacninh",
+            "youtube.com/c/conganbacninh",
+            "youtube.com/user/conganbacninh",
+            "youtube.com/channel/UC123",
+            "t.me/conganbacninh",
+            "t.me/+conganbacninh",
+            "chats.viber.com/conganbacninh",
+            "invite.viber.com/?g2=conganbacninh",
+            "invite.viber.com/?g=conganbacninh",
+            "conganbacninh.vn",
+            "conganbacninh.gov.vn",
+            "conganbacninh.gov.vn/tin",
+            "tin.conganbacninh.gov.vn",
+        ];
+        let keys: BTreeSet<String> = links.iter().map(|l| key(l)).collect();
+        assert_eq!(keys.len(), links.len(), "{keys:?}");
+    }
+
+    #[test]
+    fn refusals_are_explained_in_vietnamese() {
+        let cases = [
+            ("", ChannelError::Empty),
+            ("   ", ChannelError::Empty),
+            ("không phải link", ChannelError::NotALink),
+            ("abc", ChannelError::NotALink),
+            ("localhost:8080", ChannelError::NotALink),
+            ("http://192.168.1.1/admin", ChannelError::NotALink),
+            ("0912345678", ChannelError::NotALink),
+            ("example.notatld", ChannelError::NotALink),
+            ("javascript:alert(1)", ChannelError::UnsupportedScheme("javascript".into())),
+            ("ftp://a.vn/x", ChannelError::UnsupportedScheme("ftp".into())),
+            ("zalo://g/abc", ChannelError::UnsupportedScheme("zalo".into())),
+            ("mailto:a@b.vn", ChannelError::UnsupportedScheme("mailto".into())),
+        ];
+        for (input, expected) in cases {
+            assert_eq!(Channel::parse(input), Err(expected), "{input:?}");
+        }
+        assert_eq!(Channel::parse(&format!("example.vn/{}", "a".repeat(2000))), Err(ChannelError::TooLong));
+        assert!(Channel::parse(&format!("example.vn/{}", "a".repeat(1980))).is_ok());
+        for e in [
+            ChannelError::Empty,
+            ChannelError::TooLong,
+            ChannelError::NotALink,
+            ChannelError::UnsupportedScheme("ftp".into()),
+            ChannelError::NotAChannel,
+        ] {
+            assert!(!e.message_vi().is_empty() && e.message_vi() != e.to_string());
+        }
+        assert!(ChannelError::UnsupportedScheme("ftp".into()).message_vi().contains("«ftp:»"));
+    }
+
+    #[test]
+    fn zz_scratch() {
+        for s in [
+            "facebook.com/groups/ 123", "https://www.facebook.com/groups/abc.def/", "facebook.com/Công-An",
+            "fb.com", "https://l.facebook.com/l.php?u=https%3A%2F%2Fexample.vn", "https://business.facebook.com/latest",
+            "https://m.me/congan", "facebook.com/groups/123?__cft__[0]=x", "ex%41mple.vn", "https://exa mple.vn",
+            "https://example.vn/a%2Fb", "https://example.vn/a?b#c", "example.vn/%2e%2e/x", "https://user:pw@example.vn/x",
+            "example.vn:0", "https://[::1]/", "http://1.5", "xn--bcninh-pf8b.vn", "https://EXAMPLE.VN./", "ví dụ.vn",
+            "https://www.tiktok.com/@", "t.me/+", "youtube.com/@", "http://", "https:example.vn", r"example.vn\path\x",
+            "www.vn", "www.com.vn", "https://www.gov.vn/", "facebook.com:80/groups/1", "vi-vn.facebook.com/x",
+            "zalo.me/s/123/", "t.me/joinchat", "https://fb.watch/x", "WWW.YouTube.com/c/ABC", "chats.viber.com",
+            "https://example.vn/Tin Tuc", "https://example.vn/tin%20tuc",
+        ] {
+            println!("{s:?} => {:?}", Channel::parse(s));
+        }
+    }
+
+    #[test]
+    fn platforms_have_stable_names() {
+        for &p in Platform::ALL {
+            assert_eq!(Platform::parse(p.as_str()), Some(p));
+        }
+        assert_eq!(Platform::Website.label_vi(), "Trang web");
+    }
+
+    /// Links of every platform, as the generators below write them.
+    fn channel_link() -> impl Strategy<Value = (String, String)> {
+        // (host, path) pairs; hosts are the platforms' main names.
+        prop_oneof![
+            "[0-9]{1,15}".prop_map(|id| ("facebook.com".to_owned(), format!("/groups/{id}"))),
+            "cong[a-zA-Z0-9.]{2,16}".prop_map(|name| ("facebook.com".to_owned(), format!("/{name}"))),
+            "[0-9]{6,15}".prop_map(|id| ("facebook.com".to_owned(), format!("/profile.php?id={id}"))),
+            "[A-Za-z0-9]{4,12}".prop_map(|t| ("facebook.com".to_owned(), format!("/share/g/{t}"))),
+            "[A-Za-z0-9]{4,12}".prop_map(|t| ("zalo.me".to_owned(), format!("/g/{t}"))),
+            "[0-9]{10,19}".prop_map(|id| ("zalo.me".to_owned(), format!("/{id}"))),
+            "[a-zA-Z0-9_.]{2,20}".prop_map(|n| ("tiktok.com".to_owned(), format!("/@{n}"))),
+            "[a-zA-Z0-9_.-]{3,20}".prop_map(|n| ("youtube.com".to_owned(), format!("/@{n}"))),
+            "[A-Za-z0-9_-]{10,24}".prop_map(|id| ("youtube.com".to_owned(), format!("/channel/UC{id}"))),
+            "an[a-zA-Z0-9_]{3,20}".prop_map(|n| ("t.me".to_owned(), format!("/{n}"))),
+            "[A-Za-z0-9_-]{6,16}".prop_map(|t| ("t.me".to_owned(), format!("/+{t}"))),
+            "site[a-z]{0,8}(\\.[a-z]{2,8})?\\.(vn|com|gov\\.vn|com\\.vn)(/[a-zA-Z0-9-]{1,10}){0,3}".prop_map(|s| {
+                let (host, path) = s.split_at(s.find('/').unwrap_or(s.len()));
+                (host.to_owned(), path.to_owned())
+            }),
+        ]
+    }
+
+    proptest! {
+        #[test]
+        fn never_panics(s in "\\PC{0,200}") {
+            let _ = Channel::parse(&s);
+        }
+
+        #[test]
+        fn never_panics_on_link_like_text(s in "([a-z]{1,6}:)?(//)?[a-zA-Z0-9.:@%+\\[\\]-]{0,30}(/[a-zA-Z0-9.%@+?&=#/ ~-]{0,40})?") {
+            if let Ok(c) = Channel::parse(&s) {
+                prop_assert_eq!(Channel::parse(&c.url).map(|d| d.key), Ok(c.key.clone()));
+                prop_assert!(c.key.starts_with(c.platform.as_str()));
+                prop_assert!(c.key.is_ascii() && c.url.starts_with("https://"));
+            }
+        }
+
+        #[test]
+        fn the_shown_link_reads_back_to_the_same_key((host, path) in channel_link(), scheme in "(https?://)?") {
+            let c = Channel::parse(&format!("{scheme}{host}{path}")).unwrap();
+            prop_assert_eq!(Channel::parse(&c.url).map(|d| d.key), Ok(c.key.clone()));
+            prop_assert!(c.key.is_ascii());
+        }
+
+        #[test]
+        fn tracking_case_and_prefixes_do_not_change_identity(
+            (host, path) in channel_link(),
+            tag in "[a-zA-Z0-9]{0,8}",
+            prefix in prop::sample::select(vec!["", "www.", "m.", "web.", "www.m."]),
+            upper in any::<bool>(),
+        ) {
+            let plain = key(&format!("{host}{path}"));
+            let is_website = plain.starts_with("website:");
+            let prefix = if is_website { "www." } else { prefix };
+            let host = format!("{prefix}{host}");
+            let host = if upper { host.to_uppercase() } else { host };
+            let path = if path.contains('?') { format!("{path}&") } else { format!("{path}/?") };
+            let tracked = format!(
+                "https://{host}{path}utm_source=zalo&utm_medium={tag}&fbclid={tag}&mibextid={tag}&ref=share&__cft__[0]={tag}#{tag}"
+            );
+            prop_assert_eq!(key(&tracked), plain);
+        }
+    }
+}

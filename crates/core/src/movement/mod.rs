@@ -1,0 +1,24 @@
+//! The movement's registries (SPEC M2, M3), as pure rules:
+//!
+//! - [`channel`]: a channel's link (Facebook, Zalo, TikTok, YouTube,
+//!   Telegram, Viber, any website) reduced to one key however it is written,
+//!   so that the same channel cannot be registered twice (one guiding unit
+//!   per channel, document 5.2);
+//! - [`initiative`]: an initiative's classifications (I.1.3.3) and thematic
+//!   focus, its three criteria (I.1.3.1) and its dated lifecycle;
+//! - [`members`]: the bulk lists of an initiative's members (households
+//!   de-duplicated by a key, for target 2.9c) and of people with a role
+//!   (training, outreach officers, staff), with their Excel templates.
+
+pub mod channel;
+pub mod initiative;
+pub mod members;
+
+pub use channel::{Channel, ChannelError, MAX_CHANNEL_CHARS, Platform};
+pub use initiative::{
+    CRITERIA_VI, ContentKind, Criteria, Focus, LeaderKind, ParticipantKind, Stage, TransitionError, check_transition,
+};
+pub use members::{
+    MEMBER_COLUMNS, MemberRecord, MembersReport, PEOPLE_COLUMNS, PeopleReport, PersonRecord, household_key,
+    members_template_xlsx, parse_members, parse_people, people_template_xlsx,
+};

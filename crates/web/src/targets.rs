@@ -1,0 +1,512 @@
+//! The nine targets (SPEC M4): the dashboard of a node with drill-down to
+//! its children, trend by year, ranking and map of communes, XLSX exports,
+//! and the JSON API. Values come from the store's cached tables; nothing
+//! here computes a target.
+
+use askama::Template;
+use axum::Json;
+use axum::extract::Query;
+use axum::response::{Html, IntoResponse, Response};
+use khienmang_core::Date;
+use khienmang_core::org::{Level, OrgHistory, UnitId};
+use khienmang_core::targets::{FIRST_YEAR, LAST_YEAR, Status, TargetId, TargetTable, TargetValue};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::access::{MaybeIdentity, MovementRead, RequestLang};
+use crate::dashboard::chart::{BarRow, TrendPoint, ranking_bars, sparkline, trend_chart};
+use crate::dashboard::export::{Cell, Column, ColumnKind, Sheet, workbook, xlsx_response_headers};
+use crate::dashboard::map::{MapPoint, commune_map};
+use crate::error::{WebError, WebResult};
+use crate::i18n::{date_vi, number_vi};
+use crate::org::today;
+use crate::page::{Chrome, render};
+
+/// The nine targets as the dashboards show them (2.9's parts on the detail table).
+const NINE: [TargetId; 9] = [
+    TargetId::Resolution,
+    TargetId::Plan,
+    TargetId::StaffTraining,
+    TargetId::LeaderTraining,
+    TargetId::OutreachUpdate,
+    TargetId::VillageActivity,
+    TargetId::PagePosts,
+    TargetId::TrustedVoices,
+    TargetId::Coverage,
+];
+
+#[derive(Deserialize, Default, Clone)]
+pub struct TargetsQuery {
+    #[serde(default)]
+    unit: Option<i64>,
+    #[serde(default)]
+    year: Option<i32>,
+    /// "then" (default) or "today".
+    #[serde(default)]
+    mode: Option<String>,
+    /// The target the trend, ranking and map show.
+    #[serde(default)]
+    target: Option<String>,
+}
+
+/// The request, resolved: which unit, year, reading and target.
+struct Selection {
+    unit: UnitId,
+    year: i32,
+    mapped: bool,
+    target: TargetId,
+    today: Date,
+}
+
+impl Selection {
+    async fn of(m: &MovementRead, q: &TargetsQuery) -> WebResult<Selection> {
+        let today = today();
+        let year = q.year.unwrap_or_else(|| chrono::Datelike::year(&today)).clamp(FIRST_YEAR, LAST_YEAR);
+        let mapped = match q.mode.as_deref() {
+            None | Some("") | Some("then") => false,
+            Some("today") => true,
+            Some(other) => {
+                return Err(WebError::BadRequest(format!("Cách đọc “{other}” không hợp lệ: then hoặc today.")));
+            }
+        };
+        let target = match q.target.as_deref().filter(|t| !t.is_empty()) {
+            None => TargetId::Coverage,
+            Some(code) => TargetId::from_code(code)
+                .ok_or_else(|| WebError::BadRequest(format!("Chỉ tiêu “{code}” không có; dùng 2.1 … 2.9.")))?,
+        };
+        let unit = match q.unit {
+            Some(u) => UnitId(u),
+            None => m.0.home_unit(today).await?,
+        };
+        m.0.ensure(unit).await?;
+        Ok(Selection { unit, year, mapped, target, today })
+    }
+
+    fn mode(&self) -> &'static str {
+        if self.mapped { "today" } else { "then" }
+    }
+
+    fn link(&self, unit: UnitId) -> String {
+        format!("/targets?unit={}&year={}&mode={}&target={}", unit.0, self.year, self.mode(), self.target.code())
+    }
+}
+
+/// "72,5%", or the no-data words.
+fn percent(v: Option<f64>) -> String {
+    match v {
+        Some(v) => format!("{:.1}%", v * 100.0).replace('.', ","),
+        None => Status::NoData.label_vi().to_string(),
+    }
+}
+
+fn name_in(history: &OrgHistory, unit: UnitId, on: Date) -> String {
+    history
+        .version_on(unit, on)
+        .or_else(|| history.versions().iter().rev().find(|v| v.unit_id == unit))
+        .map(|v| v.name.clone())
+        .unwrap_or_else(|| format!("#{}", unit.0))
+}
+
+fn level_in(history: &OrgHistory, unit: UnitId, on: Date) -> Option<Level> {
+    history.version_on(unit, on).map(|v| v.level)
+}
+
+pub struct TargetRow {
+    pub code: &'static str,
+    pub label: &'static str,
+    pub part: bool,
+    pub numerator: String,
+    pub denominator: String,
+    pub value: String,
+    pub goal: String,
+    pub expected: String,
+    pub status: &'static str,
+    pub status_label: &'static str,
+    pub reported: String,
+    pub trend: String,
+}
+
+pub struct ChildRow {
+    pub href: String,
+    pub name: String,
+    pub cells: Vec<(String, &'static str)>,
+}
+
+pub struct Crumb {
+    pub href: String,
+    pub name: String,
+}
+
+#[derive(Template)]
+#[template(path = "targets.html")]
+struct DashboardPage {
+    chrome: Chrome,
+    unit_name: String,
+    unit_id: i64,
+    year: i32,
+    years: Vec<i32>,
+    mode: &'static str,
+    target: &'static str,
+    target_label: &'static str,
+    targets: Vec<(&'static str, &'static str)>,
+    reference: String,
+    crumbs: Vec<Crumb>,
+    rows: Vec<TargetRow>,
+    children: Vec<ChildRow>,
+    codes: Vec<&'static str>,
+    trend: String,
+    ranking: String,
+    map: String,
+    /// The unit is not in this year's tree (e.g. a commune formed in 2025 read "then" in 2024).
+    absent: bool,
+    successor: Option<Crumb>,
+    predecessors: Vec<Crumb>,
+    export: String,
+}
+
+fn target_row(v: &TargetValue, table: &TargetTable, unit: UnitId) -> TargetRow {
+    let trend: Vec<TrendPoint> = table
+        .series(unit, v.target)
+        .into_iter()
+        .map(|(year, value)| TrendPoint {
+            year,
+            value: value.and_then(|x| x.value),
+            expected: value.map(|x| x.expected),
+        })
+        .collect();
+    let reported = match v.target {
+        TargetId::Coverage => String::new(),
+        _ => format!("{}/{}", number_vi(v.reported_units), number_vi(v.eligible_units)),
+    };
+    TargetRow {
+        code: v.target.code(),
+        label: v.target.label_vi(),
+        part: matches!(
+            v.target,
+            TargetId::CoverageUnits | TargetId::CoverageEnterprises | TargetId::CoverageHouseholds
+        ),
+        numerator: number_vi(v.numerator),
+        denominator: number_vi(v.denominator),
+        value: percent(v.value),
+        goal: percent(Some(v.goal)),
+        expected: percent(Some(v.expected)),
+        status: v.status.as_str(),
+        status_label: v.status.label_vi(),
+        reported,
+        trend: sparkline(&trend),
+    }
+}
+
+/// The province dashboard and every node's drill-down.
+pub async fn dashboard(
+    lang: RequestLang,
+    MaybeIdentity(id): MaybeIdentity,
+    m: MovementRead,
+    Query(q): Query<TargetsQuery>,
+) -> WebResult<Html<String>> {
+    let sel = Selection::of(&m, &q).await?;
+    let chrome = Chrome::new(lang, id.as_ref(), "targets");
+    let page = m
+        .0
+        .store
+        .with_targets(sel.today, |snap| {
+            let table = snap.table(sel.mapped);
+            let history = &snap.history;
+            let reference = table.reference_date(sel.year).unwrap_or(sel.today);
+            let base = DashboardPage {
+                chrome,
+                unit_name: name_in(history, sel.unit, reference),
+                unit_id: sel.unit.0,
+                year: sel.year,
+                years: (FIRST_YEAR..=LAST_YEAR).collect(),
+                mode: sel.mode(),
+                target: sel.target.code(),
+                target_label: sel.target.label_vi(),
+                targets: TargetId::ALL.iter().map(|t| (t.code(), t.label_vi())).collect(),
+                reference: date_vi(reference),
+                crumbs: Vec::new(),
+                rows: Vec::new(),
+                children: Vec::new(),
+                codes: NINE.iter().map(|t| t.code()).collect(),
+                trend: String::new(),
+                ranking: String::new(),
+                map: String::new(),
+                absent: false,
+                successor: None,
+                predecessors: Vec::new(),
+                export: format!("/targets/export.xlsx?unit={}&year={}&mode={}", sel.unit.0, sel.year, sel.mode()),
+            };
+            let Some(rows) = table.rows(sel.unit, sel.year) else {
+                // Not in this year's tree: offer the units that stand for it.
+                let successor = history.successor_on(sel.unit, reference).filter(|s| *s != sel.unit);
+                let predecessors = history
+                    .predecessors(sel.unit)
+                    .into_iter()
+                    .filter(|p| table.rows(*p, sel.year).is_some())
+                    .map(|p| Crumb { href: sel.link(p), name: name_in(history, p, reference) })
+                    .collect();
+                return DashboardPage {
+                    absent: true,
+                    successor: successor.map(|s| Crumb { href: sel.link(s), name: name_in(history, s, reference) }),
+                    predecessors,
+                    ..base
+                };
+            };
+            let mut crumbs = Vec::new();
+            let mut up = table.parent(sel.unit, sel.year);
+            while let Some(p) = up {
+                crumbs.push(Crumb { href: sel.link(p), name: name_in(history, p, reference) });
+                up = table.parent(p, sel.year);
+            }
+            crumbs.reverse();
+            let children = table
+                .children(sel.unit, sel.year)
+                .into_iter()
+                .filter_map(|c| {
+                    let values = table.rows(c, sel.year)?;
+                    let cells = NINE
+                        .iter()
+                        .filter_map(|t| values.iter().find(|v| v.target == *t))
+                        .map(|v| (percent(v.value), v.status.as_str()))
+                        .collect();
+                    Some(ChildRow { href: sel.link(c), name: name_in(history, c, reference), cells })
+                })
+                .collect();
+            let series: Vec<TrendPoint> = table
+                .series(sel.unit, sel.target)
+                .into_iter()
+                .map(|(year, v)| TrendPoint { year, value: v.and_then(|x| x.value), expected: v.map(|x| x.expected) })
+                .collect();
+            let ranked = table.rank_communes(sel.unit, sel.year, sel.target);
+            let (ranking, map) = if ranked.len() > 1 {
+                let bars: Vec<BarRow> = ranked
+                    .iter()
+                    .map(|r| BarRow {
+                        label: format!(
+                            "{}. {}",
+                            r.rank.map(|n| n.to_string()).unwrap_or_else(|| "–".into()),
+                            name_in(history, r.unit, reference)
+                        ),
+                        value: r.value.value,
+                        status: r.value.status,
+                        href: Some(sel.link(r.unit)),
+                    })
+                    .collect();
+                let points: Vec<MapPoint> = ranked
+                    .iter()
+                    .filter_map(|r| {
+                        let v = history.version_on(r.unit, reference)?;
+                        Some(MapPoint {
+                            label: v.name.clone(),
+                            lat: v.lat?,
+                            lon: v.lon?,
+                            value: r.value.value,
+                            status: r.value.status,
+                            href: Some(sel.link(r.unit)),
+                        })
+                    })
+                    .collect();
+                let title = format!("{} {} — {}", sel.target.code(), sel.target.label_vi(), sel.year);
+                let map = if points.len() > 2 { commune_map(&title, &points) } else { String::new() };
+                (ranking_bars(&title, &bars), map)
+            } else {
+                (String::new(), String::new())
+            };
+            let goal = sel.target.goal();
+            DashboardPage {
+                crumbs,
+                rows: rows.iter().map(|v| target_row(v, table, sel.unit)).collect(),
+                children,
+                trend: trend_chart(&format!("{} {}", sel.target.code(), sel.target.label_vi()), &series, goal),
+                ranking,
+                map,
+                ..base
+            }
+        })
+        .await?;
+    render(&page)
+}
+
+/// A target as the API returns it.
+#[derive(Serialize, ToSchema)]
+pub struct TargetJson {
+    /// "2.1" … "2.9", and the parts "2.9a", "2.9b", "2.9c".
+    pub target: &'static str,
+    pub label: &'static str,
+    pub numerator: i64,
+    pub denominator: i64,
+    /// The share achieved; null when there is no data (never 0).
+    pub value: Option<f64>,
+    /// The document's goal as a share.
+    pub goal: f64,
+    /// What the trajectory to 2030 expects this year.
+    pub expected: f64,
+    /// met, on_track, behind or no_data.
+    pub status: &'static str,
+    pub eligible_units: i64,
+    pub reported_units: i64,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct TargetsJson {
+    pub unit: i64,
+    pub name: String,
+    pub year: i32,
+    pub mode: &'static str,
+    /// The date whose tree and units the year is read with.
+    pub reference_date: String,
+    pub targets: Vec<TargetJson>,
+}
+
+/// The nine targets of a unit for a year.
+#[utoipa::path(get, path = "/api/v1/targets",
+    params(("unit" = Option<i64>, Query, description = "Unit id; the scope's root by default"),
+           ("year" = Option<i32>, Query, description = "2024–2030; this year by default"),
+           ("mode" = Option<String>, Query, description = "then (default) or today")),
+    responses((status = 200, body = TargetsJson), (status = 404, description = "Not in that year's tree or outside the scope")))]
+pub async fn api_targets(m: MovementRead, Query(q): Query<TargetsQuery>) -> WebResult<Json<TargetsJson>> {
+    let sel = Selection::of(&m, &q).await?;
+    let out =
+        m.0.store
+            .with_targets(sel.today, |snap| {
+                let table = snap.table(sel.mapped);
+                let rows = table.rows(sel.unit, sel.year)?;
+                let reference = table.reference_date(sel.year)?;
+                Some(TargetsJson {
+                    unit: sel.unit.0,
+                    name: name_in(&snap.history, sel.unit, reference),
+                    year: sel.year,
+                    mode: sel.mode(),
+                    reference_date: reference.to_string(),
+                    targets: rows
+                        .iter()
+                        .map(|v| TargetJson {
+                            target: v.target.code(),
+                            label: v.target.label_vi(),
+                            numerator: v.numerator,
+                            denominator: v.denominator,
+                            value: v.value,
+                            goal: v.goal,
+                            expected: v.expected,
+                            status: v.status.as_str(),
+                            eligible_units: v.eligible_units,
+                            reported_units: v.reported_units,
+                        })
+                        .collect(),
+                })
+            })
+            .await?;
+    out.map(Json).ok_or(WebError::NotFound)
+}
+
+fn value_cell(v: &TargetValue) -> Cell {
+    match v.value {
+        Some(x) => Cell::Share(x),
+        None => Cell::NoData,
+    }
+}
+
+/// The dashboard's tables as one workbook: the unit's targets, its
+/// children's, and the ranking of communes on every target.
+pub async fn export(m: MovementRead, Query(q): Query<TargetsQuery>) -> WebResult<Response> {
+    let sel = Selection::of(&m, &q).await?;
+    let (name, sheets) = m
+        .0
+        .store
+        .with_targets(sel.today, |snap| {
+            let table = snap.table(sel.mapped);
+            let history = &snap.history;
+            let rows = table.rows(sel.unit, sel.year)?;
+            let reference = table.reference_date(sel.year)?;
+            let name = name_in(history, sel.unit, reference);
+            let reading =
+                if sel.mapped { "theo địa giới hiện nay" } else { "theo địa giới tại thời điểm" };
+            let subtitle = Some(format!("Năm {} ({reading}); số liệu đến ngày {}", sel.year, date_vi(reference)));
+            let col = |header: &str, kind: ColumnKind| Column { header: header.to_string(), kind, width: None };
+            let own = Sheet {
+                title: format!("Kết quả thực hiện chỉ tiêu — {name}"),
+                subtitle: subtitle.clone(),
+                columns: vec![
+                    col("Chỉ tiêu", ColumnKind::Text),
+                    col("Nội dung", ColumnKind::Text),
+                    col("Tử số", ColumnKind::Integer),
+                    col("Mẫu số", ColumnKind::Integer),
+                    col("Tỷ lệ đạt", ColumnKind::Percent),
+                    col("Chỉ tiêu đề ra", ColumnKind::Percent),
+                    col("Lộ trình năm", ColumnKind::Percent),
+                    col("Đánh giá", ColumnKind::Text),
+                    col("Đơn vị đã báo cáo", ColumnKind::Integer),
+                    col("Đơn vị thuộc diện", ColumnKind::Integer),
+                ],
+                rows: rows
+                    .iter()
+                    .map(|v| {
+                        vec![
+                            Cell::Text(v.target.code().into()),
+                            Cell::Text(v.target.label_vi().into()),
+                            Cell::Integer(v.numerator),
+                            Cell::Integer(v.denominator),
+                            value_cell(v),
+                            Cell::Share(v.goal),
+                            Cell::Share(v.expected),
+                            Cell::Text(v.status.label_vi().into()),
+                            Cell::Integer(v.reported_units),
+                            Cell::Integer(v.eligible_units),
+                        ]
+                    })
+                    .collect(),
+            };
+            let mut columns = vec![col("Đơn vị", ColumnKind::Text)];
+            columns.extend(NINE.iter().map(|t| col(&format!("{} {}", t.code(), t.label_vi()), ColumnKind::Percent)));
+            let children = Sheet {
+                title: format!("Chỉ tiêu của các đơn vị trực thuộc {name}"),
+                subtitle: subtitle.clone(),
+                columns,
+                rows: table
+                    .children(sel.unit, sel.year)
+                    .into_iter()
+                    .filter_map(|c| {
+                        let values = table.rows(c, sel.year)?;
+                        let mut row = vec![Cell::Text(name_in(history, c, reference))];
+                        row.extend(NINE.iter().filter_map(|t| values.iter().find(|v| v.target == *t)).map(value_cell));
+                        Some(row)
+                    })
+                    .collect(),
+            };
+            let mut sheets = vec![own, children];
+            if level_in(history, sel.unit, reference).is_some_and(|l| matches!(l, Level::Province | Level::District)) {
+                let ranked = table.rank_communes(sel.unit, sel.year, sel.target);
+                sheets.push(Sheet {
+                    title: format!("Xếp hạng xã, phường — chỉ tiêu {} {}", sel.target.code(), sel.target.label_vi()),
+                    subtitle,
+                    columns: vec![
+                        col("Hạng", ColumnKind::Integer),
+                        col("Xã, phường", ColumnKind::Text),
+                        col("Tử số", ColumnKind::Integer),
+                        col("Mẫu số", ColumnKind::Integer),
+                        col("Tỷ lệ đạt", ColumnKind::Percent),
+                        col("Đánh giá", ColumnKind::Text),
+                    ],
+                    rows: ranked
+                        .iter()
+                        .map(|r| {
+                            vec![
+                                r.rank.map_or(Cell::Empty, |n| Cell::Integer(i64::from(n))),
+                                Cell::Text(name_in(history, r.unit, reference)),
+                                Cell::Integer(r.value.numerator),
+                                Cell::Integer(r.value.denominator),
+                                value_cell(&r.value),
+                                Cell::Text(r.value.status.label_vi().into()),
+                            ]
+                        })
+                        .collect(),
+                });
+            }
+            Some((name, sheets))
+        })
+        .await?
+        .ok_or(WebError::NotFound)?;
+    let bytes = workbook(&sheets).map_err(|e| WebError::Internal(e.to_string()))?;
+    let filename = format!("chi-tieu-{}-{}.xlsx", khienmang_core::text::fold(&name).replace(' ', "-"), sel.year);
+    Ok((xlsx_response_headers(&filename), bytes).into_response())
+}
