@@ -94,7 +94,7 @@ impl Selection {
 /// "72,5%", or the no-data words.
 fn percent(v: Option<f64>) -> String {
     match v {
-        Some(v) => format!("{:.1}%", v * 100.0).replace('.', ","),
+        Some(v) => crate::dashboard::percent_vi(v),
         None => Status::NoData.label_vi().to_string(),
     }
 }
@@ -178,6 +178,11 @@ fn target_row(v: &TargetValue, table: &TargetTable, unit: UnitId) -> TargetRow {
         TargetId::Coverage => String::new(),
         _ => format!("{}/{}", number_vi(v.reported_units), number_vi(v.eligible_units)),
     };
+    // Nothing to count under this node (no committee under a village, no
+    // enterprise under a school): "not applicable", not "no data".
+    let applies = v.denominator > 0 || v.eligible_units > 0;
+    let (status, status_label) =
+        if applies { (v.status.as_str(), v.status.label_vi()) } else { ("not_applicable", "Không áp dụng") };
     TargetRow {
         code: v.target.code(),
         label: v.target.label_vi(),
@@ -187,11 +192,11 @@ fn target_row(v: &TargetValue, table: &TargetTable, unit: UnitId) -> TargetRow {
         ),
         numerator: number_vi(v.numerator),
         denominator: number_vi(v.denominator),
-        value: percent(v.value),
+        value: if applies { percent(v.value) } else { "—".into() },
         goal: percent(Some(v.goal)),
         expected: percent(Some(v.expected)),
-        status: v.status.as_str(),
-        status_label: v.status.label_vi(),
+        status,
+        status_label,
         reported,
         trend: sparkline(&trend),
     }
