@@ -542,9 +542,11 @@ mod tests {
         let links: Vec<_> = doc.descendants().filter(|n| n.has_tag_name("a")).collect();
         assert_eq!(links.len(), 2);
         assert_eq!(links[0].attribute("href"), Some("/targets?unit=7&year=2026"));
-        let title = |a: &roxmltree::Node| a.children().find(|n| n.has_tag_name("title")).and_then(|t| t.text());
-        assert_eq!(title(&links[0]), Some("Xã An Bình: 100% (Đạt)"));
-        assert_eq!(title(&links[1]), Some("Phường Đông: Chưa có số liệu"));
+        let title = |a: &roxmltree::Node| {
+            a.children().find(|n| n.has_tag_name("title")).and_then(|t| t.text().map(str::to_string))
+        };
+        assert_eq!(title(&links[0]).as_deref(), Some("Xã An Bình: 100% (Đạt)"));
+        assert_eq!(title(&links[1]).as_deref(), Some("Phường Đông: Chưa có số liệu"));
         assert!(links.iter().all(|a| a.attribute("aria-label").is_none()), "named by their visible text");
         assert!(!svg.contains("<script>"));
         assert!(svg.contains("&lt;script&gt;"));
