@@ -660,9 +660,10 @@ impl Store {
         let within = self.subtree_ids(root).await?;
         let sql = if posts {
             format!(
-                "SELECT id, unit_id, {} AS unit_name, posted_on AS day, title, url AS detail FROM page_posts \
-                 ORDER BY posted_on DESC, id DESC",
-                unit_name_of("unit_id")
+                "SELECT p.id, p.unit_id, {} AS unit_name, p.posted_on AS day, p.title, p.url AS detail \
+                 FROM page_posts p ORDER BY p.posted_on DESC, p.id DESC",
+                // Qualified: a bare `unit_id` would name the versions table's own column.
+                unit_name_of("p.unit_id")
             )
         } else {
             format!(
@@ -1241,5 +1242,54 @@ impl WriteTx {
         self.audit("unit.report", &format!("unit:{}", unit.0), &json!({"year": year})).await?;
         self.facts_changed(FactChange::Other);
         Ok(())
+    }
+}
+
+// ---- Look-ups for the registry's web pages ----
+
+/// A unit taking part in an initiative besides its owner.
+#[derive(Debug, Clone, Serialize)]
+pub struct ParticipantEntry {
+    pub unit_id: UnitId,
+    pub unit_name: String,
+    pub from_year: i32,
+    pub to_year: Option<i32>,
+}
+
+impl Store {
+    /// The unit a registered person belongs to, so a page can check its scope.
+    pub async fn person_unit(&self, id: i64) -> Result<Option<UnitId>> {
+        let unit: Option<i64> =
+            sqlx::query_scalar("SELECT unit_id FROM people WHERE id = $1").bind(id).fetch_optional(self.pool()).await?;
+        Ok(unit.map(UnitId))
+    }
+
+    /// The unit a trusted voice is registered with.
+    pub async fn voice_unit(&self, id: i64) -> Result<Option<UnitId>> {
+        let unit: Option<i64> = sqlx::query_scalar("SELECT unit_id FROM trusted_voices WHERE id = $1")
+            .bind(id)
+            .fetch_optional(self.pool())
+            .await?;
+        Ok(unit.map(UnitId))
+    }
+
+    /// The units taking part in an initiative besides its owner.
+    pub async fn initiative_participants(&self, id: i64) -> Result<Vec<ParticipantEntry>> {
+        let sql = format!(
+            "SELECT p.unit_id, {} AS unit_name, p.from_year, p.to_year FROM initiative_units p \
+             WHERE p.initiative_id = $1 ORDER BY p.from_year, p.unit_id",
+            unit_name_of("p.unit_id")
+        );
+        let rows = sqlx::query(&sql).bind(id).fetch_all(self.pool()).await?;
+        rows.iter()
+            .map(|r| {
+                Ok(ParticipantEntry {
+                    unit_id: UnitId(r.try_get(0)?),
+                    unit_name: r.try_get::<Option<String>, _>(1)?.unwrap_or_default(),
+                    from_year: i32::try_from(r.try_get::<i64, _>(2)?).unwrap_or(0),
+                    to_year: r.try_get::<Option<i64>, _>(3)?.and_then(|y| i32::try_from(y).ok()),
+                })
+            })
+            .collect()
     }
 }

@@ -11,6 +11,7 @@ pub mod dashboard;
 mod error;
 mod i18n;
 mod import;
+mod movement;
 mod ops;
 mod org;
 mod page;
@@ -84,6 +85,44 @@ pub fn route_table() -> Vec<(Method, &'static str, MethodRouter<AppState>)> {
         (Method::GET, "/import/templates/{file}", get(import::template)),
         (Method::GET, "/targets", get(targets::dashboard)),
         (Method::GET, "/targets/export.xlsx", get(targets::export)),
+        (Method::GET, "/movement", get(movement::home)),
+        (Method::POST, "/movement/reports", post(movement::report_submit)),
+        (Method::GET, "/movement/templates/{file}", get(movement::template)),
+        (Method::GET, "/movement/initiatives/new", get(movement::initiatives::new_form)),
+        (Method::POST, "/movement/initiatives", post(movement::initiatives::create)),
+        (Method::GET, "/movement/initiatives/{id}", get(movement::initiatives::page)),
+        (Method::POST, "/movement/initiatives/{id}/stage", post(movement::initiatives::stage_submit)),
+        (Method::POST, "/movement/initiatives/{id}/channels", post(movement::initiatives::channel_submit)),
+        (Method::POST, "/movement/initiatives/{id}/groups", post(movement::initiatives::group_submit)),
+        (Method::POST, "/movement/initiatives/{id}/participants", post(movement::initiatives::participant_submit)),
+        (Method::POST, "/movement/initiatives/{id}/counts", post(movement::initiatives::count_submit)),
+        (Method::POST, "/movement/initiatives/{id}/reports", post(movement::initiatives::report_submit)),
+        (Method::GET, "/movement/initiatives/{id}/members", get(movement::initiatives::members_page)),
+        (Method::POST, "/movement/initiatives/{id}/members/import", post(movement::uploads::members_dry_run)),
+        (
+            Method::POST,
+            "/movement/initiatives/{id}/members/import/{batch}/commit",
+            post(movement::uploads::members_commit),
+        ),
+        (Method::GET, "/movement/people", get(movement::people::people_list)),
+        (Method::POST, "/movement/people", post(movement::people::person_submit)),
+        (Method::POST, "/movement/people/{id}/update", post(movement::people::update_submit)),
+        (Method::POST, "/movement/people/import", post(movement::uploads::people_dry_run)),
+        (Method::POST, "/movement/people/import/{batch}/commit", post(movement::uploads::people_commit)),
+        (Method::GET, "/movement/trainings", get(movement::people::trainings_list)),
+        (Method::POST, "/movement/trainings", post(movement::people::training_submit)),
+        (Method::GET, "/movement/voices", get(movement::people::voices_list)),
+        (Method::POST, "/movement/voices", post(movement::people::voice_submit)),
+        (Method::POST, "/movement/voices/{id}/enlist", post(movement::people::enlist_submit)),
+        (Method::GET, "/movement/documents", get(movement::documents::documents_list)),
+        (Method::POST, "/movement/documents", post(movement::documents::document_submit)),
+        (Method::GET, "/movement/documents/{id}/file", get(movement::documents::document_file)),
+        (Method::GET, "/movement/activities", get(movement::activities::activities_list)),
+        (Method::POST, "/movement/activities", post(movement::activities::activity_submit)),
+        (Method::POST, "/movement/posts", post(movement::activities::post_submit)),
+        (Method::GET, "/api/v1/initiatives", get(movement::initiatives::api_list)),
+        (Method::GET, "/api/v1/initiatives/{id}", get(movement::initiatives::api_get)),
+        (Method::POST, "/api/v1/initiatives/{id}/channels", post(movement::initiatives::api_add_channel)),
         (Method::GET, "/audit", get(ops::audit_page)),
         (Method::GET, "/users", get(ops::users_page)),
         (Method::POST, "/api/v1/session", post(auth::api_login)),

@@ -45,7 +45,9 @@ pub async fn metrics(State(state): State<AppState>) -> Response {
     paths(
         crate::auth::api_login, crate::auth::api_logout, crate::auth::api_me,
         crate::org::api_units, crate::org::api_unit, crate::org::api_children, crate::org::api_history,
-        crate::org::api_rollup, crate::org::api_operation, crate::targets::api_targets, api_audit, healthz,
+        crate::org::api_rollup, crate::org::api_operation, crate::targets::api_targets,
+        crate::movement::initiatives::api_list, crate::movement::initiatives::api_get,
+        crate::movement::initiatives::api_add_channel, api_audit, healthz,
     ),
     modifiers(&BearerAuth)
 )]

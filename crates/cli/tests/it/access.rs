@@ -22,12 +22,100 @@ const PUBLIC: &[(&str, &str)] = &[
     ("POST", "/logout"),
 ];
 
-fn fill(path: &str, unit: i64) -> String {
-    path.replace("{id}", &unit.to_string())
+/// Registry records of one unit, for the routes whose `{id}` names a record
+/// (an initiative, a person, a trusted voice, a document) rather than a unit.
+#[derive(Clone, Copy, Default)]
+struct Records {
+    initiative: i64,
+    person: i64,
+    voice: i64,
+    document: i64,
+}
+
+async fn records_of(app: &TestApp, unit: khienmang_core::org::UnitId) -> Records {
+    use khienmang_core::movement::{ContentKind, Focus, LeaderKind, ParticipantKind, Stage};
+    use khienmang_core::targets::PersonRole;
+    use khienmang_store::movement::{DocumentInput, DocumentKind, InitiativeInput, PersonInput, VoiceInput};
+    let mut tx = app.store.begin_write("test").await.unwrap();
+    let initiative = tx
+        .create_initiative(&InitiativeInput {
+            unit,
+            name: "Mô hình thử".into(),
+            leader_name: None,
+            participant_kind: ParticipantKind::AgencyLinked,
+            leader_kind: LeaderKind::Other,
+            content_kind: ContentKind::Awareness,
+            focus: vec![Focus::AntiFraud],
+            criteria: [true, true, true],
+            description: None,
+            stage: Stage::Active,
+            since: crate::support::day("2026-01-01"),
+        })
+        .await
+        .unwrap();
+    let person = tx
+        .create_person(&PersonInput {
+            unit,
+            full_name: "Người thử".into(),
+            role: PersonRole::LegalReporter,
+            position: None,
+            initiative: None,
+            registered_from: 2026,
+            registered_to: None,
+        })
+        .await
+        .unwrap();
+    let voice = tx
+        .create_voice(&VoiceInput {
+            unit,
+            full_name: "Người có uy tín thử".into(),
+            in_province: true,
+            channels: None,
+            audience: None,
+            consent: true,
+            initiative: None,
+            registered_from: 2026,
+        })
+        .await
+        .unwrap();
+    let document = tx
+        .add_document(&DocumentInput {
+            unit,
+            kind: DocumentKind::Plan,
+            number: "01/KH".into(),
+            title: "Kế hoạch thử".into(),
+            issued_on: crate::support::day("2026-01-02"),
+            year: 2026,
+            file: Some(("ke-hoach.pdf".into(), "application/pdf".into(), b"%PDF-1.4".to_vec())),
+        })
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    Records { initiative, person, voice, document }
+}
+
+fn fill(path: &str, unit: i64, records: Records) -> String {
+    let id = if path.starts_with("/movement/initiatives/") || path.starts_with("/api/v1/initiatives/") {
+        records.initiative
+    } else if path.starts_with("/movement/people/") {
+        records.person
+    } else if path.starts_with("/movement/voices/") {
+        records.voice
+    } else if path.starts_with("/movement/documents/") {
+        records.document
+    } else {
+        unit
+    };
+    let file = if path.starts_with("/movement/templates/") { "members.xlsx" } else { "villages.xlsx" };
+    path.replace("{id}", &id.to_string())
         .replace("{lang}", "en")
         .replace("{*path}", "app.css")
-        .replace("{file}", "villages.xlsx")
+        .replace("{file}", file)
         .replace("{batch}", "0123456789abcdef0123456789abcdef")
+}
+
+fn is_movement(path: &str) -> bool {
+    path.starts_with("/movement") || path.starts_with("/api/v1/initiatives")
 }
 
 /// A plausible body for each writing route, so a refusal is about access and
@@ -50,9 +138,16 @@ fn body_for(path: &str, target: i64) -> Option<reqwest::Body> {
     }
 }
 
-async fn call(app: &TestApp, method: &Method, path: &str, target: i64, token: Option<&str>) -> StatusCode {
+async fn call(
+    app: &TestApp,
+    method: &Method,
+    path: &str,
+    target: i64,
+    records: Records,
+    token: Option<&str>,
+) -> StatusCode {
     let query = if path.ends_with("/rollup") { "?on=2026-01-01&mode=then" } else { "" };
-    let url = format!("{}{}{query}", app.base, fill(path, target));
+    let url = format!("{}{}{query}", app.base, fill(path, target, records));
     let mut req = app.http.request(method.clone(), url);
     if let Some(t) = token {
         req = req.bearer_auth(t);
@@ -78,7 +173,7 @@ async fn every_route_refuses_anonymous_callers() {
         if is_public(&method, path) {
             continue;
         }
-        let status = call(&app, &method, path, app.commune_a.0.0, None).await;
+        let status = call(&app, &method, path, app.commune_a.0.0, Records::default(), None).await;
         let ok = if path.starts_with("/api/") {
             status == StatusCode::UNAUTHORIZED
         } else {
@@ -95,6 +190,8 @@ async fn commune_officer_cannot_read_or_change_another_commune() {
     app.user("xa-a", Role::CommuneOfficer, Some(app.commune_a.0)).await;
     let t = app.token("xa-a").await;
     let (own, other) = (app.commune_a.0.0, app.commune_b.0.0);
+    let (own_records, other_records) =
+        (records_of(&app, app.commune_a.0).await, records_of(&app, app.commune_b.0).await);
     let before = app.write_count().await;
     let mut walked = 0;
     for (method, path, _) in khienmang_web::route_table() {
@@ -102,10 +199,10 @@ async fn commune_officer_cannot_read_or_change_another_commune() {
             continue;
         }
         walked += 1;
-        let status = call(&app, &method, path, other, Some(&t)).await;
+        let status = call(&app, &method, path, other, other_records, Some(&t)).await;
         assert_eq!(status, StatusCode::NOT_FOUND, "{method} {path} on another commune answered {status}");
         if method == Method::GET {
-            let status = call(&app, &method, path, own, Some(&t)).await;
+            let status = call(&app, &method, path, own, own_records, Some(&t)).await;
             assert_eq!(status, StatusCode::OK, "{method} {path} on the officer's own commune answered {status}");
         }
     }
@@ -121,7 +218,7 @@ async fn commune_officer_cannot_read_or_change_another_commune() {
     assert_eq!(status, 404, "the province above is outside a commune's subtree");
 
     // Changing its own commune works (so the refusals above are about scope).
-    let status = call(&app, &Method::POST, "/api/v1/org/operations", own, Some(&t)).await;
+    let status = call(&app, &Method::POST, "/api/v1/org/operations", own, own_records, Some(&t)).await;
     assert_eq!(status, StatusCode::OK);
 }
 
@@ -164,6 +261,7 @@ async fn each_role_gets_exactly_its_capabilities() {
         app.user(name, role, scope).await;
         let t = app.token(name).await;
         let home = scope.unwrap_or(app.province).0;
+        let records = records_of(&app, khienmang_core::org::UnitId(home)).await;
         for (method, path, _) in khienmang_web::route_table() {
             // Skipped: ending the session itself, and steps that need a pending
             // upload or second factor (their own tests cover them).
@@ -174,7 +272,7 @@ async fn each_role_gets_exactly_its_capabilities() {
             {
                 continue;
             }
-            let status = call(&app, &method, path, home, Some(&t)).await;
+            let status = call(&app, &method, path, home, records, Some(&t)).await;
             let needs = if path.starts_with("/audit") || path == "/api/v1/audit" {
                 Some(khienmang_core::auth::Capability::AuditRead)
             } else if path == "/users" {
@@ -185,6 +283,10 @@ async fn each_role_gets_exactly_its_capabilities() {
                 Some(khienmang_core::auth::Capability::OrgWrite)
             } else if path.starts_with("/org") || path.starts_with("/api/v1/org") {
                 Some(khienmang_core::auth::Capability::OrgRead)
+            } else if is_movement(path) && (method == Method::POST || path == "/movement/initiatives/new") {
+                Some(khienmang_core::auth::Capability::MovementWrite)
+            } else if is_movement(path) {
+                Some(khienmang_core::auth::Capability::MovementRead)
             } else {
                 None
             };
@@ -196,7 +298,7 @@ async fn each_role_gets_exactly_its_capabilities() {
                     // Past access control; 400/422 only for a body this walk does not fill in.
                     status.is_success()
                         || status.is_redirection()
-                        || (path == "/import"
+                        || ((path == "/import" || is_movement(path))
                             && (status == StatusCode::BAD_REQUEST || status == StatusCode::UNPROCESSABLE_ENTITY)),
                     "{name}: {method} {path} answered {status}"
                 ),

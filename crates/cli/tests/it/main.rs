@@ -8,6 +8,7 @@ mod audit;
 mod auth;
 mod backup;
 mod import;
+mod movement;
 mod org;
 mod support;
 mod targets;

@@ -1,0 +1,411 @@
+//! The movement's registry (SPEC M2, M3): initiatives with their channels,
+//! lifecycle, members and reports; people, trainings and trusted voices;
+//! plans and resolutions; village activities and page posts; the units'
+//! yearly reports. HTML pages and the JSON API, every one scoped to the
+//! session's subtree through [`MovementRead`] and [`MovementWrite`].
+
+pub mod activities;
+pub mod documents;
+pub mod initiatives;
+pub mod people;
+pub mod uploads;
+
+use askama::Template;
+use axum::body::Bytes;
+use axum::extract::multipart::MultipartRejection;
+use axum::extract::{FromRequest, Multipart, Query, Request};
+use axum::http::{StatusCode, header};
+use axum::response::{Html, IntoResponse, Response};
+use chrono::Datelike;
+use khienmang_core::Date;
+use khienmang_core::auth::Capability;
+use khienmang_core::org::{Level, UnitId, UnitVersion};
+use khienmang_core::targets::{FIRST_YEAR, LAST_YEAR};
+use serde::Deserialize;
+
+use crate::access::{Granted, Identity, MaybeIdentity, MovementRead, MovementWrite, RequestLang};
+use crate::error::{WebError, WebResult};
+use crate::i18n::number_vi;
+use crate::org::{parse_day, today};
+use crate::page::{Chrome, render};
+
+/// An option of a select, marked when it is the value entered.
+pub struct Opt {
+    pub value: String,
+    pub label: String,
+    pub selected: bool,
+}
+
+impl Opt {
+    pub fn new(value: impl Into<String>, label: impl Into<String>, current: &str) -> Opt {
+        let value = value.into();
+        let selected = value == current;
+        Opt { value, label: label.into(), selected }
+    }
+}
+
+/// A checkbox of a group, with its own id for its label.
+pub struct Check {
+    pub id: String,
+    pub value: String,
+    pub label: String,
+    pub checked: bool,
+}
+
+/// A refused change, shown next to the form it came from.
+pub struct FormError {
+    pub section: &'static str,
+    pub message: String,
+}
+
+impl FormError {
+    pub fn of(section: &'static str, e: WebError) -> Result<FormError, WebError> {
+        match e {
+            WebError::BadRequest(message) => Ok(FormError { section, message }),
+            other => Err(other),
+        }
+    }
+}
+
+/// A urlencoded form body read as name/value pairs (checkbox groups repeat
+/// a name). Never refused for its content type, so that a request outside
+/// the scope gets the same 404 whatever it sends.
+#[derive(Default)]
+pub struct Fields(pub Vec<(String, String)>);
+
+impl<S: Send + Sync> FromRequest<S> for Fields {
+    type Rejection = WebError;
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let bytes = Bytes::from_request(req, state)
+            .await
+            .map_err(|_| WebError::BadRequest("Không đọc được nội dung biểu mẫu.".into()))?;
+        Ok(Fields(form_urlencoded::parse(&bytes).into_owned().collect()))
+    }
+}
+
+impl Fields {
+    /// The first value of `name`, trimmed; empty when absent.
+    pub fn get(&self, name: &str) -> &str {
+        self.0.iter().find(|(k, _)| k == name).map(|(_, v)| v.trim()).unwrap_or("")
+    }
+
+    pub fn all(&self, name: &str) -> Vec<&str> {
+        self.0.iter().filter(|(k, _)| k == name).map(|(_, v)| v.trim()).filter(|v| !v.is_empty()).collect()
+    }
+
+    pub fn has(&self, name: &str) -> bool {
+        !self.get(name).is_empty()
+    }
+}
+
+pub fn bad(message: &str) -> WebError {
+    WebError::BadRequest(message.to_string())
+}
+
+/// A multipart form: its text fields and its one file (named `file`).
+pub struct Upload {
+    pub fields: Fields,
+    pub file_name: String,
+    pub file: Vec<u8>,
+}
+
+/// Reads a multipart form. Taken as a `Result` by handlers, so that the scope
+/// is checked before the body is judged.
+pub async fn read_upload(form: Result<Multipart, MultipartRejection>) -> WebResult<Upload> {
+    let mut form = form.map_err(|_| bad("Biểu mẫu tải tệp không hợp lệ; hãy chọn tệp rồi gửi lại."))?;
+    let mut upload = Upload { fields: Fields::default(), file_name: String::new(), file: Vec::new() };
+    while let Some(field) = form.next_field().await.map_err(|e| WebError::BadRequest(format!("Biểu mẫu lỗi: {e}")))?
+    {
+        let name = field.name().unwrap_or("").to_string();
+        if name == "file" {
+            upload.file_name = field.file_name().unwrap_or("").chars().filter(|c| !c.is_control()).take(120).collect();
+            let bytes = field.bytes().await.map_err(|_| bad("Tệp quá lớn hoặc bị gián đoạn khi tải lên."))?;
+            upload.file = bytes.to_vec();
+        } else {
+            let value = field.text().await.unwrap_or_default();
+            upload.fields.0.push((name, value));
+        }
+    }
+    Ok(upload)
+}
+
+/// Whether the session may change the registry (pages hide their forms otherwise).
+pub fn can_write(id: Option<&Identity>) -> bool {
+    id.is_some_and(|i| i.user.role.can(Capability::MovementWrite))
+}
+
+pub fn this_year() -> i32 {
+    today().year()
+}
+
+/// The years of the programme, for year selects.
+pub fn year_options(current: i32) -> Vec<Opt> {
+    (FIRST_YEAR..=LAST_YEAR).map(|y| Opt::new(y.to_string(), y.to_string(), &current.to_string())).collect()
+}
+
+/// A non-negative whole number; "1.234" (Vietnamese grouping) reads as 1234.
+pub fn parse_count(s: &str, label: &str) -> WebResult<Option<i64>> {
+    let s = s.trim().replace(['.', ' '], "");
+    if s.is_empty() {
+        return Ok(None);
+    }
+    s.parse::<i64>()
+        .ok()
+        .filter(|n| *n >= 0)
+        .map(Some)
+        .ok_or_else(|| WebError::BadRequest(format!("{label} phải là số nguyên không âm.")))
+}
+
+pub fn required_count(s: &str, label: &str) -> WebResult<i64> {
+    parse_count(s, label)?.ok_or_else(|| WebError::BadRequest(format!("Chưa nhập {label}.")))
+}
+
+pub fn parse_year(s: &str, label: &str) -> WebResult<Option<i32>> {
+    let s = s.trim();
+    if s.is_empty() {
+        return Ok(None);
+    }
+    s.parse::<i32>()
+        .ok()
+        .filter(|y| (2000..=2100).contains(y))
+        .map(Some)
+        .ok_or_else(|| WebError::BadRequest(format!("{label} “{s}” không hợp lệ; ghi năm bằng 4 chữ số, ví dụ 2025.")))
+}
+
+pub fn required_year(s: &str, label: &str) -> WebResult<i32> {
+    parse_year(s, label)?.ok_or_else(|| WebError::BadRequest(format!("Chưa nhập {label}.")))
+}
+
+pub fn required_day(s: &str, label: &str) -> WebResult<Date> {
+    if s.trim().is_empty() {
+        return Err(WebError::BadRequest(format!("Chưa nhập {label}.")));
+    }
+    parse_day(s)
+}
+
+/// A unit chosen in a form: an id inside the scope, or 404 as if absent.
+pub async fn unit_in_scope(g: &Granted, s: &str) -> WebResult<UnitId> {
+    let id = s.trim().parse::<i64>().map_err(|_| WebError::BadRequest("Hãy chọn đơn vị.".into()))?;
+    let unit = UnitId(id);
+    g.ensure(unit).await?;
+    Ok(unit)
+}
+
+/// A village chosen in a form: inside the scope and a village today.
+pub async fn village_in_scope(g: &Granted, s: &str) -> WebResult<UnitId> {
+    let unit = unit_in_scope(g, s).await?;
+    match g.store.unit_on(unit, today()).await? {
+        Some(v) if v.level == Level::Village => Ok(unit),
+        _ => Err(WebError::BadRequest("Hãy chọn một thôn, tổ dân phố.".into())),
+    }
+}
+
+/// The units of the scope today, parents before children.
+pub async fn scope_units(g: &Granted) -> WebResult<Vec<UnitVersion>> {
+    let on = today();
+    let home = g.home_unit(on).await?;
+    Ok(g.store.subtree_on(home, on).await?)
+}
+
+/// Select options for units, "Name (level)", the current one marked.
+pub fn unit_options(units: &[UnitVersion], only: Option<Level>, current: &str) -> Vec<Opt> {
+    units
+        .iter()
+        .filter(|u| only.is_none_or(|l| u.level == l))
+        .map(|u| {
+            let kind = u.unit_type.clone().unwrap_or_else(|| u.level.label_vi().to_string());
+            Opt::new(u.unit_id.0.to_string(), format!("{} ({kind})", u.name), current)
+        })
+        .collect()
+}
+
+/// Records a view of personal data before it is shown.
+pub async fn audit_view(g: &Granted, object: &str, details: serde_json::Value) -> WebResult<()> {
+    let mut tx = g.store.begin_write(&g.actor).await?;
+    tx.audit("personal_data.view", object, &details).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+pub fn see_other(to: String) -> Response {
+    (StatusCode::SEE_OTHER, [(header::LOCATION, to)]).into_response()
+}
+
+/// A page shown again after a refused change: 422, the message on it.
+pub fn refused(html: Html<String>) -> Response {
+    (StatusCode::UNPROCESSABLE_ENTITY, html).into_response()
+}
+
+/// The message of a refused change, if that is what `error` is about.
+pub fn message_for<'a>(error: &'a Option<FormError>, section: &str) -> Option<&'a str> {
+    error.as_ref().filter(|e| e.section == section).map(|e| e.message.as_str())
+}
+
+// ---- the registry's home ----
+
+#[derive(Deserialize, Default)]
+pub struct HomeQuery {
+    #[serde(default)]
+    q: Option<String>,
+}
+
+pub struct InitiativeRow {
+    pub id: i64,
+    pub name: String,
+    pub unit_name: String,
+    pub stage: &'static str,
+    pub channels: String,
+    pub members: String,
+    pub criteria_met: bool,
+}
+
+pub struct Tile {
+    pub href: &'static str,
+    pub key: &'static str,
+    pub count: String,
+}
+
+#[derive(Template)]
+#[template(path = "movement_home.html")]
+struct HomePage {
+    chrome: Chrome,
+    scope_name: String,
+    q: String,
+    tiles: Vec<Tile>,
+    initiatives: Vec<InitiativeRow>,
+    can_write: bool,
+    units: Vec<Opt>,
+    years: Vec<Opt>,
+    reported_years: String,
+    error: Option<FormError>,
+}
+
+impl HomePage {
+    fn error_for(&self, section: &str) -> Option<&str> {
+        message_for(&self.error, section)
+    }
+}
+
+async fn home_page(
+    lang: RequestLang,
+    id: Option<&Identity>,
+    g: &Granted,
+    q: &str,
+    error: Option<FormError>,
+) -> WebResult<Html<String>> {
+    let on = today();
+    let home = g.home_unit(on).await?;
+    let store = &g.store;
+    let scope_name = store.unit_versions(home).await?.pop().map(|v| v.name).unwrap_or_default();
+    let query = Some(q.trim()).filter(|q| !q.is_empty());
+    let initiatives = store.initiatives_under(home, query).await?;
+    let all = if query.is_some() { store.initiatives_under(home, None).await?.len() } else { initiatives.len() };
+    let count = |n: usize| number_vi(i64::try_from(n).unwrap_or(i64::MAX));
+    let tiles = vec![
+        Tile { href: "/movement", key: "movement.initiatives", count: count(all) },
+        Tile {
+            href: "/movement/people",
+            key: "movement.people",
+            count: count(store.people_under(home, None).await?.len()),
+        },
+        Tile {
+            href: "/movement/trainings",
+            key: "movement.trainings",
+            count: count(store.trainings_under(home).await?.len()),
+        },
+        Tile { href: "/movement/voices", key: "movement.voices", count: count(store.voices_under(home).await?.len()) },
+        Tile {
+            href: "/movement/documents",
+            key: "movement.documents",
+            count: count(store.documents_under(home).await?.len()),
+        },
+        Tile {
+            href: "/movement/activities",
+            key: "movement.activities",
+            count: count(
+                store.activities_under(home, false).await?.len() + store.activities_under(home, true).await?.len(),
+            ),
+        },
+    ];
+    let rows = initiatives
+        .iter()
+        .map(|i| InitiativeRow {
+            id: i.id,
+            name: i.name.clone(),
+            unit_name: i.unit_name.clone(),
+            stage: i.stage.label_vi(),
+            channels: number_vi(i.channels),
+            members: number_vi(i.members),
+            criteria_met: i.criteria.iter().all(|c| *c),
+        })
+        .collect();
+    let can_write = can_write(id);
+    let units = if can_write { unit_options(&scope_units(g).await?, None, &home.0.to_string()) } else { Vec::new() };
+    let years: Vec<String> = store.unit_report_years(home).await?.iter().map(i32::to_string).collect();
+    render(&HomePage {
+        chrome: Chrome::new(lang, id, "movement"),
+        scope_name,
+        q: q.to_string(),
+        tiles,
+        initiatives: rows,
+        can_write,
+        units,
+        years: year_options(this_year()),
+        reported_years: years.join(", "),
+        error,
+    })
+}
+
+pub async fn home(
+    lang: RequestLang,
+    MaybeIdentity(id): MaybeIdentity,
+    m: MovementRead,
+    Query(q): Query<HomeQuery>,
+) -> WebResult<Html<String>> {
+    home_page(lang, id.as_ref(), &m.0, q.q.as_deref().unwrap_or(""), None).await
+}
+
+/// A unit's yearly report: from then on its missing facts read "no", not "no data".
+pub async fn report_submit(
+    lang: RequestLang,
+    MaybeIdentity(id): MaybeIdentity,
+    m: MovementWrite,
+    fields: Fields,
+) -> WebResult<Response> {
+    let g = &m.0;
+    let result = async {
+        let unit = unit_in_scope(g, fields.get("unit")).await?;
+        let year = required_year(fields.get("year"), "năm báo cáo")?;
+        let mut tx = g.write_for(unit).await?;
+        tx.submit_unit_report(unit, year).await?;
+        tx.commit().await?;
+        Ok::<_, WebError>(())
+    }
+    .await;
+    match result {
+        Ok(()) => Ok(see_other("/movement#unit-report".into())),
+        Err(e) => {
+            let error = FormError::of("report", e)?;
+            Ok(refused(home_page(lang, id.as_ref(), g, "", Some(error)).await?))
+        }
+    }
+}
+
+/// The XLSX templates of the registry's uploads.
+pub async fn template(_m: MovementRead, axum::extract::Path(file): axum::extract::Path<String>) -> WebResult<Response> {
+    use khienmang_core::movement::{members_template_xlsx, people_template_xlsx};
+    let (bytes, name) = match file.as_str() {
+        "members.xlsx" => (members_template_xlsx(), "mau-thanh-vien-mo-hinh.xlsx"),
+        "people.xlsx" => (people_template_xlsx(), "mau-danh-sach-nguoi.xlsx"),
+        _ => return Err(WebError::NotFound),
+    };
+    let bytes = bytes.map_err(|e| WebError::Internal(e.to_string()))?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string()),
+            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\"")),
+        ],
+        bytes,
+    )
+        .into_response())
+}
