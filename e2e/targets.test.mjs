@@ -113,6 +113,22 @@ const steps = [
     console.log('    LibreOffice: opened and converted to CSV');
   }],
 
+  ['the registry pages are accessible: home, an initiative, people, documents', async () => {
+    await goto(page, '/movement');
+    await checkAxe(page, 'movement home');
+    const first = page.locator('a[href^="/movement/initiatives/"]:not([href$="/new"])').first();
+    assert(await first.count() === 1, 'the registry lists no initiative');
+    await Promise.all([page.waitForURL((u) => /^\/movement\/initiatives\/\d+$/.test(u.pathname)), first.click()]);
+    await screenshot(page, 'movement-initiative.png');
+    await checkAxe(page, 'initiative');
+    for (const pathname of ['/movement/people', '/movement/trainings', '/movement/voices', '/movement/documents',
+      '/movement/activities', '/movement/initiatives/new']) {
+      await goto(page, pathname);
+      await checkAxe(page, pathname);
+      expectNoPageProblems(page, pathname);
+    }
+  }],
+
   ['phone 390×844: the dashboard is accessible and scrolls only its tables', async () => {
     await page.context().close();
     page = await newPage(browser, PHONE);
