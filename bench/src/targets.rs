@@ -78,11 +78,8 @@ fn version(name: String, level: Level, parent: Option<UnitId>, attrs: UnitAttrs)
 }
 
 fn one(v: UnitVersion) -> UnitHistory {
-    UnitHistory { versions: vec![v], events: vec![(EventKind::Create, day_or(2024), "bench".into())] }
-}
-
-fn day_or(year: i32) -> Date {
-    Date::from_ymd_opt(year, 1, 1).unwrap_or_default()
+    let from = v.valid_from;
+    UnitHistory { versions: vec![v], events: vec![(EventKind::Create, from, "bench".into())] }
 }
 
 /// The province's id, once seeded.
@@ -539,12 +536,13 @@ pub async fn bench_targets(b: &str, store: &Store, runs: usize, checks: &mut Che
     let initiative: i64 =
         sqlx::query_scalar("SELECT CAST(MIN(id) AS BIGINT) FROM initiatives").fetch_one(store.pool()).await?;
     let year = chrono::Datelike::year(&today).clamp(FIRST_YEAR, LAST_YEAR);
-    let read = async |store: &Store| -> Result<(i64, i64)> {
+    // The village's 2.9c numerator and denominator, and the province's numerator.
+    let read = async |store: &Store| -> Result<(i64, i64, i64)> {
         Ok(store
             .with_targets(today, |s| {
-                let v = s.then.get(village, year, TargetId::CoverageHouseholds).map(|v| v.numerator);
+                let v = s.then.get(village, year, TargetId::CoverageHouseholds);
                 let p = s.then.get(province, year, TargetId::CoverageHouseholds).map(|v| v.numerator);
-                (v.unwrap_or(-1), p.unwrap_or(-1))
+                (v.map_or(-1, |v| v.numerator), v.map_or(-1, |v| v.denominator), p.unwrap_or(-1))
             })
             .await?)
     };
@@ -568,8 +566,10 @@ pub async fn bench_targets(b: &str, store: &Store, runs: usize, checks: &mut Che
         .await?;
         tx.commit().await?;
         let after = read(store).await?;
-        // Capped at the village's households once it is full; otherwise one more.
-        grew &= after.1 >= before.1;
+        // A new household: one more in the village (capped at its households)
+        // and the same step in the province.
+        let step = (before.0 + 1).min(before.1) - before.0;
+        grew &= after.0 == before.0 + step && after.2 == before.2 + step;
         Ok(())
     })
     .await?;

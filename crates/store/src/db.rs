@@ -292,6 +292,22 @@ impl Val {
     }
 }
 
+/// Binds values in order (`None` as a typed NULL).
+pub(crate) fn bind_all<'q>(
+    mut q: sqlx::query::Query<'q, Any, sqlx::any::AnyArguments<'q>>,
+    values: Vec<Val>,
+) -> sqlx::query::Query<'q, Any, sqlx::any::AnyArguments<'q>> {
+    for v in values {
+        q = match v {
+            Val::I(x) => q.bind(x),
+            Val::F(x) => q.bind(x),
+            Val::S(x) => q.bind(x),
+            Val::B(x) => q.bind(x),
+        };
+    }
+    q
+}
+
 /// Inserts many rows with multi-row VALUES statements (far fewer round trips
 /// than one statement per row, on both backends).
 pub(crate) async fn bulk_insert(tx: &mut WriteTx, table: &str, columns: &[&str], rows: Vec<Vec<Val>>) -> Result<()> {
@@ -322,17 +338,8 @@ pub(crate) async fn bulk_insert(tx: &mut WriteTx, table: &str, columns: &[&str],
             }
             sql.push(')');
         }
-        let mut q = sqlx::query(&sql);
-        for v in chunk.into_iter().flatten() {
-            q = match v {
-                Val::I(Some(x)) => q.bind(x),
-                Val::F(Some(x)) => q.bind(x),
-                Val::S(Some(x)) => q.bind(x),
-                Val::B(Some(x)) => q.bind(x),
-                _ => q,
-            };
-        }
-        q.execute(&mut *tx.tx).await?;
+        let values = chunk.into_iter().flatten().filter(|v| !v.is_null()).collect();
+        bind_all(sqlx::query(&sql), values).execute(&mut *tx.tx).await?;
     }
     Ok(())
 }

@@ -15,7 +15,8 @@ use serde_json::json;
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
-use crate::db::{Val, bulk_insert};
+use crate::db::{Val, bind_all, bulk_insert};
+use crate::org::date;
 use crate::targets::FactChange;
 use crate::{Result, Store, StoreError, WriteTx, now_utc};
 
@@ -258,10 +259,6 @@ pub struct ActivityEntry {
 pub(crate) fn year_of(date: Date) -> i32 {
     use chrono::Datelike;
     date.year()
-}
-
-fn date(s: &str) -> Result<Date> {
-    s.parse().map_err(|_| StoreError::Invalid(format!("ngày không hợp lệ trong cơ sở dữ liệu: {s}")))
 }
 
 fn invalid(message: &str) -> StoreError {
@@ -723,16 +720,7 @@ async fn channel_owner<'e, E: sqlx::Executor<'e, Database = sqlx::Any>>(
 impl WriteTx {
     async fn insert_returning_id(&mut self, sql: &str, binds: Vec<Val>) -> Result<i64> {
         let sql = format!("{sql} RETURNING id");
-        let mut q = sqlx::query_scalar::<_, i64>(&sql);
-        for b in binds {
-            q = match b {
-                Val::I(x) => q.bind(x),
-                Val::F(x) => q.bind(x),
-                Val::S(x) => q.bind(x),
-                Val::B(x) => q.bind(x),
-            };
-        }
-        Ok(q.fetch_one(&mut *self.tx).await?)
+        Ok(bind_all(sqlx::query(&sql), binds).fetch_one(&mut *self.tx).await?.try_get(0)?)
     }
 
     pub async fn create_initiative(&mut self, input: &InitiativeInput) -> Result<i64> {
@@ -878,16 +866,15 @@ impl WriteTx {
             .bind(unit.0)
             .execute(&mut *self.tx)
             .await?;
-        let mut q = format!(
-            "INSERT INTO initiative_units (initiative_id, unit_id, from_year, to_year) VALUES ($1, $2, $3, {})",
-            if to.is_some() { "$4" } else { "NULL" }
-        );
-        q.shrink_to_fit();
-        let mut query = sqlx::query(&q).bind(initiative).bind(unit.0).bind(i64::from(from));
-        if let Some(to) = to {
-            query = query.bind(i64::from(to));
-        }
-        query.execute(&mut *self.tx).await?;
+        sqlx::query(
+            "INSERT INTO initiative_units (initiative_id, unit_id, from_year, to_year) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(initiative)
+        .bind(unit.0)
+        .bind(i64::from(from))
+        .bind(to.map(i64::from))
+        .execute(&mut *self.tx)
+        .await?;
         self.audit("initiative.participant", &format!("initiative:{initiative}"), &json!({"unit": unit.0})).await?;
         self.facts_changed(FactChange::Other);
         Ok(())

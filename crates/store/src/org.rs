@@ -13,7 +13,7 @@ use serde::Serialize;
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
-use crate::db::{Val, bulk_insert};
+use crate::db::{Val, bind_all, bulk_insert};
 use crate::{Result, Store, StoreError, WriteTx, now_utc};
 
 pub(crate) const VERSION_COLUMNS: &str = "unit_id, valid_from, valid_to, code, name, level, unit_type, parent_id, \
@@ -28,7 +28,7 @@ fn valid_on(alias: &str, param: &str) -> String {
     format!("{alias}.valid_from <= {param} AND ({alias}.valid_to IS NULL OR {alias}.valid_to > {param})")
 }
 
-fn date(s: &str) -> Result<Date> {
+pub(crate) fn date(s: &str) -> Result<Date> {
     s.parse().map_err(|_| StoreError::Invalid(format!("ngày không hợp lệ trong cơ sở dữ liệu: {s}")))
 }
 
@@ -121,16 +121,7 @@ pub struct LinkedUnit {
 
 impl Store {
     async fn versions(&self, sql: &str, binds: Vec<Val>) -> Result<Vec<UnitVersion>> {
-        let mut q = sqlx::query(sql);
-        for b in binds {
-            q = match b {
-                Val::I(x) => q.bind(x),
-                Val::F(x) => q.bind(x),
-                Val::S(x) => q.bind(x),
-                Val::B(x) => q.bind(x),
-            };
-        }
-        q.fetch_all(self.pool()).await?.iter().map(version_from_row).collect()
+        bind_all(sqlx::query(sql), binds).fetch_all(self.pool()).await?.iter().map(version_from_row).collect()
     }
 
     /// The unit as it stood on `on`.

@@ -182,10 +182,12 @@ impl Store {
             });
         }
         for r in rows("SELECT village_id, held_on FROM village_activities").await? {
-            facts.village_activities.extend(day(&r, 1)?.map(|d| (UnitId(r.try_get(0).unwrap_or(0)), year_of(d))));
+            let village = UnitId(r.try_get(0)?);
+            facts.village_activities.extend(day(&r, 1)?.map(|d| (village, year_of(d))));
         }
         for r in rows("SELECT unit_id, posted_on FROM page_posts").await? {
-            facts.page_posts.extend(day(&r, 1)?.map(|d| (UnitId(r.try_get(0).unwrap_or(0)), year_of(d))));
+            let unit = UnitId(r.try_get(0)?);
+            facts.page_posts.extend(day(&r, 1)?.map(|d| (unit, year_of(d))));
         }
         let mut enlisted: HashMap<i64, Vec<i32>> = HashMap::new();
         for r in rows("SELECT voice_id, year FROM voice_enlistments").await? {

@@ -12,6 +12,7 @@ mod templates;
 mod units;
 
 pub use decode::decode_text;
+pub(crate) use rows::{Cells, Fields, Problem, collapse_whitespace};
 pub use rows::{ImportRow, ParseReport, RowError, parse_date, parse_rows};
 pub use table::{Column, Row, Table, read_table};
 pub use templates::{TemplateKind, template_xlsx};
@@ -99,7 +100,7 @@ fn normalize_code(s: &str, width: usize) -> Option<String> {
 }
 
 /// Shortens a user-supplied value for quoting inside an error message.
-fn quote(s: &str) -> String {
+pub(crate) fn quote(s: &str) -> String {
     const MAX: usize = 40;
     if s.chars().count() <= MAX {
         format!("\"{s}\"")

@@ -59,17 +59,17 @@ pub struct ParseReport {
 }
 
 /// What is wrong with a value, in both languages.
-pub(super) struct Problem {
+pub(crate) struct Problem {
     vi: String,
     en: String,
 }
 
 impl Problem {
-    pub(super) fn new(vi: impl Into<String>, en: impl Into<String>) -> Self {
+    pub(crate) fn new(vi: impl Into<String>, en: impl Into<String>) -> Self {
         Problem { vi: vi.into(), en: en.into() }
     }
 
-    pub(super) fn at(self, line: usize, column: &Column) -> RowError {
+    pub(crate) fn at(self, line: usize, column: &Column) -> RowError {
         RowError { line, column: Some(column.header_vi.to_owned()), message_vi: self.vi, message_en: self.en }
     }
 }
@@ -142,20 +142,20 @@ pub fn parse_rows(kind: TemplateKind, table: &Table) -> ParseReport {
 /// Finds a row's cells by column key. Cells are looked up by heading so
 /// that a table read with other columns cannot shift values into the wrong
 /// field; a column the table lacks reads as empty.
-pub(super) struct Cells {
+pub(crate) struct Cells {
     columns: &'static [Column],
     positions: Vec<Option<usize>>,
 }
 
 impl Cells {
-    pub(super) fn new(columns: &'static [Column], table: &Table) -> Self {
+    pub(crate) fn new(columns: &'static [Column], table: &Table) -> Self {
         let positions = columns.iter().map(|c| table.headers.iter().position(|h| h == c.header_vi)).collect();
         Cells { columns, positions }
     }
 
     /// The column and trimmed cell for `key`, or `None` if there is no such
     /// column in this kind of file.
-    pub(super) fn get<'r>(&self, row: &'r Row, key: &str) -> Option<(&'static Column, &'r str)> {
+    pub(crate) fn get<'r>(&self, row: &'r Row, key: &str) -> Option<(&'static Column, &'r str)> {
         let i = self.columns.iter().position(|c| c.key == key)?;
         let value = self.positions[i].and_then(|p| row.cells.get(p)).map_or("", |c| c.trim());
         Some((&self.columns[i], value))
@@ -163,19 +163,19 @@ impl Cells {
 }
 
 /// Collects the problems of one row while its fields are parsed.
-pub(super) struct Fields {
+pub(crate) struct Fields {
     line: usize,
-    pub(super) errors: Vec<RowError>,
+    pub(crate) errors: Vec<RowError>,
 }
 
 impl Fields {
-    pub(super) fn new(line: usize) -> Self {
+    pub(crate) fn new(line: usize) -> Self {
         Fields { line, errors: Vec::new() }
     }
 
     /// Parses a cell if the kind has that column: an empty cell is `None`
     /// (an error if the column is required), a bad value is an error.
-    pub(super) fn get<T>(
+    pub(crate) fn get<T>(
         &mut self,
         cell: Option<(&Column, &str)>,
         parse: impl FnOnce(&str) -> Result<T, Problem>,
@@ -198,7 +198,7 @@ impl Fields {
     }
 }
 
-fn collapse_whitespace(s: &str) -> String {
+pub(crate) fn collapse_whitespace(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 

@@ -16,7 +16,7 @@ use rust_xlsxwriter::{
 };
 use sha2::{Digest, Sha256};
 
-use crate::import::{Column, ImportError, Row, RowError, Table};
+use crate::import::{Cells, Column, Fields, ImportError, Problem, RowError, Table, collapse_whitespace, quote};
 use crate::targets::PersonRole;
 use crate::text::fold;
 
@@ -254,90 +254,6 @@ pub fn parse_people(table: &Table) -> PeopleReport {
         }
     }
     report
-}
-
-/// What is wrong with a value, in both languages.
-struct Problem {
-    vi: String,
-    en: String,
-}
-
-impl Problem {
-    fn new(vi: impl Into<String>, en: impl Into<String>) -> Self {
-        Problem { vi: vi.into(), en: en.into() }
-    }
-
-    fn at(self, line: usize, column: &Column) -> RowError {
-        RowError { line, column: Some(column.header_vi.to_owned()), message_vi: self.vi, message_en: self.en }
-    }
-}
-
-/// Finds a row's cells by column key, looked up by heading so that a table
-/// read with other columns cannot shift values into the wrong field; a
-/// column the table lacks reads as empty.
-struct Cells {
-    columns: &'static [Column],
-    positions: Vec<Option<usize>>,
-}
-
-impl Cells {
-    fn new(columns: &'static [Column], table: &Table) -> Self {
-        let positions = columns.iter().map(|c| table.headers.iter().position(|h| h == c.header_vi)).collect();
-        Cells { columns, positions }
-    }
-
-    fn get<'r>(&self, row: &'r Row, key: &str) -> Option<(&'static Column, &'r str)> {
-        let i = self.columns.iter().position(|c| c.key == key)?;
-        let value = self.positions.get(i).copied().flatten().and_then(|p| row.cells.get(p)).map_or("", |c| c.trim());
-        Some((&self.columns[i], value))
-    }
-}
-
-/// Collects the problems of one row while its fields are parsed.
-struct Fields {
-    line: usize,
-    errors: Vec<RowError>,
-}
-
-impl Fields {
-    fn new(line: usize) -> Self {
-        Fields { line, errors: Vec::new() }
-    }
-
-    /// An empty cell is `None` (an error if the column is required), a bad
-    /// value is an error.
-    fn get<T>(&mut self, cell: Option<(&Column, &str)>, parse: impl FnOnce(&str) -> Result<T, Problem>) -> Option<T> {
-        let (column, value) = cell?;
-        if value.is_empty() {
-            if column.required {
-                let h = column.header_vi;
-                self.errors.push(
-                    Problem::new(
-                        format!("Thiếu {h}. Hãy điền {h} cho dòng này."),
-                        format!("\"{h}\" is empty. Fill it in on this row."),
-                    )
-                    .at(self.line, column),
-                );
-            }
-            return None;
-        }
-        parse(value).map_err(|p| self.errors.push(p.at(self.line, column))).ok()
-    }
-}
-
-/// Shortens a user-supplied value for quoting inside an error message.
-fn quote(s: &str) -> String {
-    const MAX: usize = 40;
-    if s.chars().count() <= MAX {
-        format!("\"{s}\"")
-    } else {
-        let head: String = s.chars().take(MAX).collect();
-        format!("\"{head}…\"")
-    }
-}
-
-fn collapse_whitespace(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// A person's name or position, inner whitespace collapsed.
@@ -626,6 +542,7 @@ mod tests {
     use proptest::prelude::*;
 
     use super::*;
+    use crate::import::Row;
     use crate::import::read_table;
 
     fn members(csv: &str) -> MembersReport {

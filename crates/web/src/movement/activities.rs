@@ -6,7 +6,7 @@ use axum::response::{Html, Response};
 use khienmang_core::org::Level;
 
 use super::{
-    Fields, FormError, Opt, bad, can_write, message_for, parse_count, refused, required_day, scope_units, see_other,
+    Fields, FormError, Opt, Refusal, bad, can_write, parse_count, refused, required_day, scope_units, see_other,
     unit_in_scope, unit_options, village_in_scope,
 };
 use crate::access::{Granted, Identity, MaybeIdentity, MovementRead, MovementWrite, RequestLang};
@@ -32,18 +32,7 @@ struct ActivitiesPage {
     villages: Vec<Opt>,
     units: Vec<Opt>,
     today: String,
-    error: Option<FormError>,
-    entered: Fields,
-}
-
-impl ActivitiesPage {
-    fn error_for(&self, section: &str) -> Option<&str> {
-        message_for(&self.error, section)
-    }
-
-    fn entered(&self, name: &str) -> &str {
-        self.entered.get(name)
-    }
+    form: Refusal,
 }
 
 async fn activities_page(
@@ -84,8 +73,7 @@ async fn activities_page(
         villages,
         units,
         today: today().to_string(),
-        error,
-        entered,
+        form: Refusal { error, entered },
     })
 }
 

@@ -10,8 +10,8 @@ use axum::response::{Html, IntoResponse, Response};
 use khienmang_store::movement::{DocumentInput, DocumentKind};
 
 use super::{
-    Fields, FormError, Opt, bad, can_write, read_upload, refused, required_day, required_year, scope_units, see_other,
-    this_year, unit_in_scope, unit_options, year_options,
+    Fields, FormError, Opt, Refusal, bad, can_write, read_upload, refused, required_day, required_year, scope_units,
+    see_other, this_year, unit_in_scope, unit_options, year_options,
 };
 use crate::access::{Granted, Identity, MaybeIdentity, MovementRead, MovementWrite, RequestLang};
 use crate::error::{WebError, WebResult};
@@ -89,21 +89,14 @@ struct DocumentsPage {
     kinds: Vec<Opt>,
     years: Vec<Opt>,
     today: String,
-    error: Option<String>,
-    entered: Fields,
-}
-
-impl DocumentsPage {
-    fn entered(&self, name: &str) -> &str {
-        self.entered.get(name)
-    }
+    form: Refusal,
 }
 
 async fn documents_page(
     lang: RequestLang,
     id: Option<&Identity>,
     g: &Granted,
-    error: Option<String>,
+    error: Option<FormError>,
     entered: Fields,
 ) -> WebResult<Html<String>> {
     let home = g.home_unit(today()).await?;
@@ -138,8 +131,7 @@ async fn documents_page(
         kinds,
         years: year_options(year),
         today: today().to_string(),
-        error,
-        entered,
+        form: Refusal { error, entered },
     })
 }
 
@@ -190,7 +182,7 @@ pub async fn document_submit(
         Ok(()) => Ok(see_other("/movement/documents".into())),
         Err(e) => {
             let error = FormError::of("new", e)?;
-            Ok(refused(documents_page(lang, id.as_ref(), g, Some(error.message), entered).await?))
+            Ok(refused(documents_page(lang, id.as_ref(), g, Some(error), entered).await?))
         }
     }
 }

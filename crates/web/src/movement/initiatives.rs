@@ -20,7 +20,7 @@ use serde_json::json;
 use utoipa::ToSchema;
 
 use super::{
-    Check, Fields, FormError, Opt, audit_view, bad, can_write, message_for, parse_count, parse_year, refused,
+    Check, Fields, FormError, Opt, Refusal, audit_view, bad, can_write, parse_count, parse_year, refused,
     required_count, required_day, required_year, scope_units, see_other, this_year, unit_in_scope, unit_options,
     village_in_scope, year_options,
 };
@@ -288,19 +288,7 @@ struct InitiativePage {
     village_options: Vec<Opt>,
     years: Vec<Opt>,
     today: String,
-    error: Option<FormError>,
-    entered: Fields,
-}
-
-impl InitiativePage {
-    fn error_for(&self, section: &str) -> Option<&str> {
-        message_for(&self.error, section)
-    }
-
-    /// What was typed into a refused form, to show it again.
-    fn entered(&self, name: &str) -> &str {
-        self.entered.get(name)
-    }
+    form: Refusal,
 }
 
 async fn initiative_page(
@@ -418,8 +406,7 @@ async fn initiative_page(
         years: year_options(year),
         today: today().to_string(),
         ini,
-        error,
-        entered,
+        form: Refusal { error, entered },
     })
 }
 

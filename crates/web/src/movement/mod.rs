@@ -67,6 +67,24 @@ impl FormError {
     }
 }
 
+/// A refused form shown again: its message next to the section it came from,
+/// and what was typed, so nothing has to be typed twice.
+#[derive(Default)]
+pub struct Refusal {
+    pub error: Option<FormError>,
+    pub entered: Fields,
+}
+
+impl Refusal {
+    pub fn error_for(&self, section: &str) -> Option<&str> {
+        self.error.as_ref().filter(|e| e.section == section).map(|e| e.message.as_str())
+    }
+
+    pub fn entered(&self, name: &str) -> &str {
+        self.entered.get(name)
+    }
+}
+
 /// A urlencoded form body read as name/value pairs (checkbox groups repeat
 /// a name). Never refused for its content type, so that a request outside
 /// the scope gets the same 404 whatever it sends.
@@ -237,10 +255,6 @@ pub fn refused(html: Html<String>) -> Response {
 }
 
 /// The message of a refused change, if that is what `error` is about.
-pub fn message_for<'a>(error: &'a Option<FormError>, section: &str) -> Option<&'a str> {
-    error.as_ref().filter(|e| e.section == section).map(|e| e.message.as_str())
-}
-
 // ---- the registry's home ----
 
 #[derive(Deserialize, Default)]
@@ -277,13 +291,7 @@ struct HomePage {
     units: Vec<Opt>,
     years: Vec<Opt>,
     reported_years: String,
-    error: Option<FormError>,
-}
-
-impl HomePage {
-    fn error_for(&self, section: &str) -> Option<&str> {
-        message_for(&self.error, section)
-    }
+    form: Refusal,
 }
 
 async fn home_page(
@@ -352,7 +360,7 @@ async fn home_page(
         units,
         years: year_options(this_year()),
         reported_years: years.join(", "),
-        error,
+        form: Refusal { error, entered: Fields::default() },
     })
 }
 

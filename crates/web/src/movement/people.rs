@@ -14,7 +14,7 @@ use serde_json::json;
 
 use super::initiatives::load;
 use super::{
-    Check, Fields, FormError, Opt, audit_view, bad, can_write, message_for, parse_count, refused, required_day,
+    Check, Fields, FormError, Opt, Refusal, audit_view, bad, can_write, parse_count, refused, required_day,
     required_year, scope_units, see_other, this_year, unit_in_scope, unit_options, year_options,
 };
 use crate::access::{Granted, Identity, MaybeIdentity, MovementRead, MovementWrite, RequestLang};
@@ -59,18 +59,7 @@ struct PeoplePage {
     units: Vec<Opt>,
     years: Vec<Opt>,
     this_year: i32,
-    error: Option<FormError>,
-    entered: Fields,
-}
-
-impl PeoplePage {
-    fn error_for(&self, section: &str) -> Option<&str> {
-        message_for(&self.error, section)
-    }
-
-    fn entered(&self, name: &str) -> &str {
-        self.entered.get(name)
-    }
+    form: Refusal,
 }
 
 fn role_options(current: &str) -> Vec<Opt> {
@@ -120,8 +109,7 @@ async fn people_page(
         units,
         years: year_options(registered_from),
         this_year: year,
-        error,
-        entered,
+        form: Refusal { error, entered },
     })
 }
 
@@ -241,14 +229,7 @@ struct TrainingsPage {
     attendees: Vec<Check>,
     trainings: Vec<TrainingRow>,
     today: String,
-    error: Option<String>,
-    entered: Fields,
-}
-
-impl TrainingsPage {
-    fn entered(&self, name: &str) -> &str {
-        self.entered.get(name)
-    }
+    form: Refusal,
 }
 
 async fn trainings_page(
@@ -256,7 +237,7 @@ async fn trainings_page(
     id: Option<&Identity>,
     g: &Granted,
     unit: Option<&str>,
-    error: Option<String>,
+    error: Option<FormError>,
     entered: Fields,
 ) -> WebResult<Html<String>> {
     let home = g.home_unit(today()).await?;
@@ -304,8 +285,7 @@ async fn trainings_page(
         attendees,
         trainings,
         today: today().to_string(),
-        error,
-        entered,
+        form: Refusal { error, entered },
     })
 }
 
@@ -348,7 +328,7 @@ pub async fn training_submit(
         Err(e) => {
             let error = FormError::of("new", e)?;
             let unit = unit.0.to_string();
-            Ok(refused(trainings_page(lang, id.as_ref(), g, Some(&unit), Some(error.message), fields).await?))
+            Ok(refused(trainings_page(lang, id.as_ref(), g, Some(&unit), Some(error), fields).await?))
         }
     }
 }
@@ -377,18 +357,7 @@ struct VoicesPage {
     initiatives: Vec<Opt>,
     years: Vec<Opt>,
     this_year: i32,
-    error: Option<FormError>,
-    entered: Fields,
-}
-
-impl VoicesPage {
-    fn error_for(&self, section: &str) -> Option<&str> {
-        message_for(&self.error, section)
-    }
-
-    fn entered(&self, name: &str) -> &str {
-        self.entered.get(name)
-    }
+    form: Refusal,
 }
 
 async fn voices_page(
@@ -438,8 +407,7 @@ async fn voices_page(
         initiatives,
         years: year_options(registered_from),
         this_year: year,
-        error,
-        entered,
+        form: Refusal { error, entered },
     })
 }
 
