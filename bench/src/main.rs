@@ -2,12 +2,13 @@
 //!
 //! Every figure is printed as `BENCH <name> <value> <unit>`, every ratio to
 //! a baseline measured in the same run as `BENCH <name>_ratio <value> x`,
-//! and every threshold as `BENCH_CHECK <name> <= <limit> <unit>: ok|FAILED`.
+//! and every threshold as `BENCH_CHECK <name> <= <limit> <unit>: ok|FAILED`
+//! (or `>=` for a rate, or a plain condition).
 //! Times are medians. See `bench/README.md` for what each figure means.
 //!
 //! Usage: `khienmang-bench --database URL [--import-runs N] [--query-runs N] [NAME]`
 //! where NAME (optional) keeps only the benchmarks whose name contains it
-//! (`import`, `subtree`, `targets`).
+//! (`import`, `subtree`, `targets`, `reports`).
 
 use std::collections::BTreeSet;
 use std::time::{Duration, Instant};
@@ -21,6 +22,7 @@ use khienmang_store::import::{NationalImportReport, NationalLists, UnitHistory, 
 use khienmang_store::{Backend, Store};
 use sqlx::Executor;
 
+mod reports;
 mod targets;
 
 const UNITS_2024: &[u8] = include_bytes!("../../data/units-2024.csv");
@@ -41,7 +43,7 @@ const USAGE: &str = "usage: khienmang-bench --database URL [--import-runs N] [--
   URL   sqlite://PATH or postgres://USER:PASSWORD@HOST:PORT/DB
         (import runs use fresh databases beside it: PATH.import-N files,
         or DB_import_N databases created through the given connection)
-  NAME  run only the benchmarks whose name contains NAME: import, subtree, targets";
+  NAME  run only the benchmarks whose name contains NAME: import, subtree, targets, reports";
 
 struct Args {
     database: String,
@@ -653,6 +655,37 @@ async fn bench_subtree(target: &Target, store: &Store, runs: usize, checks: &mut
 
 /// The fresh database number the targets benchmark uses.
 const TARGETS_DB: usize = 100;
+/// The fresh database number the reports benchmark uses (dropped after).
+const REPORTS_DB: usize = 101;
+
+/// Logs a secretariat account of `province` into the server at `base` (made
+/// on first use) and returns its bearer token.
+pub(crate) async fn staff_token(store: &Store, base: &str, username: &str, province: UnitId) -> Result<String> {
+    let password = "mat-khau-benchmark-2026";
+    if store.user_by_name(username).await?.is_none() {
+        let hash = khienmang_web::auth::hash_password(password).map_err(|e| anyhow!(e.to_string()))?;
+        let mut tx = store.begin_write("bench").await?;
+        tx.create_user(&khienmang_store::auth::NewUser {
+            username,
+            display_name: username,
+            password_hash: &hash,
+            role: khienmang_core::auth::Role::Secretariat,
+            scope_unit_id: Some(province),
+            is_demo: false,
+        })
+        .await?;
+        tx.commit().await?;
+    }
+    let login = reqwest::Client::new()
+        .post(format!("{base}/api/v1/session"))
+        .json(&serde_json::json!({"username": username, "password": password}))
+        .send()
+        .await?;
+    if !login.status().is_success() {
+        bail!("benchmark login failed: {}", login.status());
+    }
+    Ok(login.json::<serde_json::Value>().await?["token"].as_str().context("token")?.to_string())
+}
 
 async fn store_admin(url: &str) -> Result<Store> {
     Store::connect(url).await.with_context(|| format!("connecting to {url}"))
@@ -674,8 +707,8 @@ async fn main() -> Result<()> {
     let args = parse_args()?;
     let target = Target::parse(&args.database)?;
     let wanted = |name: &str| args.filter.as_deref().is_none_or(|f| name.contains(f));
-    if !wanted("import") && !wanted("subtree") && !wanted("targets") {
-        bail!("no benchmark matches {:?}: use import, subtree or targets", args.filter.unwrap_or_default());
+    if !wanted("import") && !wanted("subtree") && !wanted("targets") && !wanted("reports") {
+        bail!("no benchmark matches {:?}: use import, subtree, targets or reports", args.filter.unwrap_or_default());
     }
     let store = open(&args.database).await?;
     let mut checks = Checks::default();
@@ -692,6 +725,18 @@ async fn main() -> Result<()> {
         let targets_store = open(&url).await?;
         targets::bench_targets(target.label(), &targets_store, args.query_runs, &mut checks).await?;
         targets_store.pool().close().await;
+    }
+    if wanted("reports") {
+        // A database of its own with the national units only: the reports
+        // written by the load do not pile up in the given database.
+        let admin = store_admin(&args.database).await?;
+        let url = target.create_fresh(&admin, REPORTS_DB).await?;
+        let reports_store = open(&url).await?;
+        let result = reports::bench_reports(target.label(), &reports_store, &mut checks).await;
+        reports_store.pool().close().await;
+        target.drop_fresh(&admin, REPORTS_DB).await?;
+        admin.pool().close().await;
+        result?;
     }
     for (line, _) in &checks.0 {
         println!("{line}");

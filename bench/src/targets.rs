@@ -15,7 +15,6 @@ use std::collections::HashMap;
 
 use anyhow::{Context, Result, bail};
 use khienmang_core::Date;
-use khienmang_core::auth::Role;
 use khienmang_core::org::{
     EnterpriseSize, EventKind, Level, NewUnit, OrgOp, SchoolLevel, UnitAttrs, UnitId, UnitVersion,
 };
@@ -597,37 +596,13 @@ pub async fn bench_targets(b: &str, store: &Store, runs: usize, checks: &mut Che
 
 /// The dashboard page over HTTP, on a server in this process.
 async fn dashboard(b: &str, store: &Store, province: UnitId, runs: usize, checks: &mut Checks) -> Result<()> {
-    let username = "bench-tinh";
-    let password = "mat-khau-benchmark-2026";
-    if store.user_by_name(username).await?.is_none() {
-        let hash = khienmang_web::auth::hash_password(password).map_err(|e| anyhow::anyhow!(e.to_string()))?;
-        let mut tx = store.begin_write("bench").await?;
-        tx.create_user(&khienmang_store::auth::NewUser {
-            username,
-            display_name: username,
-            password_hash: &hash,
-            role: Role::Secretariat,
-            scope_unit_id: Some(province),
-            is_demo: false,
-        })
-        .await?;
-        tx.commit().await?;
-    }
     let config = khienmang_web::WebConfig { require_totp: false, cookie_secure: false, ..Default::default() };
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let base = format!("http://{}", listener.local_addr()?);
     let state = khienmang_web::AppState::new(store.clone(), config, None);
     tokio::spawn(async move { khienmang_web::serve(state, listener).await });
     let http = reqwest::Client::new();
-    let login = http
-        .post(format!("{base}/api/v1/session"))
-        .json(&serde_json::json!({"username": username, "password": password}))
-        .send()
-        .await?;
-    if !login.status().is_success() {
-        bail!("benchmark login failed: {}", login.status());
-    }
-    let token = login.json::<serde_json::Value>().await?["token"].as_str().context("token")?.to_string();
+    let token = crate::staff_token(store, &base, "bench-tinh", province).await?;
     let year = chrono::Datelike::year(&(chrono::Utc::now() + chrono::Duration::hours(7)).date_naive());
     let page = format!("{base}/targets?unit={}&year={}", province.0, year.clamp(FIRST_YEAR, LAST_YEAR));
     let get = async |url: &str| -> Result<usize> {

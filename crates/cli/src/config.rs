@@ -1,11 +1,12 @@
 //! Configuration: flags, then `KHIENMANG_*` environment variables, then the
 //! TOML file, then defaults.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 use clap::Args;
 use khienmang_store::Store;
+use khienmang_store::reports::FieldKey;
 use khienmang_web::{AppState, WebConfig};
 use serde::Deserialize;
 
@@ -23,6 +24,83 @@ pub struct Config {
     pub session_hours: Option<i64>,
     /// "json" (default) or "pretty".
     pub log_format: Option<String>,
+    /// Citizens' reports: the field key, attachments, limits, retention, mail.
+    #[serde(default)]
+    pub reports: ReportsConfig,
+}
+
+/// `[reports]` in the configuration file; each has an environment variable.
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReportsConfig {
+    /// 64 hex characters sealing reporters' contact details
+    /// (`KHIENMANG_FIELD_KEY`; make one with `khienmang keygen`).
+    pub field_key: Option<String>,
+    /// Where attachments are stored (`KHIENMANG_FILES_DIR`, default "khienmang-files").
+    pub files_dir: Option<PathBuf>,
+    /// Reports one client may send per hour (`KHIENMANG_REPORTS_PER_HOUR`, default 20; 0 = no limit).
+    pub per_hour: Option<u32>,
+    /// Days after closing before the contact is deleted (default 180).
+    pub contact_retention_days: Option<i64>,
+    /// SMTP relay as a URL, e.g. "smtp://localhost:25" (`KHIENMANG_SMTP_URL`).
+    /// Without one, notification mail stays queued.
+    pub smtp_url: Option<String>,
+    /// Sender of notification mail (default "Khiên Mạng <khong-tra-loi@localhost>").
+    pub mail_from: Option<String>,
+    /// Seconds between runs of the background jobs (default 60).
+    pub jobs_every_seconds: Option<u64>,
+}
+
+impl ReportsConfig {
+    /// Settings from the environment override the file's.
+    pub fn resolved(&self) -> ReportsConfig {
+        let env = |k: &str| std::env::var(k).ok().filter(|v| !v.trim().is_empty());
+        ReportsConfig {
+            field_key: env("KHIENMANG_FIELD_KEY").or_else(|| self.field_key.clone()),
+            files_dir: env("KHIENMANG_FILES_DIR").map(PathBuf::from).or_else(|| self.files_dir.clone()),
+            per_hour: env("KHIENMANG_REPORTS_PER_HOUR").and_then(|v| v.parse().ok()).or(self.per_hour),
+            contact_retention_days: self.contact_retention_days,
+            smtp_url: env("KHIENMANG_SMTP_URL").or_else(|| self.smtp_url.clone()),
+            mail_from: self.mail_from.clone(),
+            jobs_every_seconds: env("KHIENMANG_JOBS_EVERY_SECONDS")
+                .and_then(|v| v.parse().ok())
+                .or(self.jobs_every_seconds),
+        }
+    }
+
+    /// The field key; the demo makes and keeps one beside its database.
+    pub fn field_key(&self, demo: bool) -> Result<FieldKey> {
+        if let Some(hex) = &self.field_key {
+            return Ok(FieldKey::from_hex(hex)?);
+        }
+        if !demo {
+            anyhow::bail!(
+                "thiếu khóa mã hóa thông tin liên hệ: đặt KHIENMANG_FIELD_KEY hoặc [reports] field_key \
+                 (tạo khóa mới bằng `khienmang keygen`)"
+            );
+        }
+        let path = Path::new(DEMO_KEY_FILE);
+        if let Ok(hex) = std::fs::read_to_string(path) {
+            return Ok(FieldKey::from_hex(&hex)?);
+        }
+        let (key, hex) = FieldKey::generate();
+        write_private(path, &hex)?;
+        Ok(key)
+    }
+}
+
+/// The demo's field key, kept beside the demo database (never inside it).
+pub const DEMO_KEY_FILE: &str = "khienmang-demo.key";
+
+fn write_private(path: &Path, text: &str) -> Result<()> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut file = options.open(path).with_context(|| format!("không tạo được {}", path.display()))?;
+    file.write_all(text.as_bytes())?;
+    Ok(())
 }
 
 impl Config {
@@ -73,13 +151,19 @@ pub fn init_logging(config: &Config) {
 }
 
 pub async fn serve(config: &Config, args: &ServeArgs, store: Store, demo: bool) -> Result<()> {
+    let reports = config.reports.resolved();
+    let key = reports.field_key(demo)?;
     let listen = args.listen.clone().or_else(|| config.listen.clone()).unwrap_or_else(|| "127.0.0.1:8080".into());
     let web = WebConfig {
         allow_demo_accounts: demo || args.allow_demo_accounts,
         cookie_secure: config.cookie_secure.unwrap_or(true),
         require_totp: !demo && config.require_totp.unwrap_or(true),
         session_hours: config.session_hours.unwrap_or(12),
+        field_key: Some(key.clone()),
+        files_dir: reports.files_dir.clone().unwrap_or_else(|| PathBuf::from("khienmang-files")),
+        reports_per_hour: reports.per_hour.unwrap_or(20),
     };
+    crate::jobs::spawn(store.clone(), reports, key);
     let metrics = metrics_exporter_prometheus::PrometheusBuilder::new().install_recorder().ok();
     let listener =
         tokio::net::TcpListener::bind(&listen).await.with_context(|| format!("không mở được cổng {listen}"))?;

@@ -3,6 +3,7 @@
 
 mod config;
 mod demo;
+mod jobs;
 
 use std::io::{BufReader, Write};
 use std::path::PathBuf;
@@ -72,6 +73,11 @@ enum Command {
     /// The audit log.
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// Print a new random key for sealing reporters' contact details
+    /// (set it as KHIENMANG_FIELD_KEY; keep it outside the database and its backups).
+    Keygen,
+    /// Run the reports' background jobs once (escalation, retention, mail) and exit.
+    ReportJobs(DbArgs),
 }
 
 #[derive(Subcommand)]
@@ -206,9 +212,26 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             }
             let store = open(&config, &args.db).await?;
             demo::seed(&store).await?;
+            let key = config.reports.resolved().field_key(true)?;
+            let reports = demo::reports::seed(&store, &key).await?;
+            if reports > 0 {
+                println!("Đã tạo {reports} phản ánh của người dân.");
+            }
             if !no_serve {
                 config::serve(&config, &args, store, true).await?;
             }
+        }
+        Command::Keygen => {
+            println!("{}", khienmang_store::reports::FieldKey::generate().1);
+        }
+        Command::ReportJobs(db) => {
+            let store = open(&config, &db).await?;
+            let settings = config.reports.resolved();
+            let run = jobs::run_once(&store, &settings, &settings.field_key(false)?).await?;
+            println!(
+                "Đã chuyển lên cấp trên {} phản ánh quá hạn, xóa liên hệ của {} phản ánh, gửi {} thư ({} lỗi).",
+                run.escalated, run.contacts_removed, run.mail_sent, run.mail_failed
+            );
         }
         Command::Migrate(db) => {
             let store = open(&config, &db).await?;

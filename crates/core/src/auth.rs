@@ -32,18 +32,28 @@ pub enum Capability {
     MovementRead,
     /// Register initiatives, people, plans, activities and reports.
     MovementWrite,
+    /// Read citizens' reports handled within the subtree, and their correlations.
+    ReportRead,
+    /// Triage, assign, answer and close citizens' reports.
+    ReportHandle,
 }
 
 impl Role {
     pub fn capabilities(self) -> &'static [Capability] {
         use Capability::*;
         match self {
-            Role::SystemAdmin => &[OrgRead, OrgWrite, UserAdmin, AuditRead, MovementRead, MovementWrite],
-            Role::Secretariat => &[OrgRead, OrgWrite, UserAdmin, AuditRead, MovementRead, MovementWrite],
-            Role::CommuneOfficer => &[OrgRead, OrgWrite, MovementRead, MovementWrite],
+            Role::SystemAdmin => {
+                &[OrgRead, OrgWrite, UserAdmin, AuditRead, MovementRead, MovementWrite, ReportRead, ReportHandle]
+            }
+            Role::Secretariat => {
+                &[OrgRead, OrgWrite, UserAdmin, AuditRead, MovementRead, MovementWrite, ReportRead, ReportHandle]
+            }
+            Role::CommuneOfficer => &[OrgRead, OrgWrite, MovementRead, MovementWrite, ReportRead, ReportHandle],
+            // Agencies, enterprises, schools and initiatives do not handle
+            // citizens' reports: the police and the communes do.
             Role::UnitOfficer => &[OrgRead, OrgWrite, MovementRead, MovementWrite],
             Role::InitiativeLeader => &[OrgRead, MovementRead, MovementWrite],
-            Role::Analyst => &[OrgRead, AuditRead, MovementRead],
+            Role::Analyst => &[OrgRead, AuditRead, MovementRead, ReportRead],
         }
     }
 

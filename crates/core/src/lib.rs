@@ -5,6 +5,7 @@ pub mod auth;
 pub mod import;
 pub mod movement;
 pub mod org;
+pub mod reports;
 pub mod scamcheck;
 pub mod targets;
 pub mod text;

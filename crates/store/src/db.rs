@@ -18,8 +18,11 @@ use crate::targets::{FactChange, MOVEMENT_GENERATION, TargetsCache};
 pub(crate) const ORG_GENERATION: &str = "org.generation";
 
 /// One migration source; tokens are replaced per backend.
-const MIGRATIONS: &[(i64, &str)] =
-    &[(1, include_str!("../migrations/0001_foundation.sql")), (2, include_str!("../migrations/0002_movement.sql"))];
+const MIGRATIONS: &[(i64, &str)] = &[
+    (1, include_str!("../migrations/0001_foundation.sql")),
+    (2, include_str!("../migrations/0002_movement.sql")),
+    (3, include_str!("../migrations/0003_reports.sql")),
+];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
@@ -83,8 +86,11 @@ impl Store {
                     if backend == Backend::Sqlite {
                         // WAL lets readers run beside the one writer; the busy
                         // timeout makes a second writer wait instead of failing.
+                        // FULL syncs the log at every commit, so what was
+                        // acknowledged (a citizen's 201) survives a power cut;
+                        // group commit keeps that affordable.
                         conn.execute("PRAGMA journal_mode = WAL").await?;
-                        conn.execute("PRAGMA synchronous = NORMAL").await?;
+                        conn.execute("PRAGMA synchronous = FULL").await?;
                         conn.execute("PRAGMA foreign_keys = ON").await?;
                         conn.execute("PRAGMA busy_timeout = 15000").await?;
                     }
@@ -247,6 +253,12 @@ impl WriteTx {
             .execute(&mut *self.tx)
             .await?;
         Ok(seq)
+    }
+
+    /// Runs an INSERT and returns the new row's id.
+    pub(crate) async fn insert_returning_id(&mut self, sql: &str, binds: Vec<Val>) -> Result<i64> {
+        let sql = format!("{sql} RETURNING id");
+        Ok(bind_all(sqlx::query(&sql), binds).fetch_one(&mut *self.tx).await?.try_get(0)?)
     }
 
     /// Marks the tree as changed, for every replica's cache.

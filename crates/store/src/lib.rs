@@ -9,6 +9,7 @@ mod db;
 pub mod import;
 pub mod movement;
 pub mod org;
+pub mod reports;
 pub mod targets;
 
 pub use db::{Backend, Store, StoreError, WriteTx, now_utc};

@@ -15,7 +15,7 @@ use serde_json::json;
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
-use crate::db::{Val, bind_all, bulk_insert};
+use crate::db::{Val, bulk_insert};
 use crate::org::date;
 use crate::targets::FactChange;
 use crate::{Result, Store, StoreError, WriteTx, now_utc};
@@ -718,11 +718,6 @@ async fn channel_owner<'e, E: sqlx::Executor<'e, Database = sqlx::Any>>(
 }
 
 impl WriteTx {
-    async fn insert_returning_id(&mut self, sql: &str, binds: Vec<Val>) -> Result<i64> {
-        let sql = format!("{sql} RETURNING id");
-        Ok(bind_all(sqlx::query(&sql), binds).fetch_one(&mut *self.tx).await?.try_get(0)?)
-    }
-
     pub async fn create_initiative(&mut self, input: &InitiativeInput) -> Result<i64> {
         let name = required(&input.name, "tên mô hình")?;
         if !matches!(input.stage, Stage::Proposed | Stage::Active) {

@@ -164,6 +164,15 @@ capability!(
     MovementWrite = Capability::MovementWrite
 );
 
+capability!(
+    /// Read citizens' reports handled within the scope.
+    ReportRead = Capability::ReportRead
+);
+capability!(
+    /// Triage, assign, answer and close citizens' reports within the scope.
+    ReportHandle = Capability::ReportHandle
+);
+
 impl Granted {
     /// Refuses units outside the scope as if they did not exist.
     pub async fn ensure(&self, unit: UnitId) -> WebResult<()> {

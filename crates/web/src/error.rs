@@ -21,6 +21,12 @@ pub enum WebError {
     BadRequest(String),
     #[error("too many attempts")]
     TooManyAttempts(String),
+    /// The body is larger than the route accepts.
+    #[error("payload too large")]
+    TooLarge(String),
+    /// The body is in a format the route does not read.
+    #[error("unsupported media type")]
+    Unsupported(String),
     #[error("internal: {0}")]
     Internal(String),
     /// A cookie-authenticated change without the session's CSRF token.
@@ -50,6 +56,8 @@ impl WebError {
             WebError::NotFound => StatusCode::NOT_FOUND,
             WebError::BadRequest(_) => StatusCode::UNPROCESSABLE_ENTITY,
             WebError::TooManyAttempts(_) => StatusCode::TOO_MANY_REQUESTS,
+            WebError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            WebError::Unsupported(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             WebError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
             WebError::Redirect(_) => StatusCode::SEE_OTHER,
         }
@@ -61,7 +69,8 @@ impl WebError {
             WebError::Unauthenticated => "Cần đăng nhập",
             WebError::Forbidden | WebError::Csrf => "Không được phép",
             WebError::NotFound => "Không tìm thấy",
-            WebError::BadRequest(_) => "Dữ liệu chưa hợp lệ",
+            WebError::BadRequest(_) | WebError::Unsupported(_) => "Dữ liệu chưa hợp lệ",
+            WebError::TooLarge(_) => "Nội dung quá lớn",
             WebError::TooManyAttempts(_) => "Tạm khóa",
             WebError::Internal(_) => "Lỗi hệ thống",
             WebError::Redirect(_) => "",
@@ -73,7 +82,10 @@ impl WebError {
             WebError::Unauthenticated => "Vui lòng đăng nhập.".into(),
             WebError::Forbidden => "Tài khoản của bạn không có quyền thực hiện việc này.".into(),
             WebError::NotFound => "Không tìm thấy (hoặc nằm ngoài phạm vi quản lý của bạn).".into(),
-            WebError::BadRequest(m) | WebError::TooManyAttempts(m) => m.clone(),
+            WebError::BadRequest(m)
+            | WebError::TooManyAttempts(m)
+            | WebError::TooLarge(m)
+            | WebError::Unsupported(m) => m.clone(),
             WebError::Internal(_) => "Đã có lỗi hệ thống. Vui lòng thử lại sau.".into(),
             WebError::Csrf => {
                 "Phiên làm việc đã hết hạn hoặc biểu mẫu không hợp lệ. Vui lòng tải lại trang rồi thử lại.".into()

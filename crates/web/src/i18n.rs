@@ -356,7 +356,7 @@ pub struct Tr {
 
 impl Tr {
     pub fn t(&self, key: &str) -> &'static str {
-        match STRINGS.iter().find(|(k, _, _)| *k == key) {
+        match STRINGS.iter().chain(crate::reports::STRINGS).find(|(k, _, _)| *k == key) {
             Some((_, vi, en)) => match self.lang {
                 Lang::Vi => vi,
                 Lang::En => en,

@@ -15,6 +15,7 @@ mod movement;
 mod ops;
 mod org;
 mod page;
+pub mod reports;
 mod security;
 mod targets;
 
@@ -38,11 +39,26 @@ pub struct WebConfig {
     /// Force staff roles to enrol a TOTP second factor before working.
     pub require_totp: bool,
     pub session_hours: i64,
+    /// The key sealing reporters' contact details. Without one a key is made
+    /// up for this process only (tests); `khienmang serve` requires one.
+    pub field_key: Option<khienmang_store::reports::FieldKey>,
+    /// Where report attachments are stored, outside the database.
+    pub files_dir: std::path::PathBuf,
+    /// Reports one client may send per hour (0: no limit).
+    pub reports_per_hour: u32,
 }
 
 impl Default for WebConfig {
     fn default() -> Self {
-        WebConfig { allow_demo_accounts: false, cookie_secure: true, require_totp: true, session_hours: 12 }
+        WebConfig {
+            allow_demo_accounts: false,
+            cookie_secure: true,
+            require_totp: true,
+            session_hours: 12,
+            field_key: None,
+            files_dir: std::env::temp_dir().join(format!("khienmang-files-{}", std::process::id())),
+            reports_per_hour: 20,
+        }
     }
 }
 
@@ -50,12 +66,16 @@ impl Default for WebConfig {
 pub struct AppState {
     pub store: Store,
     pub config: Arc<WebConfig>,
+    pub reports: reports::ReportsRuntime,
     metrics: Option<PrometheusHandle>,
 }
 
 impl AppState {
+    /// Needs a Tokio runtime: it starts the report intake's writer task.
     pub fn new(store: Store, config: WebConfig, metrics: Option<PrometheusHandle>) -> Self {
-        AppState { store, config: Arc::new(config), metrics }
+        let key = config.field_key.clone().unwrap_or_else(|| khienmang_store::reports::FieldKey::generate().0);
+        let reports = reports::ReportsRuntime::new(&store, key, config.files_dir.clone(), config.reports_per_hour);
+        AppState { store, config: Arc::new(config), reports, metrics }
     }
 }
 
@@ -123,6 +143,40 @@ pub fn route_table() -> Vec<(Method, &'static str, MethodRouter<AppState>)> {
         (Method::GET, "/api/v1/initiatives", get(movement::initiatives::api_list)),
         (Method::GET, "/api/v1/initiatives/{id}", get(movement::initiatives::api_get)),
         (Method::POST, "/api/v1/initiatives/{id}/channels", post(movement::initiatives::api_add_channel)),
+        (Method::GET, "/report", get(reports::public::new_form)),
+        (Method::POST, "/report", post(reports::public::submit)),
+        (Method::GET, "/report/similar", get(reports::public::similar)),
+        (Method::GET, "/report/track", get(reports::public::track_form)),
+        (Method::POST, "/report/track", post(reports::public::track_open)),
+        (Method::POST, "/report/track/message", post(reports::public::track_message)),
+        (Method::POST, "/report/track/reopen", post(reports::public::track_reopen)),
+        (Method::POST, "/report/track/rate", post(reports::public::track_rate)),
+        (Method::POST, "/report/track/forget-contact", post(reports::public::track_forget)),
+        (Method::GET, "/report/stats", get(reports::public::stats_page)),
+        (Method::GET, "/report/complaints", get(reports::public::complaints)),
+        (Method::GET, "/reports", get(reports::staff::queue)),
+        (Method::POST, "/reports/notifications/read", post(reports::staff::notifications_read)),
+        (Method::GET, "/reports/correlations", get(reports::staff::correlations)),
+        (Method::GET, "/reports/attachments/{id}", get(reports::staff::attachment)),
+        (Method::GET, "/reports/{id}", get(reports::staff::detail)),
+        (Method::POST, "/reports/{id}/status", post(reports::staff::status_submit)),
+        (Method::POST, "/reports/{id}/assign", post(reports::staff::assign_submit)),
+        (Method::POST, "/reports/{id}/merge", post(reports::staff::merge_submit)),
+        (Method::POST, "/reports/{id}/question", post(reports::staff::question_submit)),
+        (Method::POST, "/reports/{id}/note", post(reports::staff::note_submit)),
+        (Method::POST, "/reports/{id}/contact", post(reports::staff::contact_submit)),
+        (Method::POST, "/api/v1/reports", post(reports::api::create)),
+        (Method::GET, "/api/v1/reports", get(reports::api::list)),
+        (Method::GET, "/api/v1/reports/stats", get(reports::api::stats)),
+        (Method::GET, "/api/v1/reports/track/{code}", get(reports::api::track)),
+        (Method::POST, "/api/v1/reports/track/{code}/messages", post(reports::api::add_message)),
+        (Method::GET, "/api/v1/reports/{id}", get(reports::api::get)),
+        (Method::GET, "/open311/discovery.json", get(reports::open311::discovery)),
+        (Method::GET, "/open311/v2/{file}", get(reports::open311::list)),
+        (Method::POST, "/open311/v2/{file}", post(reports::open311::create)),
+        (Method::GET, "/open311/v2/services/{file}", get(reports::open311::service)),
+        (Method::GET, "/open311/v2/requests/{file}", get(reports::open311::request)),
+        (Method::GET, "/open311/v2/tokens/{file}", get(reports::open311::token)),
         (Method::GET, "/audit", get(ops::audit_page)),
         (Method::GET, "/users", get(ops::users_page)),
         (Method::POST, "/api/v1/session", post(auth::api_login)),
@@ -153,7 +207,8 @@ pub fn router(state: AppState) -> Router {
 
 /// Serves until the process is asked to stop.
 pub async fn serve(state: AppState, listener: tokio::net::TcpListener) -> std::io::Result<()> {
-    axum::serve(listener, router(state))
+    let app = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    axum::serve(listener, app)
         .with_graceful_shutdown(async {
             let _ = tokio::signal::ctrl_c().await;
         })

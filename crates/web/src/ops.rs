@@ -47,7 +47,9 @@ pub async fn metrics(State(state): State<AppState>) -> Response {
         crate::org::api_units, crate::org::api_unit, crate::org::api_children, crate::org::api_history,
         crate::org::api_rollup, crate::org::api_operation, crate::targets::api_targets,
         crate::movement::initiatives::api_list, crate::movement::initiatives::api_get,
-        crate::movement::initiatives::api_add_channel, api_audit, healthz,
+        crate::movement::initiatives::api_add_channel, crate::reports::api::create, crate::reports::api::track,
+        crate::reports::api::add_message, crate::reports::api::stats, crate::reports::api::list,
+        crate::reports::api::get, api_audit, healthz,
     ),
     modifiers(&BearerAuth)
 )]

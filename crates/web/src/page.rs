@@ -21,6 +21,7 @@ pub struct Chrome {
     pub can_audit: bool,
     pub can_users: bool,
     pub can_movement: bool,
+    pub can_reports: bool,
 }
 
 impl Chrome {
@@ -37,6 +38,7 @@ impl Chrome {
             can_audit: can(Capability::AuditRead),
             can_users: can(Capability::UserAdmin),
             can_movement: can(Capability::MovementRead),
+            can_reports: can(Capability::ReportRead),
         }
     }
 

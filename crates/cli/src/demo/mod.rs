@@ -5,6 +5,7 @@
 //! movement's activity from 2024 to today ([`movement`]).
 
 mod movement;
+pub mod reports;
 
 use anyhow::{Context, Result};
 use khienmang_core::Date;

@@ -20,6 +20,28 @@ const PUBLIC: &[(&str, &str)] = &[
     ("GET", "/assets/{*path}"),
     // Logging out without a session is harmless and just clears the cookie.
     ("POST", "/logout"),
+    // Citizens report without an account; the secret, not a session, opens a report.
+    ("GET", "/report"),
+    ("POST", "/report"),
+    ("GET", "/report/similar"),
+    ("GET", "/report/track"),
+    ("POST", "/report/track"),
+    ("POST", "/report/track/message"),
+    ("POST", "/report/track/reopen"),
+    ("POST", "/report/track/rate"),
+    ("POST", "/report/track/forget-contact"),
+    ("GET", "/report/stats"),
+    ("GET", "/report/complaints"),
+    ("POST", "/api/v1/reports"),
+    ("GET", "/api/v1/reports/stats"),
+    ("GET", "/api/v1/reports/track/{code}"),
+    ("POST", "/api/v1/reports/track/{code}/messages"),
+    ("GET", "/open311/discovery.json"),
+    ("GET", "/open311/v2/{file}"),
+    ("POST", "/open311/v2/{file}"),
+    ("GET", "/open311/v2/services/{file}"),
+    ("GET", "/open311/v2/requests/{file}"),
+    ("GET", "/open311/v2/tokens/{file}"),
 ];
 
 /// Registry records of one unit, for the routes whose `{id}` names a record
@@ -30,6 +52,8 @@ struct Records {
     person: i64,
     voice: i64,
     document: i64,
+    report: i64,
+    attachment: i64,
 }
 
 async fn records_of(app: &TestApp, unit: khienmang_core::org::UnitId) -> Records {
@@ -91,7 +115,39 @@ async fn records_of(app: &TestApp, unit: khienmang_core::org::UnitId) -> Records
         .await
         .unwrap();
     tx.commit().await.unwrap();
-    Records { initiative, person, voice, document }
+    let (report, attachment) = report_of(app, unit).await;
+    Records { initiative, person, voice, document, report, attachment }
+}
+
+/// A citizen's report handled by `unit`, with a screenshot.
+async fn report_of(app: &TestApp, unit: khienmang_core::org::UnitId) -> (i64, i64) {
+    use khienmang_core::reports::{Channel, Draft};
+    use khienmang_store::reports::{FieldKey, FileStore, NewAttachment, NewReport};
+    let bytes = b"%PDF-1.4 test %%EOF".to_vec();
+    let sha = format!("{:064x}", unit.0);
+    FileStore::new(khienmang_web::WebConfig::default().files_dir).put(&sha, &bytes).unwrap();
+    let draft =
+        Draft {
+            category: "fraud".into(), description: "Cuộc gọi giả danh công an.".into(), ..Default::default()
+        };
+    let report = NewReport {
+        channel: Channel::Web,
+        draft: draft.check().unwrap(),
+        commune: Some(app.commune_a.0),
+        attachments: vec![NewAttachment {
+            sha256: sha,
+            kind: "application/pdf".into(),
+            size: 20,
+            name: "a.pdf".into(),
+        }],
+    };
+    let key = FieldKey::generate().0;
+    let receipt = app.store.receive_reports_at(&key, vec![report], chrono::Utc::now()).await.unwrap().remove(0);
+    let mut tx = app.store.begin_write("test").await.unwrap();
+    tx.report_assign(receipt.id, unit, None).await.unwrap();
+    tx.commit().await.unwrap();
+    let attachment = app.store.report_attachments(receipt.id).await.unwrap()[0].id;
+    (receipt.id, attachment)
 }
 
 fn fill(path: &str, unit: i64, records: Records) -> String {
@@ -103,6 +159,10 @@ fn fill(path: &str, unit: i64, records: Records) -> String {
         records.voice
     } else if path.starts_with("/movement/documents/") {
         records.document
+    } else if path.starts_with("/reports/attachments/") {
+        records.attachment
+    } else if path.starts_with("/reports/") || path.starts_with("/api/v1/reports/") {
+        records.report
     } else {
         unit
     };
@@ -112,10 +172,15 @@ fn fill(path: &str, unit: i64, records: Records) -> String {
         .replace("{*path}", "app.css")
         .replace("{file}", file)
         .replace("{batch}", "0123456789abcdef0123456789abcdef")
+        .replace("{code}", "PA-00000-00000")
 }
 
 fn is_movement(path: &str) -> bool {
     path.starts_with("/movement") || path.starts_with("/api/v1/initiatives")
+}
+
+fn is_reports(path: &str) -> bool {
+    path.starts_with("/reports") || path.starts_with("/api/v1/reports")
 }
 
 /// A plausible body for each writing route, so a refusal is about access and
@@ -287,9 +352,19 @@ async fn each_role_gets_exactly_its_capabilities() {
                 Some(khienmang_core::auth::Capability::MovementWrite)
             } else if is_movement(path) {
                 Some(khienmang_core::auth::Capability::MovementRead)
+            } else if is_reports(path) && method == Method::POST {
+                Some(khienmang_core::auth::Capability::ReportHandle)
+            } else if is_reports(path) {
+                Some(khienmang_core::auth::Capability::ReportRead)
             } else {
                 None
             };
+            // Only the unit handling a report sees its reporter's contact; an
+            // account over the whole country handles none.
+            if path == "/reports/{id}/contact" && scope.is_none() {
+                assert_eq!(status, StatusCode::FORBIDDEN, "{name}: {method} {path}");
+                continue;
+            }
             match needs {
                 Some(cap) if !role.can(cap) => {
                     assert_eq!(status, StatusCode::FORBIDDEN, "{name}: {method} {path} answered {status}")
@@ -298,7 +373,7 @@ async fn each_role_gets_exactly_its_capabilities() {
                     // Past access control; 400/422 only for a body this walk does not fill in.
                     status.is_success()
                         || status.is_redirection()
-                        || ((path == "/import" || is_movement(path))
+                        || ((path == "/import" || is_movement(path) || is_reports(path))
                             && (status == StatusCode::BAD_REQUEST || status == StatusCode::UNPROCESSABLE_ENTITY)),
                     "{name}: {method} {path} answered {status}"
                 ),

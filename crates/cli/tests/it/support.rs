@@ -165,6 +165,12 @@ impl TestApp {
             "village_activities",
             "page_posts",
             "unit_reports",
+            "reports",
+            "report_events",
+            "report_identifiers",
+            "report_attachments",
+            "notifications",
+            "email_outbox",
         ] {
             let n: i64 = sqlx::query_scalar(&format!("SELECT CAST(COUNT(*) AS BIGINT) FROM {t}"))
                 .fetch_one(self.store.pool())

@@ -1,0 +1,305 @@
+//! Durable intake with group commit: every request hands its report to one
+//! writer task, which writes whatever has queued up in a single transaction
+//! and answers each request only after that transaction is on disk. Under
+//! load one commit (one fsync) carries hundreds of reports; alone, a report
+//! is written at once.
+
+use chrono::{SecondsFormat, Utc};
+use khienmang_core::org::{Level, UnitId};
+use khienmang_core::reports::{Channel, CheckedDraft, Status, TrackingCode, due_at, nearest, new_secret, secret_hash};
+use serde_json::json;
+use tokio::sync::{mpsc, oneshot};
+
+use super::{FieldKey, REPORTER, invalid};
+use crate::db::{Val, bulk_insert};
+use crate::{Result, Store, StoreError, WriteTx, now_utc};
+
+/// Reports written in one transaction at most.
+const MAX_BATCH: usize = 512;
+/// Requests waiting for the writer at most; more wait for a place.
+const QUEUE: usize = 8192;
+
+/// An attachment already cleaned and stored under its hash.
+#[derive(Debug, Clone)]
+pub struct NewAttachment {
+    pub sha256: String,
+    pub kind: String,
+    pub size: i64,
+    pub name: String,
+}
+
+/// A checked report, ready to route and write.
+#[derive(Debug, Clone)]
+pub struct NewReport {
+    pub channel: Channel,
+    pub draft: CheckedDraft,
+    /// The commune the reporter picked, if any.
+    pub commune: Option<UnitId>,
+    pub attachments: Vec<NewAttachment>,
+}
+
+/// What the reporter keeps: the code names the report, the secret opens it.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Receipt {
+    pub id: i64,
+    pub code: String,
+    pub secret: String,
+    pub unit_id: UnitId,
+    pub due_at: String,
+}
+
+struct Routed {
+    report: NewReport,
+    commune: Option<UnitId>,
+    unit: UnitId,
+}
+
+type Job = (Routed, oneshot::Sender<Result<Receipt>>);
+
+/// The intake queue. Cloning it shares the one writer.
+#[derive(Clone)]
+pub struct Intake {
+    store: Store,
+    jobs: mpsc::Sender<Job>,
+}
+
+impl Intake {
+    /// Starts the writer task; it stops when every `Intake` is dropped.
+    pub fn start(store: Store, key: FieldKey) -> Intake {
+        let (jobs, mut queue) = mpsc::channel::<Job>(QUEUE);
+        let writer = store.clone();
+        tokio::spawn(async move {
+            while let Some(first) = queue.recv().await {
+                let mut batch = vec![first];
+                while batch.len() < MAX_BATCH {
+                    match queue.try_recv() {
+                        Ok(job) => batch.push(job),
+                        Err(_) => break,
+                    }
+                }
+                let (reports, replies): (Vec<Routed>, Vec<_>) = batch.into_iter().unzip();
+                match write_batch(&writer, &key, &reports, Utc::now()).await {
+                    Ok(receipts) => {
+                        for (reply, receipt) in replies.into_iter().zip(receipts) {
+                            let _ = reply.send(Ok(receipt));
+                        }
+                    }
+                    Err(e) => {
+                        tracing::error!(error = %e, reports = reports.len(), "report intake batch failed");
+                        for reply in replies {
+                            let _ = reply.send(Err(StoreError::Invalid(
+                                "Hệ thống chưa lưu được phản ánh; vui lòng gửi lại sau ít phút.".into(),
+                            )));
+                        }
+                    }
+                }
+            }
+        });
+        Intake { store, jobs }
+    }
+
+    /// Routes the report and waits until it is committed.
+    pub async fn submit(&self, report: NewReport) -> Result<Receipt> {
+        let (commune, unit) = self.store.route_report(&report).await?;
+        let (reply, answer) = oneshot::channel();
+        self.jobs
+            .send((Routed { report, commune, unit }, reply))
+            .await
+            .map_err(|_| invalid("Hệ thống tiếp nhận đang dừng."))?;
+        answer.await.map_err(|_| invalid("Hệ thống tiếp nhận đang dừng."))?
+    }
+}
+
+impl Store {
+    /// Where a report goes: the commune picked (it must be a commune of the
+    /// province today), else the nearest commune to its location, else the
+    /// province; attacks and data leaks always go to the province.
+    async fn route_report(&self, report: &NewReport) -> Result<(Option<UnitId>, UnitId)> {
+        let province = self.reports_province().await?;
+        let today = Utc::now().date_naive();
+        let history = self.org_history().await?;
+        let commune = match (report.commune, report.draft.location) {
+            (Some(c), _) => {
+                // Up today's parents to the province: a few steps, no set of the whole subtree.
+                let mut up = history.version_on(c, today).filter(|v| v.level == Level::Commune);
+                let mut ok = false;
+                while let Some(v) = up {
+                    if v.unit_id == province {
+                        ok = true;
+                        break;
+                    }
+                    up = v.parent_id.and_then(|p| history.version_on(p, today));
+                }
+                if !ok {
+                    return Err(invalid("Xã/phường đã chọn không thuộc tỉnh hoặc không còn tồn tại."));
+                }
+                Some(c)
+            }
+            (None, Some((lat, lon))) => {
+                let points: Vec<(UnitId, f64, f64)> = history
+                    .subtree_on(province, today)
+                    .into_iter()
+                    .filter(|v| v.level == Level::Commune)
+                    .filter_map(|v| Some((v.unit_id, v.lat?, v.lon?)))
+                    .collect();
+                nearest(&points, lat, lon)
+            }
+            (None, None) => None,
+        };
+        let unit = match commune {
+            Some(c) if !report.draft.category.handled_by_province() => c,
+            _ => province,
+        };
+        Ok((commune, unit))
+    }
+}
+
+impl Store {
+    /// Routes and writes reports received at `at` in one transaction,
+    /// without the queue: for imports of earlier reports and demo data.
+    pub async fn receive_reports_at(
+        &self,
+        key: &FieldKey,
+        reports: Vec<NewReport>,
+        at: chrono::DateTime<Utc>,
+    ) -> Result<Vec<Receipt>> {
+        let mut routed = Vec::with_capacity(reports.len());
+        for report in reports {
+            let (commune, unit) = self.route_report(&report).await?;
+            routed.push(Routed { report, commune, unit });
+        }
+        write_batch(self, key, &routed, at).await
+    }
+}
+
+async fn write_batch(
+    store: &Store,
+    key: &FieldKey,
+    reports: &[Routed],
+    now: chrono::DateTime<Utc>,
+) -> Result<Vec<Receipt>> {
+    let mut tx = store.begin_write(REPORTER).await?;
+    let at = now.to_rfc3339_opts(SecondsFormat::Secs, true);
+    let mut receipts = Vec::with_capacity(reports.len());
+    let mut identifiers = Vec::new();
+    let mut events = Vec::new();
+    for routed in reports {
+        let draft = &routed.report.draft;
+        let code = fresh_code(&mut tx).await?;
+        let secret = new_secret(rand::random());
+        let due = due_at(draft.category, now).to_rfc3339_opts(SecondsFormat::Secs, true);
+        let contact = (!draft.contact.is_empty())
+            .then(|| serde_json::to_vec(&draft.contact).map(|plain| key.seal(&plain)))
+            .transpose()
+            .map_err(|_| invalid("liên hệ"))?;
+        let id = tx
+            .insert_returning_id(
+                "INSERT INTO reports (code, secret_hash, channel, category, description, links, commune_id, unit_id, \
+                 lat, lon, status, received_at, due_at, contact_sealed, updated_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
+                vec![
+                    Val::S(Some(code.to_string())),
+                    Val::S(Some(secret_hash(&secret))),
+                    Val::S(Some(routed.report.channel.as_str().into())),
+                    Val::S(Some(draft.category.as_str().into())),
+                    Val::S(Some(draft.description.clone())),
+                    Val::S(Some(json!(draft.links).to_string())),
+                    Val::I(routed.commune.map(|c| c.0)),
+                    Val::I(Some(routed.unit.0)),
+                    Val::F(draft.location.map(|l| l.0)),
+                    Val::F(draft.location.map(|l| l.1)),
+                    Val::S(Some(Status::Received.as_str().into())),
+                    Val::S(Some(at.clone())),
+                    Val::S(Some(due.clone())),
+                    Val::B(contact),
+                    Val::S(Some(at.clone())),
+                ],
+            )
+            .await?;
+        for i in &draft.identifiers {
+            identifiers.push(vec![
+                Val::I(Some(id)),
+                Val::S(Some(i.kind.as_str().into())),
+                Val::S(Some(i.value.clone())),
+            ]);
+        }
+        events.push(vec![
+            Val::I(Some(id)),
+            Val::S(Some(at.clone())),
+            Val::S(Some(REPORTER.into())),
+            Val::S(Some("received".into())),
+            Val::S(Some(Status::Received.as_str().into())),
+            Val::S(Some(Status::Received.default_message_vi().into())),
+            Val::I(Some(1)),
+        ]);
+        insert_attachments(&mut tx, id, &routed.report.attachments).await?;
+        receipts.push(Receipt { id, code: code.to_string(), secret, unit_id: routed.unit, due_at: due });
+    }
+    bulk_insert(&mut tx, "report_identifiers", &["report_id", "kind", "value"], identifiers).await?;
+    bulk_insert(
+        &mut tx,
+        "report_events",
+        &["report_id", "at", "actor", "kind", "status", "body", "to_reporter"],
+        events,
+    )
+    .await?;
+    // One notification per unit and batch, not one per report.
+    let mut units: Vec<UnitId> = receipts.iter().map(|r| r.unit_id).collect();
+    units.sort();
+    units.dedup();
+    for unit in units {
+        let n = receipts.iter().filter(|r| r.unit_id == unit).count();
+        let first = receipts.iter().find(|r| r.unit_id == unit).map(|r| r.id);
+        sqlx::query("INSERT INTO notifications (unit_id, report_id, at, body) VALUES ($1, $2, $3, $4)")
+            .bind(unit.0)
+            .bind(first)
+            .bind(now_utc())
+            .bind(if n == 1 {
+                "Có phản ánh mới cần phân loại".to_string()
+            } else {
+                format!("Có {n} phản ánh mới cần phân loại")
+            })
+            .execute(tx.conn())
+            .await?;
+    }
+    tx.audit(
+        "report.receive",
+        "reports",
+        &json!({"reports": receipts.iter().map(|r| json!({"id": r.id, "unit": r.unit_id.0})).collect::<Vec<_>>()}),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(receipts)
+}
+
+/// A code not yet used (a collision among 2^50 codes is rare, never fatal).
+async fn fresh_code(tx: &mut WriteTx) -> Result<TrackingCode> {
+    loop {
+        let code = TrackingCode::generate(rand::random());
+        let taken: Option<i64> = sqlx::query_scalar("SELECT id FROM reports WHERE code = $1")
+            .bind(code.as_str())
+            .fetch_optional(tx.conn())
+            .await?;
+        if taken.is_none() {
+            return Ok(code);
+        }
+    }
+}
+
+pub(crate) async fn insert_attachments(tx: &mut WriteTx, report: i64, attachments: &[NewAttachment]) -> Result<()> {
+    let now = now_utc();
+    let rows = attachments
+        .iter()
+        .map(|a| {
+            vec![
+                Val::I(Some(report)),
+                Val::S(Some(a.sha256.clone())),
+                Val::S(Some(a.kind.clone())),
+                Val::I(Some(a.size)),
+                Val::S(Some(a.name.clone())),
+                Val::S(Some(now.clone())),
+            ]
+        })
+        .collect();
+    bulk_insert(tx, "report_attachments", &["report_id", "sha256", "kind", "size", "name", "added_at"], rows).await
+}

@@ -1,0 +1,207 @@
+//! Citizen reports (SPEC M5): the public intake and tracking pages
+//! ([`public`]), the JSON API ([`api`]), Open311 GeoReport v2 ([`open311`]),
+//! and the staff's queue and report pages ([`staff`]).
+//!
+//! Intake is anonymous: no account, no ID number. Rate limits count clients
+//! by a keyed hash of their address whose key changes every hour, so no
+//! address is ever stored, not even in memory beyond the hour.
+
+pub mod api;
+mod limit;
+pub mod open311;
+pub mod public;
+pub mod staff;
+mod text;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use axum::extract::Multipart;
+use khienmang_core::org::UnitId;
+use khienmang_core::reports::attachment::{self, MAX_ATTACHMENTS};
+use khienmang_core::reports::{Channel, Draft};
+use khienmang_store::Store;
+use khienmang_store::reports::{FieldKey, FileStore, Intake, NewAttachment, NewReport, Receipt};
+
+pub use limit::{ClientKey, RateLimiter};
+pub(crate) use text::STRINGS;
+
+use crate::error::{WebError, WebResult};
+
+/// What the reports need at run time: the intake writer, where files go, the
+/// field key and the rate limiter.
+#[derive(Clone)]
+pub struct ReportsRuntime {
+    pub intake: Intake,
+    pub files: FileStore,
+    pub key: FieldKey,
+    pub limiter: Arc<RateLimiter>,
+}
+
+impl ReportsRuntime {
+    pub fn new(store: &Store, key: FieldKey, files_dir: PathBuf, per_hour: u32) -> ReportsRuntime {
+        ReportsRuntime {
+            intake: Intake::start(store.clone(), key.clone()),
+            files: FileStore::new(files_dir),
+            key,
+            limiter: Arc::new(RateLimiter::new(per_hour)),
+        }
+    }
+}
+
+/// Total size of the files of one submission.
+pub const MAX_UPLOAD_BYTES: usize = 20 * 1024 * 1024;
+
+/// A submission as read from a form or the API, before any check.
+#[derive(Default)]
+pub struct Submission {
+    pub draft: Draft,
+    pub commune: Option<String>,
+    pub files: Vec<(String, Vec<u8>)>,
+    /// The honeypot field: people never see it, scripts fill it in.
+    pub trap: String,
+}
+
+fn lines(s: &str) -> Vec<String> {
+    s.lines().map(str::trim).filter(|l| !l.is_empty()).map(str::to_string).collect()
+}
+
+fn number(s: &str) -> WebResult<Option<f64>> {
+    let s = s.trim();
+    if s.is_empty() {
+        return Ok(None);
+    }
+    s.parse::<f64>().map(Some).map_err(|_| WebError::BadRequest("Vị trí (vĩ độ, kinh độ) không hợp lệ.".into()))
+}
+
+/// A multipart form read whole: its text fields and its files under
+/// `attachments`, refused past [`MAX_UPLOAD_BYTES`].
+pub struct Upload {
+    pub fields: Vec<(String, String)>,
+    pub files: Vec<(String, Vec<u8>)>,
+}
+
+pub async fn read_multipart(mut mp: Multipart) -> WebResult<Upload> {
+    let mut upload = Upload { fields: Vec::new(), files: Vec::new() };
+    let mut total = 0usize;
+    let unreadable = || WebError::BadRequest("Không đọc được nội dung gửi lên.".into());
+    while let Some(mut field) = mp.next_field().await.map_err(|_| unreadable())? {
+        let name = field.name().unwrap_or("").to_string();
+        let file_name = field.file_name().map(str::to_string);
+        let mut bytes = Vec::new();
+        while let Some(chunk) = field.chunk().await.map_err(|_| unreadable())? {
+            total += chunk.len();
+            if total > MAX_UPLOAD_BYTES {
+                return Err(WebError::TooLarge(format!(
+                    "Tổng dung lượng gửi lên vượt quá {} MB.",
+                    MAX_UPLOAD_BYTES / 1024 / 1024
+                )));
+            }
+            bytes.extend_from_slice(&chunk);
+        }
+        if name == "attachments" {
+            if !bytes.is_empty() {
+                upload.files.push((file_name.unwrap_or_default(), bytes));
+            }
+            continue;
+        }
+        let value =
+            String::from_utf8(bytes).map_err(|_| WebError::BadRequest("Nội dung phải là văn bản UTF-8.".into()))?;
+        upload.fields.push((name, value));
+    }
+    Ok(upload)
+}
+
+impl Submission {
+    /// Reads the intake form (multipart, with files).
+    pub async fn from_multipart(mp: Multipart) -> WebResult<Submission> {
+        let upload = read_multipart(mp).await?;
+        let mut s = Submission { files: upload.files, ..Default::default() };
+        for (name, value) in upload.fields {
+            s.set(&name, value)?;
+        }
+        Ok(s)
+    }
+
+    /// One text field of the form (or of a form-encoded Open311 request).
+    pub fn set(&mut self, name: &str, value: String) -> WebResult<()> {
+        let d = &mut self.draft;
+        match name {
+            "category" | "service_code" => d.category = value,
+            "description" => d.description = value,
+            "commune" => self.commune = Some(value).filter(|v| !v.trim().is_empty()),
+            "lat" => d.lat = number(&value)?,
+            "lon" | "long" => d.lon = number(&value)?,
+            "links" => d.links.extend(lines(&value)),
+            "identifiers" => d.identifiers.extend(lines(&value)),
+            "contact_name" | "first_name" => d.contact.name = Some(value),
+            "contact_phone" | "phone" => d.contact.phone = Some(value),
+            "contact_email" | "email" => d.contact.email = Some(value),
+            "website" => self.trap = value,
+            _ => {}
+        }
+        Ok(())
+    }
+
+    /// Checks everything, cleans and stores the files, and hands the report
+    /// to the intake writer; returns once it is committed.
+    pub async fn submit(self, store: &Store, rt: &ReportsRuntime, channel: Channel) -> WebResult<Receipt> {
+        if !self.trap.trim().is_empty() {
+            return Err(WebError::BadRequest("Không gửi được phản ánh.".into()));
+        }
+        let draft = self.draft.check().map_err(|e| WebError::BadRequest(e.message_vi()))?;
+        let commune = match &self.commune {
+            Some(c) => Some(resolve_commune(store, c).await?),
+            None => None,
+        };
+        if self.files.len() > MAX_ATTACHMENTS {
+            return Err(WebError::BadRequest(format!("Chỉ gửi tối đa {MAX_ATTACHMENTS} tệp đính kèm.")));
+        }
+        let attachments = store_files(rt, self.files).await?;
+        Ok(rt.intake.submit(NewReport { channel, draft, commune, attachments }).await?)
+    }
+}
+
+/// Cleans each file (type by content, metadata stripped) and writes it
+/// under its hash, off the async threads.
+pub async fn store_files(rt: &ReportsRuntime, files: Vec<(String, Vec<u8>)>) -> WebResult<Vec<NewAttachment>> {
+    let store = rt.files.clone();
+    tokio::task::spawn_blocking(move || {
+        let mut out = Vec::new();
+        for (name, bytes) in files {
+            let clean = attachment::sanitize(&bytes).map_err(|e| {
+                WebError::BadRequest(format!("{}: {}", attachment::safe_file_name(&name), e.message_vi()))
+            })?;
+            store.put(&clean.sha256, &clean.bytes)?;
+            out.push(NewAttachment {
+                sha256: clean.sha256,
+                kind: clean.kind.mime().to_string(),
+                size: clean.bytes.len() as i64,
+                name: attachment::safe_file_name(&name),
+            });
+        }
+        Ok::<_, WebError>(out)
+    })
+    .await
+    .map_err(|e| WebError::Internal(e.to_string()))?
+}
+
+/// A commune given as its id or its official code, today.
+pub async fn resolve_commune(store: &Store, given: &str) -> WebResult<UnitId> {
+    let given = given.trim();
+    let communes = store.report_communes().await?;
+    let found = communes
+        .iter()
+        .find(|v| v.unit_id.0.to_string() == given || v.code.as_deref() == Some(given))
+        .map(|v| v.unit_id);
+    found.ok_or_else(|| WebError::BadRequest("Không tìm thấy xã/phường đã chọn trong tỉnh.".into()))
+}
+
+/// RFC 3339 UTC as stored → "dd/mm/yyyy hh:mm" in Viet Nam's time.
+pub fn local_time(stamp: &str) -> String {
+    chrono::DateTime::parse_from_rfc3339(stamp)
+        .ok()
+        .and_then(|t| chrono::FixedOffset::east_opt(7 * 3600).map(|tz| t.with_timezone(&tz)))
+        .map(|t| t.format("%d/%m/%Y %H:%M").to_string())
+        .unwrap_or_else(|| stamp.to_string())
+}

@@ -1,0 +1,410 @@
+//! The staff's side: the triage queue of the scope, a report's page with
+//! its timeline, suggested duplicates and actions, the reporter's contact
+//! (only for the handling unit, audited), attachments, and the correlation
+//! view of shared phone numbers, accounts and sites.
+
+use askama::Template;
+use axum::extract::{Path, Query};
+use axum::http::{StatusCode, header};
+use axum::response::{Html, IntoResponse, Response};
+use khienmang_core::org::{Level, UnitId};
+use khienmang_core::reports::{Category, Contact, Identifier, Status};
+use khienmang_store::reports::{
+    Attachment, Correlation, Notification, Report, ReportEvent, ReportFilter, SimilarReport,
+};
+use serde::Deserialize;
+
+use super::local_time;
+use crate::access::{Identity, MaybeIdentity, ReportHandle, ReportRead, RequestLang};
+use crate::error::{WebError, WebResult};
+use crate::movement::{Fields, Opt};
+use crate::page::{Chrome, render};
+
+#[derive(Deserialize, Default)]
+pub struct QueueQuery {
+    #[serde(default)]
+    pub status: String,
+    #[serde(default)]
+    pub category: String,
+    #[serde(default)]
+    pub view: String,
+}
+
+pub struct QueueRow {
+    pub report: Report,
+    pub received: String,
+    pub due: String,
+    pub overdue: bool,
+}
+
+#[derive(Template)]
+#[template(path = "reports_queue.html")]
+struct QueuePage {
+    chrome: Chrome,
+    rows: Vec<QueueRow>,
+    statuses: Vec<Opt>,
+    categories: Vec<Opt>,
+    views: Vec<Opt>,
+    notifications: Vec<Notification>,
+    unread: usize,
+}
+
+fn chrome(lang: RequestLang, id: &Option<Identity>, current: &'static str) -> Chrome {
+    Chrome::new(lang, id.as_ref(), current)
+}
+
+pub async fn queue(
+    r: ReportRead,
+    lang: RequestLang,
+    MaybeIdentity(id): MaybeIdentity,
+    Query(q): Query<QueueQuery>,
+) -> WebResult<Html<String>> {
+    let filter = ReportFilter {
+        status: Status::parse(&q.status),
+        category: Category::parse(&q.category),
+        open_only: q.view.is_empty() || q.view == "open",
+        overdue_only: q.view == "overdue",
+    };
+    let store = &r.0.store;
+    let now = khienmang_store::now_utc();
+    let rows = store
+        .reports_within(r.0.scope.root(), &filter, 300, 0)
+        .await?
+        .into_iter()
+        .map(|report| QueueRow {
+            received: local_time(&report.received_at),
+            due: local_time(&report.due_at),
+            overdue: report.is_overdue(&now),
+            report,
+        })
+        .collect();
+    let chrome = chrome(lang, &id, "reports");
+    let mut statuses = vec![Opt::new("", chrome.tr.t("rep.all"), &q.status)];
+    statuses.extend(Status::ALL.iter().map(|s| Opt::new(s.as_str(), s.label_vi(), &q.status)));
+    let mut categories = vec![Opt::new("", chrome.tr.t("rep.all"), &q.category)];
+    categories.extend(Category::ALL.iter().map(|c| Opt::new(c.as_str(), c.label_vi(), &q.category)));
+    let view = if q.view.is_empty() { "open" } else { q.view.as_str() };
+    let views = vec![
+        Opt::new("open", chrome.tr.t("rep.view_open"), view),
+        Opt::new("overdue", chrome.tr.t("rep.view_overdue"), view),
+        Opt::new("all", chrome.tr.t("rep.view_all"), view),
+    ];
+    let notifications = match r.0.scope.root() {
+        Some(unit) => store.notifications_for(unit, 10).await?,
+        None => Vec::new(),
+    };
+    let unread = notifications.iter().filter(|n| !n.read).count();
+    render(&QueuePage { chrome, rows, statuses, categories, views, notifications, unread })
+}
+
+pub async fn notifications_read(h: ReportHandle) -> WebResult<Response> {
+    if let Some(unit) = h.0.scope.root() {
+        let mut tx = h.0.store.begin_write(&h.0.actor).await?;
+        tx.notifications_read(unit).await?;
+        tx.commit().await?;
+    }
+    Ok((StatusCode::SEE_OTHER, [(header::LOCATION, "/reports")]).into_response())
+}
+
+pub struct EventRow {
+    pub event: ReportEvent,
+    pub at: String,
+}
+
+#[derive(Template)]
+#[template(path = "report_detail.html")]
+struct DetailPage {
+    chrome: Chrome,
+    report: Report,
+    received: String,
+    due: String,
+    overdue: bool,
+    identifiers: Vec<(Identifier, i64)>,
+    attachments: Vec<Attachment>,
+    events: Vec<EventRow>,
+    similar: Vec<SimilarReport>,
+    next: Vec<Opt>,
+    units: Vec<Opt>,
+    can_handle: bool,
+    can_see_contact: bool,
+    contact: Option<Option<Contact>>,
+    exact_location: bool,
+    error: Option<String>,
+}
+
+impl DetailPage {
+    pub fn pct(&self, v: &f64) -> String {
+        format!("{:.0}%", v * 100.0)
+    }
+}
+
+/// Units a report may be given to from the scope: the unit handling it and
+/// the communes below the session's root.
+async fn assignable(r: &ReportRead, report: &Report) -> WebResult<Vec<Opt>> {
+    let today = crate::org::today();
+    let mut out = vec![Opt::new(report.unit_id.0.to_string(), report.unit_name.clone(), &report.unit_id.0.to_string())];
+    let root = match r.0.scope.root() {
+        Some(root) => root,
+        None => r.0.store.reports_province().await?,
+    };
+    let history = r.0.store.org_history().await?;
+    for v in history.subtree_on(root, today) {
+        if matches!(v.level, Level::Commune | Level::Province | Level::District) && v.unit_id != report.unit_id {
+            out.push(Opt::new(v.unit_id.0.to_string(), v.name.clone(), ""));
+        }
+    }
+    Ok(out)
+}
+
+async fn detail_page(
+    r: &ReportRead,
+    chrome: Chrome,
+    id: i64,
+    can_handle: bool,
+    contact: Option<Option<Contact>>,
+    error: Option<String>,
+) -> WebResult<Response> {
+    let report = r.report(id).await?;
+    let store = &r.0.store;
+    let ids = store.report_identifiers(id).await?;
+    let mut identifiers = Vec::new();
+    for i in &ids {
+        // How many reports name the same identifier: the correlation at a glance.
+        identifiers.push((i.clone(), store.reports_naming(i).await?));
+    }
+    let similar = store.similar_reports(&report.description, &ids, report.commune_id, Some(id), 5).await?;
+    let events =
+        store.report_events(id).await?.into_iter().map(|e| EventRow { at: local_time(&e.at), event: e }).collect();
+    let next = report
+        .status
+        .next()
+        .iter()
+        .filter(|s| **s != Status::Duplicate)
+        .map(|s| Opt::new(s.as_str(), s.label_vi(), ""))
+        .collect();
+    let units = if can_handle { assignable(r, &report).await? } else { Vec::new() };
+    let now = khienmang_store::now_utc();
+    // Only the unit handling the report sees who sent it (the province
+    // sees it for reports it handles itself).
+    let can_see_contact = can_handle && r.0.scope.root() == Some(report.unit_id) && report.has_contact;
+    let page = DetailPage {
+        chrome,
+        received: local_time(&report.received_at),
+        due: local_time(&report.due_at),
+        overdue: report.is_overdue(&now),
+        identifiers,
+        attachments: store.report_attachments(id).await?,
+        events,
+        similar,
+        next,
+        units,
+        can_handle,
+        can_see_contact,
+        exact_location: can_handle,
+        contact,
+        error: error.clone(),
+        report,
+    };
+    let status = if error.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
+    Ok((status, render(&page)?).into_response())
+}
+
+fn can_handle(id: &Option<Identity>) -> bool {
+    id.as_ref().is_some_and(|i| i.user.role.can(khienmang_core::auth::Capability::ReportHandle))
+}
+
+pub async fn detail(
+    r: ReportRead,
+    lang: RequestLang,
+    MaybeIdentity(id): MaybeIdentity,
+    Path(report): Path<i64>,
+) -> WebResult<Response> {
+    let handle = can_handle(&id);
+    detail_page(&r, chrome(lang, &id, "reports"), report, handle, None, None).await
+}
+
+/// Runs one handling action in a write transaction within the scope, then
+/// shows the report again (with the refusal, if any).
+async fn act(
+    h: ReportHandle,
+    lang: RequestLang,
+    id: Option<Identity>,
+    report: i64,
+    action: impl AsyncFnOnce(&mut khienmang_store::WriteTx, &ReportHandle) -> WebResult<()>,
+) -> WebResult<Response> {
+    let read = ReportRead(h.0.clone());
+    // Outside the scope the report does not exist.
+    read.report(report).await?;
+    let mut tx = h.0.store.begin_write(&h.0.actor).await?;
+    let error = match action(&mut tx, &h).await {
+        Ok(()) => {
+            tx.commit().await?;
+            None
+        }
+        Err(WebError::BadRequest(m)) => Some(m),
+        Err(e) => return Err(e),
+    };
+    if error.is_none() {
+        let to = format!("/reports/{report}");
+        return Ok((StatusCode::SEE_OTHER, [(header::LOCATION, to)]).into_response());
+    }
+    detail_page(&read, chrome(lang, &id, "reports"), report, true, None, error).await
+}
+
+pub async fn status_submit(
+    h: ReportHandle,
+    lang: RequestLang,
+    MaybeIdentity(id): MaybeIdentity,
+    Path(report): Path<i64>,
+    f: Fields,
+) -> WebResult<Response> {
+    let to = Status::parse(f.get("status"));
+    let message = f.get("message").to_string();
+    act(h, lang, id, report, async |tx, _| {
+        let to = to.ok_or_else(|| WebError::BadRequest("Hãy chọn trạng thái mới.".into()))?;
+        tx.report_move(report, to, Some(&message)).await?;
+        Ok(())
+    })
+    .await
+}
+
+pub async fn assign_submit(
+    h: ReportHandle,
+    lang: RequestLang,
+    MaybeIdentity(id): MaybeIdentity,
+    Path(report): Path<i64>,
+    f: Fields,
+) -> WebResult<Response> {
+    let unit = f.get("unit").parse::<i64>().ok().map(UnitId);
+    let assignee = f.get("assignee").to_string();
+    act(h, lang, id, report, async |tx, h| {
+        let unit = unit.ok_or_else(|| WebError::BadRequest("Hãy chọn đơn vị xử lý.".into()))?;
+        h.0.ensure(unit).await?;
+        tx.report_assign(report, unit, Some(&assignee)).await?;
+        Ok(())
+    })
+    .await
+}
+
+pub async fn merge_submit(
+    h: ReportHandle,
+    lang: RequestLang,
+    MaybeIdentity(id): MaybeIdentity,
+    Path(report): Path<i64>,
+    f: Fields,
+) -> WebResult<Response> {
+    let into = f.get("into").parse::<i64>().ok();
+    let read = ReportRead(h.0.clone());
+    if let Some(into) = into {
+        // The report it joins must be visible to the officer too.
+        read.report(into).await?;
+    }
+    act(h, lang, id, report, async |tx, _| {
+        let into = into.ok_or_else(|| WebError::BadRequest("Hãy chọn phản ánh gốc.".into()))?;
+        tx.report_merge(report, into).await?;
+        Ok(())
+    })
+    .await
+}
+
+pub async fn question_submit(
+    h: ReportHandle,
+    lang: RequestLang,
+    MaybeIdentity(id): MaybeIdentity,
+    Path(report): Path<i64>,
+    f: Fields,
+) -> WebResult<Response> {
+    let text = f.get("question").to_string();
+    act(h, lang, id, report, async |tx, _| Ok(tx.report_ask(report, &text).await?)).await
+}
+
+pub async fn note_submit(
+    h: ReportHandle,
+    lang: RequestLang,
+    MaybeIdentity(id): MaybeIdentity,
+    Path(report): Path<i64>,
+    f: Fields,
+) -> WebResult<Response> {
+    let text = f.get("note").to_string();
+    act(h, lang, id, report, async |tx, _| Ok(tx.report_note(report, &text).await?)).await
+}
+
+/// Shows the reporter's contact to the handling unit; the view is audited.
+pub async fn contact_submit(
+    h: ReportHandle,
+    lang: RequestLang,
+    MaybeIdentity(id): MaybeIdentity,
+    Path(report): Path<i64>,
+    state: axum::extract::State<crate::AppState>,
+) -> WebResult<Response> {
+    let read = ReportRead(h.0.clone());
+    let current = read.report(report).await?;
+    if h.0.scope.root() != Some(current.unit_id) {
+        return Err(WebError::Forbidden);
+    }
+    let mut tx = h.0.store.begin_write(&h.0.actor).await?;
+    let contact = tx.report_contact(report, &state.reports.key).await?;
+    tx.commit().await?;
+    detail_page(&read, chrome(lang, &id, "reports"), report, true, Some(contact), None).await
+}
+
+/// An attachment, as a download only (never rendered inline by the browser).
+pub async fn attachment(
+    r: ReportRead,
+    Path(attachment): Path<i64>,
+    state: axum::extract::State<crate::AppState>,
+) -> WebResult<Response> {
+    let (report, a) = r.0.store.report_attachment(attachment).await?.ok_or(WebError::NotFound)?;
+    r.report(report).await?;
+    let files = state.reports.files.clone();
+    let sha = a.sha256.clone();
+    let bytes =
+        tokio::task::spawn_blocking(move || files.get(&sha)).await.map_err(|e| WebError::Internal(e.to_string()))??;
+    let disposition = format!(
+        "attachment; filename=\"tep-{}.{}\"",
+        a.id,
+        match a.kind.as_str() {
+            "image/png" => "png",
+            "image/jpeg" => "jpg",
+            _ => "pdf",
+        }
+    );
+    Ok((
+        [
+            (header::CONTENT_TYPE, a.kind.clone()),
+            (header::CONTENT_DISPOSITION, disposition),
+            (header::CACHE_CONTROL, "private, no-store".to_string()),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+pub struct CorrelationRow {
+    pub c: Correlation,
+    pub first: String,
+    pub last: String,
+}
+
+#[derive(Template)]
+#[template(path = "report_correlations.html")]
+struct CorrelationsPage {
+    chrome: Chrome,
+    rows: Vec<CorrelationRow>,
+}
+
+/// Identifiers that several reports share: candidate scam indicators.
+pub async fn correlations(
+    r: ReportRead,
+    lang: RequestLang,
+    MaybeIdentity(id): MaybeIdentity,
+) -> WebResult<Html<String>> {
+    let rows =
+        r.0.store
+            .correlations_within(r.0.scope.root(), 200)
+            .await?
+            .into_iter()
+            .map(|c| CorrelationRow { first: local_time(&c.first_seen), last: local_time(&c.last_seen), c })
+            .collect();
+    render(&CorrelationsPage { chrome: chrome(lang, &id, "reports"), rows })
+}
