@@ -646,15 +646,35 @@ impl Store {
     }
 
     /// The communes of the reports' province today, with coordinates when
-    /// known, for the intake form and routing by location.
+    /// known, in name order, for the intake form.
     pub async fn report_communes(&self) -> Result<Vec<khienmang_core::org::UnitVersion>> {
+        let mut out = self.communes_today(|_| true).await?;
+        out.sort_by_cached_key(|v| khienmang_core::text::fold(&v.name));
+        Ok(out)
+    }
+
+    /// The commune of the reports' province named by its id or official
+    /// code today: one pass, nothing sorted (it runs for every report).
+    pub async fn report_commune(&self, given: &str) -> Result<Option<UnitId>> {
+        let given = given.trim();
+        let found =
+            self.communes_today(|v| v.code.as_deref() == Some(given) || v.unit_id.0.to_string() == given).await?;
+        Ok(found.first().map(|v| v.unit_id))
+    }
+
+    async fn communes_today(
+        &self,
+        keep: impl Fn(&khienmang_core::org::UnitVersion) -> bool,
+    ) -> Result<Vec<khienmang_core::org::UnitVersion>> {
         let province = self.reports_province().await?;
         let today = chrono::Utc::now().date_naive();
         let history = self.org_history().await?;
-        let mut out: Vec<_> =
-            history.subtree_on(province, today).into_iter().filter(|v| v.level == Level::Commune).cloned().collect();
-        out.sort_by_cached_key(|v| khienmang_core::text::fold(&v.name));
-        Ok(out)
+        Ok(history
+            .subtree_on(province, today)
+            .into_iter()
+            .filter(|v| v.level == Level::Commune && keep(v))
+            .cloned()
+            .collect())
     }
 }
 

@@ -188,13 +188,10 @@ pub async fn store_files(rt: &ReportsRuntime, files: Vec<(String, Vec<u8>)>) -> 
 
 /// A commune given as its id or its official code, today.
 pub async fn resolve_commune(store: &Store, given: &str) -> WebResult<UnitId> {
-    let given = given.trim();
-    let communes = store.report_communes().await?;
-    let found = communes
-        .iter()
-        .find(|v| v.unit_id.0.to_string() == given || v.code.as_deref() == Some(given))
-        .map(|v| v.unit_id);
-    found.ok_or_else(|| WebError::BadRequest("Không tìm thấy xã/phường đã chọn trong tỉnh.".into()))
+    store
+        .report_commune(given)
+        .await?
+        .ok_or_else(|| WebError::BadRequest("Không tìm thấy xã/phường đã chọn trong tỉnh.".into()))
 }
 
 /// RFC 3339 UTC as stored → "dd/mm/yyyy hh:mm" in Viet Nam's time.

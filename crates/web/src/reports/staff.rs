@@ -128,7 +128,6 @@ struct DetailPage {
     can_handle: bool,
     can_see_contact: bool,
     contact: Option<Option<Contact>>,
-    exact_location: bool,
     error: Option<String>,
 }
 
@@ -200,7 +199,6 @@ async fn detail_page(
         units,
         can_handle,
         can_see_contact,
-        exact_location: can_handle,
         contact,
         error: error.clone(),
         report,
