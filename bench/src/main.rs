@@ -8,7 +8,7 @@
 //!
 //! Usage: `khienmang-bench --database URL [--import-runs N] [--query-runs N] [NAME]`
 //! where NAME (optional) keeps only the benchmarks whose name contains it
-//! (`import`, `subtree`, `targets`, `reports`).
+//! (`import`, `subtree`, `targets`, `reports`, `scamcheck`).
 
 use std::collections::BTreeSet;
 use std::time::{Duration, Instant};
@@ -22,7 +22,9 @@ use khienmang_store::import::{NationalImportReport, NationalLists, UnitHistory, 
 use khienmang_store::{Backend, Store};
 use sqlx::Executor;
 
+mod check_http;
 mod reports;
+mod scamcheck;
 mod targets;
 
 const UNITS_2024: &[u8] = include_bytes!("../../data/units-2024.csv");
@@ -43,7 +45,8 @@ const USAGE: &str = "usage: khienmang-bench --database URL [--import-runs N] [--
   URL   sqlite://PATH or postgres://USER:PASSWORD@HOST:PORT/DB
         (import runs use fresh databases beside it: PATH.import-N files,
         or DB_import_N databases created through the given connection)
-  NAME  run only the benchmarks whose name contains NAME: import, subtree, targets, reports";
+  NAME  run only the benchmarks whose name contains NAME: import, subtree, targets, reports, scamcheck,
+        checkhttp";
 
 struct Args {
     database: String,
@@ -657,6 +660,8 @@ async fn bench_subtree(target: &Target, store: &Store, runs: usize, checks: &mut
 const TARGETS_DB: usize = 100;
 /// The fresh database number the reports benchmark uses (dropped after).
 const REPORTS_DB: usize = 101;
+/// The fresh database number the HTTP check benchmark uses (dropped after).
+const CHECK_DB: usize = 102;
 
 /// Logs a secretariat account of `province` into the server at `base` (made
 /// on first use) and returns its bearer token.
@@ -707,8 +712,17 @@ async fn main() -> Result<()> {
     let args = parse_args()?;
     let target = Target::parse(&args.database)?;
     let wanted = |name: &str| args.filter.as_deref().is_none_or(|f| name.contains(f));
-    if !wanted("import") && !wanted("subtree") && !wanted("targets") && !wanted("reports") {
-        bail!("no benchmark matches {:?}: use import, subtree, targets or reports", args.filter.unwrap_or_default());
+    if !wanted("import")
+        && !wanted("subtree")
+        && !wanted("targets")
+        && !wanted("reports")
+        && !wanted("scamcheck")
+        && !wanted("checkhttp")
+    {
+        bail!(
+            "no benchmark matches {:?}: use import, subtree, targets, reports, scamcheck or checkhttp",
+            args.filter.unwrap_or_default()
+        );
     }
     let store = open(&args.database).await?;
     let mut checks = Checks::default();
@@ -737,6 +751,21 @@ async fn main() -> Result<()> {
         target.drop_fresh(&admin, REPORTS_DB).await?;
         admin.pool().close().await;
         result?;
+    }
+    if wanted("checkhttp") {
+        // A database of its own, like the reports'.
+        let admin = store_admin(&args.database).await?;
+        let url = target.create_fresh(&admin, CHECK_DB).await?;
+        let check_store = open(&url).await?;
+        let result = check_http::bench_check_http(target.label(), &check_store, &mut checks).await;
+        check_store.pool().close().await;
+        target.drop_fresh(&admin, CHECK_DB).await?;
+        admin.pool().close().await;
+        result?;
+    }
+    if wanted("scamcheck") {
+        // Its own SQLite file beside the given one; skipped on PostgreSQL.
+        scamcheck::bench_scamcheck(&target, &mut checks).await?;
     }
     for (line, _) in &checks.0 {
         println!("{line}");

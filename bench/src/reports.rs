@@ -86,11 +86,13 @@ impl Run {
 
 /// The request every connection repeats.
 #[derive(Clone)]
-enum Load {
+pub(crate) enum Load {
     /// POST JSON bodies (cycled), expecting 201 and a receipt.
     Post { url: String, bodies: Arc<Vec<String>> },
     /// GET, expecting 200.
     Get { url: String },
+    /// GET these URLs in turn, expecting 200.
+    GetMany { urls: Arc<Vec<String>> },
 }
 
 /// `CONNECTIONS` tasks send requests back to back for `WARMUP + MEASURED`;
@@ -124,6 +126,11 @@ async fn generate(load: &Load) -> Result<Run> {
                         (reqwest::StatusCode::CREATED, res)
                     }
                     Load::Get { url } => (reqwest::StatusCode::OK, client.get(url).send().await),
+                    Load::GetMany { urls } => {
+                        let url = &urls[next % urls.len()];
+                        next += CONNECTIONS;
+                        (reqwest::StatusCode::OK, client.get(url).send().await)
+                    }
                 };
                 let outcome = match answer {
                     Ok(res) => {
@@ -176,7 +183,10 @@ async fn generate(load: &Load) -> Result<Run> {
 
 /// The medians of `RUNS` runs, printed as `<name>_<db>_per_s`, `_p50`, `_p99`;
 /// returns the median rate and every receipt.
-async fn measure_load(name: &str, b: &str, load: &Load, unit: &str) -> Result<(f64, Vec<(String, String)>)> {
+/// The median rate, every receipt, and the median p99 in milliseconds.
+type Measured = (f64, Vec<(String, String)>, f64);
+
+pub(crate) async fn measure_load(name: &str, b: &str, load: &Load, unit: &str) -> Result<Measured> {
     let mut rates = Vec::new();
     let mut p50s = Vec::new();
     let mut p99s = Vec::new();
@@ -201,9 +211,10 @@ async fn measure_load(name: &str, b: &str, load: &Load, unit: &str) -> Result<(f
     let rate = median(&mut rates);
     figure(&format!("{name}_{b}_per_s"), rate, unit);
     figure(&format!("{name}_{b}_p50"), median(&mut p50s), "ms");
-    figure(&format!("{name}_{b}_p99"), median(&mut p99s), "ms");
+    let p99 = median(&mut p99s);
+    figure(&format!("{name}_{b}_p99"), p99, "ms");
     count(&format!("{name}_{b}_unexpected"), unexpected, "responses");
-    Ok((rate, receipts))
+    Ok((rate, receipts, p99))
 }
 
 fn median(values: &mut [f64]) -> f64 {
@@ -224,7 +235,7 @@ fn short(s: &str) -> String {
 }
 
 /// `BENCH_CHECK <name> >= <limit> <unit>`.
-fn at_least(checks: &mut Checks, name: &str, value: f64, limit: f64, unit: &str) {
+pub(crate) fn at_least(checks: &mut Checks, name: &str, value: f64, limit: f64, unit: &str) {
     let ok = value >= limit;
     checks.0.push((format!("BENCH_CHECK {name} >= {limit} {unit}: {}", if ok { "ok" } else { "FAILED" }), ok));
 }
@@ -453,7 +464,7 @@ async fn run_all(
 
     // The intake, then what is lost.
     let intake = Load::Post { url: format!("{base}/api/v1/reports"), bodies: bodies.clone() };
-    let (rate, receipts) = measure_load("reports_intake", b, &intake, "reports/s").await?;
+    let (rate, receipts, _) = measure_load("reports_intake", b, &intake, "reports/s").await?;
     let lost = lost_reports(store, &receipts).await?;
     count(&format!("reports_intake_{b}_acknowledged"), receipts.len(), "reports");
     count(&format!("reports_lost_{b}"), lost, "reports");
@@ -466,8 +477,8 @@ async fn run_all(
     // The baselines.
     let naive_url = naive_server(Arc::new(Naive { store: store.clone(), key })).await?;
     let naive = Load::Post { url: naive_url, bodies };
-    let (naive_rate, _) = measure_load("reports_naive", b, &naive, "reports/s").await?;
-    let (health_rate, _) =
+    let (naive_rate, _, _) = measure_load("reports_naive", b, &naive, "reports/s").await?;
+    let (health_rate, _, _) =
         measure_load("reports_healthz", b, &Load::Get { url: format!("{base}/healthz") }, "requests/s").await?;
     figure(&format!("reports_intake_{b}_vs_baseline_ratio"), rate / naive_rate.max(1e-9), "x");
     figure(&format!("reports_intake_{b}_vs_healthz_ratio"), rate / health_rate.max(1e-9), "x");

@@ -4,6 +4,7 @@
 mod config;
 mod demo;
 mod jobs;
+mod scamcheck;
 
 use std::io::{BufReader, Write};
 use std::path::PathBuf;
@@ -78,6 +79,9 @@ enum Command {
     Keygen,
     /// Run the reports' background jobs once (escalation, retention, mail) and exit.
     ReportJobs(DbArgs),
+    /// Scam check: canonical URLs, QR payloads, feeds in and out.
+    #[command(subcommand)]
+    Scamcheck(scamcheck::ScamcheckCommand),
 }
 
 #[derive(Subcommand)]
@@ -217,10 +221,15 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             if reports > 0 {
                 println!("Đã tạo {reports} phản ánh của người dân.");
             }
+            let indicators = demo::scamcheck::seed(&store).await?;
+            if indicators > 0 {
+                println!("Đã xác minh {indicators} dấu hiệu lừa đảo mẫu.");
+            }
             if !no_serve {
                 config::serve(&config, &args, store, true).await?;
             }
         }
+        Command::Scamcheck(command) => scamcheck::run(&config, command).await?,
         Command::Keygen => {
             println!("{}", khienmang_store::reports::FieldKey::generate().1);
         }

@@ -36,24 +36,32 @@ pub enum Capability {
     ReportRead,
     /// Triage, assign, answer and close citizens' reports.
     ReportHandle,
+    /// Verify, reject and withdraw scam indicators, decide disputes. The
+    /// list is the province's, so communes do not change it.
+    IndicatorManage,
 }
 
 impl Role {
     pub fn capabilities(self) -> &'static [Capability] {
         use Capability::*;
         match self {
-            Role::SystemAdmin => {
-                &[OrgRead, OrgWrite, UserAdmin, AuditRead, MovementRead, MovementWrite, ReportRead, ReportHandle]
-            }
-            Role::Secretariat => {
-                &[OrgRead, OrgWrite, UserAdmin, AuditRead, MovementRead, MovementWrite, ReportRead, ReportHandle]
-            }
+            Role::SystemAdmin | Role::Secretariat => &[
+                OrgRead,
+                OrgWrite,
+                UserAdmin,
+                AuditRead,
+                MovementRead,
+                MovementWrite,
+                ReportRead,
+                ReportHandle,
+                IndicatorManage,
+            ],
             Role::CommuneOfficer => &[OrgRead, OrgWrite, MovementRead, MovementWrite, ReportRead, ReportHandle],
             // Agencies, enterprises, schools and initiatives do not handle
             // citizens' reports: the police and the communes do.
             Role::UnitOfficer => &[OrgRead, OrgWrite, MovementRead, MovementWrite],
             Role::InitiativeLeader => &[OrgRead, MovementRead, MovementWrite],
-            Role::Analyst => &[OrgRead, AuditRead, MovementRead, ReportRead],
+            Role::Analyst => &[OrgRead, AuditRead, MovementRead, ReportRead, IndicatorManage],
         }
     }
 

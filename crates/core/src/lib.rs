@@ -1,5 +1,6 @@
 //! Khiên Mạng domain: types and rules with no IO. Time is always a parameter.
 
+pub mod admin;
 pub mod audit;
 pub mod auth;
 pub mod import;

@@ -12,6 +12,7 @@ use sqlx::{Any, AnyPool, ConnectOptions, Executor, Row};
 use tokio::sync::RwLock;
 
 use crate::Result;
+use crate::reports::RoutingCache;
 use crate::targets::{FactChange, MOVEMENT_GENERATION, TargetsCache};
 
 /// Bumped by every write that changes the tree, so caches know to reload.
@@ -22,6 +23,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (1, include_str!("../migrations/0001_foundation.sql")),
     (2, include_str!("../migrations/0002_movement.sql")),
     (3, include_str!("../migrations/0003_reports.sql")),
+    (4, include_str!("../migrations/0004_scamcheck.sql")),
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -56,6 +58,7 @@ pub struct Store {
     /// replica) has bumped the generation in the database.
     org_cache: Arc<RwLock<CachedHistory>>,
     targets: Arc<TargetsCache>,
+    routing: Arc<RoutingCache>,
 }
 
 /// Current UTC time as stored: RFC 3339 with seconds.
@@ -99,7 +102,11 @@ impl Store {
             })
             .connect_with(options)
             .await?;
-        Ok(Store { pool, backend, org_cache: Arc::default(), targets: Arc::default() })
+        Ok(Store { pool, backend, org_cache: Arc::default(), targets: Arc::default(), routing: Arc::default() })
+    }
+
+    pub(crate) fn routing_cache(&self) -> &RoutingCache {
+        &self.routing
     }
 
     pub(crate) fn targets_cache(&self) -> &TargetsCache {
@@ -266,7 +273,7 @@ impl WriteTx {
         self.bump_generation(ORG_GENERATION).await.map(|_| ())
     }
 
-    async fn bump_generation(&mut self, key: &str) -> Result<i64> {
+    pub(crate) async fn bump_generation(&mut self, key: &str) -> Result<i64> {
         let current: Option<String> = sqlx::query_scalar("SELECT value FROM settings WHERE key = $1")
             .bind(key)
             .fetch_optional(&mut *self.tx)
@@ -323,8 +330,21 @@ pub(crate) fn bind_all<'q>(
 /// Inserts many rows with multi-row VALUES statements (far fewer round trips
 /// than one statement per row, on both backends).
 pub(crate) async fn bulk_insert(tx: &mut WriteTx, table: &str, columns: &[&str], rows: Vec<Vec<Val>>) -> Result<()> {
+    bulk_insert_returning(tx, table, columns, rows, None).await.map(|_| ())
+}
+
+/// [`bulk_insert`] that also returns the `returning` columns of every row
+/// inserted (in no promised order: match them by a unique column).
+pub(crate) async fn bulk_insert_returning(
+    tx: &mut WriteTx,
+    table: &str,
+    columns: &[&str],
+    rows: Vec<Vec<Val>>,
+    returning: Option<&str>,
+) -> Result<Vec<sqlx::any::AnyRow>> {
     const MAX_PARAMS: usize = 1_000;
     let per_chunk = (MAX_PARAMS / columns.len().max(1)).max(1);
+    let mut out = Vec::new();
     let mut rows = rows.into_iter().peekable();
     while rows.peek().is_some() {
         let chunk: Vec<Vec<Val>> = rows.by_ref().take(per_chunk).collect();
@@ -351,7 +371,15 @@ pub(crate) async fn bulk_insert(tx: &mut WriteTx, table: &str, columns: &[&str],
             sql.push(')');
         }
         let values = chunk.into_iter().flatten().filter(|v| !v.is_null()).collect();
-        bind_all(sqlx::query(&sql), values).execute(&mut *tx.tx).await?;
+        match returning {
+            Some(columns) => {
+                sql.push_str(&format!(" RETURNING {columns}"));
+                out.extend(bind_all(sqlx::query(&sql), values).fetch_all(&mut *tx.tx).await?);
+            }
+            None => {
+                bind_all(sqlx::query(&sql), values).execute(&mut *tx.tx).await?;
+            }
+        }
     }
-    Ok(())
+    Ok(out)
 }

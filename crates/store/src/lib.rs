@@ -10,6 +10,7 @@ pub mod import;
 pub mod movement;
 pub mod org;
 pub mod reports;
+pub mod scamcheck;
 pub mod targets;
 
 pub use db::{Backend, Store, StoreError, WriteTx, now_utc};

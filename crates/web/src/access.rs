@@ -172,6 +172,10 @@ capability!(
     /// Triage, assign, answer and close citizens' reports within the scope.
     ReportHandle = Capability::ReportHandle
 );
+capability!(
+    /// Verify, reject and withdraw scam indicators; decide owners' disputes.
+    IndicatorManage = Capability::IndicatorManage
+);
 
 impl Granted {
     /// Refuses units outside the scope as if they did not exist.

@@ -356,7 +356,8 @@ pub struct Tr {
 
 impl Tr {
     pub fn t(&self, key: &str) -> &'static str {
-        match STRINGS.iter().chain(crate::reports::STRINGS).find(|(k, _, _)| *k == key) {
+        match STRINGS.iter().chain(crate::reports::STRINGS).chain(crate::scamcheck::STRINGS).find(|(k, _, _)| *k == key)
+        {
             Some((_, vi, en)) => match self.lang {
                 Lang::Vi => vi,
                 Lang::En => en,

@@ -16,6 +16,7 @@ mod ops;
 mod org;
 mod page;
 pub mod reports;
+pub mod scamcheck;
 mod security;
 mod targets;
 
@@ -67,6 +68,7 @@ pub struct AppState {
     pub store: Store,
     pub config: Arc<WebConfig>,
     pub reports: reports::ReportsRuntime,
+    pub scamcheck: scamcheck::ScamcheckRuntime,
     metrics: Option<PrometheusHandle>,
 }
 
@@ -75,7 +77,8 @@ impl AppState {
     pub fn new(store: Store, config: WebConfig, metrics: Option<PrometheusHandle>) -> Self {
         let key = config.field_key.clone().unwrap_or_else(|| khienmang_store::reports::FieldKey::generate().0);
         let reports = reports::ReportsRuntime::new(&store, key, config.files_dir.clone(), config.reports_per_hour);
-        AppState { store, config: Arc::new(config), reports, metrics }
+        let scamcheck = scamcheck::ScamcheckRuntime::start(&store);
+        AppState { store, config: Arc::new(config), reports, scamcheck, metrics }
     }
 }
 
@@ -172,6 +175,21 @@ pub fn route_table() -> Vec<(Method, &'static str, MethodRouter<AppState>)> {
         (Method::POST, "/api/v1/reports/track/{code}/messages", post(reports::api::add_message)),
         (Method::GET, "/api/v1/reports/{id}", get(reports::api::get)),
         (Method::GET, "/open311/discovery.json", get(reports::open311::discovery)),
+        (Method::GET, "/check", get(scamcheck::public::page)),
+        (Method::POST, "/check", post(scamcheck::public::upload)),
+        (Method::GET, "/check/dispute", get(scamcheck::public::dispute_form)),
+        (Method::POST, "/check/dispute", post(scamcheck::public::dispute_submit)),
+        (Method::POST, "/check/dispute/track", post(scamcheck::public::dispute_track)),
+        (Method::GET, "/api/v1/check", get(scamcheck::api::check)),
+        (Method::POST, "/api/v1/check", post(scamcheck::api::check_image)),
+        (Method::GET, "/api/v1/check/prefix/{hex8}", get(scamcheck::api::prefix)),
+        (Method::GET, "/feeds/{file}", get(scamcheck::feeds::feed)),
+        (Method::GET, "/.well-known/khienmang-feed-key", get(scamcheck::feeds::public_key)),
+        (Method::GET, "/scamcheck", get(scamcheck::staff::page)),
+        (Method::POST, "/scamcheck/feeds", post(scamcheck::feeds::import)),
+        (Method::POST, "/scamcheck/indicators", post(scamcheck::staff::decide)),
+        (Method::POST, "/scamcheck/indicators/{id}/withdraw", post(scamcheck::staff::withdraw)),
+        (Method::POST, "/scamcheck/disputes/{id}", post(scamcheck::staff::decide_dispute)),
         (Method::GET, "/open311/v2/{file}", get(reports::open311::list)),
         (Method::POST, "/open311/v2/{file}", post(reports::open311::create)),
         (Method::GET, "/open311/v2/services/{file}", get(reports::open311::service)),

@@ -49,7 +49,8 @@ pub async fn metrics(State(state): State<AppState>) -> Response {
         crate::movement::initiatives::api_list, crate::movement::initiatives::api_get,
         crate::movement::initiatives::api_add_channel, crate::reports::api::create, crate::reports::api::track,
         crate::reports::api::add_message, crate::reports::api::stats, crate::reports::api::list,
-        crate::reports::api::get, api_audit, healthz,
+        crate::reports::api::get, crate::scamcheck::api::check, crate::scamcheck::api::check_image,
+        crate::scamcheck::api::prefix, api_audit, healthz,
     ),
     modifiers(&BearerAuth)
 )]

@@ -18,6 +18,7 @@ pub struct Chrome {
     /// The navigation entry to highlight.
     pub current: &'static str,
     pub can_import: bool,
+    pub can_indicators: bool,
     pub can_audit: bool,
     pub can_users: bool,
     pub can_movement: bool,
@@ -39,6 +40,7 @@ impl Chrome {
             can_users: can(Capability::UserAdmin),
             can_movement: can(Capability::MovementRead),
             can_reports: can(Capability::ReportRead),
+            can_indicators: can(Capability::IndicatorManage),
         }
     }
 

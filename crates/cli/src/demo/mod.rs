@@ -6,6 +6,7 @@
 
 mod movement;
 pub mod reports;
+pub mod scamcheck;
 
 use anyhow::{Context, Result};
 use khienmang_core::Date;

@@ -42,6 +42,18 @@ const PUBLIC: &[(&str, &str)] = &[
     ("GET", "/open311/v2/services/{file}"),
     ("GET", "/open311/v2/requests/{file}"),
     ("GET", "/open311/v2/tokens/{file}"),
+    // Anyone checks a number, account, link or QR code; owners dispute without an account.
+    ("GET", "/check"),
+    ("POST", "/check"),
+    ("GET", "/check/dispute"),
+    ("POST", "/check/dispute"),
+    ("POST", "/check/dispute/track"),
+    ("GET", "/api/v1/check"),
+    ("POST", "/api/v1/check"),
+    ("GET", "/api/v1/check/prefix/{hex8}"),
+    // The province's verified list is published for others, signed.
+    ("GET", "/feeds/{file}"),
+    ("GET", "/.well-known/khienmang-feed-key"),
 ];
 
 /// Registry records of one unit, for the routes whose `{id}` names a record
@@ -173,10 +185,16 @@ fn fill(path: &str, unit: i64, records: Records) -> String {
         .replace("{file}", file)
         .replace("{batch}", "0123456789abcdef0123456789abcdef")
         .replace("{code}", "PA-00000-00000")
+        .replace("{hex8}", "00000000")
 }
 
 fn is_movement(path: &str) -> bool {
     path.starts_with("/movement") || path.starts_with("/api/v1/initiatives")
+}
+
+/// The province's list of scam indicators: not a unit's records.
+fn is_scamcheck(path: &str) -> bool {
+    path.starts_with("/scamcheck")
 }
 
 fn is_reports(path: &str) -> bool {
@@ -199,6 +217,9 @@ fn body_for(path: &str, target: i64) -> Option<reqwest::Body> {
                 .to_string(),
         )),
         "/api/v1/session" => Some(reqwest::Body::from(r#"{"username":"nobody","password":"x"}"#)),
+        "/scamcheck/indicators" => form("key=tel%3A%2B84900000001&decision=reject&category=fraud".into()),
+        "/scamcheck/indicators/{id}/withdraw" => form("note=Sai".into()),
+        "/scamcheck/disputes/{id}" => form("outcome=rejected&decision=Sai".into()),
         _ => None,
     }
 }
@@ -260,6 +281,11 @@ async fn commune_officer_cannot_read_or_change_another_commune() {
     let before = app.write_count().await;
     let mut walked = 0;
     for (method, path, _) in khienmang_web::route_table() {
+        if is_scamcheck(path) {
+            let status = call(&app, &method, path, other, other_records, Some(&t)).await;
+            assert_eq!(status, StatusCode::FORBIDDEN, "{method} {path}: communes do not manage the scam list");
+            continue;
+        }
         if !path.contains("{id}") && path != "/api/v1/org/operations" {
             continue;
         }
@@ -352,6 +378,8 @@ async fn each_role_gets_exactly_its_capabilities() {
                 Some(khienmang_core::auth::Capability::MovementWrite)
             } else if is_movement(path) {
                 Some(khienmang_core::auth::Capability::MovementRead)
+            } else if is_scamcheck(path) {
+                Some(khienmang_core::auth::Capability::IndicatorManage)
             } else if is_reports(path) && method == Method::POST {
                 Some(khienmang_core::auth::Capability::ReportHandle)
             } else if is_reports(path) {
@@ -373,8 +401,10 @@ async fn each_role_gets_exactly_its_capabilities() {
                     // Past access control; 400/422 only for a body this walk does not fill in.
                     status.is_success()
                         || status.is_redirection()
-                        || ((path == "/import" || is_movement(path) || is_reports(path))
-                            && (status == StatusCode::BAD_REQUEST || status == StatusCode::UNPROCESSABLE_ENTITY)),
+                        || ((path == "/import" || is_movement(path) || is_reports(path) || is_scamcheck(path))
+                            && (status == StatusCode::BAD_REQUEST || status == StatusCode::UNPROCESSABLE_ENTITY))
+                        || (is_scamcheck(path)
+                            && (status == StatusCode::NOT_FOUND || status == StatusCode::UNSUPPORTED_MEDIA_TYPE)),
                     "{name}: {method} {path} answered {status}"
                 ),
             }

@@ -13,5 +13,6 @@ mod movement;
 mod open311;
 mod org;
 mod reports;
+mod scamcheck;
 mod support;
 mod targets;

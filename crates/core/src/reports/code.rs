@@ -38,20 +38,31 @@ fn normalise(c: char) -> Option<char> {
 
 impl TrackingCode {
     pub fn generate(random: [u8; 7]) -> TrackingCode {
+        TrackingCode::generate_with("PA", random)
+    }
+
+    /// A code under another two-letter prefix ("KN" for an owner's dispute
+    /// of a scam listing): the same length and alphabet.
+    pub fn generate_with(prefix: &str, random: [u8; 7]) -> TrackingCode {
         let s = base32(&random, 10);
-        TrackingCode(format!("PA-{}-{}", &s[..5], &s[5..]))
+        TrackingCode(format!("{prefix}-{}-{}", &s[..5], &s[5..]))
     }
 
     /// Accepts what people type: any case, with or without "PA" and dashes.
     pub fn parse(input: &str) -> Option<TrackingCode> {
+        TrackingCode::parse_with("PA", input)
+    }
+
+    /// [`TrackingCode::parse`] for codes made by [`TrackingCode::generate_with`].
+    pub fn parse_with(prefix: &str, input: &str) -> Option<TrackingCode> {
         let compact: String = input.chars().filter(|c| !matches!(c, '-' | ' ')).collect();
         let upper = compact.to_ascii_uppercase();
-        let body = upper.strip_prefix("PA").unwrap_or(&upper);
+        let body = upper.strip_prefix(prefix).unwrap_or(&upper);
         if body.chars().count() != 10 {
             return None;
         }
         let s: String = body.chars().map(normalise).collect::<Option<_>>()?;
-        Some(TrackingCode(format!("PA-{}-{}", &s[..5], &s[5..])))
+        Some(TrackingCode(format!("{prefix}-{}-{}", &s[..5], &s[5..])))
     }
 
     pub fn as_str(&self) -> &str {

@@ -4,14 +4,17 @@
 //! load one commit (one fsync) carries hundreds of reports; alone, a report
 //! is written at once.
 
+use std::collections::{HashMap, HashSet};
+
 use chrono::{SecondsFormat, Utc};
-use khienmang_core::org::{Level, UnitId};
-use khienmang_core::reports::{Channel, CheckedDraft, Status, TrackingCode, due_at, nearest, new_secret, secret_hash};
+use khienmang_core::org::UnitId;
+use khienmang_core::reports::{Channel, CheckedDraft, Status, TrackingCode, due_at, new_secret, secret_hash};
 use serde_json::json;
+use sqlx::Row;
 use tokio::sync::{mpsc, oneshot};
 
 use super::{FieldKey, REPORTER, invalid};
-use crate::db::{Val, bulk_insert};
+use crate::db::{Val, bulk_insert, bulk_insert_returning};
 use crate::{Result, Store, StoreError, WriteTx, now_utc};
 
 /// Reports written in one transaction at most.
@@ -115,40 +118,16 @@ impl Store {
     /// province today), else the nearest commune to its location, else the
     /// province; attacks and data leaks always go to the province.
     async fn route_report(&self, report: &NewReport) -> Result<(Option<UnitId>, UnitId)> {
-        let province = self.reports_province().await?;
-        let today = Utc::now().date_naive();
-        let history = self.org_history().await?;
+        let routing = self.report_routing().await?;
         let commune = match (report.commune, report.draft.location) {
-            (Some(c), _) => {
-                // Up today's parents to the province: a few steps, no set of the whole subtree.
-                let mut up = history.version_on(c, today).filter(|v| v.level == Level::Commune);
-                let mut ok = false;
-                while let Some(v) = up {
-                    if v.unit_id == province {
-                        ok = true;
-                        break;
-                    }
-                    up = v.parent_id.and_then(|p| history.version_on(p, today));
-                }
-                if !ok {
-                    return Err(invalid("Xã/phường đã chọn không thuộc tỉnh hoặc không còn tồn tại."));
-                }
-                Some(c)
-            }
-            (None, Some((lat, lon))) => {
-                let points: Vec<(UnitId, f64, f64)> = history
-                    .subtree_on(province, today)
-                    .into_iter()
-                    .filter(|v| v.level == Level::Commune)
-                    .filter_map(|v| Some((v.unit_id, v.lat?, v.lon?)))
-                    .collect();
-                nearest(&points, lat, lon)
-            }
+            (Some(c), _) if routing.is_commune(c) => Some(c),
+            (Some(_), _) => return Err(invalid("Xã/phường đã chọn không thuộc tỉnh hoặc không còn tồn tại.")),
+            (None, Some((lat, lon))) => routing.nearest(lat, lon),
             (None, None) => None,
         };
         let unit = match commune {
             Some(c) if !report.draft.category.handled_by_province() => c,
-            _ => province,
+            _ => routing.province,
         };
         Ok((commune, unit))
     }
@@ -180,43 +159,71 @@ async fn write_batch(
 ) -> Result<Vec<Receipt>> {
     let mut tx = store.begin_write(REPORTER).await?;
     let at = now.to_rfc3339_opts(SecondsFormat::Secs, true);
+    let codes = fresh_codes(&mut tx, reports.len()).await?;
     let mut receipts = Vec::with_capacity(reports.len());
-    let mut identifiers = Vec::new();
-    let mut events = Vec::new();
-    for routed in reports {
+    let mut rows = Vec::with_capacity(reports.len());
+    for (routed, code) in reports.iter().zip(&codes) {
         let draft = &routed.report.draft;
-        let code = fresh_code(&mut tx).await?;
         let secret = new_secret(rand::random());
         let due = due_at(draft.category, now).to_rfc3339_opts(SecondsFormat::Secs, true);
         let contact = (!draft.contact.is_empty())
             .then(|| serde_json::to_vec(&draft.contact).map(|plain| key.seal(&plain)))
             .transpose()
             .map_err(|_| invalid("liên hệ"))?;
-        let id = tx
-            .insert_returning_id(
-                "INSERT INTO reports (code, secret_hash, channel, category, description, links, commune_id, unit_id, \
-                 lat, lon, status, received_at, due_at, contact_sealed, updated_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
-                vec![
-                    Val::S(Some(code.to_string())),
-                    Val::S(Some(secret_hash(&secret))),
-                    Val::S(Some(routed.report.channel.as_str().into())),
-                    Val::S(Some(draft.category.as_str().into())),
-                    Val::S(Some(draft.description.clone())),
-                    Val::S(Some(json!(draft.links).to_string())),
-                    Val::I(routed.commune.map(|c| c.0)),
-                    Val::I(Some(routed.unit.0)),
-                    Val::F(draft.location.map(|l| l.0)),
-                    Val::F(draft.location.map(|l| l.1)),
-                    Val::S(Some(Status::Received.as_str().into())),
-                    Val::S(Some(at.clone())),
-                    Val::S(Some(due.clone())),
-                    Val::B(contact),
-                    Val::S(Some(at.clone())),
-                ],
-            )
-            .await?;
-        for i in &draft.identifiers {
+        rows.push(vec![
+            Val::S(Some(code.to_string())),
+            Val::S(Some(secret_hash(&secret))),
+            Val::S(Some(routed.report.channel.as_str().into())),
+            Val::S(Some(draft.category.as_str().into())),
+            Val::S(Some(draft.description.clone())),
+            Val::S(Some(json!(draft.links).to_string())),
+            Val::I(routed.commune.map(|c| c.0)),
+            Val::I(Some(routed.unit.0)),
+            Val::F(draft.location.map(|l| l.0)),
+            Val::F(draft.location.map(|l| l.1)),
+            Val::S(Some(Status::Received.as_str().into())),
+            Val::S(Some(at.clone())),
+            Val::S(Some(due.clone())),
+            Val::B(contact),
+            Val::S(Some(at.clone())),
+        ]);
+        receipts.push(Receipt { id: 0, code: code.to_string(), secret, unit_id: routed.unit, due_at: due });
+    }
+    // One statement per few dozen reports; ids come back matched by code.
+    let inserted = bulk_insert_returning(
+        &mut tx,
+        "reports",
+        &[
+            "code",
+            "secret_hash",
+            "channel",
+            "category",
+            "description",
+            "links",
+            "commune_id",
+            "unit_id",
+            "lat",
+            "lon",
+            "status",
+            "received_at",
+            "due_at",
+            "contact_sealed",
+            "updated_at",
+        ],
+        rows,
+        Some("id, code"),
+    )
+    .await?;
+    let mut ids = HashMap::with_capacity(inserted.len());
+    for row in inserted {
+        ids.insert(row.try_get::<String, _>(1)?, row.try_get::<i64, _>(0)?);
+    }
+    let mut identifiers = Vec::new();
+    let mut events = Vec::with_capacity(reports.len());
+    for (routed, receipt) in reports.iter().zip(&mut receipts) {
+        receipt.id = *ids.get(&receipt.code).ok_or(StoreError::NotFound)?;
+        let id = receipt.id;
+        for i in &routed.report.draft.identifiers {
             identifiers.push(vec![
                 Val::I(Some(id)),
                 Val::S(Some(i.kind.as_str().into())),
@@ -232,8 +239,9 @@ async fn write_batch(
             Val::S(Some(Status::Received.default_message_vi().into())),
             Val::I(Some(1)),
         ]);
-        insert_attachments(&mut tx, id, &routed.report.attachments).await?;
-        receipts.push(Receipt { id, code: code.to_string(), secret, unit_id: routed.unit, due_at: due });
+        if !routed.report.attachments.is_empty() {
+            insert_attachments(&mut tx, id, &routed.report.attachments).await?;
+        }
     }
     bulk_insert(&mut tx, "report_identifiers", &["report_id", "kind", "value"], identifiers).await?;
     bulk_insert(
@@ -272,18 +280,38 @@ async fn write_batch(
     Ok(receipts)
 }
 
-/// A code not yet used (a collision among 2^50 codes is rare, never fatal).
-async fn fresh_code(tx: &mut WriteTx) -> Result<TrackingCode> {
+/// `n` codes not yet used, checked in one query (a collision among 2^50
+/// codes is rare, never fatal: the taken ones are drawn again).
+async fn fresh_codes(tx: &mut WriteTx, n: usize) -> Result<Vec<TrackingCode>> {
+    let mut codes: Vec<TrackingCode> = Vec::with_capacity(n);
     loop {
-        let code = TrackingCode::generate(rand::random());
-        let taken: Option<i64> = sqlx::query_scalar("SELECT id FROM reports WHERE code = $1")
-            .bind(code.as_str())
-            .fetch_optional(tx.conn())
-            .await?;
-        if taken.is_none() {
-            return Ok(code);
+        let mut seen: HashSet<String> = codes.iter().map(|c| c.to_string()).collect();
+        while codes.len() < n {
+            let code = TrackingCode::generate(rand::random());
+            if seen.insert(code.to_string()) {
+                codes.push(code);
+            }
         }
+        let taken: HashSet<String> = check_taken(tx, &codes).await?;
+        if taken.is_empty() {
+            return Ok(codes);
+        }
+        codes.retain(|c| !taken.contains(c.as_str()));
     }
+}
+
+async fn check_taken(tx: &mut WriteTx, codes: &[TrackingCode]) -> Result<HashSet<String>> {
+    let mut taken = HashSet::new();
+    for chunk in codes.chunks(500) {
+        let marks: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
+        let sql = format!("SELECT code FROM reports WHERE code IN ({})", marks.join(","));
+        let mut q = sqlx::query_scalar::<_, String>(&sql);
+        for code in chunk {
+            q = q.bind(code.as_str());
+        }
+        taken.extend(q.fetch_all(tx.conn()).await?);
+    }
+    Ok(taken)
 }
 
 pub(crate) async fn insert_attachments(tx: &mut WriteTx, report: i64, attachments: &[NewAttachment]) -> Result<()> {

@@ -7,11 +7,12 @@
 mod files;
 pub mod intake;
 pub mod jobs;
+mod routing;
 mod seal;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use khienmang_core::org::{Level, UnitId};
+use khienmang_core::org::UnitId;
 use khienmang_core::reports::similarity::{Candidate, Shingles, suggest};
 use khienmang_core::reports::{Category, Channel, Contact, Identifier, IdentifierKind, Status};
 use serde::Serialize;
@@ -21,6 +22,8 @@ use sqlx::any::AnyRow;
 
 pub use files::FileStore;
 pub use intake::{Intake, NewAttachment, NewReport, Receipt};
+pub use routing::ReportRouting;
+pub(crate) use routing::RoutingCache;
 pub use seal::FieldKey;
 
 use crate::{Result, Store, StoreError, WriteTx, now_utc};
@@ -638,43 +641,18 @@ impl Store {
     /// The province citizens' reports belong to: the setting
     /// `reports.province`, else the first top-level unit today.
     pub async fn reports_province(&self) -> Result<UnitId> {
-        if let Some(id) = self.setting("reports.province").await?.and_then(|v| v.parse().ok()) {
-            return Ok(UnitId(id));
-        }
-        let today = chrono::Utc::now().date_naive();
-        self.roots_on(today).await?.first().map(|v| v.unit_id).ok_or(StoreError::NotFound)
+        Ok(self.report_routing().await?.province)
     }
 
     /// The communes of the reports' province today, with coordinates when
     /// known, in name order, for the intake form.
     pub async fn report_communes(&self) -> Result<Vec<khienmang_core::org::UnitVersion>> {
-        let mut out = self.communes_today(|_| true).await?;
-        out.sort_by_cached_key(|v| khienmang_core::text::fold(&v.name));
-        Ok(out)
+        Ok(self.report_routing().await?.communes.clone())
     }
 
-    /// The commune of the reports' province named by its id or official
-    /// code today: one pass, nothing sorted (it runs for every report).
+    /// The commune of the reports' province named by its id or official code today.
     pub async fn report_commune(&self, given: &str) -> Result<Option<UnitId>> {
-        let given = given.trim();
-        let found =
-            self.communes_today(|v| v.code.as_deref() == Some(given) || v.unit_id.0.to_string() == given).await?;
-        Ok(found.first().map(|v| v.unit_id))
-    }
-
-    async fn communes_today(
-        &self,
-        keep: impl Fn(&khienmang_core::org::UnitVersion) -> bool,
-    ) -> Result<Vec<khienmang_core::org::UnitVersion>> {
-        let province = self.reports_province().await?;
-        let today = chrono::Utc::now().date_naive();
-        let history = self.org_history().await?;
-        Ok(history
-            .subtree_on(province, today)
-            .into_iter()
-            .filter(|v| v.level == Level::Commune && keep(v))
-            .cloned()
-            .collect())
+        Ok(self.report_routing().await?.commune(given))
     }
 }
 

@@ -32,6 +32,14 @@ impl FieldKey {
         Ok(FieldKey(*Key::from_slice(&bytes)))
     }
 
+    /// A 32-byte key for another purpose, derived from this one (SHA-256 of
+    /// the purpose and the key), so one secret in the configuration serves
+    /// both and neither reveals the other.
+    pub fn derive(&self, purpose: &str) -> [u8; 32] {
+        use sha2::{Digest, Sha256};
+        Sha256::new().chain_update(purpose.as_bytes()).chain_update([0]).chain_update(self.0).finalize().into()
+    }
+
     /// A new random key and its hex form, to be kept by the operator.
     pub fn generate() -> (FieldKey, String) {
         let key = XChaCha20Poly1305::generate_key(&mut OsRng);

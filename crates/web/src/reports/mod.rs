@@ -99,7 +99,8 @@ pub async fn read_multipart(mut mp: Multipart) -> WebResult<Upload> {
             }
             bytes.extend_from_slice(&chunk);
         }
-        if name == "attachments" {
+        // Files come under `attachments` (reports) or any file field (a QR photo, a feed).
+        if name == "attachments" || file_name.is_some() {
             if !bytes.is_empty() {
                 upload.files.push((file_name.unwrap_or_default(), bytes));
             }

@@ -1,0 +1,279 @@
+//! Scam check end to end over HTTP: reports make a number suspicious, an
+//! analyst verifies it and every check says "scam" within a second; the
+//! private prefix lookup returns its full hash; official sites and their
+//! look-alikes; a QR photo of a listed account; an owner's dispute that is
+//! upheld takes the listing off; every decision is audited.
+
+use std::time::{Duration, Instant};
+
+use khienmang_core::auth::Role;
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
+
+use crate::support::TestApp;
+
+const SCAM_PHONE: &str = "0856 123 789";
+const SCAM_ACCOUNT: &str = "Vietcombank 0011001234567";
+
+async fn check(app: &TestApp, q: &str) -> Value {
+    let res = app.http.get(format!("{}/api/v1/check", app.base)).query(&[("q", q)]).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK, "check {q}");
+    res.json().await.unwrap()
+}
+
+/// Polls until the verdict is `want`; returns how long it took.
+async fn until_verdict(app: &TestApp, q: &str, want: &str) -> Duration {
+    let start = Instant::now();
+    loop {
+        let v = check(app, q).await;
+        if v["verdict"] == want {
+            return start.elapsed();
+        }
+        assert!(start.elapsed() < Duration::from_secs(5), "{q}: still {v} after 5 s, wanted {want}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+async fn report(app: &TestApp, description: &str) {
+    let res = app
+        .http
+        .post(format!("{}/api/v1/reports", app.base))
+        .json(&json!({"category": "fraud", "description": description, "commune": app.commune_a.1,
+                      "identifiers": [SCAM_PHONE, SCAM_ACCOUNT]}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::CREATED);
+}
+
+async fn post_form(app: &TestApp, token: Option<&str>, path: &str, form: &[(&str, &str)]) -> (StatusCode, String) {
+    let mut req = app.http.post(format!("{}{path}", app.base)).form(form);
+    if let Some(t) = token {
+        req = req.bearer_auth(t);
+    }
+    let res = req.send().await.unwrap();
+    (res.status(), res.text().await.unwrap_or_default())
+}
+
+async fn audit_actions(app: &TestApp) -> Vec<String> {
+    sqlx::query_scalar("SELECT action FROM audit_log ORDER BY seq").fetch_all(app.store.pool()).await.unwrap()
+}
+
+#[tokio::test]
+async fn reported_then_verified_then_disputed_and_withdrawn() {
+    let app = TestApp::start().await;
+    app.user("phantich", Role::Analyst, Some(app.province)).await;
+    let analyst = app.token("phantich").await;
+
+    // Nothing known yet; two citizens report the same number and account.
+    assert_eq!(check(&app, SCAM_PHONE).await["verdict"], "unknown");
+    report(&app, "Gọi điện giả danh công an yêu cầu chuyển tiền vào tài khoản.").await;
+    report(&app, "Nhắn tin mời làm cộng tác viên rồi bắt chuyển tiền cọc.").await;
+    until_verdict(&app, SCAM_PHONE, "suspicious").await;
+    let v = check(&app, "+84 856 123 789").await;
+    assert_eq!(v["kind"], "phone");
+    assert_eq!(v["normalized"], "+84856123789");
+    assert_eq!(v["evidence"]["reports"], 2);
+    assert_eq!(v["evidence"]["category"], "fraud");
+
+    // The analyst sees the candidate and verifies it.
+    let page = app.http.get(format!("{}/scamcheck", app.base)).bearer_auth(&analyst).send().await.unwrap();
+    let html = page.text().await.unwrap();
+    assert!(html.contains("tel:+84856123789") && html.contains("bank:970436:0011001234567"), "{html}");
+    for key in ["tel:+84856123789", "bank:970436:0011001234567"] {
+        let (status, _) = post_form(
+            &app,
+            Some(&analyst),
+            "/scamcheck/indicators",
+            &[("key", key), ("decision", "verify"), ("category", "fraud"), ("note", "Hai phản ánh trùng")],
+        )
+        .await;
+        assert_eq!(status, StatusCode::SEE_OTHER);
+    }
+    let took = until_verdict(&app, SCAM_PHONE, "scam").await;
+    assert!(took < Duration::from_secs(1), "verified indicator visible after {took:?}");
+    let v = check(&app, SCAM_ACCOUNT).await;
+    assert_eq!((v["kind"].as_str(), v["verdict"].as_str()), (Some("bank_account"), Some("scam")));
+    assert!(v["evidence"]["expires"].as_str().is_some(), "a verified listing ages out: {v}");
+
+    // Private lookup: only 4 bytes go out, the full hash comes back.
+    let full = hex::encode(Sha256::digest(b"tel:+84856123789"));
+    let res = app.http.get(format!("{}/api/v1/check/prefix/{}", app.base, &full[..8])).send().await.unwrap();
+    let prefix: Value = res.json().await.unwrap();
+    let hit = prefix["hashes"].as_array().unwrap().iter().find(|h| h["sha256"] == full.as_str());
+    assert_eq!(hit.map(|h| h["verdict"].clone()), Some(json!("scam")), "{prefix}");
+    let res = app.http.get(format!("{}/api/v1/check/prefix/xyz", app.base)).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+
+    // A photo of a VietQR code for the listed account is a scam too.
+    let body = "00020101021138570010A00000072701270006970436011300110012345670208QRIBFTTA53037045802VN6304";
+    let crc = crc16(body.as_bytes());
+    let png = qr_png(&format!("{body}{crc:04X}"));
+    let res = app.http.post(format!("{}/api/v1/check", app.base)).body(png).send().await.unwrap();
+    let v: Value = res.json().await.unwrap();
+    assert_eq!((v["kind"].as_str(), v["verdict"].as_str()), (Some("qr"), Some("scam")), "{v}");
+    assert_eq!(v["qr"]["bin"], "970436");
+
+    // Official sites first; look-alikes name what they imitate.
+    assert_eq!(check(&app, "https://vietcombank.com.vn/").await["verdict"], "official");
+    let v = check(&app, "vietcombank-hotro.com").await;
+    assert_eq!(v["verdict"], "suspicious");
+    assert_eq!(v["evidence"]["imitates"], "vietcombank.com.vn");
+
+    // The owner disputes the account's listing, anonymously.
+    let id: i64 = sqlx::query_scalar("SELECT id FROM indicators WHERE key = 'bank:970436:0011001234567'")
+        .fetch_one(app.store.pool())
+        .await
+        .unwrap();
+    let (status, html) = post_form(
+        &app,
+        None,
+        "/check/dispute",
+        &[
+            ("indicator", &id.to_string()),
+            ("statement", "Tài khoản này là của tôi, tôi bán hàng hợp pháp và đã bị người khác mạo danh."),
+            ("contact_phone", "0912 000 111"),
+        ],
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let code = between(&html, "id=\"dispute-code\" class=\"report-code\">", "<");
+    let secret = between(&html, "id=\"dispute-secret\" class=\"report-code\">", "<");
+    assert!(code.starts_with("KN-"), "{code}");
+    until_verdict(&app, SCAM_ACCOUNT, "disputed").await;
+
+    // The analyst upholds it: the listing is withdrawn and citizens' reports
+    // alone no longer flag it.
+    let dispute: i64 =
+        sqlx::query_scalar("SELECT id FROM indicator_disputes").fetch_one(app.store.pool()).await.unwrap();
+    let (status, _) = post_form(
+        &app,
+        Some(&analyst),
+        &format!("/scamcheck/disputes/{dispute}"),
+        &[("outcome", "upheld"), ("decision", "Chủ tài khoản chứng minh bị mạo danh.")],
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    until_verdict(&app, SCAM_ACCOUNT, "unknown").await;
+    let (_, html) = post_form(&app, None, "/check/dispute/track", &[("code", &code), ("secret", &secret)]).await;
+    assert!(html.contains("Chấp nhận") && html.contains("bị mạo danh"), "{html}");
+    let (_, html) = post_form(&app, None, "/check/dispute/track", &[("code", &code), ("secret", "WRONG")]).await;
+    assert!(!html.contains("bị mạo danh"));
+
+    let actions = audit_actions(&app).await;
+    for a in ["indicator.verified", "indicator.dispute", "indicator.dispute_decided"] {
+        assert!(actions.iter().any(|x| x == a), "{a} not audited: {actions:?}");
+    }
+    // Checks are counted by kind and verdict, never stored with what was checked.
+    let stored: Vec<String> =
+        sqlx::query_scalar("SELECT details FROM audit_log").fetch_all(app.store.pool()).await.unwrap();
+    assert!(!stored.iter().any(|d| d.contains("vietcombank-hotro")), "a check was logged");
+}
+
+#[tokio::test]
+async fn bad_queries_get_a_clear_answer_and_change_nothing() {
+    let app = TestApp::start().await;
+    let before = app.write_count().await;
+    for q in ["", "0011001234567", "000201010211ABCDEF6304FFFF"] {
+        let res = app.http.get(format!("{}/api/v1/check", app.base)).query(&[("q", q)]).send().await.unwrap();
+        assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY, "{q}");
+        let v: Value = res.json().await.unwrap();
+        assert!(v.to_string().len() > 20, "{q}: {v}");
+    }
+    let res = app.http.post(format!("{}/api/v1/check", app.base)).body(b"not an image".to_vec()).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let res = app.http.get(format!("{}/check", app.base)).query(&[("q", "0011001234567")]).send().await.unwrap();
+    let html = res.text().await.unwrap();
+    assert!(html.contains("tên ngân hàng"), "the page explains an account needs its bank");
+    assert_eq!(app.write_count().await, before);
+}
+
+#[tokio::test]
+async fn feeds_come_in_and_go_out_signed() {
+    use khienmang_core::scamcheck::feeds::{FeedFormat, FeedVerifyingKey, verify};
+    let app = TestApp::start().await;
+    app.user("phantich", Role::Analyst, Some(app.province)).await;
+    let analyst = app.token("phantich").await;
+    let feed =
+        br#"[{"url": "https://*.lua-dao-vcb.example/*"}, {"url": "http://phish.example/dang-nhap"}, {"url": 7}]"#;
+    let form = reqwest::multipart::Form::new()
+        .text("format", "chongluadao")
+        .part("file", reqwest::multipart::Part::bytes(feed.to_vec()).file_name("list.json"));
+    let res = app
+        .http
+        .post(format!("{}/scamcheck/feeds", app.base))
+        .bearer_auth(&analyst)
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let r: Value = res.json().await.unwrap();
+    assert_eq!((r["listed"].as_u64(), r["skipped"].as_array().map(Vec::len)), (Some(2), Some(1)), "{r}");
+    until_verdict(&app, "https://login.lua-dao-vcb.example/x", "scam").await;
+    until_verdict(&app, "phish.example/dang-nhap", "scam").await;
+    assert_eq!(check(&app, "phish.example/khac").await["verdict"], "unknown", "only that path is listed");
+
+    // A file that is not the format changes nothing.
+    let before = app.write_count().await;
+    let form = reqwest::multipart::Form::new()
+        .text("format", "stix")
+        .part("file", reqwest::multipart::Part::bytes(b"not json".to_vec()).file_name("x.json"));
+    let res = app
+        .http
+        .post(format!("{}/scamcheck/feeds", app.base))
+        .bearer_auth(&analyst)
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(app.write_count().await, before);
+
+    // Out: the CSV verifies against the published key; the STIX bundle reads back.
+    let get = |path: &str| app.http.get(format!("{}{path}", app.base)).send();
+    let key = FeedVerifyingKey::from_text(&get("/.well-known/khienmang-feed-key").await.unwrap().text().await.unwrap())
+        .unwrap();
+    let csv = get("/feeds/indicators.csv").await.unwrap().bytes().await.unwrap();
+    let sig = get("/feeds/indicators.csv.sig").await.unwrap().text().await.unwrap();
+    assert!(String::from_utf8_lossy(&csv).contains("lua-dao-vcb.example"));
+    verify(&csv, &sig, &key).unwrap();
+    let mut tampered = csv.to_vec();
+    tampered[0] ^= 1;
+    assert!(verify(&tampered, &sig, &key).is_err());
+    let stix = get("/feeds/indicators.stix.json").await.unwrap().bytes().await.unwrap();
+    let back = FeedFormat::Stix.parse(&stix).unwrap();
+    assert_eq!(back.indicators.len(), 2, "{}", String::from_utf8_lossy(&stix));
+}
+
+fn between(s: &str, start: &str, end: &str) -> String {
+    let from = s.find(start).map(|i| i + start.len()).unwrap_or_else(|| panic!("{start} not in page: {s}"));
+    s[from..].split(end).next().unwrap().to_string()
+}
+
+fn crc16(bytes: &[u8]) -> u16 {
+    let mut crc: u16 = 0xFFFF;
+    for b in bytes {
+        crc ^= u16::from(*b) << 8;
+        for _ in 0..8 {
+            crc = if crc & 0x8000 != 0 { (crc << 1) ^ 0x1021 } else { crc << 1 };
+        }
+    }
+    crc
+}
+
+/// `text` as a QR code, 8 pixels a module with a quiet zone, as PNG.
+fn qr_png(text: &str) -> Vec<u8> {
+    let code = qrcode::QrCode::new(text.as_bytes()).unwrap();
+    let (modules, colors, scale) = (code.width() as u32, code.to_colors(), 8);
+    let side = (modules + 8) * scale;
+    let img = image::GrayImage::from_fn(side, side, |x, y| {
+        let (mx, my) = ((x / scale).wrapping_sub(4), (y / scale).wrapping_sub(4));
+        let dark = mx < modules && my < modules && colors[(my * modules + mx) as usize] == qrcode::Color::Dark;
+        image::Luma([if dark { 0 } else { 255 }])
+    });
+    let mut out = std::io::Cursor::new(Vec::new());
+    img.write_to(&mut out, image::ImageFormat::Png).unwrap();
+    out.into_inner()
+}

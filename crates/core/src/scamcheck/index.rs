@@ -1,0 +1,1001 @@
+//! The in-memory index of known indicators (phones, bank accounts, web
+//! addresses) that every scam check is answered from.
+//!
+//! Each indicator is known by the SHA-256 of its canonical key text
+//! ([`IndicatorKey`]), so one structure serves both the ordinary check (the
+//! server hashes what the citizen typed) and the private one (the client
+//! sends only the first 4 bytes of the hash and compares the full hashes it
+//! gets back, as Safe Browsing's hash-prefix lookup does).
+//!
+//! Layout: one sorted array of 46-byte records (full hash + packed entry)
+//! and a directory of offsets on the top bits of the hash, sized to about
+//! four records per bucket. A lookup reads one directory slot and scans a
+//! few adjacent records; at ten million indicators the whole index takes
+//! under 48 bytes per indicator. Changes go to a small ordered overlay that
+//! lookups consult first, until [`IndicatorIndex::compact`] merges it.
+
+use std::cmp::Ordering;
+use std::collections::BTreeMap;
+use std::fmt;
+
+use sha2::{Digest, Sha256};
+
+use super::bank::BankAccount;
+use super::domain::Domain;
+use super::phone::PhoneNumber;
+use super::url::{CanonicalUrl, LookupExpression};
+use crate::Date;
+
+/// What kind of thing an indicator is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum IndicatorKind {
+    Phone,
+    BankAccount,
+    Url,
+}
+
+impl IndicatorKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            IndicatorKind::Phone => "phone",
+            IndicatorKind::BankAccount => "bank_account",
+            IndicatorKind::Url => "url",
+        }
+    }
+}
+
+/// The canonical key of an indicator, which is also exactly the text its
+/// hash is taken of: "tel:+84912345678", "bank:970436:0011001234567", or a
+/// Safe Browsing expression such as "evil.com/login" ("evil.com/" for a
+/// whole domain).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct IndicatorKey {
+    kind: IndicatorKind,
+    text: String,
+}
+
+const PHONE_PREFIX: &str = "tel:";
+const BANK_PREFIX: &str = "bank:";
+
+impl IndicatorKey {
+    pub fn phone(phone: &PhoneNumber) -> Self {
+        IndicatorKey { kind: IndicatorKind::Phone, text: format!("{PHONE_PREFIX}{}", phone.e164()) }
+    }
+
+    pub fn bank(account: &BankAccount) -> Self {
+        IndicatorKey { kind: IndicatorKind::BankAccount, text: format!("{BANK_PREFIX}{}", account.canonical()) }
+    }
+
+    /// One host-suffix/path-prefix expression of a URL.
+    pub fn expression(expression: &LookupExpression) -> Self {
+        IndicatorKey { kind: IndicatorKind::Url, text: expression.as_str().to_owned() }
+    }
+
+    /// A whole domain and its subdomains: the expression "host/", which
+    /// every URL on the domain looks up.
+    pub fn domain(domain: &Domain) -> Self {
+        IndicatorKey { kind: IndicatorKind::Url, text: format!("{}/", domain.as_str()) }
+    }
+
+    /// A key read back from storage (the text of [`IndicatorKey::as_str`]).
+    /// No canonical expression starts with "tel:" or "bank:" (a canonical
+    /// host has no ':'), so the prefix tells the kind.
+    pub fn from_stored(text: &str) -> Self {
+        let kind = if text.starts_with(PHONE_PREFIX) {
+            IndicatorKind::Phone
+        } else if text.starts_with(BANK_PREFIX) {
+            IndicatorKind::BankAccount
+        } else {
+            IndicatorKind::Url
+        };
+        IndicatorKey { kind, text: text.to_owned() }
+    }
+
+    pub fn kind(&self) -> IndicatorKind {
+        self.kind
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+
+    /// SHA-256 of [`IndicatorKey::as_str`].
+    pub fn hash(&self) -> [u8; 32] {
+        Sha256::digest(self.text.as_bytes()).into()
+    }
+}
+
+impl fmt::Display for IndicatorKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.text)
+    }
+}
+
+/// The hash of [`IndicatorKey::phone`] without building the key text.
+pub fn phone_hash(phone: &PhoneNumber) -> [u8; 32] {
+    Sha256::new().chain_update(PHONE_PREFIX).chain_update(phone.e164()).finalize().into()
+}
+
+/// The hash of [`IndicatorKey::bank`] without building the key text.
+pub fn bank_hash(account: &BankAccount) -> [u8; 32] {
+    Sha256::new()
+        .chain_update(BANK_PREFIX)
+        .chain_update(account.bank().bin)
+        .chain_update(":")
+        .chain_update(account.number())
+        .finalize()
+        .into()
+}
+
+/// Where an indicator stands. A withdrawn or expired indicator is not in
+/// the index at all: the caller removes it ([`IndicatorIndex::remove`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum IndicatorState {
+    /// Reported by citizens, not yet reviewed.
+    Reported,
+    /// Reviewed, and the owner (or another reviewer) contests it.
+    Disputed,
+    /// Confirmed by a moderator as used in scams.
+    Verified,
+    /// Belongs to an official body or bank (the whitelist).
+    Official,
+}
+
+impl IndicatorState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            IndicatorState::Reported => "reported",
+            IndicatorState::Disputed => "disputed",
+            IndicatorState::Verified => "verified",
+            IndicatorState::Official => "official",
+        }
+    }
+
+    /// How strongly a hit warns: Verified > Disputed > Reported; Official
+    /// does not warn (0).
+    pub fn severity(self) -> u8 {
+        match self {
+            IndicatorState::Official => 0,
+            IndicatorState::Reported => 1,
+            IndicatorState::Disputed => 2,
+            IndicatorState::Verified => 3,
+        }
+    }
+
+    fn code(self) -> u8 {
+        match self {
+            IndicatorState::Reported => 1,
+            IndicatorState::Disputed => 2,
+            IndicatorState::Verified => 3,
+            IndicatorState::Official => 4,
+        }
+    }
+
+    /// Only codes written by [`IndicatorState::code`] are ever read; an
+    /// unknown one (impossible) reads as the mildest warning.
+    fn from_code(code: u8) -> Self {
+        match code {
+            2 => IndicatorState::Disputed,
+            3 => IndicatorState::Verified,
+            4 => IndicatorState::Official,
+            _ => IndicatorState::Reported,
+        }
+    }
+}
+
+/// What the index holds per indicator; the full evidence stays in the
+/// database row `row_id`.
+///
+/// Dates are day numbers: days since 2020-01-01 (day 0), which reach the
+/// year 2199 in a `u16` ([`IndicatorEntry::day`], [`IndicatorEntry::date`]).
+/// `expires` is [`IndicatorEntry::NEVER`] when the indicator does not expire.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct IndicatorEntry {
+    pub state: IndicatorState,
+    /// A category code the store defines (kind of scam); opaque here.
+    pub category: u8,
+    /// Citizens' reports, saturating at `u16::MAX`.
+    pub reports: u16,
+    pub first_seen: u16,
+    pub last_seen: u16,
+    pub expires: u16,
+    pub row_id: u32,
+}
+
+/// 2020-01-01 as days from 0001-01-01 (chrono's "days from CE").
+const DAY_ZERO_FROM_CE: i32 = 737_425;
+
+impl IndicatorEntry {
+    /// `expires` of an indicator that does not expire.
+    pub const NEVER: u16 = u16::MAX;
+
+    /// The day number of `date`, clamped to 0..=`u16::MAX - 1` (the last
+    /// value means "never").
+    pub fn day(date: Date) -> u16 {
+        use chrono::Datelike;
+        let days = date.num_days_from_ce() - DAY_ZERO_FROM_CE;
+        days.clamp(0, i32::from(u16::MAX - 1)) as u16
+    }
+
+    /// The date of a day number (`None` for [`IndicatorEntry::NEVER`]).
+    pub fn date(day: u16) -> Option<Date> {
+        if day == Self::NEVER {
+            return None;
+        }
+        Date::from_num_days_from_ce_opt(DAY_ZERO_FROM_CE + i32::from(day))
+    }
+
+    /// Adds one report, saturating.
+    pub fn add_report(&mut self) {
+        self.reports = self.reports.saturating_add(1);
+    }
+
+    pub fn is_expired(&self, today: u16) -> bool {
+        self.expires != Self::NEVER && self.expires < today
+    }
+
+    fn encode(&self, out: &mut [u8; ENTRY_BYTES]) {
+        out[0] = self.state.code();
+        out[1] = self.category;
+        out[2..4].copy_from_slice(&self.reports.to_le_bytes());
+        out[4..6].copy_from_slice(&self.first_seen.to_le_bytes());
+        out[6..8].copy_from_slice(&self.last_seen.to_le_bytes());
+        out[8..10].copy_from_slice(&self.expires.to_le_bytes());
+        out[10..14].copy_from_slice(&self.row_id.to_le_bytes());
+    }
+
+    fn decode(b: &[u8; ENTRY_BYTES]) -> Self {
+        let u16_at = |i: usize| u16::from_le_bytes([b[i], b[i + 1]]);
+        IndicatorEntry {
+            state: IndicatorState::from_code(b[0]),
+            category: b[1],
+            reports: u16_at(2),
+            first_seen: u16_at(4),
+            last_seen: u16_at(6),
+            expires: u16_at(8),
+            row_id: u32::from_le_bytes([b[10], b[11], b[12], b[13]]),
+        }
+    }
+}
+
+/// What [`IndicatorIndex::check_url`] found: the expression that decided
+/// the verdict (a key of kind [`IndicatorKind::Url`], e.g. "evil.com/login")
+/// and its entry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UrlHit {
+    pub expression: IndicatorKey,
+    pub entry: IndicatorEntry,
+}
+
+const HASH_BYTES: usize = 32;
+const ENTRY_BYTES: usize = 14;
+const RECORD_BYTES: usize = HASH_BYTES + ENTRY_BYTES;
+/// A full hash then its packed entry; a byte array so that the records
+/// pack without padding (46 bytes, not the 48 of a `(hash, entry)` pair).
+type Record = [u8; RECORD_BYTES];
+
+/// Directory bits: about four records per bucket, within 4..=24 bits so
+/// that a 4-byte prefix always names a single bucket.
+const MIN_BITS: u32 = 4;
+const MAX_BITS: u32 = 24;
+const RECORDS_PER_BUCKET: usize = 4;
+
+fn hash_of(record: &Record) -> &[u8; HASH_BYTES] {
+    record.first_chunk().unwrap_or(&[0; HASH_BYTES])
+}
+
+fn entry_of(record: &Record) -> IndicatorEntry {
+    record.last_chunk().map(IndicatorEntry::decode).unwrap_or(IndicatorEntry {
+        state: IndicatorState::Reported,
+        category: 0,
+        reports: 0,
+        first_seen: 0,
+        last_seen: 0,
+        expires: IndicatorEntry::NEVER,
+        row_id: 0,
+    })
+}
+
+fn record(hash: &[u8; HASH_BYTES], entry: &IndicatorEntry) -> Record {
+    let mut r = [0; RECORD_BYTES];
+    r[..HASH_BYTES].copy_from_slice(hash);
+    let mut packed = [0; ENTRY_BYTES];
+    entry.encode(&mut packed);
+    r[HASH_BYTES..].copy_from_slice(&packed);
+    r
+}
+
+fn prefix_u32(bytes: &[u8]) -> u32 {
+    match bytes.first_chunk::<4>() {
+        Some(p) => u32::from_be_bytes(*p),
+        None => 0,
+    }
+}
+
+fn bits_for(n: usize) -> u32 {
+    let buckets = (n / RECORDS_PER_BUCKET).max(1);
+    buckets.next_power_of_two().trailing_zeros().clamp(MIN_BITS, MAX_BITS)
+}
+
+/// Every known indicator by the SHA-256 of its key. Immutable apart from
+/// its overlay, so callers share it behind an `Arc` and swap in a rebuilt
+/// or compacted one.
+#[derive(Debug, Clone)]
+pub struct IndicatorIndex {
+    bits: u32,
+    /// `directory[b]..directory[b + 1]` are the records of bucket `b`.
+    directory: Vec<u32>,
+    /// Sorted by hash, no duplicates.
+    records: Vec<Record>,
+    /// Changes since the base was built: `None` is a removal. Ordered so
+    /// that prefix queries and [`IndicatorIndex::compact`] walk it in hash order.
+    overlay: BTreeMap<[u8; HASH_BYTES], Option<IndicatorEntry>>,
+    len: usize,
+}
+
+impl Default for IndicatorIndex {
+    fn default() -> Self {
+        Self::from_sorted(Vec::new())
+    }
+}
+
+impl IndicatorIndex {
+    /// Builds the index. A hash given more than once keeps its last entry,
+    /// as successive upserts would.
+    ///
+    /// A counting sort on the directory bits (stable, one scatter pass),
+    /// then a stable sort of each bucket, which holds a handful of records.
+    pub fn build(entries: impl IntoIterator<Item = ([u8; HASH_BYTES], IndicatorEntry)>) -> Self {
+        let input: Vec<Record> = entries.into_iter().map(|(hash, entry)| record(&hash, &entry)).collect();
+        let bits = bits_for(input.len());
+        let shift = 32 - bits;
+        let mut starts = vec![0usize; (1 << bits) + 1];
+        for r in &input {
+            starts[(prefix_u32(r) >> shift) as usize + 1] += 1;
+        }
+        for b in 1..starts.len() {
+            starts[b] += starts[b - 1];
+        }
+        let mut sorted = vec![[0u8; RECORD_BYTES]; input.len()];
+        let mut next = starts.clone();
+        for r in input {
+            let slot = &mut next[(prefix_u32(&r) >> shift) as usize];
+            sorted[*slot] = r;
+            *slot += 1;
+        }
+        for bucket in starts.windows(2) {
+            sorted[bucket[0]..bucket[1]].sort_by(|a, b| hash_of(a).cmp(hash_of(b)));
+        }
+        // Keep the last of equal hashes: the sorts were stable.
+        let mut kept = 0;
+        for i in 0..sorted.len() {
+            if i + 1 < sorted.len() && hash_of(&sorted[i]) == hash_of(&sorted[i + 1]) {
+                continue;
+            }
+            sorted[kept] = sorted[i];
+            kept += 1;
+        }
+        if kept < sorted.len() {
+            sorted.truncate(kept);
+            sorted.shrink_to_fit();
+        }
+        Self::from_sorted(sorted)
+    }
+
+    /// `records` sorted by hash without duplicates.
+    fn from_sorted(records: Vec<Record>) -> Self {
+        let bits = bits_for(records.len());
+        let shift = 32 - bits;
+        let buckets = 1usize << bits;
+        let mut directory = Vec::with_capacity(buckets + 1);
+        directory.push(0);
+        let mut i = 0;
+        for b in 0..buckets {
+            while i < records.len() && (prefix_u32(&records[i]) >> shift) as usize == b {
+                i += 1;
+            }
+            // More than u32::MAX indicators cannot be built in memory here.
+            directory.push(u32::try_from(i).unwrap_or(u32::MAX));
+        }
+        let len = records.len();
+        IndicatorIndex { bits, directory, records, overlay: BTreeMap::new(), len }
+    }
+
+    /// The records of the bucket that `prefix` (the first 4 hash bytes) falls in.
+    fn bucket(&self, prefix: u32) -> &[Record] {
+        let b = (prefix >> (32 - self.bits)) as usize;
+        match (self.directory.get(b), self.directory.get(b + 1)) {
+            (Some(&lo), Some(&hi)) => self.records.get(lo as usize..hi as usize).unwrap_or(&[]),
+            _ => &[],
+        }
+    }
+
+    fn base_get(&self, hash: &[u8; HASH_BYTES]) -> Option<IndicatorEntry> {
+        for r in self.bucket(prefix_u32(hash)) {
+            match hash_of(r).cmp(hash) {
+                Ordering::Less => {}
+                Ordering::Equal => return Some(entry_of(r)),
+                Ordering::Greater => return None,
+            }
+        }
+        None
+    }
+
+    pub fn get(&self, hash: &[u8; HASH_BYTES]) -> Option<IndicatorEntry> {
+        if !self.overlay.is_empty()
+            && let Some(change) = self.overlay.get(hash)
+        {
+            return *change;
+        }
+        self.base_get(hash)
+    }
+
+    pub fn check_phone(&self, phone: &PhoneNumber) -> Option<IndicatorEntry> {
+        self.get(&phone_hash(phone))
+    }
+
+    pub fn check_bank(&self, account: &BankAccount) -> Option<IndicatorEntry> {
+        self.get(&bank_hash(account))
+    }
+
+    /// Looks up every expression of `url` and returns the one that decides:
+    ///
+    /// 1. A verified scam wins unless an official entry is listed on a more
+    ///    specific expression (an official page carved out of a domain
+    ///    marked as scam on purpose); a verified scam on a more specific
+    ///    expression than an official one still wins ("sites.example/"
+    ///    official, "sites.example/phish/" verified: warn).
+    /// 2. Otherwise an official entry wins over any reported or disputed one.
+    /// 3. Otherwise the most severe (Disputed > Reported).
+    ///
+    /// Among equals the most specific expression is returned: longer host
+    /// first, then longer path (a path with its query is longer than the
+    /// path, which is longer than its directory prefixes).
+    pub fn check_url(&self, url: &CanonicalUrl) -> Option<UrlHit> {
+        let (hosts, host_count) = host_suffixes(url);
+        let (paths, path_count) = path_prefixes(url);
+        // Every hash first, then every lookup: the lookups do not depend on
+        // each other, so the CPU overlaps their cache misses.
+        let mut expressions = [(Expression { host: "", path: "", query: None }, [0u8; HASH_BYTES]); MAX_EXPRESSIONS];
+        let mut n = 0;
+        for &host in hosts.iter().take(host_count) {
+            for &(path, query) in paths.iter().take(path_count) {
+                let expression = Expression { host, path, query };
+                if let Some(slot) = expressions.get_mut(n) {
+                    *slot = (expression, expression.hash());
+                    n += 1;
+                }
+            }
+        }
+        let mut best: Option<(Expression<'_>, IndicatorEntry)> = None;
+        let mut official: Option<(Expression<'_>, IndicatorEntry)> = None;
+        for &(expression, hash) in expressions.iter().take(n) {
+            let Some(entry) = self.get(&hash) else { continue };
+            let slot = if entry.state == IndicatorState::Official { &mut official } else { &mut best };
+            let better = slot.as_ref().is_none_or(|(current, e)| {
+                (entry.state.severity(), expression.specificity()) > (e.state.severity(), current.specificity())
+            });
+            if better {
+                *slot = Some((expression, entry));
+            }
+        }
+        let decided = match (best, official) {
+            (Some((b, entry)), Some((o, _)))
+                if entry.state == IndicatorState::Verified && b.specificity() > o.specificity() =>
+            {
+                Some((b, entry))
+            }
+            (_, Some(o)) => Some(o),
+            (b, None) => b,
+        };
+        decided
+            .map(|(e, entry)| UrlHit { expression: IndicatorKey { kind: IndicatorKind::Url, text: e.text() }, entry })
+    }
+
+    /// Every indicator whose hash starts with `prefix`, in hash order: the
+    /// answer to a private lookup, where the client sends only these 4
+    /// bytes and compares the full hashes itself.
+    pub fn with_prefix(&self, prefix: [u8; 4]) -> Vec<([u8; HASH_BYTES], IndicatorEntry)> {
+        let p = u32::from_be_bytes(prefix);
+        let mut found: Vec<([u8; HASH_BYTES], IndicatorEntry)> = self
+            .bucket(p)
+            .iter()
+            .filter(|r| prefix_u32(*r) == p)
+            .map(|r| (*hash_of(r), entry_of(r)))
+            .filter(|(hash, _)| self.overlay.is_empty() || !self.overlay.contains_key(hash))
+            .collect();
+        if !self.overlay.is_empty() {
+            let mut low = [0u8; HASH_BYTES];
+            low[..4].copy_from_slice(&prefix);
+            let mut high = [0xFFu8; HASH_BYTES];
+            high[..4].copy_from_slice(&prefix);
+            found.extend(self.overlay.range(low..=high).filter_map(|(hash, e)| e.map(|e| (*hash, e))));
+            found.sort_unstable_by_key(|a| a.0);
+        }
+        found
+    }
+
+    /// Adds or replaces an indicator, visible to the next lookup.
+    pub fn upsert(&mut self, hash: [u8; HASH_BYTES], entry: IndicatorEntry) {
+        if self.get(&hash).is_none() {
+            self.len += 1;
+        }
+        self.overlay.insert(hash, Some(entry));
+    }
+
+    /// Removes an indicator (withdrawn, expired); returns whether it was there.
+    pub fn remove(&mut self, hash: &[u8; HASH_BYTES]) -> bool {
+        let present = self.get(hash).is_some();
+        if self.base_get(hash).is_some() {
+            self.overlay.insert(*hash, None);
+        } else {
+            self.overlay.remove(hash);
+        }
+        if present {
+            self.len -= 1;
+        }
+        present
+    }
+
+    /// Changes waiting in the overlay; compact when this grows large.
+    pub fn overlay_len(&self) -> usize {
+        self.overlay.len()
+    }
+
+    /// Merges the overlay into a new base (one linear merge: both are sorted).
+    pub fn compact(&mut self) {
+        if self.overlay.is_empty() {
+            return;
+        }
+        let overlay = std::mem::take(&mut self.overlay);
+        let base = std::mem::take(&mut self.records);
+        let mut merged: Vec<Record> = Vec::with_capacity(self.len);
+        let mut changes = overlay.into_iter().peekable();
+        for r in base {
+            while let Some((hash, change)) = changes.next_if(|(hash, _)| hash < hash_of(&r)) {
+                if let Some(entry) = change {
+                    merged.push(record(&hash, &entry));
+                }
+            }
+            match changes.next_if(|(hash, _)| hash == hash_of(&r)) {
+                Some((hash, Some(entry))) => merged.push(record(&hash, &entry)),
+                Some((_, None)) => {}
+                None => merged.push(r),
+            }
+        }
+        for (hash, change) in changes {
+            if let Some(entry) = change {
+                merged.push(record(&hash, &entry));
+            }
+        }
+        merged.shrink_to_fit();
+        *self = Self::from_sorted(merged);
+    }
+
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// Heap bytes held: the records and directory exactly, the overlay
+    /// estimated (a B-tree's nodes hold up to 11 pairs, about two thirds full).
+    pub fn memory_bytes(&self) -> usize {
+        let pair = size_of::<[u8; HASH_BYTES]>() + size_of::<Option<IndicatorEntry>>();
+        self.records.capacity() * RECORD_BYTES
+            + self.directory.capacity() * size_of::<u32>()
+            + self.overlay.len() * pair * 3 / 2
+    }
+}
+
+/// As in `url.rs`: host suffixes and path prefixes looked up per URL.
+const MAX_HOST_COMPONENTS: usize = 5;
+const MAX_PATH_PREFIXES: usize = 4;
+const MAX_EXPRESSIONS: usize = MAX_HOST_COMPONENTS * (MAX_PATH_PREFIXES + 2);
+
+/// One lookup expression of a URL as its parts, so that it is hashed
+/// without being built: `host` + `path` (+ "?" + `query`).
+#[derive(Debug, Clone, Copy)]
+struct Expression<'a> {
+    host: &'a str,
+    path: &'a str,
+    query: Option<&'a str>,
+}
+
+impl Expression<'_> {
+    fn hash(&self) -> [u8; HASH_BYTES] {
+        let mut h = Sha256::new().chain_update(self.host).chain_update(self.path);
+        if let Some(query) = self.query {
+            h = h.chain_update("?").chain_update(query);
+        }
+        h.finalize().into()
+    }
+
+    /// Its host's length, then its path's: the expressions of one URL are
+    /// host suffixes × path prefixes, so longer is more specific on both
+    /// (a path with its query is longer than the path, which is longer than
+    /// its directory prefixes).
+    fn specificity(&self) -> (usize, usize) {
+        (self.host.len(), self.path.len() + self.query.map_or(0, |q| q.len() + 1))
+    }
+
+    fn text(&self) -> String {
+        match self.query {
+            Some(query) => format!("{}{}?{query}", self.host, self.path),
+            None => format!("{}{}", self.host, self.path),
+        }
+    }
+}
+
+/// The hosts of [`CanonicalUrl::expressions`], in its order, as slices of
+/// the host: itself, then its suffixes of at most five and at least two
+/// components (none for an IP address).
+fn host_suffixes(url: &CanonicalUrl) -> ([&str; MAX_HOST_COMPONENTS], usize) {
+    let host = url.host();
+    let mut out = [host; MAX_HOST_COMPONENTS];
+    let mut n = 1;
+    if !url.is_ip() {
+        let components = host.matches('.').count() + 1;
+        for k in (2..=MAX_HOST_COMPONENTS.min(components.saturating_sub(1))).rev() {
+            // The last k components start after the k-th dot from the right.
+            if let Some(suffix) = host.rmatch_indices('.').nth(k - 1).and_then(|(dot, _)| host.get(dot + 1..)) {
+                out[n] = suffix;
+                n += 1;
+            }
+        }
+    }
+    (out, n)
+}
+
+/// The paths of [`CanonicalUrl::expressions`], in its order: the path with
+/// its query, the path, then its directory prefixes from "/" (at most four,
+/// without repeating the path). The canonical path has no empty segment,
+/// so each prefix ends at one of its slashes.
+fn path_prefixes(url: &CanonicalUrl) -> ([(&str, Option<&str>); MAX_PATH_PREFIXES + 2], usize) {
+    let path = url.path();
+    let mut out = [(path, None); MAX_PATH_PREFIXES + 2];
+    let mut n = 0;
+    if let Some(query) = url.query().filter(|q| !q.is_empty()) {
+        out[n] = (path, Some(query));
+        n += 1;
+    }
+    out[n] = (path, None);
+    n += 1;
+    let last = path.rfind('/').unwrap_or(0);
+    for (slash, _) in path.match_indices('/').take_while(|(i, _)| *i <= last).take(MAX_PATH_PREFIXES) {
+        if let Some(prefix) = path.get(..=slash).filter(|p| *p != path) {
+            out[n] = (prefix, None);
+            n += 1;
+        }
+    }
+    (out, n)
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+    use super::*;
+    use proptest::prelude::*;
+    use std::collections::HashMap;
+
+    fn entry(state: IndicatorState, row_id: u32) -> IndicatorEntry {
+        IndicatorEntry {
+            state,
+            category: 3,
+            reports: 7,
+            first_seen: 100,
+            last_seen: 2_000,
+            expires: IndicatorEntry::NEVER,
+            row_id,
+        }
+    }
+
+    fn sha(text: &str) -> [u8; 32] {
+        Sha256::digest(text.as_bytes()).into()
+    }
+
+    fn url_index(listed: &[(&str, IndicatorState)]) -> IndicatorIndex {
+        IndicatorIndex::build(listed.iter().enumerate().map(|(i, (text, state))| (sha(text), entry(*state, i as u32))))
+    }
+
+    fn verdict(index: &IndicatorIndex, url: &str) -> Option<(String, IndicatorState)> {
+        let hit = index.check_url(&CanonicalUrl::parse(url).unwrap())?;
+        Some((hit.expression.as_str().to_owned(), hit.entry.state))
+    }
+
+    #[test]
+    fn keys_are_the_documented_texts() {
+        let phone = PhoneNumber::parse("0912 345 678").unwrap();
+        let key = IndicatorKey::phone(&phone);
+        assert_eq!(key.as_str(), "tel:+84912345678");
+        assert_eq!(key.kind().as_str(), "phone");
+        assert_eq!(key.hash(), sha("tel:+84912345678"));
+        assert_eq!(phone_hash(&phone), key.hash());
+
+        let account = BankAccount::parse("Vietcombank", "0011 0012 34567").unwrap();
+        let key = IndicatorKey::bank(&account);
+        assert_eq!(key.as_str(), "bank:970436:0011001234567");
+        assert_eq!(key.kind(), IndicatorKind::BankAccount);
+        assert_eq!(bank_hash(&account), key.hash());
+
+        let url = CanonicalUrl::parse("http://evil.com/login").unwrap();
+        let key = IndicatorKey::expression(&url.expressions()[0]);
+        assert_eq!((key.as_str(), key.kind().as_str()), ("evil.com/login", "url"));
+        assert_eq!(key.hash(), url.expressions()[0].sha256());
+        let key = IndicatorKey::domain(&Domain::parse("https://Evil.com/x").unwrap());
+        assert_eq!(key.as_str(), "evil.com/");
+        assert_eq!(key.hash(), url.expressions()[1].sha256());
+
+        for key in [IndicatorKey::phone(&phone), IndicatorKey::bank(&account), key] {
+            assert_eq!(IndicatorKey::from_stored(key.as_str()), key);
+        }
+    }
+
+    #[test]
+    fn entries_are_compact_and_days_round_trip() {
+        assert!(size_of::<IndicatorEntry>() <= 16);
+        let day_zero = Date::from_ymd_opt(2020, 1, 1).unwrap();
+        assert_eq!(IndicatorEntry::day(day_zero), 0);
+        let d = Date::from_ymd_opt(2026, 3, 15).unwrap();
+        assert_eq!(IndicatorEntry::date(IndicatorEntry::day(d)), Some(d));
+        assert_eq!(IndicatorEntry::day(Date::from_ymd_opt(2019, 5, 1).unwrap()), 0);
+        assert_eq!(IndicatorEntry::day(Date::from_ymd_opt(2300, 1, 1).unwrap()), u16::MAX - 1);
+        assert_eq!(IndicatorEntry::date(IndicatorEntry::NEVER), None);
+        let mut e = entry(IndicatorState::Verified, 1);
+        e.reports = u16::MAX - 1;
+        e.add_report();
+        e.add_report();
+        assert_eq!(e.reports, u16::MAX);
+        assert!(!e.is_expired(60_000));
+        e.expires = 10;
+        assert!(e.is_expired(11) && !e.is_expired(10));
+        let mut packed = [0; ENTRY_BYTES];
+        e.encode(&mut packed);
+        assert_eq!(IndicatorEntry::decode(&packed), e);
+    }
+
+    #[test]
+    fn phones_and_accounts_are_found() {
+        let phone = PhoneNumber::parse("+84 912 345 678").unwrap();
+        let account = BankAccount::parse("970436", "0011001234567").unwrap();
+        let index = IndicatorIndex::build([
+            (IndicatorKey::phone(&phone).hash(), entry(IndicatorState::Verified, 1)),
+            (IndicatorKey::bank(&account).hash(), entry(IndicatorState::Reported, 2)),
+        ]);
+        assert_eq!(index.check_phone(&phone).map(|e| e.row_id), Some(1));
+        assert_eq!(index.check_bank(&account).map(|e| e.row_id), Some(2));
+        assert_eq!(index.check_phone(&PhoneNumber::parse("0912345679").unwrap()), None);
+        assert_eq!(index.len(), 2);
+    }
+
+    #[test]
+    fn the_most_severe_and_specific_hit_decides() {
+        use IndicatorState::*;
+        let index = url_index(&[("evil.com/", Reported), ("evil.com/login", Verified), ("evil.com/a/", Disputed)]);
+        assert_eq!(verdict(&index, "http://evil.com/login"), Some(("evil.com/login".into(), Verified)));
+        assert_eq!(verdict(&index, "http://www.evil.com/a/b"), Some(("evil.com/a/".into(), Disputed)));
+        assert_eq!(verdict(&index, "http://evil.com/other"), Some(("evil.com/".into(), Reported)));
+        assert_eq!(verdict(&index, "http://good.com/login"), None);
+        // Two reports: the more specific one.
+        let index = url_index(&[("evil.com/", Reported), ("evil.com/a/", Reported)]);
+        assert_eq!(verdict(&index, "http://a.evil.com/a/x"), Some(("evil.com/a/".into(), Reported)));
+    }
+
+    #[test]
+    fn official_wins_over_reports_but_not_over_a_more_specific_verified_scam() {
+        use IndicatorState::*;
+        let index = url_index(&[
+            ("vietcombank.com.vn/", Official),
+            ("vietcombank.com.vn/khuyen-mai", Reported),
+            ("vietcombank.com.vn/tai-lieu/", Disputed),
+            ("sites.example/", Official),
+            ("sites.example/phish/", Verified),
+            ("free-host.example/", Verified),
+            ("agency.free-host.example/", Official),
+        ]);
+        let official = |e: &str| Some((e.to_owned(), Official));
+        assert_eq!(verdict(&index, "https://vietcombank.com.vn/khuyen-mai"), official("vietcombank.com.vn/"));
+        assert_eq!(verdict(&index, "https://vietcombank.com.vn/tai-lieu/x.pdf"), official("vietcombank.com.vn/"));
+        assert_eq!(verdict(&index, "https://ebank.vietcombank.com.vn/"), official("vietcombank.com.vn/"));
+        assert_eq!(
+            verdict(&index, "https://sites.example/phish/login.html"),
+            Some(("sites.example/phish/".into(), Verified))
+        );
+        assert_eq!(verdict(&index, "https://sites.example/ok/page"), official("sites.example/"));
+        // An official subdomain carved out of a domain verified as scam.
+        assert_eq!(verdict(&index, "http://agency.free-host.example/x"), official("agency.free-host.example/"));
+        assert_eq!(verdict(&index, "http://other.free-host.example/x"), Some(("free-host.example/".into(), Verified)));
+    }
+
+    #[test]
+    fn overlay_changes_are_visible_at_once() {
+        use IndicatorState::*;
+        let mut index = url_index(&[("evil.com/", Reported)]);
+        let url = CanonicalUrl::parse("http://evil.com/x").unwrap();
+        index.upsert(sha("evil.com/"), entry(Verified, 9));
+        assert_eq!(index.check_url(&url).map(|h| h.entry.state), Some(Verified));
+        assert!(index.remove(&sha("evil.com/")));
+        assert!(!index.remove(&sha("evil.com/")));
+        assert_eq!(index.check_url(&url), None);
+        assert_eq!((index.len(), index.overlay_len()), (0, 1));
+        index.compact();
+        assert_eq!((index.len(), index.overlay_len(), index.records.len()), (0, 0, 0));
+        assert!(index.is_empty());
+    }
+
+    #[test]
+    fn duplicates_keep_the_last_entry() {
+        let h = sha("tel:+84912345678");
+        let index =
+            IndicatorIndex::build([(h, entry(IndicatorState::Reported, 1)), (h, entry(IndicatorState::Verified, 2))]);
+        assert_eq!(index.len(), 1);
+        assert_eq!(index.get(&h).map(|e| e.row_id), Some(2));
+    }
+
+    #[test]
+    fn memory_stays_under_48_bytes_per_indicator() {
+        let n = 100_000;
+        let index =
+            IndicatorIndex::build((0..n).map(|i: u32| (sha(&i.to_string()), entry(IndicatorState::Reported, i))));
+        assert_eq!(index.len(), n as usize);
+        assert!(index.memory_bytes() <= 48 * n as usize, "{}", index.memory_bytes());
+    }
+
+    fn arb_entry() -> impl Strategy<Value = IndicatorEntry> {
+        let state = prop_oneof![
+            Just(IndicatorState::Reported),
+            Just(IndicatorState::Disputed),
+            Just(IndicatorState::Verified),
+            Just(IndicatorState::Official),
+        ];
+        (state, any::<u8>(), any::<u16>(), any::<u16>(), any::<u16>(), any::<u16>(), any::<u32>()).prop_map(
+            |(state, category, reports, first_seen, last_seen, expires, row_id)| IndicatorEntry {
+                state,
+                category,
+                reports,
+                first_seen,
+                last_seen,
+                expires,
+                row_id,
+            },
+        )
+    }
+
+    /// Hashes that often share their first bytes, so buckets and prefixes
+    /// hold several.
+    fn arb_hash() -> impl Strategy<Value = [u8; 32]> {
+        (0u8..4, any::<[u8; 32]>()).prop_map(|(shared, mut h)| {
+            if shared > 0 {
+                h[..3].copy_from_slice(&[0xAB, 0xCD, shared]);
+            }
+            h
+        })
+    }
+
+    #[derive(Debug, Clone)]
+    enum Change {
+        Upsert([u8; 32], IndicatorEntry),
+        Remove([u8; 32]),
+        /// Removes the i-th (mod len) inserted hash.
+        RemoveExisting(usize),
+    }
+
+    fn arb_change() -> impl Strategy<Value = Change> {
+        prop_oneof![
+            (arb_hash(), arb_entry()).prop_map(|(h, e)| Change::Upsert(h, e)),
+            arb_hash().prop_map(Change::Remove),
+            any::<usize>().prop_map(Change::RemoveExisting),
+        ]
+    }
+
+    fn assert_same(index: &IndicatorIndex, model: &HashMap<[u8; 32], IndicatorEntry>) {
+        assert_eq!(index.len(), model.len());
+        for (hash, e) in model {
+            assert_eq!(index.get(hash), Some(*e));
+            let mut expected: Vec<_> =
+                model.iter().filter(|(h, _)| h[..4] == hash[..4]).map(|(h, e)| (*h, *e)).collect();
+            expected.sort_unstable_by_key(|a| a.0);
+            assert_eq!(index.with_prefix([hash[0], hash[1], hash[2], hash[3]]), expected);
+        }
+    }
+
+    fn expressions_by_parts(url: &CanonicalUrl) -> Vec<(String, [u8; 32])> {
+        let (hosts, nh) = host_suffixes(url);
+        let (paths, np) = path_prefixes(url);
+        let mut out = Vec::new();
+        for &host in &hosts[..nh] {
+            for &(path, query) in &paths[..np] {
+                let e = Expression { host, path, query };
+                out.push((e.text(), e.hash()));
+            }
+        }
+        out
+    }
+
+    fn assert_same_expressions(url: &CanonicalUrl) {
+        let expected: Vec<(String, [u8; 32])> =
+            url.expressions().iter().map(|e| (e.as_str().to_owned(), e.sha256())).collect();
+        assert_eq!(expressions_by_parts(url), expected, "{url}");
+    }
+
+    #[test]
+    fn expressions_are_enumerated_as_the_url_does() {
+        for url in [
+            "http://a.b.c/1/2.html?param=1",
+            "http://a.b.c.d.e.f.g/1.html",
+            "http://1.2.3.4/1/",
+            "http://example.com/a/b/c/d/e/f.html",
+            "http://example.com/q?",
+            "http://example.com/a/b/",
+            "http://[2001:db8::1]/x/y",
+            "http://localhost/",
+            "https://www.vn-pay.top/dang-nhap/xac-thuc.html?ma=1",
+        ] {
+            assert_same_expressions(&CanonicalUrl::parse(url).unwrap());
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn expressions_match_the_url_module(
+            s in "(https?://)?[a-z0-9.%@:\\[\\]-]{0,24}(/[a-zA-Z0-9.%#?/ -]{0,40})?",
+        ) {
+            if let Ok(url) = CanonicalUrl::parse(&s) {
+                assert_same_expressions(&url);
+            }
+        }
+
+        #[test]
+        fn every_inserted_hash_is_found(
+            items in prop::collection::vec((arb_hash(), arb_entry()), 0..300),
+            absent in arb_hash(),
+        ) {
+            let index = IndicatorIndex::build(items.clone());
+            let model: HashMap<[u8; 32], IndicatorEntry> = items.into_iter().collect();
+            assert_same(&index, &model);
+            if !model.contains_key(&absent) {
+                prop_assert_eq!(index.get(&absent), None);
+                let p = [absent[0], absent[1], absent[2], absent[3]];
+                let under: Vec<_> = index.with_prefix(p).into_iter().map(|(h, _)| h).collect();
+                prop_assert!(!under.contains(&absent));
+                prop_assert!(under.iter().all(|h| h[..4] == p));
+            }
+        }
+
+        #[test]
+        fn overlay_then_compact_matches_a_fresh_build(
+            items in prop::collection::vec((arb_hash(), arb_entry()), 0..200),
+            changes in prop::collection::vec(arb_change(), 0..60),
+        ) {
+            let mut index = IndicatorIndex::build(items.clone());
+            let mut model: HashMap<[u8; 32], IndicatorEntry> = items.iter().copied().collect();
+            for change in changes {
+                match change {
+                    Change::Upsert(h, e) => {
+                        index.upsert(h, e);
+                        model.insert(h, e);
+                    }
+                    Change::Remove(h) => {
+                        prop_assert_eq!(index.remove(&h), model.remove(&h).is_some());
+                    }
+                    Change::RemoveExisting(i) => {
+                        if !items.is_empty() {
+                            let h = items[i % items.len()].0;
+                            prop_assert_eq!(index.remove(&h), model.remove(&h).is_some());
+                        }
+                    }
+                }
+            }
+            assert_same(&index, &model);
+            let fresh = IndicatorIndex::build(model.iter().map(|(h, e)| (*h, *e)));
+            index.compact();
+            prop_assert_eq!(index.overlay_len(), 0);
+            prop_assert_eq!(&index.records, &fresh.records);
+            prop_assert_eq!(&index.directory, &fresh.directory);
+            assert_same(&index, &model);
+        }
+    }
+}

@@ -1,0 +1,120 @@
+//! The check API for mobile apps and other provinces' systems.
+
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::{Path, Query as UrlQuery, State};
+use khienmang_core::scamcheck::{IndicatorEntry, Outcome, QrPayload, Query, Subject};
+use serde::{Deserialize, Serialize};
+
+use super::{bad, query_from_image};
+use crate::AppState;
+use crate::error::{WebError, WebResult};
+
+/// A verdict as the API returns it.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct CheckOut {
+    /// phone, bank_account, url, qr or unknown.
+    pub kind: String,
+    /// The canonical value checked ("+84912345678", "970436:0011001234567", a canonical URL).
+    pub normalized: Option<String>,
+    /// scam, suspicious, official, unknown or disputed.
+    pub verdict: String,
+    pub verdict_label: String,
+    #[schema(value_type = Object)]
+    pub evidence: serde_json::Value,
+    pub advice: String,
+    /// What a QR code held, when one was checked.
+    #[schema(value_type = Option<Object>)]
+    pub qr: Option<serde_json::Value>,
+}
+
+pub fn check_out(query: &Query, outcome: &Outcome) -> CheckOut {
+    CheckOut {
+        kind: query.kind.as_str().into(),
+        normalized: query.subject.as_ref().map(Subject::normalized),
+        verdict: outcome.verdict.as_str().into(),
+        verdict_label: outcome.verdict.label_vi().into(),
+        evidence: serde_json::to_value(&outcome.evidence).unwrap_or_default(),
+        advice: outcome.advice_vi.into(),
+        qr: query.qr.as_ref().map(qr_json),
+    }
+}
+
+/// The fields of a QR code, as `khienmang scamcheck parse-qr` prints them.
+pub fn qr_json(payload: &QrPayload) -> serde_json::Value {
+    use serde_json::json;
+    match payload {
+        QrPayload::VietQr { bin, account, bank, service, amount, purpose, name } => json!({
+            "type": "vietqr", "bin": bin, "account": account, "bank": bank.map(|b| b.short_name),
+            "service": match service { khienmang_core::scamcheck::TransferTo::Account => "account", _ => "card" },
+            "amount": amount, "purpose": purpose, "name": name,
+        }),
+        QrPayload::Url(u) => json!({"type": "url", "url": u.as_str()}),
+        QrPayload::Phone(p) => json!({"type": "phone", "phone": p.e164()}),
+        QrPayload::Text(t) => json!({"type": "text", "text": t}),
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct CheckQuery {
+    pub q: String,
+}
+
+#[utoipa::path(get, path = "/api/v1/check",
+    params(("q" = String, Query, description = "A phone number, a bank and account number, a link, or a QR code's text")),
+    responses((status = 200, body = CheckOut), (status = 400, description = "Not a phone, account, link or QR code")))]
+pub async fn check(State(state): State<AppState>, UrlQuery(q): UrlQuery<CheckQuery>) -> WebResult<Json<CheckOut>> {
+    let query = Query::detect(&q.q).map_err(bad)?;
+    let outcome = state.scamcheck.check(&query);
+    Ok(Json(check_out(&query, &outcome)))
+}
+
+#[utoipa::path(post, path = "/api/v1/check",
+    request_body(content = Vec<u8>, content_type = "image/png", description = "A PNG or JPEG photo of a QR code"),
+    responses((status = 200, body = CheckOut), (status = 400, description = "No readable QR code")))]
+pub async fn check_image(State(state): State<AppState>, body: Bytes) -> WebResult<Json<CheckOut>> {
+    let query = query_from_image(&body)?;
+    let outcome = state.scamcheck.check(&query);
+    Ok(Json(check_out(&query, &outcome)))
+}
+
+/// The answer to a private lookup.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct PrefixOut {
+    pub prefix: String,
+    /// Every listed key's full SHA-256 under the prefix, with its verdict.
+    pub hashes: Vec<PrefixHash>,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct PrefixHash {
+    pub sha256: String,
+    pub verdict: String,
+}
+
+#[utoipa::path(get, path = "/api/v1/check/prefix/{hex8}",
+    params(("hex8" = String, Path, description = "The first 4 bytes (8 hex digits) of SHA-256 of the key: \
+        \"tel:+84912345678\", \"bank:970436:0011001234567\" or a Safe Browsing expression such as \"evil.example/\"")),
+    responses((status = 200, body = PrefixOut), (status = 400, description = "Not 8 hex digits")))]
+pub async fn prefix(State(state): State<AppState>, Path(hex8): Path<String>) -> WebResult<Json<PrefixOut>> {
+    let mut prefix = [0u8; 4];
+    hex::decode_to_slice(hex8.trim(), &mut prefix)
+        .map_err(|_| WebError::BadRequest("Tiền tố phải gồm đúng 8 chữ số thập lục phân.".into()))?;
+    let today = IndicatorEntry::day(crate::org::today());
+    let hashes = state.scamcheck.live.read(|index| {
+        index
+            .with_prefix(prefix)
+            .into_iter()
+            .map(|(hash, e)| {
+                let verdict = match e.state {
+                    khienmang_core::scamcheck::IndicatorState::Official => "official",
+                    khienmang_core::scamcheck::IndicatorState::Disputed => "disputed",
+                    khienmang_core::scamcheck::IndicatorState::Verified if !e.is_expired(today) => "scam",
+                    _ => "suspicious",
+                };
+                PrefixHash { sha256: hex::encode(hash), verdict: verdict.into() }
+            })
+            .collect()
+    });
+    Ok(Json(PrefixOut { prefix: hex::encode(prefix), hashes }))
+}

@@ -1,0 +1,227 @@
+//! The citizen's check page: one box for a number, an account, a link or a
+//! QR code's text, or a photo of the QR code (the camera on phones); the
+//! verdict with its evidence and advice; "report this" into the citizens'
+//! reports; and the owner's dispute of a listing.
+
+use askama::Template;
+use axum::extract::{Multipart, Query as UrlQuery, State};
+use axum::response::Html;
+use khienmang_core::reports::Contact;
+use khienmang_core::scamcheck::{Outcome, Query, Subject, Verdict};
+use khienmang_store::scamcheck::Dispute;
+use serde::Deserialize;
+
+use super::{bad, query_from_image};
+use crate::AppState;
+use crate::access::{MaybeIdentity, RequestLang};
+use crate::error::{WebError, WebResult};
+use crate::i18n::date_vi;
+use crate::page::{Chrome, render};
+use crate::reports::read_multipart;
+
+/// One result as the page shows it.
+pub struct Shown {
+    pub kind_label: &'static str,
+    pub display: Option<String>,
+    pub normalized: Option<String>,
+    pub verdict: &'static str,
+    pub verdict_label: &'static str,
+    pub advice: &'static str,
+    pub reports: u32,
+    pub first_seen: Option<String>,
+    pub last_seen: Option<String>,
+    pub category: Option<&'static str>,
+    pub imitates: Option<String>,
+    pub technique: Option<&'static str>,
+    pub official_owner: Option<String>,
+    pub qr_text: Option<String>,
+    /// The indicator an owner may dispute (a verified listing).
+    pub disputable: Option<u32>,
+    /// What "report this" puts into the report form.
+    pub report_identifier: Option<String>,
+}
+
+fn shown(query: &Query, outcome: &Outcome) -> Shown {
+    let e = &outcome.evidence;
+    Shown {
+        kind_label: query.kind.label_vi(),
+        display: query.subject.as_ref().map(Subject::display),
+        normalized: query.subject.as_ref().map(Subject::normalized),
+        verdict: outcome.verdict.as_str(),
+        verdict_label: outcome.verdict.label_vi(),
+        advice: outcome.advice_vi,
+        reports: e.reports,
+        first_seen: e.first_seen.map(date_vi),
+        last_seen: e.last_seen.map(date_vi),
+        category: e.category.map(|c| c.label_vi()),
+        imitates: e.imitates.clone(),
+        technique: e.technique,
+        official_owner: e.official_owner.clone(),
+        qr_text: query.qr.as_ref().map(|q| super::api::qr_json(q).to_string()),
+        disputable: e.row_id.filter(|_| matches!(outcome.verdict, Verdict::Scam | Verdict::Disputed)),
+        report_identifier: query.subject.as_ref().map(|s| match s {
+            Subject::BankAccount { number, bank, bin } => {
+                format!("{} {number}", bank.map(|b| b.short_name.to_owned()).unwrap_or_else(|| bin.clone()))
+            }
+            other => other.display(),
+        }),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "check.html")]
+struct CheckPage {
+    chrome: Chrome,
+    q: String,
+    result: Option<Shown>,
+    error: Option<String>,
+}
+
+#[derive(Debug, Deserialize, Default)]
+pub struct CheckForm {
+    #[serde(default)]
+    pub q: String,
+}
+
+/// `GET /check[?q=...]`: the box, and the verdict when something was asked.
+pub async fn page(
+    State(state): State<AppState>,
+    lang: RequestLang,
+    MaybeIdentity(id): MaybeIdentity,
+    UrlQuery(form): UrlQuery<CheckForm>,
+) -> WebResult<Html<String>> {
+    let chrome = Chrome::new(lang, id.as_ref(), "check");
+    let q = form.q.trim().to_string();
+    if q.is_empty() {
+        return render(&CheckPage { chrome, q, result: None, error: None });
+    }
+    match Query::detect(&q) {
+        Ok(query) => {
+            let outcome = state.scamcheck.check(&query);
+            render(&CheckPage { chrome, q, result: Some(shown(&query, &outcome)), error: None })
+        }
+        Err(e) => render(&CheckPage { chrome, q, result: None, error: Some(e.message_vi()) }),
+    }
+}
+
+/// `POST /check`: a photo of a QR code (multipart field `qr`).
+pub async fn upload(
+    State(state): State<AppState>,
+    lang: RequestLang,
+    MaybeIdentity(id): MaybeIdentity,
+    mp: Result<Multipart, axum::extract::multipart::MultipartRejection>,
+) -> WebResult<Html<String>> {
+    let chrome = Chrome::new(lang, id.as_ref(), "check");
+    let mp = mp.map_err(|_| WebError::Unsupported("Ảnh phải gửi dạng multipart/form-data.".into()))?;
+    let upload = read_multipart(mp).await?;
+    let image = upload.files.into_iter().next().map(|(_, bytes)| bytes).unwrap_or_default();
+    let found = if image.is_empty() {
+        let text = upload.fields.into_iter().find(|(k, _)| k == "q").map(|(_, v)| v).unwrap_or_default();
+        Query::detect(&text).map_err(bad)
+    } else {
+        query_from_image(&image)
+    };
+    match found {
+        Ok(query) => {
+            let outcome = state.scamcheck.check(&query);
+            render(&CheckPage { chrome, q: String::new(), result: Some(shown(&query, &outcome)), error: None })
+        }
+        Err(WebError::BadRequest(m)) => render(&CheckPage { chrome, q: String::new(), result: None, error: Some(m) }),
+        Err(e) => Err(e),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "check_dispute.html")]
+struct DisputePage {
+    chrome: Chrome,
+    indicator: i64,
+    listed: String,
+    receipt: Option<(String, String)>,
+    tracked: Option<Dispute>,
+    error: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct DisputeQuery {
+    pub indicator: i64,
+}
+
+/// `GET /check/dispute?indicator=N`: the owner's form.
+pub async fn dispute_form(
+    State(state): State<AppState>,
+    lang: RequestLang,
+    MaybeIdentity(id): MaybeIdentity,
+    UrlQuery(q): UrlQuery<DisputeQuery>,
+) -> WebResult<Html<String>> {
+    let chrome = Chrome::new(lang, id.as_ref(), "check");
+    let listed = state.store.indicator(q.indicator).await.map_err(|_| WebError::NotFound)?;
+    render(&DisputePage { chrome, indicator: listed.id, listed: listed.key, receipt: None, tracked: None, error: None })
+}
+
+#[derive(Debug, Deserialize)]
+pub struct DisputeIn {
+    pub indicator: i64,
+    pub statement: String,
+    #[serde(default)]
+    pub contact_name: String,
+    #[serde(default)]
+    pub contact_phone: String,
+    #[serde(default)]
+    pub contact_email: String,
+}
+
+/// `POST /check/dispute`: files it; the code and secret follow it.
+pub async fn dispute_submit(
+    State(state): State<AppState>,
+    lang: RequestLang,
+    MaybeIdentity(id): MaybeIdentity,
+    axum::Form(f): axum::Form<DisputeIn>,
+) -> WebResult<Html<String>> {
+    let chrome = Chrome::new(lang, id.as_ref(), "check");
+    let listed = state.store.indicator(f.indicator).await.map_err(|_| WebError::NotFound)?;
+    let some = |s: String| Some(s.trim().to_string()).filter(|s| !s.is_empty());
+    let contact = Contact { name: some(f.contact_name), phone: some(f.contact_phone), email: some(f.contact_email) };
+    let filed = async {
+        let mut tx = state.store.begin_write(khienmang_store::reports::REPORTER).await?;
+        let receipt = tx.file_dispute(listed.id, &f.statement, &contact, &state.reports.key).await?;
+        tx.commit().await?;
+        Ok::<_, khienmang_store::StoreError>(receipt)
+    }
+    .await;
+    let (receipt, error) = match filed {
+        Ok(r) => (Some((r.code, r.secret)), None),
+        Err(khienmang_store::StoreError::Invalid(m)) => (None, Some(m)),
+        Err(e) => return Err(e.into()),
+    };
+    render(&DisputePage { chrome, indicator: listed.id, listed: listed.key, receipt, tracked: None, error })
+}
+
+#[derive(Debug, Deserialize)]
+pub struct DisputeTrack {
+    pub code: String,
+    pub secret: String,
+}
+
+/// `POST /check/dispute/track`: the owner reads the decision.
+pub async fn dispute_track(
+    State(state): State<AppState>,
+    lang: RequestLang,
+    MaybeIdentity(id): MaybeIdentity,
+    axum::Form(f): axum::Form<DisputeTrack>,
+) -> WebResult<Html<String>> {
+    let chrome = Chrome::new(lang, id.as_ref(), "check");
+    let dispute = state
+        .store
+        .dispute_by_code(&f.code, &f.secret)
+        .await
+        .map_err(|_| WebError::BadRequest("Mã khiếu nại hoặc mã bí mật không đúng.".into()))?;
+    render(&DisputePage {
+        chrome,
+        indicator: dispute.indicator_id,
+        listed: dispute.indicator_key.clone(),
+        receipt: None,
+        tracked: Some(dispute),
+        error: None,
+    })
+}

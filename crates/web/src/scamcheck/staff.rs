@@ -1,0 +1,155 @@
+//! The analysts' page: candidate indicators from reports that share a phone
+//! number, account or site; verify (with category and confidence) or
+//! reject; withdraw; decide owners' disputes. Every action is audited.
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::response::{Html, Redirect};
+use chrono::Utc;
+use khienmang_core::reports::Category;
+use khienmang_core::scamcheck::{IndicatorKey, IndicatorStatus, category_of_code};
+use khienmang_store::reports::Correlation;
+use khienmang_store::scamcheck::{Dispute, Indicator, Listing, live::report_key};
+use serde::Deserialize;
+
+use crate::AppState;
+use crate::access::{IndicatorManage, MaybeIdentity, RequestLang};
+use crate::error::{WebError, WebResult};
+use crate::page::{Chrome, render};
+use crate::reports::local_time;
+
+pub struct Candidate {
+    pub c: Correlation,
+    pub key: String,
+    pub status: Option<&'static str>,
+    pub category: &'static str,
+}
+
+#[derive(Template)]
+#[template(path = "scamcheck.html")]
+struct StaffPage {
+    chrome: Chrome,
+    candidates: Vec<Candidate>,
+    disputes: Vec<Dispute>,
+    indicators: Vec<Indicator>,
+    categories: Vec<(&'static str, &'static str)>,
+}
+
+impl StaffPage {
+    fn when(&self, stamp: &str) -> String {
+        local_time(stamp)
+    }
+}
+
+/// `GET /scamcheck`.
+pub async fn page(m: IndicatorManage, lang: RequestLang, MaybeIdentity(id): MaybeIdentity) -> WebResult<Html<String>> {
+    let store = &m.0.store;
+    let mut candidates = Vec::new();
+    for c in store.correlations_within(m.0.scope.root(), 200).await? {
+        let Some(key) = report_key(c.kind.as_str(), &c.value) else { continue };
+        let status = store.indicator_by_key(key.as_str()).await?.map(|i| i.status.label_vi());
+        let category = c.categories.first().copied().unwrap_or(Category::Fraud).as_str();
+        candidates.push(Candidate { key: key.as_str().to_owned(), status, category, c });
+    }
+    render(&StaffPage {
+        chrome: Chrome::new(lang, id.as_ref(), "scamcheck"),
+        candidates,
+        disputes: store.disputes(false, 100).await?,
+        indicators: store.indicators(None, 100, 0).await?,
+        categories: Category::ALL.iter().map(|c| (c.as_str(), c.label_vi())).collect(),
+    })
+}
+
+#[derive(Debug, Deserialize)]
+pub struct DecideIn {
+    pub key: String,
+    /// verify | reject
+    pub decision: String,
+    pub category: String,
+    #[serde(default)]
+    pub confidence: Option<i64>,
+    #[serde(default)]
+    pub note: String,
+}
+
+/// `POST /scamcheck/indicators`: verify or reject a candidate key.
+pub async fn decide(
+    m: IndicatorManage,
+    State(_): State<AppState>,
+    axum::Form(f): axum::Form<DecideIn>,
+) -> WebResult<Redirect> {
+    let status = match f.decision.as_str() {
+        "verify" => IndicatorStatus::Verified,
+        "reject" => IndicatorStatus::Rejected,
+        _ => return Err(WebError::BadRequest("Quyết định không hợp lệ.".into())),
+    };
+    let category = Category::parse(&f.category).ok_or_else(|| WebError::BadRequest("Loại không hợp lệ.".into()))?;
+    let key = IndicatorKey::from_stored(f.key.trim());
+    if key.as_str().is_empty() {
+        return Err(WebError::BadRequest("Thiếu nội dung cần xác minh.".into()));
+    }
+    let now = Utc::now();
+    let listing = Listing {
+        key,
+        status,
+        category,
+        confidence: f.confidence.unwrap_or(80),
+        source: "reports".into(),
+        source_ref: None,
+        first_seen: now,
+        last_seen: now,
+        valid_until: None,
+        imitates: None,
+        note: Some(f.note.trim().to_owned()).filter(|n| !n.is_empty()),
+    };
+    let mut tx = m.0.store.begin_write(&m.0.actor).await?;
+    tx.list_indicator(&listing, false).await?;
+    tx.commit().await?;
+    Ok(Redirect::to("/scamcheck"))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct NoteIn {
+    pub note: String,
+}
+
+/// `POST /scamcheck/indicators/{id}/withdraw`.
+pub async fn withdraw(
+    m: IndicatorManage,
+    Path(id): Path<i64>,
+    axum::Form(f): axum::Form<NoteIn>,
+) -> WebResult<Redirect> {
+    let mut tx = m.0.store.begin_write(&m.0.actor).await?;
+    tx.withdraw_indicator(id, f.note.trim()).await?;
+    tx.commit().await?;
+    Ok(Redirect::to("/scamcheck"))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct DisputeDecisionIn {
+    /// upheld | rejected
+    pub outcome: String,
+    pub decision: String,
+}
+
+/// `POST /scamcheck/disputes/{id}`.
+pub async fn decide_dispute(
+    m: IndicatorManage,
+    Path(id): Path<i64>,
+    axum::Form(f): axum::Form<DisputeDecisionIn>,
+) -> WebResult<Redirect> {
+    let upheld = match f.outcome.as_str() {
+        "upheld" => true,
+        "rejected" => false,
+        _ => return Err(WebError::BadRequest("Quyết định không hợp lệ.".into())),
+    };
+    let mut tx = m.0.store.begin_write(&m.0.actor).await?;
+    tx.decide_dispute(id, upheld, &f.decision).await?;
+    tx.commit().await?;
+    Ok(Redirect::to("/scamcheck"))
+}
+
+/// Vietnamese label of an index category code (for templates).
+pub fn category_label(code: u8) -> &'static str {
+    category_of_code(code).map(|c| c.label_vi()).unwrap_or("")
+}
