@@ -40,8 +40,9 @@ const steps = [
     await noSideways(citizen, 'the verdict');
     await checkAxe(citizen, 'scam verdict (phone)');
     await screenshot(citizen, 'check-scam-phone.png');
-    const report = citizen.locator('#verdict a.button');
-    assert((await report.getAttribute('href')).startsWith('/report?'), '"report this" leads to the intake');
+    await Promise.all([citizen.waitForURL((u) => u.pathname === '/report'), citizen.locator('#verdict a.button').click()]);
+    assert((await citizen.locator('#identifiers').inputValue()).replace(/\s/g, '').includes('0856123789'), '"report this" fills in the number');
+    assert(await citizen.locator('#cat-fraud').isChecked(), '"report this" picks the category');
   }],
   ['phone: a photo of a listed account\'s VietQR code is a scam', async () => {
     await goto(citizen, '/check');

@@ -200,6 +200,13 @@ fn rate(samples: &Samples, queries: usize) -> f64 {
     queries as f64 / secs(samples.median()).max(1e-9)
 }
 
+/// Checks per group in the batched figures.
+const BATCH: usize = 64;
+
+fn hits_of(index: &IndicatorIndex, hashes: &[[u8; 32]]) -> usize {
+    index.get_many(hashes).iter().filter(|e| e.is_some()).count()
+}
+
 /// `BENCH_CHECK <name> >= <limit> <unit>`.
 fn at_least(checks: &mut Checks, name: &str, value: f64, limit: f64, unit: &str) {
     let ok = value >= limit;
@@ -285,6 +292,19 @@ pub async fn bench_scamcheck(target: &Target, checks: &mut Checks) -> Result<()>
         figure(&format!("scamcheck_{name}_checks_per_s"), r, "checks/s");
         at_least(checks, &format!("scamcheck_{name}_checks_per_s"), r, limit, "checks/s");
     }
+
+    // Checks that come in groups (a message with several numbers, a batch
+    // API): hashed one by one, looked up together with `get_many`.
+    let (phone_b, _) = measure(1, RUNS, async || {
+        Ok(phones.chunks(BATCH).map(|c| hits_of(&index, &c.iter().map(phone_hash).collect::<Vec<_>>())).sum::<usize>())
+    })
+    .await?;
+    let (bank_b, _) = measure(1, RUNS, async || {
+        Ok(banks.chunks(BATCH).map(|c| hits_of(&index, &c.iter().map(bank_hash).collect::<Vec<_>>())).sum::<usize>())
+    })
+    .await?;
+    figure("scamcheck_phone_batched_checks_per_s", rate(&phone_b, phones.len()), "checks/s");
+    figure("scamcheck_bank_batched_checks_per_s", rate(&bank_b, banks.len()), "checks/s");
 
     // The same from the raw text: parsing and canonicalisation included.
     let k = PARSE_QUERIES.min(phone_ids.len());

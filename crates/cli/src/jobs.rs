@@ -19,6 +19,8 @@ pub struct JobsRun {
     pub contacts_removed: usize,
     pub mail_sent: usize,
     pub mail_failed: usize,
+    /// Verified scam indicators reported again (their listing lives on).
+    pub indicators_resighted: usize,
 }
 
 /// A plain SMTP relay from "smtp://HOST[:PORT]" (a local relay such as
@@ -44,6 +46,7 @@ pub async fn run_once(store: &Store, settings: &ReportsConfig, key: &FieldKey) -
         contacts_removed: store
             .remove_expired_contacts(now, chrono::Duration::days(settings.contact_retention_days.unwrap_or(180)))
             .await?,
+        indicators_resighted: store.resight_indicators().await?,
         ..JobsRun::default()
     };
     if let Some(url) = &settings.smtp_url {

@@ -238,8 +238,9 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             let settings = config.reports.resolved();
             let run = jobs::run_once(&store, &settings, &settings.field_key(false)?).await?;
             println!(
-                "Đã chuyển lên cấp trên {} phản ánh quá hạn, xóa liên hệ của {} phản ánh, gửi {} thư ({} lỗi).",
-                run.escalated, run.contacts_removed, run.mail_sent, run.mail_failed
+                "Đã chuyển lên cấp trên {} phản ánh quá hạn, xóa liên hệ của {} phản ánh, gửi {} thư ({} lỗi), \
+                 gia hạn {} dấu hiệu lừa đảo được phản ánh lại.",
+                run.escalated, run.contacts_removed, run.mail_sent, run.mail_failed, run.indicators_resighted
             );
         }
         Command::Migrate(db) => {

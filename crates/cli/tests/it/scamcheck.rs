@@ -97,6 +97,29 @@ async fn reported_then_verified_then_disputed_and_withdrawn() {
     assert_eq!((v["kind"].as_str(), v["verdict"].as_str()), (Some("bank_account"), Some("scam")));
     assert!(v["evidence"]["expires"].as_str().is_some(), "a verified listing ages out: {v}");
 
+    // Seen again: a third report keeps the listing alive from its date.
+    let expires = |app: &TestApp| {
+        let pool = app.store.pool().clone();
+        async move {
+            sqlx::query_as::<_, (String, i64)>(
+                "SELECT expires_at, reports FROM indicators WHERE key = 'tel:+84856123789'",
+            )
+            .fetch_one(&pool)
+            .await
+            .unwrap()
+        }
+    };
+    sqlx::query("UPDATE indicators SET last_seen = '2026-01-01T00:00:00Z', expires_at = '2026-09-29T00:00:00Z'")
+        .execute(app.store.pool())
+        .await
+        .unwrap();
+    report(&app, "Lại bị gọi từ số này, đòi chuyển tiền phí hồ sơ vay vốn.").await;
+    assert_eq!(app.store.resight_indicators().await.unwrap(), 2, "the number and the account");
+    let (until, reports) = expires(&app).await;
+    assert_eq!(reports, 3);
+    assert!(until > chrono::Utc::now().to_rfc3339(), "the listing lives on from the new report: {until}");
+    assert_eq!(app.store.resight_indicators().await.unwrap(), 0, "nothing new, nothing changed");
+
     // Private lookup: only 4 bytes go out, the full hash comes back.
     let full = hex::encode(Sha256::digest(b"tel:+84856123789"));
     let res = app.http.get(format!("{}/api/v1/check/prefix/{}", app.base, &full[..8])).send().await.unwrap();
@@ -197,17 +220,7 @@ async fn feeds_come_in_and_go_out_signed() {
     let analyst = app.token("phantich").await;
     let feed =
         br#"[{"url": "https://*.lua-dao-vcb.example/*"}, {"url": "http://phish.example/dang-nhap"}, {"url": 7}]"#;
-    let form = reqwest::multipart::Form::new()
-        .text("format", "chongluadao")
-        .part("file", reqwest::multipart::Part::bytes(feed.to_vec()).file_name("list.json"));
-    let res = app
-        .http
-        .post(format!("{}/scamcheck/feeds", app.base))
-        .bearer_auth(&analyst)
-        .multipart(form)
-        .send()
-        .await
-        .unwrap();
+    let res = import_feed(&app, &analyst, "chongluadao", feed).await;
     assert_eq!(res.status(), StatusCode::OK);
     let r: Value = res.json().await.unwrap();
     assert_eq!((r["listed"].as_u64(), r["skipped"].as_array().map(Vec::len)), (Some(2), Some(1)), "{r}");
@@ -217,17 +230,7 @@ async fn feeds_come_in_and_go_out_signed() {
 
     // A file that is not the format changes nothing.
     let before = app.write_count().await;
-    let form = reqwest::multipart::Form::new()
-        .text("format", "stix")
-        .part("file", reqwest::multipart::Part::bytes(b"not json".to_vec()).file_name("x.json"));
-    let res = app
-        .http
-        .post(format!("{}/scamcheck/feeds", app.base))
-        .bearer_auth(&analyst)
-        .multipart(form)
-        .send()
-        .await
-        .unwrap();
+    let res = import_feed(&app, &analyst, "stix", b"not json").await;
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(app.write_count().await, before);
 
@@ -245,6 +248,14 @@ async fn feeds_come_in_and_go_out_signed() {
     let stix = get("/feeds/indicators.stix.json").await.unwrap().bytes().await.unwrap();
     let back = FeedFormat::Stix.parse(&stix).unwrap();
     assert_eq!(back.indicators.len(), 2, "{}", String::from_utf8_lossy(&stix));
+}
+
+/// An analyst uploads a feed file on the staff page's form.
+async fn import_feed(app: &TestApp, token: &str, format: &str, bytes: &[u8]) -> reqwest::Response {
+    let form = reqwest::multipart::Form::new()
+        .text("format", format.to_owned())
+        .part("file", reqwest::multipart::Part::bytes(bytes.to_vec()).file_name("feed"));
+    app.http.post(format!("{}/scamcheck/feeds", app.base)).bearer_auth(token).multipart(form).send().await.unwrap()
 }
 
 fn between(s: &str, start: &str, end: &str) -> String {

@@ -9,9 +9,11 @@
 //!
 //! Layout: one sorted array of 46-byte records (full hash + packed entry)
 //! and a directory of offsets on the top bits of the hash, sized to about
-//! four records per bucket. A lookup reads one directory slot and scans a
-//! few adjacent records; at ten million indicators the whole index takes
-//! under 48 bytes per indicator. Changes go to a small ordered overlay that
+//! eight to sixteen records per bucket (4 MB at ten million, so it mostly
+//! stays in the CPU cache). Hashes are uniform, so a lookup guesses the
+//! record's place within its bucket from the next bits and checks it and a
+//! neighbour or two: one memory miss for the records. At ten million
+//! indicators the whole index takes under 48 bytes per indicator. Changes go to a small ordered overlay that
 //! lookups consult first, until [`IndicatorIndex::compact`] merges it.
 
 use std::cmp::Ordering;
@@ -274,11 +276,11 @@ const RECORD_BYTES: usize = HASH_BYTES + ENTRY_BYTES;
 /// pack without padding (46 bytes, not the 48 of a `(hash, entry)` pair).
 type Record = [u8; RECORD_BYTES];
 
-/// Directory bits: about four records per bucket, within 4..=24 bits so
+/// Directory bits: 8 to 16 records per bucket, within 4..=24 bits so
 /// that a 4-byte prefix always names a single bucket.
 const MIN_BITS: u32 = 4;
 const MAX_BITS: u32 = 24;
-const RECORDS_PER_BUCKET: usize = 4;
+const RECORDS_PER_BUCKET: usize = 16;
 
 fn hash_of(record: &Record) -> &[u8; HASH_BYTES] {
     record.first_chunk().unwrap_or(&[0; HASH_BYTES])
@@ -410,15 +412,79 @@ impl IndicatorIndex {
         }
     }
 
+    /// Where in its bucket `hash` should be, the hashes being uniform:
+    /// the bits below the directory's, as a fraction of the bucket.
+    fn guess(&self, hash: &[u8; HASH_BYTES], bucket_len: usize) -> usize {
+        let below = hash.first_chunk::<8>().map_or(0, |b| u64::from_be_bytes(*b) << self.bits) >> 32;
+        ((below * bucket_len as u64) >> 32) as usize
+    }
+
     fn base_get(&self, hash: &[u8; HASH_BYTES]) -> Option<IndicatorEntry> {
-        for r in self.bucket(prefix_u32(hash)) {
-            match hash_of(r).cmp(hash) {
-                Ordering::Less => {}
-                Ordering::Equal => return Some(entry_of(r)),
-                Ordering::Greater => return None,
+        let bucket = self.bucket(prefix_u32(hash));
+        Self::find_from(bucket, self.guess(hash, bucket.len()), hash)
+    }
+
+    /// Finds `hash` in `bucket` starting at `guess` and walking towards it.
+    fn find_from(bucket: &[Record], guess: usize, hash: &[u8; HASH_BYTES]) -> Option<IndicatorEntry> {
+        let at = bucket.get(guess)?;
+        match hash_of(at).cmp(hash) {
+            Ordering::Equal => Some(entry_of(at)),
+            Ordering::Less => {
+                bucket.get(guess + 1..).unwrap_or(&[]).iter().find_map(|r| match hash_of(r).cmp(hash) {
+                    Ordering::Less => None,
+                    Ordering::Equal => Some(Some(entry_of(r))),
+                    Ordering::Greater => Some(None),
+                })?
+            }
+            Ordering::Greater => {
+                bucket.get(..guess).unwrap_or(&[]).iter().rev().find_map(|r| match hash_of(r).cmp(hash) {
+                    Ordering::Greater => None,
+                    Ordering::Equal => Some(Some(entry_of(r))),
+                    Ordering::Less => Some(None),
+                })?
             }
         }
-        None
+    }
+
+    /// [`IndicatorIndex::get`] for many hashes at once, in order. Faster
+    /// per hash than one call each when the index is far larger than the
+    /// CPU cache: the memory reads of a group are issued together, so their
+    /// latencies overlap instead of adding up.
+    pub fn get_many(&self, hashes: &[[u8; HASH_BYTES]]) -> Vec<Option<IndicatorEntry>> {
+        let mut out = vec![None; hashes.len()];
+        self.get_many_into(hashes, &mut out);
+        out
+    }
+
+    fn get_many_into(&self, hashes: &[[u8; HASH_BYTES]], out: &mut [Option<IndicatorEntry>]) {
+        const LANES: usize = 16;
+        for (hashes, out) in hashes.chunks(LANES).zip(out.chunks_mut(LANES)) {
+            // Three passes over the group, each of independent reads: the
+            // directory slots, then the first bytes of each guessed record
+            // (loading its cache line), then the search from there.
+            let mut buckets: [&[Record]; LANES] = [&[]; LANES];
+            for (b, hash) in buckets.iter_mut().zip(hashes) {
+                *b = self.bucket(prefix_u32(hash));
+            }
+            let mut guesses = [0usize; LANES];
+            let mut touched = 0u8;
+            for ((g, b), hash) in guesses.iter_mut().zip(&buckets).zip(hashes) {
+                *g = self.guess(hash, b.len());
+                touched ^= b.get(*g).map_or(0, |r| r[0]);
+            }
+            // Keeps the reads above: their only purpose is to start early.
+            std::hint::black_box(touched);
+            for (((o, b), &at), hash) in out.iter_mut().zip(&buckets).zip(&guesses).zip(hashes) {
+                *o = Self::find_from(b, at, hash);
+            }
+            if !self.overlay.is_empty() {
+                for (o, hash) in out.iter_mut().zip(hashes) {
+                    if let Some(change) = self.overlay.get(hash) {
+                        *o = *change;
+                    }
+                }
+            }
+        }
     }
 
     pub fn get(&self, hash: &[u8; HASH_BYTES]) -> Option<IndicatorEntry> {
@@ -454,23 +520,25 @@ impl IndicatorIndex {
     pub fn check_url(&self, url: &CanonicalUrl) -> Option<UrlHit> {
         let (hosts, host_count) = host_suffixes(url);
         let (paths, path_count) = path_prefixes(url);
-        // Every hash first, then every lookup: the lookups do not depend on
-        // each other, so the CPU overlaps their cache misses.
-        let mut expressions = [(Expression { host: "", path: "", query: None }, [0u8; HASH_BYTES]); MAX_EXPRESSIONS];
+        // Every hash first, then every lookup at once (their memory reads overlap).
+        let mut expressions = [Expression { host: "", path: "", query: None }; MAX_EXPRESSIONS];
+        let mut hashes = [[0u8; HASH_BYTES]; MAX_EXPRESSIONS];
         let mut n = 0;
         for &host in hosts.iter().take(host_count) {
             for &(path, query) in paths.iter().take(path_count) {
                 let expression = Expression { host, path, query };
-                if let Some(slot) = expressions.get_mut(n) {
-                    *slot = (expression, expression.hash());
+                if let (Some(e), Some(h)) = (expressions.get_mut(n), hashes.get_mut(n)) {
+                    (*e, *h) = (expression, expression.hash());
                     n += 1;
                 }
             }
         }
+        let mut found = [None; MAX_EXPRESSIONS];
+        self.get_many_into(hashes.get(..n).unwrap_or(&[]), &mut found);
         let mut best: Option<(Expression<'_>, IndicatorEntry)> = None;
         let mut official: Option<(Expression<'_>, IndicatorEntry)> = None;
-        for &(expression, hash) in expressions.iter().take(n) {
-            let Some(entry) = self.get(&hash) else { continue };
+        for (&expression, entry) in expressions.iter().zip(found).take(n) {
+            let Some(entry) = entry else { continue };
             let slot = if entry.state == IndicatorState::Official { &mut official } else { &mut best };
             let better = slot.as_ref().is_none_or(|(current, e)| {
                 (entry.state.severity(), expression.specificity()) > (e.state.severity(), current.specificity())
@@ -893,6 +961,10 @@ mod tests {
 
     fn assert_same(index: &IndicatorIndex, model: &HashMap<[u8; 32], IndicatorEntry>) {
         assert_eq!(index.len(), model.len());
+        let mut hashes: Vec<[u8; 32]> = model.keys().copied().collect();
+        hashes.push([0x5A; 32]);
+        let one_by_one: Vec<_> = hashes.iter().map(|h| index.get(h)).collect();
+        assert_eq!(index.get_many(&hashes), one_by_one);
         for (hash, e) in model {
             assert_eq!(index.get(hash), Some(*e));
             let mut expected: Vec<_> =

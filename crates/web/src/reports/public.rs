@@ -82,12 +82,27 @@ async fn new_page(
     render(&NewPage { chrome, categories, communes, entered, error })
 }
 
+/// What a link into the form may fill in ("report this" on the scam check).
+#[derive(Debug, Default, Deserialize)]
+pub struct Prefill {
+    #[serde(default)]
+    pub category: String,
+    #[serde(default)]
+    pub identifiers: String,
+}
+
 pub async fn new_form(
     State(state): State<AppState>,
     lang: RequestLang,
     MaybeIdentity(id): MaybeIdentity,
+    Query(prefill): Query<Prefill>,
 ) -> WebResult<Html<String>> {
-    new_page(&state, Chrome::new(lang, id.as_ref(), "report"), Entered::default(), None).await
+    let entered = Entered {
+        category: Category::parse(&prefill.category).map(|c| c.as_str().to_owned()).unwrap_or_default(),
+        identifiers: prefill.identifiers.chars().take(500).collect(),
+        ..Entered::default()
+    };
+    new_page(&state, Chrome::new(lang, id.as_ref(), "report"), entered, None).await
 }
 
 #[derive(Template)]
