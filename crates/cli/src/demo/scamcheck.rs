@@ -5,7 +5,7 @@
 use anyhow::Result;
 use chrono::{Duration, Utc};
 use khienmang_core::reports::Category;
-use khienmang_core::scamcheck::{IndicatorKey, IndicatorStatus, Query, Subject};
+use khienmang_core::scamcheck::{IndicatorStatus, Query};
 use khienmang_store::Store;
 use khienmang_store::scamcheck::Listing;
 
@@ -23,14 +23,7 @@ pub async fn seed(store: &Store) -> Result<usize> {
     let now = Utc::now();
     let mut tx = store.begin_write("phantich").await?;
     for text in VERIFIED {
-        let key = match Query::detect(text).ok().and_then(|q| q.subject) {
-            Some(Subject::Phone(p)) => IndicatorKey::phone(&p),
-            Some(Subject::BankAccount { bin, number, .. }) => {
-                IndicatorKey::from_stored(&format!("bank:{bin}:{number}"))
-            }
-            Some(Subject::Url(u)) => IndicatorKey::from_stored(&format!("{}/", u.host())),
-            None => continue,
-        };
+        let Some(key) = Query::detect(text).ok().and_then(|q| q.subject).map(|s| s.key()) else { continue };
         let listing = Listing {
             key,
             status: IndicatorStatus::Verified,

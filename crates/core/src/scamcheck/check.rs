@@ -6,6 +6,7 @@
 use std::fmt;
 
 use super::bank::{Bank, BankAccount};
+use super::index::IndicatorKey;
 use super::phone::PhoneNumber;
 use super::qr::{QrError, QrPayload};
 use super::url::CanonicalUrl;
@@ -53,6 +54,16 @@ impl Subject {
             Subject::Phone(p) => p.e164().to_owned(),
             Subject::BankAccount { bin, number, .. } => format!("{bin}:{number}"),
             Subject::Url(u) => u.as_str().to_owned(),
+        }
+    }
+
+    /// The key its indicator is listed under; for a link, its whole site
+    /// ("host/"), the way analysts list domains.
+    pub fn key(&self) -> IndicatorKey {
+        match self {
+            Subject::Phone(p) => IndicatorKey::phone(p),
+            Subject::BankAccount { bin, number, .. } => IndicatorKey::from_stored(&format!("bank:{bin}:{number}")),
+            Subject::Url(u) => IndicatorKey::from_stored(&format!("{}/", u.host())),
         }
     }
 

@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use super::check::{Query, Subject, SubjectKind};
 use super::domain::Domain;
-use super::index::{IndicatorEntry, IndicatorIndex, IndicatorKey, IndicatorState};
+use super::index::{IndicatorEntry, IndicatorIndex, IndicatorState};
 use super::lookalike::{LookalikeDetector, Technique};
 use super::official::{OFFICIAL_DOMAINS, official_domain, official_phone};
 use crate::Date;
@@ -120,14 +120,9 @@ impl Checker {
         let Some(subject) = &query.subject else { return outcome(Verdict::Unknown, Evidence::default()) };
         let today_n = IndicatorEntry::day(today);
         match subject {
-            Subject::Phone(p) => {
-                if let Some(owner) = official_phone(p) {
-                    return official(owner.to_owned());
-                }
-                listed(index.get(&IndicatorKey::phone(p).hash()), today_n, IndicatorKey::phone(p).as_str())
-            }
-            Subject::BankAccount { bin, number, .. } => {
-                let key = IndicatorKey::from_stored(&format!("bank:{bin}:{number}"));
+            Subject::Phone(p) if let Some(owner) = official_phone(p) => official(owner.to_owned()),
+            Subject::Phone(_) | Subject::BankAccount { .. } => {
+                let key = subject.key();
                 listed(index.get(&key.hash()), today_n, key.as_str())
             }
             Subject::Url(url) => {
@@ -246,6 +241,7 @@ mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
     use super::*;
+    use crate::scamcheck::IndicatorKey;
 
     fn d(s: &str) -> Date {
         s.parse().unwrap()

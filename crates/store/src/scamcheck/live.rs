@@ -14,7 +14,6 @@ use khienmang_core::scamcheck::{IndicatorEntry, IndicatorIndex, IndicatorKey, In
 use sqlx::Row;
 use tokio::sync::Mutex;
 
-use super::SEQ;
 use crate::{Result, Store};
 
 /// Rows read per query while catching up.
@@ -196,11 +195,6 @@ impl LiveIndex {
                 }
             }
         });
-    }
-
-    /// The current change counter in the database (for tests and health).
-    pub async fn database_seq(store: &Store) -> Result<i64> {
-        Ok(store.setting(SEQ).await?.and_then(|v| v.parse().ok()).unwrap_or(0))
     }
 }
 

@@ -127,6 +127,25 @@ pub struct Dispute {
     pub has_contact: bool,
 }
 
+const DISPUTE_SELECT: &str = "SELECT d.id, d.indicator_id, d.code, d.statement, d.status, d.filed_at, \
+    d.decided_at, d.decision, i.key, d.contact_sealed IS NOT NULL AS has_contact \
+    FROM indicator_disputes d JOIN indicators i ON i.id = d.indicator_id";
+
+fn dispute(r: &AnyRow) -> Result<Dispute> {
+    Ok(Dispute {
+        id: r.try_get(0)?,
+        indicator_id: r.try_get(1)?,
+        code: r.try_get(2)?,
+        statement: r.try_get(3)?,
+        status: r.try_get(4)?,
+        filed_at: r.try_get(5)?,
+        decided_at: r.try_get(6)?,
+        decision: r.try_get(7)?,
+        indicator_key: r.try_get(8)?,
+        has_contact: r.try_get::<bool, _>(9).or_else(|_| r.try_get::<i64, _>(9).map(|v| v != 0))?,
+    })
+}
+
 /// What the owner keeps to follow a dispute.
 #[derive(Debug, Clone, Serialize)]
 pub struct DisputeReceipt {
@@ -192,46 +211,24 @@ impl Store {
     pub async fn disputes(&self, open_only: bool, limit: i64) -> Result<Vec<Dispute>> {
         let filter = if open_only { "WHERE d.status = 'open'" } else { "" };
         let rows = sqlx::query(&format!(
-            "SELECT d.id, d.indicator_id, d.code, d.statement, d.status, d.filed_at, d.decided_at, d.decision, \
-             i.key, d.contact_sealed IS NOT NULL AS has_contact \
-             FROM indicator_disputes d JOIN indicators i ON i.id = d.indicator_id {filter} \
-             ORDER BY CASE WHEN d.status = 'open' THEN 0 ELSE 1 END, d.id DESC LIMIT $1"
+            "{DISPUTE_SELECT} {filter} ORDER BY CASE WHEN d.status = 'open' THEN 0 ELSE 1 END, d.id DESC LIMIT $1"
         ))
         .bind(limit)
         .fetch_all(self.pool())
         .await?;
-        rows.iter()
-            .map(|r| {
-                Ok(Dispute {
-                    id: r.try_get(0)?,
-                    indicator_id: r.try_get(1)?,
-                    code: r.try_get(2)?,
-                    statement: r.try_get(3)?,
-                    status: r.try_get(4)?,
-                    filed_at: r.try_get(5)?,
-                    decided_at: r.try_get(6)?,
-                    decision: r.try_get(7)?,
-                    indicator_key: r.try_get(8)?,
-                    has_contact: r.try_get::<bool, _>(9).or_else(|_| r.try_get::<i64, _>(9).map(|v| v != 0))?,
-                })
-            })
-            .collect()
+        rows.iter().map(dispute).collect()
     }
 
     /// The owner's view of their dispute, with code and secret.
     pub async fn dispute_by_code(&self, code: &str, secret: &str) -> Result<Dispute> {
         let code = TrackingCode::parse_with(DISPUTE_PREFIX, code).ok_or(StoreError::NotFound)?;
-        let id: Option<(i64, String)> =
-            sqlx::query_as("SELECT id, secret_hash FROM indicator_disputes WHERE code = $1")
-                .bind(code.as_str())
-                .fetch_optional(self.pool())
-                .await?;
-        match id {
-            Some((id, hash)) if hash == secret_hash(secret) => {
-                self.disputes(false, i64::MAX).await?.into_iter().find(|d| d.id == id).ok_or(StoreError::NotFound)
-            }
-            _ => Err(StoreError::NotFound),
-        }
+        let row = sqlx::query(&format!("{DISPUTE_SELECT} WHERE d.code = $1 AND d.secret_hash = $2"))
+            .bind(code.as_str())
+            .bind(secret_hash(secret))
+            .fetch_optional(self.pool())
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        dispute(&row)
     }
 
     /// Adds today's checks to the counts (kind and verdict only, never the value).

@@ -16,7 +16,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use khienmang_core::scamcheck::{Checker, Outcome, Query, QueryError, SubjectKind, decode_qr_image};
+use khienmang_core::scamcheck::{Checker, Outcome, Query, QueryError, decode_qr_image};
 use khienmang_store::Store;
 use khienmang_store::scamcheck::LiveIndex;
 
@@ -89,9 +89,4 @@ pub fn query_from_image(bytes: &[u8]) -> WebResult<Query> {
 
 pub fn bad(e: QueryError) -> WebError {
     WebError::BadRequest(e.message_vi())
-}
-
-/// Kind labels in Vietnamese for the result page.
-pub fn kind_label(kind: SubjectKind) -> &'static str {
-    kind.label_vi()
 }

@@ -7,7 +7,7 @@ use axum::extract::{Path, State};
 use axum::response::{Html, Redirect};
 use chrono::Utc;
 use khienmang_core::reports::Category;
-use khienmang_core::scamcheck::{IndicatorKey, IndicatorStatus, category_of_code};
+use khienmang_core::scamcheck::{IndicatorKey, IndicatorStatus};
 use khienmang_store::reports::Correlation;
 use khienmang_store::scamcheck::{Dispute, Indicator, Listing, live::report_key};
 use serde::Deserialize;
@@ -147,9 +147,4 @@ pub async fn decide_dispute(
     tx.decide_dispute(id, upheld, &f.decision).await?;
     tx.commit().await?;
     Ok(Redirect::to("/scamcheck"))
-}
-
-/// Vietnamese label of an index category code (for templates).
-pub fn category_label(code: u8) -> &'static str {
-    category_of_code(code).map(|c| c.label_vi()).unwrap_or("")
 }
