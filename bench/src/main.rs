@@ -24,6 +24,7 @@ use sqlx::Executor;
 
 mod check_http;
 mod reports;
+mod review;
 mod scamcheck;
 mod targets;
 
@@ -718,9 +719,10 @@ async fn main() -> Result<()> {
         && !wanted("reports")
         && !wanted("scamcheck")
         && !wanted("checkhttp")
+        && !wanted("review")
     {
         bail!(
-            "no benchmark matches {:?}: use import, subtree, targets, reports, scamcheck or checkhttp",
+            "no benchmark matches {:?}: use import, subtree, targets, review, reports, scamcheck or checkhttp",
             args.filter.unwrap_or_default()
         );
     }
@@ -733,12 +735,17 @@ async fn main() -> Result<()> {
         bench_subtree(&target, &store, args.query_runs, &mut checks).await?;
     }
     store.pool().close().await;
-    if wanted("targets") {
+    if wanted("targets") || wanted("review") {
         // A database of its own: the synthetic province, not the national lists.
         let url = target.create_fresh(&store_admin(&args.database).await?, TARGETS_DB).await?;
         let targets_store = open(&url).await?;
-        targets::bench_targets(target.label(), &targets_store, args.query_runs, &mut checks).await?;
+        if wanted("targets") {
+            targets::bench_targets(target.label(), &targets_store, args.query_runs, &mut checks).await?;
+        }
         targets_store.pool().close().await;
+        if wanted("review") {
+            review::bench_review(target.label(), &url, args.query_runs, &mut checks).await?;
+        }
     }
     if wanted("reports") {
         // A database of its own with the national units only: the reports

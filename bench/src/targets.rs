@@ -82,7 +82,7 @@ fn one(v: UnitVersion) -> UnitHistory {
 }
 
 /// The province's id, once seeded.
-async fn seed(store: &Store) -> Result<UnitId> {
+pub async fn seed(store: &Store) -> Result<UnitId> {
     if let Some(id) = store.setting(SEEDED_KEY).await?.and_then(|v| v.parse().ok()) {
         return Ok(UnitId(id));
     }

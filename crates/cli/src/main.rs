@@ -4,6 +4,7 @@
 mod config;
 mod demo;
 mod jobs;
+mod review;
 mod scamcheck;
 
 use std::io::{BufReader, Write};
@@ -82,6 +83,9 @@ enum Command {
     /// Scam check: canonical URLs, QR payloads, feeds in and out.
     #[command(subcommand)]
     Scamcheck(scamcheck::ScamcheckCommand),
+    /// The interim and final reviews of the programme.
+    #[command(subcommand)]
+    Review(review::ReviewCommand),
 }
 
 #[derive(Subcommand)]
@@ -225,11 +229,16 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             if indicators > 0 {
                 println!("Đã xác minh {indicators} dấu hiệu lừa đảo mẫu.");
             }
+            let evaluations = demo::admin::seed(&store).await?;
+            if evaluations > 0 {
+                println!("Đã tạo kinh phí theo Đề án và {evaluations} kết quả tự đánh giá của xã, phường.");
+            }
             if !no_serve {
                 config::serve(&config, &args, store, true).await?;
             }
         }
         Command::Scamcheck(command) => scamcheck::run(&config, command).await?,
+        Command::Review(command) => review::run(&config, command).await?,
         Command::Keygen => {
             println!("{}", khienmang_store::reports::FieldKey::generate().1);
         }

@@ -39,6 +39,15 @@ pub enum Capability {
     /// Verify, reject and withdraw scam indicators, decide disputes. The
     /// list is the province's, so communes do not change it.
     IndicatorManage,
+    /// Read the programme's administration within the subtree: evaluations
+    /// and their ranking, awards, duties and periodic reports.
+    ProgrammeRead,
+    /// Score the units of the subtree, approve the evaluations of the units
+    /// below, nominate for awards, send periodic reports.
+    Evaluate,
+    /// The secretariat's part: the budget, the criteria sets, award
+    /// decisions, the Part 3 duties and the review reports.
+    ProgrammeManage,
 }
 
 impl Role {
@@ -55,13 +64,18 @@ impl Role {
                 ReportRead,
                 ReportHandle,
                 IndicatorManage,
+                ProgrammeRead,
+                Evaluate,
+                ProgrammeManage,
             ],
-            Role::CommuneOfficer => &[OrgRead, OrgWrite, MovementRead, MovementWrite, ReportRead, ReportHandle],
+            Role::CommuneOfficer => {
+                &[OrgRead, OrgWrite, MovementRead, MovementWrite, ReportRead, ReportHandle, ProgrammeRead, Evaluate]
+            }
             // Agencies, enterprises, schools and initiatives do not handle
             // citizens' reports: the police and the communes do.
-            Role::UnitOfficer => &[OrgRead, OrgWrite, MovementRead, MovementWrite],
+            Role::UnitOfficer => &[OrgRead, OrgWrite, MovementRead, MovementWrite, ProgrammeRead, Evaluate],
             Role::InitiativeLeader => &[OrgRead, MovementRead, MovementWrite],
-            Role::Analyst => &[OrgRead, AuditRead, MovementRead, ReportRead, IndicatorManage],
+            Role::Analyst => &[OrgRead, AuditRead, MovementRead, ReportRead, IndicatorManage, ProgrammeRead],
         }
     }
 

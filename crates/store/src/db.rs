@@ -24,6 +24,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (2, include_str!("../migrations/0002_movement.sql")),
     (3, include_str!("../migrations/0003_reports.sql")),
     (4, include_str!("../migrations/0004_scamcheck.sql")),
+    (5, include_str!("../migrations/0005_admin.sql")),
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -2,6 +2,7 @@
 //! SQLite (the embedded default) and PostgreSQL (production), through sqlx's
 //! `Any` driver. One module per capability.
 
+pub mod admin;
 pub mod audit;
 pub mod auth;
 pub mod backup;

@@ -176,6 +176,18 @@ capability!(
     /// Verify, reject and withdraw scam indicators; decide owners' disputes.
     IndicatorManage = Capability::IndicatorManage
 );
+capability!(
+    /// Read evaluations, awards, duties and periodic reports within the scope.
+    ProgrammeRead = Capability::ProgrammeRead
+);
+capability!(
+    /// Score units, approve the evaluations of units below, nominate, report.
+    Evaluate = Capability::Evaluate
+);
+capability!(
+    /// The budget, criteria, award decisions, duties and reviews (the secretariat).
+    ProgrammeManage = Capability::ProgrammeManage
+);
 
 impl Granted {
     /// Refuses units outside the scope as if they did not exist.

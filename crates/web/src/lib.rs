@@ -5,6 +5,7 @@
 //! [`access`]) and can only reach what that capability reaches.
 
 pub mod access;
+mod admin;
 mod assets;
 pub mod auth;
 pub mod dashboard;
@@ -195,6 +196,25 @@ pub fn route_table() -> Vec<(Method, &'static str, MethodRouter<AppState>)> {
         (Method::GET, "/open311/v2/services/{file}", get(reports::open311::service)),
         (Method::GET, "/open311/v2/requests/{file}", get(reports::open311::request)),
         (Method::GET, "/open311/v2/tokens/{file}", get(reports::open311::token)),
+        (Method::GET, "/evaluations", get(admin::evaluations::list)),
+        (Method::GET, "/evaluations/export.xlsx", get(admin::evaluations::export)),
+        (Method::GET, "/evaluations/{id}", get(admin::evaluations::page)),
+        (Method::POST, "/evaluations/{id}/scores", post(admin::evaluations::scores_submit)),
+        (Method::POST, "/evaluations/{id}/decision", post(admin::evaluations::decision_submit)),
+        (Method::GET, "/awards", get(admin::awards::page)),
+        (Method::POST, "/awards", post(admin::awards::nominate_submit)),
+        (Method::POST, "/awards/{id}/step", post(admin::awards::step_submit)),
+        (Method::GET, "/awards/register.xlsx", get(admin::awards::export)),
+        (Method::GET, "/budget", get(admin::budget::page)),
+        (Method::POST, "/budget/entries", post(admin::budget::entry_submit)),
+        (Method::POST, "/budget/seed", post(admin::budget::seed_submit)),
+        (Method::GET, "/budget/export.xlsx", get(admin::budget::export)),
+        (Method::GET, "/api/v1/budget/summary", get(admin::budget::api_summary)),
+        (Method::GET, "/duties", get(admin::duties::page)),
+        (Method::POST, "/duties/reports", post(admin::duties::duty_report_submit)),
+        (Method::POST, "/duties/period-reports", post(admin::duties::period_report_submit)),
+        (Method::GET, "/reviews", get(admin::reviews::page)),
+        (Method::GET, "/reviews/{file}", get(admin::reviews::file)),
         (Method::GET, "/audit", get(ops::audit_page)),
         (Method::GET, "/users", get(ops::users_page)),
         (Method::POST, "/api/v1/session", post(auth::api_login)),

@@ -23,6 +23,8 @@ pub struct Chrome {
     pub can_users: bool,
     pub can_movement: bool,
     pub can_reports: bool,
+    pub can_programme: bool,
+    pub can_programme_manage: bool,
 }
 
 impl Chrome {
@@ -41,6 +43,8 @@ impl Chrome {
             can_movement: can(Capability::MovementRead),
             can_reports: can(Capability::ReportRead),
             can_indicators: can(Capability::IndicatorManage),
+            can_programme: can(Capability::ProgrammeRead),
+            can_programme_manage: can(Capability::ProgrammeManage),
         }
     }
 

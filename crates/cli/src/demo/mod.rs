@@ -4,6 +4,7 @@
 //! reorganisation, one account per role (password "demo"), and the
 //! movement's activity from 2024 to today ([`movement`]).
 
+pub mod admin;
 mod movement;
 pub mod reports;
 pub mod scamcheck;

@@ -66,6 +66,7 @@ struct Records {
     document: i64,
     report: i64,
     attachment: i64,
+    nomination: i64,
 }
 
 async fn records_of(app: &TestApp, unit: khienmang_core::org::UnitId) -> Records {
@@ -128,7 +129,25 @@ async fn records_of(app: &TestApp, unit: khienmang_core::org::UnitId) -> Records
         .unwrap();
     tx.commit().await.unwrap();
     let (report, attachment) = report_of(app, unit).await;
-    Records { initiative, person, voice, document, report, attachment }
+    let nomination = {
+        use khienmang_core::admin::{AwardKind, Nomination, Nominee};
+        let on = crate::support::day("2026-01-05");
+        let n = Nomination::draft(
+            Nominee::Person { name: "Người được đề nghị".into(), unit: Some(unit) },
+            AwardKind::Regular,
+            2026,
+            None,
+            "Thành tích thử.",
+            unit,
+            on,
+        )
+        .unwrap();
+        let mut tx = app.store.begin_write("test").await.unwrap();
+        let id = tx.nominate(n, on).await.unwrap();
+        tx.commit().await.unwrap();
+        id
+    };
+    Records { initiative, person, voice, document, report, attachment, nomination }
 }
 
 /// A citizen's report handled by `unit`, with a screenshot.
@@ -171,6 +190,8 @@ fn fill(path: &str, unit: i64, records: Records) -> String {
         records.voice
     } else if path.starts_with("/movement/documents/") {
         records.document
+    } else if path.starts_with("/awards/") {
+        records.nomination
     } else if path.starts_with("/reports/attachments/") {
         records.attachment
     } else if path.starts_with("/reports/") || path.starts_with("/api/v1/reports/") {
@@ -178,7 +199,13 @@ fn fill(path: &str, unit: i64, records: Records) -> String {
     } else {
         unit
     };
-    let file = if path.starts_with("/movement/templates/") { "members.xlsx" } else { "villages.xlsx" };
+    let file = if path.starts_with("/movement/templates/") {
+        "members.xlsx"
+    } else if path.starts_with("/reviews/") {
+        "interim.docx"
+    } else {
+        "villages.xlsx"
+    };
     path.replace("{id}", &id.to_string())
         .replace("{lang}", "en")
         .replace("{*path}", "app.css")
@@ -195,6 +222,25 @@ fn is_movement(path: &str) -> bool {
 /// The province's list of scam indicators: not a unit's records.
 fn is_scamcheck(path: &str) -> bool {
     path.starts_with("/scamcheck")
+}
+
+/// Programme administration: evaluations, awards and duties are read within
+/// the scope and written by the units; the budget, the reviews and award
+/// decisions are the secretariat's.
+fn programme_capability(method: &Method, path: &str) -> Option<khienmang_core::auth::Capability> {
+    use khienmang_core::auth::Capability;
+    let manage = path.starts_with("/budget")
+        || path == "/api/v1/budget/summary"
+        || path.starts_with("/reviews")
+        || path == "/awards/{id}/step"
+        || path == "/duties/reports";
+    if manage {
+        Some(Capability::ProgrammeManage)
+    } else if ["/evaluations", "/awards", "/duties"].iter().any(|p| path.starts_with(p)) {
+        Some(if *method == Method::POST { Capability::Evaluate } else { Capability::ProgrammeRead })
+    } else {
+        None
+    }
 }
 
 fn is_reports(path: &str) -> bool {
@@ -220,6 +266,14 @@ fn body_for(path: &str, target: i64) -> Option<reqwest::Body> {
         "/scamcheck/indicators" => form("key=tel%3A%2B84900000001&decision=reject&category=fraud".into()),
         "/scamcheck/indicators/{id}/withdraw" => form("note=Sai".into()),
         "/scamcheck/disputes/{id}" => form("outcome=rejected&decision=Sai".into()),
+        "/evaluations/{id}/scores" => form("year=2026".into()),
+        "/evaluations/{id}/decision" => form("year=2026&decision=approve".into()),
+        "/awards" => form(format!("nominee_type=person&name=A&unit={target}&kind=regular&achievement=B")),
+        "/awards/{id}/step" => form("to=endorsed".into()),
+        "/budget/entries" => form("level=commune&stage=allocation&amount=5&from=2026-01-01".into()),
+        "/budget/seed" => form(String::new()),
+        "/duties/reports" => form("duty=1.1&due=2024-12-31&summary=x".into()),
+        "/duties/period-reports" => form(format!("unit={target}&summary=x")),
         _ => None,
     }
 }
@@ -284,6 +338,11 @@ async fn commune_officer_cannot_read_or_change_another_commune() {
         if is_scamcheck(path) {
             let status = call(&app, &method, path, other, other_records, Some(&t)).await;
             assert_eq!(status, StatusCode::FORBIDDEN, "{method} {path}: communes do not manage the scam list");
+            continue;
+        }
+        if programme_capability(&method, path).is_some_and(|c| !Role::CommuneOfficer.can(c)) {
+            let status = call(&app, &method, path, other, other_records, Some(&t)).await;
+            assert_eq!(status, StatusCode::FORBIDDEN, "{method} {path}: the secretariat's, not a commune's");
             continue;
         }
         if !path.contains("{id}") && path != "/api/v1/org/operations" {
@@ -364,7 +423,9 @@ async fn each_role_gets_exactly_its_capabilities() {
                 continue;
             }
             let status = call(&app, &method, path, home, records, Some(&t)).await;
-            let needs = if path.starts_with("/audit") || path == "/api/v1/audit" {
+            let needs = if let Some(cap) = programme_capability(&method, path) {
+                Some(cap)
+            } else if path.starts_with("/audit") || path == "/api/v1/audit" {
                 Some(khienmang_core::auth::Capability::AuditRead)
             } else if path == "/users" {
                 Some(khienmang_core::auth::Capability::UserAdmin)
@@ -401,9 +462,14 @@ async fn each_role_gets_exactly_its_capabilities() {
                     // Past access control; 400/422 only for a body this walk does not fill in.
                     status.is_success()
                         || status.is_redirection()
-                        || ((path == "/import" || is_movement(path) || is_reports(path) || is_scamcheck(path))
+                        || ((path == "/import"
+                            || is_movement(path)
+                            || is_reports(path)
+                            || is_scamcheck(path)
+                            || programme_capability(&method, path).is_some())
                             && (status == StatusCode::BAD_REQUEST || status == StatusCode::UNPROCESSABLE_ENTITY))
-                        || (is_scamcheck(path)
+                        // No such indicator, dispute or evaluation for this home unit.
+                        || ((is_scamcheck(path) || programme_capability(&method, path).is_some())
                             && (status == StatusCode::NOT_FOUND || status == StatusCode::UNSUPPORTED_MEDIA_TYPE)),
                     "{name}: {method} {path} answered {status}"
                 ),

@@ -171,6 +171,12 @@ impl TestApp {
             "report_attachments",
             "notifications",
             "email_outbox",
+            "criteria_sets",
+            "evaluations",
+            "award_nominations",
+            "budget_entries",
+            "duty_reports",
+            "period_reports",
         ] {
             let n: i64 = sqlx::query_scalar(&format!("SELECT CAST(COUNT(*) AS BIGINT) FROM {t}"))
                 .fetch_one(self.store.pool())

@@ -1,0 +1,54 @@
+//! `review`: the province's interim review (DOCX + XLSX annex) generated
+//! from live data, as `khienmang review generate` and `/reviews/interim.docx`
+//! do, on the synthetic province of the `targets` benchmark (larger than the
+//! demo's). Each run opens a new connection pool, so the targets are
+//! computed from the database as a fresh process would. Baseline: writing
+//! the same two files from the same data, without reading anything.
+
+use std::time::Duration;
+
+use anyhow::{Result, anyhow};
+use khienmang_core::admin::{ReviewKind, review_annex_xlsx, review_docx};
+use khienmang_store::Store;
+use khienmang_store::admin::review_data;
+
+use crate::{Checks, figure, measure, ms, ratio};
+
+/// The limit for the whole generation.
+const LIMIT_MS: f64 = 2_000.0;
+
+pub async fn bench_review(b: &str, url: &str, runs: usize, checks: &mut Checks) -> Result<()> {
+    let seeding = Store::connect(url).await?;
+    let province = crate::targets::seed(&seeding).await?;
+    let mut tx = seeding.begin_write("bench").await?;
+    tx.seed_document_plan().await?;
+    tx.commit().await?;
+    seeding.pool().close().await;
+    let today = (chrono::Utc::now() + chrono::Duration::hours(7)).date_naive();
+    let runs = runs.clamp(3, 10);
+
+    let mut bytes = 0;
+    let (full, data) = measure(1, runs, async || {
+        let store = Store::connect(url).await?;
+        let data = review_data(&store, ReviewKind::Interim, province, today).await?;
+        let docx = review_docx(&data).map_err(|e| anyhow!(e.message_vi()))?;
+        let xlsx = review_annex_xlsx(&data).map_err(|e| anyhow!(e.message_vi()))?;
+        bytes = docx.len() + xlsx.len();
+        store.pool().close().await;
+        Ok(data)
+    })
+    .await?;
+    let (render, ()) = measure(1, runs, async || {
+        review_docx(&data).map_err(|e| anyhow!(e.message_vi()))?;
+        review_annex_xlsx(&data).map_err(|e| anyhow!(e.message_vi()))?;
+        Ok(())
+    })
+    .await?;
+    figure(&format!("review_interim_{b}_median"), ms(full.median()), "ms");
+    figure(&format!("review_render_only_{b}_median"), ms(render.median()), "ms");
+    figure(&format!("review_files_{b}_bytes"), bytes as f64, "bytes");
+    ratio(&format!("review_interim_{b}_vs_render_only"), full.median(), render.median().max(Duration::from_micros(1)));
+    checks.limit(&format!("review_interim_{b}"), ms(full.median()), LIMIT_MS, "ms");
+    checks.holds(&format!("review_interim_{b}_has_nine_targets"), data.targets.len() >= 9);
+    Ok(())
+}

@@ -1,0 +1,361 @@
+//! Evaluation and ranking: a unit scores itself against the year's criteria
+//! with evidence links and submits; the level above approves or returns it;
+//! approved and submitted totals are ranked and classified, and exported
+//! for the evaluation of each unit's head.
+
+use askama::Template;
+use axum::extract::{Path, Query};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use khienmang_core::admin::{
+    Classification, EvaluationStatus, EvidenceLink, RankEntry, Score, Total, UnitKind, rank, total,
+};
+use khienmang_core::org::UnitId;
+use khienmang_store::admin::{EvaluationRecord, unit_kind};
+use serde::Deserialize;
+
+use super::{ensure_below, unit_name, year_or_now};
+use crate::access::{Evaluate, MaybeIdentity, ProgrammeRead, RequestLang};
+use crate::dashboard::export::{Cell, Column, ColumnKind, Sheet, workbook, xlsx_response_headers};
+use crate::error::{WebError, WebResult};
+use crate::org::today;
+use crate::page::{Chrome, render};
+
+#[derive(Deserialize, Default)]
+pub struct YearQuery {
+    #[serde(default)]
+    year: Option<i32>,
+    /// village | commune | agency | enterprise | school (default commune).
+    #[serde(default)]
+    kind: Option<String>,
+}
+
+pub struct RankRow {
+    pub rank: usize,
+    pub unit: i64,
+    pub name: String,
+    pub total: String,
+    pub classification: &'static str,
+    pub status: &'static str,
+    pub status_code: &'static str,
+}
+
+#[derive(Template)]
+#[template(path = "evaluations.html")]
+struct ListPage {
+    chrome: Chrome,
+    year: i32,
+    years: Vec<i32>,
+    kind: &'static str,
+    kinds: Vec<(&'static str, &'static str)>,
+    home: i64,
+    home_name: String,
+    /// Whether the session's own unit is scored (a province is not).
+    home_scored: bool,
+    home_status: String,
+    rows: Vec<RankRow>,
+    /// Units of the kind in scope with nothing entered yet.
+    not_started: Vec<(i64, String)>,
+}
+
+fn parse_kind(kind: Option<&str>) -> WebResult<UnitKind> {
+    match kind.filter(|k| !k.is_empty()) {
+        None => Ok(UnitKind::Commune),
+        Some(k) => UnitKind::parse(k).ok_or_else(|| WebError::BadRequest(format!("Loại đơn vị “{k}” không có."))),
+    }
+}
+
+/// The ranking of `kind` in the scope for `year`: submitted and approved
+/// evaluations (a self-assessment still being edited is not ranked).
+async fn ranking(
+    g: &crate::access::Granted,
+    year: i32,
+    kind: UnitKind,
+) -> WebResult<Vec<(RankEntry, EvaluationRecord)>> {
+    let history = g.store.org_history().await?;
+    let within = g.scope.root().map(|root| history.within(root));
+    let on = today();
+    let mut out = Vec::new();
+    for e in g.store.evaluations(year).await? {
+        if e.kind != kind || e.status == EvaluationStatus::SelfAssessment {
+            continue;
+        }
+        if within.as_ref().is_some_and(|w| !w.contains(&e.unit)) {
+            continue;
+        }
+        let name = history
+            .version_on(e.unit, on)
+            .or_else(|| history.versions().iter().rev().find(|v| v.unit_id == e.unit))
+            .map(|v| v.name.clone())
+            .unwrap_or_default();
+        out.push((RankEntry { unit: e.unit, name, total: e.total, approved_on: e.approved_on }, e));
+    }
+    Ok(out)
+}
+
+/// `GET /evaluations`: the ranking of the scope's units and the session's own evaluation.
+pub async fn list(
+    lang: RequestLang,
+    MaybeIdentity(id): MaybeIdentity,
+    m: ProgrammeRead,
+    Query(q): Query<YearQuery>,
+) -> WebResult<Html<String>> {
+    let on = today();
+    let year = year_or_now(q.year, on);
+    let kind = parse_kind(q.kind.as_deref())?;
+    let home = m.0.home_unit(on).await?;
+    let home_status = match m.0.store.evaluation(home, year).await? {
+        Some(e) => format!("{} · {} điểm", e.status.label_vi(), e.total.to_vi()),
+        None => "Chưa tự đánh giá".to_owned(),
+    };
+    let entries = ranking(&m.0, year, kind).await?;
+    let ranked = rank(&entries.iter().map(|(r, _)| r.clone()).collect::<Vec<_>>());
+    let rows = ranked
+        .iter()
+        .filter_map(|r| {
+            let (_, e) = entries.iter().find(|(x, _)| x.unit == r.entry.unit)?;
+            Some(RankRow {
+                rank: r.competition_rank,
+                unit: r.entry.unit.0,
+                name: r.entry.name.clone(),
+                total: r.entry.total.to_vi(),
+                classification: r.classification.label_vi(),
+                status: e.status.label_vi(),
+                status_code: e.status.as_str(),
+            })
+        })
+        .collect();
+    // Units of this kind in scope today that have entered nothing.
+    let history = m.0.store.org_history().await?;
+    let started: std::collections::HashSet<UnitId> =
+        m.0.store.evaluations(year).await?.into_iter().map(|e| e.unit).collect();
+    let roots: Vec<UnitId> = match m.0.scope.root() {
+        Some(r) => vec![r],
+        None => m.0.store.roots_on(on).await?.into_iter().map(|v| v.unit_id).collect(),
+    };
+    let mut not_started = Vec::new();
+    for root in roots {
+        for v in history.subtree_on(root, on) {
+            if unit_kind(v.level) == Some(kind) && !started.contains(&v.unit_id) {
+                not_started.push((v.unit_id.0, v.name.clone()));
+            }
+        }
+    }
+    not_started.truncate(200);
+    render(&ListPage {
+        chrome: Chrome::new(lang, id.as_ref(), "evaluations"),
+        year,
+        years: (khienmang_core::targets::FIRST_YEAR..=khienmang_core::targets::LAST_YEAR).collect(),
+        kind: kind.as_str(),
+        kinds: UnitKind::ALL.iter().map(|k| (k.as_str(), k.label_vi())).collect(),
+        home: home.0,
+        home_name: unit_name(&m.0, home, on).await?,
+        home_scored: kind_of(&m.0, home).await.is_ok(),
+        home_status,
+        rows,
+        not_started,
+    })
+}
+
+/// `GET /evaluations/export.xlsx`: the ranking, for the evaluation of each unit's head.
+pub async fn export(m: ProgrammeRead, Query(q): Query<YearQuery>) -> WebResult<Response> {
+    let year = year_or_now(q.year, today());
+    let kind = parse_kind(q.kind.as_deref())?;
+    let entries = ranking(&m.0, year, kind).await?;
+    let ranked = rank(&entries.iter().map(|(r, _)| r.clone()).collect::<Vec<_>>());
+    let col = |h: &str, kind| Column { header: h.into(), kind, width: None };
+    let sheet = Sheet {
+        title: format!("Xếp loại {} năm {year}", kind.label_vi().to_lowercase()),
+        subtitle: Some("Kết quả dùng cho đánh giá, xếp loại người đứng đầu đơn vị".into()),
+        columns: vec![
+            col("Thứ tự", ColumnKind::Integer),
+            col("Xếp hạng", ColumnKind::Integer),
+            col("Đơn vị", ColumnKind::Text),
+            col("Tổng điểm", ColumnKind::Text),
+            col("Xếp loại", ColumnKind::Text),
+            col("Trạng thái", ColumnKind::Text),
+            col("Ngày phê duyệt", ColumnKind::Date),
+        ],
+        rows: ranked
+            .iter()
+            .map(|r| {
+                let status = entries
+                    .iter()
+                    .find(|(x, _)| x.unit == r.entry.unit)
+                    .map(|(_, e)| e.status.label_vi())
+                    .unwrap_or_default();
+                vec![
+                    Cell::Integer(r.position as i64),
+                    Cell::Integer(r.competition_rank as i64),
+                    Cell::Text(r.entry.name.clone()),
+                    Cell::Text(r.entry.total.to_vi()),
+                    Cell::Text(r.classification.label_vi().into()),
+                    Cell::Text(status.into()),
+                    r.entry.approved_on.map(Cell::Date).unwrap_or(Cell::Empty),
+                ]
+            })
+            .collect(),
+    };
+    let bytes = workbook(&[sheet]).map_err(|e| WebError::Internal(e.to_string()))?;
+    Ok((xlsx_response_headers(&format!("xep-loai-{}-{year}.xlsx", kind.as_str())), bytes).into_response())
+}
+
+pub struct CriterionRow {
+    pub code: String,
+    pub title: String,
+    pub max: u32,
+    pub weight: u32,
+    pub points: String,
+    pub evidence: String,
+}
+
+#[derive(Template)]
+#[template(path = "evaluation.html")]
+struct FormPage {
+    chrome: Chrome,
+    unit: i64,
+    name: String,
+    kind: &'static str,
+    year: i32,
+    status: &'static str,
+    status_code: &'static str,
+    editable: bool,
+    total: String,
+    classification: &'static str,
+    return_note: Option<String>,
+    criteria: Vec<CriterionRow>,
+    decided: Option<String>,
+}
+
+async fn kind_of(m: &crate::access::Granted, unit: UnitId) -> WebResult<UnitKind> {
+    let on = today();
+    let v = match m.store.unit_on(unit, on).await? {
+        Some(v) => v,
+        None => m.store.unit_versions(unit).await?.pop().ok_or(WebError::NotFound)?,
+    };
+    unit_kind(v.level)
+        .ok_or_else(|| WebError::BadRequest("Cấp tỉnh và cấp huyện không chấm điểm theo bộ tiêu chí này.".into()))
+}
+
+/// `GET /evaluations/{unit}`: the scoring form, with the criteria of the year.
+pub async fn page(
+    lang: RequestLang,
+    MaybeIdentity(id): MaybeIdentity,
+    m: ProgrammeRead,
+    Path(unit): Path<i64>,
+    Query(q): Query<YearQuery>,
+) -> WebResult<Html<String>> {
+    let unit = UnitId(unit);
+    m.0.ensure(unit).await?;
+    let on = today();
+    let year = year_or_now(q.year, on);
+    let kind = kind_of(&m.0, unit).await?;
+    let set = m.0.store.criteria_set(year, kind).await?;
+    let record = m.0.store.evaluation(unit, year).await?;
+    let scores = record.as_ref().map(|r| r.scores.clone()).unwrap_or_default();
+    let criteria = set
+        .criteria
+        .iter()
+        .map(|c| {
+            let s = scores.iter().find(|s| s.criterion == c.code);
+            CriterionRow {
+                code: c.code.clone(),
+                title: c.title_vi.clone(),
+                max: c.max_points,
+                weight: c.weight,
+                points: s.map(|s| s.points.to_string()).unwrap_or_default(),
+                evidence: s
+                    .map(|s| s.evidence.iter().map(|e| e.as_str()).collect::<Vec<_>>().join("\n"))
+                    .unwrap_or_default(),
+            }
+        })
+        .collect();
+    let status = record.as_ref().map_or(EvaluationStatus::SelfAssessment, |r| r.status);
+    let t = record.as_ref().map_or(Total(0), |r| r.total);
+    render(&FormPage {
+        chrome: Chrome::new(lang, id.as_ref(), "evaluations"),
+        unit: unit.0,
+        name: unit_name(&m.0, unit, on).await?,
+        kind: kind.label_vi(),
+        year,
+        status: status.label_vi(),
+        status_code: status.as_str(),
+        editable: status.is_editable(),
+        total: t.to_vi(),
+        classification: Classification::of(t).label_vi(),
+        return_note: record.as_ref().and_then(|r| r.return_note.clone()),
+        decided: record.as_ref().and_then(|r| {
+            Some(format!(
+                "{} ({})",
+                r.decided_by.clone()?,
+                r.approved_on.map(|d| d.format("%d/%m/%Y").to_string()).unwrap_or_default()
+            ))
+        }),
+        criteria,
+    })
+}
+
+/// `POST /evaluations/{unit}/scores`: fields `year`, `points.CODE`, `evidence.CODE`.
+pub async fn scores_submit(
+    m: Evaluate,
+    Path(unit): Path<i64>,
+    axum::Form(fields): axum::Form<Vec<(String, String)>>,
+) -> WebResult<Redirect> {
+    let unit = UnitId(unit);
+    m.0.ensure(unit).await?;
+    let field = |name: &str| fields.iter().find(|(k, _)| k == name).map(|(_, v)| v.trim());
+    let year = year_or_now(field("year").and_then(|y| y.parse().ok()), today());
+    let kind = kind_of(&m.0, unit).await?;
+    let set = m.0.store.criteria_set(year, kind).await?;
+    let mut scores = Vec::new();
+    for c in &set.criteria {
+        let raw = field(&format!("points.{}", c.code)).unwrap_or("");
+        if raw.is_empty() {
+            continue;
+        }
+        let points: u32 = raw
+            .parse()
+            .map_err(|_| WebError::BadRequest(format!("Tiêu chí {}: “{raw}” không phải số điểm.", c.code)))?;
+        let evidence = field(&format!("evidence.{}", c.code))
+            .unwrap_or("")
+            .split_whitespace()
+            .map(|l| EvidenceLink::parse(l).map_err(|e| WebError::BadRequest(e.message_vi())))
+            .collect::<WebResult<Vec<_>>>()?;
+        scores.push(Score { criterion: c.code.clone(), points, evidence });
+    }
+    total(&set, &scores).map_err(|e| WebError::BadRequest(e.message_vi()))?;
+    let mut tx = m.0.store.begin_write(&m.0.actor).await?;
+    tx.score_evaluation(unit, kind, year, &set, scores).await?;
+    if field("submit") == Some("1") {
+        tx.submit_evaluation(unit, year).await?;
+    }
+    tx.commit().await?;
+    Ok(Redirect::to(&format!("/evaluations/{}?year={year}", unit.0)))
+}
+
+#[derive(Deserialize)]
+pub struct DecisionIn {
+    year: i32,
+    /// approve | return
+    decision: String,
+    #[serde(default)]
+    note: String,
+}
+
+/// `POST /evaluations/{unit}/decision`: the level above approves or returns.
+pub async fn decision_submit(
+    m: Evaluate,
+    Path(unit): Path<i64>,
+    axum::Form(f): axum::Form<DecisionIn>,
+) -> WebResult<Redirect> {
+    let unit = UnitId(unit);
+    ensure_below(&m.0, unit).await?;
+    let approve = match f.decision.as_str() {
+        "approve" => true,
+        "return" => false,
+        _ => return Err(WebError::BadRequest("Quyết định không hợp lệ.".into())),
+    };
+    let mut tx = m.0.store.begin_write(&m.0.actor).await?;
+    tx.decide_evaluation(unit, f.year, approve, &f.note, today()).await?;
+    tx.commit().await?;
+    Ok(Redirect::to(&format!("/evaluations/{}?year={}", unit.0, f.year)))
+}

@@ -1,0 +1,101 @@
+//! The phases of the programme and the review reports: one action writes
+//! the interim or final review (DOCX under Decree 30/2020/NĐ-CP) and its
+//! annex (XLSX) from the live targets, figures and budget.
+
+use askama::Template;
+use axum::extract::Path;
+use axum::http::header;
+use axum::response::{Html, IntoResponse, Response};
+use khienmang_core::admin::phases::{PROGRAMME_END, PROGRAMME_START};
+use khienmang_core::admin::{Phase, ReviewKind, phase_on, review_annex_xlsx, review_docx};
+use khienmang_store::admin::review_data;
+
+use crate::access::{MaybeIdentity, ProgrammeManage, RequestLang};
+use crate::dashboard::export::xlsx_response_headers;
+use crate::error::{WebError, WebResult};
+use crate::org::today;
+use crate::page::{Chrome, render};
+
+pub struct PhaseRow {
+    pub name: &'static str,
+    pub span: String,
+    pub wording: &'static str,
+    pub review: &'static str,
+    pub review_code: &'static str,
+    pub review_window: String,
+    pub current: bool,
+    /// Share of the phase's days gone, for the progress bar (0–100).
+    pub elapsed: i64,
+}
+
+#[derive(Template)]
+#[template(path = "reviews.html")]
+struct ReviewsPage {
+    chrome: Chrome,
+    phases: Vec<PhaseRow>,
+    today: String,
+    programme: String,
+}
+
+/// The phases as the dashboard shows them, as of `on`.
+pub fn phase_rows(on: khienmang_core::Date) -> Vec<PhaseRow> {
+    let current = phase_on(on);
+    Phase::ALL
+        .iter()
+        .map(|p| {
+            let days = (p.end() - p.start()).num_days().max(1);
+            let gone = (on - p.start()).num_days().clamp(0, days);
+            let (from, to) = p.review().window();
+            PhaseRow {
+                name: p.label_vi(),
+                span: format!("{} – {}", p.start().format("%m/%Y"), p.end().format("%m/%Y")),
+                wording: p.wording_vi(),
+                review: p.review().label_vi(),
+                review_code: p.review().as_str(),
+                review_window: format!("{} – {}", from.format("%d/%m/%Y"), to.format("%d/%m/%Y")),
+                current: current == Some(*p),
+                elapsed: gone * 100 / days,
+            }
+        })
+        .collect()
+}
+
+/// `GET /reviews`.
+pub async fn page(lang: RequestLang, MaybeIdentity(id): MaybeIdentity, _m: ProgrammeManage) -> WebResult<Html<String>> {
+    let on = today();
+    render(&ReviewsPage {
+        chrome: Chrome::new(lang, id.as_ref(), "reviews"),
+        phases: phase_rows(on),
+        today: on.format("%d/%m/%Y").to_string(),
+        programme: format!("{} – {}", PROGRAMME_START.format("%d/%m/%Y"), PROGRAMME_END.format("%d/%m/%Y")),
+    })
+}
+
+/// `GET /reviews/{file}`: `interim.docx`, `interim.xlsx`, `final.docx` or
+/// `final.xlsx`, written now from the scope's province.
+pub async fn file(m: ProgrammeManage, Path(file): Path<String>) -> WebResult<Response> {
+    let (kind, ext) = file.split_once('.').ok_or(WebError::NotFound)?;
+    let kind = ReviewKind::parse(kind).ok_or(WebError::NotFound)?;
+    let on = today();
+    // The scope's province, or the province the system serves.
+    let province = match m.0.scope.root() {
+        Some(root) => root,
+        None => m.0.store.report_routing().await?.province,
+    };
+    let data = review_data(&m.0.store, kind, province, on).await?;
+    let name = format!("{}-{}", if kind == ReviewKind::Interim { "so-ket" } else { "tong-ket" }, on.format("%Y%m%d"));
+    match ext {
+        "docx" => {
+            let bytes = review_docx(&data).map_err(|e| WebError::Internal(e.message_vi()))?;
+            let ct = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
+            let disposition = format!("attachment; filename=\"bao-cao-{name}.docx\"");
+            Ok(([(header::CONTENT_TYPE, ct.to_owned()), (header::CONTENT_DISPOSITION, disposition)], bytes)
+                .into_response())
+        }
+        "xlsx" => {
+            let bytes = review_annex_xlsx(&data).map_err(|e| WebError::Internal(e.message_vi()))?;
+            Ok((xlsx_response_headers(&format!("phu-luc-{name}.xlsx")), bytes).into_response())
+        }
+        _ => Err(WebError::NotFound),
+    }
+}
