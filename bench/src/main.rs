@@ -23,6 +23,7 @@ use khienmang_store::{Backend, Store};
 use sqlx::Executor;
 
 mod check_http;
+mod contests;
 mod reports;
 mod review;
 mod scamcheck;
@@ -663,6 +664,8 @@ const TARGETS_DB: usize = 100;
 const REPORTS_DB: usize = 101;
 /// The fresh database number the HTTP check benchmark uses (dropped after).
 const CHECK_DB: usize = 102;
+/// The fresh database number the contests benchmark uses (dropped after).
+const CONTESTS_DB: usize = 103;
 
 /// Logs a secretariat account of `province` into the server at `base` (made
 /// on first use) and returns its bearer token.
@@ -720,9 +723,10 @@ async fn main() -> Result<()> {
         && !wanted("scamcheck")
         && !wanted("checkhttp")
         && !wanted("review")
+        && !wanted("contests")
     {
         bail!(
-            "no benchmark matches {:?}: use import, subtree, targets, review, reports, scamcheck or checkhttp",
+            "no benchmark matches {:?}: use import, subtree, targets, review, reports, scamcheck, checkhttp or contests",
             args.filter.unwrap_or_default()
         );
     }
@@ -767,6 +771,17 @@ async fn main() -> Result<()> {
         let result = check_http::bench_check_http(target.label(), &check_store, &mut checks).await;
         check_store.pool().close().await;
         target.drop_fresh(&admin, CHECK_DB).await?;
+        admin.pool().close().await;
+        result?;
+    }
+    if wanted("contests") {
+        // A database of its own: the sheets written by the load do not pile up.
+        let admin = store_admin(&args.database).await?;
+        let url = target.create_fresh(&admin, CONTESTS_DB).await?;
+        let contests_store = open(&url).await?;
+        let result = contests::bench_contests(target.label(), &contests_store, &mut checks).await;
+        contests_store.pool().close().await;
+        target.drop_fresh(&admin, CONTESTS_DB).await?;
         admin.pool().close().await;
         result?;
     }

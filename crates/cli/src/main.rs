@@ -233,6 +233,17 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             if evaluations > 0 {
                 println!("Đã tạo kinh phí theo Đề án và {evaluations} kết quả tự đánh giá của xã, phường.");
             }
+            let responses = demo::outreach::seed(&store).await?;
+            if responses > 0 {
+                println!("Đã tạo cảnh báo, chiến dịch tuyên truyền và {responses} phiếu khảo sát ẩn danh.");
+            }
+            let sheets = demo::contests::seed(&store, &key).await?;
+            if sheets > 0 {
+                println!(
+                    "Đã tạo cuộc thi trực tuyến mẫu với {sheets} bài thi; số của cán bộ ban tổ chức (không được dự thi): {}.",
+                    demo::contests::STAFF_PHONES.join(", ")
+                );
+            }
             if !no_serve {
                 config::serve(&config, &args, store, true).await?;
             }

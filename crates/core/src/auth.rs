@@ -48,6 +48,9 @@ pub enum Capability {
     /// The secretariat's part: the budget, the criteria sets, award
     /// decisions, the Part 3 duties and the review reports.
     ProgrammeManage,
+    /// Run outreach for the province: campaigns and their content, public
+    /// warnings, online contests and their question banks, surveys.
+    OutreachManage,
 }
 
 impl Role {
@@ -67,6 +70,7 @@ impl Role {
                 ProgrammeRead,
                 Evaluate,
                 ProgrammeManage,
+                OutreachManage,
             ],
             Role::CommuneOfficer => {
                 &[OrgRead, OrgWrite, MovementRead, MovementWrite, ReportRead, ReportHandle, ProgrammeRead, Evaluate]

@@ -6,6 +6,7 @@ pub mod auth;
 pub mod import;
 pub mod movement;
 pub mod org;
+pub mod outreach;
 pub mod reports;
 pub mod scamcheck;
 pub mod targets;

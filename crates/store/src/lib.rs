@@ -10,6 +10,7 @@ mod db;
 pub mod import;
 pub mod movement;
 pub mod org;
+pub mod outreach;
 pub mod reports;
 pub mod scamcheck;
 pub mod targets;

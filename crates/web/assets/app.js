@@ -25,3 +25,41 @@ document.addEventListener("DOMContentLoaded", () => {
     locate.hidden = true;
   }
 });
+
+// Online contests: the countdown of an attempt. It counts down from what
+// the server said was left (not from the device's clock), warns near the
+// end and sends the answers when time is up; the server's deadline
+// decides whatever this shows.
+document.addEventListener("DOMContentLoaded", () => {
+  const countdown = document.getElementById("countdown");
+  if (!countdown) return;
+  const remaining = Number(countdown.dataset.remainingMs || 0);
+  const end = Date.now() + remaining;
+  const box = document.getElementById("timer");
+  const alert = document.getElementById("countdown-alert");
+  const sheet = document.getElementById("sheet");
+  let warned = false;
+  let sent = false;
+  if (sheet) sheet.addEventListener("submit", () => { sent = true; });
+  const tick = () => {
+    const left = Math.max(0, end - Date.now());
+    const secs = Math.ceil(left / 1000);
+    countdown.textContent = left > 0
+      ? String(Math.floor(secs / 60)).padStart(2, "0") + ":" + String(secs % 60).padStart(2, "0")
+      : countdown.dataset.overText;
+    if (secs <= 30 && box) box.classList.add("contest-hurry");
+    if (secs <= 30 && !warned && alert) {
+      warned = true;
+      alert.textContent = countdown.textContent;
+    }
+    if (left <= 0) {
+      clearInterval(timer);
+      if (remaining > 0 && sheet && sheet.dataset.autosubmit && !sent) {
+        sent = true;
+        sheet.requestSubmit();
+      }
+    }
+  };
+  const timer = setInterval(tick, 250);
+  tick();
+});

@@ -188,6 +188,10 @@ capability!(
     /// The budget, criteria, award decisions, duties and reviews (the secretariat).
     ProgrammeManage = Capability::ProgrammeManage
 );
+capability!(
+    /// Campaigns, warnings, contests and surveys (the secretariat).
+    OutreachManage = Capability::OutreachManage
+);
 
 impl Granted {
     /// Refuses units outside the scope as if they did not exist.

@@ -15,6 +15,7 @@ mod import;
 mod movement;
 mod ops;
 mod org;
+mod outreach;
 mod page;
 pub mod reports;
 pub mod scamcheck;
@@ -70,6 +71,7 @@ pub struct AppState {
     pub config: Arc<WebConfig>,
     pub reports: reports::ReportsRuntime,
     pub scamcheck: scamcheck::ScamcheckRuntime,
+    contests: outreach::contests::ContestsRuntime,
     metrics: Option<PrometheusHandle>,
 }
 
@@ -79,7 +81,9 @@ impl AppState {
         let key = config.field_key.clone().unwrap_or_else(|| khienmang_store::reports::FieldKey::generate().0);
         let reports = reports::ReportsRuntime::new(&store, key, config.files_dir.clone(), config.reports_per_hour);
         let scamcheck = scamcheck::ScamcheckRuntime::start(&store);
-        AppState { store, config: Arc::new(config), reports, scamcheck, metrics }
+        let contests =
+            outreach::contests::ContestsRuntime::start(&store, reports.key.clone(), config.allow_demo_accounts);
+        AppState { store, config: Arc::new(config), reports, scamcheck, contests, metrics }
     }
 }
 
@@ -215,6 +219,52 @@ pub fn route_table() -> Vec<(Method, &'static str, MethodRouter<AppState>)> {
         (Method::POST, "/duties/period-reports", post(admin::duties::period_report_submit)),
         (Method::GET, "/reviews", get(admin::reviews::page)),
         (Method::GET, "/reviews/{file}", get(admin::reviews::file)),
+        (Method::GET, "/warnings", get(outreach::warnings::list)),
+        (Method::POST, "/warnings", post(outreach::warnings::publish)),
+        (Method::GET, "/warnings.atom", get(outreach::warnings::atom)),
+        (Method::GET, "/warnings.rss", get(outreach::warnings::rss)),
+        (Method::GET, "/warnings/{slug}", get(outreach::warnings::page)),
+        (Method::POST, "/warnings/{slug}/withdraw", post(outreach::warnings::withdraw)),
+        (Method::GET, "/campaigns", get(outreach::campaigns::list)),
+        (Method::POST, "/campaigns", post(outreach::campaigns::create)),
+        (Method::GET, "/campaigns/{id}", get(outreach::campaigns::page)),
+        (Method::POST, "/movement/initiatives/{id}/campaign-shares", post(outreach::campaigns::share)),
+        (Method::GET, "/surveys", get(outreach::surveys::list)),
+        (Method::POST, "/surveys", post(outreach::surveys::create)),
+        (Method::GET, "/surveys/{id}", get(outreach::surveys::page)),
+        (Method::POST, "/surveys/{id}", post(outreach::surveys::submit)),
+        (Method::GET, "/surveys/{id}/results", get(outreach::surveys::results_page)),
+        (Method::GET, "/surveys/{id}/results.xlsx", get(outreach::surveys::results_export)),
+        (Method::GET, "/contests", get(outreach::contests::public::list)),
+        (Method::GET, "/contests/{contest}", get(outreach::contests::public::page)),
+        (Method::POST, "/contests/{contest}/code", post(outreach::contests::public::code_submit)),
+        (Method::POST, "/contests/{contest}/start", post(outreach::contests::public::start_submit)),
+        (Method::GET, "/contests/{contest}/attempts/{attempt}", get(outreach::contests::public::attempt_page)),
+        (Method::POST, "/contests/{contest}/attempts/{attempt}", post(outreach::contests::public::attempt_submit)),
+        (Method::GET, "/contests/{contest}/attempts/{attempt}/result", get(outreach::contests::public::result_page)),
+        (Method::GET, "/contests/{contest}/leaderboard", get(outreach::contests::public::leaderboard)),
+        (Method::GET, "/api/v1/contests", get(outreach::contests::api::list)),
+        (Method::POST, "/api/v1/contests/{contest}/code", post(outreach::contests::api::code)),
+        (Method::POST, "/api/v1/contests/{contest}/attempts", post(outreach::contests::api::start)),
+        (
+            Method::POST,
+            "/api/v1/contests/{contest}/attempts/{attempt}/submit",
+            post(outreach::contests::api::submit)
+                .layer(axum::extract::DefaultBodyLimit::max(outreach::contests::api::MAX_BODY)),
+        ),
+        (Method::GET, "/api/v1/contests/{contest}/leaderboard", get(outreach::contests::api::leaderboard)),
+        (Method::GET, "/outreach/contests", get(outreach::contests::staff::list)),
+        (Method::POST, "/outreach/contests", post(outreach::contests::staff::create)),
+        (Method::GET, "/outreach/contests/{id}", get(outreach::contests::staff::page)),
+        (Method::POST, "/outreach/contests/{id}/questions", post(outreach::contests::staff::question_submit)),
+        (Method::POST, "/outreach/contests/{id}/questions/import", post(outreach::contests::staff::questions_import)),
+        (Method::POST, "/outreach/contests/{id}/questions/retire", post(outreach::contests::staff::question_retire)),
+        (Method::POST, "/outreach/contests/{id}/units", post(outreach::contests::staff::units_submit)),
+        (Method::POST, "/outreach/contests/{id}/staff", post(outreach::contests::staff::staff_submit)),
+        (Method::POST, "/outreach/contests/{id}/prizes", post(outreach::contests::staff::prize_submit)),
+        (Method::POST, "/outreach/contests/{id}/prizes/remove", post(outreach::contests::staff::prize_remove)),
+        (Method::POST, "/outreach/contests/{id}/close", post(outreach::contests::staff::close_submit)),
+        (Method::GET, "/outreach/contests/{id}/results.xlsx", get(outreach::contests::staff::export)),
         (Method::GET, "/audit", get(ops::audit_page)),
         (Method::GET, "/users", get(ops::users_page)),
         (Method::POST, "/api/v1/session", post(auth::api_login)),

@@ -5,7 +5,9 @@
 //! movement's activity from 2024 to today ([`movement`]).
 
 pub mod admin;
+pub mod contests;
 mod movement;
+pub mod outreach;
 pub mod reports;
 pub mod scamcheck;
 

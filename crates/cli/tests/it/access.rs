@@ -51,6 +51,29 @@ const PUBLIC: &[(&str, &str)] = &[
     ("GET", "/api/v1/check"),
     ("POST", "/api/v1/check"),
     ("GET", "/api/v1/check/prefix/{hex8}"),
+    // Warnings, their feeds and surveys are for everyone; a survey is answered without an account.
+    ("GET", "/warnings"),
+    ("GET", "/warnings.atom"),
+    ("GET", "/warnings.rss"),
+    ("GET", "/warnings/{slug}"),
+    ("GET", "/surveys"),
+    ("GET", "/surveys/{id}"),
+    ("POST", "/surveys/{id}"),
+    // Online contests: citizens take part without an account (a one-time code
+    // by SMS, then the attempt's own token); leaderboards are public.
+    ("GET", "/contests"),
+    ("GET", "/contests/{contest}"),
+    ("POST", "/contests/{contest}/code"),
+    ("POST", "/contests/{contest}/start"),
+    ("GET", "/contests/{contest}/attempts/{attempt}"),
+    ("POST", "/contests/{contest}/attempts/{attempt}"),
+    ("GET", "/contests/{contest}/attempts/{attempt}/result"),
+    ("GET", "/contests/{contest}/leaderboard"),
+    ("GET", "/api/v1/contests"),
+    ("POST", "/api/v1/contests/{contest}/code"),
+    ("POST", "/api/v1/contests/{contest}/attempts"),
+    ("POST", "/api/v1/contests/{contest}/attempts/{attempt}/submit"),
+    ("GET", "/api/v1/contests/{contest}/leaderboard"),
     // The province's verified list is published for others, signed.
     ("GET", "/feeds/{file}"),
     ("GET", "/.well-known/khienmang-feed-key"),
@@ -67,6 +90,8 @@ struct Records {
     report: i64,
     attachment: i64,
     nomination: i64,
+    campaign: i64,
+    survey: i64,
 }
 
 async fn records_of(app: &TestApp, unit: khienmang_core::org::UnitId) -> Records {
@@ -147,7 +172,48 @@ async fn records_of(app: &TestApp, unit: khienmang_core::org::UnitId) -> Records
         tx.commit().await.unwrap();
         id
     };
-    Records { initiative, person, voice, document, report, attachment, nomination }
+    let (campaign, survey) = outreach_of(app, unit).await;
+    Records { initiative, person, voice, document, report, attachment, nomination, campaign, survey }
+}
+
+/// A campaign for `unit`'s subtree and a survey (outreach records are the province's).
+async fn outreach_of(app: &TestApp, unit: khienmang_core::org::UnitId) -> (i64, i64) {
+    use khienmang_core::outreach::{Campaign, ContentItem, ContentKind, Schedule, Survey, Targeting};
+    use khienmang_store::outreach::surveys::SurveyRecord;
+    let now = chrono::Utc::now();
+    let campaign = Campaign {
+        id: 0,
+        title: "Chiến dịch thử".into(),
+        description: String::new(),
+        items: vec![ContentItem {
+            id: 1,
+            kind: ContentKind::Article,
+            title: "Bài thử".into(),
+            url: Some("https://example.vn/bai".into()),
+            warning_id: None,
+        }],
+        schedule: Schedule { publish_at: now - chrono::Duration::days(1), end_at: None },
+        targeting: Targeting { subtrees: [unit].into(), ..Default::default() },
+    };
+    let survey: Survey = serde_json::from_str(
+        r#"{"title": "Khảo sát thử", "anonymous": true, "questions": [{"id": "q1", "text": "Câu 1", "required": true, "kind": {"type": "single_choice", "choices": ["Có", "Không"]}}]}"#,
+    )
+    .unwrap();
+    let today = crate::support::day("2026-01-01").max(chrono::Utc::now().date_naive());
+    let mut tx = app.store.begin_write("test").await.unwrap();
+    let c = tx.create_campaign(&campaign).await.unwrap();
+    let s = tx
+        .create_survey(&SurveyRecord {
+            id: 0,
+            survey,
+            area: Some(unit),
+            opens_on: today,
+            closes_on: today + chrono::Days::new(5),
+        })
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    (c, s)
 }
 
 /// A citizen's report handled by `unit`, with a screenshot.
@@ -192,6 +258,10 @@ fn fill(path: &str, unit: i64, records: Records) -> String {
         records.document
     } else if path.starts_with("/awards/") {
         records.nomination
+    } else if path.starts_with("/campaigns/") {
+        records.campaign
+    } else if path.starts_with("/surveys/") {
+        records.survey
     } else if path.starts_with("/reports/attachments/") {
         records.attachment
     } else if path.starts_with("/reports/") || path.starts_with("/api/v1/reports/") {
@@ -212,6 +282,7 @@ fn fill(path: &str, unit: i64, records: Records) -> String {
         .replace("{file}", file)
         .replace("{batch}", "0123456789abcdef0123456789abcdef")
         .replace("{code}", "PA-00000-00000")
+        .replace("{slug}", "khong-co")
         .replace("{hex8}", "00000000")
 }
 
@@ -229,12 +300,23 @@ fn is_scamcheck(path: &str) -> bool {
 /// decisions are the secretariat's.
 fn programme_capability(method: &Method, path: &str) -> Option<khienmang_core::auth::Capability> {
     use khienmang_core::auth::Capability;
+    // Online contests: the organisers' pages.
+    if path.starts_with("/outreach/contests") {
+        return Some(Capability::OutreachManage);
+    }
     let manage = path.starts_with("/budget")
         || path == "/api/v1/budget/summary"
         || path.starts_with("/reviews")
         || path == "/awards/{id}/step"
         || path == "/duties/reports";
-    if manage {
+    let outreach = (*method == Method::POST && ["/warnings", "/campaigns", "/surveys"].contains(&path))
+        || path == "/warnings/{slug}/withdraw"
+        || path.starts_with("/surveys/{id}/results");
+    if outreach {
+        Some(Capability::OutreachManage)
+    } else if path.starts_with("/campaigns") {
+        Some(Capability::MovementRead)
+    } else if manage {
         Some(Capability::ProgrammeManage)
     } else if ["/evaluations", "/awards", "/duties"].iter().any(|p| path.starts_with(p)) {
         Some(if *method == Method::POST { Capability::Evaluate } else { Capability::ProgrammeRead })
@@ -249,7 +331,7 @@ fn is_reports(path: &str) -> bool {
 
 /// A plausible body for each writing route, so a refusal is about access and
 /// not about a malformed request.
-fn body_for(path: &str, target: i64) -> Option<reqwest::Body> {
+fn body_for(path: &str, target: i64, records: Records) -> Option<reqwest::Body> {
     let form = |s: String| Some(reqwest::Body::from(s));
     match path {
         "/org/units/{id}/rename" => form("name=Đổi+tên&effective=2026-10-01".into()),
@@ -274,6 +356,20 @@ fn body_for(path: &str, target: i64) -> Option<reqwest::Body> {
         "/budget/seed" => form(String::new()),
         "/duties/reports" => form("duty=1.1&due=2024-12-31&summary=x".into()),
         "/duties/period-reports" => form(format!("unit={target}&summary=x")),
+        "/warnings" => form("title=Canh+bao&summary=Tom+tat&body=Noi+dung&category=fraud".into()),
+        "/campaigns" => form("title=Chien+dich&items=article+%7C+Bai".into()),
+        "/surveys" => form("definition=%7B%7D".into()),
+        "/movement/initiatives/{id}/campaign-shares" => form(format!("campaign={}&reach=5", records.campaign)),
+        "/outreach/contests" => form(format!(
+            "title=Thi&organiser={target}&opens_at=2026-01-01T08:00&closes_at=2026-02-01T08:00&question_count=5\
+             &time_limit_secs=60&max_attempts=1&period=day&prediction_question=Bao+nhieu"
+        )),
+        "/outreach/contests/{id}/questions" => form("category=A&text=B&choices=C%0AD&correct=A".into()),
+        "/outreach/contests/{id}/questions/retire" => form("question=1".into()),
+        "/outreach/contests/{id}/units" => form("units=".into()),
+        "/outreach/contests/{id}/staff" => form("phones=0912000999".into()),
+        "/outreach/contests/{id}/prizes" => form("rank_from=1&title=Nhat".into()),
+        "/outreach/contests/{id}/prizes/remove" => form("prize=1".into()),
         _ => None,
     }
 }
@@ -292,7 +388,7 @@ async fn call(
     if let Some(t) = token {
         req = req.bearer_auth(t);
     }
-    if let Some(body) = body_for(path, target) {
+    if let Some(body) = body_for(path, target, records) {
         let json = path.starts_with("/api/");
         req = req
             .header("content-type", if json { "application/json" } else { "application/x-www-form-urlencoded" })
@@ -343,6 +439,16 @@ async fn commune_officer_cannot_read_or_change_another_commune() {
         if programme_capability(&method, path).is_some_and(|c| !Role::CommuneOfficer.can(c)) {
             let status = call(&app, &method, path, other, other_records, Some(&t)).await;
             assert_eq!(status, StatusCode::FORBIDDEN, "{method} {path}: the secretariat's, not a commune's");
+            continue;
+        }
+        // Public pages (warnings, surveys) are everyone's.
+        if is_public(&method, path) {
+            continue;
+        }
+        if path == "/campaigns/{id}" {
+            // A campaign is the province's; its page counts coverage within the officer's scope only.
+            let status = call(&app, &method, path, other, other_records, Some(&t)).await;
+            assert_eq!(status, StatusCode::OK, "{method} {path}");
             continue;
         }
         if !path.contains("{id}") && path != "/api/v1/org/operations" {

@@ -177,6 +177,14 @@ impl TestApp {
             "budget_entries",
             "duty_reports",
             "period_reports",
+            "contests",
+            "contest_questions",
+            "contest_units",
+            "contest_staff",
+            "contest_codes",
+            "contest_attempts",
+            "contest_entries",
+            "contest_prizes",
         ] {
             let n: i64 = sqlx::query_scalar(&format!("SELECT CAST(COUNT(*) AS BIGINT) FROM {t}"))
                 .fetch_one(self.store.pool())

@@ -4,14 +4,14 @@
 
 use askama::Template;
 use axum::extract::{Path, Query};
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::response::{Html, Redirect, Response};
 use khienmang_core::admin::{AwardKind, Nomination, NominationStatus, Nominee, register};
 use khienmang_core::org::UnitId;
 use serde::Deserialize;
 
 use super::year_or_now;
 use crate::access::{Evaluate, MaybeIdentity, ProgrammeManage, ProgrammeRead, RequestLang};
-use crate::dashboard::export::{Cell, Column, ColumnKind, Sheet, workbook, xlsx_response_headers};
+use crate::dashboard::export::{Cell, Column, ColumnKind, Sheet, xlsx_download};
 use crate::error::{WebError, WebResult};
 use crate::org::today;
 use crate::page::{Chrome, render};
@@ -201,17 +201,16 @@ pub async fn step_submit(
 pub async fn export(m: ProgrammeRead, Query(q): Query<YearQuery>) -> WebResult<Response> {
     let year = year_or_now(q.year, today());
     let entries = register(visible(&m.0, year).await?.iter().filter_map(|r| r.register_entry()).collect());
-    let col = |h: &str, kind| Column { header: h.into(), kind, width: None };
     let sheet = Sheet {
         title: format!("Sổ khen thưởng năm {year}"),
         subtitle: Some("Phong trào toàn dân bảo vệ ANTQ trên không gian mạng".into()),
         columns: vec![
-            col("Số quyết định", ColumnKind::Text),
-            col("Ngày quyết định", ColumnKind::Date),
-            col("Đối tượng", ColumnKind::Text),
-            col("Tên", ColumnKind::Text),
-            col("Hình thức", ColumnKind::Text),
-            col("Thành tích", ColumnKind::Text),
+            Column::new("Số quyết định", ColumnKind::Text),
+            Column::new("Ngày quyết định", ColumnKind::Date),
+            Column::new("Đối tượng", ColumnKind::Text),
+            Column::new("Tên", ColumnKind::Text),
+            Column::new("Hình thức", ColumnKind::Text),
+            Column::new("Thành tích", ColumnKind::Text),
         ],
         rows: entries
             .iter()
@@ -227,6 +226,5 @@ pub async fn export(m: ProgrammeRead, Query(q): Query<YearQuery>) -> WebResult<R
             })
             .collect(),
     };
-    let bytes = workbook(&[sheet]).map_err(|e| WebError::Internal(e.to_string()))?;
-    Ok((xlsx_response_headers(&format!("so-khen-thuong-{year}.xlsx")), bytes).into_response())
+    xlsx_download(&format!("so-khen-thuong-{year}.xlsx"), &[sheet]).map_err(|e| WebError::Internal(e.to_string()))
 }

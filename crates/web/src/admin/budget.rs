@@ -4,7 +4,7 @@
 
 use askama::Template;
 use axum::Json;
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::response::{Html, Redirect, Response};
 use khienmang_core::admin::{
     BudgetEntry, BudgetLevel, DISTRICT_LEVEL_END, GroupBy, SpendingLine, Stage, Variance, format_dong, rehome, variance,
 };
@@ -13,7 +13,7 @@ use khienmang_store::admin::{BudgetSummary, LevelTotals};
 use serde::Deserialize;
 
 use crate::access::{MaybeIdentity, ProgrammeManage, RequestLang};
-use crate::dashboard::export::{Cell, Column, ColumnKind, Sheet, workbook, xlsx_response_headers};
+use crate::dashboard::export::{Cell, Column, ColumnKind, Sheet, xlsx_download};
 use crate::error::{WebError, WebResult};
 use crate::page::{Chrome, render};
 
@@ -165,14 +165,13 @@ pub async fn export(m: ProgrammeManage) -> WebResult<Response> {
     let s = m.0.store.budget_summary().await?;
     let entries: Vec<BudgetEntry> = m.0.store.budget_entries().await?.into_iter().map(|r| r.entry).collect();
     let rows = rehome(&entries, DISTRICT_LEVEL_END);
-    let col = |h: &str, kind| Column { header: h.into(), kind, width: None };
     let columns = || {
         vec![
-            col("Nội dung", ColumnKind::Text),
-            col("Dự toán (đ)", ColumnKind::Integer),
-            col("Phân bổ (đ)", ColumnKind::Integer),
-            col("Thực chi (đ)", ColumnKind::Integer),
-            col("Quyết toán (đ)", ColumnKind::Integer),
+            Column::new("Nội dung", ColumnKind::Text),
+            Column::new("Dự toán (đ)", ColumnKind::Integer),
+            Column::new("Phân bổ (đ)", ColumnKind::Integer),
+            Column::new("Thực chi (đ)", ColumnKind::Integer),
+            Column::new("Quyết toán (đ)", ColumnKind::Integer),
         ]
     };
     let row = |label: String, v: [i64; 4]| {
@@ -225,8 +224,7 @@ pub async fn export(m: ProgrammeManage) -> WebResult<Response> {
             rows: totals(&s.document),
         },
     ];
-    let bytes = workbook(&sheets).map_err(|e| WebError::Internal(e.to_string()))?;
-    Ok((xlsx_response_headers("kinh-phi.xlsx"), bytes).into_response())
+    xlsx_download("kinh-phi.xlsx", &sheets).map_err(|e| WebError::Internal(e.to_string()))
 }
 
 #[cfg(test)]

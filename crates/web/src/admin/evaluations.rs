@@ -5,7 +5,7 @@
 
 use askama::Template;
 use axum::extract::{Path, Query};
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::response::{Html, Redirect, Response};
 use khienmang_core::admin::{
     Classification, EvaluationStatus, EvidenceLink, RankEntry, Score, Total, UnitKind, rank, total,
 };
@@ -15,7 +15,7 @@ use serde::Deserialize;
 
 use super::{ensure_below, unit_name, year_or_now};
 use crate::access::{Evaluate, MaybeIdentity, ProgrammeRead, RequestLang};
-use crate::dashboard::export::{Cell, Column, ColumnKind, Sheet, workbook, xlsx_response_headers};
+use crate::dashboard::export::{Cell, Column, ColumnKind, Sheet, xlsx_download};
 use crate::error::{WebError, WebResult};
 use crate::org::today;
 use crate::page::{Chrome, render};
@@ -162,18 +162,17 @@ pub async fn export(m: ProgrammeRead, Query(q): Query<YearQuery>) -> WebResult<R
     let kind = parse_kind(q.kind.as_deref())?;
     let entries = ranking(&m.0, year, kind).await?;
     let ranked = rank(&entries.iter().map(|(r, _)| r.clone()).collect::<Vec<_>>());
-    let col = |h: &str, kind| Column { header: h.into(), kind, width: None };
     let sheet = Sheet {
         title: format!("Xếp loại {} năm {year}", kind.label_vi().to_lowercase()),
         subtitle: Some("Kết quả dùng cho đánh giá, xếp loại người đứng đầu đơn vị".into()),
         columns: vec![
-            col("Thứ tự", ColumnKind::Integer),
-            col("Xếp hạng", ColumnKind::Integer),
-            col("Đơn vị", ColumnKind::Text),
-            col("Tổng điểm", ColumnKind::Text),
-            col("Xếp loại", ColumnKind::Text),
-            col("Trạng thái", ColumnKind::Text),
-            col("Ngày phê duyệt", ColumnKind::Date),
+            Column::new("Thứ tự", ColumnKind::Integer),
+            Column::new("Xếp hạng", ColumnKind::Integer),
+            Column::new("Đơn vị", ColumnKind::Text),
+            Column::new("Tổng điểm", ColumnKind::Text),
+            Column::new("Xếp loại", ColumnKind::Text),
+            Column::new("Trạng thái", ColumnKind::Text),
+            Column::new("Ngày phê duyệt", ColumnKind::Date),
         ],
         rows: ranked
             .iter()
@@ -195,8 +194,8 @@ pub async fn export(m: ProgrammeRead, Query(q): Query<YearQuery>) -> WebResult<R
             })
             .collect(),
     };
-    let bytes = workbook(&[sheet]).map_err(|e| WebError::Internal(e.to_string()))?;
-    Ok((xlsx_response_headers(&format!("xep-loai-{}-{year}.xlsx", kind.as_str())), bytes).into_response())
+    xlsx_download(&format!("xep-loai-{}-{year}.xlsx", kind.as_str()), &[sheet])
+        .map_err(|e| WebError::Internal(e.to_string()))
 }
 
 pub struct CriterionRow {

@@ -31,6 +31,19 @@ pub struct Column {
     pub width: Option<f64>,
 }
 
+impl Column {
+    /// A column whose width follows its content.
+    pub fn new(header: &str, kind: ColumnKind) -> Column {
+        Column { header: header.to_owned(), kind, width: None }
+    }
+}
+
+/// The sheets as a downloaded XLSX file named `filename`.
+pub fn xlsx_download(filename: &str, sheets: &[Sheet]) -> Result<axum::response::Response, ExportError> {
+    use axum::response::IntoResponse;
+    Ok((xlsx_response_headers(filename), workbook(sheets)?).into_response())
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ColumnKind {
     Text,

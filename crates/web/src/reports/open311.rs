@@ -655,30 +655,13 @@ struct Endpoint {
     formats: [&'static str; 2],
 }
 
-/// "https://host/open311/v2" from the request's Host, or the bare path when
-/// the Host is odd. The scheme is the proxy's X-Forwarded-Proto; without one,
-/// http on this machine (the demo, tests) and https anywhere else, since the
-/// server itself speaks plain HTTP only behind a TLS proxy.
+/// "https://host/open311/v2" from the request's Host (see
+/// [`crate::page::site_url`]), or the bare path when the Host is odd.
 fn endpoint_url(headers: &HeaderMap) -> String {
-    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or("");
-    let plain = !host.is_empty()
-        && host.len() <= 255
-        && host.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'));
-    if !plain {
-        return "/open311/v2".into();
+    match crate::page::site_url(headers) {
+        Some(site) => format!("{site}/open311/v2"),
+        None => "/open311/v2".into(),
     }
-    let name = match host.rsplit_once(':') {
-        Some((name, port)) if !port.is_empty() && port.chars().all(|c| c.is_ascii_digit()) => name,
-        _ => host,
-    };
-    let local = name == "localhost" || name.starts_with("127.") || name == "[::1]";
-    let scheme = match headers.get("x-forwarded-proto").and_then(|v| v.to_str().ok()) {
-        Some("https") => "https",
-        Some("http") => "http",
-        _ if local => "http",
-        _ => "https",
-    };
-    format!("{scheme}://{host}/open311/v2")
 }
 
 /// GET /open311/discovery.json: where the GeoReport endpoint is and what it

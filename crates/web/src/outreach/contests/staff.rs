@@ -1,0 +1,697 @@
+//! The organisers' pages (capability `OutreachManage`, within the
+//! session's scope): create a contest, build its question bank (one by one
+//! or from a spreadsheet), set the units and their populations, list the
+//! organising body's staff (who may not enter), set prizes, see the exact
+//! results, close them and export them as XLSX.
+
+use askama::Template;
+use axum::extract::{Multipart, Path, Query};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use chrono::{DateTime, NaiveDateTime, Utc};
+use khienmang_core::import::read_table;
+use khienmang_core::org::{Level, UnitId};
+use khienmang_core::outreach::contest::{
+    AttemptPolicy, ContestRules, Period, PersonKey, Question, QuestionId, Quota, RESULT_HEADERS_VI, export_rows,
+};
+use khienmang_core::outreach::contest_input::{QUESTION_COLUMNS, choice_index, parse_question_rows};
+use khienmang_store::outreach::contests::{ContestRecord, ContestUnit, NewContest};
+use serde::Deserialize;
+
+use super::public::ContestView;
+use super::{ContestsRuntime, contest_or_404, duration_vi, results, unit_names, when_vi};
+use crate::AppState;
+use crate::access::{MaybeIdentity, OutreachManage, RequestLang};
+use crate::dashboard::export::{Cell, Column, ColumnKind, Sheet, workbook, xlsx_response_headers};
+use crate::error::{WebError, WebResult};
+use crate::org::today;
+use crate::page::{Chrome, render};
+use crate::reports::read_multipart;
+
+/// Places shown on the organisers' page (the export has them all).
+const TOP: usize = 20;
+
+fn bad(m: impl Into<String>) -> WebError {
+    WebError::BadRequest(m.into())
+}
+
+/// A contest of the scope, or 404 (outside the scope looks the same).
+async fn own_contest(m: &OutreachManage, id: i64) -> WebResult<ContestRecord> {
+    let c = contest_or_404(&m.0.store, id).await?;
+    m.0.ensure(c.organiser).await?;
+    Ok(c)
+}
+
+fn runtime(state: &AppState) -> &ContestsRuntime {
+    &state.contests
+}
+
+// ---------------------------------------------------------------------------
+// The list and creation
+// ---------------------------------------------------------------------------
+
+pub struct ListRow {
+    pub view: ContestView,
+    pub entries: i64,
+    pub people: i64,
+}
+
+#[derive(Template)]
+#[template(path = "contest_admin_list.html")]
+struct ListPage {
+    chrome: Chrome,
+    rows: Vec<ListRow>,
+    home: i64,
+    opens: String,
+    closes: String,
+}
+
+fn local_input(t: DateTime<Utc>) -> String {
+    (t + chrono::Duration::hours(7)).format("%Y-%m-%dT%H:%M").to_string()
+}
+
+/// `GET /outreach/contests`.
+pub async fn list(lang: RequestLang, MaybeIdentity(id): MaybeIdentity, m: OutreachManage) -> WebResult<Html<String>> {
+    let mut rows = Vec::new();
+    for c in m.0.store.contests().await? {
+        if !m.0.scope.contains(&m.0.store, c.organiser).await? {
+            continue;
+        }
+        let counts = m.0.store.contest_counts(c.id).await?;
+        rows.push(ListRow { view: ContestView::of(&c), entries: counts.counted, people: counts.people });
+    }
+    let now = Utc::now();
+    render(&ListPage {
+        chrome: Chrome::new(lang, id.as_ref(), "contests"),
+        rows,
+        home: m.0.home_unit(today()).await?.0,
+        opens: local_input(now),
+        closes: local_input(now + chrono::Duration::days(30)),
+    })
+}
+
+#[derive(Deserialize)]
+pub struct CreateIn {
+    title: String,
+    #[serde(default)]
+    description: String,
+    organiser: i64,
+    opens_at: String,
+    closes_at: String,
+    question_count: String,
+    #[serde(default)]
+    quotas: String,
+    time_limit_secs: String,
+    max_attempts: String,
+    period: String,
+    prediction_question: String,
+    #[serde(default)]
+    use_shared_bank: Option<String>,
+}
+
+/// "2026-03-01T08:00" (Viet Nam time, as a datetime-local box sends it).
+fn parse_local(text: &str, what: &str) -> WebResult<DateTime<Utc>> {
+    let t = text.trim();
+    let naive = NaiveDateTime::parse_from_str(t, "%Y-%m-%dT%H:%M")
+        .or_else(|_| NaiveDateTime::parse_from_str(t, "%Y-%m-%dT%H:%M:%S"))
+        .map_err(|_| bad(format!("{what} không hợp lệ (ngày và giờ, ví dụ 2026-03-01T08:00).")))?;
+    Ok(naive.and_utc() - chrono::Duration::hours(7))
+}
+
+fn number<T: std::str::FromStr>(text: &str, what: &str) -> WebResult<T> {
+    let digits: String = text.chars().filter(|c| !c.is_whitespace() && *c != '.').collect();
+    digits.parse().map_err(|_| bad(format!("{what} phải là một số nguyên.")))
+}
+
+/// "Lĩnh vực: số câu", one per line.
+fn parse_quotas(text: &str) -> WebResult<Vec<Quota>> {
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(|line| {
+            let (category, count) =
+                line.rsplit_once(':').ok_or_else(|| bad(format!("Dòng «{line}»: ghi theo mẫu «Lĩnh vực: số câu».")))?;
+            Ok(Quota { category: category.trim().to_owned(), count: number(count, "Số câu của lĩnh vực")? })
+        })
+        .collect()
+}
+
+/// `POST /outreach/contests`.
+pub async fn create(m: OutreachManage, axum::Form(f): axum::Form<CreateIn>) -> WebResult<Redirect> {
+    let organiser = UnitId(f.organiser);
+    m.0.ensure(organiser).await?;
+    let period = Period::parse(&f.period).ok_or_else(|| bad("Chu kỳ giới hạn lượt thi không hợp lệ."))?;
+    let rules = ContestRules {
+        title: f.title.trim().to_owned(),
+        opens_at: parse_local(&f.opens_at, "Thời điểm bắt đầu")?,
+        closes_at: parse_local(&f.closes_at, "Thời điểm kết thúc")?,
+        question_count: number(&f.question_count, "Số câu hỏi mỗi lượt")?,
+        quotas: parse_quotas(&f.quotas)?,
+        time_limit_secs: number(&f.time_limit_secs, "Thời gian làm bài")?,
+        attempts: AttemptPolicy { max_attempts: number(&f.max_attempts, "Số lượt thi")?, period },
+    };
+    let mut tx = m.0.store.begin_write(&m.0.actor).await?;
+    let id = tx
+        .create_contest(&NewContest {
+            rules,
+            organiser,
+            description: f.description,
+            prediction_question: f.prediction_question,
+            use_shared_bank: f.use_shared_bank.is_some(),
+        })
+        .await?;
+    tx.commit().await?;
+    Ok(Redirect::to(&format!("/outreach/contests/{id}")))
+}
+
+// ---------------------------------------------------------------------------
+// A contest's page
+// ---------------------------------------------------------------------------
+
+pub struct QuestionRow {
+    pub id: i64,
+    pub category: String,
+    pub text: String,
+    pub choices: Vec<(char, String, bool)>,
+    pub shared: bool,
+    pub active: bool,
+}
+
+pub struct UnitLine {
+    pub name: String,
+    pub eligible: String,
+}
+
+pub struct ResultLine {
+    pub rank: usize,
+    pub name: String,
+    pub phone: String,
+    pub unit: String,
+    pub score: u32,
+    pub prediction: String,
+    pub closeness: String,
+    pub time: String,
+}
+
+pub struct PrizeLine {
+    pub id: i64,
+    pub places: String,
+    pub title: String,
+    pub reward: String,
+}
+
+#[derive(Template)]
+#[template(path = "contest_admin.html")]
+struct AdminPage {
+    chrome: Chrome,
+    c: ContestView,
+    organiser: String,
+    counts: khienmang_store::outreach::contests::ContestCounts,
+    questions: Vec<QuestionRow>,
+    active_questions: usize,
+    units: Vec<UnitLine>,
+    staff: Vec<khienmang_store::outreach::contests::StaffRecord>,
+    prizes: Vec<PrizeLine>,
+    results: Vec<ResultLine>,
+    ranked: usize,
+    actual: u64,
+    closed: bool,
+    can_close: bool,
+}
+
+const LETTERS: [char; 6] = ['A', 'B', 'C', 'D', 'E', 'F'];
+
+/// `GET /outreach/contests/{id}`.
+pub async fn page(
+    lang: RequestLang,
+    MaybeIdentity(id): MaybeIdentity,
+    axum::extract::State(state): axum::extract::State<AppState>,
+    m: OutreachManage,
+    Path(contest): Path<i64>,
+) -> WebResult<Html<String>> {
+    let c = own_contest(&m, contest).await?;
+    let store = &m.0.store;
+    let bank = store.contest_bank(&c).await?;
+    let questions: Vec<QuestionRow> = bank
+        .iter()
+        .map(|b| QuestionRow {
+            id: b.question.id.0,
+            category: b.question.category.clone(),
+            text: b.question.text.clone(),
+            choices: b
+                .question
+                .choices
+                .iter()
+                .enumerate()
+                .map(|(i, text)| (LETTERS.get(i).copied().unwrap_or('?'), text.clone(), i == b.question.correct))
+                .collect(),
+            shared: b.shared,
+            active: b.active,
+        })
+        .collect();
+    let units = store.contest_units(c.id).await?;
+    let names = unit_names(store, &units.iter().map(|u| u.unit).chain([c.organiser]).collect::<Vec<_>>()).await?;
+    let r = results(store, &runtime(&state).keys, &c).await?;
+    let prizes = store
+        .contest_prizes(c.id)
+        .await?
+        .into_iter()
+        .map(|p| PrizeLine {
+            id: p.id,
+            places: if p.rank_from == p.rank_to {
+                p.rank_from.to_string()
+            } else {
+                format!("{}–{}", p.rank_from, p.rank_to)
+            },
+            title: p.title,
+            reward: p.reward,
+        })
+        .collect();
+    let now = Utc::now();
+    render(&AdminPage {
+        chrome: Chrome::new(lang, id.as_ref(), "contests"),
+        organiser: names.get(&c.organiser).cloned().unwrap_or_default(),
+        counts: store.contest_counts(c.id).await?,
+        active_questions: questions.iter().filter(|q| q.active).count(),
+        questions,
+        units: units
+            .iter()
+            .map(|u| UnitLine {
+                name: names.get(&u.unit).cloned().unwrap_or_else(|| format!("#{}", u.unit.0)),
+                eligible: u
+                    .eligible
+                    .map(|n| crate::i18n::number_vi(i64::try_from(n).unwrap_or(i64::MAX)))
+                    .unwrap_or_else(|| "—".into()),
+            })
+            .collect(),
+        staff: store.contest_staff(c.organiser).await?,
+        prizes,
+        results: r
+            .ranked
+            .iter()
+            .take(TOP)
+            .map(|x| ResultLine {
+                rank: x.rank,
+                name: x.entry.name.clone(),
+                phone: x.entry.person.masked(),
+                unit: x.entry.unit.and_then(|u| names.get(&u).cloned()).unwrap_or_default(),
+                score: x.entry.score,
+                prediction: x.entry.prediction.map(|p| p.to_string()).unwrap_or_else(|| "—".into()),
+                closeness: x.closeness.map(|p| p.to_string()).unwrap_or_else(|| "—".into()),
+                time: duration_vi(x.entry.time_taken_ms),
+            })
+            .collect(),
+        ranked: r.ranked.len(),
+        actual: r.actual_all_correct,
+        closed: c.actual_all_correct.is_some(),
+        can_close: c.actual_all_correct.is_none() && now >= c.rules.closes_at,
+        c: ContestView::of(&c),
+    })
+}
+
+// ---------------------------------------------------------------------------
+// The question bank
+// ---------------------------------------------------------------------------
+
+#[derive(Deserialize)]
+pub struct QuestionIn {
+    category: String,
+    text: String,
+    choices: String,
+    correct: String,
+    #[serde(default)]
+    shared: Option<String>,
+}
+
+/// `POST /outreach/contests/{id}/questions`: one question, its choices one
+/// per line, the right one by letter.
+pub async fn question_submit(
+    m: OutreachManage,
+    Path(contest): Path<i64>,
+    axum::Form(f): axum::Form<QuestionIn>,
+) -> WebResult<Redirect> {
+    let c = own_contest(&m, contest).await?;
+    let correct = choice_index(&f.correct).ok_or_else(|| bad("Đáp án đúng phải là một chữ cái từ A đến F."))?;
+    let q = Question {
+        id: QuestionId(1),
+        category: f.category.trim().to_owned(),
+        text: f.text.trim().to_owned(),
+        choices: f.choices.lines().map(str::trim).filter(|l| !l.is_empty()).map(str::to_owned).collect(),
+        correct,
+    };
+    if q.category.is_empty() {
+        return Err(bad("Cần ghi lĩnh vực của câu hỏi."));
+    }
+    q.validate().map_err(|e| bad(e.message_vi()))?;
+    let target = if f.shared.is_some() { None } else { Some(c.id) };
+    let mut tx = m.0.store.begin_write(&m.0.actor).await?;
+    tx.add_contest_questions(target, &[q]).await?;
+    tx.commit().await?;
+    Ok(Redirect::to(&format!("/outreach/contests/{}#bank", c.id)))
+}
+
+#[derive(Template)]
+#[template(path = "contest_admin_import.html")]
+struct ImportErrorsPage {
+    chrome: Chrome,
+    c: ContestView,
+    errors: Vec<(usize, String)>,
+    valid: usize,
+}
+
+/// `POST /outreach/contests/{id}/questions/import`: a CSV or Excel file
+/// with the columns of `QUESTION_COLUMNS`. All or nothing: with one bad row
+/// nothing is added and every bad row is listed.
+pub async fn questions_import(
+    lang: RequestLang,
+    MaybeIdentity(id): MaybeIdentity,
+    m: OutreachManage,
+    Path(contest): Path<i64>,
+    mp: Result<Multipart, axum::extract::multipart::MultipartRejection>,
+) -> WebResult<Response> {
+    let c = own_contest(&m, contest).await?;
+    let mp = mp.map_err(|_| WebError::Unsupported("Tệp phải gửi dạng multipart/form-data.".into()))?;
+    let upload = read_multipart(mp).await?;
+    let shared = upload.fields.iter().any(|(k, v)| k == "shared" && !v.is_empty());
+    let (_, bytes) = upload.files.into_iter().next().ok_or_else(|| bad("Hãy chọn tệp câu hỏi (CSV hoặc Excel)."))?;
+    let table = read_table(&bytes, QUESTION_COLUMNS).map_err(|e| bad(e.message_vi()))?;
+    let (questions, errors) = parse_question_rows(&table);
+    if !errors.is_empty() || questions.is_empty() {
+        let mut errors: Vec<(usize, String)> = errors.into_iter().map(|e| (e.line, e.message_vi)).collect();
+        if errors.is_empty() {
+            errors.push((0, "Tệp không có câu hỏi nào.".into()));
+        }
+        let page = ImportErrorsPage {
+            chrome: Chrome::new(lang, id.as_ref(), "contests"),
+            c: ContestView::of(&c),
+            errors,
+            valid: questions.len(),
+        };
+        return Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response());
+    }
+    let mut tx = m.0.store.begin_write(&m.0.actor).await?;
+    tx.add_contest_questions(if shared { None } else { Some(c.id) }, &questions).await?;
+    tx.commit().await?;
+    Ok(Redirect::to(&format!("/outreach/contests/{}#bank", c.id)).into_response())
+}
+
+#[derive(Deserialize)]
+pub struct RetireIn {
+    question: i64,
+}
+
+/// `POST /outreach/contests/{id}/questions/retire`.
+pub async fn question_retire(
+    m: OutreachManage,
+    Path(contest): Path<i64>,
+    axum::Form(f): axum::Form<RetireIn>,
+) -> WebResult<Redirect> {
+    let c = own_contest(&m, contest).await?;
+    let mut tx = m.0.store.begin_write(&m.0.actor).await?;
+    tx.retire_contest_question(c.id, f.question).await?;
+    tx.commit().await?;
+    Ok(Redirect::to(&format!("/outreach/contests/{}#bank", c.id)))
+}
+
+// ---------------------------------------------------------------------------
+// Units, staff, prizes, closing
+// ---------------------------------------------------------------------------
+
+#[derive(Deserialize)]
+pub struct UnitsIn {
+    #[serde(default)]
+    units: String,
+    #[serde(default)]
+    all_communes: Option<String>,
+}
+
+/// The communes under `unit` today, each with its population as the
+/// number of people who may take part.
+pub async fn communes_under(store: &khienmang_store::Store, unit: UnitId) -> WebResult<Vec<ContestUnit>> {
+    let on = today();
+    let history = store.org_history().await?;
+    let within = history.within(unit);
+    Ok(history
+        .versions()
+        .iter()
+        .filter(|v| v.level == Level::Commune && v.is_valid_on(on) && within.contains(&v.unit_id))
+        .map(|v| ContestUnit { unit: v.unit_id, eligible: v.attrs.population.and_then(|p| u64::try_from(p).ok()) })
+        .collect())
+}
+
+/// `POST /outreach/contests/{id}/units`: lines "code or number; people",
+/// and/or every commune of the organiser.
+pub async fn units_submit(
+    m: OutreachManage,
+    Path(contest): Path<i64>,
+    axum::Form(f): axum::Form<UnitsIn>,
+) -> WebResult<Redirect> {
+    let c = own_contest(&m, contest).await?;
+    let mut units = if f.all_communes.is_some() { communes_under(&m.0.store, c.organiser).await? } else { Vec::new() };
+    let on = today();
+    for line in f.units.lines().map(str::trim).filter(|l| !l.is_empty()) {
+        let mut parts = line.split([';', '\t', ',']).map(str::trim);
+        let name = parts.next().unwrap_or_default();
+        let eligible = match parts.next().filter(|p| !p.is_empty()) {
+            Some(n) => Some(number::<u64>(n, &format!("Số người của «{name}»"))?),
+            None => None,
+        };
+        let by_code = m.0.store.units_by_code(name, on).await?.into_iter().next().map(|v| v.unit_id);
+        let unit = match by_code {
+            Some(u) => u,
+            None => {
+                UnitId(name.parse().map_err(|_| bad(format!("Không tìm thấy đơn vị «{name}» (ghi mã hoặc số hiệu).")))?)
+            }
+        };
+        if !m.0.scope.contains(&m.0.store, unit).await? || m.0.store.unit_versions(unit).await?.is_empty() {
+            return Err(bad(format!("Không tìm thấy đơn vị «{name}» trong phạm vi quản lý.")));
+        }
+        units.retain(|u| u.unit != unit);
+        units.push(ContestUnit { unit, eligible });
+    }
+    let mut tx = m.0.store.begin_write(&m.0.actor).await?;
+    tx.set_contest_units(c.id, &units).await?;
+    tx.commit().await?;
+    Ok(Redirect::to(&format!("/outreach/contests/{}#units", c.id)))
+}
+
+#[derive(Deserialize)]
+pub struct StaffIn {
+    phones: String,
+}
+
+/// `POST /outreach/contests/{id}/staff`: the organising body's staff
+/// numbers, one per line (kept hashed; they may not enter).
+pub async fn staff_submit(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    m: OutreachManage,
+    Path(contest): Path<i64>,
+    axum::Form(f): axum::Form<StaffIn>,
+) -> WebResult<Redirect> {
+    let c = own_contest(&m, contest).await?;
+    let mut people = Vec::new();
+    for (i, line) in f.phones.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
+        people.push(PersonKey::parse(line).map_err(|e| bad(format!("Dòng {}: {}", i + 1, e.message_vi())))?);
+    }
+    if people.is_empty() {
+        return Err(bad("Hãy nhập ít nhất một số điện thoại."));
+    }
+    let mut tx = m.0.store.begin_write(&m.0.actor).await?;
+    tx.add_contest_staff(&runtime(&state).keys, c.organiser, &people).await?;
+    tx.commit().await?;
+    Ok(Redirect::to(&format!("/outreach/contests/{}#staff", c.id)))
+}
+
+#[derive(Deserialize)]
+pub struct PrizeIn {
+    rank_from: String,
+    #[serde(default)]
+    rank_to: String,
+    title: String,
+    #[serde(default)]
+    reward: String,
+}
+
+/// `POST /outreach/contests/{id}/prizes`.
+pub async fn prize_submit(
+    m: OutreachManage,
+    Path(contest): Path<i64>,
+    axum::Form(f): axum::Form<PrizeIn>,
+) -> WebResult<Redirect> {
+    let c = own_contest(&m, contest).await?;
+    let from: usize = number(&f.rank_from, "Hạng đầu")?;
+    let to: usize = if f.rank_to.trim().is_empty() { from } else { number(&f.rank_to, "Hạng cuối")? };
+    let mut tx = m.0.store.begin_write(&m.0.actor).await?;
+    tx.add_contest_prize(c.id, from, to, &f.title, &f.reward).await?;
+    tx.commit().await?;
+    Ok(Redirect::to(&format!("/outreach/contests/{}#prizes", c.id)))
+}
+
+#[derive(Deserialize)]
+pub struct PrizeRemoveIn {
+    prize: i64,
+}
+
+/// `POST /outreach/contests/{id}/prizes/remove`.
+pub async fn prize_remove(
+    m: OutreachManage,
+    Path(contest): Path<i64>,
+    axum::Form(f): axum::Form<PrizeRemoveIn>,
+) -> WebResult<Redirect> {
+    let c = own_contest(&m, contest).await?;
+    let mut tx = m.0.store.begin_write(&m.0.actor).await?;
+    tx.remove_contest_prize(c.id, f.prize).await?;
+    tx.commit().await?;
+    Ok(Redirect::to(&format!("/outreach/contests/{}#prizes", c.id)))
+}
+
+/// `POST /outreach/contests/{id}/close`: after the contest ended, freezes
+/// the answer to the prediction question (people who answered everything
+/// correctly) so the ranking is final.
+pub async fn close_submit(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    m: OutreachManage,
+    Path(contest): Path<i64>,
+) -> WebResult<Redirect> {
+    let c = own_contest(&m, contest).await?;
+    let r = results(&m.0.store, &runtime(&state).keys, &c).await?;
+    let mut tx = m.0.store.begin_write(&m.0.actor).await?;
+    tx.close_contest_results(&c, r.actual_all_correct, Utc::now()).await?;
+    tx.commit().await?;
+    Ok(Redirect::to(&format!("/outreach/contests/{}#results", c.id)))
+}
+
+#[derive(Deserialize, Default)]
+pub struct ExportQuery {
+    /// "full" for the organisers' own copy with whole numbers (to call the
+    /// winners); masked otherwise, as anything published must be.
+    #[serde(default)]
+    phones: Option<String>,
+}
+
+/// `GET /outreach/contests/{id}/results.xlsx[?phones=full]`: every place,
+/// the units and the prizes. Audited (whole numbers are personal data).
+pub async fn export(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    m: OutreachManage,
+    Path(contest): Path<i64>,
+    Query(q): Query<ExportQuery>,
+) -> WebResult<Response> {
+    let c = own_contest(&m, contest).await?;
+    let reveal = q.phones.as_deref() == Some("full");
+    let r = results(&m.0.store, &runtime(&state).keys, &c).await?;
+    let units = m.0.store.contest_units(c.id).await?;
+    let names = unit_names(
+        &m.0.store,
+        &units.iter().map(|u| u.unit).chain(r.ranked.iter().filter_map(|x| x.entry.unit)).collect::<Vec<_>>(),
+    )
+    .await?;
+    let question_count = u32::try_from(c.rules.question_count).unwrap_or(u32::MAX);
+    let rows = export_rows(&r.ranked, question_count, &names, reveal);
+    let kinds = [
+        ColumnKind::Integer,
+        ColumnKind::Text,
+        ColumnKind::Text,
+        ColumnKind::Text,
+        ColumnKind::Integer,
+        ColumnKind::Integer,
+        ColumnKind::Integer,
+        ColumnKind::Integer,
+        ColumnKind::Text,
+        ColumnKind::Text,
+    ];
+    let col = |h: &str, kind| Column { header: h.into(), kind, width: None };
+    let opt = |v: Option<u64>| v.map_or(Cell::Empty, |v| Cell::Integer(i64::try_from(v).unwrap_or(i64::MAX)));
+    let status = if c.actual_all_correct.is_some() { "kết quả chính thức" } else { "kết quả tạm thời" };
+    let subtitle = format!(
+        "{} · {} người trả lời đúng tất cả · {} · xuất lúc {}",
+        if reveal {
+            "Bản của ban tổ chức (số điện thoại đầy đủ)"
+        } else {
+            "Bản công bố (số điện thoại đã che)"
+        },
+        r.actual_all_correct,
+        status,
+        when_vi(Utc::now())
+    );
+    let results_sheet = Sheet {
+        title: format!("Kết quả: {}", c.rules.title),
+        subtitle: Some(subtitle),
+        columns: RESULT_HEADERS_VI.iter().zip(kinds).map(|(h, k)| col(h, k)).collect(),
+        rows: rows
+            .iter()
+            .map(|row| {
+                vec![
+                    Cell::Integer(i64::try_from(row.rank).unwrap_or(i64::MAX)),
+                    Cell::Text(row.name.clone()),
+                    Cell::Text(row.phone.clone()),
+                    Cell::Text(row.unit.clone()),
+                    Cell::Integer(i64::from(row.score)),
+                    Cell::Integer(i64::from(row.question_count)),
+                    opt(row.prediction),
+                    opt(row.closeness),
+                    Cell::Text(row.time_taken.clone()),
+                    Cell::Text(row.submitted_at.clone()),
+                ]
+            })
+            .collect(),
+    };
+    let units_sheet = Sheet {
+        title: "Theo đơn vị".into(),
+        subtitle: Some("Tỷ lệ tham gia = số người dự thi / số người thuộc diện tham gia".into()),
+        columns: vec![
+            col("Xếp hạng", ColumnKind::Integer),
+            col("Đơn vị", ColumnKind::Text),
+            col("Số người dự thi", ColumnKind::Integer),
+            col("Số người thuộc diện", ColumnKind::Integer),
+            col("Tỷ lệ tham gia", ColumnKind::Percent),
+            col("Điểm trung bình", ColumnKind::Text),
+        ],
+        rows: r
+            .units
+            .iter()
+            .map(|u| {
+                vec![
+                    Cell::Integer(i64::try_from(u.rank).unwrap_or(i64::MAX)),
+                    Cell::Text(names.get(&u.unit).cloned().unwrap_or_default()),
+                    Cell::Integer(i64::try_from(u.participants).unwrap_or(i64::MAX)),
+                    opt(u.eligible),
+                    u.participation.map_or(Cell::NoData, Cell::Share),
+                    u.average_score.map_or(Cell::Empty, |a| Cell::Text(format!("{a:.2}").replace('.', ","))),
+                ]
+            })
+            .collect(),
+    };
+    let prizes = m.0.store.contest_prizes(c.id).await?;
+    let mut prize_rows = Vec::new();
+    for p in &prizes {
+        for x in r.ranked.iter().filter(|x| (p.rank_from..=p.rank_to).contains(&x.rank)) {
+            let row = rows.iter().find(|row| row.rank == x.rank);
+            prize_rows.push(vec![
+                Cell::Text(p.title.clone()),
+                Cell::Text(p.reward.clone()),
+                Cell::Integer(i64::try_from(x.rank).unwrap_or(i64::MAX)),
+                Cell::Text(x.entry.name.clone()),
+                Cell::Text(row.map(|r| r.phone.clone()).unwrap_or_default()),
+                Cell::Text(row.map(|r| r.unit.clone()).unwrap_or_default()),
+            ]);
+        }
+    }
+    let prizes_sheet = Sheet {
+        title: "Giải thưởng".into(),
+        subtitle: None,
+        columns: vec![
+            col("Giải", ColumnKind::Text),
+            col("Phần thưởng", ColumnKind::Text),
+            col("Xếp hạng", ColumnKind::Integer),
+            col("Họ và tên", ColumnKind::Text),
+            col("Số điện thoại", ColumnKind::Text),
+            col("Đơn vị", ColumnKind::Text),
+        ],
+        rows: prize_rows,
+    };
+    let bytes = workbook(&[results_sheet, units_sheet, prizes_sheet]).map_err(|e| WebError::Internal(e.to_string()))?;
+    let mut tx = m.0.store.begin_write(&m.0.actor).await?;
+    tx.log_contest_export(c.id, reveal, rows.len()).await?;
+    tx.commit().await?;
+    Ok((xlsx_response_headers(&format!("ket-qua-cuoc-thi-{}.xlsx", c.id)), bytes).into_response())
+}

@@ -1,0 +1,184 @@
+//! The public warnings page, each warning's share page (Open Graph tags so
+//! it previews well on social networks), the Atom and RSS feeds, and the
+//! secretariat's form to publish and withdraw warnings.
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use chrono::{DateTime, Utc};
+use khienmang_core::outreach::{FeedMeta, Warning, atom_feed, body_html, open_graph, public_feed, rss_feed};
+use khienmang_core::reports::Category;
+use khienmang_store::outreach::warnings::WarningInput;
+use serde::Deserialize;
+
+use crate::AppState;
+use crate::access::{MaybeIdentity, OutreachManage, RequestLang};
+use crate::error::{WebError, WebResult};
+use crate::page::{Chrome, render, site_url};
+
+/// Warnings on the page and in the feeds.
+const FEED_LIMIT: usize = 50;
+const PUBLISHER: &str = "Công an tỉnh Bắc Ninh";
+
+pub struct Shown {
+    pub slug: String,
+    pub title: String,
+    pub summary: String,
+    pub category: &'static str,
+    pub date: String,
+}
+
+fn shown(w: &Warning) -> Shown {
+    Shown {
+        slug: w.slug.clone(),
+        title: w.title.clone(),
+        summary: w.summary.clone(),
+        category: w.category.label_vi(),
+        date: (w.published_at + chrono::Duration::hours(7)).format("%d/%m/%Y").to_string(),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "warnings.html")]
+struct ListPage {
+    chrome: Chrome,
+    warnings: Vec<Shown>,
+    can_publish: bool,
+    categories: Vec<(&'static str, &'static str)>,
+}
+
+async fn current(state: &AppState, site: &str) -> WebResult<Vec<Warning>> {
+    let all = state.store.warnings(500).await?;
+    Ok(public_feed(&all, Utc::now(), FEED_LIMIT)
+        .into_iter()
+        .cloned()
+        .map(|mut w| {
+            w.link = format!("{site}/warnings/{}", w.slug);
+            w
+        })
+        .collect())
+}
+
+/// `GET /warnings`.
+pub async fn list(
+    lang: RequestLang,
+    MaybeIdentity(id): MaybeIdentity,
+    State(state): State<AppState>,
+) -> WebResult<Html<String>> {
+    let warnings = current(&state, "").await?;
+    let can_publish = id.as_ref().is_some_and(|i| i.user.role.can(khienmang_core::auth::Capability::OutreachManage));
+    render(&ListPage {
+        chrome: Chrome::new(lang, id.as_ref(), "warnings"),
+        warnings: warnings.iter().map(shown).collect(),
+        can_publish,
+        categories: Category::ALL.iter().map(|c| (c.as_str(), c.label_vi())).collect(),
+    })
+}
+
+#[derive(Template)]
+#[template(path = "warning.html")]
+struct WarningPage {
+    chrome: Chrome,
+    w: Shown,
+    body: String,
+    og: Vec<(&'static str, String)>,
+    can_publish: bool,
+}
+
+/// `GET /warnings/{slug}`: the share page.
+pub async fn page(
+    lang: RequestLang,
+    MaybeIdentity(id): MaybeIdentity,
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(slug): Path<String>,
+) -> WebResult<Html<String>> {
+    let mut w = state.store.warning_by_slug(&slug).await?.ok_or(WebError::NotFound)?;
+    if w.published_at > Utc::now() {
+        return Err(WebError::NotFound);
+    }
+    let site = site_url(&headers).unwrap_or_default();
+    w.link = format!("{site}/warnings/{}", w.slug);
+    let og = open_graph(&w, "Khiên Mạng", None);
+    let can_publish = id.as_ref().is_some_and(|i| i.user.role.can(khienmang_core::auth::Capability::OutreachManage));
+    render(&WarningPage {
+        chrome: Chrome::new(lang, id.as_ref(), "warnings"),
+        w: shown(&w),
+        body: body_html(&w.body),
+        og: og.meta_tags(),
+        can_publish,
+    })
+}
+
+fn meta(site: &str, generated_at: DateTime<Utc>) -> FeedMeta {
+    FeedMeta {
+        title: format!("Cảnh báo lừa đảo trên không gian mạng – {PUBLISHER}"),
+        subtitle: "Thủ đoạn lừa đảo, vi phạm pháp luật trên mạng đang diễn ra và cách phòng tránh".into(),
+        home_url: format!("{site}/warnings"),
+        atom_url: format!("{site}/warnings.atom"),
+        rss_url: format!("{site}/warnings.rss"),
+        author: PUBLISHER.into(),
+        generated_at,
+    }
+}
+
+/// `GET /warnings.atom`.
+pub async fn atom(State(state): State<AppState>, headers: HeaderMap) -> WebResult<Response> {
+    feed(&state, &headers, true).await
+}
+
+/// `GET /warnings.rss`.
+pub async fn rss(State(state): State<AppState>, headers: HeaderMap) -> WebResult<Response> {
+    feed(&state, &headers, false).await
+}
+
+async fn feed(state: &AppState, headers: &HeaderMap, atom: bool) -> WebResult<Response> {
+    let site = site_url(headers).unwrap_or_default();
+    let warnings = current(state, &site).await?;
+    let refs: Vec<&Warning> = warnings.iter().collect();
+    let m = meta(&site, Utc::now());
+    let (body, content_type) = if atom {
+        (atom_feed(&m, &refs), "application/atom+xml; charset=utf-8")
+    } else {
+        (rss_feed(&m, &refs), "application/rss+xml; charset=utf-8")
+    };
+    let body = body.map_err(|e| WebError::Internal(e.to_string()))?;
+    Ok(([(header::CONTENT_TYPE, content_type), (header::CACHE_CONTROL, "public, max-age=300")], body).into_response())
+}
+
+#[derive(Deserialize)]
+pub struct WarningIn {
+    title: String,
+    summary: String,
+    body: String,
+    category: String,
+    /// "YYYY-MM-DDTHH:MM" in Viet Nam time; empty: now.
+    #[serde(default)]
+    publish_at: String,
+}
+
+/// `POST /warnings`: the secretariat publishes a warning.
+pub async fn publish(m: OutreachManage, axum::Form(f): axum::Form<WarningIn>) -> WebResult<Redirect> {
+    let category =
+        Category::parse(&f.category).ok_or_else(|| WebError::BadRequest("Loại cảnh báo không hợp lệ.".into()))?;
+    let published_at = match f.publish_at.trim() {
+        "" => Utc::now(),
+        t => chrono::NaiveDateTime::parse_from_str(t, "%Y-%m-%dT%H:%M")
+            .map(|local| local.and_utc() - chrono::Duration::hours(7))
+            .map_err(|_| WebError::BadRequest("Thời điểm đăng không hợp lệ.".into()))?,
+    };
+    let input = WarningInput { title: f.title, summary: f.summary, body: f.body, category, published_at };
+    let mut tx = m.0.store.begin_write(&m.0.actor).await?;
+    let slug = tx.publish_warning(&input).await?;
+    tx.commit().await?;
+    Ok(Redirect::to(&format!("/warnings/{slug}")))
+}
+
+/// `POST /warnings/{slug}/withdraw`.
+pub async fn withdraw(m: OutreachManage, Path(slug): Path<String>) -> WebResult<Redirect> {
+    let mut tx = m.0.store.begin_write(&m.0.actor).await?;
+    tx.withdraw_warning(&slug).await?;
+    tx.commit().await?;
+    Ok(Redirect::to("/warnings"))
+}
