@@ -2,7 +2,8 @@
 //! leaderboard stays while they pour in.
 //!
 //! - `contests_submit_*`: `POST /api/v1/contests/{c}/attempts/{a}/submit`
-//!   from `CONNECTIONS` keep-alive connections against the real server in
+//!   from `CONNECTIONS` keep-alive connections (the `load` generator)
+//!   against the real server in
 //!   this process, each request a different attempt (started beforehand,
 //!   one per person); only answers `200` with `"counted": true` count, and
 //!   a 200 is sent after the sheet's transaction committed (group commit)
@@ -16,7 +17,7 @@
 //!   over the contest's entries) against one `GET` of the in-memory
 //!   leaderboard.
 
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -30,7 +31,7 @@ use khienmang_store::reports::FieldKey;
 use serde_json::{Value, json};
 use tokio::net::TcpListener;
 
-use crate::reports::{Load, at_least, measure_load};
+use crate::load::{Load, Run, get, measure, median, percentile, post_json};
 use crate::{Checks, count, figure, ms};
 
 /// Sheets per second the issue asks for, on SQLite.
@@ -47,39 +48,6 @@ const ATTEMPTS: usize = 60_000;
 const QUESTIONS: usize = 10;
 const BANK: usize = 40;
 const UNITS: usize = 20;
-
-/// What one run saw.
-#[derive(Default)]
-struct Run {
-    ok: usize,
-    latencies: Vec<Duration>,
-    /// Entry ids of every counted 200, warm-up included.
-    acknowledged: Vec<i64>,
-    unexpected: usize,
-    first_problem: Option<String>,
-    /// Time from a 200 to the sheet's place on the leaderboard.
-    fresh: Vec<Duration>,
-    ran_out: bool,
-}
-
-fn percentile(values: &[Duration], p: f64) -> Duration {
-    let mut sorted = values.to_vec();
-    sorted.sort();
-    if sorted.is_empty() {
-        return Duration::ZERO;
-    }
-    let rank = ((sorted.len() as f64 * p).ceil() as usize).clamp(1, sorted.len());
-    sorted[rank - 1]
-}
-
-fn median(values: &mut [f64]) -> f64 {
-    values.sort_by(f64::total_cmp);
-    match values.len() {
-        0 => 0.0,
-        n if n % 2 == 1 => values[n / 2],
-        n => (values[n / 2 - 1] + values[n / 2]) / 2.0,
-    }
-}
 
 /// A province with `UNITS` communes, the contest's organiser and units.
 async fn seed_units(store: &Store) -> Result<(UnitId, Vec<UnitId>)> {
@@ -117,8 +85,8 @@ async fn prepare_run(
     province: UnitId,
     communes: &[UnitId],
     run: usize,
-    base: &str,
-) -> Result<(i64, Vec<(String, String)>)> {
+    addr: SocketAddr,
+) -> Result<(i64, Vec<Vec<u8>>)> {
     let now = Utc::now();
     let bank: Vec<Question> = (0..BANK)
         .map(|i| Question {
@@ -185,130 +153,72 @@ async fn prepare_run(
                 })
                 .collect();
             let body = json!({"token": s.token, "answers": answers, "prediction": (i * 37) % 5_000}).to_string();
-            requests.push((format!("{base}/api/v1/contests/{contest}/attempts/{}/submit", s.id), body));
+            requests.push(post_json(addr, &format!("/api/v1/contests/{contest}/attempts/{}/submit", s.id), &body));
         }
     }
     Ok((contest, requests))
 }
 
+/// What one run saw: the load's run, and the time from each probed sheet's
+/// 200 to its place on the leaderboard.
+struct Seen {
+    run: Run,
+    fresh: Vec<Duration>,
+}
+
 /// Sends every request once at most, from `CONNECTIONS` connections, for
 /// `WARMUP + MEASURED`; meanwhile probes the leaderboard's freshness.
-async fn load(base: &str, contest: i64, requests: Arc<Vec<(String, String)>>) -> Result<Run> {
-    let client = reqwest::Client::builder()
-        .pool_max_idle_per_host(CONNECTIONS + 4)
-        .tcp_nodelay(true)
-        .timeout(Duration::from_secs(60))
-        .build()?;
+async fn load(addr: SocketAddr, contest: i64, requests: Vec<Vec<u8>>) -> Result<Seen> {
     let start = Instant::now();
     let (from, until) = (start + WARMUP, start + WARMUP + MEASURED);
-    let next = Arc::new(AtomicUsize::new(0));
+    // The newest acknowledged sheet and when its 200 arrived.
     let newest: Arc<Mutex<Option<(i64, Instant)>>> = Arc::default();
-    let mut tasks = tokio::task::JoinSet::new();
-    for _ in 0..CONNECTIONS {
-        let (client, requests, next, newest) = (client.clone(), requests.clone(), next.clone(), newest.clone());
-        tasks.spawn(async move {
-            let mut run = Run::default();
-            while Instant::now() < until {
-                let i = next.fetch_add(1, Ordering::Relaxed);
-                let Some((url, body)) = requests.get(i) else {
-                    run.ran_out = true;
-                    break;
-                };
-                let sent = Instant::now();
-                let answer = client
-                    .post(url)
-                    .header(reqwest::header::CONTENT_TYPE, "application/json")
-                    .body(body.clone())
-                    .send()
-                    .await;
-                let outcome = match answer {
-                    Ok(res) => {
-                        let status = res.status();
-                        match res.bytes().await {
-                            Ok(bytes) if status == reqwest::StatusCode::OK => {
-                                let v: Value = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
-                                match (v["counted"].as_bool(), v["entry"].as_i64()) {
-                                    (Some(true), Some(entry)) => Ok(entry),
-                                    _ => Err(format!("200 without a counted entry: {v}")),
-                                }
-                            }
-                            Ok(bytes) => Err(format!("{status}: {}", String::from_utf8_lossy(&bytes))),
-                            Err(e) => Err(e.to_string()),
-                        }
-                    }
-                    Err(e) => Err(e.to_string()),
-                };
-                let done = Instant::now();
-                match outcome {
-                    Ok(entry) => {
-                        run.acknowledged.push(entry);
-                        *newest.lock().unwrap_or_else(|p| p.into_inner()) = Some((entry, done));
-                        if sent >= from && done <= until {
-                            run.ok += 1;
-                            run.latencies.push(done - sent);
-                        }
-                    }
-                    Err(problem) => {
-                        run.unexpected += 1;
-                        run.first_problem.get_or_insert(problem);
-                        tokio::time::sleep(Duration::from_millis(5)).await;
-                    }
-                }
+    let mut sheets = Load::new(addr, requests, 200);
+    (sheets.once, sheets.connections, sheets.warmup, sheets.measured) = (true, CONNECTIONS, WARMUP, MEASURED);
+    let noted = newest.clone();
+    sheets.read = Some(Arc::new(move |body: &[u8]| {
+        let v: Value = serde_json::from_slice(body).unwrap_or(Value::Null);
+        match (v["counted"].as_bool(), v["entry"].as_i64()) {
+            (Some(true), Some(entry)) => {
+                *noted.lock().unwrap_or_else(|p| p.into_inner()) = Some((entry, Instant::now()));
+                Ok(Some(entry.to_string()))
             }
-            run
-        });
-    }
-    // The freshness probe: one sheet at a time, the newest acknowledged.
-    let probe = {
-        let (client, newest, base) = (client.clone(), newest.clone(), base.to_string());
-        tokio::spawn(async move {
-            let mut fresh = Vec::new();
-            let mut problems = 0usize;
-            while Instant::now() < until {
-                let picked = *newest.lock().unwrap_or_else(|p| p.into_inner());
-                let Some((entry, acked)) = picked.filter(|(_, at)| *at >= from) else {
-                    tokio::time::sleep(Duration::from_millis(5)).await;
-                    continue;
-                };
-                let url = format!("{base}/api/v1/contests/{contest}/leaderboard?limit=0&entry={entry}");
-                loop {
-                    let placed = match client.get(&url).send().await {
-                        Ok(res) => res.json::<Value>().await.map(|v| !v["entry"].is_null()).unwrap_or(false),
-                        Err(_) => {
-                            problems += 1;
-                            false
-                        }
-                    };
-                    if placed {
-                        fresh.push(acked.elapsed());
-                        break;
-                    }
-                    if acked.elapsed() > Duration::from_secs(10) {
-                        fresh.push(acked.elapsed());
-                        break;
-                    }
-                    tokio::time::sleep(Duration::from_millis(5)).await;
-                }
-            }
-            (fresh, problems)
-        })
-    };
-    let mut total = Run::default();
-    while let Some(run) = tasks.join_next().await {
-        let run = run?;
-        total.ok += run.ok;
-        total.latencies.extend(run.latencies);
-        total.acknowledged.extend(run.acknowledged);
-        total.unexpected += run.unexpected;
-        total.ran_out |= run.ran_out;
-        if total.first_problem.is_none() {
-            total.first_problem = run.first_problem;
+            _ => Err(format!("200 without a counted entry: {v}")),
         }
-    }
+    }));
+    // The freshness probe: one sheet at a time, the newest acknowledged.
+    let probe = tokio::spawn(async move {
+        let client = reqwest::Client::new();
+        let mut fresh = Vec::new();
+        let mut problems = 0usize;
+        while Instant::now() < until {
+            let picked = *newest.lock().unwrap_or_else(|p| p.into_inner());
+            let Some((entry, acked)) = picked.filter(|(_, at)| *at >= from) else {
+                tokio::time::sleep(Duration::from_millis(5)).await;
+                continue;
+            };
+            let url = format!("http://{addr}/api/v1/contests/{contest}/leaderboard?limit=0&entry={entry}");
+            loop {
+                let placed = match client.get(&url).send().await {
+                    Ok(res) => res.json::<Value>().await.map(|v| !v["entry"].is_null()).unwrap_or(false),
+                    Err(_) => {
+                        problems += 1;
+                        false
+                    }
+                };
+                if placed || acked.elapsed() > Duration::from_secs(10) {
+                    fresh.push(acked.elapsed());
+                    break;
+                }
+                tokio::time::sleep(Duration::from_millis(5)).await;
+            }
+        }
+        (fresh, problems)
+    });
+    let mut run = crate::load::run(sheets).await?;
     let (fresh, problems) = probe.await?;
-    total.fresh = fresh;
-    total.unexpected += problems;
-    Ok(total)
+    run.unexpected += problems;
+    Ok(Seen { run, fresh })
 }
 
 /// Counted entries of these ids in the database.
@@ -353,7 +263,8 @@ pub async fn bench_contests(b: &str, store: &Store, checks: &mut Checks) -> Resu
         ..Default::default()
     };
     let listener = TcpListener::bind("127.0.0.1:0").await?;
-    let base = format!("http://{}", listener.local_addr()?);
+    let addr = listener.local_addr()?;
+    let base = format!("http://{addr}");
     let state = khienmang_web::AppState::new(store.clone(), config, None);
     tokio::spawn(async move { khienmang_web::serve(state, listener).await });
 
@@ -364,39 +275,32 @@ pub async fn bench_contests(b: &str, store: &Store, checks: &mut Checks) -> Resu
     let mut last_contest = 0;
     for run in 1..=RUNS {
         let prepared = Instant::now();
-        let (contest, requests) = prepare_run(store, &keys, province, &communes, run, &base).await?;
+        let (contest, requests) = prepare_run(store, &keys, province, &communes, run, addr).await?;
         eprintln!(
             "contests {b} run {run}/{RUNS}: {ATTEMPTS} attempts started in {:.1} s",
             prepared.elapsed().as_secs_f64()
         );
-        let r = load(&base, contest, Arc::new(requests)).await?;
-        let rate = r.ok as f64 / MEASURED.as_secs_f64();
+        let Seen { run: r, fresh: seen_fresh } = load(addr, contest, requests).await?;
+        let rate = r.per_second();
+        let acknowledged_ids: Vec<i64> = r.kept.iter().filter_map(|k| k.parse().ok()).collect();
         eprintln!(
-            "contests {b} run {run}/{RUNS}: {rate:.0}/s, p50 {:.1} ms, p99 {:.1} ms, fresh max {:.0} ms over {} probes, \
-             {} unexpected{}{}",
-            ms(percentile(&r.latencies, 0.5)),
-            ms(percentile(&r.latencies, 0.99)),
-            ms(r.fresh.iter().max().copied().unwrap_or_default()),
-            r.fresh.len(),
-            r.unexpected,
-            r.first_problem
-                .as_deref()
-                .map(|p| format!(" (first: {})", p.chars().take(200).collect::<String>()))
-                .unwrap_or_default(),
-            if r.ran_out { "; ran out of attempts: raise ATTEMPTS" } else { "" },
+            "{}; fresh max {:.0} ms over {} probes",
+            r.describe("contests_submit", b, run),
+            ms(seen_fresh.iter().max().copied().unwrap_or_default()),
+            seen_fresh.len(),
         );
         rates.push(rate);
         p50s.push(ms(percentile(&r.latencies, 0.5)));
         p99s.push(ms(percentile(&r.latencies, 0.99)));
-        fresh.extend(r.fresh);
+        fresh.extend(seen_fresh);
         unexpected += r.unexpected;
-        acknowledged += r.acknowledged.len();
-        lost += r.acknowledged.len() - stored(store, contest, &r.acknowledged).await?;
+        acknowledged += acknowledged_ids.len();
+        lost += acknowledged_ids.len() - stored(store, contest, &acknowledged_ids).await?;
         // Once the writer is idle, every counted sheet has its person's place.
         tokio::time::sleep(Duration::from_millis(1_200)).await;
         let board: Value =
             reqwest::get(format!("{base}/api/v1/contests/{contest}/leaderboard?limit=0")).await?.json().await?;
-        placed_all &= board["entrants"].as_u64() == Some(r.acknowledged.len() as u64);
+        placed_all &= board["entrants"].as_u64() == Some(acknowledged_ids.len() as u64);
         last_contest = contest;
     }
     if fresh.is_empty() {
@@ -416,8 +320,8 @@ pub async fn bench_contests(b: &str, store: &Store, checks: &mut Checks) -> Resu
     figure(&format!("contests_fresh_{b}_max"), fresh_max, "ms");
 
     // Baselines.
-    let (health, _, _) =
-        measure_load("contests_healthz", b, &Load::Get { url: format!("{base}/healthz") }, "requests/s").await?;
+    let health =
+        measure("contests_healthz", b, &Load::new(addr, vec![get(addr, "/healthz")], 200), "requests/s").await?.rate;
     figure(&format!("contests_submit_{b}_vs_healthz_ratio"), rate / health.max(1e-9), "x");
     let http = reqwest::Client::new();
     let board_url = format!("{base}/api/v1/contests/{last_contest}/leaderboard?limit=50");
@@ -431,7 +335,7 @@ pub async fn bench_contests(b: &str, store: &Store, checks: &mut Checks) -> Resu
     figure(&format!("contests_leaderboard_sql_{b}_median"), ms(sql.median()), "ms");
     crate::ratio(&format!("contests_leaderboard_sql_{b}_vs_http"), sql.median(), memory.median());
 
-    at_least(checks, &format!("contests_submit_{b}"), rate, RATE_LIMIT, "sheets/s");
+    checks.at_least(&format!("contests_submit_{b}"), rate, RATE_LIMIT, "sheets/s");
     checks.limit(&format!("contests_fresh_{b}_max"), fresh_max, FRESH_LIMIT_MS, "ms");
     checks.holds(&format!("contests_lost_{b} = 0"), lost == 0 && acknowledged > 0);
     checks.holds(&format!("contests_every_sheet_placed_{b}"), placed_all);

@@ -24,6 +24,7 @@ use sqlx::Executor;
 
 mod check_http;
 mod contests;
+mod load;
 mod reports;
 mod review;
 mod scamcheck;
@@ -162,6 +163,11 @@ impl Checks {
     fn limit(&mut self, name: &str, value: f64, limit: f64, unit: &str) {
         let ok = value <= limit;
         self.0.push((format!("BENCH_CHECK {name} <= {limit} {unit}: {}", if ok { "ok" } else { "FAILED" }), ok));
+    }
+
+    fn at_least(&mut self, name: &str, value: f64, limit: f64, unit: &str) {
+        let ok = value >= limit;
+        self.0.push((format!("BENCH_CHECK {name} >= {limit} {unit}: {}", if ok { "ok" } else { "FAILED" }), ok));
     }
 
     fn holds(&mut self, name: &str, ok: bool) {

@@ -15,9 +15,10 @@
 //! the national lists imported into it.
 
 use std::collections::HashSet;
+use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use anyhow::{Context, Result, anyhow, bail};
 use khienmang_core::org::{Level, UnitId};
@@ -28,217 +29,18 @@ use serde_json::{Value, json};
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
 use tokio::net::{TcpListener, TcpStream};
 
+use crate::load::{Load, Measured, get, measure, post_json, short};
 use crate::{Checks, count, figure};
 
 /// Durable reports per second the intake must sustain.
 const SQLITE_LIMIT: f64 = 2_000.0;
 const PG_LIMIT: f64 = 1_000.0;
 
-/// Concurrent keep-alive connections of the load generator.
-const CONNECTIONS: usize = 64;
-const WARMUP: Duration = Duration::from_secs(2);
-const MEASURED: Duration = Duration::from_secs(10);
-const RUNS: usize = 3;
 /// Distinct request bodies, cycled through by the connections.
 const BODIES: usize = 512;
 
 /// The province the reports belong to (new Bắc Ninh, as in the demo).
 const PROVINCE_CODE: &str = "24";
-
-/// What one run of the load generator saw.
-#[derive(Default)]
-struct Run {
-    /// Expected answers completed inside the measured window.
-    ok: usize,
-    latencies: Vec<Duration>,
-    /// (code, secret) of every 201, warm-up included.
-    receipts: Vec<(String, String)>,
-    /// Other statuses and transport errors, warm-up included.
-    unexpected: usize,
-    first_problem: Option<String>,
-}
-
-impl Run {
-    fn per_second(&self) -> f64 {
-        self.ok as f64 / MEASURED.as_secs_f64()
-    }
-
-    fn percentile(&self, p: f64) -> Duration {
-        let mut sorted = self.latencies.clone();
-        sorted.sort();
-        if sorted.is_empty() {
-            return Duration::ZERO;
-        }
-        let rank = ((sorted.len() as f64 * p).ceil() as usize).clamp(1, sorted.len());
-        sorted[rank - 1]
-    }
-
-    fn merge(&mut self, other: Run) {
-        self.ok += other.ok;
-        self.latencies.extend(other.latencies);
-        self.receipts.extend(other.receipts);
-        self.unexpected += other.unexpected;
-        if self.first_problem.is_none() {
-            self.first_problem = other.first_problem;
-        }
-    }
-}
-
-/// The request every connection repeats.
-#[derive(Clone)]
-pub(crate) enum Load {
-    /// POST JSON bodies (cycled), expecting 201 and a receipt.
-    Post { url: String, bodies: Arc<Vec<String>> },
-    /// GET, expecting 200.
-    Get { url: String },
-    /// GET these URLs in turn, expecting 200.
-    GetMany { urls: Arc<Vec<String>> },
-}
-
-/// `CONNECTIONS` tasks send requests back to back for `WARMUP + MEASURED`;
-/// answers completed inside the measured window are counted.
-async fn generate(load: &Load) -> Result<Run> {
-    let client = reqwest::Client::builder()
-        .pool_max_idle_per_host(CONNECTIONS)
-        .tcp_nodelay(true)
-        .timeout(Duration::from_secs(60))
-        .build()?;
-    let start = Instant::now();
-    let (from, until) = (start + WARMUP, start + WARMUP + MEASURED);
-    let mut tasks = tokio::task::JoinSet::new();
-    for task in 0..CONNECTIONS {
-        let (client, load) = (client.clone(), load.clone());
-        tasks.spawn(async move {
-            let mut run = Run::default();
-            let mut next = task;
-            while Instant::now() < until {
-                let sent = Instant::now();
-                let (expected, answer) = match &load {
-                    Load::Post { url, bodies } => {
-                        let body = bodies[next % bodies.len()].clone();
-                        next += CONNECTIONS;
-                        let res = client
-                            .post(url)
-                            .header(reqwest::header::CONTENT_TYPE, "application/json")
-                            .body(body)
-                            .send()
-                            .await;
-                        (reqwest::StatusCode::CREATED, res)
-                    }
-                    Load::Get { url } => (reqwest::StatusCode::OK, client.get(url).send().await),
-                    Load::GetMany { urls } => {
-                        let url = &urls[next % urls.len()];
-                        next += CONNECTIONS;
-                        (reqwest::StatusCode::OK, client.get(url).send().await)
-                    }
-                };
-                let outcome = match answer {
-                    Ok(res) => {
-                        let status = res.status();
-                        match res.bytes().await {
-                            Ok(bytes) if status == expected => Ok(bytes),
-                            Ok(bytes) => Err(format!("{status}: {}", String::from_utf8_lossy(&bytes))),
-                            Err(e) => Err(e.to_string()),
-                        }
-                    }
-                    Err(e) => Err(e.to_string()),
-                };
-                let done = Instant::now();
-                match outcome {
-                    Ok(bytes) => {
-                        if matches!(load, Load::Post { .. }) {
-                            let receipt: Value = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
-                            match (receipt["code"].as_str(), receipt["secret"].as_str()) {
-                                (Some(code), Some(secret)) => run.receipts.push((code.into(), secret.into())),
-                                _ => {
-                                    run.unexpected += 1;
-                                    run.first_problem
-                                        .get_or_insert_with(|| format!("201 without a receipt: {receipt}"));
-                                    continue;
-                                }
-                            }
-                        }
-                        if sent >= from && done <= until {
-                            run.ok += 1;
-                            run.latencies.push(done - sent);
-                        }
-                    }
-                    Err(problem) => {
-                        run.unexpected += 1;
-                        run.first_problem.get_or_insert(problem);
-                        // Do not spin on a server that refuses everything.
-                        tokio::time::sleep(Duration::from_millis(5)).await;
-                    }
-                }
-            }
-            run
-        });
-    }
-    let mut total = Run::default();
-    while let Some(run) = tasks.join_next().await {
-        total.merge(run?);
-    }
-    Ok(total)
-}
-
-/// The medians of `RUNS` runs, printed as `<name>_<db>_per_s`, `_p50`, `_p99`;
-/// returns the median rate and every receipt.
-/// The median rate, every receipt, and the median p99 in milliseconds.
-type Measured = (f64, Vec<(String, String)>, f64);
-
-pub(crate) async fn measure_load(name: &str, b: &str, load: &Load, unit: &str) -> Result<Measured> {
-    let mut rates = Vec::new();
-    let mut p50s = Vec::new();
-    let mut p99s = Vec::new();
-    let mut receipts = Vec::new();
-    let mut unexpected = 0;
-    for n in 1..=RUNS {
-        let run = generate(load).await?;
-        eprintln!(
-            "{name} {b} run {n}/{RUNS}: {:.0}/s, p50 {:.1} ms, p99 {:.1} ms, {} unexpected{}",
-            run.per_second(),
-            crate::ms(run.percentile(0.50)),
-            crate::ms(run.percentile(0.99)),
-            run.unexpected,
-            run.first_problem.as_deref().map(|p| format!(" (first: {})", short(p))).unwrap_or_default()
-        );
-        rates.push(run.per_second());
-        p50s.push(crate::ms(run.percentile(0.50)));
-        p99s.push(crate::ms(run.percentile(0.99)));
-        unexpected += run.unexpected;
-        receipts.extend(run.receipts);
-    }
-    let rate = median(&mut rates);
-    figure(&format!("{name}_{b}_per_s"), rate, unit);
-    figure(&format!("{name}_{b}_p50"), median(&mut p50s), "ms");
-    let p99 = median(&mut p99s);
-    figure(&format!("{name}_{b}_p99"), p99, "ms");
-    count(&format!("{name}_{b}_unexpected"), unexpected, "responses");
-    Ok((rate, receipts, p99))
-}
-
-fn median(values: &mut [f64]) -> f64 {
-    values.sort_by(f64::total_cmp);
-    match values.len() {
-        0 => 0.0,
-        n if n % 2 == 1 => values[n / 2],
-        n => (values[n / 2 - 1] + values[n / 2]) / 2.0,
-    }
-}
-
-fn short(s: &str) -> String {
-    let mut out: String = s.chars().take(200).collect();
-    if s.chars().count() > 200 {
-        out.push('…');
-    }
-    out
-}
-
-/// `BENCH_CHECK <name> >= <limit> <unit>`.
-pub(crate) fn at_least(checks: &mut Checks, name: &str, value: f64, limit: f64, unit: &str) {
-    let ok = value >= limit;
-    checks.0.push((format!("BENCH_CHECK {name} >= {limit} {unit}: {}", if ok { "ok" } else { "FAILED" }), ok));
-}
 
 // --- the bodies ---------------------------------------------------------------
 
@@ -289,6 +91,21 @@ fn bodies(communes: &[UnitId]) -> Result<Vec<String>> {
     Ok(out)
 }
 
+/// The bodies POSTed in turn to `path`, expecting a 201 with a receipt,
+/// kept as "code secret".
+fn post_load(addr: SocketAddr, path: &str, bodies: &[String]) -> Load {
+    let requests = bodies.iter().map(|body| post_json(addr, path, body)).collect();
+    let mut load = Load::new(addr, requests, 201);
+    load.read = Some(Arc::new(|body: &[u8]| {
+        let receipt: Value = serde_json::from_slice(body).unwrap_or(Value::Null);
+        match (receipt["code"].as_str(), receipt["secret"].as_str()) {
+            (Some(code), Some(secret)) => Ok(Some(format!("{code} {secret}"))),
+            _ => Err(format!("201 without a receipt: {receipt}")),
+        }
+    }));
+    load
+}
+
 // --- the naive baseline ---------------------------------------------------------
 
 /// The same durable work as the intake, naively: each request is checked,
@@ -302,9 +119,9 @@ struct Naive {
     key: FieldKey,
 }
 
-async fn naive_server(naive: Arc<Naive>) -> Result<String> {
+async fn naive_server(naive: Arc<Naive>) -> Result<SocketAddr> {
     let listener = TcpListener::bind("127.0.0.1:0").await?;
-    let url = format!("http://{}/api/v1/reports", listener.local_addr()?);
+    let addr = listener.local_addr()?;
     tokio::spawn(async move {
         while let Ok((stream, _)) = listener.accept().await {
             let naive = naive.clone();
@@ -314,7 +131,7 @@ async fn naive_server(naive: Arc<Naive>) -> Result<String> {
             });
         }
     });
-    Ok(url)
+    Ok(addr)
 }
 
 async fn naive_connection(stream: TcpStream, naive: &Naive) -> Result<()> {
@@ -437,11 +254,11 @@ pub async fn bench_reports(b: &str, store: &Store, checks: &mut Checks) -> Resul
         ..Default::default()
     };
     let listener = TcpListener::bind("127.0.0.1:0").await?;
-    let base = format!("http://{}", listener.local_addr()?);
+    let addr = listener.local_addr()?;
     let state = khienmang_web::AppState::new(store.clone(), config, None);
     tokio::spawn(async move { khienmang_web::serve(state, listener).await });
 
-    let result = run_all(b, store, province, &communes, &base, &files, key, checks).await;
+    let result = run_all(b, store, province, &communes, addr, &files, key, checks).await;
     match std::fs::remove_dir_all(&files) {
         Err(e) if e.kind() != std::io::ErrorKind::NotFound => eprintln!("could not remove {}: {e}", files.display()),
         _ => {}
@@ -455,31 +272,33 @@ async fn run_all(
     store: &Store,
     province: UnitId,
     communes: &[UnitId],
-    base: &str,
+    addr: SocketAddr,
     files: &Path,
     key: FieldKey,
     checks: &mut Checks,
 ) -> Result<()> {
-    let bodies = Arc::new(bodies(communes)?);
+    let base = &format!("http://{addr}");
+    let bodies = bodies(communes)?;
 
     // The intake, then what is lost.
-    let intake = Load::Post { url: format!("{base}/api/v1/reports"), bodies: bodies.clone() };
-    let (rate, receipts, _) = measure_load("reports_intake", b, &intake, "reports/s").await?;
+    let intake = post_load(addr, "/api/v1/reports", &bodies);
+    let Measured { rate, kept, .. } = measure("reports_intake", b, &intake, "reports/s").await?;
+    let receipts: Vec<(String, String)> =
+        kept.iter().filter_map(|k| k.split_once(' ')).map(|(c, s)| (c.to_string(), s.to_string())).collect();
     let lost = lost_reports(store, &receipts).await?;
     count(&format!("reports_intake_{b}_acknowledged"), receipts.len(), "reports");
     count(&format!("reports_lost_{b}"), lost, "reports");
     let limit = if store.backend() == Backend::Postgres { PG_LIMIT } else { SQLITE_LIMIT };
-    at_least(checks, &format!("reports_intake_{b}"), rate, limit, "reports/s");
+    checks.at_least(&format!("reports_intake_{b}"), rate, limit, "reports/s");
     checks.holds(&format!("reports_lost_{b} = 0"), lost == 0 && !receipts.is_empty());
     let tracked = track_sample(base, &receipts).await?;
     checks.holds(&format!("reports_tracked_with_secret_{b}"), tracked);
 
     // The baselines.
-    let naive_url = naive_server(Arc::new(Naive { store: store.clone(), key })).await?;
-    let naive = Load::Post { url: naive_url, bodies };
-    let (naive_rate, _, _) = measure_load("reports_naive", b, &naive, "reports/s").await?;
-    let (health_rate, _, _) =
-        measure_load("reports_healthz", b, &Load::Get { url: format!("{base}/healthz") }, "requests/s").await?;
+    let naive_addr = naive_server(Arc::new(Naive { store: store.clone(), key })).await?;
+    let naive_rate = measure("reports_naive", b, &post_load(naive_addr, "/", &bodies), "reports/s").await?.rate;
+    let health = Load::new(addr, vec![get(addr, "/healthz")], 200);
+    let health_rate = measure("reports_healthz", b, &health, "requests/s").await?.rate;
     figure(&format!("reports_intake_{b}_vs_baseline_ratio"), rate / naive_rate.max(1e-9), "x");
     figure(&format!("reports_intake_{b}_vs_healthz_ratio"), rate / health_rate.max(1e-9), "x");
 

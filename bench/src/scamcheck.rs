@@ -207,12 +207,6 @@ fn hits_of(index: &IndicatorIndex, hashes: &[[u8; 32]]) -> usize {
     index.get_many(hashes).iter().filter(|e| e.is_some()).count()
 }
 
-/// `BENCH_CHECK <name> >= <limit> <unit>`.
-fn at_least(checks: &mut Checks, name: &str, value: f64, limit: f64, unit: &str) {
-    let ok = value >= limit;
-    checks.0.push((format!("BENCH_CHECK {name} >= {limit} {unit}: {}", if ok { "ok" } else { "FAILED" }), ok));
-}
-
 pub async fn bench_scamcheck(target: &Target, checks: &mut Checks) -> Result<()> {
     let Target::Sqlite { path, .. } = target else {
         eprintln!("scamcheck: skipped on {} (its figures use their own SQLite file)", target.label());
@@ -290,7 +284,7 @@ pub async fn bench_scamcheck(target: &Target, checks: &mut Checks) -> Result<()>
     ] {
         let r = rate(samples, queries);
         figure(&format!("scamcheck_{name}_checks_per_s"), r, "checks/s");
-        at_least(checks, &format!("scamcheck_{name}_checks_per_s"), r, limit, "checks/s");
+        checks.at_least(&format!("scamcheck_{name}_checks_per_s"), r, limit, "checks/s");
     }
 
     // Checks that come in groups (a message with several numbers, a batch
@@ -468,7 +462,7 @@ async fn sqlite_side(
         let sql_each = per_check(sql, sql_n);
         ratio(&format!("scamcheck_{name}_vs_sqlite"), sql_each, mem);
         let r = sql_each.as_secs_f64() / mem.as_secs_f64().max(1e-12);
-        at_least(checks, &format!("scamcheck_{name}_vs_sqlite_ratio"), r, SQL_RATIO_LIMIT, "x");
+        checks.at_least(&format!("scamcheck_{name}_vs_sqlite_ratio"), r, SQL_RATIO_LIMIT, "x");
     }
     Ok(())
 }
