@@ -8,7 +8,8 @@
 //!
 //! Usage: `khienmang-bench --database URL [--import-runs N] [--query-runs N] [NAME]`
 //! where NAME (optional) keeps only the benchmarks whose name contains it
-//! (`import`, `subtree`, `targets`, `reports`, `scamcheck`).
+//! (`import`, `subtree`, `targets`, `review`, `reports`, `scamcheck`, `checkhttp`,
+//! `contests`).
 
 use std::collections::BTreeSet;
 use std::time::{Duration, Instant};
@@ -21,6 +22,11 @@ use khienmang_core::text::fold;
 use khienmang_store::import::{NationalImportReport, NationalLists, UnitHistory, list_2024_from, reorg_2025_date};
 use khienmang_store::{Backend, Store};
 use sqlx::Executor;
+
+/// mimalloc instead of the system allocator: the server allocates small,
+/// short-lived buffers on every request from several threads.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 mod check_http;
 mod contests;

@@ -1,6 +1,11 @@
 //! `khienmang`: the one binary. Serve the web app, load demo data, migrate,
 //! import, manage accounts, back up and restore, verify the audit log.
 
+/// mimalloc instead of the system allocator: the server allocates small,
+/// short-lived buffers on every request from several threads.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 mod config;
 mod demo;
 mod jobs;

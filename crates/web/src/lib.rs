@@ -65,8 +65,12 @@ impl Default for WebConfig {
     }
 }
 
+/// What every handler shares; cloned for each request and each middleware,
+/// so it is one reference count.
 #[derive(Clone)]
-pub struct AppState {
+pub struct AppState(Arc<Shared>);
+
+pub struct Shared {
     pub store: Store,
     pub config: Arc<WebConfig>,
     pub reports: reports::ReportsRuntime,
@@ -83,7 +87,15 @@ impl AppState {
         let scamcheck = scamcheck::ScamcheckRuntime::start(&store);
         let contests =
             outreach::contests::ContestsRuntime::start(&store, reports.key.clone(), config.allow_demo_accounts);
-        AppState { store, config: Arc::new(config), reports, scamcheck, contests, metrics }
+        AppState(Arc::new(Shared { store, config: Arc::new(config), reports, scamcheck, contests, metrics }))
+    }
+}
+
+impl std::ops::Deref for AppState {
+    type Target = Shared;
+
+    fn deref(&self) -> &Shared {
+        &self.0
     }
 }
 

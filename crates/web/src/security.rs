@@ -155,7 +155,9 @@ async fn security_headers(req: Request, next: Next) -> Response {
 async fn api_errors(req: Request, next: Next) -> Response {
     let is_api = req.uri().path().starts_with("/api/");
     let wants_html = req.headers().get("hx-request").is_none();
-    let next_path = req.uri().path_and_query().map(|p| p.to_string()).unwrap_or_default();
+    // Kept only where a login redirect may need it (not on every API call).
+    let next_path =
+        (!is_api && wants_html).then(|| req.uri().path_and_query().map(|p| p.to_string()).unwrap_or_default());
     let res = next.run(req).await;
     let status = res.status();
     if is_api && (status.is_client_error() || status.is_server_error()) {
@@ -170,7 +172,7 @@ async fn api_errors(req: Request, next: Next) -> Response {
         }
         return out;
     }
-    if !is_api && status == StatusCode::UNAUTHORIZED && wants_html {
+    if let Some(next_path) = next_path.filter(|_| status == StatusCode::UNAUTHORIZED) {
         let to = format!("/login?next={}", form_urlencoded::byte_serialize(next_path.as_bytes()).collect::<String>());
         return (StatusCode::SEE_OTHER, [(header::LOCATION, to)]).into_response();
     }

@@ -466,3 +466,47 @@ async fn a_screenshot_is_stored_without_its_location_and_served_only_as_a_downlo
     let res = app.http.get(format!("{}/reports/attachments/{}", app.base, attachments[0].id)).send().await.unwrap();
     assert!(res.status().is_redirection() || res.status() == StatusCode::UNAUTHORIZED);
 }
+
+/// The intake routes with the routing it last built, without a query per
+/// report; a change of the tree made meanwhile by another replica must still
+/// decide: a commune abolished since is refused (nothing written), a commune
+/// created since receives its report.
+#[tokio::test]
+async fn reports_follow_a_tree_changed_by_another_replica_after_routing_was_built() {
+    use khienmang_core::org::{Level, NewUnit, OrgOp};
+    let app = TestApp::start().await;
+    let (status, first) = send(&app, fraud(&app.commune_b.1, "Tin nhắn giả danh ngân hàng đòi mã OTP.")).await;
+    assert_eq!(status, StatusCode::CREATED, "{first}");
+
+    let today = chrono::Utc::now().date_naive();
+    let replica = khienmang_store::Store::connect(&app.url).await.unwrap();
+    let mut tx = replica.begin_write("replica-2").await.unwrap();
+    tx.apply_op(&OrgOp::Abolish { unit: app.commune_b.0 }, today, None).await.unwrap();
+    let created = NewUnit {
+        code: Some("99001".into()),
+        name: "Xã Mới Lập".into(),
+        level: Level::Commune,
+        unit_type: Some("Xã".into()),
+        parent_id: Some(app.province),
+        attrs: Default::default(),
+        lat: None,
+        lon: None,
+    };
+    let new_commune = tx.apply_op(&OrgOp::Create { unit: created }, today, None).await.unwrap()[0];
+    tx.commit().await.unwrap();
+
+    let before = report_count(&app).await;
+    let (status, refused) = send(&app, fraud(&app.commune_b.1, "Cuộc gọi mạo danh công an xã.")).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{refused}");
+    assert!(refused["message"].as_str().unwrap_or("").to_lowercase().contains("xã/phường"), "{refused}");
+    assert_eq!(report_count(&app).await, before, "a refused report is not written");
+
+    let (status, receipt) = send(&app, fraud("99001", "Trang bán hàng giả lừa đặt cọc.")).await;
+    assert_eq!(status, StatusCode::CREATED, "{receipt}");
+    let commune: Option<i64> = sqlx::query_scalar("SELECT commune_id FROM reports WHERE code = $1")
+        .bind(receipt["code"].as_str().unwrap())
+        .fetch_one(app.store.pool())
+        .await
+        .unwrap();
+    assert_eq!(commune, Some(new_commune.0));
+}

@@ -1,7 +1,9 @@
 //! Bank accounts, keyed by the bank's NAPAS BIN so that "VCB", "Vietcombank"
 //! and "970436" are the same bank.
 
+use std::collections::HashMap;
 use std::fmt;
+use std::sync::LazyLock;
 
 use crate::text::fold;
 
@@ -104,6 +106,19 @@ fn without_prefix(key: &str) -> &str {
     NAME_PREFIXES.iter().find_map(|p| key.strip_prefix(p)).filter(|rest| !rest.is_empty()).unwrap_or(key)
 }
 
+/// Every name's key (as [`Bank::find`] compares them) to its bank, built
+/// once: folding some three hundred names on every query cost tens of
+/// microseconds. The first bank listed keeps a name two banks share.
+static BY_NAME: LazyLock<HashMap<String, &'static Bank>> = LazyLock::new(|| {
+    let mut map = HashMap::new();
+    for bank in BANKS {
+        for name in bank.names() {
+            map.entry(without_prefix(&key(name)).to_owned()).or_insert(bank);
+        }
+    }
+    map
+});
+
 impl Bank {
     pub fn by_bin(bin: &str) -> Option<&'static Bank> {
         BANKS.iter().find(|b| b.bin == bin)
@@ -120,7 +135,7 @@ impl Bank {
         if q.is_empty() {
             return None;
         }
-        BANKS.iter().find(|b| b.names().any(|name| without_prefix(&key(name)) == q))
+        BY_NAME.get(q).copied()
     }
 
     /// Every name the bank goes by.

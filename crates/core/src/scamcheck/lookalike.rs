@@ -152,13 +152,16 @@ impl LookalikeDetector {
     /// hyphen-separated parts, if within the allowance for the brand's length.
     /// Short brands get none: at four letters, one edit reaches other real names.
     fn typo(&self, label: &str, brand: &str) -> Option<usize> {
-        let allowed = match brand.chars().count() {
+        let brand_len = brand.chars().count();
+        let allowed = match brand_len {
             0..=5 => return None,
             6..=8 => 1,
             _ => 2,
         };
         std::iter::once(label)
             .chain(label.split(['-', '_']))
+            // The distance is at least the difference in length: most labels stop here.
+            .filter(|candidate| candidate.chars().count().abs_diff(brand_len) <= allowed)
             .filter(|candidate| {
                 let joined = candidate.replace(['-', '_'], "");
                 joined == brand || !self.bank_names.contains(&joined)

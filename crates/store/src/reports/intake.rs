@@ -5,6 +5,7 @@
 //! is written at once.
 
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 use chrono::{SecondsFormat, Utc};
 use khienmang_core::org::UnitId;
@@ -13,7 +14,7 @@ use serde_json::json;
 use sqlx::Row;
 use tokio::sync::{mpsc, oneshot};
 
-use super::{FieldKey, REPORTER, invalid};
+use super::{FieldKey, REPORTER, ReportRouting, invalid};
 use crate::db::{Val, bulk_insert, bulk_insert_returning};
 use crate::{Result, Store, StoreError, WriteTx, now_utc};
 
@@ -55,6 +56,8 @@ struct Routed {
     report: NewReport,
     commune: Option<UnitId>,
     unit: UnitId,
+    /// The routing it was routed with.
+    routing: Arc<ReportRouting>,
 }
 
 type Job = (Routed, oneshot::Sender<Result<Receipt>>);
@@ -80,7 +83,22 @@ impl Intake {
                         Err(_) => break,
                     }
                 }
+                let batch = match writer.report_routing().await {
+                    Ok(current) => reroute(batch, &current),
+                    Err(e) => {
+                        tracing::error!(error = %e, "report routing unavailable");
+                        for (_, reply) in batch {
+                            let _ = reply.send(Err(StoreError::Invalid(
+                                "Hệ thống chưa lưu được phản ánh; vui lòng gửi lại sau ít phút.".into(),
+                            )));
+                        }
+                        continue;
+                    }
+                };
                 let (reports, replies): (Vec<Routed>, Vec<_>) = batch.into_iter().unzip();
+                if reports.is_empty() {
+                    continue;
+                }
                 match write_batch(&writer, &key, &reports, Utc::now()).await {
                     Ok(receipts) => {
                         for (reply, receipt) in replies.into_iter().zip(receipts) {
@@ -103,34 +121,60 @@ impl Intake {
 
     /// Routes the report and waits until it is committed.
     pub async fn submit(&self, report: NewReport) -> Result<Receipt> {
-        let (commune, unit) = self.store.route_report(&report).await?;
+        let mut routing = self.store.report_routing_cached().await?;
+        let (commune, unit) = match route(&routing, &report) {
+            Ok(routed) => routed,
+            // Perhaps a commune made since the routing was built.
+            Err(_) => {
+                routing = self.store.report_routing().await?;
+                route(&routing, &report)?
+            }
+        };
         let (reply, answer) = oneshot::channel();
         self.jobs
-            .send((Routed { report, commune, unit }, reply))
+            .send((Routed { report, commune, unit, routing }, reply))
             .await
             .map_err(|_| invalid("Hệ thống tiếp nhận đang dừng."))?;
         answer.await.map_err(|_| invalid("Hệ thống tiếp nhận đang dừng."))?
     }
 }
 
-impl Store {
-    /// Where a report goes: the commune picked (it must be a commune of the
-    /// province today), else the nearest commune to its location, else the
-    /// province; attacks and data leaks always go to the province.
-    async fn route_report(&self, report: &NewReport) -> Result<(Option<UnitId>, UnitId)> {
-        let routing = self.report_routing().await?;
-        let commune = match (report.commune, report.draft.location) {
-            (Some(c), _) if routing.is_commune(c) => Some(c),
-            (Some(_), _) => return Err(invalid("Xã/phường đã chọn không thuộc tỉnh hoặc không còn tồn tại.")),
-            (None, Some((lat, lon))) => routing.nearest(lat, lon),
-            (None, None) => None,
-        };
-        let unit = match commune {
-            Some(c) if !report.draft.category.handled_by_province() => c,
-            _ => routing.province,
-        };
-        Ok((commune, unit))
+/// Jobs routed with an older routing than `current` are routed again; those
+/// it refuses (their commune is gone) get their error here.
+fn reroute(batch: Vec<Job>, current: &Arc<ReportRouting>) -> Vec<Job> {
+    let mut kept = Vec::with_capacity(batch.len());
+    for (routed, reply) in batch {
+        if Arc::ptr_eq(&routed.routing, current) {
+            kept.push((routed, reply));
+            continue;
+        }
+        match route(current, &routed.report) {
+            Ok((commune, unit)) => {
+                kept.push((Routed { commune, unit, routing: current.clone(), ..routed }, reply));
+            }
+            Err(e) => {
+                let _ = reply.send(Err(e));
+            }
+        }
     }
+    kept
+}
+
+/// Where a report goes: the commune picked (it must be a commune of the
+/// province today), else the nearest commune to its location, else the
+/// province; attacks and data leaks always go to the province.
+fn route(routing: &ReportRouting, report: &NewReport) -> Result<(Option<UnitId>, UnitId)> {
+    let commune = match (report.commune, report.draft.location) {
+        (Some(c), _) if routing.is_commune(c) => Some(c),
+        (Some(_), _) => return Err(invalid("Xã/phường đã chọn không thuộc tỉnh hoặc không còn tồn tại.")),
+        (None, Some((lat, lon))) => routing.nearest(lat, lon),
+        (None, None) => None,
+    };
+    let unit = match commune {
+        Some(c) if !report.draft.category.handled_by_province() => c,
+        _ => routing.province,
+    };
+    Ok((commune, unit))
 }
 
 impl Store {
@@ -142,10 +186,11 @@ impl Store {
         reports: Vec<NewReport>,
         at: chrono::DateTime<Utc>,
     ) -> Result<Vec<Receipt>> {
+        let routing = self.report_routing().await?;
         let mut routed = Vec::with_capacity(reports.len());
         for report in reports {
-            let (commune, unit) = self.route_report(&report).await?;
-            routed.push(Routed { report, commune, unit });
+            let (commune, unit) = route(&routing, &report)?;
+            routed.push(Routed { report, commune, unit, routing: routing.clone() });
         }
         write_batch(self, key, &routed, at).await
     }
@@ -251,25 +296,25 @@ async fn write_batch(
         events,
     )
     .await?;
-    // One notification per unit and batch, not one per report.
+    // One notification per unit and batch, not one per report; one statement.
     let mut units: Vec<UnitId> = receipts.iter().map(|r| r.unit_id).collect();
     units.sort();
     units.dedup();
-    for unit in units {
-        let n = receipts.iter().filter(|r| r.unit_id == unit).count();
-        let first = receipts.iter().find(|r| r.unit_id == unit).map(|r| r.id);
-        sqlx::query("INSERT INTO notifications (unit_id, report_id, at, body) VALUES ($1, $2, $3, $4)")
-            .bind(unit.0)
-            .bind(first)
-            .bind(now_utc())
-            .bind(if n == 1 {
+    let noticed = now_utc();
+    let notifications = units
+        .into_iter()
+        .map(|unit| {
+            let n = receipts.iter().filter(|r| r.unit_id == unit).count();
+            let first = receipts.iter().find(|r| r.unit_id == unit).map(|r| r.id);
+            let body = if n == 1 {
                 "Có phản ánh mới cần phân loại".to_string()
             } else {
                 format!("Có {n} phản ánh mới cần phân loại")
-            })
-            .execute(tx.conn())
-            .await?;
-    }
+            };
+            vec![Val::I(Some(unit.0)), Val::I(first), Val::S(Some(noticed.clone())), Val::S(Some(body))]
+        })
+        .collect();
+    bulk_insert(&mut tx, "notifications", &["unit_id", "report_id", "at", "body"], notifications).await?;
     tx.audit(
         "report.receive",
         "reports",

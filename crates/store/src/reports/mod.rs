@@ -650,8 +650,14 @@ impl Store {
         Ok(self.report_routing().await?.communes.clone())
     }
 
-    /// The commune of the reports' province named by its id or official code today.
+    /// The commune of the reports' province named by its id or official
+    /// code today, as the routing last built knows it (the intake checks it
+    /// again when it writes).
     pub async fn report_commune(&self, given: &str) -> Result<Option<UnitId>> {
+        if let Some(commune) = self.report_routing_cached().await?.commune(given) {
+            return Ok(Some(commune));
+        }
+        // Perhaps a commune made since the routing was built.
         Ok(self.report_routing().await?.commune(given))
     }
 }

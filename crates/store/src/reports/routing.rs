@@ -1,7 +1,9 @@
 //! Where citizens' reports go: the province they belong to and its communes
 //! today. It is read for every report, so it is built once per tree
-//! generation and day and shared; one query per report checks that it is
-//! still current (another replica may have changed the tree).
+//! generation and day and shared. A request routes with the routing last
+//! built (no query); the intake's writer checks once per batch, just before
+//! writing it, that it is still current (another replica may have changed
+//! the tree) and routes again what was routed with an older one.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
@@ -58,6 +60,19 @@ impl ReportRouting {
 }
 
 impl Store {
+    /// The routing last built, if built today, without asking the database
+    /// whether it is still current; else [`Store::report_routing`]. For
+    /// requests whose writes check it again ([`crate::reports::Intake`]).
+    pub async fn report_routing_cached(&self) -> Result<Arc<ReportRouting>> {
+        let today = chrono::Utc::now().date_naive();
+        if let Some((basis, routing)) = self.routing_cache().0.read().await.as_ref()
+            && basis.day == today
+        {
+            return Ok(routing.clone());
+        }
+        self.report_routing().await
+    }
+
     /// The routing of today, rebuilt only when the tree, the province
     /// setting or the day changed.
     pub async fn report_routing(&self) -> Result<Arc<ReportRouting>> {
