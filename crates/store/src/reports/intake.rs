@@ -15,7 +15,7 @@ use sqlx::Row;
 use tokio::sync::{mpsc, oneshot};
 
 use super::{FieldKey, REPORTER, ReportRouting, invalid};
-use crate::db::{Val, bulk_insert, bulk_insert_returning};
+use crate::db::{Val, bulk_insert, bulk_insert_returning, next_batch};
 use crate::{Result, Store, StoreError, WriteTx, now_utc};
 
 /// Reports written in one transaction at most.
@@ -75,14 +75,7 @@ impl Intake {
         let (jobs, mut queue) = mpsc::channel::<Job>(QUEUE);
         let writer = store.clone();
         tokio::spawn(async move {
-            while let Some(first) = queue.recv().await {
-                let mut batch = vec![first];
-                while batch.len() < MAX_BATCH {
-                    match queue.try_recv() {
-                        Ok(job) => batch.push(job),
-                        Err(_) => break,
-                    }
-                }
+            while let Some(batch) = next_batch(&mut queue, MAX_BATCH).await {
                 let batch = match writer.report_routing().await {
                     Ok(current) => reroute(batch, &current),
                     Err(e) => {

@@ -126,6 +126,11 @@ pub fn when_vi(t: DateTime<Utc>) -> String {
     (t + chrono::Duration::hours(7)).format("%H:%M ngày %d/%m/%Y").to_string()
 }
 
+/// How many people a unit has who may take part, or "—" when not given.
+pub fn eligible_vi(eligible: Option<u64>) -> String {
+    eligible.map(|n| crate::i18n::number_vi(i64::try_from(n).unwrap_or(i64::MAX))).unwrap_or_else(|| "—".into())
+}
+
 /// "mm:ss,mmm".
 pub fn duration_vi(ms: u64) -> String {
     format!("{:02}:{:02},{:03}", ms / 60_000, (ms / 1000) % 60, ms % 1000)

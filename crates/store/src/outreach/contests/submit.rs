@@ -19,7 +19,7 @@ use tokio::sync::{mpsc, oneshot};
 use super::{
     ATTEMPT_COLUMNS, ENTRANT, GENERATION, LiveBoards, attempt_record, bank_question, same_secret, stamp, token_hash,
 };
-use crate::db::{Val, bulk_insert_returning};
+use crate::db::{Val, bulk_insert_returning, next_batch};
 use crate::{Result, Store, StoreError, WriteTx};
 
 /// Sheets written in one transaction at most.
@@ -72,14 +72,7 @@ impl Submissions {
         let (jobs, mut queue) = mpsc::channel::<Job>(QUEUE);
         tokio::spawn(async move {
             let mut banks = Banks::default();
-            while let Some(first) = queue.recv().await {
-                let mut batch = vec![first];
-                while batch.len() < MAX_BATCH {
-                    match queue.try_recv() {
-                        Ok(job) => batch.push(job),
-                        Err(_) => break,
-                    }
-                }
+            while let Some(batch) = next_batch(&mut queue, MAX_BATCH).await {
                 let (sheets, replies): (Vec<AnswerSubmission>, Vec<_>) = batch.into_iter().unzip();
                 match write_batch(&store, &boards, &mut banks, &sheets).await {
                     Ok(outcomes) => {

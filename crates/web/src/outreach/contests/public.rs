@@ -511,23 +511,30 @@ pub struct PageQuery {
     page: Option<usize>,
 }
 
-/// The rows of the public leaderboard: numbers masked.
+impl BoardRow {
+    /// A ranked entry as leaderboards show it: the number masked, the unit by name.
+    pub fn of(r: &khienmang_core::outreach::contest::Ranked, unit: String) -> BoardRow {
+        let e = &r.entry;
+        BoardRow {
+            rank: r.rank,
+            name: e.name.clone(),
+            phone: e.person.masked(),
+            unit,
+            score: e.score,
+            prediction: e.prediction.map(|p| p.to_string()).unwrap_or_else(|| "—".into()),
+            closeness: r.closeness.map(|p| p.to_string()).unwrap_or_else(|| "—".into()),
+            time: duration_vi(e.time_taken_ms),
+            entry: e.id.0,
+        }
+    }
+}
+
+/// A row of the public leaderboard.
 pub fn board_row(
     snap: &khienmang_store::outreach::contests::Snapshot,
     r: &khienmang_core::outreach::contest::Ranked,
 ) -> BoardRow {
-    let e = &r.entry;
-    BoardRow {
-        rank: r.rank,
-        name: e.name.clone(),
-        phone: e.person.masked(),
-        unit: snap.unit_name(e.unit),
-        score: e.score,
-        prediction: e.prediction.map(|p| p.to_string()).unwrap_or_else(|| "—".into()),
-        closeness: r.closeness.map(|p| p.to_string()).unwrap_or_else(|| "—".into()),
-        time: duration_vi(e.time_taken_ms),
-        entry: e.id.0,
-    }
+    BoardRow::of(r, snap.unit_name(r.entry.unit))
 }
 
 pub fn unit_rows(snap: &khienmang_store::outreach::contests::Snapshot) -> Vec<UnitRow> {
@@ -537,10 +544,7 @@ pub fn unit_rows(snap: &khienmang_store::outreach::contests::Snapshot) -> Vec<Un
             rank: u.rank,
             unit: snap.unit_name(Some(u.unit)),
             participants: u.participants,
-            eligible: u
-                .eligible
-                .map(|n| crate::i18n::number_vi(i64::try_from(n).unwrap_or(i64::MAX)))
-                .unwrap_or_else(|| "—".into()),
+            eligible: super::eligible_vi(u.eligible),
             participation: u.participation.map(percent_vi).unwrap_or_else(|| "Chưa có số liệu".into()),
             average: u.average_score.map(|a| format!("{a:.2}").replace('.', ",")).unwrap_or_else(|| "—".into()),
         })

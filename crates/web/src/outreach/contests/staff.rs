@@ -18,7 +18,7 @@ use khienmang_store::outreach::contests::{ContestRecord, ContestUnit, NewContest
 use serde::Deserialize;
 
 use super::public::ContestView;
-use super::{ContestsRuntime, contest_or_404, duration_vi, results, unit_names, when_vi};
+use super::{ContestsRuntime, contest_or_404, results, unit_names, when_vi};
 use crate::AppState;
 use crate::access::{MaybeIdentity, OutreachManage, RequestLang};
 use crate::dashboard::export::{Cell, Column, ColumnKind, Sheet, workbook, xlsx_response_headers};
@@ -181,17 +181,6 @@ pub struct UnitLine {
     pub eligible: String,
 }
 
-pub struct ResultLine {
-    pub rank: usize,
-    pub name: String,
-    pub phone: String,
-    pub unit: String,
-    pub score: u32,
-    pub prediction: String,
-    pub closeness: String,
-    pub time: String,
-}
-
 pub struct PrizeLine {
     pub id: i64,
     pub places: String,
@@ -211,7 +200,7 @@ struct AdminPage {
     units: Vec<UnitLine>,
     staff: Vec<khienmang_store::outreach::contests::StaffRecord>,
     prizes: Vec<PrizeLine>,
-    results: Vec<ResultLine>,
+    results: Vec<super::public::BoardRow>,
     ranked: usize,
     actual: u64,
     closed: bool,
@@ -277,10 +266,7 @@ pub async fn page(
             .iter()
             .map(|u| UnitLine {
                 name: names.get(&u.unit).cloned().unwrap_or_else(|| format!("#{}", u.unit.0)),
-                eligible: u
-                    .eligible
-                    .map(|n| crate::i18n::number_vi(i64::try_from(n).unwrap_or(i64::MAX)))
-                    .unwrap_or_else(|| "—".into()),
+                eligible: super::eligible_vi(u.eligible),
             })
             .collect(),
         staff: store.contest_staff(c.organiser).await?,
@@ -289,15 +275,9 @@ pub async fn page(
             .ranked
             .iter()
             .take(TOP)
-            .map(|x| ResultLine {
-                rank: x.rank,
-                name: x.entry.name.clone(),
-                phone: x.entry.person.masked(),
-                unit: x.entry.unit.and_then(|u| names.get(&u).cloned()).unwrap_or_default(),
-                score: x.entry.score,
-                prediction: x.entry.prediction.map(|p| p.to_string()).unwrap_or_else(|| "—".into()),
-                closeness: x.closeness.map(|p| p.to_string()).unwrap_or_else(|| "—".into()),
-                time: duration_vi(x.entry.time_taken_ms),
+            .map(|x| {
+                let unit = x.entry.unit.and_then(|u| names.get(&u).cloned()).unwrap_or_default();
+                super::public::BoardRow::of(x, unit)
             })
             .collect(),
         ranked: r.ranked.len(),
