@@ -69,6 +69,11 @@ pub struct Intake {
     jobs: mpsc::Sender<Job>,
 }
 
+/// What a request hears when its batch could not be written.
+fn not_saved() -> StoreError {
+    StoreError::Invalid("Hệ thống chưa lưu được phản ánh; vui lòng gửi lại sau ít phút.".into())
+}
+
 impl Intake {
     /// Starts the writer task; it stops when every `Intake` is dropped.
     pub fn start(store: Store, key: FieldKey) -> Intake {
@@ -81,9 +86,7 @@ impl Intake {
                     Err(e) => {
                         tracing::error!(error = %e, "report routing unavailable");
                         for (_, reply) in batch {
-                            let _ = reply.send(Err(StoreError::Invalid(
-                                "Hệ thống chưa lưu được phản ánh; vui lòng gửi lại sau ít phút.".into(),
-                            )));
+                            let _ = reply.send(Err(not_saved()));
                         }
                         continue;
                     }
@@ -101,9 +104,7 @@ impl Intake {
                     Err(e) => {
                         tracing::error!(error = %e, reports = reports.len(), "report intake batch failed");
                         for reply in replies {
-                            let _ = reply.send(Err(StoreError::Invalid(
-                                "Hệ thống chưa lưu được phản ánh; vui lòng gửi lại sau ít phút.".into(),
-                            )));
+                            let _ = reply.send(Err(not_saved()));
                         }
                     }
                 }
