@@ -299,7 +299,9 @@ fn is_unsafe_name_char(c: char) -> bool {
 /// "tep-dinh-kem".
 pub fn safe_file_name(name: &str) -> String {
     let base = name.rsplit(['/', '\\']).next().unwrap_or_default();
-    let mut clean: String = base.nfc().filter(|c| !is_unsafe_name_char(*c)).collect();
+    // Filtered before normalising: a removed invisible character may have
+    // kept a combining mark apart from its letter.
+    let mut clean: String = base.chars().filter(|c| !is_unsafe_name_char(*c)).nfc().collect();
     while clean.contains("..") {
         clean = clean.replace("..", ".");
     }
