@@ -82,9 +82,11 @@ impl LiveIndex {
         let mut sync = self.sync.lock().await;
         let first = sync.seq == 0 && sync.last_report == 0;
         let mut changed: Vec<Hash> = Vec::new();
+        // The hosts of the link keys seen, for the index's host filter.
+        let mut hosts: Vec<String> = Vec::new();
         loop {
             let rows = sqlx::query(
-                "SELECT id, hash, state, category, first_seen, last_seen, expires_at, seq FROM indicators \
+                "SELECT id, key, hash, state, category, first_seen, last_seen, expires_at, seq FROM indicators \
                  WHERE seq > $1 ORDER BY seq, id LIMIT $2",
             )
             .bind(sync.seq)
@@ -94,6 +96,7 @@ impl LiveIndex {
             let n = rows.len() as i64;
             for r in rows {
                 let hash = hash_of(&r.try_get::<String, _>("hash")?);
+                hosts.extend(IndicatorKey::from_stored(&r.try_get::<String, _>("key")?).link_host().map(str::to_owned));
                 let status = match r.try_get::<String, _>("state")?.as_str() {
                     "verified" => Status::Verified,
                     "disputed" => Status::Disputed,
@@ -139,6 +142,7 @@ impl LiveIndex {
                     continue;
                 };
                 let hash = key.hash();
+                hosts.extend(key.link_host().map(str::to_owned));
                 let at = day(&r.try_get::<String, _>("received_at")?);
                 let category =
                     category_code(Category::parse(&r.try_get::<String, _>("category")?).unwrap_or(Category::Other));
@@ -163,10 +167,14 @@ impl LiveIndex {
         let entries: Vec<(Hash, Option<IndicatorEntry>)> =
             changed.iter().map(|h| (*h, combine(sync.listed.get(h), sync.reported.get(h)))).collect();
         if first {
-            let built = IndicatorIndex::build(entries.into_iter().filter_map(|(h, e)| Some((h, e?))));
+            let built =
+                IndicatorIndex::build(entries.into_iter().filter_map(|(h, e)| Some((h, e?)))).with_link_hosts(&hosts);
             *self.index.write().unwrap_or_else(|p| p.into_inner()) = built;
         } else {
             let mut index = self.index.write().unwrap_or_else(|p| p.into_inner());
+            for host in &hosts {
+                index.note_link_host(host);
+            }
             for (hash, entry) in entries {
                 match entry {
                     Some(e) => index.upsert(hash, e),
