@@ -606,7 +606,7 @@ impl IndicatorIndex {
         out
     }
 
-    /// Phone numbers checked as a stream (a call log, a batch request).
+    /// Phone numbers checked as a stream (an app's call log, a feed to screen).
     pub fn check_phones(&self, phones: &[PhoneNumber]) -> Vec<Option<IndicatorEntry>> {
         let mut out = vec![None; phones.len()];
         self.get_many_by(phones, phone_hash, &mut out);
@@ -636,7 +636,8 @@ impl IndicatorIndex {
         hash: impl Fn(&T) -> [u8; HASH_BYTES],
         out: &mut [Option<IndicatorEntry>],
     ) {
-        // Items in flight, from hashed to searched: a ring of the last 2 × AHEAD.
+        // Items in flight, from hashed to searched: 2 × AHEAD + 1 of them, in
+        // a ring with room to spare (a power of two: the slot is a mask).
         const RING: usize = 4 * AHEAD;
         let mut hashes = [[0u8; HASH_BYTES]; RING];
         let mut buckets: [&[Record]; RING] = [&[]; RING];
