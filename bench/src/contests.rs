@@ -31,7 +31,7 @@ use khienmang_store::reports::FieldKey;
 use serde_json::{Value, json};
 use tokio::net::TcpListener;
 
-use crate::load::{Load, Run, get, measure, median, percentile, post_json};
+use crate::load::{Load, Run, Runs, get, measure, percentile, post_json};
 use crate::{Checks, count, figure, ms};
 
 /// Sheets per second the issue asks for, on SQLite.
@@ -268,9 +268,9 @@ pub async fn bench_contests(b: &str, store: &Store, checks: &mut Checks) -> Resu
     let state = khienmang_web::AppState::new(store.clone(), config, None);
     tokio::spawn(async move { khienmang_web::serve(state, listener).await });
 
-    let (mut rates, mut p50s, mut p99s) = (Vec::new(), Vec::new(), Vec::new());
+    let mut runs = Runs::default();
     let mut fresh = Vec::new();
-    let (mut acknowledged, mut lost, mut unexpected) = (0usize, 0usize, 0usize);
+    let (mut acknowledged, mut lost) = (0usize, 0usize);
     let mut placed_all = true;
     let mut last_contest = 0;
     for run in 1..=RUNS {
@@ -281,7 +281,6 @@ pub async fn bench_contests(b: &str, store: &Store, checks: &mut Checks) -> Resu
             prepared.elapsed().as_secs_f64()
         );
         let Seen { run: r, fresh: seen_fresh } = load(addr, contest, requests).await?;
-        let rate = r.per_second();
         let acknowledged_ids: Vec<i64> = r.kept.iter().filter_map(|k| k.parse().ok()).collect();
         eprintln!(
             "{}; fresh max {:.0} ms over {} probes",
@@ -289,11 +288,8 @@ pub async fn bench_contests(b: &str, store: &Store, checks: &mut Checks) -> Resu
             ms(seen_fresh.iter().max().copied().unwrap_or_default()),
             seen_fresh.len(),
         );
-        rates.push(rate);
-        p50s.push(ms(percentile(&r.latencies, 0.5)));
-        p99s.push(ms(percentile(&r.latencies, 0.99)));
+        runs.add(&r);
         fresh.extend(seen_fresh);
-        unexpected += r.unexpected;
         acknowledged += acknowledged_ids.len();
         lost += acknowledged_ids.len() - stored(store, contest, &acknowledged_ids).await?;
         // Once the writer is idle, every counted sheet has its person's place.
@@ -306,11 +302,7 @@ pub async fn bench_contests(b: &str, store: &Store, checks: &mut Checks) -> Resu
     if fresh.is_empty() {
         bail!("the freshness probe saw no sheet");
     }
-    let rate = median(&mut rates);
-    figure(&format!("contests_submit_{b}_per_s"), rate, "sheets/s");
-    figure(&format!("contests_submit_{b}_p50"), median(&mut p50s), "ms");
-    figure(&format!("contests_submit_{b}_p99"), median(&mut p99s), "ms");
-    count(&format!("contests_submit_{b}_unexpected"), unexpected, "responses");
+    let (rate, _) = runs.report("contests_submit", b, "sheets/s");
     count(&format!("contests_submit_{b}_acknowledged"), acknowledged, "sheets");
     count(&format!("contests_lost_{b}"), lost, "sheets");
     let fresh_max = ms(fresh.iter().max().copied().unwrap_or_default());

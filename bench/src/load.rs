@@ -139,7 +139,7 @@ pub(crate) fn percentile(values: &[Duration], p: f64) -> Duration {
     sorted[rank - 1]
 }
 
-pub(crate) fn median(values: &mut [f64]) -> f64 {
+fn median(values: &mut [f64]) -> f64 {
     values.sort_by(f64::total_cmp);
     match values.len() {
         0 => 0.0,
@@ -163,26 +163,46 @@ pub(crate) struct Measured {
     pub kept: Vec<String>,
 }
 
-/// `RUNS` runs of `load`, printed as `<name>_<db>_per_s`, `_p50`, `_p99`
-/// (medians) and `_unexpected`.
+/// What each of several runs saw, summed up as medians.
+#[derive(Default)]
+pub(crate) struct Runs {
+    rates: Vec<f64>,
+    p50s: Vec<f64>,
+    p99s: Vec<f64>,
+    unexpected: usize,
+}
+
+impl Runs {
+    pub(crate) fn add(&mut self, run: &Run) {
+        self.rates.push(run.per_second());
+        self.p50s.push(crate::ms(run.percentile(0.50)));
+        self.p99s.push(crate::ms(run.percentile(0.99)));
+        self.unexpected += run.unexpected;
+    }
+
+    /// Prints `<name>_<db>_per_s`, `_p50`, `_p99` (medians) and
+    /// `_unexpected`; returns the median rate and p99 (ms).
+    pub(crate) fn report(mut self, name: &str, b: &str, unit: &str) -> (f64, f64) {
+        let rate = median(&mut self.rates);
+        let p99_ms = median(&mut self.p99s);
+        figure(&format!("{name}_{b}_per_s"), rate, unit);
+        figure(&format!("{name}_{b}_p50"), median(&mut self.p50s), "ms");
+        figure(&format!("{name}_{b}_p99"), p99_ms, "ms");
+        count(&format!("{name}_{b}_unexpected"), self.unexpected, "responses");
+        (rate, p99_ms)
+    }
+}
+
+/// `RUNS` runs of `load`, reported by [`Runs::report`].
 pub(crate) async fn measure(name: &str, b: &str, load: &Load, unit: &str) -> Result<Measured> {
-    let (mut rates, mut p50s, mut p99s) = (Vec::new(), Vec::new(), Vec::new());
-    let (mut kept, mut unexpected) = (Vec::new(), 0);
+    let (mut runs, mut kept) = (Runs::default(), Vec::new());
     for n in 1..=RUNS {
         let run = run(load.clone()).await?;
         eprintln!("{}", run.describe(name, b, n));
-        rates.push(run.per_second());
-        p50s.push(crate::ms(run.percentile(0.50)));
-        p99s.push(crate::ms(run.percentile(0.99)));
-        unexpected += run.unexpected;
+        runs.add(&run);
         kept.extend(run.kept);
     }
-    let rate = median(&mut rates);
-    let p99_ms = median(&mut p99s);
-    figure(&format!("{name}_{b}_per_s"), rate, unit);
-    figure(&format!("{name}_{b}_p50"), median(&mut p50s), "ms");
-    figure(&format!("{name}_{b}_p99"), p99_ms, "ms");
-    count(&format!("{name}_{b}_unexpected"), unexpected, "responses");
+    let (rate, p99_ms) = runs.report(name, b, unit);
     Ok(Measured { rate, p99_ms, kept })
 }
 

@@ -330,8 +330,6 @@ pub(crate) fn bind_all<'q>(
     q
 }
 
-/// Inserts many rows with multi-row VALUES statements (far fewer round trips
-/// than one statement per row, on both backends).
 /// Group commit's batching: waits for one job, then takes whatever else has
 /// queued up meanwhile, `max` at most; `None` once every sender is gone.
 pub(crate) async fn next_batch<T>(queue: &mut tokio::sync::mpsc::Receiver<T>, max: usize) -> Option<Vec<T>> {
@@ -345,6 +343,8 @@ pub(crate) async fn next_batch<T>(queue: &mut tokio::sync::mpsc::Receiver<T>, ma
     Some(batch)
 }
 
+/// Inserts many rows with multi-row VALUES statements (far fewer round trips
+/// than one statement per row, on both backends).
 pub(crate) async fn bulk_insert(tx: &mut WriteTx, table: &str, columns: &[&str], rows: Vec<Vec<Val>>) -> Result<()> {
     bulk_insert_returning(tx, table, columns, rows, None).await.map(|_| ())
 }

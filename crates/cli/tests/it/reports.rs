@@ -510,3 +510,36 @@ async fn reports_follow_a_tree_changed_by_another_replica_after_routing_was_buil
         .unwrap();
     assert_eq!(commune, Some(new_commune.0));
 }
+
+/// A batch tells each unit once: how many of its reports came, linked to
+/// the first of them.
+#[tokio::test]
+async fn a_batch_notifies_each_unit_once_with_its_count() {
+    use khienmang_core::reports::{Channel, Draft};
+    use khienmang_store::reports::NewReport;
+    let app = TestApp::start().await;
+    let report = |commune| NewReport {
+        channel: Channel::Web,
+        draft: Draft {
+            category: "fraud".into(),
+            description: "Cuộc gọi giả danh công an yêu cầu chuyển tiền.".into(),
+            ..Default::default()
+        }
+        .check()
+        .unwrap(),
+        commune: Some(commune),
+        attachments: vec![],
+    };
+    let (a, b) = (app.commune_a.0, app.commune_b.0);
+    let key = FieldKey::generate().0;
+    let receipts =
+        app.store.receive_reports_at(&key, vec![report(a), report(b), report(a)], chrono::Utc::now()).await.unwrap();
+    assert_eq!(receipts.iter().map(|r| r.unit_id).collect::<Vec<_>>(), [a, b, a]);
+
+    let notes = app.store.notifications_for(a, 10).await.unwrap();
+    assert_eq!(notes.len(), 1, "one notification for the two reports");
+    assert_eq!((notes[0].report_id, notes[0].body.as_str()), (Some(receipts[0].id), "Có 2 phản ánh mới cần phân loại"));
+    let notes = app.store.notifications_for(b, 10).await.unwrap();
+    assert_eq!(notes.len(), 1);
+    assert_eq!((notes[0].report_id, notes[0].body.as_str()), (Some(receipts[1].id), "Có phản ánh mới cần phân loại"));
+}

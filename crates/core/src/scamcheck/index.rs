@@ -134,8 +134,8 @@ pub fn bank_hash(account: &BankAccount) -> [u8; 32] {
 
 /// SHA-256 of the concatenated `parts`. Keys of up to 55 bytes (every
 /// phone and account, most link expressions) fit one padded block, which
-/// is compressed directly: a fifth faster than the streaming hasher, whose
-/// buffering costs as much as the block on such short input.
+/// is compressed directly: about 15% faster than the streaming hasher (some
+/// 60 ns per key against 70 here), whose buffering weighs on short input.
 fn sha256_of(parts: &[&str]) -> [u8; 32] {
     /// The initial hash value (FIPS 180-4, 5.3.3).
     const H0: [u32; 8] =
@@ -595,15 +595,6 @@ impl IndicatorIndex {
                 })?
             }
         }
-    }
-
-    /// [`IndicatorIndex::get`] for many hashes at once, in order. Far
-    /// faster per hash than one call each when the index is larger than the
-    /// CPU cache: see [`IndicatorIndex::get_many_by`].
-    pub fn get_many(&self, hashes: &[[u8; HASH_BYTES]]) -> Vec<Option<IndicatorEntry>> {
-        let mut out = vec![None; hashes.len()];
-        self.get_many_by(hashes, |h| *h, &mut out);
-        out
     }
 
     /// Phone numbers checked as a stream (an app's call log, a feed to screen).
@@ -1397,7 +1388,9 @@ mod tests {
         let mut hashes: Vec<[u8; 32]> = model.keys().copied().collect();
         hashes.push([0x5A; 32]);
         let one_by_one: Vec<_> = hashes.iter().map(|h| index.get(h)).collect();
-        assert_eq!(index.get_many(&hashes), one_by_one);
+        let mut many = vec![None; hashes.len()];
+        index.get_many_by(&hashes, |h| *h, &mut many);
+        assert_eq!(many, one_by_one);
         for (hash, e) in model {
             assert_eq!(index.get(hash), Some(*e));
             let mut expected: Vec<_> =

@@ -4,7 +4,7 @@
 //! load one commit (one fsync) carries hundreds of reports; alone, a report
 //! is written at once.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
 
 use chrono::{SecondsFormat, Utc};
@@ -291,21 +291,21 @@ async fn write_batch(
     )
     .await?;
     // One notification per unit and batch, not one per report; one statement.
-    let mut units: Vec<UnitId> = receipts.iter().map(|r| r.unit_id).collect();
-    units.sort();
-    units.dedup();
+    // Per unit: its reports in the batch and the first of them.
+    let mut units: BTreeMap<UnitId, (usize, i64)> = BTreeMap::new();
+    for r in &receipts {
+        units.entry(r.unit_id).or_insert((0, r.id)).0 += 1;
+    }
     let noticed = now_utc();
     let notifications = units
         .into_iter()
-        .map(|unit| {
-            let n = receipts.iter().filter(|r| r.unit_id == unit).count();
-            let first = receipts.iter().find(|r| r.unit_id == unit).map(|r| r.id);
+        .map(|(unit, (n, first))| {
             let body = if n == 1 {
                 "Có phản ánh mới cần phân loại".to_string()
             } else {
                 format!("Có {n} phản ánh mới cần phân loại")
             };
-            vec![Val::I(Some(unit.0)), Val::I(first), Val::S(Some(noticed.clone())), Val::S(Some(body))]
+            vec![Val::I(Some(unit.0)), Val::I(Some(first)), Val::S(Some(noticed.clone())), Val::S(Some(body))]
         })
         .collect();
     bulk_insert(&mut tx, "notifications", &["unit_id", "report_id", "at", "body"], notifications).await?;
