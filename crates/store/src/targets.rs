@@ -144,10 +144,12 @@ impl Store {
             let mapped = compute(&h, &facts, Mode::Today(key.today), years, key.today);
             (then, mapped)
         };
-        // Seconds of CPU on a large province: off the async workers when we can.
-        let (then, mapped) = match tokio::runtime::Handle::current().runtime_flavor() {
-            tokio::runtime::RuntimeFlavor::CurrentThread => work(),
-            _ => tokio::task::block_in_place(work),
+        // Seconds of CPU on a large province: off the async workers (the
+        // HTTP workers' runtimes each have one thread).
+        let (then, mapped) = match tokio::task::spawn_blocking(work).await {
+            Ok(both) => both,
+            // It panicked: carry the panic on, as if it had run here.
+            Err(e) => std::panic::resume_unwind(e.into_panic()),
         };
         Ok(TargetsSnapshot { key, then, mapped, history, households })
     }

@@ -20,6 +20,7 @@ mod page;
 pub mod reports;
 pub mod scamcheck;
 mod security;
+mod server;
 mod targets;
 
 use std::sync::Arc;
@@ -305,12 +306,8 @@ pub fn router(state: AppState) -> Router {
     security::layers(router.fallback(page::not_found), state.clone()).with_state(state)
 }
 
-/// Serves until the process is asked to stop.
+/// Serves until the process is asked to stop, one worker thread per core
+/// ([`server`]).
 pub async fn serve(state: AppState, listener: tokio::net::TcpListener) -> std::io::Result<()> {
-    let app = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
-    axum::serve(listener, app)
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await
+    server::serve(router(state), listener).await
 }

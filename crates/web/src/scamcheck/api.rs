@@ -3,7 +3,7 @@
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Path, Query as UrlQuery, State};
-use khienmang_core::scamcheck::{IndicatorEntry, Outcome, QrPayload, Query, Subject};
+use khienmang_core::scamcheck::{Evidence, IndicatorEntry, Outcome, QrPayload, Query, Subject};
 use serde::{Deserialize, Serialize};
 
 use super::{bad, query_from_image};
@@ -14,15 +14,15 @@ use crate::error::{WebError, WebResult};
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct CheckOut {
     /// phone, bank_account, url, qr or unknown.
-    pub kind: String,
+    pub kind: &'static str,
     /// The canonical value checked ("+84912345678", "970436:0011001234567", a canonical URL).
     pub normalized: Option<String>,
     /// scam, suspicious, official, unknown or disputed.
-    pub verdict: String,
-    pub verdict_label: String,
+    pub verdict: &'static str,
+    pub verdict_label: &'static str,
     #[schema(value_type = Object)]
-    pub evidence: serde_json::Value,
-    pub advice: String,
+    pub evidence: Evidence,
+    pub advice: &'static str,
     /// What a QR code held, when one was checked.
     #[schema(value_type = Option<Object>)]
     pub qr: Option<serde_json::Value>,
@@ -30,12 +30,12 @@ pub struct CheckOut {
 
 pub fn check_out(query: &Query, outcome: &Outcome) -> CheckOut {
     CheckOut {
-        kind: query.kind.as_str().into(),
+        kind: query.kind.as_str(),
         normalized: query.subject.as_ref().map(Subject::normalized),
-        verdict: outcome.verdict.as_str().into(),
-        verdict_label: outcome.verdict.label_vi().into(),
-        evidence: serde_json::to_value(&outcome.evidence).unwrap_or_default(),
-        advice: outcome.advice_vi.into(),
+        verdict: outcome.verdict.as_str(),
+        verdict_label: outcome.verdict.label_vi(),
+        evidence: outcome.evidence.clone(),
+        advice: outcome.advice_vi,
         qr: query.qr.as_ref().map(qr_json),
     }
 }
