@@ -9,12 +9,21 @@
 //! Everything else (the database pools, the report writer, the live
 //! scam-check index) stays on the caller's runtime: channels and wakers
 //! work across runtimes.
+//!
+//! A connection closed with a request body still arriving (a 413 for an
+//! upload that is too large) lingers, as nginx's do: the answer is sent,
+//! then the rest is read and dropped for a moment, so that the client reads
+//! the refusal rather than a reset.
 
 use std::io;
 use std::net::SocketAddr;
+use std::pin::Pin;
+use std::task::{Context, Poll, ready};
+use std::time::Duration;
 
 use axum::Router;
 use axum::serve::{Listener, ListenerExt};
+use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{mpsc, watch};
 
@@ -92,10 +101,10 @@ struct HandedListener {
 }
 
 impl Listener for HandedListener {
-    type Io = TcpStream;
+    type Io = Lingering;
     type Addr = SocketAddr;
 
-    async fn accept(&mut self) -> (TcpStream, SocketAddr) {
+    async fn accept(&mut self) -> (Lingering, SocketAddr) {
         loop {
             let Some((stream, peer)) = self.incoming.recv().await else {
                 // The acceptor is gone: only the shutdown signal ends this worker now.
@@ -103,7 +112,7 @@ impl Listener for HandedListener {
             };
             // Registered with this worker's runtime, which alone polls it.
             match TcpStream::from_std(stream) {
-                Ok(stream) => return (stream, peer),
+                Ok(stream) => return (Lingering { stream, linger: None }, peer),
                 Err(e) => tracing::warn!("taking a connection: {e}"),
             }
         }
@@ -111,5 +120,69 @@ impl Listener for HandedListener {
 
     fn local_addr(&self) -> io::Result<SocketAddr> {
         Ok(self.local)
+    }
+}
+
+/// How long, and how much, a closing connection reads and drops.
+const LINGER_FOR: Duration = Duration::from_secs(2);
+const LINGER_BYTES: usize = 64 << 20;
+
+/// A connection whose shutdown sends its end (FIN), then reads what the
+/// client is still sending until it stops, [`LINGER_FOR`] passes or
+/// [`LINGER_BYTES`] arrive. Closing a socket with unread data makes the
+/// kernel answer with a reset, which can reach the client before the
+/// response it was sent and destroy it.
+struct Lingering {
+    stream: TcpStream,
+    /// Once shut down: the deadline and the bytes dropped.
+    linger: Option<(Pin<Box<tokio::time::Sleep>>, usize)>,
+}
+
+impl AsyncRead for Lingering {
+    fn poll_read(mut self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &mut ReadBuf<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.stream).poll_read(cx, buf)
+    }
+}
+
+impl AsyncWrite for Lingering {
+    fn poll_write(mut self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {
+        Pin::new(&mut self.stream).poll_write(cx, buf)
+    }
+
+    fn poll_write_vectored(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        bufs: &[io::IoSlice<'_>],
+    ) -> Poll<io::Result<usize>> {
+        Pin::new(&mut self.stream).poll_write_vectored(cx, bufs)
+    }
+
+    fn is_write_vectored(&self) -> bool {
+        self.stream.is_write_vectored()
+    }
+
+    fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.stream).poll_flush(cx)
+    }
+
+    fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        let this = &mut *self;
+        if this.linger.is_none() {
+            ready!(Pin::new(&mut this.stream).poll_shutdown(cx))?;
+            this.linger = Some((Box::pin(tokio::time::sleep(LINGER_FOR)), 0));
+        }
+        let Some((deadline, dropped)) = this.linger.as_mut() else { return Poll::Ready(Ok(())) };
+        let mut scratch = [0u8; 16 * 1024];
+        loop {
+            if deadline.as_mut().poll(cx).is_ready() || *dropped >= LINGER_BYTES {
+                return Poll::Ready(Ok(()));
+            }
+            let mut buf = ReadBuf::new(&mut scratch);
+            match ready!(Pin::new(&mut this.stream).poll_read(cx, &mut buf)) {
+                Ok(()) if !buf.filled().is_empty() => *dropped += buf.filled().len(),
+                // The client has finished (or gone): close now.
+                _ => return Poll::Ready(Ok(())),
+            }
+        }
     }
 }
