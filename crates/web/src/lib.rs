@@ -200,6 +200,7 @@ pub fn route_table() -> Vec<(Method, &'static str, MethodRouter<AppState>)> {
         (Method::POST, "/check/dispute/track", post(scamcheck::public::dispute_track)),
         (Method::GET, "/api/v1/check", get(scamcheck::api::check)),
         (Method::POST, "/api/v1/check", post(scamcheck::api::check_image)),
+        (Method::POST, "/api/v1/check/batch", post(scamcheck::api::check_batch)),
         (Method::GET, "/api/v1/check/prefix/{hex8}", get(scamcheck::api::prefix)),
         (Method::GET, "/feeds/{file}", get(scamcheck::feeds::feed)),
         (Method::GET, "/.well-known/khienmang-feed-key", get(scamcheck::feeds::public_key)),

@@ -50,7 +50,7 @@ pub async fn metrics(State(state): State<AppState>) -> Response {
         crate::movement::initiatives::api_add_channel, crate::reports::api::create, crate::reports::api::track,
         crate::reports::api::add_message, crate::reports::api::stats, crate::reports::api::list,
         crate::reports::api::get, crate::scamcheck::api::check, crate::scamcheck::api::check_image,
-        crate::scamcheck::api::prefix, crate::admin::budget::api_summary, api_audit, healthz,
+        crate::scamcheck::api::check_batch, crate::scamcheck::api::prefix, crate::admin::budget::api_summary, api_audit, healthz,
         crate::outreach::contests::api::list, crate::outreach::contests::api::code,
         crate::outreach::contests::api::start, crate::outreach::contests::api::submit,
         crate::outreach::contests::api::leaderboard,

@@ -50,6 +50,7 @@ const PUBLIC: &[(&str, &str)] = &[
     ("POST", "/check/dispute/track"),
     ("GET", "/api/v1/check"),
     ("POST", "/api/v1/check"),
+    ("POST", "/api/v1/check/batch"),
     ("GET", "/api/v1/check/prefix/{hex8}"),
     // Warnings, their feeds and surveys are for everyone; a survey is answered without an account.
     ("GET", "/warnings"),

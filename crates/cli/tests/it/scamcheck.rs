@@ -213,6 +213,47 @@ async fn bad_queries_get_a_clear_answer_and_change_nothing() {
 }
 
 #[tokio::test]
+async fn a_list_is_checked_in_one_request_with_the_answers_of_single_checks() {
+    let app = TestApp::start().await;
+    report(&app, "Gọi điện mạo danh công an, yêu cầu chuyển tiền vào tài khoản.").await;
+    until_verdict(&app, SCAM_PHONE, "suspicious").await;
+    let texts = [
+        SCAM_PHONE,
+        "0911 111 111",
+        "",
+        SCAM_ACCOUNT,
+        "https://vietcombank.com.vn/",
+        "vietcombank-hotro.com",
+        "0011001234567",
+    ];
+    let batch =
+        |q: Vec<String>| app.http.post(format!("{}/api/v1/check/batch", app.base)).json(&json!({ "q": q })).send();
+    let res = batch(texts.iter().map(|t| t.to_string()).collect()).await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let results = res.json::<Value>().await.unwrap()["results"].as_array().unwrap().clone();
+    assert_eq!(results.len(), texts.len());
+    for (text, result) in texts.iter().zip(&results) {
+        let single = app.http.get(format!("{}/api/v1/check", app.base)).query(&[("q", text)]).send().await.unwrap();
+        if single.status() == StatusCode::OK {
+            assert_eq!(result, &single.json::<Value>().await.unwrap(), "{text}");
+        } else {
+            // Refused alone, refused in the list, with the same message.
+            let message = single.json::<Value>().await.unwrap()["message"].clone();
+            assert_eq!(result["error"], message, "{text}");
+        }
+    }
+    let verdicts: Vec<&str> = results.iter().map(|r| r["verdict"].as_str().unwrap_or("refused")).collect();
+    assert_eq!(verdicts, ["suspicious", "unknown", "refused", "suspicious", "official", "suspicious", "refused"]);
+    assert_eq!(results[5]["evidence"]["imitates"], "vietcombank.com.vn");
+
+    let before = app.write_count().await;
+    let res = batch(vec!["0911111111".to_string(); 1001]).await.unwrap();
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.json::<Value>().await.unwrap()["message"].as_str().unwrap().contains("1000"));
+    assert_eq!(app.write_count().await, before);
+}
+
+#[tokio::test]
 async fn feeds_come_in_and_go_out_signed() {
     use khienmang_core::scamcheck::feeds::{FeedFormat, FeedVerifyingKey, verify};
     let app = TestApp::start().await;

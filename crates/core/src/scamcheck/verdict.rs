@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use super::check::{Query, Subject, SubjectKind};
 use super::domain::Domain;
-use super::index::{IndicatorEntry, IndicatorIndex, IndicatorState};
+use super::index::{IndicatorEntry, IndicatorIndex, IndicatorKey, IndicatorState};
 use super::lookalike::{LookalikeDetector, Technique};
 use super::official::{OFFICIAL_DOMAINS, official_domain, official_phone};
 use crate::Date;
@@ -153,6 +153,30 @@ impl Checker {
             }
         }
     }
+
+    /// The outcomes of many queries at once (an app screening a call log or
+    /// a list of accounts), in order. Their phone and account lookups go
+    /// through the index as one stream ([`IndicatorIndex::get_many_by`]),
+    /// whose reads from memory overlap; the rest are checked one by one.
+    pub fn check_many(&self, index: &IndicatorIndex, queries: &[Query], today: Date) -> Vec<Outcome> {
+        let streamed: Vec<(usize, IndicatorKey)> = queries
+            .iter()
+            .enumerate()
+            .filter_map(|(i, q)| match &q.subject {
+                Some(s @ Subject::Phone(p)) if official_phone(p).is_none() => Some((i, s.key())),
+                Some(s @ Subject::BankAccount { .. }) => Some((i, s.key())),
+                _ => None,
+            })
+            .collect();
+        let mut entries = vec![None; streamed.len()];
+        index.get_many_by(&streamed, |(_, key)| key.hash(), &mut entries);
+        let today_n = IndicatorEntry::day(today);
+        let mut outcomes: Vec<Option<Outcome>> = vec![None; queries.len()];
+        for ((i, key), entry) in streamed.iter().zip(entries) {
+            outcomes[*i] = Some(listed(entry, today_n, key.as_str()));
+        }
+        queries.iter().zip(outcomes).map(|(q, o)| o.unwrap_or_else(|| self.check(index, q, today))).collect()
+    }
 }
 
 impl Default for Checker {
@@ -265,6 +289,36 @@ mod tests {
 
     fn verdict(i: &IndicatorIndex, text: &str, today: &str) -> Outcome {
         Checker::new().check(i, &Query::detect(text).unwrap(), d(today))
+    }
+
+    #[test]
+    fn many_queries_at_once_get_the_answers_of_one_at_a_time() {
+        let i = index(&[
+            ("tel:+84912345678", entry(IndicatorState::Verified, 3, d("2027-01-01"))),
+            ("tel:+84987654321", entry(IndicatorState::Reported, 1, d("2027-01-01"))),
+            ("bank:970436:0011001234567", entry(IndicatorState::Verified, 2, d("2026-02-01"))),
+            ("lua-dao.example/", entry(IndicatorState::Verified, 5, d("2027-01-01"))),
+        ]);
+        let texts = [
+            "0912 345 678",
+            "0987654321",
+            "0911111111",
+            "Vietcombank 0011001234567",
+            "http://lua-dao.example/dang-nhap",
+            "https://vietcombank.com.vn/",
+            "vietcombank-hotro.com",
+            "1900 545413",
+        ];
+        // More than one pipeline group, the kinds interleaved.
+        let queries: Vec<Query> = (0..40).map(|n| Query::detect(texts[n % texts.len()]).unwrap()).collect();
+        let checker = Checker::new();
+        let today = d("2026-06-01");
+        let many = checker.check_many(&i, &queries, today);
+        let one_by_one: Vec<Outcome> = queries.iter().map(|q| checker.check(&i, q, today)).collect();
+        assert_eq!(many, one_by_one);
+        let verdicts: Vec<Verdict> = many.iter().take(texts.len()).map(|o| o.verdict).collect();
+        use Verdict::*;
+        assert_eq!(verdicts, [Scam, Suspicious, Unknown, Suspicious, Scam, Official, Suspicious, Official]);
     }
 
     #[test]

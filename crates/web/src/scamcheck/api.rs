@@ -78,6 +78,64 @@ pub async fn check_image(State(state): State<AppState>, body: Bytes) -> WebResul
     Ok(Json(check_out(&query, &outcome)))
 }
 
+/// Texts to check in one request.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct BatchIn {
+    /// Up to [`MAX_BATCH`] texts, each as `q` of `GET /api/v1/check`.
+    pub q: Vec<String>,
+}
+
+/// The answers, in the order of the texts.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct BatchOut {
+    pub results: Vec<BatchItem>,
+}
+
+/// A verdict, or why the text could not be checked.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[serde(untagged)]
+pub enum BatchItem {
+    Checked(Box<CheckOut>),
+    Refused {
+        /// What the text is not, in Vietnamese (as the 422 of a single check).
+        error: String,
+    },
+}
+
+/// Texts per batch: a call log or a list of accounts, not a copy of the index.
+pub const MAX_BATCH: usize = 1000;
+
+#[utoipa::path(post, path = "/api/v1/check/batch", request_body = BatchIn,
+    responses((status = 200, body = BatchOut), (status = 422, description = "More than 1,000 texts")))]
+pub async fn check_batch(State(state): State<AppState>, Json(input): Json<BatchIn>) -> WebResult<Json<BatchOut>> {
+    if input.q.len() > MAX_BATCH {
+        return Err(WebError::BadRequest(format!(
+            "Mỗi lần chỉ kiểm tra được tối đa {MAX_BATCH} mục; đã gửi {} mục.",
+            input.q.len()
+        )));
+    }
+    // Each text's place among the queries, or why it is not one.
+    let mut queries = Vec::with_capacity(input.q.len());
+    let slots: Vec<Result<usize, String>> = input
+        .q
+        .iter()
+        .map(|text| {
+            let query = Query::detect(text).map_err(|e| e.message_vi())?;
+            queries.push(query);
+            Ok(queries.len() - 1)
+        })
+        .collect();
+    let outcomes = state.scamcheck.check_many(&queries);
+    let results = slots
+        .into_iter()
+        .map(|slot| match slot {
+            Ok(i) => BatchItem::Checked(Box::new(check_out(&queries[i], &outcomes[i]))),
+            Err(error) => BatchItem::Refused { error },
+        })
+        .collect();
+    Ok(Json(BatchOut { results }))
+}
+
 /// The answer to a private lookup.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct PrefixOut {

@@ -74,6 +74,17 @@ impl ScamcheckRuntime {
             .or_default() += 1;
         outcome
     }
+
+    /// [`Self::check`] for many queries, in one pass over the index.
+    pub fn check_many(&self, queries: &[Query]) -> Vec<Outcome> {
+        let today = crate::org::today();
+        let outcomes = self.live.read(|index| self.checker.check_many(index, queries, today));
+        let mut counts = self.counts.lock().unwrap_or_else(|p| p.into_inner());
+        for (query, outcome) in queries.iter().zip(&outcomes) {
+            *counts.entry((query.kind.as_str(), outcome.verdict.as_str())).or_default() += 1;
+        }
+        outcomes
+    }
 }
 
 /// Reads the text or the first QR code of an image, as a query.
