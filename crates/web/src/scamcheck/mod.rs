@@ -12,11 +12,11 @@ pub mod public;
 pub mod staff;
 mod text;
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::Duration;
 
-use khienmang_core::scamcheck::{Checker, Outcome, Query, QueryError, decode_qr_image};
+use khienmang_core::scamcheck::{Checker, Outcome, Query, QueryError, SubjectKind, Verdict, decode_qr_image};
 use khienmang_store::Store;
 use khienmang_store::scamcheck::LiveIndex;
 
@@ -34,7 +34,39 @@ const COUNTS_EVERY: Duration = Duration::from_secs(60);
 pub struct ScamcheckRuntime {
     pub live: LiveIndex,
     pub checker: Arc<Checker>,
-    counts: Arc<Mutex<HashMap<(&'static str, &'static str), i64>>>,
+    counts: Arc<CheckCounts>,
+}
+
+/// Checks since the last flush, one counter per kind and verdict, so that
+/// counting takes no lock and hashes nothing on the request path.
+struct CheckCounts(Vec<AtomicI64>);
+
+impl Default for CheckCounts {
+    fn default() -> Self {
+        CheckCounts((0..SubjectKind::ALL.len() * Verdict::ALL.len()).map(|_| AtomicI64::new(0)).collect())
+    }
+}
+
+impl CheckCounts {
+    fn add(&self, kind: SubjectKind, verdict: Verdict) {
+        let k = SubjectKind::ALL.iter().position(|x| *x == kind).unwrap_or(0);
+        let v = Verdict::ALL.iter().position(|x| *x == verdict).unwrap_or(0);
+        if let Some(counter) = self.0.get(k * Verdict::ALL.len() + v) {
+            counter.fetch_add(1, Ordering::Relaxed);
+        }
+    }
+
+    /// The counts that are not zero, each reset.
+    fn drain(&self) -> Vec<(&'static str, &'static str, i64)> {
+        let pairs = SubjectKind::ALL.iter().flat_map(|k| Verdict::ALL.iter().map(move |v| (k.as_str(), v.as_str())));
+        pairs
+            .zip(&self.0)
+            .filter_map(|((kind, verdict), counter)| {
+                let n = counter.swap(0, Ordering::Relaxed);
+                (n > 0).then_some((kind, verdict, n))
+            })
+            .collect()
+    }
 }
 
 impl ScamcheckRuntime {
@@ -48,9 +80,10 @@ impl ScamcheckRuntime {
             let mut tick = tokio::time::interval(COUNTS_EVERY);
             loop {
                 tick.tick().await;
-                let drained: Vec<_> = std::mem::take(&mut *counts.lock().unwrap_or_else(|p| p.into_inner()))
+                let drained: Vec<_> = counts
+                    .drain()
                     .into_iter()
-                    .map(|((kind, verdict), n)| (chrono::Utc::now().date_naive(), kind, verdict, n))
+                    .map(|(kind, verdict, n)| (chrono::Utc::now().date_naive(), kind, verdict, n))
                     .collect();
                 if !drained.is_empty()
                     && let Err(e) = store.add_check_counts(&drained).await
@@ -66,12 +99,7 @@ impl ScamcheckRuntime {
     pub fn check(&self, query: &Query) -> Outcome {
         let today = crate::org::today();
         let outcome = self.live.read(|index| self.checker.check(index, query, today));
-        *self
-            .counts
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .entry((query.kind.as_str(), outcome.verdict.as_str()))
-            .or_default() += 1;
+        self.counts.add(query.kind, outcome.verdict);
         outcome
     }
 
@@ -79,9 +107,8 @@ impl ScamcheckRuntime {
     pub fn check_many(&self, queries: &[Query]) -> Vec<Outcome> {
         let today = crate::org::today();
         let outcomes = self.live.read(|index| self.checker.check_many(index, queries, today));
-        let mut counts = self.counts.lock().unwrap_or_else(|p| p.into_inner());
         for (query, outcome) in queries.iter().zip(&outcomes) {
-            *counts.entry((query.kind.as_str(), outcome.verdict.as_str())).or_default() += 1;
+            self.counts.add(query.kind, outcome.verdict);
         }
         outcomes
     }
@@ -100,4 +127,27 @@ pub fn query_from_image(bytes: &[u8]) -> WebResult<Query> {
 
 pub fn bad(e: QueryError) -> WebError {
     WebError::BadRequest(e.message_vi())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn checks_are_counted_by_kind_and_verdict_and_drained_once() {
+        let counts = CheckCounts::default();
+        for _ in 0..3 {
+            counts.add(SubjectKind::Phone, Verdict::Scam);
+        }
+        counts.add(SubjectKind::Url, Verdict::Unknown);
+        counts.add(SubjectKind::ALL[SubjectKind::ALL.len() - 1], Verdict::ALL[Verdict::ALL.len() - 1]);
+        let mut drained = counts.drain();
+        drained.sort();
+        let last =
+            (SubjectKind::ALL[SubjectKind::ALL.len() - 1].as_str(), Verdict::ALL[Verdict::ALL.len() - 1].as_str(), 1);
+        let mut expected = vec![("phone", "scam", 3), ("url", "unknown", 1), last];
+        expected.sort();
+        assert_eq!(drained, expected);
+        assert!(counts.drain().is_empty(), "a drained count starts again from zero");
+    }
 }
