@@ -6,9 +6,10 @@
 //! machine those wake-ups between the threads of one shared runtime cost
 //! more than answering the request.
 //!
-//! Everything else (the database pools, the report writer, the live
-//! scam-check index) stays on the caller's runtime: channels and wakers
-//! work across runtimes.
+//! Background work (the report writer, the live scam-check index, the
+//! scheduled jobs) stays on the caller's runtime. A database connection that
+//! a handler opens belongs to its worker's runtime and serves the others
+//! too: wakers and I/O readiness work across runtimes.
 //!
 //! A connection closed with a request body still arriving (a 413 for an
 //! upload that is too large) lingers, as nginx's do: the answer is sent,

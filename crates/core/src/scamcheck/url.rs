@@ -110,6 +110,11 @@ impl CanonicalUrl {
             text.push('?');
             text.push_str(query);
         }
+        // Escaping can triple a byte: the canonical form must also be short
+        // enough to be read again (the fuzzer found one that was not).
+        if text.len() > MAX_URL_BYTES {
+            return Err(UrlError::TooLong { limit: MAX_URL_BYTES });
+        }
         Ok(CanonicalUrl { text, scheme: scheme.to_owned(), host, path, query, is_ip })
     }
 
@@ -460,6 +465,12 @@ mod tests {
         assert_eq!(CanonicalUrl::parse("http:///"), Err(UrlError::MissingHost));
         let long = format!("http://a.example/{}", "x".repeat(MAX_URL_BYTES));
         assert_eq!(CanonicalUrl::parse(&long), Err(UrlError::TooLong { limit: MAX_URL_BYTES }));
+        // Short enough as typed, too long once its control bytes are escaped.
+        let escaped_long = [b"http://a.example/".as_slice(), &[0x01; 3000]].concat();
+        assert_eq!(CanonicalUrl::parse_bytes(&escaped_long), Err(UrlError::TooLong { limit: MAX_URL_BYTES }));
+        let escaped_fits = [b"http://a.example/".as_slice(), &[0x01; 2000]].concat();
+        let url = CanonicalUrl::parse_bytes(&escaped_fits).unwrap();
+        assert_eq!(CanonicalUrl::parse(url.as_str()).unwrap(), url);
         for e in [
             UrlError::Empty,
             UrlError::TooLong { limit: 1 },
