@@ -160,7 +160,9 @@ impl PhoneNumber {
         match international {
             Some(rest) => match rest.strip_prefix("84") {
                 // "+84 (0) 912…": the trunk 0 is often kept after the country code.
-                Some(national) => vietnamese(national.strip_prefix('0').unwrap_or(national), digits.len()),
+                // Every 0 after it goes: a national number never starts with
+                // one, and "+84 00…" is a typo, not another number.
+                Some(national) => vietnamese(national.trim_start_matches('0'), digits.len()),
                 None => foreign(rest),
             },
             None => vietnamese(digits.strip_prefix('0').unwrap_or(&digits), digits.len()),
@@ -223,11 +225,9 @@ fn vietnamese(national: &str, typed: usize) -> Result<PhoneNumber, PhoneError> {
         }
     }
     let not_allocated = || PhoneError::NotAllocated { number: format!("0{national}") };
-    // The usual case, digits without a second trunk 0, is classified on the
-    // ranges compiled here; anything else goes through the crate's parser.
-    if let Some(ranges) = VN_RANGES.as_ref()
-        && !national.starts_with('0')
-    {
+    // Classified on the ranges compiled here; the crate's parser only if
+    // they could not be (a test holds that they are).
+    if let Some(ranges) = VN_RANGES.as_ref() {
         let kind = vietnamese_kind(ranges.number_type(national)).ok_or_else(not_allocated)?;
         return Ok(PhoneNumber { e164: format!("+84{national}"), kind });
     }
@@ -481,6 +481,14 @@ mod tests {
         let number = phonenumber::parse(None, format!("+84{national}")).ok()?;
         let kind = if number.is_valid() { vietnamese_kind(number.number_type(&DATABASE)) } else { None };
         Some((number.format().mode(Mode::E164).to_string(), kind))
+    }
+
+    #[test]
+    fn zeros_after_the_country_code_are_typos() {
+        assert_eq!(ok("+84 0 912 345 678").e164(), "+84912345678");
+        assert_eq!(ok("+84 00 912 345 678").e164(), "+84912345678");
+        // Found by the fuzz target: it was read as "+846933363", which did not read back.
+        assert_eq!(PhoneNumber::parse("84006933363"), Err(PhoneError::TooShort { digits: 11 }));
     }
 
     #[test]
