@@ -239,6 +239,18 @@ fn vietnamese(national: &str, typed: usize) -> Result<PhoneNumber, PhoneError> {
     Ok(PhoneNumber { e164: number.format().mode(Mode::E164).to_string(), kind })
 }
 
+/// libphonenumber's patterns are compiled when first used, into one cache
+/// of 100 for the whole world. A parse uses a dozen of its country's, so
+/// numbers of changing countries compiled them again and again: half a
+/// millisecond a number, for anyone to ask for. The cache is made large
+/// enough to keep every pattern in use.
+static ROOM_FOR_EVERY_PATTERN: LazyLock<()> = LazyLock::new(|| {
+    if let Ok(mut cache) = DATABASE.cache().lock() {
+        cache.set_capacity(PATTERNS_KEPT);
+    }
+});
+const PATTERNS_KEPT: usize = 8192;
+
 /// `None` for a number in no range (invalid).
 fn vietnamese_kind(number_type: Type) -> Option<PhoneKind> {
     Some(match number_type {
@@ -341,6 +353,7 @@ fn foreign(digits: &str) -> Result<PhoneNumber, PhoneError> {
         return Err(PhoneError::TooShort { digits: digits.len() });
     }
     let invalid = || PhoneError::InvalidForeign { number: format!("+{digits}") };
+    LazyLock::force(&ROOM_FOR_EVERY_PATTERN);
     let number = phonenumber::parse(None, format!("+{digits}")).map_err(|_| invalid())?;
     if !number.is_valid() {
         return Err(invalid());
