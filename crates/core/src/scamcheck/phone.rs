@@ -362,7 +362,14 @@ fn foreign(digits: &str) -> Result<PhoneNumber, PhoneError> {
         country_code: number.code().value(),
         region: number.country().id().map(|id| id.as_ref().to_owned()),
     };
-    Ok(PhoneNumber { e164: number.format().mode(Mode::E164).to_string(), kind })
+    let e164 = number.format().mode(Mode::E164).to_string();
+    // libphonenumber may drop a trunk prefix typed after the country code
+    // ("+7 8 8655…") and give a number that it then calls invalid: such a
+    // number is refused rather than kept in a form that does not read back.
+    if e164 != format!("+{digits}") && foreign(&e164[1..]).map(|again| again.e164) != Ok(e164.clone()) {
+        return Err(invalid());
+    }
+    Ok(PhoneNumber { e164, kind })
 }
 
 #[cfg(test)]
@@ -465,6 +472,8 @@ mod tests {
         assert_eq!(kh.national(), None);
         assert_eq!(ok("001 202 555 0143").kind(), &PhoneKind::Foreign { country_code: 1, region: Some("US".into()) });
         assert!(matches!(PhoneNumber::parse("+999 1234 5678"), Err(PhoneError::InvalidForeign { .. })));
+        // Found by the fuzz target: read as +78655068065, which libphonenumber then refuses.
+        assert!(matches!(PhoneNumber::parse("-+788-8655068065"), Err(PhoneError::InvalidForeign { .. })));
     }
 
     #[test]
