@@ -117,13 +117,25 @@ impl Checker {
     /// The outcome for `query` on `today`; an expired verified listing
     /// counts only as reported.
     pub fn check(&self, index: &IndicatorIndex, query: &Query, today: Date) -> Outcome {
+        self.decide(index, query, today, |key| index.get(&key.hash()))
+    }
+
+    /// [`Checker::check`], with `lookup` finding the entry of a phone
+    /// number's or an account's key.
+    fn decide(
+        &self,
+        index: &IndicatorIndex,
+        query: &Query,
+        today: Date,
+        lookup: impl FnOnce(&IndicatorKey) -> Option<IndicatorEntry>,
+    ) -> Outcome {
         let Some(subject) = &query.subject else { return outcome(Verdict::Unknown, Evidence::default()) };
         let today_n = IndicatorEntry::day(today);
         match subject {
             Subject::Phone(p) if let Some(owner) = official_phone(p) => official(owner.to_owned()),
             Subject::Phone(_) | Subject::BankAccount { .. } => {
                 let key = subject.key();
-                listed(index.get(&key.hash()), today_n, key.as_str())
+                listed(lookup(&key), today_n, key.as_str())
             }
             Subject::Url(url) => {
                 let hit = index.check_url(url);
@@ -155,27 +167,26 @@ impl Checker {
     }
 
     /// The outcomes of many queries at once (an app screening a call log or
-    /// a list of accounts), in order. Their phone and account lookups go
-    /// through the index as one stream ([`IndicatorIndex::get_many_by`]),
-    /// whose reads from memory overlap; the rest are checked one by one.
+    /// a list of accounts), in order. The keys of their phone numbers and
+    /// accounts are looked up in the index as one stream
+    /// ([`IndicatorIndex::get_many_by`]), whose reads from memory overlap;
+    /// each query is then decided as [`Checker::check`] decides it.
     pub fn check_many(&self, index: &IndicatorIndex, queries: &[Query], today: Date) -> Vec<Outcome> {
-        let streamed: Vec<(usize, IndicatorKey)> = queries
+        let keyed: Vec<(usize, IndicatorKey)> = queries
             .iter()
             .enumerate()
             .filter_map(|(i, q)| match &q.subject {
-                Some(s @ Subject::Phone(p)) if official_phone(p).is_none() => Some((i, s.key())),
-                Some(s @ Subject::BankAccount { .. }) => Some((i, s.key())),
+                Some(s @ (Subject::Phone(_) | Subject::BankAccount { .. })) => Some((i, s.key())),
                 _ => None,
             })
             .collect();
-        let mut entries = vec![None; streamed.len()];
-        index.get_many_by(&streamed, |(_, key)| key.hash(), &mut entries);
-        let today_n = IndicatorEntry::day(today);
-        let mut outcomes: Vec<Option<Outcome>> = vec![None; queries.len()];
-        for ((i, key), entry) in streamed.iter().zip(entries) {
-            outcomes[*i] = Some(listed(entry, today_n, key.as_str()));
+        let mut found = vec![None; keyed.len()];
+        index.get_many_by(&keyed, |(_, key)| key.hash(), &mut found);
+        let mut entries = vec![None; queries.len()];
+        for ((i, _), entry) in keyed.iter().zip(found) {
+            entries[*i] = entry;
         }
-        queries.iter().zip(outcomes).map(|(q, o)| o.unwrap_or_else(|| self.check(index, q, today))).collect()
+        queries.iter().zip(entries).map(|(q, entry)| self.decide(index, q, today, |_| entry)).collect()
     }
 }
 
