@@ -284,7 +284,7 @@ pub async fn bench_contests(b: &str, store: &Store, checks: &mut Checks) -> Resu
         let acknowledged_ids: Vec<i64> = r.kept.iter().filter_map(|k| k.parse().ok()).collect();
         eprintln!(
             "{}; fresh max {:.0} ms over {} probes",
-            r.describe("contests_submit", b, run),
+            r.describe("contests_submit", b, run, RUNS),
             ms(seen_fresh.iter().max().copied().unwrap_or_default()),
             seen_fresh.len(),
         );

@@ -116,9 +116,9 @@ impl Run {
     }
 
     /// One line on stderr.
-    pub(crate) fn describe(&self, name: &str, b: &str, n: usize) -> String {
+    pub(crate) fn describe(&self, name: &str, b: &str, n: usize, of: usize) -> String {
         format!(
-            "{name} {b} run {n}/{RUNS}: {:.0}/s, p50 {:.1} ms, p99 {:.1} ms, {} unexpected{}{}",
+            "{name} {b} run {n}/{of}: {:.0}/s, p50 {:.1} ms, p99 {:.1} ms, {} unexpected{}{}",
             self.per_second(),
             crate::ms(self.percentile(0.50)),
             crate::ms(self.percentile(0.99)),
@@ -198,12 +198,39 @@ pub(crate) async fn measure(name: &str, b: &str, load: &Load, unit: &str) -> Res
     let (mut runs, mut kept) = (Runs::default(), Vec::new());
     for n in 1..=RUNS {
         let run = run(load.clone()).await?;
-        eprintln!("{}", run.describe(name, b, n));
+        eprintln!("{}", run.describe(name, b, n, RUNS));
         runs.add(&run);
         kept.extend(run.kept);
     }
     let (rate, p99_ms) = runs.report(name, b, unit);
     Ok(Measured { rate, p99_ms, kept })
+}
+
+/// Two loads measured in turns (A, B, A, B, …) for `pairs` pairs, so that
+/// both see the same moments of a shared machine: its noise (±10–15% between
+/// runs here) then moves both figures of a pair together. Reports each as
+/// [`measure`] does; returns both and the median of the pairs' ratios A ÷ B.
+pub(crate) async fn side_by_side(
+    a: (&str, &Load, &str),
+    b: (&str, &Load, &str),
+    db: &str,
+    pairs: usize,
+) -> Result<(Measured, Measured, f64)> {
+    let (mut runs_a, mut runs_b, mut ratios) = (Runs::default(), Runs::default(), Vec::new());
+    for n in 1..=pairs {
+        let run_a = run(a.1.clone()).await?;
+        eprintln!("{}", run_a.describe(a.0, db, n, pairs));
+        let run_b = run(b.1.clone()).await?;
+        eprintln!("{}", run_b.describe(b.0, db, n, pairs));
+        ratios.push(run_a.per_second() / run_b.per_second().max(1e-9));
+        runs_a.add(&run_a);
+        runs_b.add(&run_b);
+    }
+    let (rate, p99_ms) = runs_a.report(a.0, db, a.2);
+    let measured_a = Measured { rate, p99_ms, kept: Vec::new() };
+    let (rate, p99_ms) = runs_b.report(b.0, db, b.2);
+    let measured_b = Measured { rate, p99_ms, kept: Vec::new() };
+    Ok((measured_a, measured_b, median(&mut ratios)))
 }
 
 /// One run, on the load generator's own threads.

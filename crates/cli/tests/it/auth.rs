@@ -101,6 +101,31 @@ async fn api_login(app: &TestApp, user: &str, password: &str, totp: Option<Strin
         .status()
 }
 
+/// Pages get the full set of security headers; JSON answers (verdicts and
+/// errors alike) the API's set, under which nothing may load or frame them.
+#[tokio::test]
+async fn pages_and_json_answers_each_carry_their_security_headers() {
+    let app = TestApp::start().await;
+    let get = |path: &str| app.http.get(format!("{}{path}", app.base)).send();
+    let page = get("/check").await.unwrap();
+    assert_eq!(page.status(), StatusCode::OK);
+    assert!(page.headers()["content-security-policy"].to_str().unwrap().contains("script-src 'self'"));
+    assert_eq!(page.headers()["referrer-policy"], "same-origin");
+    for (path, status) in
+        [("/api/v1/check?q=0912345678", StatusCode::OK), ("/api/v1/check?q=", StatusCode::UNPROCESSABLE_ENTITY)]
+    {
+        let res = get(path).await.unwrap();
+        assert_eq!(res.status(), status, "{path}");
+        let h = res.headers();
+        assert_eq!(h["content-type"], "application/json", "{path}");
+        assert_eq!(h["content-security-policy"], "default-src 'none'; frame-ancestors 'none'", "{path}");
+        assert_eq!(h["x-content-type-options"], "nosniff", "{path}");
+        assert_eq!(h["x-frame-options"], "DENY", "{path}");
+        assert_eq!(h["cache-control"], "no-store", "{path}");
+        assert!(h.get("referrer-policy").is_none(), "{path}: a document's header");
+    }
+}
+
 #[tokio::test]
 async fn repeated_failures_lock_the_account_even_for_the_right_password() {
     let app = TestApp::start().await;

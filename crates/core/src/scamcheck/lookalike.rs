@@ -9,7 +9,9 @@
 //! bodies can register them, so they are not a scammer's tool.
 
 use std::collections::HashSet;
+use std::sync::LazyLock;
 
+use aho_corasick::AhoCorasick;
 use strsim::damerau_levenshtein;
 use unicode_security::confusable_detection::skeleton;
 
@@ -51,6 +53,9 @@ pub struct LookalikeDetector {
     bank_names: HashSet<String>,
     words_plain: HashSet<String>,
     words_key: HashSet<String>,
+    /// Every official brand, then every brand key, without hyphens: one pass
+    /// over a label names the officials it contains (see [`Self::check`]).
+    brands: AhoCorasick,
 }
 
 /// One technique's test against one official domain.
@@ -102,8 +107,18 @@ impl LookalikeDetector {
             .collect::<Result<Vec<_>, DomainError>>()?;
         let bank_names =
             BANKS.iter().flat_map(|b| b.names()).map(|n| fold(n).replace(|c: char| !c.is_alphanumeric(), "")).collect();
+        let brands = AhoCorasick::new(
+            official
+                .iter()
+                .map(|o| without_hyphens(&o.brand))
+                .chain(official.iter().map(|o| without_hyphens(&o.brand_key))),
+        )
+        .map_err(|_| {
+            DomainError::InvalidName(official.iter().map(|o| o.domain.as_str()).collect::<Vec<_>>().join(","))
+        })?;
         Ok(LookalikeDetector {
             official,
+            brands,
             bank_names,
             words_plain: SCAM_WORDS.iter().map(|w| (*w).to_owned()).collect(),
             words_key: SCAM_WORDS.iter().map(|w| confusable_key(w)).collect(),
@@ -114,6 +129,12 @@ impl LookalikeDetector {
     /// official domains, their subdomains, names under gov.vn and anything
     /// unlike them.
     pub fn check(&self, domain: &Domain) -> Option<Lookalike> {
+        self.check_among(domain, true)
+    }
+
+    /// [`Self::check`]; `shortlist` false tries every official domain in
+    /// every check (for the test that the shortlist changes nothing).
+    fn check_among(&self, domain: &Domain, shortlist: bool) -> Option<Lookalike> {
         if domain.is_gov_vn() || self.official.iter().any(|o| domain.is_within(&o.domain)) {
             return None;
         }
@@ -124,6 +145,9 @@ impl LookalikeDetector {
         let (joined_plain, joined_key) = (without_hyphens(&plain), without_hyphens(&key));
         let subdomain: Vec<String> =
             domain.subdomain().map(|s| s.split('.').map(decode_label).collect()).unwrap_or_default();
+        // The first five checks need the brand (or its key) within the
+        // hyphen-less label: the others are not tried. Most labels name none.
+        let named = if shortlist { self.named_in(&joined_plain, &joined_key) } else { vec![true; self.official.len()] };
 
         // The most telling technique wins, whichever official domain it concerns.
         let checks: [Check; 7] = [
@@ -144,11 +168,29 @@ impl LookalikeDetector {
                     .then_some(Technique::Subdomain)
             },
         ];
-        checks.iter().find_map(|check| {
+        checks.iter().enumerate().find_map(|(i, check)| {
             self.official
                 .iter()
-                .find_map(|o| check(o).map(|technique| Lookalike { imitates: o.domain.clone(), technique }))
+                .zip(&named)
+                .filter(|(_, named)| **named || i >= 5)
+                .find_map(|(o, _)| check(o).map(|technique| Lookalike { imitates: o.domain.clone(), technique }))
         })
+    }
+
+    /// For each official domain, whether its brand is within `joined_plain`
+    /// or its brand key within `joined_key`.
+    fn named_in(&self, joined_plain: &str, joined_key: &str) -> Vec<bool> {
+        let n = self.official.len();
+        let mut named = vec![false; n];
+        for (text, keys) in [(joined_plain, false), (joined_key, true)] {
+            for found in self.brands.find_overlapping_iter(text) {
+                let pattern = found.pattern().as_usize();
+                if (pattern >= n) == keys {
+                    named[pattern % n] = true;
+                }
+            }
+        }
+        named
     }
 
     /// The smallest edit distance from `brand` of the label or one of its
@@ -184,8 +226,19 @@ fn decode_label(label: &str) -> String {
 
 /// The form in which look-alike characters coincide.
 fn confusable_key(s: &str) -> String {
+    let mapped = if s.bytes().all(|b| b.is_ascii_graphic()) {
+        s.bytes().map(|b| ASCII_KEY_PIECES[usize::from(b)].as_str()).collect()
+    } else {
+        key_pieces(s)
+    };
+    mapped.replace("rn", "m").replace("vv", "w").replace("cl", "d")
+}
+
+/// The skeleton, folded, with digits read as letters: before the pairs of
+/// [`confusable_key`] are joined.
+fn key_pieces(s: &str) -> String {
     let skeleton: String = skeleton(s).collect();
-    let mapped: String = fold(&skeleton)
+    fold(&skeleton)
         .chars()
         .map(|c| match c {
             '0' => 'o',
@@ -196,9 +249,15 @@ fn confusable_key(s: &str) -> String {
             '7' => 't',
             c => c,
         })
-        .collect();
-    mapped.replace("rn", "m").replace("vv", "w").replace("cl", "d")
+        .collect()
 }
+
+/// [`key_pieces`] of each ASCII character. A word of visible ASCII gets the
+/// pieces of its characters in turn (a property test holds this to the
+/// whole computation), and domain labels are such words: they skip the
+/// Unicode normalisation the skeleton needs for everything else.
+static ASCII_KEY_PIECES: LazyLock<Vec<String>> =
+    LazyLock::new(|| (0..128u8).map(|b| key_pieces(char::from(b).encode_utf8(&mut [0; 4]))).collect());
 
 fn without_hyphens(label: &str) -> String {
     label.replace(['-', '_'], "")
@@ -464,6 +523,25 @@ mod tests {
             let apart = letters_apart(&a, &b).unwrap();
             prop_assert!(apart <= damerau_levenshtein(&a, &b), "{a} {b}: {apart}");
             prop_assert_eq!(apart == 0, { let (mut x, mut y) = (a.clone().into_bytes(), b.clone().into_bytes()); x.sort(); y.sort(); x == y });
+        }
+
+        /// The shortcut for ASCII words keys them as the whole computation does.
+        #[test]
+        fn ascii_words_are_keyed_piece_by_piece(s in "[!-~]{0,24}") {
+            prop_assert_eq!(
+                confusable_key(&s),
+                key_pieces(&s).replace("rn", "m").replace("vv", "w").replace("cl", "d")
+            );
+        }
+
+        /// Only officials whose brand the label contains can match the
+        /// first five checks: the detector answers as if it tried all.
+        #[test]
+        fn named_officials_answer_as_all_would(s in "(vietc[o0]m|b[i1]dv|agr[i1]|mb|rn|-|vn|hotro|bank|x){1,6}") {
+            let d = detector();
+            if let Ok(domain) = Domain::parse(&format!("{s}.com")) {
+                prop_assert_eq!(d.check(&domain), d.check_among(&domain, false));
+            }
         }
 
         #[test]

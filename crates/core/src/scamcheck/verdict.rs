@@ -37,23 +37,32 @@ crate::org::string_enum!(
     }
 );
 
-/// Why the verdict is what it is.
+/// Why the verdict is what it is. As JSON, a fact not known is left out
+/// rather than written as `null`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Evidence {
     /// Citizens' reports that name it.
     pub reports: u32,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub first_seen: Option<Date>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_seen: Option<Date>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub category: Option<Category>,
     /// Until when a verified listing lasts unless seen again.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub expires: Option<Date>,
     /// The official domain a look-alike imitates, or the owner of an
     /// official number or domain.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub imitates: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub official_owner: Option<String>,
     /// How a look-alike imitates (homoglyph, typo, ...).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub technique: Option<&'static str>,
     /// The lookup expression or key that matched.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub matched: Option<String>,
     /// The database row of the indicator, for staff links and disputes.
     #[serde(skip)]
