@@ -27,8 +27,9 @@ const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-
      object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
 
 /// Two layers of our own, not one per concern: each layer boxes a future and
-/// clones the services under it on every request, and the scam check's
-/// answer is small enough for that to show (about a tenth of its rate).
+/// clones the services under it on every request, which shows on requests
+/// as small as a scam check (in one run, the check with no layer at all
+/// answered 13% more requests than with the five we had).
 pub fn layers(router: Router<AppState>, state: AppState) -> Router<AppState> {
     router
         .layer(from_fn_with_state(state, session_then_csrf))
