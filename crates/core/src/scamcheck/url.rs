@@ -25,6 +25,12 @@ const ESCAPED: &AsciiSet = &CONTROLS.add(b' ').add(b'#').add(b'%');
 const OPAQUE_SCHEMES: [&str; 10] =
     ["javascript", "data", "mailto", "tel", "sms", "file", "about", "blob", "vbscript", "intent"];
 
+/// No name in the DNS is longer, in ASCII or in Unicode (each character
+/// takes at least one letter of the ASCII form). A longer host is kept byte
+/// for byte, as an invalid IDN is: converting it could take milliseconds,
+/// since decoding punycode is quadratic in the length of a label.
+const MAX_NAME_CHARS: usize = 253;
+
 /// At most this many host suffixes and path prefixes are looked up.
 const MAX_HOST_COMPONENTS: usize = 5;
 const MAX_PATH_PREFIXES: usize = 4;
@@ -301,7 +307,7 @@ fn canonical_host(authority: &[u8]) -> Result<(String, bool), UrlError> {
         None => authority,
     };
     let host: Vec<u8> = match std::str::from_utf8(host) {
-        Ok(text) if !text.is_ascii() => match idna::domain_to_ascii(text) {
+        Ok(text) if !text.is_ascii() && text.chars().count() <= MAX_NAME_CHARS => match idna::domain_to_ascii(text) {
             // Full-width forms map to ASCII delimiters ("％４１" → "%41",
             // "：" → ":"); such a result would read differently once
             // canonical, so it is not taken as a name.
@@ -466,6 +472,9 @@ mod tests {
         let idn = CanonicalUrl::parse("http://vietcombаnk.com/").unwrap(); // Cyrillic а
         assert!(idn.host().starts_with("xn--"), "{}", idn.host());
         assert_eq!(CanonicalUrl::parse("http://Bücher.example/").unwrap().host(), "xn--bcher-kva.example");
+        // Longer than any DNS name: no IDNA, the bytes are escaped.
+        let long = CanonicalUrl::parse(&format!("http://xn--{}.bücher.example/", "b".repeat(300))).unwrap();
+        assert!(long.host().ends_with(".b%C3%BCcher.example"), "{}", long.host());
         assert_eq!(CanonicalUrl::parse("HTTPS://WWW.Example.COM:443").unwrap().as_str(), "https://www.example.com/");
         assert_eq!(CanonicalUrl::parse("http:///www.example.com/a").unwrap().as_str(), "http://www.example.com/a");
         assert_eq!(CanonicalUrl::parse("localhost:8080/x").unwrap().as_str(), "http://localhost/x");
