@@ -58,6 +58,10 @@ pub struct LookalikeDetector {
     brands: AhoCorasick,
 }
 
+/// The checks of [`LookalikeDetector::check`] (the first ones) that only an
+/// official domain whose brand the label contains can pass.
+const NEED_THE_BRAND: usize = 5;
+
 /// One technique's test against one official domain.
 type Check<'a> = &'a dyn Fn(&Official) -> Option<Technique>;
 
@@ -145,8 +149,8 @@ impl LookalikeDetector {
         let (joined_plain, joined_key) = (without_hyphens(&plain), without_hyphens(&key));
         let subdomain: Vec<String> =
             domain.subdomain().map(|s| s.split('.').map(decode_label).collect()).unwrap_or_default();
-        // The first five checks need the brand (or its key) within the
-        // hyphen-less label: the others are not tried. Most labels name none.
+        // The first `NEED_THE_BRAND` checks need the brand (or its key) within
+        // the hyphen-less label: the others are not tried. Most labels name none.
         let named = if shortlist { self.named_in(&joined_plain, &joined_key) } else { vec![true; self.official.len()] };
 
         // The most telling technique wins, whichever official domain it concerns.
@@ -172,7 +176,7 @@ impl LookalikeDetector {
             self.official
                 .iter()
                 .zip(&named)
-                .filter(|(_, named)| **named || i >= 5)
+                .filter(|(_, named)| **named || i >= NEED_THE_BRAND)
                 .find_map(|(o, _)| check(o).map(|technique| Lookalike { imitates: o.domain.clone(), technique }))
         })
     }
@@ -231,11 +235,16 @@ fn confusable_key(s: &str) -> String {
     } else {
         key_pieces(s)
     };
-    mapped.replace("rn", "m").replace("vv", "w").replace("cl", "d")
+    join_pairs(mapped)
 }
 
-/// The skeleton, folded, with digits read as letters: before the pairs of
-/// [`confusable_key`] are joined.
+/// The pairs of letters that read as one: "rn" as "m", "vv" as "w", "cl" as "d".
+fn join_pairs(s: String) -> String {
+    s.replace("rn", "m").replace("vv", "w").replace("cl", "d")
+}
+
+/// The skeleton, folded, with digits read as letters: the key before its
+/// pairs are joined.
 fn key_pieces(s: &str) -> String {
     let skeleton: String = skeleton(s).collect();
     fold(&skeleton)
@@ -528,10 +537,7 @@ mod tests {
         /// The shortcut for ASCII words keys them as the whole computation does.
         #[test]
         fn ascii_words_are_keyed_piece_by_piece(s in "[!-~]{0,24}") {
-            prop_assert_eq!(
-                confusable_key(&s),
-                key_pieces(&s).replace("rn", "m").replace("vv", "w").replace("cl", "d")
-            );
+            prop_assert_eq!(confusable_key(&s), join_pairs(key_pieces(&s)));
         }
 
         /// Only officials whose brand the label contains can match the
