@@ -46,7 +46,7 @@ pub async fn bench_check_http(b: &str, store: &Store, checks: &mut Checks) -> Re
         .collect();
     let (nginx, port) = Nginx::start().context("nginx, the HTTP ceiling")?;
     let nginx_addr = SocketAddr::from(([127, 0, 0, 1], port));
-    let (checked, _, ratio) = side_by_side(
+    let (checked, ratio) = side_by_side(
         ("checkhttp", &Load::new(addr, requests, 200), "checks/s"),
         ("checkhttp_nginx", &Load::new(nginx_addr, vec![get(nginx_addr, "/")], 200), "requests/s"),
         b,

@@ -209,13 +209,14 @@ pub(crate) async fn measure(name: &str, b: &str, load: &Load, unit: &str) -> Res
 /// Two loads measured in turns (A, B, A, B, …) for `pairs` pairs, so that
 /// both see the same moments of a shared machine: its noise (±10–15% between
 /// runs here) then moves both figures of a pair together. Reports each as
-/// [`measure`] does; returns both and the median of the pairs' ratios A ÷ B.
+/// [`measure`] does; returns A's medians and the median of the pairs'
+/// ratios A ÷ B.
 pub(crate) async fn side_by_side(
     a: (&str, &Load, &str),
     b: (&str, &Load, &str),
     db: &str,
     pairs: usize,
-) -> Result<(Measured, Measured, f64)> {
+) -> Result<(Measured, f64)> {
     let (mut runs_a, mut runs_b, mut ratios) = (Runs::default(), Runs::default(), Vec::new());
     for n in 1..=pairs {
         let run_a = run(a.1.clone()).await?;
@@ -227,10 +228,8 @@ pub(crate) async fn side_by_side(
         runs_b.add(&run_b);
     }
     let (rate, p99_ms) = runs_a.report(a.0, db, a.2);
-    let measured_a = Measured { rate, p99_ms, kept: Vec::new() };
-    let (rate, p99_ms) = runs_b.report(b.0, db, b.2);
-    let measured_b = Measured { rate, p99_ms, kept: Vec::new() };
-    Ok((measured_a, measured_b, median(&mut ratios)))
+    runs_b.report(b.0, db, b.2);
+    Ok((Measured { rate, p99_ms, kept: Vec::new() }, median(&mut ratios)))
 }
 
 /// One run, on the load generator's own threads.

@@ -308,21 +308,21 @@ fn canonical_host(authority: &[u8]) -> Result<(String, bool), UrlError> {
     };
     // Dots first: the length that decides on IDNA must be the canonical
     // host's, or the canonical form would read differently when parsed again.
-    let host = collapse_dots(host);
-    let host: Vec<u8> = match std::str::from_utf8(&host) {
-        Ok(text) if !text.is_ascii() && text.chars().count() <= MAX_NAME_CHARS => match idna::domain_to_ascii(text) {
-            // Full-width forms map to ASCII delimiters ("％４１" → "%41",
-            // "：" → ":"); such a result would read differently once
-            // canonical, so it is not taken as a name.
-            Ok(ascii) if !ascii.bytes().any(|b| b":/?@[]\\%#".contains(&b)) => ascii.into_bytes(),
-            // Not a valid IDN (control characters, invalid mappings): kept
-            // byte for byte and escaped, as Safe Browsing does.
-            _ => host.clone(),
-        },
-        _ => host.clone(),
-    };
-    // Again: IDNA reads full-width dots as dots ("a。。b").
-    let mut host = collapse_dots(&host);
+    let mut host = collapse_dots(host);
+    if let Ok(text) = std::str::from_utf8(&host)
+        && !text.is_ascii()
+        && text.chars().count() <= MAX_NAME_CHARS
+        && let Ok(ascii) = idna::domain_to_ascii(text)
+        // Full-width forms map to ASCII delimiters ("％４１" → "%41",
+        // "：" → ":"); such a result would read differently once
+        // canonical, so it is not taken as a name.
+        && !ascii.bytes().any(|b| b":/?@[]\\%#".contains(&b))
+    {
+        // Again: IDNA reads full-width dots as dots ("a。。b").
+        host = collapse_dots(ascii.as_bytes());
+    }
+    // Otherwise (ASCII, or not a valid IDN: control characters, invalid
+    // mappings) the host is kept byte for byte and escaped, as Safe Browsing does.
     if host.is_empty() {
         return Err(UrlError::MissingHost);
     }

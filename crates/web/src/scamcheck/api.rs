@@ -33,8 +33,10 @@ pub struct CheckOut {
     pub qr: Option<serde_json::Value>,
 }
 
-/// About 600 bytes of JSON, written into a buffer of that size from the
-/// start (axum's `Json` starts at 128 bytes and grows three times).
+/// A verdict is 340 to 550 bytes of JSON (measured for a phone number, an
+/// account, an unknown link, a look-alike and an official site): written
+/// into a buffer of 1 KB from the start, where axum's `Json` starts at 128
+/// bytes and grows.
 impl IntoResponse for CheckOut {
     fn into_response(self) -> Response {
         let mut body = Vec::with_capacity(1024);
@@ -133,15 +135,16 @@ pub async fn check_batch(State(state): State<AppState>, Json(input): Json<BatchI
     }
     // Each text's place among the queries, or why it is not one.
     let mut queries = Vec::with_capacity(input.q.len());
-    let slots: Vec<Result<usize, String>> = input
-        .q
-        .iter()
-        .map(|text| {
-            let query = Query::detect(text).map_err(|e| e.message_vi())?;
-            queries.push(query);
-            Ok(queries.len() - 1)
-        })
-        .collect();
+    let mut slots: Vec<Result<usize, String>> = Vec::with_capacity(input.q.len());
+    for text in &input.q {
+        slots.push(match Query::detect(text) {
+            Ok(query) => {
+                queries.push(query);
+                Ok(queries.len() - 1)
+            }
+            Err(e) => Err(e.message_vi()),
+        });
+    }
     let outcomes = state.scamcheck.check_many(&queries);
     let results = slots
         .into_iter()
