@@ -245,10 +245,12 @@ pub async fn bench_reports(b: &str, store: &Store, checks: &mut Checks) -> Resul
 
     let files = std::env::temp_dir().join(format!("khienmang-bench-files-{}-{b}", std::process::id()));
     let (key, _) = FieldKey::generate();
+    let mut limits = khienmang_web::limit::LimitSettings::default();
+    limits.set(khienmang_web::limit::LimitClass::Report, 0);
     let config = khienmang_web::WebConfig {
         require_totp: false,
         cookie_secure: false,
-        reports_per_hour: 0,
+        limits,
         files_dir: files.clone(),
         field_key: Some(key.clone()),
         ..Default::default()

@@ -7,6 +7,7 @@ use anyhow::{Context, Result};
 use clap::Args;
 use khienmang_store::Store;
 use khienmang_store::reports::FieldKey;
+use khienmang_web::limit::{LimitClass, LimitSettings};
 use khienmang_web::{AppState, WebConfig};
 use serde::Deserialize;
 
@@ -24,9 +25,68 @@ pub struct Config {
     pub session_hours: Option<i64>,
     /// "json" (default) or "pretty".
     pub log_format: Option<String>,
+    /// The site's address as citizens reach it, e.g. "https://phananh.example.vn"
+    /// (`KHIENMANG_PUBLIC_URL`), for absolute links; never taken from requests.
+    pub public_url: Option<String>,
+    /// An address of its own for `/metrics`, e.g. "127.0.0.1:9090" (`KHIENMANG_METRICS_LISTEN`).
+    pub metrics_listen: Option<String>,
+    /// A bearer token that opens `/metrics` on the main address (`KHIENMANG_METRICS_TOKEN`).
+    pub metrics_token: Option<String>,
     /// Citizens' reports: the field key, attachments, limits, retention, mail.
     #[serde(default)]
     pub reports: ReportsConfig,
+    /// Rate limits of anonymous callers and the proxies in front.
+    #[serde(default)]
+    pub limits: LimitsConfig,
+}
+
+/// `[limits]`: requests per client and hour by kind (`per_hour = { checks =
+/// 3600, reports = 20 }`, 0 = no limit) and the reverse proxies whose
+/// `X-Forwarded-For`/`Forwarded` are believed (`trusted_proxies =
+/// ["127.0.0.1", "10.0.0.0/8"]`). The environment's `KHIENMANG_LIMITS`
+/// ("checks=3600,reports=20") and `KHIENMANG_TRUSTED_PROXIES`
+/// ("127.0.0.1,::1") override the file's.
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LimitsConfig {
+    #[serde(default)]
+    pub per_hour: std::collections::BTreeMap<String, u32>,
+    #[serde(default)]
+    pub trusted_proxies: Vec<String>,
+}
+
+impl LimitsConfig {
+    /// The settings, with `reports_per_hour` (`[reports] per_hour`) as the
+    /// reports' limit unless `[limits]` sets one.
+    pub fn settings(&self, reports_per_hour: Option<u32>) -> Result<LimitSettings> {
+        let mut settings = LimitSettings::default();
+        if let Some(n) = reports_per_hour {
+            settings.set(LimitClass::Report, n);
+        }
+        let env = |k: &str| std::env::var(k).ok().filter(|v| !v.trim().is_empty());
+        let mut per_hour: Vec<(String, u32)> = self.per_hour.iter().map(|(k, v)| (k.clone(), *v)).collect();
+        if let Some(list) = env("KHIENMANG_LIMITS") {
+            for pair in list.split(',') {
+                let parsed =
+                    pair.split_once('=').and_then(|(k, v)| Some((k.trim().to_string(), v.trim().parse().ok()?)));
+                per_hour.push(parsed.with_context(|| format!("KHIENMANG_LIMITS: {pair:?} không có dạng tên=số"))?);
+            }
+        }
+        for (name, n) in per_hour {
+            if !settings.set_named(&name, n) {
+                let known: Vec<&str> = LimitClass::ALL.iter().map(|c| c.name()).collect();
+                anyhow::bail!("[limits] không có giới hạn {name:?} (có: {})", known.join(", "));
+            }
+        }
+        let proxies = match env("KHIENMANG_TRUSTED_PROXIES") {
+            Some(list) => list.split(',').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect(),
+            None => self.trusted_proxies.clone(),
+        };
+        for proxy in proxies {
+            settings.trusted_proxies.push(proxy.parse().map_err(anyhow::Error::msg)?);
+        }
+        Ok(settings)
+    }
 }
 
 /// `[reports]` in the configuration file; each has an environment variable.
@@ -154,6 +214,16 @@ pub async fn serve(config: &Config, args: &ServeArgs, store: Store, demo: bool) 
     let reports = config.reports.resolved();
     let key = reports.field_key(demo)?;
     let listen = args.listen.clone().or_else(|| config.listen.clone()).unwrap_or_else(|| "127.0.0.1:8080".into());
+    let env = |k: &str| std::env::var(k).ok().filter(|v| !v.trim().is_empty());
+    let public_url = env("KHIENMANG_PUBLIC_URL").or_else(|| config.public_url.clone());
+    if let Some(url) = &public_url {
+        let parsed = url::Url::parse(url).ok().filter(|u| matches!(u.scheme(), "http" | "https") && u.has_host());
+        anyhow::ensure!(
+            parsed.is_some(),
+            "public_url {url:?} không phải địa chỉ http(s) đầy đủ (ví dụ https://phananh.example.vn)"
+        );
+    }
+    let metrics_listen = env("KHIENMANG_METRICS_LISTEN").or_else(|| config.metrics_listen.clone());
     let web = WebConfig {
         allow_demo_accounts: demo || args.allow_demo_accounts,
         cookie_secure: config.cookie_secure.unwrap_or(true),
@@ -161,7 +231,9 @@ pub async fn serve(config: &Config, args: &ServeArgs, store: Store, demo: bool) 
         session_hours: config.session_hours.unwrap_or(12),
         field_key: Some(key.clone()),
         files_dir: reports.files_dir.clone().unwrap_or_else(|| PathBuf::from("khienmang-files")),
-        reports_per_hour: reports.per_hour.unwrap_or(20),
+        limits: config.limits.settings(reports.per_hour)?,
+        public_url,
+        metrics_token: env("KHIENMANG_METRICS_TOKEN").or_else(|| config.metrics_token.clone()),
     };
     crate::jobs::spawn(store.clone(), reports, key);
     let metrics = metrics_exporter_prometheus::PrometheusBuilder::new().install_recorder().ok();
@@ -176,6 +248,13 @@ pub async fn serve(config: &Config, args: &ServeArgs, store: Store, demo: bool) 
         );
     }
     tracing::info!(%addr, demo, "listening");
-    khienmang_web::serve(AppState::new(store, web, metrics), listener).await?;
+    let state = AppState::new(store, web, metrics);
+    if let Some(listen) = metrics_listen {
+        let listener = tokio::net::TcpListener::bind(&listen)
+            .await
+            .with_context(|| format!("không mở được cổng số liệu {listen}"))?;
+        tokio::spawn(khienmang_web::serve_metrics(state.clone(), listener));
+    }
+    khienmang_web::serve(state, listener).await?;
     Ok(())
 }

@@ -8,6 +8,7 @@ pub mod auth;
 pub mod backup;
 mod db;
 pub mod import;
+pub mod limits;
 pub mod movement;
 pub mod org;
 pub mod outreach;

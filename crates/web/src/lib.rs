@@ -12,6 +12,7 @@ pub mod dashboard;
 mod error;
 mod i18n;
 mod import;
+pub mod limit;
 mod movement;
 mod ops;
 mod org;
@@ -48,8 +49,17 @@ pub struct WebConfig {
     pub field_key: Option<khienmang_store::reports::FieldKey>,
     /// Where report attachments are stored, outside the database.
     pub files_dir: std::path::PathBuf,
-    /// Reports one client may send per hour (0: no limit).
-    pub reports_per_hour: u32,
+    /// Requests an anonymous client may make per hour, by kind, and the
+    /// reverse proxies whose forwarded addresses are believed.
+    pub limits: limit::LimitSettings,
+    /// The site's address as citizens reach it ("https://phananh.example.vn"),
+    /// for absolute links in feeds, share previews and Open311 discovery;
+    /// never taken from a request's Host. Without one, the address served on.
+    pub public_url: Option<String>,
+    /// A bearer token that opens `/metrics` on the main address; without one
+    /// the metrics are only on their own address (`khienmang serve`'s
+    /// `metrics_listen`), behind a proxy where every caller is loopback.
+    pub metrics_token: Option<String>,
 }
 
 impl Default for WebConfig {
@@ -61,7 +71,9 @@ impl Default for WebConfig {
             session_hours: 12,
             field_key: None,
             files_dir: std::env::temp_dir().join(format!("khienmang-files-{}", std::process::id())),
-            reports_per_hour: 20,
+            limits: limit::LimitSettings::default(),
+            public_url: None,
+            metrics_token: None,
         }
     }
 }
@@ -77,6 +89,9 @@ pub struct Shared {
     pub reports: reports::ReportsRuntime,
     pub scamcheck: scamcheck::ScamcheckRuntime,
     contests: outreach::contests::ContestsRuntime,
+    pub limits: Arc<limit::Limits>,
+    /// `WebConfig::public_url`, or the address served on once known.
+    site: std::sync::OnceLock<String>,
     metrics: Option<PrometheusHandle>,
 }
 
@@ -84,11 +99,34 @@ impl AppState {
     /// Needs a Tokio runtime: it starts the report intake's writer task.
     pub fn new(store: Store, config: WebConfig, metrics: Option<PrometheusHandle>) -> Self {
         let key = config.field_key.clone().unwrap_or_else(|| khienmang_store::reports::FieldKey::generate().0);
-        let reports = reports::ReportsRuntime::new(&store, key, config.files_dir.clone(), config.reports_per_hour);
+        let reports = reports::ReportsRuntime::new(&store, key, config.files_dir.clone());
         let scamcheck = scamcheck::ScamcheckRuntime::start(&store);
         let contests =
             outreach::contests::ContestsRuntime::start(&store, reports.key.clone(), config.allow_demo_accounts);
-        AppState(Arc::new(Shared { store, config: Arc::new(config), reports, scamcheck, contests, metrics }))
+        let limits = Arc::new(limit::Limits::new(config.limits.clone()));
+        limit::Limits::spawn_sync(limits.clone(), store.clone(), std::time::Duration::from_secs(1));
+        let site = std::sync::OnceLock::new();
+        if let Some(url) = &config.public_url {
+            let _ = site.set(url.trim_end_matches('/').to_string());
+        }
+        AppState(Arc::new(Shared {
+            store,
+            config: Arc::new(config),
+            reports,
+            scamcheck,
+            contests,
+            limits,
+            site,
+            metrics,
+        }))
+    }
+}
+
+impl AppState {
+    /// "https://host" for links that must be absolute: the configured public
+    /// address, else the one served on.
+    pub fn site_url(&self) -> &str {
+        self.site.get().map_or("", String::as_str)
     }
 }
 
@@ -299,9 +337,43 @@ pub fn route_table() -> Vec<(Method, &'static str, MethodRouter<AppState>)> {
     ]
 }
 
+/// The public routes an anonymous script could hammer, and the count each
+/// takes from the caller's hourly limit ([`limit`]). Reports and contest
+/// codes count in their handlers, which answer a refusal on the form.
+const LIMITED: &[(Method, &str, limit::LimitClass)] = {
+    use limit::LimitClass::*;
+    &[
+        (Method::GET, "/check", Check),
+        (Method::POST, "/check", Check),
+        (Method::GET, "/api/v1/check", Check),
+        (Method::POST, "/api/v1/check", Check),
+        (Method::POST, "/api/v1/check/batch", Check),
+        (Method::GET, "/api/v1/check/prefix/{hex8}", Prefix),
+        (Method::POST, "/report/track", Track),
+        (Method::POST, "/report/track/message", Track),
+        (Method::POST, "/report/track/reopen", Track),
+        (Method::POST, "/report/track/rate", Track),
+        (Method::POST, "/report/track/forget-contact", Track),
+        (Method::GET, "/api/v1/reports/track/{code}", Track),
+        (Method::POST, "/api/v1/reports/track/{code}/messages", Track),
+        (Method::GET, "/report/similar", Similar),
+        (Method::POST, "/check/dispute", Dispute),
+        (Method::POST, "/check/dispute/track", Dispute),
+        (Method::POST, "/surveys/{id}", Survey),
+        (Method::GET, "/open311/v2/{file}", Open311),
+        (Method::GET, "/open311/v2/services/{file}", Open311),
+        (Method::GET, "/open311/v2/requests/{file}", Open311),
+        (Method::GET, "/open311/v2/tokens/{file}", Open311),
+    ]
+};
+
 pub fn router(state: AppState) -> Router {
     let mut router = Router::new();
-    for (_, path, method_router) in route_table() {
+    for (method, path, mut method_router) in route_table() {
+        if let Some((_, _, class)) = LIMITED.iter().find(|(m, p, _)| *m == method && *p == path) {
+            let layer = axum::middleware::from_fn_with_state((state.clone(), *class), limit::enforce);
+            method_router = method_router.route_layer(layer);
+        }
         router = router.route(path, method_router);
     }
     security::layers(router.fallback(page::not_found), state.clone()).with_state(state)
@@ -310,5 +382,29 @@ pub fn router(state: AppState) -> Router {
 /// Serves until the process is asked to stop, one worker thread per core
 /// ([`server`]).
 pub async fn serve(state: AppState, listener: tokio::net::TcpListener) -> std::io::Result<()> {
+    let local = listener.local_addr()?;
+    let host = if local.ip().is_unspecified() { format!("localhost:{}", local.port()) } else { local.to_string() };
+    let _ = state.site.set(format!("http://{host}"));
+    // The hour's key shared with the other replicas, before the first count.
+    if let Err(e) = state.limits.sync(&state.store).await {
+        tracing::warn!(error = %e, "rate limits not synced at start");
+    }
     server::serve(router(state), listener).await
+}
+
+/// Serves only `/metrics` (Prometheus), on an address of its own.
+pub async fn serve_metrics(state: AppState, listener: tokio::net::TcpListener) -> std::io::Result<()> {
+    let app = Router::new().route("/metrics", axum::routing::get(ops::metrics_unguarded)).with_state(state);
+    axum::serve(listener, app).await
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn every_limited_route_is_a_route() {
+        let routes: Vec<_> = super::route_table().into_iter().map(|(m, p, _)| (m, p)).collect();
+        for (method, path, _) in super::LIMITED {
+            assert!(routes.iter().any(|(m, p)| m == method && p == path), "{method} {path} is not routed");
+        }
+    }
 }

@@ -9,6 +9,7 @@ use axum::response::{Html, IntoResponse, Response};
 use khienmang_core::audit::AuditEntry;
 use khienmang_store::auth::User;
 use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
 use utoipa::OpenApi;
 
 use crate::AppState;
@@ -33,8 +34,24 @@ async fn sqlx_ping(state: &AppState) -> Result<(), khienmang_store::StoreError> 
     state.store.setting("health").await.map(|_| ())
 }
 
-/// Prometheus metrics.
-pub async fn metrics(State(state): State<AppState>) -> Response {
+/// Prometheus metrics on the main address: only with the configured
+/// bearer token (behind a proxy every caller is loopback, so the peer's
+/// address says nothing); without a token they are not here at all.
+pub async fn metrics(State(state): State<AppState>, headers: axum::http::HeaderMap) -> Response {
+    let given =
+        headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer "));
+    match (&state.config.metrics_token, given) {
+        // Digests compared: the time taken says nothing about the token.
+        (Some(token), Some(given)) if Sha256::digest(token) == Sha256::digest(given) => {
+            metrics_unguarded(State(state)).await
+        }
+        (Some(_), _) => StatusCode::FORBIDDEN.into_response(),
+        (None, _) => StatusCode::NOT_FOUND.into_response(),
+    }
+}
+
+/// Prometheus metrics, for the metrics' own address.
+pub async fn metrics_unguarded(State(state): State<AppState>) -> Response {
     let body = state.metrics.as_ref().map(|m| m.render()).unwrap_or_default();
     ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], body).into_response()
 }

@@ -129,30 +129,3 @@ pub async fn not_found(lang: RequestLang, MaybeIdentity(id): MaybeIdentity) -> R
         Err(e) => e.into_response(),
     }
 }
-
-/// "https://host" from the request's Host, for links that must be absolute
-/// (feeds, share previews, Open311); `None` when the Host is odd. The scheme
-/// is the proxy's X-Forwarded-Proto; without one, http on this machine (the
-/// demo, tests) and https anywhere else, since the server itself speaks plain
-/// HTTP only behind a TLS proxy.
-pub fn site_url(headers: &HeaderMap) -> Option<String> {
-    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or("");
-    let plain = !host.is_empty()
-        && host.len() <= 255
-        && host.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'));
-    if !plain {
-        return None;
-    }
-    let name = match host.rsplit_once(':') {
-        Some((name, port)) if !port.is_empty() && port.chars().all(|c| c.is_ascii_digit()) => name,
-        _ => host,
-    };
-    let local = name == "localhost" || name.starts_with("127.") || name == "[::1]";
-    let scheme = match headers.get("x-forwarded-proto").and_then(|v| v.to_str().ok()) {
-        Some("https") => "https",
-        Some("http") => "http",
-        _ if local => "http",
-        _ => "https",
-    };
-    Some(format!("{scheme}://{host}"))
-}

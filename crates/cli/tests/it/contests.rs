@@ -13,6 +13,9 @@ use khienmang_store::outreach::contests::{ContestUnit, NewContest, stamp};
 use khienmang_web::WebConfig;
 use serde_json::{Value, json};
 
+use khienmang_core::org::UnitId;
+use khienmang_store::Store;
+
 use crate::support::TestApp;
 
 const QUESTIONS: usize = 4;
@@ -26,6 +29,12 @@ async fn app() -> TestApp {
 /// An open contest of the province: `QUESTIONS` questions out of 6, each
 /// with its right answer "Đúng …", `time_limit` seconds, `max` attempts a day.
 async fn contest(app: &TestApp, time_limit: u32, max: u32) -> i64 {
+    open_contest(&app.store, app.province, &[(app.commune_a.0, 4), (app.commune_b.0, 1000)], time_limit, max).await
+}
+
+/// The same contest written straight to `store`: organised by `organiser`,
+/// open to `units` (unit, eligible people); the crash test shares it.
+pub async fn open_contest(store: &Store, organiser: UnitId, units: &[(UnitId, u32)], time_limit: u32, max: u32) -> i64 {
     let now = Utc::now();
     let bank: Vec<Question> = (1..=6)
         .map(|i| Question {
@@ -36,7 +45,7 @@ async fn contest(app: &TestApp, time_limit: u32, max: u32) -> i64 {
             correct: 0,
         })
         .collect();
-    let mut tx = app.store.begin_write("test").await.unwrap();
+    let mut tx = store.begin_write("test").await.unwrap();
     let id = tx
         .create_contest(&NewContest {
             rules: ContestRules {
@@ -48,7 +57,7 @@ async fn contest(app: &TestApp, time_limit: u32, max: u32) -> i64 {
                 time_limit_secs: time_limit,
                 attempts: AttemptPolicy { max_attempts: max, period: Period::Day },
             },
-            organiser: app.province,
+            organiser,
             description: "Thử".into(),
             prediction_question: "Bao nhiêu người trả lời đúng tất cả?".into(),
             use_shared_bank: false,
@@ -56,15 +65,9 @@ async fn contest(app: &TestApp, time_limit: u32, max: u32) -> i64 {
         .await
         .unwrap();
     tx.add_contest_questions(Some(id), &bank).await.unwrap();
-    tx.set_contest_units(
-        id,
-        &[
-            ContestUnit { unit: app.commune_a.0, eligible: Some(4) },
-            ContestUnit { unit: app.commune_b.0, eligible: Some(1000) },
-        ],
-    )
-    .await
-    .unwrap();
+    let units: Vec<ContestUnit> =
+        units.iter().map(|&(unit, eligible)| ContestUnit { unit, eligible: Some(eligible.into()) }).collect();
+    tx.set_contest_units(id, &units).await.unwrap();
     tx.commit().await.unwrap();
     id
 }

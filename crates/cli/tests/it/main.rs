@@ -11,6 +11,7 @@ mod backup;
 mod contests;
 mod crash;
 mod import;
+mod limits;
 mod movement;
 mod open311;
 mod org;

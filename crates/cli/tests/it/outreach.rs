@@ -21,6 +21,19 @@ async fn post_form(app: &TestApp, token: Option<&str>, path: &str, form: &[(&str
     (status, res.text().await.unwrap_or_default())
 }
 
+/// A survey answer from a browser holding the respondent token `respondent`.
+async fn answer_as(app: &TestApp, respondent: &str, path: &str, form: &[(&str, String)]) -> (StatusCode, String) {
+    let cookie = format!("survey_respondent={respondent}");
+    let res = app.http.post(format!("{}{path}", app.base)).header("cookie", cookie).form(form).send().await.unwrap();
+    let status = res.status();
+    (status, res.text().await.unwrap_or_default())
+}
+
+/// A new browser's respondent token.
+fn new_respondent() -> String {
+    format!("{:032x}", rand::random::<u128>())
+}
+
 async fn get(app: &TestApp, token: Option<&str>, path: &str) -> (StatusCode, String, String) {
     let mut req = app.http.get(format!("{}{path}", app.base));
     if let Some(t) = token {
@@ -245,9 +258,9 @@ async fn an_anonymous_survey_keeps_no_person_and_no_time_finer_than_the_day() {
     };
     for unit in [a.clone(), others[0].0.to_string(), others[1].0.to_string()] {
         for i in 0..6 {
-            let (status, body) = post_form(
+            let (status, body) = answer_as(
                 &app,
-                None,
+                &new_respondent(),
                 &format!("/surveys/{survey}"),
                 &answer(&unit, if i < 3 { "0" } else { "1" }, "4"),
             )
@@ -257,10 +270,10 @@ async fn an_anonymous_survey_keeps_no_person_and_no_time_finer_than_the_day() {
         }
     }
     for _ in 0..2 {
-        post_form(&app, None, &format!("/surveys/{survey}"), &answer(&b, "0", "2")).await;
+        answer_as(&app, &new_respondent(), &format!("/surveys/{survey}"), &answer(&b, "0", "2")).await;
     }
     // A required answer missing, or a value off the scale: refused with the question named; nothing stored.
-    let (status, body) = post_form(&app, None, &format!("/surveys/{survey}"), &answer(&a, "0", "9")).await;
+    let (status, body) = answer_as(&app, &new_respondent(), &format!("/surveys/{survey}"), &answer(&a, "0", "9")).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(body.contains("survey-error"), "{body}");
     let rows: Vec<(String, String, Option<String>, String)> =
@@ -322,5 +335,15 @@ async fn an_anonymous_survey_keeps_no_person_and_no_time_finer_than_the_day() {
     let children = [app.commune_a.0, others[0], others[1]].map(|u| row_of(&format!(">{}</th>", name(u))));
     let suppressed = children.iter().filter(|r| r.contains(&format!("</th>{hidden}"))).count();
     assert_eq!(suppressed, 1, "exactly one more commune hidden: {children:?}");
-    assert_eq!(children.iter().filter(|r| r.contains("</th><td>6</td>")).count(), 2);
+    assert_eq!(children.iter().filter(|r| r.contains("</th><td>6</td>")).count(), 2); // A script stuffing the box: without the page's token it is refused, and
+    // one browser's token answers once.
+    let (status, body) = post_form(&app, None, &format!("/surveys/{survey}"), &answer(&a, "0", "4")).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body.contains("tải lại trang khảo sát"), "{body}");
+    let stuffer = new_respondent();
+    let url = format!("/surveys/{survey}");
+    assert_eq!(answer_as(&app, &stuffer, &url, &answer(&b, "0", "2")).await.0, StatusCode::OK);
+    let (status, body) = answer_as(&app, &stuffer, &url, &answer(&b, "0", "2")).await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert!(body.contains("đã gửi phiếu"), "{body}");
 }

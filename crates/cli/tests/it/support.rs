@@ -110,6 +110,16 @@ impl TestApp {
         }
     }
 
+    /// A second server on the same database, as another replica would be;
+    /// returns its base URL.
+    pub async fn replica(&self, config: WebConfig) -> String {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        let state = AppState::new(self.store.clone(), config, None);
+        tokio::spawn(async move { khienmang_web::serve(state, listener).await });
+        base
+    }
+
     pub async fn user(&self, username: &str, role: Role, scope: Option<UnitId>) {
         let hash = khienmang_web::auth::hash_password(PASSWORD).unwrap();
         let mut tx = self.store.begin_write("test").await.unwrap();

@@ -102,7 +102,27 @@ impl Store {
     /// Stores a checked response (see [`Survey::to_stored`]). Not audited:
     /// see the module documentation.
     pub async fn add_survey_response(&self, survey: i64, response: &StoredResponse) -> Result<()> {
-        let id = hex::encode(rand::random::<[u8; 16]>());
+        self.add_survey_response_once(survey, response, None).await.map(|_| ())
+    }
+
+    /// Adds a response unless the browser holding `respondent` (the random
+    /// token of its survey cookie) has already answered this survey; false
+    /// then. The response's id is a hash of the survey and the token, so the
+    /// token itself is never stored and two responses cannot share it.
+    pub async fn add_survey_response_once(
+        &self,
+        survey: i64,
+        response: &StoredResponse,
+        respondent: Option<&str>,
+    ) -> Result<bool> {
+        use sha2::{Digest, Sha256};
+        let id = match respondent {
+            Some(token) => {
+                let digest = Sha256::new().chain_update(survey.to_be_bytes()).chain_update(token.as_bytes()).finalize();
+                hex::encode(&digest[..16])
+            }
+            None => hex::encode(rand::random::<[u8; 16]>()),
+        };
         let (unit, day, respondent, answers) = match response {
             StoredResponse::Anonymous(r) => (r.unit, r.submitted_on, None, &r.answers),
             StoredResponse::Identified(r) => {
@@ -110,9 +130,9 @@ impl Store {
             }
         };
         let answers = serde_json::to_string(answers).map_err(|e| StoreError::Invalid(e.to_string()))?;
-        sqlx::query(
+        let inserted = sqlx::query(
             "INSERT INTO survey_responses (id, survey_id, unit_id, submitted_on, respondent, answers) \
-             VALUES ($1, $2, $3, $4, $5, $6)",
+             VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (id) DO NOTHING",
         )
         .bind(&id)
         .bind(survey)
@@ -122,6 +142,6 @@ impl Store {
         .bind(&answers)
         .execute(self.pool())
         .await?;
-        Ok(())
+        Ok(inserted.rows_affected() == 1)
     }
 }

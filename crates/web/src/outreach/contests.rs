@@ -26,10 +26,7 @@ use khienmang_store::outreach::contests::{ContestRecord, EntrantKeys, LiveBoards
 use khienmang_store::reports::FieldKey;
 
 use crate::error::{WebError, WebResult};
-use crate::reports::RateLimiter;
-
-/// One-time codes a client (a hashed address) may ask for per hour.
-const CODES_PER_CLIENT_HOUR: u32 = 30;
+use crate::limit::{ClientAddr, LimitClass, Limits};
 
 /// Sends nothing and logs the message with its digits hidden: what runs
 /// when no SMS gateway is configured outside a demo, so no code ever
@@ -53,7 +50,6 @@ pub struct ContestsRuntime {
     /// The log-only sender's messages, shown on the page (labelled as a
     /// demo) only when demo accounts are enabled.
     demo_outbox: Option<Arc<LogSmsSender>>,
-    limiter: Arc<RateLimiter>,
 }
 
 impl ContestsRuntime {
@@ -71,14 +67,7 @@ impl ContestsRuntime {
         } else {
             (Arc::new(RedactedLogSender(LogSmsSender::new())), None)
         };
-        ContestsRuntime {
-            boards,
-            submissions,
-            keys,
-            sms,
-            demo_outbox,
-            limiter: Arc::new(RateLimiter::new(CODES_PER_CLIENT_HOUR)),
-        }
+        ContestsRuntime { boards, submissions, keys, sms, demo_outbox }
     }
 
     /// Stores a code for `person` and sends it; returns the code itself only
@@ -88,14 +77,10 @@ impl ContestsRuntime {
         store: &Store,
         contest: i64,
         person: &PersonKey,
-        client: &str,
+        limits: &Limits,
+        client: ClientAddr,
     ) -> WebResult<Option<String>> {
-        let limited = self.limiter.check(self.limiter.client(client));
-        if limited.is_err() {
-            return Err(WebError::TooManyAttempts(
-                "Đã có nhiều yêu cầu gửi mã xác thực từ thiết bị này trong giờ qua. Vui lòng thử lại sau.".into(),
-            ));
-        }
+        limits.check(LimitClass::ContestCode, client)?;
         let code: OneTimeCode = store.request_contest_code(&self.keys, contest, person, Utc::now()).await?;
         let text = otp_sms_text(&code);
         let (sender, to) = (self.sms.clone(), person.clone());

@@ -8,7 +8,8 @@ use std::collections::BTreeMap;
 
 use askama::Template;
 use axum::extract::{Path, State};
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{AppendHeaders, Html, IntoResponse, Redirect, Response};
 use chrono::Utc;
 use khienmang_core::org::{Level, UnitId};
 use khienmang_core::outreach::{
@@ -211,15 +212,36 @@ async fn form_page(
     })
 }
 
+/// The cookie holding a browser's random respondent token: one response
+/// per survey and token, beside the address's hourly limit.
+const RESPONDENT_COOKIE: &str = "survey_respondent";
+
+/// The browser's respondent token, and a `Set-Cookie` giving it one if it
+/// has none (or a malformed one).
+fn respondent(state: &AppState, headers: &HeaderMap) -> (Option<String>, Option<(header::HeaderName, String)>) {
+    let held = crate::security::cookie(headers, RESPONDENT_COOKIE)
+        .filter(|t| t.len() == 32 && t.bytes().all(|b| b.is_ascii_hexdigit()));
+    if held.is_some() {
+        return (held, None);
+    }
+    let secure = if state.config.cookie_secure { "; Secure" } else { "" };
+    let token = hex::encode(rand::random::<[u8; 16]>());
+    let cookie =
+        format!("{RESPONDENT_COOKIE}={token}; Path=/surveys; Max-Age=31536000; HttpOnly; SameSite=Lax{secure}");
+    (None, Some((header::SET_COOKIE, cookie)))
+}
+
 /// `GET /surveys/{id}`.
 pub async fn page(
     lang: RequestLang,
     MaybeIdentity(id): MaybeIdentity,
     State(state): State<AppState>,
     Path(survey): Path<i64>,
-) -> WebResult<Html<String>> {
+    headers: HeaderMap,
+) -> WebResult<Response> {
     let s = state.store.survey(survey).await?.ok_or(WebError::NotFound)?;
-    form_page(&state, lang, id.as_ref(), &s, None, false).await
+    let page = form_page(&state, lang, id.as_ref(), &s, None, false).await?;
+    Ok((AppendHeaders(respondent(&state, &headers).1), page).into_response())
 }
 
 /// The answers in a submitted form: `q.<id>` fields (repeated for multiple
@@ -254,9 +276,17 @@ pub async fn submit(
     MaybeIdentity(id): MaybeIdentity,
     State(state): State<AppState>,
     Path(survey): Path<i64>,
+    headers: HeaderMap,
     axum::Form(fields): axum::Form<Vec<(String, String)>>,
 ) -> WebResult<Response> {
     let s = state.store.survey(survey).await?.ok_or(WebError::NotFound)?;
+    let (token, set_cookie) = respondent(&state, &headers);
+    let Some(token) = token else {
+        // A script that never opened the page; a browser gets its token now.
+        let message = "Trình duyệt chưa nhận mã phiếu: hãy tải lại trang khảo sát rồi gửi lại.".to_string();
+        let page = form_page(&state, lang, id.as_ref(), &s, Some(message), false).await?;
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, AppendHeaders(set_cookie), page).into_response());
+    };
     if !s.is_open(today()) {
         return Err(WebError::BadRequest("Khảo sát đã kết thúc hoặc chưa bắt đầu.".into()));
     }
@@ -277,7 +307,11 @@ pub async fn submit(
             return Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
         }
     };
-    state.store.add_survey_response(s.id, &stored).await?;
+    if !state.store.add_survey_response_once(s.id, &stored, Some(&token)).await? {
+        let message = "Trình duyệt này đã gửi phiếu cho khảo sát này. Cảm ơn anh/chị đã tham gia.".to_string();
+        let page = form_page(&state, lang, id.as_ref(), &s, Some(message), false).await?;
+        return Ok((StatusCode::CONFLICT, page).into_response());
+    }
     Ok(form_page(&state, lang, id.as_ref(), &s, None, true).await?.into_response())
 }
 

@@ -4,7 +4,7 @@
 
 use askama::Template;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, header};
+use axum::http::header;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use chrono::{DateTime, Utc};
 use khienmang_core::outreach::{FeedMeta, Warning, atom_feed, body_html, open_graph, public_feed, rss_feed};
@@ -15,7 +15,7 @@ use serde::Deserialize;
 use crate::AppState;
 use crate::access::{MaybeIdentity, OutreachManage, RequestLang};
 use crate::error::{WebError, WebResult};
-use crate::page::{Chrome, render, site_url};
+use crate::page::{Chrome, render};
 
 /// Warnings on the page and in the feeds.
 const FEED_LIMIT: usize = 50;
@@ -91,14 +91,13 @@ pub async fn page(
     lang: RequestLang,
     MaybeIdentity(id): MaybeIdentity,
     State(state): State<AppState>,
-    headers: HeaderMap,
     Path(slug): Path<String>,
 ) -> WebResult<Html<String>> {
     let mut w = state.store.warning_by_slug(&slug).await?.ok_or(WebError::NotFound)?;
     if w.published_at > Utc::now() {
         return Err(WebError::NotFound);
     }
-    let site = site_url(&headers).unwrap_or_default();
+    let site = state.site_url().to_string();
     w.link = format!("{site}/warnings/{}", w.slug);
     let og = open_graph(&w, "Khiên Mạng", None);
     let can_publish = id.as_ref().is_some_and(|i| i.user.role.can(khienmang_core::auth::Capability::OutreachManage));
@@ -124,17 +123,17 @@ fn meta(site: &str, generated_at: DateTime<Utc>) -> FeedMeta {
 }
 
 /// `GET /warnings.atom`.
-pub async fn atom(State(state): State<AppState>, headers: HeaderMap) -> WebResult<Response> {
-    feed(&state, &headers, true).await
+pub async fn atom(State(state): State<AppState>) -> WebResult<Response> {
+    feed(&state, true).await
 }
 
 /// `GET /warnings.rss`.
-pub async fn rss(State(state): State<AppState>, headers: HeaderMap) -> WebResult<Response> {
-    feed(&state, &headers, false).await
+pub async fn rss(State(state): State<AppState>) -> WebResult<Response> {
+    feed(&state, false).await
 }
 
-async fn feed(state: &AppState, headers: &HeaderMap, atom: bool) -> WebResult<Response> {
-    let site = site_url(headers).unwrap_or_default();
+async fn feed(state: &AppState, atom: bool) -> WebResult<Response> {
+    let site = state.site_url().to_string();
     let warnings = current(state, &site).await?;
     let refs: Vec<&Warning> = warnings.iter().collect();
     let m = meta(&site, Utc::now());

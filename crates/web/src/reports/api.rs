@@ -10,11 +10,11 @@ use khienmang_core::reports::{Category, Channel, Contact, Status};
 use khienmang_store::reports::{Report, ReportFilter, ReportStats};
 use serde::{Deserialize, Serialize};
 
-use super::limit::PeerAddress;
 use super::{Submission, local_time};
 use crate::AppState;
 use crate::access::ReportRead;
 use crate::error::{WebError, WebResult};
+use crate::limit::{ClientAddr, LimitClass};
 
 /// JSON bodies carry no files, so they stay small.
 const MAX_JSON_BYTES: usize = 64 * 1024;
@@ -128,8 +128,8 @@ async fn reporter_report(state: &AppState, code: &str, headers: &HeaderMap) -> W
     responses((status = 201, body = ReceiptOut), (status = 422, description = "Refused, with the reason in Vietnamese"),
               (status = 413, description = "Too large"), (status = 415, description = "Neither JSON nor multipart"),
               (status = 429, description = "Too many reports from this client this hour")))]
-pub async fn create(State(state): State<AppState>, peer: PeerAddress, req: Request) -> WebResult<Response> {
-    state.reports.limiter.check(state.reports.limiter.client(&peer.0))?;
+pub async fn create(State(state): State<AppState>, client: ClientAddr, req: Request) -> WebResult<Response> {
+    state.limits.check(LimitClass::Report, client)?;
     let content_type = req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
     let submission = if content_type.starts_with("application/json") {
         let bytes = Bytes::from_request(req, &state).await.map_err(|_| too_large())?;

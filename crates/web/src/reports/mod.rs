@@ -7,14 +7,12 @@
 //! address is ever stored, not even in memory beyond the hour.
 
 pub mod api;
-mod limit;
 pub mod open311;
 pub mod public;
 pub mod staff;
 mod text;
 
 use std::path::PathBuf;
-use std::sync::Arc;
 
 use axum::extract::Multipart;
 use khienmang_core::org::UnitId;
@@ -23,29 +21,22 @@ use khienmang_core::reports::{Channel, Draft};
 use khienmang_store::Store;
 use khienmang_store::reports::{FieldKey, FileStore, Intake, NewAttachment, NewReport, Receipt};
 
-pub use limit::{ClientKey, RateLimiter};
 pub(crate) use text::STRINGS;
 
 use crate::error::{WebError, WebResult};
 
-/// What the reports need at run time: the intake writer, where files go, the
-/// field key and the rate limiter.
+/// What the reports need at run time: the intake writer, where files go and
+/// the field key.
 #[derive(Clone)]
 pub struct ReportsRuntime {
     pub intake: Intake,
     pub files: FileStore,
     pub key: FieldKey,
-    pub limiter: Arc<RateLimiter>,
 }
 
 impl ReportsRuntime {
-    pub fn new(store: &Store, key: FieldKey, files_dir: PathBuf, per_hour: u32) -> ReportsRuntime {
-        ReportsRuntime {
-            intake: Intake::start(store.clone(), key.clone()),
-            files: FileStore::new(files_dir),
-            key,
-            limiter: Arc::new(RateLimiter::new(per_hour)),
-        }
+    pub fn new(store: &Store, key: FieldKey, files_dir: PathBuf) -> ReportsRuntime {
+        ReportsRuntime { intake: Intake::start(store.clone(), key.clone()), files: FileStore::new(files_dir), key }
     }
 }
 

@@ -12,12 +12,12 @@ use khienmang_store::reports::{Report, ReportStats, SimilarReport};
 use serde::Deserialize;
 
 use super::api::{TrackedReport, tracked};
-use super::limit::PeerAddress;
 use super::{Submission, local_time, store_files};
 use crate::AppState;
 use crate::access::{MaybeIdentity, RequestLang};
 use crate::error::{WebError, WebResult};
 use crate::i18n::number_vi;
+use crate::limit::{ClientAddr, LimitClass};
 use crate::movement::{Fields, Opt};
 use crate::page::{Chrome, render};
 
@@ -120,11 +120,11 @@ pub async fn submit(
     State(state): State<AppState>,
     lang: RequestLang,
     MaybeIdentity(id): MaybeIdentity,
-    peer: PeerAddress,
+    client: ClientAddr,
     mp: Result<Multipart, axum::extract::multipart::MultipartRejection>,
 ) -> WebResult<Response> {
     let chrome = Chrome::new(lang, id.as_ref(), "report");
-    state.reports.limiter.check(state.reports.limiter.client(&peer.0))?;
+    state.limits.check(LimitClass::Report, client)?;
     let mp = mp.map_err(|_| WebError::Unsupported("Biểu mẫu phải gửi dạng multipart/form-data.".into()))?;
     let submission = Submission::from_multipart(mp).await?;
     let d = &submission.draft;

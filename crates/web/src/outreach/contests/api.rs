@@ -16,9 +16,10 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::contest_or_404;
-use super::public::{Client, board_row, outcome_message, unit_choice, unit_rows};
+use super::public::{board_row, outcome_message, unit_choice, unit_rows};
 use crate::AppState;
 use crate::error::{WebError, WebResult};
+use crate::limit::ClientAddr;
 
 /// Largest body a contest endpoint reads.
 pub const MAX_BODY: usize = 64 * 1024;
@@ -83,7 +84,7 @@ struct CodeIn {
         (status = 429, description = "Too many codes from this client this hour")))]
 pub async fn code(
     State(state): State<AppState>,
-    client: Client,
+    client: ClientAddr,
     Path(contest): Path<i64>,
     headers: HeaderMap,
     body: Bytes,
@@ -91,7 +92,7 @@ pub async fn code(
     let input: CodeIn = read(&headers, &body, r#"{"phone": "0912345678"}"#)?;
     let c = contest_or_404(&state.store, contest).await?;
     let person = PersonKey::parse(&input.phone).map_err(|e| WebError::BadRequest(e.message_vi()))?;
-    let demo_code = state.contests.send_code(&state.store, c.id, &person, &client.0).await?;
+    let demo_code = state.contests.send_code(&state.store, c.id, &person, &state.limits, client).await?;
     let mut out = json!({
         "sent_to": person.masked(),
         "expires_in_secs": khienmang_core::outreach::contest::OTP_TTL.num_seconds(),

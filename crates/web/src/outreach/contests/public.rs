@@ -24,6 +24,7 @@ use super::{ContestsRuntime, contest_or_404, duration_vi, limit_vi, percent_vi, 
 use crate::AppState;
 use crate::access::{MaybeIdentity, RequestLang};
 use crate::error::{WebError, WebResult};
+use crate::limit::ClientAddr;
 use crate::page::{Chrome, render};
 
 /// Places per page of the public leaderboard.
@@ -64,19 +65,6 @@ impl ContestView {
             prediction_question: c.prediction_question.clone(),
             open: c.rules.is_open(now),
         }
-    }
-}
-
-/// The hashed client of a request, for the rate limit (its address is
-/// hashed at once and never kept).
-pub struct Client(pub String);
-
-impl<S: Send + Sync> axum::extract::FromRequestParts<S> for Client {
-    type Rejection = std::convert::Infallible;
-    async fn from_request_parts(parts: &mut axum::http::request::Parts, _: &S) -> Result<Self, Self::Rejection> {
-        let ip =
-            parts.extensions.get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|c| c.0.ip().to_string());
-        Ok(Client(ip.unwrap_or_default()))
     }
 }
 
@@ -166,7 +154,7 @@ pub async fn code_submit(
     State(state): State<AppState>,
     lang: RequestLang,
     MaybeIdentity(id): MaybeIdentity,
-    client: Client,
+    client: ClientAddr,
     Path(contest): Path<i64>,
     axum::Form(f): axum::Form<PhoneForm>,
 ) -> WebResult<Response> {
@@ -181,7 +169,7 @@ pub async fn code_submit(
         Err(e) => return refused(chrome, e.message_vi()),
     };
     let rt: &ContestsRuntime = &state.contests;
-    let demo_code = match rt.send_code(&state.store, c.id, &person, &client.0).await {
+    let demo_code = match rt.send_code(&state.store, c.id, &person, &state.limits, client).await {
         Ok(code) => code,
         Err(WebError::BadRequest(m)) | Err(WebError::TooManyAttempts(m)) => return refused(chrome, m),
         Err(e) => return Err(e),
