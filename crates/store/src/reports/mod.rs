@@ -415,13 +415,16 @@ impl Store {
 
     /// Reports that may be the same as a text with these identifiers: those
     /// sharing an identifier anywhere, and those in the same commune in the
-    /// last 90 days whose text is alike (diacritics ignored).
+    /// last 90 days whose text is alike (diacritics ignored). Only reports
+    /// handled within `scope` count (the whole country for `None`): the
+    /// queue's rule, so a session never learns of reports it cannot open.
     pub async fn similar_reports(
         &self,
         text: &str,
         identifiers: &[Identifier],
         commune: Option<UnitId>,
         exclude: Option<i64>,
+        scope: Option<UnitId>,
         limit: usize,
     ) -> Result<Vec<SimilarReport>> {
         let mut shared: HashMap<i64, usize> = HashMap::new();
@@ -463,6 +466,10 @@ impl Store {
         }
         if let Some(x) = exclude {
             reports.remove(&x);
+        }
+        if let Some(root) = scope {
+            let within = self.subtree_ids(root).await?;
+            reports.retain(|_, r| within.contains(&r.unit_id));
         }
         let this = Shingles::of(text);
         let shingles: Vec<(i64, Shingles)> = reports.values().map(|r| (r.id, Shingles::of(&r.description))).collect();

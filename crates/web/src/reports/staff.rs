@@ -171,7 +171,9 @@ async fn detail_page(
         // How many reports name the same identifier: the correlation at a glance.
         identifiers.push((i.clone(), store.reports_naming(i).await?));
     }
-    let similar = store.similar_reports(&report.description, &ids, report.commune_id, Some(id), 5).await?;
+    // Only reports the session could open itself, as the queue lists them.
+    let scope = r.0.scope.root();
+    let similar = store.similar_reports(&report.description, &ids, report.commune_id, Some(id), scope, 5).await?;
     let events =
         store.report_events(id).await?.into_iter().map(|e| EventRow { at: local_time(&e.at), event: e }).collect();
     let next = report

@@ -62,7 +62,11 @@ pub(crate) const STRINGS: &[(&str, &str, &str)] = &[
         "You will get a tracking code and a secret to follow the report, answer questions and rate the outcome.",
     ),
     ("rep.send", "Gửi phản ánh", "Send report"),
-    ("rep.similar_title", "Có thể việc này đã được phản ánh:", "This may have been reported already:"),
+    (
+        "rep.similar_title",
+        "Có thể việc này đã được phản ánh. Số phản ánh tương tự đã tiếp nhận:",
+        "This may have been reported already. Similar reports received:",
+    ),
     (
         "rep.similar_hint",
         "Bạn vẫn nên gửi: thông tin thêm giúp xử lý nhanh hơn, và các phản ánh trùng sẽ được gộp.",
