@@ -259,10 +259,12 @@ pub async fn status_submit(
     f: Fields,
 ) -> WebResult<Response> {
     let to = Status::parse(f.get("status"));
+    // The message is the reporter's alone; the public note is what Open311 shows anyone.
     let message = f.get("message").to_string();
+    let public_note = f.get("public_note").to_string();
     act(h, lang, id, report, async |tx, _| {
         let to = to.ok_or_else(|| WebError::BadRequest("Hãy chọn trạng thái mới.".into()))?;
-        tx.report_move(report, to, Some(&message)).await?;
+        tx.report_move_noted(report, to, Some(&message), Some(&public_note)).await?;
         Ok(())
     })
     .await
