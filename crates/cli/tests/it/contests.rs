@@ -529,3 +529,29 @@ async fn the_pages_work_without_script_from_number_to_result() {
     let res = app.http.get(format!("{}{to}", app.base)).send().await.unwrap();
     assert_eq!(res.status(), 404);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn twenty_parallel_code_requests_for_one_number_issue_at_most_the_hourly_limit() {
+    use khienmang_store::outreach::contests::CODES_PER_HOUR;
+    let app = app().await;
+    let c = contest(&app, 600, 50).await;
+    let url = format!("{}/api/v1/contests/{c}/code", app.base);
+    let mut requests = tokio::task::JoinSet::new();
+    for _ in 0..20 {
+        let (http, url) = (app.http.clone(), url.clone());
+        requests.spawn(async move {
+            let res = http.post(url).json(&json!({"phone": "0912 345 678"})).send().await.unwrap();
+            (res.status().as_u16(), res.json::<Value>().await.unwrap_or(Value::Null))
+        });
+    }
+    let answers = requests.join_all().await;
+    let sent = answers.iter().filter(|(status, _)| *status == 200).count();
+    let refused: Vec<&Value> = answers.iter().filter(|(status, _)| *status == 422).map(|(_, b)| b).collect();
+    assert_eq!(sent + refused.len(), 20, "every request answered, sent or refused: {answers:?}");
+    assert_eq!(sent as i64, CODES_PER_HOUR, "{answers:?}");
+    assert!(refused.iter().all(|b| b["message"].as_str().unwrap().contains("trong một giờ qua")), "{refused:?}");
+    let stored = count(&app, "SELECT CAST(COUNT(*) AS BIGINT) FROM contest_codes").await;
+    assert_eq!(stored, CODES_PER_HOUR, "codes stored for the number");
+    // The server still answers, and another number still gets its code.
+    code_for(&app, c, "0912 345 679").await;
+}
