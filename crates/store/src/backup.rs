@@ -276,6 +276,7 @@ const TABLES: &[(&str, &[(&str, Kind)])] = &[
             ("status", Text),
             ("body", Text),
             ("to_reporter", Int),
+            ("public_note", Text),
         ],
     ),
     (

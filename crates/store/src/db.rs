@@ -27,6 +27,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (5, include_str!("../migrations/0005_admin.sql")),
     (6, include_str!("../migrations/0006_contests.sql")),
     (7, include_str!("../migrations/0007_outreach.sql")),
+    (8, include_str!("../migrations/0008_reports_public_notes.sql")),
     (10, include_str!("../migrations/0010_rate_limits.sql")),
 ];
 

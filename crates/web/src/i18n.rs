@@ -618,8 +618,8 @@ const STRINGS: &[(&str, &str, &str)] = &[
     ("ct.rank_pending", "Đang cập nhật", "Updating"),
     (
         "ct.provisional",
-        "Thứ hạng tạm thời: số người trả lời đúng tất cả các câu đến lúc này là",
-        "Provisional rank: people who answered everything correctly so far:",
+        "Thứ hạng tạm thời. Số người trả lời đúng tất cả các câu được công bố cùng kết quả chính thức.",
+        "Provisional rank. The number of people who answered everything correctly is published with the final results.",
     ),
     ("ct.again", "Thi lượt khác", "Try again"),
     (
@@ -631,6 +631,11 @@ const STRINGS: &[(&str, &str, &str)] = &[
         "ct.live_actual",
         "Đến lúc này, số người trả lời đúng tất cả các câu là",
         "So far, people who answered every question correctly:",
+    ),
+    (
+        "ct.until_final",
+        "Thứ hạng tạm thời. Số người trả lời đúng tất cả các câu, dự đoán của từng người và độ chênh lệch được công bố cùng kết quả chính thức, khi cuộc thi đã kết thúc.",
+        "Provisional ranking. The number of people who answered everything correctly, each entrant's prediction and how far off it was are published with the final results, once the contest is over.",
     ),
     ("ct.prizes", "Giải thưởng", "Prizes"),
     ("ct.by_entrant", "Xếp hạng cá nhân", "Entrants"),

@@ -289,19 +289,21 @@ async fn a_form_encoded_request_is_routed_and_read_back_without_its_private_deta
 }
 
 #[tokio::test]
-async fn a_closed_request_reads_closed_with_the_officers_message() {
+async fn a_closed_request_reads_closed_with_the_officers_public_note() {
     let app = TestApp::start().await;
     let (code, _) = create(&app).await;
     let report = app.store.report_by_code(&code).await.unwrap().unwrap();
-    let message = "Nội dung đã được chuyển cho ngân hàng phối hợp xử lý.";
+    let message = "Chị Bình giữ lại sao kê, ngân hàng sẽ gọi chị theo số đã cho.";
+    let note = "Nội dung đã được chuyển cho ngân hàng phối hợp xử lý.";
     let mut tx = app.store.begin_write("test").await.unwrap();
-    tx.report_move(report.id, Status::NotOurs, Some(message)).await.unwrap();
+    tx.report_move_noted(report.id, Status::NotOurs, Some(message), Some(note)).await.unwrap();
     tx.commit().await.unwrap();
 
     let res = get(&app, &format!("/open311/v2/requests/{code}.json")).await;
+    assert!(!res.body.contains("sao kê"), "the message to the reporter is public: {}", res.body);
     let r = &res.json()[0];
     assert_eq!(r["status"], "closed");
-    assert_eq!(r["status_notes"], message);
+    assert_eq!(r["status_notes"], note);
     let res = get(&app, &format!("/open311/v2/requests/{code}.xml")).await;
     let doc = roxmltree::Document::parse(&res.body).unwrap();
     let request = doc.root_element().children().find(|n| n.has_tag_name("request")).unwrap();
@@ -412,4 +414,52 @@ async fn bad_requests_get_a_georeport_error_and_store_nothing() {
     assert!(description("missing description").contains("mô tả"), "the intake's own Vietnamese reason");
     assert!(description("outside Viet Nam").contains("Việt Nam"));
     assert_eq!(app.write_count().await, before, "a refused request wrote something");
+}
+
+#[tokio::test]
+async fn an_officers_message_to_the_reporter_is_never_published_only_the_public_note_is() {
+    use khienmang_core::auth::Role;
+    let app = TestApp::start().await;
+    app.user("xa-a", Role::CommuneOfficer, Some(app.commune_a.0)).await;
+    let officer = app.token("xa-a").await;
+    let (code, secret) = create(&app).await;
+    let report = app.store.report_by_code(&code).await.unwrap().unwrap();
+    let status = |to: &'static str, message: &'static str, note: &'static str| {
+        let req = app.http.post(format!("{}/reports/{}/status", app.base, report.id)).bearer_auth(&officer);
+        req.form(&[("status", to), ("message", message), ("public_note", note)]).send()
+    };
+    // The officer writes to the reporter only, as the form says.
+    let message = "Chị Bình vui lòng mang điện thoại có tin nhắn lừa đảo đến trụ sở Công an xã sáng thứ Hai.";
+    assert_eq!(status("triaged", message, "").await.unwrap().status(), StatusCode::SEE_OTHER);
+    let public_views = [
+        format!("/open311/v2/requests/{code}.json"),
+        format!("/open311/v2/requests/{code}.xml"),
+        "/open311/v2/requests.json".to_string(),
+        "/open311/v2/requests.xml?status=open".to_string(),
+    ];
+    for path in &public_views {
+        let res = get(&app, path).await;
+        assert_eq!(res.status, StatusCode::OK, "{path}");
+        assert!(res.body.contains(&code), "{path}: {}", res.body);
+        assert!(!res.body.contains("trụ sở Công an xã"), "{path} publishes the message to the reporter: {}", res.body);
+        assert!(res.body.contains(Status::Triaged.default_message_vi()), "{path}: {}", res.body);
+    }
+    // The reporter reads it, with the code and the secret.
+    let res = app.http.get(format!("{}/api/v1/reports/track/{code}", app.base)).header("x-report-secret", &secret);
+    let view: Value = res.send().await.unwrap().json().await.unwrap();
+    assert!(view["timeline"].to_string().contains("trụ sở Công an xã"), "{view}");
+
+    // A note written as public is published with the status, the message still not.
+    let note = "Đã xác minh, đang phối hợp với ngân hàng.";
+    let res = status("in_progress", "Chị Bình sẽ nhận lại tiền qua tài khoản cũ.", note).await.unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    for path in &public_views {
+        let res = get(&app, path).await;
+        assert!(res.body.contains(note), "{path}: {}", res.body);
+        assert!(!res.body.contains("tài khoản cũ"), "{path} publishes the message to the reporter: {}", res.body);
+    }
+    // The form says which text is private and which public.
+    let res = app.http.get(format!("{}/reports/{}", app.base, report.id)).bearer_auth(&officer).send().await.unwrap();
+    let page = res.text().await.unwrap();
+    assert!(page.contains("Thông báo riêng cho người phản ánh") && page.contains("Ghi chú công khai"), "{page}");
 }

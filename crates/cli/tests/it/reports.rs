@@ -543,3 +543,64 @@ async fn a_batch_notifies_each_unit_once_with_its_count() {
     assert_eq!(notes.len(), 1);
     assert_eq!((notes[0].report_id, notes[0].body.as_str()), (Some(receipts[1].id), "Có phản ánh mới cần phân loại"));
 }
+
+#[tokio::test]
+async fn similar_reports_of_another_commune_are_hidden_from_officers_and_the_public_learns_only_a_count() {
+    use khienmang_core::reports::{Category, Status};
+    let app = TestApp::start().await;
+    app.user("xa-a", Role::CommuneOfficer, Some(app.commune_a.0)).await;
+    let xa = app.token("xa-a").await;
+    // Another commune's report naming the same number, with its own victim's details.
+    let private = "Bà Trần Thị Bí Mật ở thôn Đông bị số 0856 123 789 lừa chuyển 80 triệu đồng.";
+    let (status, other) = send(&app, fraud(&app.commune_b.1, private)).await;
+    assert_eq!(status, StatusCode::CREATED, "{other}");
+    let (_, same) =
+        send(&app, fraud(&app.commune_a.1, "Số 0856 123 789 gọi xưng công an, đòi chuyển tiền để xác minh.")).await;
+    let (_, mine) =
+        send(&app, fraud(&app.commune_a.1, "Tôi cũng bị số 0856 123 789 gọi xưng công an, yêu cầu chuyển tiền.")).await;
+    let other = app.store.report_by_code(other["code"].as_str().unwrap()).await.unwrap().unwrap();
+    let same_code = same["code"].as_str().unwrap();
+    let mine = app.store.report_by_code(mine["code"].as_str().unwrap()).await.unwrap().unwrap();
+
+    // The officer cannot open the other commune's report…
+    let res = app.http.get(format!("{}/reports/{}", app.base, other.id)).bearer_auth(&xa).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    // …and their own report's page does not list it as similar either,
+    // while the same commune's one still is.
+    let res = app.http.get(format!("{}/reports/{}", app.base, mine.id)).bearer_auth(&xa).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let page = res.text().await.unwrap();
+    assert!(page.contains(same_code), "the same commune's report is suggested");
+    assert!(!page.contains(&other.code), "another commune's code is listed");
+    assert!(!page.contains("Bí Mật"), "another commune's text is listed");
+
+    // Anonymously, the similar-reports hint says how many, and nothing else.
+    let res = app
+        .http
+        .get(format!("{}/report/similar", app.base))
+        .query(&[("identifiers", "0856 123 789"), ("description", "")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let hint = res.text().await.unwrap();
+    assert!(hint.contains("id=\"similar-count\">3<"), "{hint}");
+    let today = (chrono::Utc::now() + chrono::Duration::hours(7)).format("%d/%m/%Y").to_string();
+    let commune_b = other.commune_name.clone().unwrap();
+    let commune_a = mine.commune_name.clone().unwrap();
+    for leak in [
+        other.code.as_str(),
+        same_code,
+        "Bí Mật",
+        commune_a.as_str(),
+        commune_b.as_str(),
+        today.as_str(),
+        Category::Fraud.label_vi(),
+        Status::Received.label_vi(),
+    ] {
+        assert!(!hint.contains(leak), "{leak:?} in the public hint: {hint}");
+    }
+    // Nothing similar: no hint at all.
+    let res = app.http.get(format!("{}/report/similar", app.base)).query(&[("identifiers", "0912 000 999")]).send();
+    assert!(!res.await.unwrap().text().await.unwrap().contains("similar-count"));
+}

@@ -144,17 +144,17 @@ async fn reported_then_verified_then_disputed_and_withdrawn() {
     assert_eq!(v["verdict"], "suspicious");
     assert_eq!(v["evidence"]["imitates"], "vietcombank.com.vn");
 
-    // The owner disputes the account's listing, anonymously.
-    let id: i64 = sqlx::query_scalar("SELECT id FROM indicators WHERE key = 'bank:970436:0011001234567'")
-        .fetch_one(app.store.pool())
-        .await
-        .unwrap();
+    // The owner disputes the account's listing, anonymously, from the link
+    // on the check page (the listing named by its hash).
+    let hash = hex::encode(Sha256::digest(b"bank:970436:0011001234567"));
+    let res = app.http.get(format!("{}/check", app.base)).query(&[("q", SCAM_ACCOUNT)]).send().await.unwrap();
+    assert!(res.text().await.unwrap().contains(&format!("/check/dispute?indicator={hash}")));
     let (status, html) = post_form(
         &app,
         None,
         "/check/dispute",
         &[
-            ("indicator", &id.to_string()),
+            ("indicator", &hash),
             ("statement", "Tài khoản này là của tôi, tôi bán hàng hợp pháp và đã bị người khác mạo danh."),
             ("contact_phone", "0912 000 111"),
         ],
@@ -328,4 +328,87 @@ fn qr_png(text: &str) -> Vec<u8> {
     let mut out = std::io::Cursor::new(Vec::new());
     img.write_to(&mut out, image::ImageFormat::Png).unwrap();
     out.into_inner()
+}
+
+#[tokio::test]
+async fn the_dispute_page_names_only_listings_shown_to_the_public_and_never_by_a_sequential_id() {
+    use khienmang_core::reports::Category;
+    use khienmang_core::scamcheck::{IndicatorKey, IndicatorStatus};
+    use khienmang_store::scamcheck::Listing;
+    let app = TestApp::start().await;
+    app.user("phantich", Role::Analyst, Some(app.province)).await;
+    let analyst = app.token("phantich").await;
+    // A verified number, a rejected one (never shown), and a candidate from reports.
+    for (key, decision) in [("tel:+84856123789", "verify"), ("tel:+84911222333", "reject")] {
+        let form = [("key", key), ("decision", decision), ("category", "fraud"), ("note", "")];
+        assert_eq!(post_form(&app, Some(&analyst), "/scamcheck/indicators", &form).await.0, StatusCode::SEE_OTHER);
+    }
+    let mut tx = app.store.begin_write("test").await.unwrap();
+    let now = chrono::Utc::now();
+    let candidate = Listing {
+        key: IndicatorKey::from_stored("tel:+84911444555"),
+        status: IndicatorStatus::Candidate,
+        category: Category::Fraud,
+        confidence: 40,
+        source: "reports".into(),
+        source_ref: None,
+        first_seen: now,
+        last_seen: now,
+        valid_until: None,
+        imitates: None,
+        note: None,
+    };
+    tx.list_indicator(&candidate, false).await.unwrap();
+    tx.commit().await.unwrap();
+    until_verdict(&app, SCAM_PHONE, "scam").await;
+    let rows: Vec<(i64, String, String, String)> =
+        sqlx::query_as("SELECT id, key, hash, state FROM indicators ORDER BY id")
+            .fetch_all(app.store.pool())
+            .await
+            .unwrap();
+    let state_of = |key: &str| rows.iter().find(|r| r.1 == key).map(|r| r.3.clone());
+    assert_eq!(state_of("tel:+84911222333").as_deref(), Some("rejected"));
+    assert_eq!(state_of("tel:+84911444555").as_deref(), Some("candidate"));
+
+    let form = |indicator: String| {
+        let res = app.http.get(format!("{}/check/dispute", app.base)).query(&[("indicator", indicator)]).send();
+        async move {
+            let res = res.await.unwrap();
+            (res.status(), res.text().await.unwrap())
+        }
+    };
+    // Walking ids or hashes finds nothing that is not listed publicly now.
+    for (id, key, hash, state) in &rows {
+        let (status, _) = form(id.to_string()).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "id {id} ({state})");
+        let (status, html) = form(hash.clone()).await;
+        if state == "verified" || state == "disputed" {
+            assert_eq!(status, StatusCode::OK, "{key}");
+            assert!(html.contains(key.as_str()), "{key}");
+        } else {
+            assert_eq!(status, StatusCode::NOT_FOUND, "{key} ({state}) is listed");
+            assert!(!html.contains(key.as_str()), "{key} ({state}) is shown");
+        }
+    }
+    let (not_hex, long) = ("g".repeat(64), "a".repeat(10_000));
+    for junk in ["", "1", "../1", not_hex.as_str(), long.as_str()] {
+        assert_eq!(form(junk.to_string()).await.0, StatusCode::NOT_FOUND, "{junk:.20}");
+    }
+    // Nor can a dispute be filed against a rejected listing by its id or hash.
+    let rejected = rows.iter().find(|r| r.1 == "tel:+84911222333").unwrap();
+    let before = app.write_count().await;
+    for reference in [rejected.0.to_string(), rejected.2.clone()] {
+        let statement = "Số này là của tôi, tôi không hề lừa đảo ai và muốn được gỡ khỏi danh sách.";
+        let (status, _) =
+            post_form(&app, None, "/check/dispute", &[("indicator", &reference), ("statement", statement)]).await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+    }
+    let disputes: i64 = sqlx::query_scalar("SELECT CAST(COUNT(*) AS BIGINT) FROM indicator_disputes")
+        .fetch_one(app.store.pool())
+        .await
+        .unwrap();
+    assert_eq!((disputes, app.write_count().await), (0, before));
+    // The server still answers, and the public listing is still disputable.
+    let verified = rows.iter().find(|r| r.1 == "tel:+84856123789").unwrap();
+    assert_eq!(form(verified.2.to_uppercase()).await.0, StatusCode::OK);
 }

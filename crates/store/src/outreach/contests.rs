@@ -530,12 +530,18 @@ impl Store {
         may_start(&contest.rules.attempts, person, &past, now).map_err(|e| invalid(e.message_vi()))?;
         let hash = keys.hash(person);
         let hour_ago = stamp(now - chrono::Duration::hours(1));
+        // Counted inside the write transaction: `begin_write` first locks
+        // the audit head's row, so concurrent requests (on either backend,
+        // and across replicas) count one after another and each sees the
+        // codes the others committed; counted outside, parallel requests
+        // all read the same number and all pass.
+        let mut tx = self.begin_write(ENTRANT).await?;
         let recent: i64 = sqlx::query_scalar(
             "SELECT CAST(COUNT(*) AS BIGINT) FROM contest_codes WHERE person_hash = $1 AND issued_at > $2",
         )
         .bind(&hash)
         .bind(&hour_ago)
-        .fetch_one(self.pool())
+        .fetch_one(tx.conn())
         .await?;
         if recent >= CODES_PER_HOUR {
             return Err(invalid(format!(
@@ -544,7 +550,6 @@ impl Store {
         }
         let code = OneTimeCode::generate(rand::random());
         let challenge = OtpChallenge::issue(person.clone(), &code, rand::random(), now);
-        let mut tx = self.begin_write(ENTRANT).await?;
         let id = tx
             .insert_returning_id(
                 "INSERT INTO contest_codes (contest_id, person_hash, salt, code_hash, issued_at, expires_at, tries) \

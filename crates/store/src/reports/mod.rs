@@ -82,6 +82,9 @@ pub struct ReportEvent {
     pub status: Option<Status>,
     pub body: Option<String>,
     pub to_reporter: bool,
+    /// On a status change: the note Open311 publishes, written as public by
+    /// the officer (`body` is the reporter's message and stays private).
+    pub public_note: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -226,6 +229,9 @@ fn excerpt(text: &str) -> String {
     out
 }
 
+/// The longest public status note an officer may write.
+pub const MAX_PUBLIC_NOTE_CHARS: usize = 1000;
+
 /// How far back duplicates are looked for.
 const DUPLICATE_WINDOW_DAYS: i64 = 90;
 
@@ -328,7 +334,8 @@ impl Store {
 
     pub async fn report_events(&self, id: i64) -> Result<Vec<ReportEvent>> {
         let rows = sqlx::query(
-            "SELECT id, at, actor, kind, status, body, to_reporter FROM report_events WHERE report_id = $1 ORDER BY id",
+            "SELECT id, at, actor, kind, status, body, to_reporter, public_note FROM report_events WHERE report_id = $1 \
+             ORDER BY id",
         )
         .bind(id)
         .fetch_all(self.pool())
@@ -343,6 +350,7 @@ impl Store {
                     status: r.try_get::<Option<String>, _>("status")?.and_then(|s| Status::parse(&s)),
                     body: r.try_get("body")?,
                     to_reporter: r.try_get::<i64, _>("to_reporter")? != 0,
+                    public_note: r.try_get("public_note")?,
                 })
             })
             .collect()
@@ -415,13 +423,16 @@ impl Store {
 
     /// Reports that may be the same as a text with these identifiers: those
     /// sharing an identifier anywhere, and those in the same commune in the
-    /// last 90 days whose text is alike (diacritics ignored).
+    /// last 90 days whose text is alike (diacritics ignored). Only reports
+    /// handled within `scope` count (the whole country for `None`): the
+    /// queue's rule, so a session never learns of reports it cannot open.
     pub async fn similar_reports(
         &self,
         text: &str,
         identifiers: &[Identifier],
         commune: Option<UnitId>,
         exclude: Option<i64>,
+        scope: Option<UnitId>,
         limit: usize,
     ) -> Result<Vec<SimilarReport>> {
         let mut shared: HashMap<i64, usize> = HashMap::new();
@@ -463,6 +474,10 @@ impl Store {
         }
         if let Some(x) = exclude {
             reports.remove(&x);
+        }
+        if let Some(root) = scope {
+            let within = self.subtree_ids(root).await?;
+            reports.retain(|_, r| within.contains(&r.unit_id));
         }
         let this = Shingles::of(text);
         let shingles: Vec<(i64, Shingles)> = reports.values().map(|r| (r.id, Shingles::of(&r.description))).collect();
@@ -736,6 +751,11 @@ impl WriteTx {
     /// A message the reporter will read, on the tracking page and by e-mail.
     async fn tell_reporter(&mut self, report: &Report, kind: &str, status: Option<Status>, text: &str) -> Result<()> {
         self.report_event(report.id, kind, status, Some(text), true).await?;
+        self.mail_reporter(report, text).await
+    }
+
+    /// The e-mail copy of a message to the reporter, if they gave an address.
+    async fn mail_reporter(&mut self, report: &Report, text: &str) -> Result<()> {
         if report.has_contact {
             let body = format!(
                 "Phản ánh {} của bạn có cập nhật:\n\n{text}\n\nTra cứu bằng mã phản ánh và mã bí mật tại trang Theo dõi phản ánh.",
@@ -749,6 +769,23 @@ impl WriteTx {
     /// Moves a report to a new status with a message to the reporter (the
     /// status's own sentence when the officer wrote none).
     pub async fn report_move(&mut self, id: i64, to: Status, message: Option<&str>) -> Result<Report> {
+        self.report_move_noted(id, to, message, None).await
+    }
+
+    /// [`WriteTx::report_move`] with a public status note: what Open311
+    /// shows anyone beside the status. The message to the reporter never
+    /// goes public; without a note the public read the status's own sentence.
+    pub async fn report_move_noted(
+        &mut self,
+        id: i64,
+        to: Status,
+        message: Option<&str>,
+        public_note: Option<&str>,
+    ) -> Result<Report> {
+        let public_note = public_note.map(khienmang_core::reports::clean_text).filter(|n| !n.is_empty());
+        if public_note.as_ref().is_some_and(|n| n.chars().count() > MAX_PUBLIC_NOTE_CHARS) {
+            return Err(StoreError::Invalid(format!("Ghi chú công khai dài tối đa {MAX_PUBLIC_NOTE_CHARS} ký tự.")));
+        }
         let report = self.load_report(id).await?;
         if !report.status.can_move_to(to) {
             return Err(StoreError::Invalid(format!(
@@ -775,7 +812,21 @@ impl WriteTx {
         .execute(&mut *self.tx)
         .await?;
         let text = message.map(str::trim).filter(|m| !m.is_empty()).unwrap_or(to.default_message_vi());
-        self.tell_reporter(&report, "status", Some(to), text).await?;
+        // The message goes to the reporter only; the public note rides on
+        // the same status event, where Open311 reads it.
+        sqlx::query(
+            "INSERT INTO report_events (report_id, at, actor, kind, status, body, to_reporter, public_note) \
+             VALUES ($1, $2, $3, 'status', $4, $5, 1, $6)",
+        )
+        .bind(id)
+        .bind(&now)
+        .bind(self.actor.clone())
+        .bind(to.as_str())
+        .bind(text)
+        .bind(public_note.as_deref())
+        .execute(&mut *self.tx)
+        .await?;
+        self.mail_reporter(&report, text).await?;
         self.audit(
             "report.status",
             &format!("report:{id}"),

@@ -187,6 +187,21 @@ impl Store {
         indicator(&row)
     }
 
+    /// An indicator the public is shown now (verified or disputed, not
+    /// expired, as the feeds publish them), by its hash: the reference the
+    /// owner's dispute page uses, so that rows never shown cannot be listed.
+    pub async fn public_indicator_by_hash(&self, hash: &str, now: DateTime<Utc>) -> Result<Option<Indicator>> {
+        let row = sqlx::query(&format!(
+            "SELECT {COLUMNS} FROM indicators WHERE hash = $1 AND state IN ('verified', 'disputed') \
+             AND (expires_at IS NULL OR expires_at > $2)"
+        ))
+        .bind(hash)
+        .bind(stamp(now))
+        .fetch_optional(self.pool())
+        .await?;
+        row.as_ref().map(indicator).transpose()
+    }
+
     pub async fn indicator_by_key(&self, key: &str) -> Result<Option<Indicator>> {
         let row = sqlx::query(&format!("SELECT {COLUMNS} FROM indicators WHERE key = $1"))
             .bind(key)

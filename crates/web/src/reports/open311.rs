@@ -3,10 +3,11 @@
 //! status, in JSON and XML, so that existing 311 apps and tools work with
 //! Khiên Mạng as they are.
 //!
-//! A request's public view carries what anyone may read: category, status,
-//! the unit handling it, the commune, dates and a location blurred to about
-//! 1 km. Never the description, the links, the contact or the exact place:
-//! those stay with the staff. The `service_request_id` is the tracking code;
+//! A request's public view carries what anyone may read: category, status
+//! with the officer's public note, the unit handling it, the commune, dates
+//! and a location blurred to about 1 km. Never the description, the links,
+//! the contact, the exact place or the officers' messages to the reporter:
+//! those stay with the staff and the reporter. The `service_request_id` is the tracking code;
 //! the secret that opens the report is given once, in the creation answer.
 //!
 //! These paths are not under /api, so errors are written here in the
@@ -264,16 +265,17 @@ fn deadline_notice(due_at: &str) -> String {
     format!("Hạn xử lý: {}.", local_time(due_at))
 }
 
-/// The latest message about the report's status that the reporter was sent.
-/// Only the intake's and the officers' status messages: what the reporter
-/// wrote (messages, reasons to reopen) and questions put to them may carry
-/// personal details and stay private. When the report was reopened since,
-/// the current status's own sentence stands in.
+/// The public note of the report's current status: what the officer wrote
+/// as public when they set it, else the status's own sentence. Never a
+/// message to the reporter: those stay behind the code and secret. When
+/// the report moved on since (reopened, escalated…), the sentence stands in.
 async fn status_notes(state: &AppState, r: &Report) -> GeoResult<String> {
     let events = state.store.report_events(r.id).await?;
     let latest = events.into_iter().rev().find(|e| e.to_reporter && matches!(e.kind.as_str(), "received" | "status"));
     Ok(match latest {
-        Some(e) if e.status == Some(r.status) => e.body.unwrap_or_else(|| r.status.default_message_vi().to_string()),
+        Some(e) if e.status == Some(r.status) => {
+            e.public_note.unwrap_or_else(|| r.status.default_message_vi().to_string())
+        }
         _ => r.status.default_message_vi().to_string(),
     })
 }

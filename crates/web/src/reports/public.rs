@@ -8,7 +8,7 @@ use axum::extract::{Multipart, Query, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use khienmang_core::reports::{Category, Channel, looks_like_complaint};
-use khienmang_store::reports::{Report, ReportStats, SimilarReport};
+use khienmang_store::reports::{Report, ReportStats};
 use serde::Deserialize;
 
 use super::api::{TrackedReport, tracked};
@@ -178,36 +178,52 @@ pub struct SimilarQuery {
 #[template(path = "report_similar.html")]
 struct SimilarFragment {
     chrome: Chrome,
-    similar: Vec<SimilarReport>,
+    /// How many similar reports were found, "10+" past [`SIMILAR_SHOWN`]; empty for none.
+    count: String,
 }
 
-impl SimilarFragment {
-    /// "dd/mm/yyyy" of a stored time (no finer, for the public).
-    pub fn day(&self, stamp: &str) -> String {
-        local_time(stamp).chars().take(10).collect()
-    }
+/// The most similar reports the public count names exactly.
+const SIMILAR_SHOWN: usize = 10;
+/// What the form's fields allow (their `maxlength`): longer input is cut
+/// before it is read, so the query's size bounds the work.
+const SIMILAR_MAX_CHARS: usize = 5000;
+
+/// Identifiers looked up per request at most.
+const SIMILAR_MAX_IDENTIFIERS: usize = 20;
+
+fn bounded(s: &str) -> String {
+    s.chars().take(SIMILAR_MAX_CHARS).collect()
 }
 
-/// While the citizen types: reports about the same thing already received
-/// (only their category, place, date and status — never their text).
+/// While the citizen types: how many reports about the same thing were
+/// already received, and nothing else — never their text, code, place,
+/// date or status, which belong to the staff who handle them.
 pub async fn similar(
     State(state): State<AppState>,
     lang: RequestLang,
     Query(q): Query<SimilarQuery>,
 ) -> WebResult<Html<String>> {
     let chrome = Chrome::new(lang, None, "report");
-    let entries: Vec<&str> = q.identifiers.lines().chain(q.links.lines()).collect();
-    let identifiers = khienmang_core::reports::extract_identifiers(&q.description, &entries);
+    let (description, identifiers, links) = (bounded(&q.description), bounded(&q.identifiers), bounded(&q.links));
+    let entries: Vec<&str> = identifiers.lines().chain(links.lines()).collect();
+    let mut identifiers = khienmang_core::reports::extract_identifiers(&description, &entries);
+    // Each identifier costs queries: a few are enough to find the same case.
+    identifiers.truncate(SIMILAR_MAX_IDENTIFIERS);
     let commune = match q.commune.trim() {
         "" => None,
         c => super::resolve_commune(&state.store, c).await.ok(),
     };
-    let similar = if q.description.chars().count() < 20 && identifiers.is_empty() {
-        Vec::new()
+    let found = if description.chars().count() < 20 && identifiers.is_empty() {
+        0
     } else {
-        state.store.similar_reports(&q.description, &identifiers, commune, None, 3).await?
+        state.store.similar_reports(&description, &identifiers, commune, None, None, SIMILAR_SHOWN + 1).await?.len()
     };
-    render(&SimilarFragment { chrome, similar })
+    let count = match found {
+        0 => String::new(),
+        n if n > SIMILAR_SHOWN => format!("{SIMILAR_SHOWN}+"),
+        n => n.to_string(),
+    };
+    render(&SimilarFragment { chrome, count })
 }
 
 #[derive(Template)]

@@ -171,7 +171,9 @@ async fn detail_page(
         // How many reports name the same identifier: the correlation at a glance.
         identifiers.push((i.clone(), store.reports_naming(i).await?));
     }
-    let similar = store.similar_reports(&report.description, &ids, report.commune_id, Some(id), 5).await?;
+    // Only reports the session could open itself, as the queue lists them.
+    let scope = r.0.scope.root();
+    let similar = store.similar_reports(&report.description, &ids, report.commune_id, Some(id), scope, 5).await?;
     let events =
         store.report_events(id).await?.into_iter().map(|e| EventRow { at: local_time(&e.at), event: e }).collect();
     let next = report
@@ -257,10 +259,12 @@ pub async fn status_submit(
     f: Fields,
 ) -> WebResult<Response> {
     let to = Status::parse(f.get("status"));
+    // The message is the reporter's alone; the public note is what Open311 shows anyone.
     let message = f.get("message").to_string();
+    let public_note = f.get("public_note").to_string();
     act(h, lang, id, report, async |tx, _| {
         let to = to.ok_or_else(|| WebError::BadRequest("Hãy chọn trạng thái mới.".into()))?;
-        tx.report_move(report, to, Some(&message)).await?;
+        tx.report_move_noted(report, to, Some(&message), Some(&public_note)).await?;
         Ok(())
     })
     .await

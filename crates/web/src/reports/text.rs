@@ -62,7 +62,11 @@ pub(crate) const STRINGS: &[(&str, &str, &str)] = &[
         "You will get a tracking code and a secret to follow the report, answer questions and rate the outcome.",
     ),
     ("rep.send", "Gửi phản ánh", "Send report"),
-    ("rep.similar_title", "Có thể việc này đã được phản ánh:", "This may have been reported already:"),
+    (
+        "rep.similar_title",
+        "Có thể việc này đã được phản ánh. Số phản ánh tương tự đã tiếp nhận:",
+        "This may have been reported already. Similar reports received:",
+    ),
     (
         "rep.similar_hint",
         "Bạn vẫn nên gửi: thông tin thêm giúp xử lý nhanh hơn, và các phản ánh trùng sẽ được gộp.",
@@ -202,7 +206,19 @@ pub(crate) const STRINGS: &[(&str, &str, &str)] = &[
     ("rep.merge_into", "Gộp vào phản ánh này", "Merge into this one"),
     ("rep.change_status", "Cập nhật trạng thái", "Change status"),
     ("rep.new_status", "Trạng thái mới", "New status"),
-    ("rep.message_to_reporter", "Thông báo cho người phản ánh", "Message to the reporter"),
+    ("rep.message_to_reporter", "Thông báo riêng cho người phản ánh", "Private message to the reporter"),
+    (
+        "rep.message_private_hint",
+        "Chỉ người phản ánh đọc được (bằng mã phản ánh và mã bí mật, và qua e-mail nếu có). Để trống: gửi câu thông báo chuẩn của trạng thái.",
+        "Only the reporter reads it (with the tracking code and secret, and by e-mail if given). Left empty: the status's standard sentence is sent.",
+    ),
+    ("rep.public_note", "Ghi chú công khai về tình trạng", "Public status note"),
+    (
+        "rep.public_note_hint",
+        "Ai cũng đọc được (trang tra cứu công khai Open311). Không ghi tên, số điện thoại hay chi tiết vụ việc. Để trống: chỉ hiện câu chuẩn của trạng thái.",
+        "Anyone can read it (the public Open311 listing). Write no names, numbers or case details. Left empty: only the status's standard sentence is shown.",
+    ),
+    ("rep.public_note_shown", "Công khai", "Public"),
     ("rep.save", "Lưu", "Save"),
     ("rep.assign", "Giao xử lý", "Assign"),
     ("rep.unit", "Đơn vị", "Unit"),

@@ -35,8 +35,9 @@ pub struct Shown {
     pub technique: Option<&'static str>,
     pub official_owner: Option<String>,
     pub qr_text: Option<String>,
-    /// The indicator an owner may dispute (a verified listing).
-    pub disputable: Option<u32>,
+    /// The hash of the indicator an owner may dispute (a listing shown as
+    /// scam or disputed), filled in by [`dispute_ref`].
+    pub disputable: Option<String>,
     /// What "report this" puts into the report form.
     pub report_identifier: Option<String>,
 }
@@ -58,7 +59,7 @@ fn shown(query: &Query, outcome: &Outcome) -> Shown {
         technique: e.technique,
         official_owner: e.official_owner.clone(),
         qr_text: query.qr.as_ref().map(|q| super::api::qr_json(q).to_string()),
-        disputable: e.row_id.filter(|_| matches!(outcome.verdict, Verdict::Scam | Verdict::Disputed)),
+        disputable: None,
         report_identifier: query.subject.as_ref().map(|s| match s {
             Subject::BankAccount { number, bank, bin } => {
                 format!("{} {number}", bank.map(|b| b.short_name.to_owned()).unwrap_or_else(|| bin.clone()))
@@ -66,6 +67,28 @@ fn shown(query: &Query, outcome: &Outcome) -> Shown {
             other => other.display(),
         }),
     }
+}
+
+/// The reference of the listing behind a "scam" or "disputed" verdict: its
+/// hash, never its sequential row id (the dispute page answers only for
+/// listings shown to the public, and ids would let anyone walk the rest).
+async fn dispute_ref(state: &AppState, outcome: &Outcome) -> WebResult<Option<String>> {
+    let Some(row) = outcome.evidence.row_id.filter(|_| matches!(outcome.verdict, Verdict::Scam | Verdict::Disputed))
+    else {
+        return Ok(None);
+    };
+    Ok(match state.store.indicator(i64::from(row)).await {
+        Ok(listed) => Some(listed.hash),
+        Err(khienmang_store::StoreError::NotFound) => None,
+        Err(e) => return Err(e.into()),
+    })
+}
+
+/// The verdict as the page shows it, with the dispute link when there is one.
+async fn shown_with_dispute(state: &AppState, query: &Query, outcome: &Outcome) -> WebResult<Shown> {
+    let mut result = shown(query, outcome);
+    result.disputable = dispute_ref(state, outcome).await?;
+    Ok(result)
 }
 
 #[derive(Template)]
@@ -98,7 +121,8 @@ pub async fn page(
     match Query::detect(&q) {
         Ok(query) => {
             let outcome = state.scamcheck.check(&query);
-            render(&CheckPage { chrome, q, result: Some(shown(&query, &outcome)), error: None })
+            let result = shown_with_dispute(&state, &query, &outcome).await?;
+            render(&CheckPage { chrome, q, result: Some(result), error: None })
         }
         Err(e) => render(&CheckPage { chrome, q, result: None, error: Some(e.message_vi()) }),
     }
@@ -124,7 +148,8 @@ pub async fn upload(
     match found {
         Ok(query) => {
             let outcome = state.scamcheck.check(&query);
-            render(&CheckPage { chrome, q: String::new(), result: Some(shown(&query, &outcome)), error: None })
+            let result = shown_with_dispute(&state, &query, &outcome).await?;
+            render(&CheckPage { chrome, q: String::new(), result: Some(result), error: None })
         }
         Err(WebError::BadRequest(m)) => render(&CheckPage { chrome, q: String::new(), result: None, error: Some(m) }),
         Err(e) => Err(e),
@@ -135,7 +160,8 @@ pub async fn upload(
 #[template(path = "check_dispute.html")]
 struct DisputePage {
     chrome: Chrome,
-    indicator: i64,
+    /// The listing's hash (the form sends it back).
+    indicator: String,
     listed: String,
     receipt: Option<(String, String)>,
     tracked: Option<Dispute>,
@@ -144,10 +170,24 @@ struct DisputePage {
 
 #[derive(Debug, Deserialize)]
 pub struct DisputeQuery {
-    pub indicator: i64,
+    #[serde(default)]
+    pub indicator: String,
 }
 
-/// `GET /check/dispute?indicator=N`: the owner's form.
+/// The listing a dispute names by its hash, if the public is shown it now;
+/// anything else (rejected, candidate, withdrawn, expired, unknown, not a
+/// hash) is answered as not found.
+async fn disputable(state: &AppState, reference: &str) -> WebResult<khienmang_store::scamcheck::Indicator> {
+    let reference = reference.trim();
+    // A hex SHA-256 and nothing else, checked before any lookup.
+    if reference.len() != 64 || !reference.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Err(WebError::NotFound);
+    }
+    let hash = reference.to_ascii_lowercase();
+    state.store.public_indicator_by_hash(&hash, chrono::Utc::now()).await?.ok_or(WebError::NotFound)
+}
+
+/// `GET /check/dispute?indicator=HASH`: the owner's form.
 pub async fn dispute_form(
     State(state): State<AppState>,
     lang: RequestLang,
@@ -155,13 +195,21 @@ pub async fn dispute_form(
     UrlQuery(q): UrlQuery<DisputeQuery>,
 ) -> WebResult<Html<String>> {
     let chrome = Chrome::new(lang, id.as_ref(), "check");
-    let listed = state.store.indicator(q.indicator).await.map_err(|_| WebError::NotFound)?;
-    render(&DisputePage { chrome, indicator: listed.id, listed: listed.key, receipt: None, tracked: None, error: None })
+    let listed = disputable(&state, &q.indicator).await?;
+    render(&DisputePage {
+        chrome,
+        indicator: listed.hash,
+        listed: listed.key,
+        receipt: None,
+        tracked: None,
+        error: None,
+    })
 }
 
 #[derive(Debug, Deserialize)]
 pub struct DisputeIn {
-    pub indicator: i64,
+    #[serde(default)]
+    pub indicator: String,
     pub statement: String,
     #[serde(default)]
     pub contact_name: String,
@@ -179,7 +227,7 @@ pub async fn dispute_submit(
     axum::Form(f): axum::Form<DisputeIn>,
 ) -> WebResult<Html<String>> {
     let chrome = Chrome::new(lang, id.as_ref(), "check");
-    let listed = state.store.indicator(f.indicator).await.map_err(|_| WebError::NotFound)?;
+    let listed = disputable(&state, &f.indicator).await?;
     let some = |s: String| Some(s.trim().to_string()).filter(|s| !s.is_empty());
     let contact = Contact { name: some(f.contact_name), phone: some(f.contact_phone), email: some(f.contact_email) };
     let filed = async {
@@ -194,7 +242,7 @@ pub async fn dispute_submit(
         Err(khienmang_store::StoreError::Invalid(m)) => (None, Some(m)),
         Err(e) => return Err(e.into()),
     };
-    render(&DisputePage { chrome, indicator: listed.id, listed: listed.key, receipt, tracked: None, error })
+    render(&DisputePage { chrome, indicator: listed.hash, listed: listed.key, receipt, tracked: None, error })
 }
 
 #[derive(Debug, Deserialize)]
@@ -218,7 +266,8 @@ pub async fn dispute_track(
         .map_err(|_| WebError::BadRequest("Mã khiếu nại hoặc mã bí mật không đúng.".into()))?;
     render(&DisputePage {
         chrome,
-        indicator: dispute.indicator_id,
+        // The tracked dispute shows no form, so no reference is needed.
+        indicator: String::new(),
         listed: dispute.indicator_key.clone(),
         receipt: None,
         tracked: Some(dispute),

@@ -16,7 +16,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::contest_or_404;
-use super::public::{board_row, outcome_message, unit_choice, unit_rows};
+use super::public::{board_row, final_actual, outcome_message, unit_choice, unit_rows};
 use crate::AppState;
 use crate::error::{WebError, WebResult};
 use crate::limit::ClientAddr;
@@ -216,12 +216,15 @@ pub struct BoardQuery {
 
 /// `GET /api/v1/contests/{contest}/leaderboard[?offset&limit&entry]`: the
 /// live leaderboard (numbers masked), a page of places and every unit.
+/// Until the results are final, the answer to the prediction question and
+/// each place's prediction and closeness are null: they decide ties, and
+/// shown early they would tell later entrants what to predict.
 #[utoipa::path(get, path = "/api/v1/contests/{contest}/leaderboard", tag = "contests",
     params(("contest" = i64, Path, description = "The contest"),
         ("offset" = Option<usize>, Query, description = "First place (0-based)"),
         ("limit" = Option<usize>, Query, description = "Places, at most 500 (default 50)"),
         ("entry" = Option<i64>, Query, description = "An entry whose place to return")),
-    responses((status = 200, description = "{question_count, actual_all_correct, final, entrants, sheets, places: [...], units: [...], entry}")))]
+    responses((status = 200, description = "{question_count, actual_all_correct, final, entrants, sheets, places: [{rank, entry, name, phone, unit, score, prediction, closeness, time_taken_ms}], units: [...], entry}; actual_all_correct, prediction and closeness are null until final is true")))]
 pub async fn leaderboard(
     State(state): State<AppState>,
     Path(contest): Path<i64>,
@@ -230,11 +233,17 @@ pub async fn leaderboard(
     let snap = state.contests.boards.snapshot(contest).await?.ok_or(WebError::NotFound)?;
     let offset = q.offset.unwrap_or(0);
     let limit = q.limit.unwrap_or(50).min(MAX_LIMIT);
+    let actual = final_actual(&snap);
     let row = |r: &khienmang_core::outreach::contest::Ranked| {
         let b = board_row(&snap, r);
+        // Predictions and closeness only once final (see `final_actual`).
+        let (prediction, closeness) = match actual {
+            Some(_) => (r.entry.prediction, r.closeness),
+            None => (None, None),
+        };
         json!({
             "rank": b.rank, "entry": b.entry, "name": b.name, "phone": b.phone, "unit": b.unit,
-            "score": r.entry.score, "prediction": r.entry.prediction, "closeness": r.closeness,
+            "score": r.entry.score, "prediction": prediction, "closeness": closeness,
             "time_taken_ms": r.entry.time_taken_ms,
         })
     };
@@ -254,7 +263,7 @@ pub async fn leaderboard(
     Ok(Json(json!({
         "contest": contest,
         "question_count": snap.question_count,
-        "actual_all_correct": snap.actual_all_correct,
+        "actual_all_correct": actual,
         "final": snap.is_final,
         "entrants": snap.ranked.len(),
         "sheets": snap.sheets,

@@ -387,7 +387,6 @@ struct ResultPage {
     rank: Option<usize>,
     best_rank: Option<usize>,
     ranked: usize,
-    actual: u64,
     is_final: bool,
 }
 
@@ -439,7 +438,6 @@ pub async fn result_page(
         rank,
         best_rank,
         ranked: snap.ranked.len(),
-        actual: snap.actual_all_correct,
         is_final: snap.is_final,
     })
     .map(IntoResponse::into_response)
@@ -489,8 +487,8 @@ struct BoardPage {
     page: usize,
     pages: usize,
     question_count: u32,
-    actual: u64,
-    is_final: bool,
+    /// The answer to the prediction question, once the results are final.
+    actual: Option<u64>,
 }
 
 #[derive(Deserialize, Default)]
@@ -517,12 +515,25 @@ impl BoardRow {
     }
 }
 
-/// A row of the public leaderboard.
+/// The answer to the prediction question, published only once the results
+/// are final: while the contest runs, it (and every entrant's prediction and
+/// closeness to it) would tell later entrants what to predict.
+pub fn final_actual(snap: &khienmang_store::outreach::contests::Snapshot) -> Option<u64> {
+    snap.is_final.then_some(snap.actual_all_correct)
+}
+
+/// A row of the public leaderboard: the prediction and its closeness only
+/// once the results are final (see [`final_actual`]).
 pub fn board_row(
     snap: &khienmang_store::outreach::contests::Snapshot,
     r: &khienmang_core::outreach::contest::Ranked,
 ) -> BoardRow {
-    BoardRow::of(r, snap.unit_name(r.entry.unit))
+    let mut row = BoardRow::of(r, snap.unit_name(r.entry.unit));
+    if !snap.is_final {
+        row.prediction = "—".into();
+        row.closeness = "—".into();
+    }
+    row
 }
 
 pub fn unit_rows(snap: &khienmang_store::outreach::contests::Snapshot) -> Vec<UnitRow> {
@@ -584,8 +595,7 @@ pub async fn leaderboard(
         page,
         pages,
         question_count: snap.question_count,
-        actual: snap.actual_all_correct,
-        is_final: snap.is_final,
+        actual: final_actual(&snap),
     })
 }
 
