@@ -47,6 +47,10 @@ pub(crate) struct Load {
     pub warmup: Duration,
     pub measured: Duration,
     pub read: Option<ReadBody>,
+    /// Each connection comes from an address of its own in 127.0.0.0/8, as
+    /// many citizens would (each then has a count of its own in the
+    /// server's rate limiter); otherwise all come from 127.0.0.1.
+    pub spread: bool,
 }
 
 impl Load {
@@ -61,6 +65,7 @@ impl Load {
             warmup: WARMUP,
             measured: MEASURED,
             read: None,
+            spread: false,
         }
     }
 }
@@ -253,6 +258,10 @@ async fn generate(load: Load) -> Result<Run> {
             let mut conn: Option<TcpStream> = None;
             let mut buf = Vec::with_capacity(16 * 1024);
             let mut next = first;
+            // 127.1.x.y: a different address per connection, never 127.0.0.1.
+            let source = load.spread.then(|| {
+                std::net::IpAddr::V4(std::net::Ipv4Addr::new(127, 1, (first >> 8) as u8, (first & 0xff) as u8 + 1))
+            });
             while Instant::now() < until {
                 let i = if load.once { shared_next.fetch_add(1, Ordering::Relaxed) } else { next };
                 next += load.connections;
@@ -263,7 +272,7 @@ async fn generate(load: Load) -> Result<Run> {
                     break;
                 };
                 let sent = Instant::now();
-                let answer = exchange(&mut conn, load.addr, request, &mut buf).await;
+                let answer = exchange(&mut conn, load.addr, source, request, &mut buf).await;
                 let outcome = match answer {
                     Ok((status, body)) if status == load.expect => match &load.read {
                         Some(read) => read(&buf[body..]),
@@ -307,13 +316,21 @@ async fn generate(load: Load) -> Result<Run> {
 async fn exchange(
     conn: &mut Option<TcpStream>,
     addr: SocketAddr,
+    source: Option<std::net::IpAddr>,
     request: &[u8],
     buf: &mut Vec<u8>,
 ) -> Result<(u16, usize)> {
     let stream = match conn {
         Some(stream) => stream,
         None => {
-            let stream = TcpStream::connect(addr).await?;
+            let stream = match source {
+                Some(ip) => {
+                    let socket = tokio::net::TcpSocket::new_v4()?;
+                    socket.bind(SocketAddr::new(ip, 0))?;
+                    socket.connect(addr).await?
+                }
+                None => TcpStream::connect(addr).await?,
+            };
             stream.set_nodelay(true)?;
             conn.insert(stream)
         }
