@@ -236,3 +236,97 @@ async fn abolishing_a_level_moves_children_up() {
     assert_eq!(names(&before), vec!["Huyện Thử"]);
     assert_eq!(names(&after), vec!["Xã Hai", "Xã Một"]);
 }
+
+/// A read that must answer even if the tree were corrupt: bounded in time
+/// (the runtime has a second worker, so a stuck handler cannot stop the clock).
+async fn read_in_time(app: &TestApp, t: &str, path: &str) -> (u16, Value) {
+    tokio::time::timeout(std::time::Duration::from_secs(30), app.get_json(t, path))
+        .await
+        .unwrap_or_else(|_| panic!("GET {path} did not answer within 30 s"))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn merging_a_commune_into_its_own_village_is_refused_and_rollups_still_answer() {
+    let app = TestApp::start().await;
+    app.user("root", Role::SystemAdmin, None).await;
+    let t = app.token("root").await;
+    let commune = app.commune_a.0.0;
+    let create =
+        json!({"effective": "2026-01-01", "operation": {"op": "create", "unit": village("Thôn Đầu", commune, 800)}});
+    let (s, r) = op(&app, &t, create).await;
+    assert_eq!(s, 200, "{r}");
+    let village_id = r["created"][0].as_i64().unwrap();
+    let before = app.write_count().await;
+
+    // The probe's attack: the commune merged into one of its own villages.
+    let attack =
+        json!({"effective": "2026-02-01", "operation": {"op": "merge", "sources": [commune], "into": village_id}});
+    let (s, r) = op(&app, &t, attack).await;
+    assert_eq!(s, 422, "{r}");
+    assert!(r["message"].as_str().unwrap().contains("vào đơn vị trực thuộc của chính nó"), "{r}");
+    // The same loop through a new unit, a split part or a move under the village.
+    let under_village = json!({"name": "Xã Vòng", "level": "commune", "parent_id": village_id});
+    let elsewhere = json!({"name": "Xã Khác", "level": "commune", "parent_id": app.province.0});
+    for operation in [
+        json!({"op": "merge", "sources": [commune], "new_unit": under_village}),
+        json!({"op": "split", "source": commune, "default_part": 0, "parts": [under_village, elsewhere]}),
+        json!({"op": "reparent", "unit": commune, "parent": village_id}),
+    ] {
+        let (s, r) = op(&app, &t, json!({"effective": "2026-02-01", "operation": operation})).await;
+        assert_eq!(s, 422, "{operation}: {r}");
+        assert!(r["message"].as_str().unwrap().contains("chính nó"), "{r}");
+    }
+    assert_eq!(app.write_count().await, before, "a refused operation writes nothing");
+    let (_, v) = app.get_json(&t, &format!("/api/v1/org/units/{village_id}?as_of=2026-03-01")).await;
+    assert_eq!(v["parent_id"], commune, "the tree is unchanged");
+
+    // The reads that walk the tree answer.
+    for unit in [village_id, commune] {
+        let (s, r) = read_in_time(&app, &t, &format!("/api/v1/targets?unit={unit}&year=2026")).await;
+        assert_eq!(s, 200, "{r}");
+        assert_eq!(r["unit"], unit);
+    }
+    let (s, r) = read_in_time(&app, &t, &format!("/api/v1/org/units/{commune}/rollup?on=2026-03-01")).await;
+    assert_eq!((s, &r["value"]), (200, &json!(800)), "{r}");
+}
+
+/// The planner sees the tree of the effective date; the store checks again
+/// what was written, on every later date too. Commune B is moved under a
+/// village of commune A from 1 June; moving A under a village of B from
+/// 1 March looks fine on 1 March but closes a loop from 1 June.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_move_that_closes_a_loop_on_a_later_date_is_refused_inside_the_transaction() {
+    let app = TestApp::start().await;
+    app.user("root", Role::SystemAdmin, None).await;
+    let t = app.token("root").await;
+    let (a, b) = (app.commune_a.0.0, app.commune_b.0.0);
+    let mut villages = Vec::new();
+    for (name, parent) in [("Thôn A", a), ("Thôn B", b)] {
+        let create =
+            json!({"effective": "2026-01-01", "operation": {"op": "create", "unit": village(name, parent, 400)}});
+        let (s, r) = op(&app, &t, create).await;
+        assert_eq!(s, 200, "{r}");
+        villages.push(r["created"][0].as_i64().unwrap());
+    }
+    let (s, r) = op(
+        &app,
+        &t,
+        json!({"effective": "2026-06-01", "operation": {"op": "reparent", "unit": b, "parent": villages[0]}}),
+    )
+    .await;
+    assert_eq!(s, 200, "{r}");
+    let before = app.write_count().await;
+    let (s, r) = op(
+        &app,
+        &t,
+        json!({"effective": "2026-03-01", "operation": {"op": "reparent", "unit": a, "parent": villages[1]}}),
+    )
+    .await;
+    assert_eq!(s, 422, "{r}");
+    assert!(r["message"].as_str().unwrap().contains("chính nó"), "{r}");
+    assert_eq!(app.write_count().await, before, "the transaction was rolled back");
+    let (_, unit) = app.get_json(&t, &format!("/api/v1/org/units/{a}?as_of=2026-07-01")).await;
+    assert_eq!(unit["parent_id"], app.province.0);
+    let (s, _) = read_in_time(&app, &t, &format!("/api/v1/targets?unit={}&year=2026", villages[1])).await;
+    assert_eq!(s, 200);
+}
