@@ -330,3 +330,83 @@ async fn a_move_that_closes_a_loop_on_a_later_date_is_refused_inside_the_transac
     let (s, _) = read_in_time(&app, &t, &format!("/api/v1/targets?unit={}&year=2026", villages[1])).await;
     assert_eq!(s, 200);
 }
+
+/// Even a tree corrupted by hand (a village its own parent; a commune and
+/// its village each other's parent) cannot make a read loop, and it can be
+/// repaired, while nothing more can be placed under a loop.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reads_still_answer_on_a_tree_corrupted_into_loops() {
+    use khienmang_core::org::{MAX_DEPTH, UnitId};
+    let app = TestApp::start().await;
+    app.user("root", Role::SystemAdmin, None).await;
+    app.user("xa", Role::CommuneOfficer, Some(app.commune_a.0)).await;
+    let t = app.token("root").await;
+    let xa = app.token("xa").await;
+    let (a, b) = (app.commune_a.0.0, app.commune_b.0.0);
+    let mut villages = Vec::new();
+    for (name, parent) in [("Thôn Vòng", a), ("Thôn Đôi", b)] {
+        let create =
+            json!({"effective": "2026-01-01", "operation": {"op": "create", "unit": village(name, parent, 400)}});
+        let (s, r) = op(&app, &t, create).await;
+        assert_eq!(s, 200, "{r}");
+        villages.push(r["created"][0].as_i64().unwrap());
+    }
+    let (looped, paired) = (villages[0], villages[1]);
+    let pool = app.store.pool();
+    for (unit, parent) in [(looped, looped), (b, paired)] {
+        sqlx::query("UPDATE org_unit_versions SET parent_id = $1 WHERE unit_id = $2 AND valid_to IS NULL")
+            .bind(parent)
+            .bind(unit)
+            .execute(pool)
+            .await
+            .unwrap();
+    }
+    // As a write would, so that every cache reloads the tree.
+    sqlx::query("UPDATE settings SET value = '1000000' WHERE key = 'org.generation'").execute(pool).await.unwrap();
+
+    for (path, status) in [
+        (format!("/api/v1/targets?unit={looped}&year=2026"), 200),
+        (format!("/api/v1/targets?unit={looped}&year=2026&mode=today"), 200),
+        // Off every root: not in the targets' tree.
+        (format!("/api/v1/targets?unit={b}&year=2026"), 404),
+        (format!("/api/v1/org/units/{looped}/rollup?on=2026-03-01"), 200),
+        (format!("/api/v1/org/units/{b}/rollup?on=2026-03-01&mode=today"), 200),
+        (format!("/api/v1/org/units/{paired}/children?as_of=2026-03-01"), 200),
+        (format!("/org/units/{paired}?as_of=2026-03-01"), 200),
+        (format!("/org/units/{looped}?as_of=2026-03-01"), 200),
+    ] {
+        let (s, r) = read_in_time(&app, &t, &path).await;
+        assert_eq!(s, status, "{path}: {r}");
+    }
+    // A scoped session's checks walk the tree in SQL; the loops lie outside it now.
+    for unit in [looped, paired, b] {
+        let (s, r) = read_in_time(&app, &xa, &format!("/api/v1/org/units/{unit}?as_of=2026-03-01")).await;
+        assert_eq!(s, 404, "{r}");
+    }
+    let on = crate::support::day("2026-03-01");
+    assert_eq!(app.store.subtree_on_sql(UnitId(b), on).await.unwrap().len(), 2);
+    assert_eq!(app.store.subtree_on(UnitId(b), on).await.unwrap().len(), 2);
+    assert!(app.store.ancestors_on(UnitId(paired), on).await.unwrap().len() <= MAX_DEPTH);
+    let form = read_in_time(&app, &t, "/report").await;
+    assert_eq!(form.0, 200);
+
+    // Nothing more goes under a loop; moving a unit out of one repairs it.
+    let (s, r) = op(
+        &app,
+        &t,
+        json!({"effective": "2026-03-01", "operation": {"op": "create", "unit": village("Thôn Trong Vòng", looped, 10)}}),
+    )
+    .await;
+    assert_eq!(s, 422, "{r}");
+    for (unit, parent) in [(looped, a), (b, app.province.0)] {
+        let (s, r) = op(
+            &app,
+            &t,
+            json!({"effective": "2026-03-01", "operation": {"op": "reparent", "unit": unit, "parent": parent}}),
+        )
+        .await;
+        assert_eq!(s, 200, "{r}");
+    }
+    let (s, r) = read_in_time(&app, &xa, &format!("/api/v1/targets?unit={looped}&year=2026")).await;
+    assert_eq!(s, 200, "{r}");
+}
