@@ -46,6 +46,7 @@ async fn start(url: &str, key: &str, dir: &Path, log: &Path, http: &reqwest::Cli
             .args(["serve", "--database", url, "--listen", &format!("127.0.0.1:{port}")])
             .current_dir(dir)
             .env("KHIENMANG_FIELD_KEY", key)
+            .env("KHIENMANG_REPORTS_PROVINCE", "24")
             .env("KHIENMANG_REPORTS_PER_HOUR", "0")
             .env("KHIENMANG_FILES_DIR", dir.join("files"))
             .env("KHIENMANG_LOG", "warn")
@@ -166,6 +167,7 @@ async fn acknowledged_reports_survive_sigkill() {
     let started = Instant::now();
     let (store, url) = fresh_store().await;
     import_bac_ninh(&store).await;
+    store.configure_province("24", chrono::Utc::now().date_naive()).await.unwrap();
     let communes: Vec<String> = store
         .report_communes()
         .await

@@ -410,3 +410,114 @@ async fn reads_still_answer_on_a_tree_corrupted_into_loops() {
     let (s, r) = read_in_time(&app, &xa, &format!("/api/v1/targets?unit={looped}&year=2026")).await;
     assert_eq!(s, 200, "{r}");
 }
+
+#[tokio::test]
+async fn a_commune_officer_cannot_make_a_top_level_unit_by_merge_or_split() {
+    let app = TestApp::start().await;
+    app.user("xa", Role::CommuneOfficer, Some(app.commune_a.0)).await;
+    let t = app.token("xa").await;
+    let commune = app.commune_a.0.0;
+    let (s, r) = op(
+        &app,
+        &t,
+        json!({"effective": "2026-01-01", "operation": {"op": "create", "unit": village("Thôn Tách", commune, 300)}}),
+    )
+    .await;
+    assert_eq!(s, 200, "{r}");
+    let village_id = r["created"][0].as_i64().unwrap();
+    let before = app.write_count().await;
+
+    // A new unit without a parent, sorting before every real province.
+    let fake = json!({"name": "Tỉnh Giả", "level": "province", "code": "00"});
+    for operation in [
+        json!({"op": "merge", "sources": [commune], "new_unit": fake}),
+        json!({"op": "split", "source": village_id, "default_part": 1,
+               "parts": [fake, village("Thôn Còn Lại", commune, 300)]}),
+        json!({"op": "create", "unit": fake}),
+    ] {
+        let (s, r) = op(&app, &t, json!({"effective": "2026-02-01", "operation": operation})).await;
+        assert_eq!(s, 403, "{operation}: {r}");
+        if operation["op"] != "create" {
+            assert!(r["message"].as_str().unwrap().contains("đơn vị cấp cao nhất"), "{r}");
+        }
+    }
+    assert_eq!(app.write_count().await, before, "nothing written");
+
+    // The whole country may make one, and it takes nothing over: reports
+    // and the country's home stay with the configured province.
+    app.user("root", Role::SystemAdmin, None).await;
+    let root = app.token("root").await;
+    let (s, r) = op(&app, &root, json!({"effective": "2026-02-01", "operation": {"op": "create", "unit": fake}})).await;
+    assert_eq!(s, 200, "{r}");
+    let (s, home) = app.get_json(&root, "/api/v1/targets?year=2026").await;
+    assert_eq!((s, &home["unit"]), (200, &json!(app.province.0)), "{home}");
+
+    let form = app.http.get(format!("{}/report", app.base)).send().await.unwrap().text().await.unwrap();
+    for (_, code) in [&app.commune_a, &app.commune_b] {
+        assert!(form.contains(&format!("<option value=\"{code}\"")), "commune {code} on the public form");
+    }
+    let report = json!({
+        "category": "fraud",
+        "description": "Có người gọi xưng công an, bắt chuyển tiền vào tài khoản lạ để xác minh.",
+        "commune": app.commune_a.1,
+        "identifiers": ["0856 123 789"],
+    });
+    let res = app.http.post(format!("{}/api/v1/reports", app.base)).json(&report).send().await.unwrap();
+    assert_eq!(res.status(), 201, "{}", res.text().await.unwrap_or_default());
+}
+
+#[tokio::test]
+async fn serve_refuses_to_start_without_the_province_or_with_an_unknown_one() {
+    let app = TestApp::start().await;
+    let dir = std::env::temp_dir().join(format!("km-serve-{}", crate::support::random_suffix()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let (_, key) = khienmang_store::reports::FieldKey::generate();
+    for (province, expected) in [(None, "[reports] province"), (Some("98"), "mã này")] {
+        let mut serve = tokio::process::Command::new(env!("CARGO_BIN_EXE_khienmang"));
+        serve
+            .args(["serve", "--database", &app.url, "--listen", "127.0.0.1:0"])
+            .current_dir(&dir)
+            .env("KHIENMANG_FIELD_KEY", &key)
+            .env_remove("KHIENMANG_REPORTS_PROVINCE")
+            .kill_on_drop(true);
+        if let Some(code) = province {
+            serve.env("KHIENMANG_REPORTS_PROVINCE", code);
+        }
+        let out = tokio::time::timeout(std::time::Duration::from_secs(60), serve.output())
+            .await
+            .expect("serve should stop at once")
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success() && stderr.contains(expected), "{province:?}: {stderr}");
+    }
+}
+
+#[tokio::test]
+async fn reports_go_nowhere_until_the_province_is_configured_not_to_the_first_top_level_unit() {
+    use khienmang_core::org::{Level, NewUnit, OrgOp};
+    let (store, _) = crate::support::fresh_store().await;
+    crate::support::import_bac_ninh(&store).await;
+    let fake = NewUnit {
+        code: Some("00".into()),
+        name: "Tỉnh Giả".into(),
+        level: Level::Province,
+        unit_type: None,
+        parent_id: None,
+        attrs: Default::default(),
+        lat: None,
+        lon: None,
+    };
+    let mut tx = store.begin_write("test").await.unwrap();
+    tx.apply_op(&OrgOp::Create { unit: fake }, crate::support::day("2026-01-01"), None).await.unwrap();
+    tx.commit().await.unwrap();
+    let refused = store.report_communes().await.unwrap_err().to_string();
+    assert!(refused.contains("[reports] province"), "{refused}");
+
+    let today = chrono::Utc::now().date_naive();
+    let province = store.configure_province("24", today).await.unwrap();
+    assert_eq!(store.reports_province().await.unwrap(), province);
+    assert_eq!(store.report_communes().await.unwrap().len(), 99);
+    let unknown = store.configure_province("97", today).await.unwrap_err().to_string();
+    assert!(unknown.contains("\"97\""), "{unknown}");
+    assert_eq!(store.reports_province().await.unwrap(), province, "a refused code changes nothing");
+}
