@@ -93,6 +93,10 @@ impl LimitsConfig {
 #[derive(Debug, Default, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ReportsConfig {
+    /// The official code of the province the installation serves, e.g. "24"
+    /// (`KHIENMANG_REPORTS_PROVINCE`). Required by `serve`: citizens'
+    /// reports go to its communes.
+    pub province: Option<String>,
     /// 64 hex characters sealing reporters' contact details
     /// (`KHIENMANG_FIELD_KEY`; make one with `khienmang keygen`).
     pub field_key: Option<String>,
@@ -116,6 +120,7 @@ impl ReportsConfig {
     pub fn resolved(&self) -> ReportsConfig {
         let env = |k: &str| std::env::var(k).ok().filter(|v| !v.trim().is_empty());
         ReportsConfig {
+            province: env("KHIENMANG_REPORTS_PROVINCE").or_else(|| self.province.clone()),
             field_key: env("KHIENMANG_FIELD_KEY").or_else(|| self.field_key.clone()),
             files_dir: env("KHIENMANG_FILES_DIR").map(PathBuf::from).or_else(|| self.files_dir.clone()),
             per_hour: env("KHIENMANG_REPORTS_PER_HOUR").and_then(|v| v.parse().ok()).or(self.per_hour),
@@ -126,6 +131,25 @@ impl ReportsConfig {
                 .and_then(|v| v.parse().ok())
                 .or(self.jobs_every_seconds),
         }
+    }
+
+    /// Points the database at the configured province, if one is given.
+    /// Without one, `required` refuses (the server); otherwise the setting
+    /// already in the database is used (the demo sets it when it seeds).
+    pub async fn configure_province(&self, store: &Store, required: bool) -> Result<()> {
+        match self.province.as_deref() {
+            Some(code) => {
+                let today = (chrono::Utc::now() + chrono::Duration::hours(7)).date_naive();
+                store.configure_province(code, today).await?;
+            }
+            None if required => anyhow::bail!(
+                "thiếu tỉnh/thành phố của hệ thống: đặt [reports] province = \"<mã tỉnh>\" trong khienmang.toml \
+                 hoặc KHIENMANG_REPORTS_PROVINCE (ví dụ 24 cho tỉnh Bắc Ninh); phản ánh của người dân được chuyển \
+                 về các xã, phường của tỉnh này"
+            ),
+            None => {}
+        }
+        Ok(())
     }
 
     /// The field key; the demo makes and keeps one beside its database.
@@ -213,6 +237,7 @@ pub fn init_logging(config: &Config) {
 pub async fn serve(config: &Config, args: &ServeArgs, store: Store, demo: bool) -> Result<()> {
     let reports = config.reports.resolved();
     let key = reports.field_key(demo)?;
+    reports.configure_province(&store, !demo).await?;
     let listen = args.listen.clone().or_else(|| config.listen.clone()).unwrap_or_else(|| "127.0.0.1:8080".into());
     let env = |k: &str| std::env::var(k).ok().filter(|v| !v.trim().is_empty());
     let public_url = env("KHIENMANG_PUBLIC_URL").or_else(|| config.public_url.clone());

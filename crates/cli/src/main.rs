@@ -261,6 +261,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
         Command::ReportJobs(db) => {
             let store = open(&config, &db).await?;
             let settings = config.reports.resolved();
+            settings.configure_province(&store, false).await?;
             let run = jobs::run_once(&store, &settings, &settings.field_key(false)?).await?;
             println!(
                 "Đã chuyển lên cấp trên {} phản ánh quá hạn, xóa liên hệ của {} phản ánh, gửi {} thư ({} lỗi), \

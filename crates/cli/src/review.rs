@@ -33,6 +33,7 @@ pub async fn run(config: &Config, command: ReviewCommand) -> Result<()> {
     let kind =
         ReviewKind::parse(&kind).ok_or_else(|| anyhow!("loại báo cáo {kind:?} không có: dùng interim hoặc final"))?;
     let store = crate::open(config, &db).await?;
+    config.reports.resolved().configure_province(&store, false).await?;
     let province = store.report_routing().await?.province;
     let today = date.unwrap_or_else(|| (chrono::Utc::now() + chrono::Duration::hours(7)).date_naive());
     let data = review_data(&store, kind, province, today).await?;

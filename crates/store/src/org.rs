@@ -1,11 +1,12 @@
 //! The organisation tree: dated versions, "as of" reads, lineage, and the
 //! dated operations applied through a [`WriteTx`].
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 use khienmang_core::Date;
 use khienmang_core::org::{
-    EnterpriseSize, Level, LineageLink, OrgHistory, OrgOp, SchoolLevel, UnitAttrs, UnitId, UnitVersion,
+    EnterpriseSize, Level, LineageLink, MAX_DEPTH, OpError, OrgHistory, OrgOp, SchoolLevel, UnitAttrs, UnitId,
+    UnitVersion,
     ops::{Change, TreeView},
 };
 use khienmang_core::text::fold;
@@ -175,12 +176,13 @@ impl Store {
     }
 
     /// The same as [`Store::subtree_on`] as one recursive SQL query: the
-    /// benchmarks' baseline, and a cross-check in the tests.
+    /// benchmarks' baseline, and a cross-check in the tests. UNION (not
+    /// UNION ALL) adds each unit once, so a loop in the tree ends the query.
     pub async fn subtree_on_sql(&self, unit: UnitId, on: Date) -> Result<Vec<UnitVersion>> {
         let sql = format!(
             "WITH RECURSIVE sub(uid) AS ( \
                SELECT v.unit_id FROM org_unit_versions v WHERE v.unit_id = $1 AND {root} \
-               UNION ALL \
+               UNION \
                SELECT v.unit_id FROM org_unit_versions v JOIN sub ON v.parent_id = sub.uid WHERE {child} \
              ) SELECT {cols} FROM sub JOIN org_unit_versions w ON w.unit_id = sub.uid AND {w}",
             root = valid_on("v", "$2"),
@@ -191,17 +193,16 @@ impl Store {
         self.versions(&sql, vec![Val::I(Some(unit.0)), Val::S(Some(on.to_string()))]).await
     }
 
-    /// The chain of parents from the root down to (excluding) `unit` on `on`.
+    /// The chain of parents from the root down to (excluding) `unit` on `on`;
+    /// it stops at a unit already met or after [`MAX_DEPTH`] steps.
     pub async fn ancestors_on(&self, unit: UnitId, on: Date) -> Result<Vec<UnitVersion>> {
         let mut out = Vec::new();
+        let mut seen = HashSet::from([unit]);
         let mut next = self.unit_on(unit, on).await?.and_then(|v| v.parent_id);
-        while let Some(p) = next {
+        while let Some(p) = next.filter(|p| out.len() < MAX_DEPTH && seen.insert(*p)) {
             let Some(v) = self.unit_on(p, on).await? else { break };
             next = v.parent_id;
             out.push(v);
-            if out.len() > 16 {
-                break;
-            }
         }
         out.reverse();
         Ok(out)
@@ -240,7 +241,8 @@ impl Store {
         let found: Option<i64> = sqlx::query_scalar(
             // One recursive term (PostgreSQL allows no more) that steps both
             // up to every parent a unit ever had and on to its successors;
-            // written as joins so SQLite uses its indexes at each step.
+            // written as joins so SQLite uses its indexes at each step. UNION
+            // adds each id once, so a loop in the tree ends the walk.
             "WITH RECURSIVE up(id) AS ( \
                SELECT CAST($1 AS BIGINT) \
                UNION SELECT CASE WHEN k.step = 0 THEN v.parent_id ELSE l.to_unit END \
@@ -330,6 +332,8 @@ impl Store {
 struct Prefetched {
     latest: HashMap<UnitId, UnitVersion>,
     children: HashMap<UnitId, Vec<UnitVersion>>,
+    /// The units above each touched unit on the effective date, nearest first.
+    ancestors: HashMap<UnitId, Vec<UnitId>>,
     level_members: Vec<UnitVersion>,
 }
 
@@ -342,6 +346,9 @@ impl TreeView for Prefetched {
     }
     fn descendants_of_level(&self, _root: UnitId, _level: Level, _date: Date) -> Vec<UnitVersion> {
         self.level_members.clone()
+    }
+    fn ancestors_on(&self, unit: UnitId, _date: Date) -> Vec<UnitId> {
+        self.ancestors.get(&unit).cloned().unwrap_or_default()
     }
 }
 
@@ -365,22 +372,30 @@ impl WriteTx {
             "SELECT {VERSION_COLUMNS} FROM org_unit_versions v WHERE parent_id = $1 AND {}",
             valid_on("v", "$2")
         );
+        let on_sql =
+            format!("SELECT {VERSION_COLUMNS} FROM org_unit_versions v WHERE unit_id = $1 AND {}", valid_on("v", "$2"));
         for unit in op.touched_units() {
-            // The unit, its children, and its ancestors (for the cycle check).
-            let mut next = Some(unit);
-            while let Some(u) = next.filter(|u| !view.latest.contains_key(u)) {
-                let v = self.latest_version(u).await?;
-                next = v.as_ref().and_then(|v| v.parent_id);
-                if let Some(v) = v {
-                    view.latest.insert(u, v);
-                }
+            // The unit, its children, and its ancestors on the date (for the
+            // check that nothing is placed under itself).
+            if !view.latest.contains_key(&unit)
+                && let Some(v) = self.latest_version(unit).await?
+            {
+                view.latest.insert(unit, v);
             }
             let children = self.fetch_versions(&children_sql, unit.0, &on_s).await?;
             view.children.insert(unit, children);
+            let mut chain = Vec::new();
+            let mut seen = HashSet::from([unit]);
+            let mut next = self.fetch_versions(&on_sql, unit.0, &on_s).await?.pop().and_then(|v| v.parent_id);
+            while let Some(p) = next.filter(|p| chain.len() < MAX_DEPTH && seen.insert(*p)) {
+                chain.push(p);
+                next = self.fetch_versions(&on_sql, p.0, &on_s).await?.pop().and_then(|v| v.parent_id);
+            }
+            view.ancestors.insert(unit, chain);
         }
         if let OrgOp::AbolishLevel { level, within } = op {
             let sql = format!(
-                "WITH RECURSIVE sub(uid) AS ( SELECT CAST($1 AS BIGINT) UNION ALL \
+                "WITH RECURSIVE sub(uid) AS ( SELECT CAST($1 AS BIGINT) UNION \
                    SELECT v.unit_id FROM org_unit_versions v JOIN sub ON v.parent_id = sub.uid WHERE {} ) \
                  SELECT {} FROM sub JOIN org_unit_versions w ON w.unit_id = sub.uid AND {} WHERE w.level = '{}'",
                 valid_on("v", "$2"),
@@ -417,6 +432,13 @@ impl WriteTx {
         let new_ids = self.new_unit_ids(op.new_units().len()).await?;
         let view = self.prefetch(op, on).await?;
         let changes = op.plan(on, &new_ids, &view)?;
+        let placed_under: BTreeSet<UnitId> = changes
+            .iter()
+            .filter_map(|c| match c {
+                Change::Open(v) => v.parent_id,
+                _ => None,
+            })
+            .collect();
         self.bump_org_generation().await?;
         let subject = new_ids.first().copied().or_else(|| op.touched_units().first().copied());
         let summary = summarise(op, &view, on);
@@ -434,6 +456,7 @@ impl WriteTx {
         .fetch_one(&mut *self.tx)
         .await?;
         self.write_changes(event_id, on, changes).await?;
+        self.ensure_no_loop(&placed_under, on).await?;
         self.audit(
             &format!("org.{}", op.kind().as_str()),
             &subject.map(|u| format!("unit:{u}")).unwrap_or_default(),
@@ -441,6 +464,47 @@ impl WriteTx {
         )
         .await?;
         Ok(new_ids)
+    }
+
+    /// The second check, on what was written, inside the transaction: going
+    /// up from every unit the operation placed units under must reach a root
+    /// without meeting a unit twice, on the effective date and on each later
+    /// date a unit on the way changes (the planner sees only the effective
+    /// date). An error drops the transaction, so nothing is written.
+    async fn ensure_no_loop(&mut self, placed_under: &BTreeSet<UnitId>, on: Date) -> Result<()> {
+        let mut days = BTreeSet::from([on.to_string()]);
+        let mut checked = BTreeSet::new();
+        while let Some(day) = days.iter().find(|d| !checked.contains(*d)).cloned() {
+            checked.insert(day.clone());
+            for &start in placed_under {
+                let mut seen = HashSet::new();
+                let mut next = Some(start);
+                while let Some(unit) = next {
+                    if !seen.insert(unit) || seen.len() > MAX_DEPTH {
+                        return Err(OpError::Cycle(start).into());
+                    }
+                    next = None;
+                    // The version valid on `day`, and any later ones.
+                    let rows = sqlx::query(
+                        "SELECT parent_id, valid_from FROM org_unit_versions \
+                         WHERE unit_id = $1 AND (valid_to IS NULL OR valid_to > $2)",
+                    )
+                    .bind(unit.0)
+                    .bind(day.clone())
+                    .fetch_all(&mut *self.tx)
+                    .await?;
+                    for r in rows {
+                        let from: String = r.try_get(1)?;
+                        if from <= day {
+                            next = r.try_get::<Option<i64>, _>(0)?.map(UnitId);
+                        } else {
+                            days.insert(from);
+                        }
+                    }
+                }
+            }
+        }
+        Ok(())
     }
 
     pub(crate) async fn write_changes(&mut self, event_id: i64, on: Date, changes: Vec<Change>) -> Result<()> {

@@ -199,15 +199,14 @@ impl Granted {
         if self.scope.contains(&self.store, unit).await? { Ok(()) } else { Err(WebError::NotFound) }
     }
 
-    /// Where the session's views start on `on`: its scope's root (or the unit
-    /// that stands for it then), or the first province for the whole country.
-    pub async fn home_unit(&self, on: Date) -> WebResult<UnitId> {
+    /// Where the session's views start: its scope's root, or for the whole
+    /// country the province this installation serves (the `[reports]
+    /// province` setting, followed to the unit standing for it today), never
+    /// whichever top-level unit sorts first.
+    pub async fn home_unit(&self, _on: Date) -> WebResult<UnitId> {
         match self.scope {
             Scope::Subtree(root) => Ok(root),
-            Scope::Country => {
-                let roots = self.store.roots_on(on).await?;
-                roots.first().map(|v| v.unit_id).ok_or(WebError::NotFound)
-            }
+            Scope::Country => Ok(self.store.reports_province().await?),
         }
     }
 
@@ -276,8 +275,16 @@ impl OrgWrite {
     }
 
     /// Applies a dated operation if every unit it touches is in the scope.
-    /// Creating a top-level unit needs the whole country.
+    /// Making a top-level unit needs the whole country, whichever operation
+    /// makes it (a create, or a merge or split whose new unit has no parent).
     pub async fn apply(&self, op: &OrgOp, on: Date, legal_basis: Option<&str>) -> WebResult<Vec<UnitId>> {
+        if self.0.scope != Scope::Country && op.new_units().iter().any(|u| u.parent_id.is_none()) {
+            return Err(WebError::Refused(
+                "Chỉ tài khoản có phạm vi toàn quốc mới được lập đơn vị cấp cao nhất (đơn vị không có \
+                 đơn vị cấp trên). Hãy chọn đơn vị cấp trên cho đơn vị mới."
+                    .into(),
+            ));
+        }
         let touched = op.touched_units();
         if touched.is_empty() && self.0.scope != Scope::Country {
             return Err(WebError::Forbidden);

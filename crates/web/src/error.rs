@@ -13,6 +13,10 @@ pub enum WebError {
     /// Logged in, but the role lacks the capability.
     #[error("forbidden")]
     Forbidden,
+    /// Logged in and allowed in general, but not this change; the message
+    /// (in Vietnamese) says why.
+    #[error("refused: {0}")]
+    Refused(String),
     /// Absent, or outside the session's subtree (the two look the same).
     #[error("not found")]
     NotFound,
@@ -52,7 +56,7 @@ impl WebError {
     pub fn status(&self) -> StatusCode {
         match self {
             WebError::Unauthenticated => StatusCode::UNAUTHORIZED,
-            WebError::Forbidden | WebError::Csrf => StatusCode::FORBIDDEN,
+            WebError::Forbidden | WebError::Refused(_) | WebError::Csrf => StatusCode::FORBIDDEN,
             WebError::NotFound => StatusCode::NOT_FOUND,
             WebError::BadRequest(_) => StatusCode::UNPROCESSABLE_ENTITY,
             WebError::TooManyAttempts(_) => StatusCode::TOO_MANY_REQUESTS,
@@ -67,7 +71,7 @@ impl WebError {
     pub fn title_vi(&self) -> &'static str {
         match self {
             WebError::Unauthenticated => "Cần đăng nhập",
-            WebError::Forbidden | WebError::Csrf => "Không được phép",
+            WebError::Forbidden | WebError::Refused(_) | WebError::Csrf => "Không được phép",
             WebError::NotFound => "Không tìm thấy",
             WebError::BadRequest(_) | WebError::Unsupported(_) => "Dữ liệu chưa hợp lệ",
             WebError::TooLarge(_) => "Nội dung quá lớn",
@@ -83,6 +87,7 @@ impl WebError {
             WebError::Forbidden => "Tài khoản của bạn không có quyền thực hiện việc này.".into(),
             WebError::NotFound => "Không tìm thấy (hoặc nằm ngoài phạm vi quản lý của bạn).".into(),
             WebError::BadRequest(m)
+            | WebError::Refused(m)
             | WebError::TooManyAttempts(m)
             | WebError::TooLarge(m)
             | WebError::Unsupported(m) => m.clone(),

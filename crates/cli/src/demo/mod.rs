@@ -79,6 +79,8 @@ pub async fn seed(store: &Store) -> Result<()> {
             report.units_2024, report.units_2025_new, report.lineage_links
         );
     }
+    // Reports go to new Bắc Ninh (also in a demo database made before the setting was required).
+    store.configure_province("24", chrono::Utc::now().date_naive().max(reorg_2025_date())).await?;
     if store.setting(DEMO_KEY).await?.is_some() {
         println!("Dữ liệu thử nghiệm đã có; dùng lại.");
         return Ok(());

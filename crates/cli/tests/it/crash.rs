@@ -55,6 +55,7 @@ async fn start(url: &str, key: &str, dir: &Path, log: &Path, http: &reqwest::Cli
             .args(flags)
             .current_dir(dir)
             .env("KHIENMANG_FIELD_KEY", key)
+            .env("KHIENMANG_REPORTS_PROVINCE", "24")
             .env("KHIENMANG_REPORTS_PER_HOUR", "0")
             // The test tracks every report it sent, from one address.
             .env("KHIENMANG_LIMITS", "tracking=0")
@@ -276,6 +277,7 @@ impl Run {
     async fn new(flags: &'static [&'static str]) -> (Run, khienmang_store::Store) {
         let (store, url) = fresh_store().await;
         import_bac_ninh(&store).await;
+        store.configure_province("24", chrono::Utc::now().date_naive()).await.unwrap();
         let dir: PathBuf = std::env::temp_dir().join(format!("khienmang-crash-{}", random_suffix()));
         std::fs::create_dir_all(&dir).unwrap();
         let log = dir.join("server.log");

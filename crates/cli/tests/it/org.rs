@@ -236,3 +236,288 @@ async fn abolishing_a_level_moves_children_up() {
     assert_eq!(names(&before), vec!["Huyện Thử"]);
     assert_eq!(names(&after), vec!["Xã Hai", "Xã Một"]);
 }
+
+/// A read that must answer even if the tree were corrupt: bounded in time
+/// (the runtime has a second worker, so a stuck handler cannot stop the clock).
+async fn read_in_time(app: &TestApp, t: &str, path: &str) -> (u16, Value) {
+    tokio::time::timeout(std::time::Duration::from_secs(30), app.get_json(t, path))
+        .await
+        .unwrap_or_else(|_| panic!("GET {path} did not answer within 30 s"))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn merging_a_commune_into_its_own_village_is_refused_and_rollups_still_answer() {
+    let app = TestApp::start().await;
+    app.user("root", Role::SystemAdmin, None).await;
+    let t = app.token("root").await;
+    let commune = app.commune_a.0.0;
+    let create =
+        json!({"effective": "2026-01-01", "operation": {"op": "create", "unit": village("Thôn Đầu", commune, 800)}});
+    let (s, r) = op(&app, &t, create).await;
+    assert_eq!(s, 200, "{r}");
+    let village_id = r["created"][0].as_i64().unwrap();
+    let before = app.write_count().await;
+
+    // The probe's attack: the commune merged into one of its own villages.
+    let attack =
+        json!({"effective": "2026-02-01", "operation": {"op": "merge", "sources": [commune], "into": village_id}});
+    let (s, r) = op(&app, &t, attack).await;
+    assert_eq!(s, 422, "{r}");
+    assert!(r["message"].as_str().unwrap().contains("vào đơn vị trực thuộc của chính nó"), "{r}");
+    // The same loop through a new unit, a split part or a move under the village.
+    let under_village = json!({"name": "Xã Vòng", "level": "commune", "parent_id": village_id});
+    let elsewhere = json!({"name": "Xã Khác", "level": "commune", "parent_id": app.province.0});
+    for operation in [
+        json!({"op": "merge", "sources": [commune], "new_unit": under_village}),
+        json!({"op": "split", "source": commune, "default_part": 0, "parts": [under_village, elsewhere]}),
+        json!({"op": "reparent", "unit": commune, "parent": village_id}),
+    ] {
+        let (s, r) = op(&app, &t, json!({"effective": "2026-02-01", "operation": operation})).await;
+        assert_eq!(s, 422, "{operation}: {r}");
+        assert!(r["message"].as_str().unwrap().contains("chính nó"), "{r}");
+    }
+    assert_eq!(app.write_count().await, before, "a refused operation writes nothing");
+    let (_, v) = app.get_json(&t, &format!("/api/v1/org/units/{village_id}?as_of=2026-03-01")).await;
+    assert_eq!(v["parent_id"], commune, "the tree is unchanged");
+
+    // The reads that walk the tree answer.
+    for unit in [village_id, commune] {
+        let (s, r) = read_in_time(&app, &t, &format!("/api/v1/targets?unit={unit}&year=2026")).await;
+        assert_eq!(s, 200, "{r}");
+        assert_eq!(r["unit"], unit);
+    }
+    let (s, r) = read_in_time(&app, &t, &format!("/api/v1/org/units/{commune}/rollup?on=2026-03-01")).await;
+    assert_eq!((s, &r["value"]), (200, &json!(800)), "{r}");
+}
+
+/// The planner sees the tree of the effective date; the store checks again
+/// what was written, on every later date too. Commune B is moved under a
+/// village of commune A from 1 June; moving A under a village of B from
+/// 1 March looks fine on 1 March but closes a loop from 1 June.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_move_that_closes_a_loop_on_a_later_date_is_refused_inside_the_transaction() {
+    let app = TestApp::start().await;
+    app.user("root", Role::SystemAdmin, None).await;
+    let t = app.token("root").await;
+    let (a, b) = (app.commune_a.0.0, app.commune_b.0.0);
+    let mut villages = Vec::new();
+    for (name, parent) in [("Thôn A", a), ("Thôn B", b)] {
+        let create =
+            json!({"effective": "2026-01-01", "operation": {"op": "create", "unit": village(name, parent, 400)}});
+        let (s, r) = op(&app, &t, create).await;
+        assert_eq!(s, 200, "{r}");
+        villages.push(r["created"][0].as_i64().unwrap());
+    }
+    let (s, r) = op(
+        &app,
+        &t,
+        json!({"effective": "2026-06-01", "operation": {"op": "reparent", "unit": b, "parent": villages[0]}}),
+    )
+    .await;
+    assert_eq!(s, 200, "{r}");
+    let before = app.write_count().await;
+    let (s, r) = op(
+        &app,
+        &t,
+        json!({"effective": "2026-03-01", "operation": {"op": "reparent", "unit": a, "parent": villages[1]}}),
+    )
+    .await;
+    assert_eq!(s, 422, "{r}");
+    assert!(r["message"].as_str().unwrap().contains("chính nó"), "{r}");
+    assert_eq!(app.write_count().await, before, "the transaction was rolled back");
+    let (_, unit) = app.get_json(&t, &format!("/api/v1/org/units/{a}?as_of=2026-07-01")).await;
+    assert_eq!(unit["parent_id"], app.province.0);
+    let (s, _) = read_in_time(&app, &t, &format!("/api/v1/targets?unit={}&year=2026", villages[1])).await;
+    assert_eq!(s, 200);
+}
+
+/// Even a tree corrupted by hand (a village its own parent; a commune and
+/// its village each other's parent) cannot make a read loop, and it can be
+/// repaired, while nothing more can be placed under a loop.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reads_still_answer_on_a_tree_corrupted_into_loops() {
+    use khienmang_core::org::{MAX_DEPTH, UnitId};
+    let app = TestApp::start().await;
+    app.user("root", Role::SystemAdmin, None).await;
+    app.user("xa", Role::CommuneOfficer, Some(app.commune_a.0)).await;
+    let t = app.token("root").await;
+    let xa = app.token("xa").await;
+    let (a, b) = (app.commune_a.0.0, app.commune_b.0.0);
+    let mut villages = Vec::new();
+    for (name, parent) in [("Thôn Vòng", a), ("Thôn Đôi", b)] {
+        let create =
+            json!({"effective": "2026-01-01", "operation": {"op": "create", "unit": village(name, parent, 400)}});
+        let (s, r) = op(&app, &t, create).await;
+        assert_eq!(s, 200, "{r}");
+        villages.push(r["created"][0].as_i64().unwrap());
+    }
+    let (looped, paired) = (villages[0], villages[1]);
+    let pool = app.store.pool();
+    for (unit, parent) in [(looped, looped), (b, paired)] {
+        sqlx::query("UPDATE org_unit_versions SET parent_id = $1 WHERE unit_id = $2 AND valid_to IS NULL")
+            .bind(parent)
+            .bind(unit)
+            .execute(pool)
+            .await
+            .unwrap();
+    }
+    // As a write would, so that every cache reloads the tree.
+    sqlx::query("UPDATE settings SET value = '1000000' WHERE key = 'org.generation'").execute(pool).await.unwrap();
+
+    for (path, status) in [
+        (format!("/api/v1/targets?unit={looped}&year=2026"), 200),
+        (format!("/api/v1/targets?unit={looped}&year=2026&mode=today"), 200),
+        // Off every root: not in the targets' tree.
+        (format!("/api/v1/targets?unit={b}&year=2026"), 404),
+        (format!("/api/v1/org/units/{looped}/rollup?on=2026-03-01"), 200),
+        (format!("/api/v1/org/units/{b}/rollup?on=2026-03-01&mode=today"), 200),
+        (format!("/api/v1/org/units/{paired}/children?as_of=2026-03-01"), 200),
+        (format!("/org/units/{paired}?as_of=2026-03-01"), 200),
+        (format!("/org/units/{looped}?as_of=2026-03-01"), 200),
+    ] {
+        let (s, r) = read_in_time(&app, &t, &path).await;
+        assert_eq!(s, status, "{path}: {r}");
+    }
+    // A scoped session's checks walk the tree in SQL; the loops lie outside it now.
+    for unit in [looped, paired, b] {
+        let (s, r) = read_in_time(&app, &xa, &format!("/api/v1/org/units/{unit}?as_of=2026-03-01")).await;
+        assert_eq!(s, 404, "{r}");
+    }
+    let on = crate::support::day("2026-03-01");
+    assert_eq!(app.store.subtree_on_sql(UnitId(b), on).await.unwrap().len(), 2);
+    assert_eq!(app.store.subtree_on(UnitId(b), on).await.unwrap().len(), 2);
+    assert!(app.store.ancestors_on(UnitId(paired), on).await.unwrap().len() <= MAX_DEPTH);
+    let form = read_in_time(&app, &t, "/report").await;
+    assert_eq!(form.0, 200);
+
+    // Nothing more goes under a loop; moving a unit out of one repairs it.
+    let (s, r) = op(
+        &app,
+        &t,
+        json!({"effective": "2026-03-01", "operation": {"op": "create", "unit": village("Thôn Trong Vòng", looped, 10)}}),
+    )
+    .await;
+    assert_eq!(s, 422, "{r}");
+    for (unit, parent) in [(looped, a), (b, app.province.0)] {
+        let (s, r) = op(
+            &app,
+            &t,
+            json!({"effective": "2026-03-01", "operation": {"op": "reparent", "unit": unit, "parent": parent}}),
+        )
+        .await;
+        assert_eq!(s, 200, "{r}");
+    }
+    let (s, r) = read_in_time(&app, &xa, &format!("/api/v1/targets?unit={looped}&year=2026")).await;
+    assert_eq!(s, 200, "{r}");
+}
+
+#[tokio::test]
+async fn a_commune_officer_cannot_make_a_top_level_unit_by_merge_or_split() {
+    let app = TestApp::start().await;
+    app.user("xa", Role::CommuneOfficer, Some(app.commune_a.0)).await;
+    let t = app.token("xa").await;
+    let commune = app.commune_a.0.0;
+    let (s, r) = op(
+        &app,
+        &t,
+        json!({"effective": "2026-01-01", "operation": {"op": "create", "unit": village("Thôn Tách", commune, 300)}}),
+    )
+    .await;
+    assert_eq!(s, 200, "{r}");
+    let village_id = r["created"][0].as_i64().unwrap();
+    let before = app.write_count().await;
+
+    // A new unit without a parent, sorting before every real province.
+    let fake = json!({"name": "Tỉnh Giả", "level": "province", "code": "00"});
+    for operation in [
+        json!({"op": "merge", "sources": [commune], "new_unit": fake}),
+        json!({"op": "split", "source": village_id, "default_part": 1,
+               "parts": [fake, village("Thôn Còn Lại", commune, 300)]}),
+        json!({"op": "create", "unit": fake}),
+    ] {
+        let (s, r) = op(&app, &t, json!({"effective": "2026-02-01", "operation": operation})).await;
+        assert_eq!(s, 403, "{operation}: {r}");
+        if operation["op"] != "create" {
+            assert!(r["message"].as_str().unwrap().contains("đơn vị cấp cao nhất"), "{r}");
+        }
+    }
+    assert_eq!(app.write_count().await, before, "nothing written");
+
+    // The whole country may make one, and it takes nothing over: reports
+    // and the country's home stay with the configured province.
+    app.user("root", Role::SystemAdmin, None).await;
+    let root = app.token("root").await;
+    let (s, r) = op(&app, &root, json!({"effective": "2026-02-01", "operation": {"op": "create", "unit": fake}})).await;
+    assert_eq!(s, 200, "{r}");
+    let (s, home) = app.get_json(&root, "/api/v1/targets?year=2026").await;
+    assert_eq!((s, &home["unit"]), (200, &json!(app.province.0)), "{home}");
+
+    let form = app.http.get(format!("{}/report", app.base)).send().await.unwrap().text().await.unwrap();
+    for (_, code) in [&app.commune_a, &app.commune_b] {
+        assert!(form.contains(&format!("<option value=\"{code}\"")), "commune {code} on the public form");
+    }
+    let report = json!({
+        "category": "fraud",
+        "description": "Có người gọi xưng công an, bắt chuyển tiền vào tài khoản lạ để xác minh.",
+        "commune": app.commune_a.1,
+        "identifiers": ["0856 123 789"],
+    });
+    let res = app.http.post(format!("{}/api/v1/reports", app.base)).json(&report).send().await.unwrap();
+    assert_eq!(res.status(), 201, "{}", res.text().await.unwrap_or_default());
+}
+
+#[tokio::test]
+async fn serve_refuses_to_start_without_the_province_or_with_an_unknown_one() {
+    let app = TestApp::start().await;
+    let dir = std::env::temp_dir().join(format!("km-serve-{}", crate::support::random_suffix()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let (_, key) = khienmang_store::reports::FieldKey::generate();
+    for (province, expected) in [(None, "[reports] province"), (Some("98"), "mã này")] {
+        let mut serve = tokio::process::Command::new(env!("CARGO_BIN_EXE_khienmang"));
+        serve
+            .args(["serve", "--database", &app.url, "--listen", "127.0.0.1:0"])
+            .current_dir(&dir)
+            .env("KHIENMANG_FIELD_KEY", &key)
+            .env_remove("KHIENMANG_REPORTS_PROVINCE")
+            .kill_on_drop(true);
+        if let Some(code) = province {
+            serve.env("KHIENMANG_REPORTS_PROVINCE", code);
+        }
+        let out = tokio::time::timeout(std::time::Duration::from_secs(60), serve.output())
+            .await
+            .expect("serve should stop at once")
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success() && stderr.contains(expected), "{province:?}: {stderr}");
+    }
+}
+
+#[tokio::test]
+async fn reports_go_nowhere_until_the_province_is_configured_not_to_the_first_top_level_unit() {
+    use khienmang_core::org::{Level, NewUnit, OrgOp};
+    let (store, _) = crate::support::fresh_store().await;
+    crate::support::import_bac_ninh(&store).await;
+    let fake = NewUnit {
+        code: Some("00".into()),
+        name: "Tỉnh Giả".into(),
+        level: Level::Province,
+        unit_type: None,
+        parent_id: None,
+        attrs: Default::default(),
+        lat: None,
+        lon: None,
+    };
+    let mut tx = store.begin_write("test").await.unwrap();
+    tx.apply_op(&OrgOp::Create { unit: fake }, crate::support::day("2026-01-01"), None).await.unwrap();
+    tx.commit().await.unwrap();
+    let refused = store.report_communes().await.unwrap_err().to_string();
+    assert!(refused.contains("[reports] province"), "{refused}");
+
+    let today = chrono::Utc::now().date_naive();
+    let province = store.configure_province("24", today).await.unwrap();
+    assert_eq!(store.reports_province().await.unwrap(), province);
+    assert_eq!(store.report_communes().await.unwrap().len(), 99);
+    let unknown = store.configure_province("97", today).await.unwrap_err().to_string();
+    assert!(unknown.contains("\"97\""), "{unknown}");
+    assert_eq!(store.reports_province().await.unwrap(), province, "a refused code changes nothing");
+}

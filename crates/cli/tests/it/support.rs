@@ -91,6 +91,8 @@ impl TestApp {
             .into_iter()
             .find(|v| v.level == Level::Province)
             .unwrap();
+        // As `[reports] province = "24"` does for a real server.
+        assert_eq!(store.configure_province("24", day("2026-01-01")).await.unwrap(), province.unit_id);
         let communes = store.children_on(province.unit_id, day("2026-01-01"), 1000, 0).await.unwrap();
         let a = communes.iter().find(|c| c.code.as_deref() == Some("07210")).expect("commune 07210");
         let b = communes.iter().find(|c| c.code != a.code).unwrap();

@@ -63,16 +63,22 @@ impl OrgHistory {
 
     /// `root` and everything under it on `date`, parents before children,
     /// without building the whole day's snapshot: only the subtree's
-    /// versions are visited.
+    /// versions are visited, each once (a unit met again, as in a loop, is
+    /// not followed).
     pub fn subtree_on(&self, root: UnitId, date: Date) -> Vec<&UnitVersion> {
         let Some(top) = self.version_on(root, date) else { return Vec::new() };
         let mut out = vec![top];
+        let mut seen = HashSet::from([root]);
         let mut next = 0;
         while next < out.len() {
             let parent = out[next].unit_id;
             next += 1;
             if let Some(children) = self.under.get(&parent) {
-                out.extend(children.iter().map(|&i| &self.versions[i]).filter(|v| v.is_valid_on(date)));
+                for v in children.iter().map(|&i| &self.versions[i]) {
+                    if v.is_valid_on(date) && seen.insert(v.unit_id) {
+                        out.push(v);
+                    }
+                }
             }
         }
         out
@@ -194,16 +200,20 @@ impl<'a> Snapshot<'a> {
         self.children.get(&unit).map(Vec::as_slice).unwrap_or(&[])
     }
 
-    /// `root` and everything under it, depth first; empty if `root` did not exist.
+    /// `root` and everything under it, depth first; empty if `root` did not
+    /// exist. Each unit is visited once, so a loop in the tree ends the walk.
     pub fn subtree(&self, root: UnitId) -> Vec<UnitId> {
         if !self.by_id.contains_key(&root) {
             return Vec::new();
         }
         let mut out = Vec::new();
+        let mut seen = HashSet::new();
         let mut stack = vec![root];
         while let Some(u) = stack.pop() {
-            out.push(u);
-            stack.extend(self.children(u).iter().rev());
+            if seen.insert(u) {
+                out.push(u);
+                stack.extend(self.children(u).iter().rev().filter(|c| !seen.contains(*c)));
+            }
         }
         out
     }
@@ -282,6 +292,34 @@ mod tests {
             b.sort();
             assert_eq!(a, b, "root {root} on {day}");
         }
+    }
+
+    /// Province 1 with commune 2, whose village 3 names itself as parent,
+    /// and communes 4 and 5 that name each other: no walk may loop.
+    #[test]
+    fn walks_end_on_a_tree_with_loops() {
+        let h = OrgHistory::new(
+            vec![
+                v(1, None, Level::Province, "2024-01-01", None),
+                v(2, Some(1), Level::Commune, "2024-01-01", None),
+                v(3, Some(2), Level::Village, "2024-01-01", Some("2025-01-01")),
+                v(3, Some(3), Level::Village, "2025-01-01", None),
+                v(4, Some(5), Level::Commune, "2024-01-01", None),
+                v(5, Some(4), Level::Commune, "2024-01-01", None),
+            ],
+            vec![link(2, 3, true), link(3, 2, true)],
+        );
+        let on = d("2025-06-01");
+        let ids = |vs: Vec<&UnitVersion>| vs.iter().map(|v| v.unit_id.0).collect::<Vec<_>>();
+        assert_eq!(ids(h.subtree_on(UnitId(3), on)), vec![3]);
+        assert_eq!(ids(h.subtree_on(UnitId(4), on)), vec![4, 5]);
+        assert_eq!(h.snapshot(on).subtree(UnitId(3)), vec![UnitId(3)]);
+        assert_eq!(h.snapshot(on).subtree(UnitId(5)), vec![UnitId(5), UnitId(4)]);
+        let values = [(UnitId(3), 10), (UnitId(4), 1), (UnitId(5), 2)];
+        assert_eq!(h.rollup(&values, UnitId(3), RollupMode::AsOf(on)), Some(10));
+        assert_eq!(h.rollup(&values, UnitId(4), RollupMode::MappedTo(on)), Some(3));
+        assert!(h.within(UnitId(1)).contains(&UnitId(3)));
+        assert_eq!(h.successor_on(UnitId(9), on), None);
     }
 
     #[test]

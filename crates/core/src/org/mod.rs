@@ -15,6 +15,11 @@ use std::fmt;
 
 use crate::Date;
 
+/// The most levels any walk up or down the tree goes. Real trees have a
+/// handful; every walk stops here (or at a unit it already met), so even a
+/// corrupt tree with a loop in it cannot make a walk run forever.
+pub const MAX_DEPTH: usize = 64;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct UnitId(pub i64);

@@ -99,6 +99,8 @@ pub enum OpError {
     BadSplit,
     #[error("unit {0} cannot be placed under its own subtree")]
     Cycle(UnitId),
+    #[error("unit {target} lies under unit {from}, which the operation ends")]
+    TargetUnderSource { target: UnitId, from: UnitId },
     #[error("unit {0} still has units under it")]
     HasChildren(UnitId),
     #[error("no unit of that level under this unit")]
@@ -115,7 +117,13 @@ impl OpError {
             OpError::EmptyName => "Tên đơn vị không được để trống.".into(),
             OpError::BadMerge => "Sáp nhập cần ít nhất một đơn vị nguồn và đúng một đơn vị đích.".into(),
             OpError::BadSplit => "Chia tách cần ít nhất hai đơn vị mới và một đơn vị nhận dữ liệu mặc định.".into(),
-            OpError::Cycle(u) => format!("Không thể đặt đơn vị {u} vào dưới chính nó."),
+            OpError::Cycle(u) => {
+                format!("Không thể đặt đơn vị {u} vào dưới chính nó hoặc dưới một đơn vị trực thuộc nó.")
+            }
+            OpError::TargetUnderSource { target, from } => format!(
+                "Đơn vị {target} nằm trong đơn vị {from}: không thể sáp nhập hay chia tách một đơn vị \
+                 vào đơn vị trực thuộc của chính nó."
+            ),
             OpError::HasChildren(u) => format!("Đơn vị {u} vẫn còn đơn vị trực thuộc."),
             OpError::NothingToAbolish => "Không có đơn vị nào thuộc cấp này.".into(),
         }
@@ -130,6 +138,9 @@ pub trait TreeView {
     fn children_on(&self, unit: UnitId, date: Date) -> Vec<UnitVersion>;
     /// Units of `level` in the subtree of `root` on `date`.
     fn descendants_of_level(&self, root: UnitId, level: Level, date: Date) -> Vec<UnitVersion>;
+    /// The units above `unit` on `date`, nearest first. The walk stops at a
+    /// unit it already met or after [`MAX_DEPTH`](super::MAX_DEPTH) steps.
+    fn ancestors_on(&self, unit: UnitId, date: Date) -> Vec<UnitId>;
 }
 
 impl OrgOp {
@@ -217,6 +228,9 @@ impl OrgOp {
         let link = |from: UnitId, to: UnitId, is_default: bool| {
             Change::Link(LineageLink { from, to, is_default, effective: date })
         };
+        // Whether `unit` is `top` or lies under it: a unit ended or moved must
+        // not end up under itself (its children would become its parents).
+        let under = |unit: UnitId, top: UnitId| unit == top || tree.ancestors_on(unit, date).contains(&top);
 
         match self {
             OrgOp::Create { unit } => {
@@ -237,13 +251,9 @@ impl OrgOp {
             OrgOp::UpdateAttrs { unit, attrs } => Ok(revise(current(*unit)?, &|n| n.attrs = attrs.clone())),
             OrgOp::Reparent { unit, parent } => {
                 let v = current(*unit)?;
-                // Walk up from the new parent: meeting the unit means a cycle.
-                let mut up = Some(current(*parent)?);
-                while let Some(p) = up {
-                    if p.unit_id == *unit {
-                        return Err(OpError::Cycle(*unit));
-                    }
-                    up = p.parent_id.and_then(|id| tree.latest(id)).filter(|v| v.is_valid_on(date));
+                current(*parent)?;
+                if under(*parent, *unit) {
+                    return Err(OpError::Cycle(*unit));
                 }
                 Ok(revise(v, &|n| n.parent_id = Some(*parent)))
             }
@@ -259,8 +269,18 @@ impl OrgOp {
                 if sources.is_empty() || sources.contains(&target) {
                     return Err(OpError::BadMerge);
                 }
+                // The existing target, or the new unit's parent, must lie
+                // outside every source.
+                let place = match (into, new_unit) {
+                    (Some(t), _) => Some(*t),
+                    (None, Some(spec)) => spec.parent_id,
+                    (None, None) => None,
+                };
                 for s in sources {
                     current(*s)?;
+                    if let Some(p) = place.filter(|p| under(*p, *s)) {
+                        return Err(OpError::TargetUnderSource { target: p, from: *s });
+                    }
                     changes.extend(move_children(*s, target));
                     changes.push(Change::Close(*s));
                     changes.push(link(*s, target, true));
@@ -272,6 +292,12 @@ impl OrgOp {
                     return Err(OpError::BadSplit);
                 }
                 current(*source)?;
+                // Every part is placed outside the unit it splits from.
+                for p in parts.iter().filter_map(|spec| spec.parent_id) {
+                    if under(p, *source) {
+                        return Err(OpError::TargetUnderSource { target: p, from: *source });
+                    }
+                }
                 let mut changes = Vec::new();
                 for (i, (spec, id)) in parts.iter().zip(new_ids).enumerate() {
                     changes.push(open_new(spec, *id)?);
@@ -306,3 +332,6 @@ impl OrgOp {
         }
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -290,6 +290,9 @@ impl Tree {
         for (node, &d) in units.iter().enumerate() {
             node_of[d as usize] = dense_len(node);
         }
+        // Only roots start the walk and each unit has one parent, so each is
+        // reached at most once: a unit on a loop (a corrupt tree) is never
+        // reached, and a unit its own parent is a root.
         let mut next = 0;
         while next < units.len() {
             let d = units[next] as usize;

@@ -627,3 +627,26 @@ fn changing_one_villages_households_matches_a_full_recompute() {
     // An agency has no household count: the caller must recompute.
     assert!(!then(&before).set_households_with_member(u(A1), 2024, Some(1)));
 }
+
+/// A corrupt tree (a village its own parent from the reorganisation, two
+/// communes each other's parent) must not make the tables loop: a unit on a
+/// loop is a root or, unreachable from any root, left out.
+#[test]
+fn a_tree_with_loops_still_computes() {
+    let mut versions = world_versions();
+    versions.retain(|v| v.unit_id != u(V3));
+    versions.push(ver(V3, Some(C9), Level::Village, START, Some(REORG), village(50)));
+    versions.push(ver(V3, Some(V3), Level::Village, REORG, None, village(50)));
+    versions.push(ver(31, Some(32), Level::Commune, START, None, UnitAttrs::default()));
+    versions.push(ver(32, Some(31), Level::Commune, START, None, UnitAttrs::default()));
+    let history = OrgHistory::new(versions, vec![link(D, P), link(C1, C3), link(C2, C3)]);
+    let facts = coverage_facts();
+    for mode in [Mode::Then, Mode::Today(d(TODAY))] {
+        let mut table = compute(&history, &facts, mode, 2024..=2026, d(TODAY));
+        assert!(table.rows(u(V3), 2026).is_some(), "{mode:?}");
+        assert_eq!(table.parent(u(V3), 2026), None);
+        assert!(table.rows(u(31), 2026).is_none() && table.rows(u(32), 2026).is_none());
+        table.set_households_with_member(u(V3), 2026, Some(3));
+        assert_eq!(table.series(u(V3), TargetId::Coverage).len(), 3);
+    }
+}

@@ -3,7 +3,7 @@
 //! a post on an official page also counts for target 2.7.
 
 use chrono::{DateTime, Utc};
-use khienmang_core::org::{Level, OrgHistory, UnitId};
+use khienmang_core::org::{Level, MAX_DEPTH, OrgHistory, UnitId};
 use khienmang_core::outreach::{Campaign, InitiativeRef, ShareConfirmation};
 use serde_json::json;
 use sqlx::Row;
@@ -74,7 +74,9 @@ impl Store {
         for i in self.initiatives_under(root, None).await? {
             let mut ancestors = Vec::new();
             let mut up = snapshot.get(i.unit_id).and_then(|v| v.parent_id);
-            while let Some(p) = up {
+            // Bounded, and stopped at a unit met again: a loop in the tree must not hang this.
+            while let Some(p) = up.filter(|p| ancestors.len() < MAX_DEPTH && *p != i.unit_id && !ancestors.contains(p))
+            {
                 ancestors.push(p);
                 up = snapshot.get(p).and_then(|v| v.parent_id);
             }

@@ -654,7 +654,7 @@ impl Store {
     }
 
     /// The province citizens' reports belong to: the setting
-    /// `reports.province`, else the first top-level unit today.
+    /// `reports.province` (required; see [`Store::configure_province`]).
     pub async fn reports_province(&self) -> Result<UnitId> {
         Ok(self.report_routing().await?.province)
     }

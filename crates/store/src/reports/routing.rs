@@ -17,8 +17,23 @@ use tokio::sync::RwLock;
 use crate::db::ORG_GENERATION;
 use crate::{Result, Store, StoreError};
 
-/// The setting naming the province reports belong to (else the first root).
+/// The setting naming, by unit id, the province the installation serves:
+/// reports belong to it, and whole-country views start there. It is set from
+/// `[reports] province` ([`Store::configure_province`]); without it nothing
+/// is routed (never to whichever top-level unit sorts first, which anyone
+/// able to make one could choose).
 const PROVINCE_SETTING: &str = "reports.province";
+
+/// The longest official code accepted for the province.
+const MAX_CODE_LEN: usize = 16;
+
+fn not_configured() -> StoreError {
+    StoreError::Invalid(
+        "Chưa cấu hình tỉnh/thành phố của hệ thống: đặt [reports] province (mã tỉnh, ví dụ \"24\") \
+         hoặc KHIENMANG_REPORTS_PROVINCE."
+            .into(),
+    )
+}
 
 /// What the routing was built from: when any part changes, it is rebuilt.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -60,6 +75,40 @@ impl ReportRouting {
 }
 
 impl Store {
+    /// Points the installation at the top-level unit whose official code is
+    /// `code` on `on` (from `[reports] province`), writing the setting only
+    /// when it changes. Refused when no single top-level unit has that code.
+    pub async fn configure_province(&self, code: &str, on: Date) -> Result<UnitId> {
+        let code = code.trim();
+        if code.is_empty() || code.len() > MAX_CODE_LEN {
+            return Err(StoreError::Invalid(format!(
+                "[reports] province phải là mã tỉnh/thành phố (tối đa {MAX_CODE_LEN} ký tự), ví dụ \"24\"."
+            )));
+        }
+        let roots: Vec<UnitId> = self
+            .units_by_code(code, on)
+            .await?
+            .into_iter()
+            .filter(|v| v.parent_id.is_none())
+            .map(|v| v.unit_id)
+            .collect();
+        let [province] = roots[..] else {
+            return Err(StoreError::Invalid(format!(
+                "[reports] province = \"{code}\": không có đúng một tỉnh/thành phố (đơn vị cấp cao nhất) mang mã này \
+                 vào ngày {}. Kiểm tra mã, hoặc nhập danh mục đơn vị trước (khienmang import units).",
+                on.format("%d/%m/%Y")
+            )));
+        };
+        if self.setting(PROVINCE_SETTING).await?.as_deref() != Some(province.0.to_string().as_str()) {
+            let mut tx = self.begin_write("config").await?;
+            tx.set_setting(PROVINCE_SETTING, &province.0.to_string()).await?;
+            tx.audit("settings.reports_province", &format!("unit:{province}"), &serde_json::json!({ "code": code }))
+                .await?;
+            tx.commit().await?;
+        }
+        Ok(province)
+    }
+
     /// The routing last built, if built today, without asking the database
     /// whether it is still current; else [`Store::report_routing`]. For
     /// requests whose writes check it again ([`crate::reports::Intake`]).
@@ -96,10 +145,10 @@ impl Store {
             return Ok(routing.clone());
         }
         let history = self.org_history().await?;
-        let province = match basis.province_setting.as_deref().and_then(|v| v.parse().ok()) {
-            Some(id) => UnitId(id),
-            None => self.roots_on(basis.day).await?.first().map(|v| v.unit_id).ok_or(StoreError::NotFound)?,
-        };
+        let configured = basis.province_setting.as_deref().and_then(|v| v.trim().parse().ok()).map(UnitId);
+        let configured = configured.ok_or_else(not_configured)?;
+        // A province merged since it was configured is followed to its successor.
+        let province = history.successor_on(configured, basis.day).unwrap_or(configured);
         let mut communes: Vec<UnitVersion> = history
             .subtree_on(province, basis.day)
             .into_iter()
