@@ -56,6 +56,27 @@ fn user_from_row(r: &AnyRow) -> Result<User> {
     })
 }
 
+/// A sign-in attempt, counted as failed until it succeeds.
+#[derive(Debug, Clone, Copy)]
+pub struct Attempt {
+    pub user_id: i64,
+    /// The account's failures, this attempt included.
+    pub failures: i64,
+}
+
+/// The account is locked until this time (RFC 3339, UTC).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Locked(pub String);
+
+/// An attempt is still admitted when no attempt began after it (the count
+/// is its own) or the account is not locked. Binds: user id, the attempt's
+/// count, now.
+const STILL_ADMITTED: &str = "(failed_logins = $2 OR locked_until IS NULL OR locked_until <= $3)";
+
+fn stamp(t: chrono::DateTime<chrono::Utc>) -> String {
+    t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
+
 /// What a new account needs.
 #[derive(Debug, Clone)]
 pub struct NewUser<'a> {
@@ -160,25 +181,126 @@ impl WriteTx {
         Ok(())
     }
 
-    /// Records a failed login and returns the lockout end, if any.
-    pub async fn login_failed(&mut self, user: &User, now: chrono::DateTime<chrono::Utc>) -> Result<Option<String>> {
-        let failures = user.failed_logins + 1;
+    /// Counts a sign-in attempt (a password, or a TOTP code) as failed
+    /// before its secret is checked, unless the account is locked, and from
+    /// the fifth failure on locks the account at once. Counting first, in
+    /// one statement, is what stops guesses sent in parallel: each is counted
+    /// one after the other and only the first few are checked (the count
+    /// used to be written from a value read before the check, so sixty
+    /// parallel guesses all passed it). A locked account is refused without
+    /// counting or checking anything.
+    pub async fn begin_attempt(
+        &mut self,
+        user_id: i64,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<std::result::Result<Attempt, Locked>> {
+        let failures: Option<i64> = sqlx::query_scalar(
+            "UPDATE users SET failed_logins = failed_logins + 1 \
+             WHERE id = $1 AND (locked_until IS NULL OR locked_until <= $2) RETURNING failed_logins",
+        )
+        .bind(user_id)
+        .bind(stamp(now))
+        .fetch_optional(&mut *self.tx)
+        .await?;
+        let Some(failures) = failures else {
+            return Ok(Err(self.lock_of(user_id).await?.unwrap_or(Locked(String::new()))));
+        };
         let wait = lockout_seconds(u32::try_from(failures).unwrap_or(u32::MAX));
-        let until = (wait > 0)
-            .then(|| (now + chrono::Duration::seconds(wait)).to_rfc3339_opts(chrono::SecondsFormat::Secs, true));
-        sqlx::query("UPDATE users SET failed_logins = $2, locked_until = $3 WHERE id = $1")
-            .bind(user.id)
-            .bind(failures)
-            .bind(until.clone())
-            .execute(&mut *self.tx)
-            .await?;
+        if wait > 0 {
+            sqlx::query("UPDATE users SET locked_until = $2 WHERE id = $1")
+                .bind(user_id)
+                .bind(stamp(now + chrono::Duration::seconds(wait)))
+                .execute(&mut *self.tx)
+                .await?;
+        }
+        Ok(Ok(Attempt { user_id, failures }))
+    }
+
+    /// The attempt's secret was wrong (or missing, or a code already used):
+    /// it stays counted. Returns the lockout it caused, if any.
+    pub async fn attempt_failed(&mut self, attempt: &Attempt, factor: &str) -> Result<Option<Locked>> {
+        let locked = match lockout_seconds(u32::try_from(attempt.failures).unwrap_or(u32::MAX)) {
+            0 => None,
+            _ => self.lock_of(attempt.user_id).await?,
+        };
         self.audit(
             "auth.login_failed",
-            &format!("user:{}", user.id),
-            &serde_json::json!({"failures": failures, "locked_until": until}),
+            &format!("user:{}", attempt.user_id),
+            &serde_json::json!({"failures": attempt.failures, "factor": factor, "locked_until": locked.as_ref().map(|l| &l.0)}),
         )
         .await?;
-        Ok(until)
+        Ok(locked)
+    }
+
+    /// The sign-in is complete: the failures are forgotten. If attempts that
+    /// began while this one was checked have locked the account meanwhile,
+    /// the lock wins and nothing changes.
+    pub async fn attempt_succeeded(
+        &mut self,
+        attempt: &Attempt,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<std::result::Result<(), Locked>> {
+        let done = sqlx::query(&format!(
+            "UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = $1 AND {STILL_ADMITTED}"
+        ))
+        .bind(attempt.user_id)
+        .bind(attempt.failures)
+        .bind(stamp(now))
+        .execute(&mut *self.tx)
+        .await?;
+        self.admitted(attempt, done.rows_affected()).await
+    }
+
+    /// The password was right and a code is still due: this attempt no
+    /// longer counts (wrong codes will), but the earlier failures stay
+    /// until the code is right, so that signing in again does not buy more
+    /// guesses at the code. The same rule as [`Self::attempt_succeeded`]
+    /// when the account was locked meanwhile.
+    pub async fn attempt_half_done(
+        &mut self,
+        attempt: &Attempt,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<std::result::Result<(), Locked>> {
+        // A lock still on is this attempt's own (it was admitted, and no
+        // attempt began after it), so it goes with the attempt.
+        let done = sqlx::query(&format!(
+            "UPDATE users SET failed_logins = failed_logins - 1, locked_until = NULL WHERE id = $1 AND {STILL_ADMITTED}"
+        ))
+        .bind(attempt.user_id)
+        .bind(attempt.failures)
+        .bind(stamp(now))
+        .execute(&mut *self.tx)
+        .await?;
+        self.admitted(attempt, done.rows_affected()).await
+    }
+
+    async fn admitted(&mut self, attempt: &Attempt, rows: u64) -> Result<std::result::Result<(), Locked>> {
+        if rows == 1 {
+            return Ok(Ok(()));
+        }
+        Ok(Err(self.lock_of(attempt.user_id).await?.unwrap_or(Locked(String::new()))))
+    }
+
+    async fn lock_of(&mut self, user_id: i64) -> Result<Option<Locked>> {
+        let until: Option<Option<String>> = sqlx::query_scalar("SELECT locked_until FROM users WHERE id = $1")
+            .bind(user_id)
+            .fetch_optional(&mut *self.tx)
+            .await?;
+        Ok(until.flatten().map(Locked))
+    }
+
+    /// Takes the TOTP time step of a right code; `false` if that step (or a
+    /// later one) was already taken: a code is good once.
+    pub async fn claim_totp_step(&mut self, user_id: i64, step: u64) -> Result<bool> {
+        let step = i64::try_from(step).map_err(|_| StoreError::Invalid("bước thời gian không hợp lệ".into()))?;
+        let done = sqlx::query(
+            "UPDATE users SET totp_last_step = $2 WHERE id = $1 AND (totp_last_step IS NULL OR totp_last_step < $2)",
+        )
+        .bind(user_id)
+        .bind(step)
+        .execute(&mut *self.tx)
+        .await?;
+        Ok(done.rows_affected() == 1)
     }
 
     pub async fn create_session(
@@ -189,10 +311,6 @@ impl WriteTx {
         second_factor_done: bool,
         expires_at: &str,
     ) -> Result<()> {
-        sqlx::query("UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = $1")
-            .bind(user_id)
-            .execute(&mut *self.tx)
-            .await?;
         sqlx::query(
             "INSERT INTO sessions (token_hash, user_id, csrf_token, second_factor_done, created_at, expires_at) \
              VALUES ($1, $2, $3, $4, $5, $6)",
@@ -220,11 +338,14 @@ impl WriteTx {
     }
 
     pub async fn end_session(&mut self, token_hash: &str, user_id: i64) -> Result<()> {
-        sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+        let ended = sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
             .bind(token_hash.to_string())
             .execute(&mut *self.tx)
             .await?;
-        self.audit("auth.logout", &format!("user:{user_id}"), &serde_json::json!({})).await?;
+        // A session already gone (ended by a parallel request) is not logged twice.
+        if ended.rows_affected() > 0 {
+            self.audit("auth.logout", &format!("user:{user_id}"), &serde_json::json!({})).await?;
+        }
         Ok(())
     }
 }

@@ -27,6 +27,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (5, include_str!("../migrations/0005_admin.sql")),
     (6, include_str!("../migrations/0006_contests.sql")),
     (7, include_str!("../migrations/0007_outreach.sql")),
+    (9, include_str!("../migrations/0009_auth_backup.sql")),
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
