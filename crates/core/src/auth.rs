@@ -104,6 +104,10 @@ pub fn lockout_seconds(failures: u32) -> i64 {
     (30_i64 << exp).min(3600)
 }
 
+/// A session unused for this long ends, whatever its absolute lifetime
+/// (the configuration's `session_hours`) still allows.
+pub const SESSION_IDLE_MINUTES: i64 = 30;
+
 /// The longest redirect target followed; a longer one goes home.
 const MAX_TARGET_BYTES: usize = 2048;
 

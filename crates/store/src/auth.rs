@@ -1,7 +1,7 @@
 //! Accounts and sessions. Passwords arrive here already hashed (Argon2id, in
 //! core); session tokens are stored only as SHA-256 hashes.
 
-use khienmang_core::auth::{Role, lockout_seconds};
+use khienmang_core::auth::{Role, SESSION_IDLE_MINUTES, lockout_seconds};
 use khienmang_core::org::UnitId;
 use serde::Serialize;
 use sqlx::Row;
@@ -34,6 +34,8 @@ pub struct Session {
     pub csrf_token: String,
     pub second_factor_done: bool,
     pub expires_at: String,
+    /// When the session was last used (to the minute, see [`Store::touch_session`]).
+    pub last_seen: String,
 }
 
 const USER_COLUMNS: &str = "u.id, u.username, u.display_name, u.password_hash, u.role, u.scope_unit_id, \
@@ -114,13 +116,19 @@ impl Store {
         rows.iter().map(user_from_row).collect()
     }
 
-    pub async fn session(&self, token_hash: &str, now: &str) -> Result<Option<Session>> {
+    /// The live session of a token: not past its absolute expiry, used
+    /// within the last [`SESSION_IDLE_MINUTES`], of an enabled account.
+    pub async fn session(&self, token_hash: &str, now: chrono::DateTime<chrono::Utc>) -> Result<Option<Session>> {
+        let idle_since = now - chrono::Duration::minutes(SESSION_IDLE_MINUTES);
         let row = sqlx::query(&format!(
-            "SELECT {USER_COLUMNS}, s.csrf_token, s.second_factor_done, s.expires_at FROM sessions s \
-             JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.disabled = 0"
+            "SELECT {USER_COLUMNS}, s.csrf_token, s.second_factor_done, s.expires_at, \
+             COALESCE(s.last_seen, s.created_at) AS last_seen FROM sessions s \
+             JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1 AND s.expires_at > $2 \
+             AND COALESCE(s.last_seen, s.created_at) > $3 AND u.disabled = 0"
         ))
         .bind(token_hash.to_string())
-        .bind(now.to_string())
+        .bind(stamp(now))
+        .bind(stamp(idle_since))
         .fetch_optional(self.pool())
         .await?;
         row.as_ref()
@@ -130,9 +138,30 @@ impl Store {
                     csrf_token: r.try_get("csrf_token")?,
                     second_factor_done: r.try_get::<i64, _>("second_factor_done")? != 0,
                     expires_at: r.try_get("expires_at")?,
+                    last_seen: r.try_get("last_seen")?,
                 })
             })
             .transpose()
+    }
+
+    /// Marks a session used now. Only once a minute has passed since the
+    /// last mark: a write a minute per session, not one per request.
+    pub async fn touch_session(
+        &self,
+        token_hash: &str,
+        session: &Session,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<()> {
+        let minute_ago = stamp(now - chrono::Duration::minutes(1));
+        if session.last_seen.as_str() >= minute_ago.as_str() {
+            return Ok(());
+        }
+        sqlx::query("UPDATE sessions SET last_seen = $2 WHERE token_hash = $1")
+            .bind(token_hash.to_string())
+            .bind(stamp(now))
+            .execute(self.pool())
+            .await?;
+        Ok(())
     }
 }
 
@@ -311,16 +340,18 @@ impl WriteTx {
         second_factor_done: bool,
         expires_at: &str,
     ) -> Result<()> {
+        let now = now_utc();
         sqlx::query(
-            "INSERT INTO sessions (token_hash, user_id, csrf_token, second_factor_done, created_at, expires_at) \
-             VALUES ($1, $2, $3, $4, $5, $6)",
+            "INSERT INTO sessions (token_hash, user_id, csrf_token, second_factor_done, created_at, expires_at, last_seen) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
         )
         .bind(token_hash.to_string())
         .bind(user_id)
         .bind(csrf_token.to_string())
         .bind(i64::from(second_factor_done))
-        .bind(now_utc())
+        .bind(now.clone())
         .bind(expires_at.to_string())
+        .bind(now)
         .execute(&mut *self.tx)
         .await?;
         self.audit("auth.login", &format!("user:{user_id}"), &serde_json::json!({"second_factor": second_factor_done}))
