@@ -386,7 +386,17 @@ async fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::Backup { db, out } => {
             let store = open(&config, &db).await?;
-            let file = std::fs::File::create(&out).with_context(|| format!("không tạo được {}", out.display()))?;
+            // Readable by its owner only, from the first byte: it holds
+            // password hashes, the audit log and citizens' reports.
+            let mut options = std::fs::OpenOptions::new();
+            options.write(true).create(true).truncate(true);
+            #[cfg(unix)]
+            std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+            let file = options.open(&out).with_context(|| format!("không tạo được {}", out.display()))?;
+            // The mode above applies to a new file only; an older backup
+            // overwritten here is narrowed too.
+            #[cfg(unix)]
+            file.set_permissions(<std::fs::Permissions as std::os::unix::fs::PermissionsExt>::from_mode(0o600))?;
             let mut w = std::io::BufWriter::new(file);
             let rows = store.backup(&mut w).await?;
             w.flush()?;

@@ -104,8 +104,34 @@ pub fn lockout_seconds(failures: u32) -> i64 {
     (30_i64 << exp).min(3600)
 }
 
+/// A session unused for this long ends, whatever its absolute lifetime
+/// (the configuration's `session_hours`) still allows.
+pub const SESSION_IDLE_MINUTES: i64 = 30;
+
+/// The longest redirect target followed; a longer one goes home.
+const MAX_TARGET_BYTES: usize = 2048;
+
+/// `target` if it is a path on this site that a browser also resolves to
+/// this site: the only place a login or a language switch sends a browser
+/// back to. Browsers drop tabs and newlines from a `Location` and read `\`
+/// as `/`, so `/\t/evil.example` becomes `//evil.example`, another host:
+/// such targets are refused, not cleaned, and what is left is resolved with
+/// the WHATWG rules the browsers follow.
+pub fn local_target(target: &str) -> Option<&str> {
+    if target.len() > MAX_TARGET_BYTES || !target.starts_with('/') || target.starts_with("//") {
+        return None;
+    }
+    if target.chars().any(|c| c == '\\' || c.is_control() || c.is_whitespace()) {
+        return None;
+    }
+    let base = url::Url::parse("http://x.invalid/").ok()?;
+    let resolved = base.join(target).ok()?;
+    (resolved.origin() == base.origin()).then_some(target)
+}
+
 #[cfg(test)]
 mod tests {
+    #![allow(clippy::unwrap_used)]
     use super::*;
 
     #[test]
@@ -121,5 +147,54 @@ mod tests {
         assert!(!Role::Analyst.can(Capability::OrgWrite));
         assert!(!Role::CommuneOfficer.can(Capability::UserAdmin));
         assert!(Role::Secretariat.can(Capability::UserAdmin));
+    }
+
+    #[test]
+    fn redirects_stay_on_this_site() {
+        for ok in ["/", "/org?x=1#a", "/org/units/5", "/%09/evil.example", "/ạ", "/.//evil.example"] {
+            assert_eq!(local_target(ok), Some(ok), "{ok:?}");
+        }
+        for bad in [
+            "",
+            "org",
+            "//evil.example",
+            "/\\evil.example",
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "\t//evil.example",
+            "/ /evil.example",
+            "https://evil.example",
+            "javascript:alert(1)",
+            "/\u{3000}/evil.example",
+        ] {
+            assert_eq!(local_target(bad), None, "{bad:?}");
+        }
+        assert_eq!(local_target(&format!("/{}", "a".repeat(MAX_TARGET_BYTES))), None);
+    }
+
+    proptest::proptest! {
+        /// Whatever is accepted resolves, under the WHATWG rules browsers
+        /// follow, to the page's own origin, from any page of any site.
+        #[test]
+        fn an_accepted_target_keeps_the_origin(
+            target in proptest::prop_oneof![
+                proptest::prelude::any::<String>(),
+                "[/\\\\.%09aAzZ:@?#\t\n\r \u{0}-\u{1f}\u{7f}\u{85}\u{a0}\u{3000}]{0,12}",
+                "/[/\\\\\t\n\r .%a-z:@]{0,12}",
+            ],
+            base in proptest::prop_oneof![
+                proptest::prelude::Just("https://khienmang.example/"),
+                proptest::prelude::Just("http://127.0.0.1:8080/org/units/5?x=1#a"),
+                proptest::prelude::Just("https://a.example:8443/a/b/c/"),
+            ],
+        ) {
+            if let Some(accepted) = local_target(&target) {
+                let base = url::Url::parse(base).unwrap();
+                let resolved = base.join(accepted).unwrap();
+                proptest::prop_assert_eq!(resolved.origin(), base.origin(), "{:?}", accepted);
+                proptest::prop_assert!(accepted.starts_with('/') && !accepted.starts_with("//"));
+                proptest::prop_assert!(!accepted.chars().any(|c| c == '\\' || c.is_control() || c.is_whitespace()));
+            }
+        }
     }
 }

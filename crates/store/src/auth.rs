@@ -1,7 +1,7 @@
 //! Accounts and sessions. Passwords arrive here already hashed (Argon2id, in
 //! core); session tokens are stored only as SHA-256 hashes.
 
-use khienmang_core::auth::{Role, lockout_seconds};
+use khienmang_core::auth::{Role, SESSION_IDLE_MINUTES, lockout_seconds};
 use khienmang_core::org::UnitId;
 use serde::Serialize;
 use sqlx::Row;
@@ -34,6 +34,8 @@ pub struct Session {
     pub csrf_token: String,
     pub second_factor_done: bool,
     pub expires_at: String,
+    /// When the session was last used (to the minute, see [`Store::touch_session`]).
+    pub last_seen: String,
 }
 
 const USER_COLUMNS: &str = "u.id, u.username, u.display_name, u.password_hash, u.role, u.scope_unit_id, \
@@ -54,6 +56,27 @@ fn user_from_row(r: &AnyRow) -> Result<User> {
         failed_logins: r.try_get("failed_logins")?,
         locked_until: r.try_get("locked_until")?,
     })
+}
+
+/// A sign-in attempt, counted as failed until it succeeds.
+#[derive(Debug, Clone, Copy)]
+pub struct Attempt {
+    pub user_id: i64,
+    /// The account's failures, this attempt included.
+    pub failures: i64,
+}
+
+/// The account is locked until this time (RFC 3339, UTC).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Locked(pub String);
+
+/// An attempt is still admitted when no attempt began after it (the count
+/// is its own) or the account is not locked. Binds: user id, the attempt's
+/// count, now.
+const STILL_ADMITTED: &str = "(failed_logins = $2 OR locked_until IS NULL OR locked_until <= $3)";
+
+fn stamp(t: chrono::DateTime<chrono::Utc>) -> String {
+    t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }
 
 /// What a new account needs.
@@ -93,13 +116,19 @@ impl Store {
         rows.iter().map(user_from_row).collect()
     }
 
-    pub async fn session(&self, token_hash: &str, now: &str) -> Result<Option<Session>> {
+    /// The live session of a token: not past its absolute expiry, used
+    /// within the last [`SESSION_IDLE_MINUTES`], of an enabled account.
+    pub async fn session(&self, token_hash: &str, now: chrono::DateTime<chrono::Utc>) -> Result<Option<Session>> {
+        let idle_since = now - chrono::Duration::minutes(SESSION_IDLE_MINUTES);
         let row = sqlx::query(&format!(
-            "SELECT {USER_COLUMNS}, s.csrf_token, s.second_factor_done, s.expires_at FROM sessions s \
-             JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.disabled = 0"
+            "SELECT {USER_COLUMNS}, s.csrf_token, s.second_factor_done, s.expires_at, \
+             COALESCE(s.last_seen, s.created_at) AS last_seen FROM sessions s \
+             JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1 AND s.expires_at > $2 \
+             AND COALESCE(s.last_seen, s.created_at) > $3 AND u.disabled = 0"
         ))
         .bind(token_hash.to_string())
-        .bind(now.to_string())
+        .bind(stamp(now))
+        .bind(stamp(idle_since))
         .fetch_optional(self.pool())
         .await?;
         row.as_ref()
@@ -109,9 +138,30 @@ impl Store {
                     csrf_token: r.try_get("csrf_token")?,
                     second_factor_done: r.try_get::<i64, _>("second_factor_done")? != 0,
                     expires_at: r.try_get("expires_at")?,
+                    last_seen: r.try_get("last_seen")?,
                 })
             })
             .transpose()
+    }
+
+    /// Marks a session used now. Only once a minute has passed since the
+    /// last mark: a write a minute per session, not one per request.
+    pub async fn touch_session(
+        &self,
+        token_hash: &str,
+        session: &Session,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<()> {
+        let minute_ago = stamp(now - chrono::Duration::minutes(1));
+        if session.last_seen.as_str() >= minute_ago.as_str() {
+            return Ok(());
+        }
+        sqlx::query("UPDATE sessions SET last_seen = $2 WHERE token_hash = $1")
+            .bind(token_hash.to_string())
+            .bind(stamp(now))
+            .execute(self.pool())
+            .await?;
+        Ok(())
     }
 }
 
@@ -160,25 +210,126 @@ impl WriteTx {
         Ok(())
     }
 
-    /// Records a failed login and returns the lockout end, if any.
-    pub async fn login_failed(&mut self, user: &User, now: chrono::DateTime<chrono::Utc>) -> Result<Option<String>> {
-        let failures = user.failed_logins + 1;
+    /// Counts a sign-in attempt (a password, or a TOTP code) as failed
+    /// before its secret is checked, unless the account is locked, and from
+    /// the fifth failure on locks the account at once. Counting first, in
+    /// one statement, is what stops guesses sent in parallel: each is counted
+    /// one after the other and only the first few are checked (the count
+    /// used to be written from a value read before the check, so sixty
+    /// parallel guesses all passed it). A locked account is refused without
+    /// counting or checking anything.
+    pub async fn begin_attempt(
+        &mut self,
+        user_id: i64,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<std::result::Result<Attempt, Locked>> {
+        let failures: Option<i64> = sqlx::query_scalar(
+            "UPDATE users SET failed_logins = failed_logins + 1 \
+             WHERE id = $1 AND (locked_until IS NULL OR locked_until <= $2) RETURNING failed_logins",
+        )
+        .bind(user_id)
+        .bind(stamp(now))
+        .fetch_optional(&mut *self.tx)
+        .await?;
+        let Some(failures) = failures else {
+            return Ok(Err(self.lock_of(user_id).await?.unwrap_or(Locked(String::new()))));
+        };
         let wait = lockout_seconds(u32::try_from(failures).unwrap_or(u32::MAX));
-        let until = (wait > 0)
-            .then(|| (now + chrono::Duration::seconds(wait)).to_rfc3339_opts(chrono::SecondsFormat::Secs, true));
-        sqlx::query("UPDATE users SET failed_logins = $2, locked_until = $3 WHERE id = $1")
-            .bind(user.id)
-            .bind(failures)
-            .bind(until.clone())
-            .execute(&mut *self.tx)
-            .await?;
+        if wait > 0 {
+            sqlx::query("UPDATE users SET locked_until = $2 WHERE id = $1")
+                .bind(user_id)
+                .bind(stamp(now + chrono::Duration::seconds(wait)))
+                .execute(&mut *self.tx)
+                .await?;
+        }
+        Ok(Ok(Attempt { user_id, failures }))
+    }
+
+    /// The attempt's secret was wrong (or missing, or a code already used):
+    /// it stays counted. Returns the lockout it caused, if any.
+    pub async fn attempt_failed(&mut self, attempt: &Attempt, factor: &str) -> Result<Option<Locked>> {
+        let locked = match lockout_seconds(u32::try_from(attempt.failures).unwrap_or(u32::MAX)) {
+            0 => None,
+            _ => self.lock_of(attempt.user_id).await?,
+        };
         self.audit(
             "auth.login_failed",
-            &format!("user:{}", user.id),
-            &serde_json::json!({"failures": failures, "locked_until": until}),
+            &format!("user:{}", attempt.user_id),
+            &serde_json::json!({"failures": attempt.failures, "factor": factor, "locked_until": locked.as_ref().map(|l| &l.0)}),
         )
         .await?;
-        Ok(until)
+        Ok(locked)
+    }
+
+    /// The sign-in is complete: the failures are forgotten. If attempts that
+    /// began while this one was checked have locked the account meanwhile,
+    /// the lock wins and nothing changes.
+    pub async fn attempt_succeeded(
+        &mut self,
+        attempt: &Attempt,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<std::result::Result<(), Locked>> {
+        let done = sqlx::query(&format!(
+            "UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = $1 AND {STILL_ADMITTED}"
+        ))
+        .bind(attempt.user_id)
+        .bind(attempt.failures)
+        .bind(stamp(now))
+        .execute(&mut *self.tx)
+        .await?;
+        self.admitted(attempt, done.rows_affected()).await
+    }
+
+    /// The password was right and a code is still due: this attempt no
+    /// longer counts (wrong codes will), but the earlier failures stay
+    /// until the code is right, so that signing in again does not buy more
+    /// guesses at the code. The same rule as [`Self::attempt_succeeded`]
+    /// when the account was locked meanwhile.
+    pub async fn attempt_half_done(
+        &mut self,
+        attempt: &Attempt,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<std::result::Result<(), Locked>> {
+        // A lock still on is this attempt's own (it was admitted, and no
+        // attempt began after it), so it goes with the attempt.
+        let done = sqlx::query(&format!(
+            "UPDATE users SET failed_logins = failed_logins - 1, locked_until = NULL WHERE id = $1 AND {STILL_ADMITTED}"
+        ))
+        .bind(attempt.user_id)
+        .bind(attempt.failures)
+        .bind(stamp(now))
+        .execute(&mut *self.tx)
+        .await?;
+        self.admitted(attempt, done.rows_affected()).await
+    }
+
+    async fn admitted(&mut self, attempt: &Attempt, rows: u64) -> Result<std::result::Result<(), Locked>> {
+        if rows == 1 {
+            return Ok(Ok(()));
+        }
+        Ok(Err(self.lock_of(attempt.user_id).await?.unwrap_or(Locked(String::new()))))
+    }
+
+    async fn lock_of(&mut self, user_id: i64) -> Result<Option<Locked>> {
+        let until: Option<Option<String>> = sqlx::query_scalar("SELECT locked_until FROM users WHERE id = $1")
+            .bind(user_id)
+            .fetch_optional(&mut *self.tx)
+            .await?;
+        Ok(until.flatten().map(Locked))
+    }
+
+    /// Takes the TOTP time step of a right code; `false` if that step (or a
+    /// later one) was already taken: a code is good once.
+    pub async fn claim_totp_step(&mut self, user_id: i64, step: u64) -> Result<bool> {
+        let step = i64::try_from(step).map_err(|_| StoreError::Invalid("bước thời gian không hợp lệ".into()))?;
+        let done = sqlx::query(
+            "UPDATE users SET totp_last_step = $2 WHERE id = $1 AND (totp_last_step IS NULL OR totp_last_step < $2)",
+        )
+        .bind(user_id)
+        .bind(step)
+        .execute(&mut *self.tx)
+        .await?;
+        Ok(done.rows_affected() == 1)
     }
 
     pub async fn create_session(
@@ -189,20 +340,18 @@ impl WriteTx {
         second_factor_done: bool,
         expires_at: &str,
     ) -> Result<()> {
-        sqlx::query("UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = $1")
-            .bind(user_id)
-            .execute(&mut *self.tx)
-            .await?;
+        let now = now_utc();
         sqlx::query(
-            "INSERT INTO sessions (token_hash, user_id, csrf_token, second_factor_done, created_at, expires_at) \
-             VALUES ($1, $2, $3, $4, $5, $6)",
+            "INSERT INTO sessions (token_hash, user_id, csrf_token, second_factor_done, created_at, expires_at, last_seen) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
         )
         .bind(token_hash.to_string())
         .bind(user_id)
         .bind(csrf_token.to_string())
         .bind(i64::from(second_factor_done))
-        .bind(now_utc())
+        .bind(now.clone())
         .bind(expires_at.to_string())
+        .bind(now)
         .execute(&mut *self.tx)
         .await?;
         self.audit("auth.login", &format!("user:{user_id}"), &serde_json::json!({"second_factor": second_factor_done}))
@@ -220,11 +369,14 @@ impl WriteTx {
     }
 
     pub async fn end_session(&mut self, token_hash: &str, user_id: i64) -> Result<()> {
-        sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+        let ended = sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
             .bind(token_hash.to_string())
             .execute(&mut *self.tx)
             .await?;
-        self.audit("auth.logout", &format!("user:{user_id}"), &serde_json::json!({})).await?;
+        // A session already gone (ended by a parallel request) is not logged twice.
+        if ended.rows_affected() > 0 {
+            self.audit("auth.logout", &format!("user:{user_id}"), &serde_json::json!({})).await?;
+        }
         Ok(())
     }
 }

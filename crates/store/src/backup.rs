@@ -2,16 +2,27 @@
 //! after another), so a backup taken on SQLite restores on PostgreSQL and
 //! the other way round. The backup reads inside one transaction, so it is a
 //! consistent snapshot while the server keeps running.
+//!
+//! The tables and their columns are read from the schema and written in the
+//! order of their foreign keys, so whatever a migration adds is in the next
+//! backup without anyone having to remember it (a fixed list had silently
+//! left the outreach tables out). Each table's section starts with its
+//! columns and row count; the file ends with every table's row count and a
+//! SHA-256 over every line before the end. A restore refuses a file that was
+//! cut, reordered or edited, and checks that every table ends up with the
+//! rows the file announced.
 
-use std::io::{BufRead, Write};
+use std::collections::{BTreeMap, BTreeSet};
+use std::io::{BufRead, Read, Write};
 
 use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
 use sqlx::Row;
 
-use crate::db::{Val, bulk_insert};
-use crate::{Result, Store, StoreError};
+use crate::db::{Backend, Val, bulk_insert};
+use crate::{Result, Store, StoreError, now_utc};
 
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Kind {
     Int,
     Real,
@@ -21,551 +32,200 @@ enum Kind {
 }
 use Kind::*;
 
-/// Tables in dependency order with their column types. Sessions and staged
-/// imports are deliberately left out: they are short-lived.
-const TABLES: &[(&str, &[(&str, Kind)])] = &[
-    ("settings", &[("key", Text), ("value", Text)]),
-    ("org_units", &[("id", Int), ("created_at", Text)]),
-    (
-        "org_unit_versions",
-        &[
-            ("id", Int),
-            ("unit_id", Int),
-            ("valid_from", Text),
-            ("valid_to", Text),
-            ("code", Text),
-            ("name", Text),
-            ("name_folded", Text),
-            ("level", Text),
-            ("unit_type", Text),
-            ("parent_id", Int),
-            ("households", Int),
-            ("population", Int),
-            ("enterprise_size", Text),
-            ("school_level", Text),
-            ("official_page", Text),
-            ("lat", Real),
-            ("lon", Real),
-        ],
-    ),
-    (
-        "org_events",
-        &[
-            ("id", Int),
-            ("kind", Text),
-            ("effective", Text),
-            ("unit_id", Int),
-            ("summary", Text),
-            ("legal_basis", Text),
-            ("actor", Text),
-            ("created_at", Text),
-        ],
-    ),
-    (
-        "org_lineage",
-        &[("event_id", Int), ("from_unit", Int), ("to_unit", Int), ("is_default", Int), ("effective", Text)],
-    ),
-    (
-        "initiatives",
-        &[
-            ("id", Int),
-            ("unit_id", Int),
-            ("name", Text),
-            ("name_folded", Text),
-            ("leader_name", Text),
-            ("participant_kind", Text),
-            ("leader_kind", Text),
-            ("content_kind", Text),
-            ("focus", Text),
-            ("criterion_1", Int),
-            ("criterion_2", Int),
-            ("criterion_3", Int),
-            ("description", Text),
-            ("stage", Text),
-            ("stage_since", Text),
-            ("created_at", Text),
-        ],
-    ),
-    (
-        "initiative_stages",
-        &[
-            ("id", Int),
-            ("initiative_id", Int),
-            ("stage", Text),
-            ("effective", Text),
-            ("note", Text),
-            ("actor", Text),
-            ("created_at", Text),
-        ],
-    ),
-    (
-        "initiative_channels",
-        &[
-            ("id", Int),
-            ("initiative_id", Int),
-            ("platform", Text),
-            ("channel_key", Text),
-            ("url", Text),
-            ("audience", Int),
-            ("created_at", Text),
-        ],
-    ),
-    (
-        "initiative_groups",
-        &[("id", Int), ("initiative_id", Int), ("name", Text), ("leader_name", Text), ("created_at", Text)],
-    ),
-    ("initiative_units", &[("initiative_id", Int), ("unit_id", Int), ("from_year", Int), ("to_year", Int)]),
-    (
-        "initiative_village_counts",
-        &[("initiative_id", Int), ("village_id", Int), ("year", Int), ("members", Int), ("households", Int)],
-    ),
-    (
-        "initiative_members",
-        &[
-            ("id", Int),
-            ("initiative_id", Int),
-            ("village_id", Int),
-            ("full_name", Text),
-            ("household_key", Int),
-            ("joined_year", Int),
-            ("left_year", Int),
-            ("created_at", Text),
-        ],
-    ),
-    (
-        "initiative_reports",
-        &[
-            ("id", Int),
-            ("initiative_id", Int),
-            ("period_from", Text),
-            ("period_to", Text),
-            ("posts", Int),
-            ("reach", Int),
-            ("reports_received", Int),
-            ("note", Text),
-            ("actor", Text),
-            ("created_at", Text),
-        ],
-    ),
-    (
-        "people",
-        &[
-            ("id", Int),
-            ("unit_id", Int),
-            ("full_name", Text),
-            ("role", Text),
-            ("position", Text),
-            ("initiative_id", Int),
-            ("registered_from", Int),
-            ("registered_to", Int),
-            ("created_at", Text),
-        ],
-    ),
-    (
-        "trainings",
-        &[("id", Int), ("unit_id", Int), ("title", Text), ("held_on", Text), ("place", Text), ("created_at", Text)],
-    ),
-    ("training_attendees", &[("training_id", Int), ("person_id", Int)]),
-    ("person_updates", &[("person_id", Int), ("year", Int), ("note", Text)]),
-    (
-        "trusted_voices",
-        &[
-            ("id", Int),
-            ("unit_id", Int),
-            ("full_name", Text),
-            ("in_province", Int),
-            ("channels", Text),
-            ("audience", Int),
-            ("consent", Int),
-            ("initiative_id", Int),
-            ("registered_from", Int),
-            ("registered_to", Int),
-            ("created_at", Text),
-        ],
-    ),
-    ("voice_enlistments", &[("voice_id", Int), ("year", Int)]),
-    (
-        "movement_documents",
-        &[
-            ("id", Int),
-            ("unit_id", Int),
-            ("kind", Text),
-            ("number", Text),
-            ("title", Text),
-            ("issued_on", Text),
-            ("year", Int),
-            ("file_name", Text),
-            ("file_type", Text),
-            ("file_data", Blob),
-            ("created_at", Text),
-        ],
-    ),
-    (
-        "village_activities",
-        &[
-            ("id", Int),
-            ("village_id", Int),
-            ("held_on", Text),
-            ("title", Text),
-            ("participants", Int),
-            ("created_at", Text),
-        ],
-    ),
-    (
-        "page_posts",
-        &[("id", Int), ("unit_id", Int), ("posted_on", Text), ("title", Text), ("url", Text), ("created_at", Text)],
-    ),
-    ("unit_reports", &[("unit_id", Int), ("year", Int), ("submitted_at", Text), ("actor", Text)]),
-    (
-        "users",
-        &[
-            ("id", Int),
-            ("username", Text),
-            ("display_name", Text),
-            ("password_hash", Text),
-            ("role", Text),
-            ("scope_unit_id", Int),
-            ("totp_secret", Text),
-            ("is_demo", Int),
-            ("disabled", Int),
-            ("failed_logins", Int),
-            ("locked_until", Text),
-            ("created_at", Text),
-            ("email", Text),
-        ],
-    ),
-    (
-        "reports",
-        &[
-            ("id", Int),
-            ("code", Text),
-            ("secret_hash", Text),
-            ("channel", Text),
-            ("category", Text),
-            ("description", Text),
-            ("links", Text),
-            ("commune_id", Int),
-            ("unit_id", Int),
-            ("lat", Real),
-            ("lon", Real),
-            ("status", Text),
-            ("assignee", Text),
-            ("received_at", Text),
-            ("due_at", Text),
-            ("escalations", Int),
-            ("closed_at", Text),
-            ("on_time", Int),
-            ("duplicate_of", Int),
-            ("rating", Int),
-            ("rating_fixed", Int),
-            ("rating_comment", Text),
-            ("contact_sealed", Blob),
-            ("contact_removed_at", Text),
-            ("updated_at", Text),
-        ],
-    ),
-    ("report_identifiers", &[("report_id", Int), ("kind", Text), ("value", Text)]),
-    (
-        "report_events",
-        &[
-            ("id", Int),
-            ("report_id", Int),
-            ("at", Text),
-            ("actor", Text),
-            ("kind", Text),
-            ("status", Text),
-            ("body", Text),
-            ("to_reporter", Int),
-            ("public_note", Text),
-        ],
-    ),
-    (
-        "report_attachments",
-        &[
-            ("id", Int),
-            ("report_id", Int),
-            ("sha256", Text),
-            ("kind", Text),
-            ("size", Int),
-            ("name", Text),
-            ("added_at", Text),
-        ],
-    ),
-    (
-        "notifications",
-        &[("id", Int), ("unit_id", Int), ("report_id", Int), ("at", Text), ("body", Text), ("read_at", Text)],
-    ),
-    (
-        "email_outbox",
-        &[
-            ("id", Int),
-            ("report_id", Int),
-            ("to_reporter", Int),
-            ("recipient", Text),
-            ("subject", Text),
-            ("body", Text),
-            ("created_at", Text),
-            ("attempts", Int),
-            ("next_attempt_at", Text),
-            ("sent_at", Text),
-            ("last_error", Text),
-        ],
-    ),
-    (
-        "indicators",
-        &[
-            ("id", Int),
-            ("kind", Text),
-            ("key", Text),
-            ("hash", Text),
-            ("state", Text),
-            ("category", Text),
-            ("confidence", Int),
-            ("source", Text),
-            ("source_ref", Text),
-            ("reports", Int),
-            ("first_seen", Text),
-            ("last_seen", Text),
-            ("expires_at", Text),
-            ("imitates", Text),
-            ("decided_by", Text),
-            ("decided_at", Text),
-            ("note", Text),
-            ("seq", Int),
-        ],
-    ),
-    (
-        "indicator_disputes",
-        &[
-            ("id", Int),
-            ("indicator_id", Int),
-            ("code", Text),
-            ("secret_hash", Text),
-            ("statement", Text),
-            ("contact_sealed", Blob),
-            ("status", Text),
-            ("filed_at", Text),
-            ("decided_by", Text),
-            ("decided_at", Text),
-            ("decision", Text),
-        ],
-    ),
-    ("check_counts", &[("day", Text), ("kind", Text), ("verdict", Text), ("n", Int)]),
-    (
-        "criteria_sets",
-        &[("id", Int), ("year", Int), ("kind", Text), ("criteria", Text), ("created_by", Text), ("created_at", Text)],
-    ),
-    (
-        "evaluations",
-        &[
-            ("id", Int),
-            ("unit_id", Int),
-            ("year", Int),
-            ("kind", Text),
-            ("status", Text),
-            ("scores", Text),
-            ("total", Int),
-            ("classification", Text),
-            ("submitted_at", Text),
-            ("approved_on", Text),
-            ("decided_by", Text),
-            ("return_note", Text),
-            ("updated_by", Text),
-            ("updated_at", Text),
-        ],
-    ),
-    (
-        "award_nominations",
-        &[
-            ("id", Int),
-            ("proposed_by", Int),
-            ("year", Int),
-            ("kind", Text),
-            ("status", Text),
-            ("nominee_name", Text),
-            ("nomination", Text),
-            ("decision_no", Text),
-            ("updated_at", Text),
-        ],
-    ),
-    (
-        "budget_entries",
-        &[
-            ("id", Int),
-            ("unit_id", Int),
-            ("level", Text),
-            ("line", Text),
-            ("stage", Text),
-            ("amount", Int),
-            ("from_day", Text),
-            ("to_day", Text),
-            ("note", Text),
-            ("created_by", Text),
-            ("created_at", Text),
-        ],
-    ),
-    (
-        "duty_reports",
-        &[
-            ("id", Int),
-            ("duty", Text),
-            ("due", Text),
-            ("received_on", Text),
-            ("summary", Text),
-            ("created_by", Text),
-            ("created_at", Text),
-        ],
-    ),
-    (
-        "period_reports",
-        &[
-            ("id", Int),
-            ("unit_id", Int),
-            ("period_kind", Text),
-            ("year", Int),
-            ("period_index", Int),
-            ("received_on", Text),
-            ("summary", Text),
-            ("created_by", Text),
-            ("created_at", Text),
-        ],
-    ),
-    // Online contests (store/src/outreach/contests.rs).
-    (
-        "contests",
-        &[
-            ("id", Int),
-            ("title", Text),
-            ("description", Text),
-            ("organiser_unit_id", Int),
-            ("opens_at", Text),
-            ("closes_at", Text),
-            ("question_count", Int),
-            ("quotas", Text),
-            ("time_limit_secs", Int),
-            ("max_attempts", Int),
-            ("attempt_period", Text),
-            ("prediction_question", Text),
-            ("use_shared_bank", Int),
-            ("actual_all_correct", Int),
-            ("closed_at", Text),
-            ("created_by", Text),
-            ("created_at", Text),
-            ("updated_at", Text),
-        ],
-    ),
-    (
-        "contest_questions",
-        &[
-            ("id", Int),
-            ("contest_id", Int),
-            ("category", Text),
-            ("text", Text),
-            ("choices", Text),
-            ("correct", Int),
-            ("active", Int),
-            ("created_by", Text),
-            ("created_at", Text),
-        ],
-    ),
-    ("contest_units", &[("contest_id", Int), ("unit_id", Int), ("eligible", Int)]),
-    (
-        "contest_staff",
-        &[("unit_id", Int), ("person_hash", Text), ("person_masked", Text), ("added_by", Text), ("added_at", Text)],
-    ),
-    (
-        "contest_codes",
-        &[
-            ("id", Int),
-            ("contest_id", Int),
-            ("person_hash", Text),
-            ("salt", Text),
-            ("code_hash", Text),
-            ("issued_at", Text),
-            ("expires_at", Text),
-            ("tries", Int),
-            ("verified_at", Text),
-        ],
-    ),
-    (
-        "contest_attempts",
-        &[
-            ("id", Int),
-            ("contest_id", Int),
-            ("person_hash", Text),
-            ("person_masked", Text),
-            ("person_sealed", Blob),
-            ("name", Text),
-            ("unit_id", Int),
-            ("token_hash", Text),
-            ("draw", Text),
-            ("started_at", Text),
-            ("deadline", Text),
-            ("submitted_at", Text),
-        ],
-    ),
-    (
-        "contest_entries",
-        &[
-            ("id", Int),
-            ("contest_id", Int),
-            ("attempt_id", Int),
-            ("answers", Text),
-            ("score", Int),
-            ("question_total", Int),
-            ("prediction", Int),
-            ("time_taken_ms", Int),
-            ("received_at", Text),
-            ("counted", Int),
-            ("late_by_ms", Int),
-        ],
-    ),
-    (
-        "contest_prizes",
-        &[
-            ("id", Int),
-            ("contest_id", Int),
-            ("rank_from", Int),
-            ("rank_to", Int),
-            ("title", Text),
-            ("reward", Text),
-            ("created_by", Text),
-            ("created_at", Text),
-        ],
-    ),
-    (
-        "audit_log",
-        &[
-            ("seq", Int),
-            ("at", Text),
-            ("actor", Text),
-            ("action", Text),
-            ("object", Text),
-            ("details", Text),
-            ("prev_hash", Text),
-            ("hash", Text),
-        ],
-    ),
-    ("audit_head", &[("id", Int), ("seq", Int), ("hash", Text)]),
-];
+/// Tables left out on purpose: short-lived sessions, uploads staged for an
+/// import, the database's own record of its migrations (the target has its
+/// own), and the hour's rate-limit key and counts (deleted within two hours
+/// so that no count can be tied to an address). Everything else the
+/// migrations create is backed up.
+pub const EXCLUDED_TABLES: &[&str] =
+    &["sessions", "import_batches", "schema_migrations", "rate_limit_keys", "rate_limit_counts"];
 
-const FORMAT: &str = "khienmang-backup-1";
+const FORMAT: &str = "khienmang-backup-2";
+/// Longer lines are refused before they are parsed; the longest real rows
+/// are documents (10 MB, twice that in hex).
+const MAX_LINE_BYTES: usize = 64 << 20;
+/// A restore inserts this many rows, or this many bytes of them, at a time.
+const BATCH_ROWS: usize = 500;
+const BATCH_BYTES: usize = 16 << 20;
+
+struct Table {
+    name: String,
+    columns: Vec<(String, Kind)>,
+}
+
+fn kind_of(table: &str, column: &str, declared: &str) -> Result<Kind> {
+    let t = declared.to_ascii_uppercase();
+    if t.contains("INT") {
+        Ok(Int)
+    } else if t.contains("DOUBLE") || t.contains("REAL") {
+        Ok(Real)
+    } else if t.contains("BLOB") || t.contains("BYTEA") {
+        Ok(Blob)
+    } else if t.contains("TEXT") || t.contains("CHAR") {
+        Ok(Text)
+    } else {
+        Err(StoreError::Invalid(format!(
+            "Không sao lưu được cột {table}.{column}: kiểu {declared} chưa được hỗ trợ trong tệp sao lưu."
+        )))
+    }
+}
+
+/// The tables to back up with their columns, each after the tables its
+/// foreign keys point to (ties by name).
+async fn schema(conn: &mut sqlx::AnyConnection, backend: Backend) -> Result<Vec<Table>> {
+    let (tables_sql, columns_sql, keys_sql) = match backend {
+        Backend::Sqlite => (
+            "SELECT name FROM sqlite_master WHERE type = 'table'",
+            "SELECT name, type FROM pragma_table_info($1) ORDER BY cid",
+            "SELECT \"table\" FROM pragma_foreign_key_list($1)",
+        ),
+        Backend::Postgres => (
+            "SELECT CAST(table_name AS TEXT) FROM information_schema.tables \
+             WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'",
+            "SELECT CAST(column_name AS TEXT), CAST(data_type AS TEXT) FROM information_schema.columns \
+             WHERE table_schema = current_schema() AND table_name = $1 ORDER BY ordinal_position",
+            "SELECT CAST(t.relname AS TEXT) FROM pg_constraint c \
+             JOIN pg_class s ON s.oid = c.conrelid JOIN pg_class t ON t.oid = c.confrelid \
+             JOIN pg_namespace n ON n.oid = s.relnamespace \
+             WHERE c.contype = 'f' AND n.nspname = current_schema() AND s.relname = $1",
+        ),
+    };
+    let names: Vec<String> = sqlx::query_scalar(tables_sql).fetch_all(&mut *conn).await?;
+    let mut pending = BTreeMap::new();
+    for name in names {
+        // SQLite's own tables (sqlite_sequence) are the database's business.
+        if name.starts_with("sqlite_") || EXCLUDED_TABLES.contains(&name.as_str()) {
+            continue;
+        }
+        let mut columns = Vec::new();
+        for row in sqlx::query(columns_sql).bind(name.clone()).fetch_all(&mut *conn).await? {
+            let (column, declared): (String, String) = (row.try_get(0)?, row.try_get(1)?);
+            let kind = kind_of(&name, &column, &declared)?;
+            columns.push((column, kind));
+        }
+        let refs: BTreeSet<String> =
+            sqlx::query_scalar(keys_sql).bind(name.clone()).fetch_all(&mut *conn).await?.into_iter().collect();
+        pending.insert(name, (columns, refs));
+    }
+    let mut ordered = Vec::with_capacity(pending.len());
+    while !pending.is_empty() {
+        let ready: Vec<String> = pending
+            .iter()
+            .filter(|(name, (_, refs))| refs.iter().all(|r| r == *name || !pending.contains_key(r)))
+            .map(|(name, _)| name.clone())
+            .collect();
+        if ready.is_empty() {
+            let names: Vec<&str> = pending.keys().map(String::as_str).collect();
+            return Err(StoreError::Invalid(format!(
+                "Không sao lưu được: khóa ngoại giữa các bảng {} tạo thành vòng.",
+                names.join(", ")
+            )));
+        }
+        for name in ready {
+            if let Some((columns, _)) = pending.remove(&name) {
+                ordered.push(Table { name, columns });
+            }
+        }
+    }
+    Ok(ordered)
+}
+
+/// Writes lines and hashes them.
+struct HashedOut<'a> {
+    out: &'a mut dyn Write,
+    hash: Sha256,
+}
+
+impl HashedOut<'_> {
+    fn line(&mut self, line: &str) -> Result<()> {
+        self.hash.update(line.as_bytes());
+        self.hash.update(b"\n");
+        writeln!(self.out, "{line}").map_err(write_failed)
+    }
+}
+
+fn write_failed(e: std::io::Error) -> StoreError {
+    StoreError::Invalid(format!("không ghi được tệp sao lưu: {e}"))
+}
+
+fn bad(what: &str) -> StoreError {
+    StoreError::Invalid(format!("Tệp sao lưu không hợp lệ: {what}."))
+}
+
+/// Reads lines of at most [`MAX_LINE_BYTES`], refusing a longer one before
+/// it is read whole, and hashes them as the backup did.
+struct Lines<'a> {
+    input: &'a mut dyn BufRead,
+    buf: Vec<u8>,
+    hash: Sha256,
+}
+
+impl Lines<'_> {
+    /// The next line, without its newline.
+    fn next(&mut self) -> Result<Option<&[u8]>> {
+        self.buf.clear();
+        let limit = MAX_LINE_BYTES as u64 + 1;
+        let read = (&mut *self.input)
+            .take(limit)
+            .read_until(b'\n', &mut self.buf)
+            .map_err(|_| bad("không đọc được nội dung"))?;
+        if read == 0 {
+            return Ok(None);
+        }
+        if self.buf.last() == Some(&b'\n') {
+            self.buf.pop();
+        }
+        if self.buf.len() > MAX_LINE_BYTES {
+            return Err(bad(&format!("có dòng dài hơn {} MiB", MAX_LINE_BYTES >> 20)));
+        }
+        Ok(Some(&self.buf))
+    }
+
+    /// The next line as JSON. Every line is hashed but the end line, which
+    /// holds the hash: it is the one object with an `end` field.
+    fn next_value(&mut self) -> Result<Option<Value>> {
+        let Some(line) = self.next()? else { return Ok(None) };
+        let value: Value = serde_json::from_slice(line).map_err(|_| bad("dòng không phải JSON"))?;
+        if value.get("end").is_none() {
+            self.hash.update(&self.buf);
+            self.hash.update(b"\n");
+        }
+        Ok(Some(value))
+    }
+}
+
+/// One cell as the column's kind wants it; `None` for a value of another type.
+fn cell(value: &Value, kind: Kind) -> Option<Val> {
+    Some(match (kind, value) {
+        (Int, Value::Null) => Val::I(None),
+        (Int, v) => Val::I(Some(v.as_i64()?)),
+        (Real, Value::Null) => Val::F(None),
+        (Real, v) => Val::F(Some(v.as_f64()?)),
+        (Text, Value::Null) => Val::S(None),
+        (Text, Value::String(s)) => Val::S(Some(s.clone())),
+        (Blob, Value::Null) => Val::B(None),
+        (Blob, Value::String(h)) => Val::B(Some(hex::decode(h).ok()?)),
+        _ => return None,
+    })
+}
 
 impl Store {
     /// Writes every table to `out`; returns the number of rows written.
     pub async fn backup(&self, out: &mut dyn Write) -> Result<u64> {
-        let io = |e: std::io::Error| StoreError::Invalid(format!("không ghi được tệp sao lưu: {e}"));
         let mut tx = self.pool().begin().await?;
-        writeln!(out, "{}", json!({"format": FORMAT, "created_at": crate::now_utc()})).map_err(io)?;
-        let mut total = 0;
-        for (table, columns) in TABLES {
-            let names: Vec<&str> = columns.iter().map(|(c, _)| *c).collect();
-            let sql = format!("SELECT {} FROM {table} ORDER BY 1", names.join(", "));
+        let tables = schema(&mut tx, self.backend()).await?;
+        let mut file = HashedOut { out, hash: Sha256::new() };
+        file.line(&json!({"format": FORMAT, "created_at": now_utc()}).to_string())?;
+        let mut counts = serde_json::Map::new();
+        let mut total = 0u64;
+        for table in &tables {
+            let names: Vec<&str> = table.columns.iter().map(|(c, _)| c.as_str()).collect();
+            let sql = format!("SELECT {} FROM {} ORDER BY 1", names.join(", "), table.name);
             let rows = sqlx::query(&sql).fetch_all(&mut *tx).await?;
-            writeln!(out, "{}", json!({"table": table, "rows": rows.len()})).map_err(io)?;
-            for row in rows {
-                let mut values = Vec::with_capacity(columns.len());
-                for (i, (_, kind)) in columns.iter().enumerate() {
+            file.line(&json!({"table": table.name, "columns": names, "rows": rows.len()}).to_string())?;
+            for row in &rows {
+                let mut values = Vec::with_capacity(table.columns.len());
+                for (i, (_, kind)) in table.columns.iter().enumerate() {
                     values.push(match kind {
                         Int => json!(row.try_get::<Option<i64>, _>(i)?),
                         Real => json!(row.try_get::<Option<f64>, _>(i)?),
@@ -573,70 +233,126 @@ impl Store {
                         Blob => json!(row.try_get::<Option<Vec<u8>>, _>(i)?.map(hex::encode)),
                     });
                 }
-                writeln!(out, "{}", Value::Array(values)).map_err(io)?;
-                total += 1;
+                file.line(&Value::Array(values).to_string())?;
             }
+            counts.insert(table.name.clone(), json!(rows.len()));
+            total += rows.len() as u64;
         }
         tx.commit().await?;
+        let digest = hex::encode(file.hash.finalize());
+        let end = json!({"end": FORMAT, "tables": counts, "rows": total, "sha256": digest});
+        writeln!(file.out, "{end}").map_err(write_failed)?;
         Ok(total)
     }
 
-    /// Restores a backup into a freshly migrated, empty database.
+    /// Restores a backup into a freshly migrated, empty database. Nothing is
+    /// kept unless the whole file checks out.
     pub async fn restore(&self, input: &mut dyn BufRead) -> Result<u64> {
-        let bad = |what: &str| StoreError::Invalid(format!("Tệp sao lưu không hợp lệ: {what}."));
-        let users: i64 =
-            sqlx::query_scalar("SELECT CAST(COUNT(*) AS BIGINT) FROM users").fetch_one(self.pool()).await?;
-        let units: i64 =
-            sqlx::query_scalar("SELECT CAST(COUNT(*) AS BIGINT) FROM org_units").fetch_one(self.pool()).await?;
-        if users + units > 0 {
-            return Err(StoreError::Invalid("Chỉ khôi phục vào cơ sở dữ liệu trống.".into()));
-        }
-        let mut lines = input.lines();
-        let mut next = || -> Result<Option<Value>> {
-            match lines.next() {
-                None => Ok(None),
-                Some(line) => {
-                    let line = line.map_err(|_| bad("không đọc được nội dung"))?;
-                    serde_json::from_str(&line).map(Some).map_err(|_| bad("dòng không phải JSON"))
-                }
-            }
-        };
-        let header = next()?.ok_or_else(|| bad("tệp trống"))?;
-        if header["format"] != FORMAT {
-            return Err(bad("không đúng định dạng"));
-        }
         let mut tx = self.begin_write("system").await?;
+        let tables = schema(tx.conn(), self.backend()).await?;
+        // The migrations fill the audit head and may leave settings: those
+        // two are replaced, every other table must be empty.
+        for table in tables.iter().filter(|t| t.name != "audit_head" && t.name != "settings") {
+            let sql = format!("SELECT CAST(COUNT(*) AS BIGINT) FROM {}", table.name);
+            let rows: i64 = sqlx::query_scalar(&sql).fetch_one(tx.conn()).await?;
+            if rows > 0 {
+                return Err(StoreError::Invalid("Chỉ khôi phục vào cơ sở dữ liệu trống.".into()));
+            }
+        }
+        let mut lines = Lines { input, buf: Vec::new(), hash: Sha256::new() };
+        let header = lines.next_value()?.ok_or_else(|| bad("tệp trống"))?;
+        match header["format"].as_str() {
+            Some(FORMAT) => {}
+            Some("khienmang-backup-1") => {
+                return Err(bad(
+                    "tệp theo định dạng cũ, thiếu một số bảng và không kiểm tra được toàn vẹn; hãy sao lưu lại bằng phiên bản này",
+                ));
+            }
+            _ => return Err(bad("không đúng định dạng")),
+        }
         sqlx::query("DELETE FROM audit_head").execute(tx.conn()).await?;
         sqlx::query("DELETE FROM settings").execute(tx.conn()).await?;
-        let mut total = 0;
-        for (table, columns) in TABLES {
-            let head = next()?.ok_or_else(|| bad("thiếu bảng"))?;
-            if head["table"] != *table {
-                return Err(bad(&format!("thiếu bảng {table}")));
+        let by_name: BTreeMap<&str, &Table> = tables.iter().map(|t| (t.name.as_str(), t)).collect();
+        let mut restored: BTreeMap<String, u64> = BTreeMap::new();
+        let end = loop {
+            let section = lines.next_value()?.ok_or_else(|| bad("thiếu phần kết thúc (tệp bị cắt)"))?;
+            if section.get("end").is_some() {
+                break section;
             }
-            let count = head["rows"].as_u64().ok_or_else(|| bad("thiếu số dòng"))?;
-            let mut rows = Vec::with_capacity(count as usize);
+            let name = section["table"].as_str().ok_or_else(|| bad("thiếu tên bảng"))?;
+            let table = by_name.get(name).ok_or_else(|| bad(&format!("bảng {name} không có trong phiên bản này")))?;
+            if restored.contains_key(name) {
+                return Err(bad(&format!("bảng {name} xuất hiện hai lần")));
+            }
+            // Columns by name, as the file lists them; only this database's
+            // names reach the SQL.
+            let listed =
+                section["columns"].as_array().ok_or_else(|| bad(&format!("bảng {name} thiếu danh sách cột")))?;
+            let mut columns = Vec::with_capacity(listed.len());
+            for c in listed {
+                let column = table.columns.iter().find(|(n, _)| Some(n.as_str()) == c.as_str());
+                columns
+                    .push(column.ok_or_else(|| bad(&format!("cột {c} của bảng {name} không có trong phiên bản này")))?);
+            }
+            let distinct: BTreeSet<&str> = columns.iter().map(|(n, _)| n.as_str()).collect();
+            if distinct.len() != table.columns.len() || columns.len() != table.columns.len() {
+                return Err(bad(&format!("các cột của bảng {name} không khớp với phiên bản này")));
+            }
+            let names: Vec<&str> = columns.iter().map(|(n, _)| n.as_str()).collect();
+            let count = section["rows"].as_u64().ok_or_else(|| bad(&format!("bảng {name} thiếu số dòng")))?;
+            let (mut batch, mut batch_bytes) = (Vec::new(), 0);
             for _ in 0..count {
-                let row = next()?.ok_or_else(|| bad("thiếu dòng"))?;
-                let cells = row.as_array().filter(|a| a.len() == columns.len()).ok_or_else(|| bad("sai số cột"))?;
-                let vals = cells
+                let row = lines.next_value()?.ok_or_else(|| bad(&format!("bảng {name} thiếu dòng")))?;
+                let cells = row
+                    .as_array()
+                    .filter(|a| a.len() == columns.len())
+                    .ok_or_else(|| bad(&format!("sai số cột trong bảng {name}")))?;
+                let values = cells
                     .iter()
-                    .zip(columns.iter())
-                    .map(|(v, (_, kind))| match kind {
-                        Int => Val::I(v.as_i64()),
-                        Real => Val::F(v.as_f64()),
-                        Text => Val::S(v.as_str().map(str::to_string)),
-                        Blob => Val::B(v.as_str().and_then(|h| hex::decode(h).ok())),
-                    })
-                    .collect();
-                rows.push(vals);
+                    .zip(&columns)
+                    .map(|(v, (_, kind))| cell(v, *kind))
+                    .collect::<Option<Vec<Val>>>()
+                    .ok_or_else(|| bad(&format!("giá trị sai kiểu trong bảng {name}")))?;
+                batch_bytes += lines.buf.len();
+                batch.push(values);
+                if batch.len() >= BATCH_ROWS || batch_bytes >= BATCH_BYTES {
+                    bulk_insert(&mut tx, name, &names, std::mem::take(&mut batch))
+                        .await
+                        .map_err(|e| bad(&format!("không ghi được bảng {name} ({e})")))?;
+                    batch_bytes = 0;
+                }
             }
-            let names: Vec<&str> = columns.iter().map(|(c, _)| *c).collect();
-            bulk_insert(&mut tx, table, &names, rows).await?;
-            total += count;
+            bulk_insert(&mut tx, name, &names, batch)
+                .await
+                .map_err(|e| bad(&format!("không ghi được bảng {name} ({e})")))?;
+            restored.insert(name.to_string(), count);
+        };
+        if lines.next()?.is_some() {
+            return Err(bad("có nội dung sau phần kết thúc"));
         }
-        for table in TABLES.iter().filter(|(_, columns)| columns[0].0 == "id").map(|(table, _)| *table) {
-            Store::bump_sequence(&mut tx, table).await?;
+        // Edited rows (or counts, or the order of anything) change the hash.
+        if end["end"] != FORMAT || end["sha256"].as_str() != Some(hex::encode(lines.hash.finalize()).as_str()) {
+            return Err(bad("nội dung đã bị sửa hoặc hỏng (mã băm SHA-256 không khớp), không khôi phục gì"));
+        }
+        let announced: Option<BTreeMap<String, u64>> =
+            end["tables"].as_object().and_then(|m| m.iter().map(|(t, n)| Some((t.clone(), n.as_u64()?))).collect());
+        let total: u64 = restored.values().sum();
+        if announced.as_ref() != Some(&restored) || end["rows"].as_u64() != Some(total) {
+            return Err(bad("số dòng các bảng không khớp với phần kết thúc"));
+        }
+        if let Some(missing) = tables.iter().find(|t| !restored.contains_key(&t.name)) {
+            return Err(bad(&format!("thiếu bảng {}", missing.name)));
+        }
+        // What the database now holds, table by table, against the file.
+        for table in &tables {
+            let sql = format!("SELECT CAST(COUNT(*) AS BIGINT) FROM {}", table.name);
+            let rows: i64 = sqlx::query_scalar(&sql).fetch_one(tx.conn()).await?;
+            if u64::try_from(rows).ok() != restored.get(&table.name).copied() {
+                return Err(bad(&format!("bảng {} có {rows} dòng sau khi khôi phục, khác với tệp", table.name)));
+            }
+        }
+        for table in tables.iter().filter(|t| t.columns.iter().any(|(c, k)| c == "id" && *k == Int)) {
+            Store::bump_sequence(&mut tx, &table.name).await?;
         }
         tx.bump_org_generation().await?;
         // No audit entry here: the restored chain must verify exactly as backed up.

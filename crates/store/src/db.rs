@@ -28,6 +28,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (6, include_str!("../migrations/0006_contests.sql")),
     (7, include_str!("../migrations/0007_outreach.sql")),
     (8, include_str!("../migrations/0008_reports_public_notes.sql")),
+    (9, include_str!("../migrations/0009_auth_backup.sql")),
     (10, include_str!("../migrations/0010_rate_limits.sql")),
 ];
 

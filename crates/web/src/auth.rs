@@ -19,7 +19,9 @@ use crate::access::{Authenticated, MaybeIdentity, RequestLang};
 use crate::error::{WebError, WebResult};
 use crate::page::{Chrome, render};
 use crate::security::{SESSION_COOKIE, hash_token};
-use khienmang_store::auth::User;
+use khienmang_core::auth::local_target;
+use khienmang_store::WriteTx;
+use khienmang_store::auth::{Attempt, Locked, User};
 
 /// Hashes a password with Argon2id (the crate's default parameters).
 pub fn hash_password(password: &str) -> Result<String, WebError> {
@@ -39,6 +41,21 @@ async fn verify_blocking(password: String, hash: String) -> bool {
     tokio::task::spawn_blocking(move || verify_password(&password, &hash)).await.unwrap_or(false)
 }
 
+/// A hash with the real hashes' parameters that no password is checked
+/// against for real: unknown and disabled accounts are verified against it,
+/// so they take as long as a wrong password.
+fn dummy_hash() -> String {
+    static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    DUMMY.get_or_init(|| hash_password("khienmang-dummy").unwrap_or_default()).clone()
+}
+
+/// Longer passwords and usernames are refused before any work: Argon2
+/// hashes whatever it is given.
+const MAX_PASSWORD_BYTES: usize = 1024;
+const MAX_USERNAME_BYTES: usize = 256;
+/// A base32 TOTP secret is 32 characters; anything much longer is not one.
+const MAX_SECRET_CHARS: usize = 128;
+
 fn random_token() -> String {
     let mut bytes = [0u8; 32];
     rand::thread_rng().fill_bytes(&mut bytes);
@@ -46,13 +63,27 @@ fn random_token() -> String {
 }
 
 fn totp_for(user: &str, secret_b32: &str) -> Option<TOTP> {
+    if secret_b32.len() > MAX_SECRET_CHARS {
+        return None;
+    }
     let bytes = Secret::Encoded(secret_b32.to_string()).to_bytes().ok()?;
     TOTP::new(Algorithm::SHA1, 6, 1, 30, bytes, Some("Khiên Mạng".into()), user.to_string()).ok()
 }
 
-/// Checks a TOTP code at `unix_time` (one step of clock drift allowed).
-pub fn totp_ok(user: &str, secret_b32: &str, code: &str, unix_time: u64) -> bool {
-    totp_for(user, secret_b32).is_some_and(|t| t.check(code.trim(), unix_time))
+/// The time step whose code `code` is, at `unix_time` with one step of
+/// clock drift either way; the caller claims the step so that the code is
+/// good once.
+pub fn totp_step(user: &str, secret_b32: &str, code: &str, unix_time: u64) -> Option<u64> {
+    let code = code.trim();
+    if code.len() != 6 || !code.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let mut one_step = totp_for(user, secret_b32)?;
+    one_step.skew = 0;
+    let now = unix_time / one_step.step;
+    // Every step is compared (in constant time), the latest match kept.
+    (now.saturating_sub(1)..=now + 1)
+        .fold(None, |found, s| if one_step.check(code, s * one_step.step) { Some(s) } else { found })
 }
 
 fn unix_now() -> u64 {
@@ -66,41 +97,71 @@ enum LoginRefusal {
     DemoRefused,
 }
 
-/// The shared check for the browser and the API: password, lockout, demo rule.
-async fn check_login(state: &AppState, username: &str, password: &str) -> WebResult<Result<User, LoginRefusal>> {
-    // A dummy hash keeps unknown usernames as slow as known ones.
-    static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    let Some(user) = state.store.user_by_name(username.trim()).await? else {
-        let dummy = DUMMY.get_or_init(|| hash_password("khienmang-dummy").unwrap_or_default()).clone();
-        verify_blocking(password.to_string(), dummy).await;
-        return Ok(Err(LoginRefusal::BadCredentials));
-    };
-    let now = Utc::now();
-    if let Some(until) = user.locked_until.as_deref().filter(|u| *u > khienmang_store::now_utc().as_str()) {
-        return Ok(Err(LoginRefusal::Locked(until.to_string())));
+impl From<Locked> for LoginRefusal {
+    fn from(l: Locked) -> Self {
+        LoginRefusal::Locked(l.0)
     }
-    if user.disabled || !verify_blocking(password.to_string(), user.password_hash.clone()).await {
-        let mut tx = state.store.begin_write("anonymous").await?;
-        let locked = tx.login_failed(&user, now).await?;
-        tx.commit().await?;
-        return Ok(Err(match locked {
-            Some(until) => LoginRefusal::Locked(until),
-            None => LoginRefusal::BadCredentials,
-        }));
-    }
-    if user.is_demo && !state.config.allow_demo_accounts {
-        return Ok(Err(LoginRefusal::DemoRefused));
-    }
-    Ok(Ok(user))
 }
 
-async fn open_session(state: &AppState, user: &User, second_factor_done: bool) -> WebResult<(String, String)> {
+/// A right password, its attempt still counted as failed until the caller
+/// closes it in the transaction that opens the session.
+struct Admitted {
+    user: User,
+    attempt: Attempt,
+}
+
+/// The shared check for the browser and the API: lockout first (a locked
+/// account is refused without checking the password), then the password,
+/// then the demo rule. Unknown, disabled and known accounts do the same
+/// work (two writes and one hash), so the time of the answer does not tell
+/// them apart.
+async fn check_login(state: &AppState, username: &str, password: &str) -> WebResult<Result<Admitted, LoginRefusal>> {
+    let username = username.trim();
+    if username.len() > MAX_USERNAME_BYTES || password.len() > MAX_PASSWORD_BYTES {
+        return Ok(Err(LoginRefusal::BadCredentials));
+    }
+    let Some(user) = state.store.user_by_name(username).await? else {
+        state.store.begin_write("anonymous").await?.commit().await?;
+        verify_blocking(password.to_string(), dummy_hash()).await;
+        let mut tx = state.store.begin_write("anonymous").await?;
+        tx.audit("auth.login_failed", "user:?", &serde_json::json!({"factor": "password"})).await?;
+        tx.commit().await?;
+        return Ok(Err(LoginRefusal::BadCredentials));
+    };
+    let mut tx = state.store.begin_write("anonymous").await?;
+    let attempt = tx.begin_attempt(user.id, Utc::now()).await?;
+    tx.commit().await?;
+    let attempt = match attempt {
+        Ok(a) => a,
+        Err(locked) => return Ok(Err(locked.into())),
+    };
+    let hash = if user.disabled { dummy_hash() } else { user.password_hash.clone() };
+    let right = verify_blocking(password.to_string(), hash).await && !user.disabled;
+    let demo_refused = user.is_demo && !state.config.allow_demo_accounts;
+    if !right || demo_refused {
+        let mut tx = state.store.begin_write("anonymous").await?;
+        let locked = tx.attempt_failed(&attempt, if right { "demo" } else { "password" }).await?;
+        tx.commit().await?;
+        return Ok(Err(match (locked, right) {
+            (Some(l), _) => l.into(),
+            (None, false) => LoginRefusal::BadCredentials,
+            (None, true) => LoginRefusal::DemoRefused,
+        }));
+    }
+    Ok(Ok(Admitted { user, attempt }))
+}
+
+/// Adds a session to `tx`; returns its token and expiry.
+async fn open_session(
+    state: &AppState,
+    tx: &mut WriteTx,
+    user: &User,
+    second_factor_done: bool,
+) -> WebResult<(String, String)> {
     let token = random_token();
     let expires = (Utc::now() + chrono::Duration::hours(state.config.session_hours))
         .to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
-    let mut tx = state.store.begin_write(&user.username).await?;
     tx.create_session(user.id, &hash_token(&token), &random_token(), second_factor_done, &expires).await?;
-    tx.commit().await?;
     Ok((token, expires))
 }
 
@@ -124,9 +185,9 @@ pub struct NextQuery {
     next: String,
 }
 
-/// Only our own relative paths are followed after login.
+/// Only paths that stay on this site are followed after login.
 fn safe_next(next: &str) -> String {
-    if next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') { next.to_string() } else { "/".into() }
+    local_target(next).unwrap_or("/").to_string()
 }
 
 pub async fn login_page(lang: RequestLang, Query(q): Query<NextQuery>) -> WebResult<Html<String>> {
@@ -153,13 +214,25 @@ pub async fn login_submit(
 ) -> WebResult<Response> {
     let chrome = Chrome::new(lang, None, "login");
     let refusal = match check_login(&state, &form.username, &form.password).await? {
-        Ok(user) => {
-            let (token, _) = open_session(&state, &user, false).await?;
-            let next = if user.totp_secret.is_some() { "/login/totp".to_string() } else { safe_next(&form.next) };
-            let cookie = session_cookie(&state, &token, state.config.session_hours * 3600);
-            return Ok(
-                (StatusCode::SEE_OTHER, [(header::SET_COOKIE, cookie), (header::LOCATION, next)]).into_response()
-            );
+        Ok(Admitted { user, attempt }) => {
+            let two_step = user.totp_secret.is_some();
+            let mut tx = state.store.begin_write(&user.username).await?;
+            let admitted = if two_step {
+                tx.attempt_half_done(&attempt, Utc::now()).await?
+            } else {
+                tx.attempt_succeeded(&attempt, Utc::now()).await?
+            };
+            match admitted {
+                Ok(()) => {
+                    let (token, _) = open_session(&state, &mut tx, &user, !two_step).await?;
+                    tx.commit().await?;
+                    let next = if two_step { "/login/totp".to_string() } else { safe_next(&form.next) };
+                    let cookie = session_cookie(&state, &token, state.config.session_hours * 3600);
+                    return Ok((StatusCode::SEE_OTHER, [(header::SET_COOKIE, cookie), (header::LOCATION, next)])
+                        .into_response());
+                }
+                Err(locked) => locked.into(),
+            }
         }
         Err(r) => r,
     };
@@ -217,19 +290,70 @@ pub async fn totp_submit(
 ) -> WebResult<Response> {
     let id = id.ok_or(WebError::Unauthenticated)?;
     let secret = id.user.totp_secret.clone().ok_or(WebError::Redirect("/".into()))?;
-    if totp_ok(&id.user.username, &secret, &form.code, unix_now()) {
-        let mut tx = state.store.begin_write(&id.user.username).await?;
-        tx.complete_second_factor(&id.token_hash, id.user.id).await?;
-        tx.commit().await?;
-        return Ok((StatusCode::SEE_OTHER, [(header::LOCATION, "/")]).into_response());
+    if id.second_factor_done {
+        return Err(WebError::Redirect("/".into()));
     }
+    // A code is an attempt like a password: counted first, refused
+    // unchecked while the account is locked.
+    let now = Utc::now();
+    let mut tx = state.store.begin_write(&id.user.username).await?;
+    let attempt = match tx.begin_attempt(id.user.id, now).await? {
+        Ok(a) => a,
+        Err(locked) => {
+            tx.end_session(&id.token_hash, id.user.id).await?;
+            tx.commit().await?;
+            return start_over(&state, lang, locked);
+        }
+    };
+    tx.commit().await?;
+    let step = totp_step(&id.user.username, &secret, &form.code, unix_now());
+    let mut tx = state.store.begin_write(&id.user.username).await?;
+    let fresh = match step {
+        Some(s) => tx.claim_totp_step(id.user.id, s).await?,
+        None => false,
+    };
+    if fresh {
+        match tx.attempt_succeeded(&attempt, now).await? {
+            Ok(()) => {
+                tx.complete_second_factor(&id.token_hash, id.user.id).await?;
+                tx.commit().await?;
+                return Ok((StatusCode::SEE_OTHER, [(header::LOCATION, "/")]).into_response());
+            }
+            Err(locked) => {
+                tx.end_session(&id.token_hash, id.user.id).await?;
+                tx.commit().await?;
+                return start_over(&state, lang, locked);
+            }
+        }
+    }
+    // Wrong, or already used: once the failures lock the account (the
+    // fifth wrong code at the latest), the half-signed-in session is dropped
+    // and the sign-in starts over from the password.
+    if let Some(locked) = tx.attempt_failed(&attempt, "totp").await? {
+        tx.end_session(&id.token_hash, id.user.id).await?;
+        tx.commit().await?;
+        return start_over(&state, lang, locked);
+    }
+    tx.commit().await?;
     let chrome = Chrome::new(lang, Some(&id), "");
-    let error = Some(chrome.tr.t("totp.wrong").to_string());
+    let error = Some(chrome.tr.t(if step.is_some() { "totp.reused" } else { "totp.wrong" }).to_string());
+    // 422, a refused form shown again: a 401 would send the browser to the
+    // login page, away from the code form and its message.
     Ok((
-        StatusCode::UNAUTHORIZED,
+        StatusCode::UNPROCESSABLE_ENTITY,
         render(&TotpPage { chrome, error, enrol_secret: None, enrol_url: None, enabled: false })?,
     )
         .into_response())
+}
+
+/// The login page after a dropped half-signed-in session: the cookie
+/// cleared, the lockout on the page.
+fn start_over(state: &AppState, lang: RequestLang, locked: Locked) -> WebResult<Response> {
+    let chrome = Chrome::new(lang, None, "login");
+    let error = format!("{} {} {}.", chrome.tr.t("totp.start_over"), chrome.tr.t("login.locked"), locked.0);
+    let page = LoginPage { chrome, error: Some(error), next: "/".into(), username: String::new() };
+    let cookie = session_cookie(state, "", 0);
+    Ok((StatusCode::TOO_MANY_REQUESTS, [(header::SET_COOKIE, cookie)], render(&page)?).into_response())
 }
 
 pub async fn totp_enrol_page(lang: RequestLang, MaybeIdentity(id): MaybeIdentity) -> WebResult<Html<String>> {
@@ -253,9 +377,11 @@ pub async fn totp_enrol_submit(
     if id.user.totp_secret.is_some() {
         return Err(WebError::Redirect("/account/totp".into()));
     }
-    if totp_ok(&id.user.username, &form.secret, &form.code, unix_now()) {
+    if let Some(step) = totp_step(&id.user.username, &form.secret, &form.code, unix_now()) {
         let mut tx = state.store.begin_write(&id.user.username).await?;
         tx.set_totp(id.user.id, Some(&form.secret)).await?;
+        // The code that confirmed the secret cannot sign in again.
+        tx.claim_totp_step(id.user.id, step).await?;
         tx.complete_second_factor(&id.token_hash, id.user.id).await?;
         tx.commit().await?;
         return Ok((StatusCode::SEE_OTHER, [(header::LOCATION, "/")]).into_response());
@@ -287,20 +413,34 @@ pub struct ApiToken {
 #[utoipa::path(post, path = "/api/v1/session", request_body = ApiLogin,
     responses((status = 200, body = ApiToken), (status = 401), (status = 429)), tag = "auth")]
 pub async fn api_login(State(state): State<AppState>, Json(body): Json<ApiLogin>) -> WebResult<Json<ApiToken>> {
-    let user = match check_login(&state, &body.username, &body.password).await? {
-        Ok(u) => u,
+    let locked = |until: String| WebError::TooManyAttempts(format!("Tài khoản tạm khóa đến {until}."));
+    let Admitted { user, attempt } = match check_login(&state, &body.username, &body.password).await? {
+        Ok(a) => a,
         Err(LoginRefusal::BadCredentials) => return Err(WebError::Unauthenticated),
-        Err(LoginRefusal::Locked(until)) => {
-            return Err(WebError::TooManyAttempts(format!("Tài khoản tạm khóa đến {until}.")));
-        }
+        Err(LoginRefusal::Locked(until)) => return Err(locked(until)),
         Err(LoginRefusal::DemoRefused) => return Err(WebError::Forbidden),
     };
-    let second = match (&user.totp_secret, &body.totp) {
-        (None, _) => true,
-        (Some(secret), Some(code)) if totp_ok(&user.username, secret, code, unix_now()) => true,
-        (Some(_), _) => return Err(WebError::Unauthenticated),
-    };
-    let (token, expires_at) = open_session(&state, &user, second).await?;
+    let mut tx = state.store.begin_write(&user.username).await?;
+    if let Some(secret) = &user.totp_secret {
+        // A missing, wrong or already used code fails the attempt as a
+        // wrong password does: it stays counted toward the lockout.
+        let step = body.totp.as_deref().and_then(|code| totp_step(&user.username, secret, code, unix_now()));
+        let fresh = match step {
+            Some(s) => tx.claim_totp_step(user.id, s).await?,
+            None => false,
+        };
+        if !fresh {
+            let lock = tx.attempt_failed(&attempt, "totp").await?;
+            tx.commit().await?;
+            return Err(lock.map_or(WebError::Unauthenticated, |l| locked(l.0)));
+        }
+    }
+    if let Err(l) = tx.attempt_succeeded(&attempt, Utc::now()).await? {
+        tx.commit().await?;
+        return Err(locked(l.0));
+    }
+    let (token, expires_at) = open_session(&state, &mut tx, &user, true).await?;
+    tx.commit().await?;
     Ok(Json(ApiToken { token, expires_at }))
 }
 

@@ -273,6 +273,16 @@ const STRINGS: &[(&str, &str, &str)] = &[
     ("totp.code", "Mã 6 chữ số từ ứng dụng xác thực", "6-digit code from your authenticator app"),
     ("totp.submit", "Xác nhận", "Confirm"),
     ("totp.wrong", "Mã xác thực không đúng.", "Wrong code."),
+    (
+        "totp.reused",
+        "Mã này đã được dùng. Hãy chờ mã mới trong ứng dụng xác thực.",
+        "This code was already used. Wait for the next code in your authenticator app.",
+    ),
+    (
+        "totp.start_over",
+        "Nhập sai mã xác thực quá nhiều lần, hãy đăng nhập lại từ đầu.",
+        "Too many wrong codes: log in again from the start.",
+    ),
     ("totp.enrol", "Bật xác thực hai lớp", "Enable two-factor authentication"),
     (
         "totp.enrol_help",

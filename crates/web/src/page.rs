@@ -99,13 +99,15 @@ pub async fn home(
 
 pub async fn set_lang(Path(lang): Path<String>, headers: HeaderMap) -> Response {
     let lang = Lang::parse(&lang);
-    // Back to where the switch was clicked, if that was one of our pages.
+    // Back to the page where the switch was clicked: the Referer's path,
+    // if it stays on this site (the same rule as the login's `next`).
     let back = headers
         .get(header::REFERER)
         .and_then(|r| r.to_str().ok())
-        .and_then(|r| r.split_once("://").and_then(|(_, rest)| rest.find('/').map(|i| rest[i..].to_string())))
-        .filter(|p| p.starts_with('/') && !p.starts_with("//"))
-        .unwrap_or_else(|| "/".into());
+        .and_then(|r| r.split_once("://").and_then(|(_, rest)| rest.find('/').map(|i| &rest[i..])))
+        .and_then(khienmang_core::auth::local_target)
+        .unwrap_or("/")
+        .to_string();
     (
         StatusCode::SEE_OTHER,
         [

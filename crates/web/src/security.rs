@@ -70,8 +70,13 @@ async fn load_session(state: &AppState, mut req: Request) -> Result<Request, Res
     let found = bearer.or_else(|| cookie(req.headers(), SESSION_COOKIE).map(|t| (t, Via::Cookie)));
     if let Some((token, via)) = found {
         let token_hash = hash_token(&token);
-        match state.store.session(&token_hash, &khienmang_store::now_utc()).await {
+        let now = chrono::Utc::now();
+        match state.store.session(&token_hash, now).await {
             Ok(Some(s)) => {
+                // Use keeps a session alive; 30 idle minutes end it.
+                if let Err(e) = state.store.touch_session(&token_hash, &s, now).await {
+                    return Err(WebError::from(e).into_response());
+                }
                 req.extensions_mut().insert(Identity {
                     user: s.user,
                     token_hash,

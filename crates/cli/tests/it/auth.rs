@@ -226,3 +226,374 @@ async fn operator_endpoints_answer() {
     assert!(en.contains("lang=\"en\"") && en.contains("Log in"));
     assert!(!login.contains("<script>") && !login.contains("style=\""), "no inline script or style");
 }
+
+/// A user's row as the lockout sees it: failures, lock end, live sessions.
+async fn lockout_state(app: &TestApp, user: &str) -> (i64, Option<String>, i64) {
+    let u = app.store.user_by_name(user).await.unwrap().unwrap();
+    let sessions: i64 = sqlx::query_scalar("SELECT CAST(COUNT(*) AS BIGINT) FROM sessions WHERE user_id = $1")
+        .bind(u.id)
+        .fetch_one(app.store.pool())
+        .await
+        .unwrap();
+    (u.failed_logins, u.locked_until, sessions)
+}
+
+async fn failures_audited(app: &TestApp, user: &str) -> Vec<serde_json::Value> {
+    let u = app.store.user_by_name(user).await.unwrap().unwrap();
+    let audit = app.store.audit_recent(Some(&format!("user:{}", u.id)), 1000, 0).await.unwrap();
+    audit
+        .into_iter()
+        .filter(|e| e.action == "auth.login_failed")
+        .map(|e| serde_json::from_str(&e.details).unwrap())
+        .collect()
+}
+
+/// The probe's attack: 59 wrong passwords and the right one at once. The
+/// failures are counted one by one before any password is checked, so only
+/// the first five are checked, the account locks, and the right password
+/// sent amid the burst gets no session.
+#[tokio::test]
+async fn sixty_parallel_guesses_check_five_lock_the_account_and_the_right_one_gets_no_session() {
+    let app = TestApp::start().await;
+    app.user("tinh", Role::Secretariat, Some(app.province)).await;
+    let guess = |password: String| {
+        let (http, base) = (app.http.clone(), app.base.clone());
+        tokio::spawn(async move {
+            http.post(format!("{base}/api/v1/session"))
+                .json(&serde_json::json!({"username": "tinh", "password": password}))
+                .send()
+                .await
+                .unwrap()
+                .status()
+        })
+    };
+    let wrong: Vec<_> = (0..59).map(|i| guess(format!("sai-mat-khau-{i}"))).collect();
+    // The right guess goes out within the burst, once the server has counted
+    // five (with the old read-then-write counter that never happened: every
+    // guess read the same count).
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while lockout_state(&app, "tinh").await.0 < 5 && std::time::Instant::now() < deadline {
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    }
+    let right = guess(PASSWORD.to_string());
+    let mut statuses = Vec::new();
+    for g in wrong {
+        statuses.push(g.await.unwrap());
+    }
+    assert_eq!(right.await.unwrap(), StatusCode::TOO_MANY_REQUESTS);
+    let checked = statuses.iter().filter(|s| **s == StatusCode::UNAUTHORIZED).count();
+    let refused = statuses.iter().filter(|s| **s == StatusCode::TOO_MANY_REQUESTS).count();
+    assert_eq!(checked + refused, 59, "{statuses:?}");
+    assert!(checked <= 4, "only the first five guesses are checked (the fifth locks): {checked} were answered 401");
+    let (failures, locked_until, sessions) = lockout_state(&app, "tinh").await;
+    assert_eq!(failures, 5, "the locked account's guesses are refused without counting or checking");
+    assert!(locked_until.is_some());
+    assert_eq!(sessions, 0, "no session");
+    assert_eq!(failures_audited(&app, "tinh").await.len(), 5);
+    // Still locked for the right password, and the server still answers.
+    assert_eq!(api_login(&app, "tinh", PASSWORD, None).await, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(app.http.get(format!("{}/healthz", app.base)).send().await.unwrap().status(), 200);
+}
+
+/// Unknown and disabled accounts are checked against a dummy hash, so their
+/// refusal takes as long as a wrong password's (a disabled account used to
+/// be refused before any hashing, which told it apart from the rest).
+#[tokio::test]
+async fn unknown_and_disabled_accounts_take_as_long_as_a_wrong_password() {
+    let app = TestApp::start().await;
+    app.user("tinh", Role::Secretariat, Some(app.province)).await;
+    app.user("nghi", Role::Secretariat, Some(app.province)).await;
+    sqlx::query("UPDATE users SET disabled = 1 WHERE username = 'nghi'").execute(app.store.pool()).await.unwrap();
+    // The dummy hash is made on first use: not part of the measure.
+    api_login(&app, "khong-co", "x", None).await;
+    // Interleaved rounds, the quickest of each kind kept: the least
+    // disturbed by whatever else the machine runs. Four rounds stay below
+    // the lockout of the two known accounts.
+    let kinds =
+        [("wrong", "tinh", "sai-mat-khau"), ("unknown", "khong-co", "sai-mat-khau"), ("disabled", "nghi", PASSWORD)];
+    let mut fastest = [std::time::Duration::MAX; 3];
+    for _ in 0..4 {
+        for (i, (what, user, password)) in kinds.iter().enumerate() {
+            let start = std::time::Instant::now();
+            assert_eq!(api_login(&app, user, password, None).await, StatusCode::UNAUTHORIZED, "{what}");
+            fastest[i] = fastest[i].min(start.elapsed());
+        }
+    }
+    // Without the dummy hash a refusal takes a few database writes, many
+    // times less than an Argon2 hash.
+    let [wrong, unknown, disabled] = fastest;
+    assert!(
+        unknown * 3 >= wrong && disabled * 3 >= wrong,
+        "wrong {wrong:?}, unknown {unknown:?}, disabled {disabled:?}"
+    );
+}
+
+fn totp_of(secret: &str, user: &str) -> totp_rs::TOTP {
+    totp_rs::TOTP::new(
+        totp_rs::Algorithm::SHA1,
+        6,
+        1,
+        30,
+        totp_rs::Secret::Encoded(secret.to_string()).to_bytes().unwrap(),
+        Some("Khiên Mạng".into()),
+        user.into(),
+    )
+    .unwrap()
+}
+
+/// A code that is none of the codes accepted around now.
+fn wrong_code(totp: &totp_rs::TOTP) -> String {
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs();
+    let valid: Vec<String> = (0..5).map(|i| totp.generate(now + 60 - 30 * i)).collect();
+    (0..1_000_000).map(|n| format!("{n:06}")).find(|c| !valid.contains(c)).unwrap()
+}
+
+async fn with_totp(app: &TestApp, user: &str) -> totp_rs::TOTP {
+    app.user(user, Role::Secretariat, Some(app.province)).await;
+    let secret = totp_rs::Secret::generate_secret().to_encoded().to_string();
+    let id = app.store.user_by_name(user).await.unwrap().unwrap().id;
+    let mut tx = app.store.begin_write("test").await.unwrap();
+    tx.set_totp(id, Some(&secret)).await.unwrap();
+    tx.commit().await.unwrap();
+    totp_of(&secret, user)
+}
+
+/// Logs in with the password in the browser: the half-signed-in cookie and
+/// the code form's CSRF token.
+async fn half_signed_in(app: &TestApp, user: &str) -> (String, String) {
+    let res = app
+        .http
+        .post(format!("{}/login", app.base))
+        .form(&[("username", user), ("password", PASSWORD)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(res.headers()["location"], "/login/totp");
+    let cookie = cookie_of(&res);
+    let page = app.http.get(format!("{}/login/totp", app.base)).header("cookie", &cookie).send().await.unwrap();
+    assert_eq!(page.status(), StatusCode::OK);
+    (cookie.clone(), csrf_in(&page.text().await.unwrap()))
+}
+
+async fn send_code(app: &TestApp, cookie: &str, csrf: &str, code: &str) -> reqwest::Response {
+    app.http
+        .post(format!("{}/login/totp", app.base))
+        .header("cookie", cookie)
+        .form(&[("code", code), ("csrf", csrf)])
+        .send()
+        .await
+        .unwrap()
+}
+
+/// The probe guessed 300 codes in three seconds, then sent the right one.
+/// Now each code is an attempt on the account: the fifth wrong one locks it
+/// and drops the half-signed-in session, so the right code no longer signs
+/// in and the sign-in starts over from the password.
+#[tokio::test]
+async fn five_wrong_totp_codes_drop_the_half_sign_in_and_lock_the_account() {
+    let app = TestApp::start().await;
+    let totp = with_totp(&app, "tinh").await;
+    let wrong = wrong_code(&totp);
+    let (cookie, csrf) = half_signed_in(&app, "tinh").await;
+    for _ in 0..4 {
+        let res = send_code(&app, &cookie, &csrf, &wrong).await;
+        assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(res.text().await.unwrap().contains("Mã xác thực không đúng"));
+    }
+    let fifth = send_code(&app, &cookie, &csrf, &wrong).await;
+    assert_eq!(fifth.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert!(fifth.headers()["set-cookie"].to_str().unwrap().contains("Max-Age=0"));
+    let page = fifth.text().await.unwrap();
+    assert!(page.contains("hãy đăng nhập lại từ đầu") && page.contains("Tài khoản tạm khóa"), "{page}");
+    let (failures, locked_until, sessions) = lockout_state(&app, "tinh").await;
+    assert_eq!((failures, sessions), (5, 0), "counted toward the lockout, half-signed-in session dropped");
+    assert!(locked_until.is_some());
+    // The right code on the dropped session is a request without a session.
+    let late = send_code(&app, &cookie, &csrf, &totp.generate_current().unwrap()).await;
+    assert_eq!(late.status(), StatusCode::SEE_OTHER);
+    assert!(late.headers()["location"].to_str().unwrap().starts_with("/login"));
+    let home = app.http.get(format!("{}/", app.base)).header("cookie", &cookie).send().await.unwrap();
+    assert!(home.headers()["location"].to_str().unwrap().starts_with("/login"), "not signed in");
+    // And the password is refused while the lock lasts.
+    let again = app
+        .http
+        .post(format!("{}/login", app.base))
+        .form(&[("username", "tinh"), ("password", PASSWORD)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.status(), StatusCode::TOO_MANY_REQUESTS);
+    let audited = failures_audited(&app, "tinh").await;
+    assert_eq!(audited.iter().filter(|d| d["factor"] == "totp").count(), 5);
+}
+
+/// The same guessing in parallel: the codes are counted before they are
+/// checked, so at most five are checked and the right one sent afterwards
+/// finds no session.
+#[tokio::test]
+async fn parallel_totp_guesses_are_counted_one_by_one() {
+    let app = TestApp::start().await;
+    let totp = with_totp(&app, "tinh").await;
+    let wrong = wrong_code(&totp);
+    let (cookie, csrf) = half_signed_in(&app, "tinh").await;
+    let guesses: Vec<_> = (0..60)
+        .map(|_| {
+            let (http, base, cookie, csrf, wrong) =
+                (app.http.clone(), app.base.clone(), cookie.clone(), csrf.clone(), wrong.clone());
+            tokio::spawn(async move {
+                http.post(format!("{base}/login/totp"))
+                    .header("cookie", cookie)
+                    .form(&[("code", wrong), ("csrf", csrf)])
+                    .send()
+                    .await
+                    .unwrap()
+                    .status()
+            })
+        })
+        .collect();
+    let mut checked = 0;
+    for g in guesses {
+        if g.await.unwrap() == StatusCode::UNPROCESSABLE_ENTITY {
+            checked += 1;
+        }
+    }
+    assert!(checked <= 4, "{checked} wrong codes were checked and answered before the lock");
+    let right = send_code(&app, &cookie, &csrf, &totp.generate_current().unwrap()).await;
+    assert_ne!(right.headers().get("location").map(|l| l.to_str().unwrap()), Some("/"));
+    let (failures, locked_until, sessions) = lockout_state(&app, "tinh").await;
+    assert_eq!((failures, sessions), (5, 0));
+    assert!(locked_until.is_some());
+}
+
+/// Over the API a wrong or missing code used not to count: now it fails the
+/// attempt like a wrong password, and five of them lock the account even
+/// for the right password and code.
+#[tokio::test]
+async fn api_wrong_totp_codes_count_toward_the_lockout() {
+    let app = TestApp::start().await;
+    let totp = with_totp(&app, "tinh").await;
+    let wrong = wrong_code(&totp);
+    assert_eq!(api_login(&app, "tinh", PASSWORD, None).await, StatusCode::UNAUTHORIZED);
+    for _ in 0..3 {
+        assert_eq!(api_login(&app, "tinh", PASSWORD, Some(wrong.clone())).await, StatusCode::UNAUTHORIZED);
+    }
+    assert_eq!(api_login(&app, "tinh", PASSWORD, Some(wrong.clone())).await, StatusCode::TOO_MANY_REQUESTS);
+    let right = totp.generate_current().unwrap();
+    assert_eq!(api_login(&app, "tinh", PASSWORD, Some(right)).await, StatusCode::TOO_MANY_REQUESTS);
+    let (failures, locked_until, sessions) = lockout_state(&app, "tinh").await;
+    assert_eq!((failures, sessions), (5, 0));
+    assert!(locked_until.is_some());
+    assert_eq!(failures_audited(&app, "tinh").await.iter().filter(|d| d["factor"] == "totp").count(), 5);
+}
+
+/// A code signs in once: the same code again, over the API or in the
+/// browser, is refused (and counted) within its 30 seconds.
+#[tokio::test]
+async fn a_used_totp_code_is_refused() {
+    let app = TestApp::start().await;
+    let totp = with_totp(&app, "tinh").await;
+    let code = totp.generate_current().unwrap();
+    assert_eq!(api_login(&app, "tinh", PASSWORD, Some(code.clone())).await, StatusCode::OK);
+    assert_eq!(api_login(&app, "tinh", PASSWORD, Some(code.clone())).await, StatusCode::UNAUTHORIZED);
+    let (cookie, csrf) = half_signed_in(&app, "tinh").await;
+    let res = send_code(&app, &cookie, &csrf, &code).await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.text().await.unwrap().contains("Mã này đã được dùng"));
+    let home = app.http.get(format!("{}/", app.base)).header("cookie", &cookie).send().await.unwrap();
+    assert_eq!(home.status(), StatusCode::SEE_OTHER, "still waiting for a code");
+    assert_eq!(home.headers()["location"], "/login/totp");
+    assert_eq!(lockout_state(&app, "tinh").await.0, 2, "both refusals counted");
+}
+
+/// `next` and the language switch's Referer are followed only to paths that
+/// stay on this site as a browser reads them: a tab or newline (which
+/// browsers drop), `//`, `/\` and absolute URLs all go home instead.
+#[tokio::test]
+async fn login_next_and_language_referer_never_leave_the_site() {
+    let app = TestApp::start().await;
+    app.user("xa", Role::CommuneOfficer, Some(app.commune_a.0)).await;
+    for attack in ["/\t/evil.example", "/\n/evil.example", "//evil.example", "/\\evil.example", "https://evil.example"]
+    {
+        let res = app
+            .http
+            .post(format!("{}/login", app.base))
+            .form(&[("username", "xa"), ("password", PASSWORD), ("next", attack)])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::SEE_OTHER, "{attack:?}");
+        assert_eq!(res.headers()["location"], "/", "{attack:?}");
+    }
+    // The probe's form: the tab percent-encoded in the login link.
+    for query in
+        ["/%09/evil.example", "/%0a/evil.example", "%2F%2Fevil.example", "/%5Cevil.example", "https://evil.example"]
+    {
+        let page = app.http.get(format!("{}/login?next={query}", app.base)).send().await.unwrap().text().await.unwrap();
+        assert!(page.contains(r#"name="next" value="/">"#), "{query}");
+    }
+    // A harmless local path is kept.
+    let res = app
+        .http
+        .post(format!("{}/login", app.base))
+        .form(&[("username", "xa"), ("password", PASSWORD), ("next", "/org?x=1")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.headers()["location"], "/org?x=1");
+    let back = |referer: &'static str| app.http.get(format!("{}/lang/en", app.base)).header("referer", referer).send();
+    for referer in ["http://x.invalid/\t/evil.example", "https://evil.example//evil.example", "http://x.invalid/\\evil"]
+    {
+        let res = back(referer).await.unwrap();
+        assert_eq!(res.status(), StatusCode::SEE_OTHER);
+        assert_eq!(res.headers()["location"], "/", "{referer:?}");
+    }
+    assert_eq!(back("http://x.invalid/org?x=1").await.unwrap().headers()["location"], "/org?x=1");
+}
+
+/// Sessions end after 30 idle minutes, at their absolute lifetime however
+/// busy, and with a password change; use keeps one alive.
+#[tokio::test]
+async fn sessions_end_when_idle_at_their_lifetime_and_on_a_password_change() {
+    let app = TestApp::start().await;
+    app.user("tinh", Role::Secretariat, Some(app.province)).await;
+    let minutes_ago =
+        |m: i64| (chrono::Utc::now() - chrono::Duration::minutes(m)).to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    let set = |column: &'static str, token: String, value: String| {
+        let pool = app.store.pool().clone();
+        async move {
+            let hash = hex::encode(<sha2::Sha256 as sha2::Digest>::digest(token.as_bytes()));
+            let sql = format!("UPDATE sessions SET {column} = $1 WHERE token_hash = $2");
+            sqlx::query(&sql).bind(value).bind(hash).execute(&pool).await.unwrap();
+        }
+    };
+    // 29 idle minutes: still alive, and the use counts.
+    let token = app.token("tinh").await;
+    set("last_seen", token.clone(), minutes_ago(29)).await;
+    assert_eq!(app.get_json(&token, "/api/v1/me").await.0, 200);
+    let hash = hex::encode(<sha2::Sha256 as sha2::Digest>::digest(token.as_bytes()));
+    let seen: String = sqlx::query_scalar("SELECT last_seen FROM sessions WHERE token_hash = $1")
+        .bind(hash)
+        .fetch_one(app.store.pool())
+        .await
+        .unwrap();
+    assert!(seen >= minutes_ago(1), "kept alive by the use: last seen {seen}");
+    // 31 idle minutes: ended, for the API and for the browser.
+    set("last_seen", token.clone(), minutes_ago(31)).await;
+    assert_eq!(app.get_json(&token, "/api/v1/me").await.0, 401);
+    let browser =
+        app.http.get(format!("{}/org", app.base)).header("cookie", format!("km_session={token}")).send().await.unwrap();
+    assert!(browser.headers()["location"].to_str().unwrap().starts_with("/login"));
+    // Past the absolute lifetime, however recently used.
+    let token = app.token("tinh").await;
+    set("expires_at", token.clone(), minutes_ago(1)).await;
+    assert_eq!(app.get_json(&token, "/api/v1/me").await.0, 401);
+    // A password change ends the account's sessions.
+    let token = app.token("tinh").await;
+    assert_eq!(app.get_json(&token, "/api/v1/me").await.0, 200);
+    let id = app.store.user_by_name("tinh").await.unwrap().unwrap().id;
+    let mut tx = app.store.begin_write("test").await.unwrap();
+    tx.set_password(id, &khienmang_web::auth::hash_password("mat-khau-moi-2026").unwrap()).await.unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(app.get_json(&token, "/api/v1/me").await.0, 401);
+}
