@@ -21,7 +21,7 @@ mod page;
 pub mod reports;
 pub mod scamcheck;
 mod security;
-mod server;
+pub mod server;
 mod targets;
 
 use std::sync::Arc;
@@ -60,6 +60,8 @@ pub struct WebConfig {
     /// the metrics are only on their own address (`khienmang serve`'s
     /// `metrics_listen`), behind a proxy where every caller is loopback.
     pub metrics_token: Option<String>,
+    /// Connections open at once and how long one may stay silent.
+    pub connections: server::ConnectionLimits,
 }
 
 impl Default for WebConfig {
@@ -74,6 +76,7 @@ impl Default for WebConfig {
             limits: limit::LimitSettings::default(),
             public_url: None,
             metrics_token: None,
+            connections: server::ConnectionLimits::default(),
         }
     }
 }
@@ -389,7 +392,8 @@ pub async fn serve(state: AppState, listener: tokio::net::TcpListener) -> std::i
     if let Err(e) = state.limits.sync(&state.store).await {
         tracing::warn!(error = %e, "rate limits not synced at start");
     }
-    server::serve(router(state), listener).await
+    let limits = state.config.connections;
+    server::serve(router(state), listener, limits).await
 }
 
 /// Serves only `/metrics` (Prometheus), on an address of its own.

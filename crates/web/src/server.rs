@@ -15,6 +15,14 @@
 //! upload that is too large) lingers, as nginx's do: the answer is sent,
 //! then the rest is read and dropped for a moment, so that the client reads
 //! the refusal rather than a reset.
+//!
+//! Against slow clients (slowloris): a connection on which nothing moves
+//! either way for [`READ_IDLE`] while the server waits to read (headers, a
+//! body, or the next request) is closed, and at most [`MAX_CONNECTIONS`] are
+//! open at once; past that, new connections are closed at once, so a flood
+//! of idle sockets cannot take every file descriptor and worker. A request
+//! whose handler works longer than that without writing would be cut too:
+//! none does (the longest, an import or a review document, take seconds).
 
 use std::io;
 use std::net::SocketAddr;
@@ -26,14 +34,34 @@ use axum::Router;
 use axum::serve::{Listener, ListenerExt};
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::{TcpListener, TcpStream};
-use tokio::sync::{mpsc, watch};
+use tokio::sync::{OwnedSemaphorePermit, Semaphore, mpsc, watch};
 
-/// A connection handed to a worker.
-type Handed = (std::net::TcpStream, SocketAddr);
+/// A connection handed to a worker, with its place among the open ones.
+type Handed = (std::net::TcpStream, SocketAddr, OwnedSemaphorePermit);
+
+/// Connections open at once, at most (by default).
+pub const MAX_CONNECTIONS: usize = 4096;
+/// How long a connection may stay silent both ways while the server waits
+/// to read (by default).
+pub const READ_IDLE: Duration = Duration::from_secs(60);
+
+/// What a slow or idle client may hold: [`MAX_CONNECTIONS`] and [`READ_IDLE`]
+/// unless set otherwise (tests shorten them).
+#[derive(Debug, Clone, Copy)]
+pub struct ConnectionLimits {
+    pub max_connections: usize,
+    pub read_idle: Duration,
+}
+
+impl Default for ConnectionLimits {
+    fn default() -> Self {
+        ConnectionLimits { max_connections: MAX_CONNECTIONS, read_idle: READ_IDLE }
+    }
+}
 
 /// Serves `app` until the process is asked to stop (Ctrl-C), then lets each
 /// worker finish the requests it is answering.
-pub async fn serve(app: Router, listener: TcpListener) -> io::Result<()> {
+pub async fn serve(app: Router, listener: TcpListener, limits: ConnectionLimits) -> io::Result<()> {
     let local = listener.local_addr()?;
     let (stop, stopped) = watch::channel(false);
     let mut handoffs = Vec::new();
@@ -41,11 +69,12 @@ pub async fn serve(app: Router, listener: TcpListener) -> io::Result<()> {
     for n in 0..worker_count() {
         let (handoff, incoming) = mpsc::unbounded_channel();
         let (app, mut stopped) = (app.clone(), stopped.clone());
+        let read_idle = limits.read_idle;
         let worker = std::thread::Builder::new().name(format!("http-{n}")).spawn(move || -> io::Result<()> {
             let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
             runtime.block_on(async move {
                 // `tap_io` gives handlers the peer address (`ConnectInfo`) for any listener.
-                let listener = HandedListener { incoming, local }.tap_io(|_| {});
+                let listener = HandedListener { incoming, local, read_idle }.tap_io(|_| {});
                 axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
                     .with_graceful_shutdown(async move {
                         let _ = stopped.wait_for(|s| *s).await;
@@ -57,6 +86,7 @@ pub async fn serve(app: Router, listener: TcpListener) -> io::Result<()> {
         workers.push(worker);
     }
 
+    let open = std::sync::Arc::new(Semaphore::new(limits.max_connections));
     let mut ctrl_c = std::pin::pin!(tokio::signal::ctrl_c());
     for turn in (0..handoffs.len()).cycle() {
         let (stream, peer) = tokio::select! {
@@ -71,10 +101,14 @@ pub async fn serve(app: Router, listener: TcpListener) -> io::Result<()> {
             },
             _ = &mut ctrl_c => break,
         };
+        let Ok(permit) = open.clone().try_acquire_owned() else {
+            // Full: closed at once rather than queued behind idle sockets.
+            continue;
+        };
         // Answers are written whole: nothing to gain from Nagle's delay.
         let _ = stream.set_nodelay(true);
         let Ok(stream) = stream.into_std() else { continue };
-        if handoffs[turn].send((stream, peer)).is_err() {
+        if handoffs[turn].send((stream, peer, permit)).is_err() {
             break; // that worker has stopped: the server is going down
         }
     }
@@ -99,6 +133,7 @@ fn worker_count() -> usize {
 struct HandedListener {
     incoming: mpsc::UnboundedReceiver<Handed>,
     local: SocketAddr,
+    read_idle: Duration,
 }
 
 impl Listener for HandedListener {
@@ -107,13 +142,17 @@ impl Listener for HandedListener {
 
     async fn accept(&mut self) -> (Lingering, SocketAddr) {
         loop {
-            let Some((stream, peer)) = self.incoming.recv().await else {
+            let Some((stream, peer, permit)) = self.incoming.recv().await else {
                 // The acceptor is gone: only the shutdown signal ends this worker now.
                 return std::future::pending().await;
             };
             // Registered with this worker's runtime, which alone polls it.
             match TcpStream::from_std(stream) {
-                Ok(stream) => return (Lingering { stream, linger: None }, peer),
+                Ok(stream) => {
+                    let idle = Box::pin(tokio::time::sleep(self.read_idle));
+                    let read_idle = self.read_idle;
+                    return (Lingering { stream, linger: None, idle, read_idle, _open: permit }, peer);
+                }
                 Err(e) => tracing::warn!("taking a connection: {e}"),
             }
         }
@@ -137,17 +176,42 @@ struct Lingering {
     stream: TcpStream,
     /// Once shut down: the deadline and the bytes dropped.
     linger: Option<(Pin<Box<tokio::time::Sleep>>, usize)>,
+    /// When a read still waiting for the client's bytes gives up.
+    idle: Pin<Box<tokio::time::Sleep>>,
+    read_idle: Duration,
+    /// Held while the connection is open ([`MAX_CONNECTIONS`]).
+    _open: OwnedSemaphorePermit,
 }
 
 impl AsyncRead for Lingering {
     fn poll_read(mut self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &mut ReadBuf<'_>) -> Poll<io::Result<()>> {
-        Pin::new(&mut self.stream).poll_read(cx, buf)
+        let this = &mut *self;
+        match Pin::new(&mut this.stream).poll_read(cx, buf) {
+            Poll::Pending => {
+                ready!(this.idle.as_mut().poll(cx));
+                Poll::Ready(Err(io::Error::new(io::ErrorKind::TimedOut, "the client sent nothing for too long")))
+            }
+            ready => {
+                this.moved();
+                ready
+            }
+        }
+    }
+}
+
+impl Lingering {
+    /// Something moved: the silence starts again.
+    fn moved(&mut self) {
+        let deadline = tokio::time::Instant::now() + self.read_idle;
+        self.idle.as_mut().reset(deadline);
     }
 }
 
 impl AsyncWrite for Lingering {
     fn poll_write(mut self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {
-        Pin::new(&mut self.stream).poll_write(cx, buf)
+        let written = ready!(Pin::new(&mut self.stream).poll_write(cx, buf));
+        self.moved();
+        Poll::Ready(written)
     }
 
     fn poll_write_vectored(
@@ -155,7 +219,9 @@ impl AsyncWrite for Lingering {
         cx: &mut Context<'_>,
         bufs: &[io::IoSlice<'_>],
     ) -> Poll<io::Result<usize>> {
-        Pin::new(&mut self.stream).poll_write_vectored(cx, bufs)
+        let written = ready!(Pin::new(&mut self.stream).poll_write_vectored(cx, bufs));
+        self.moved();
+        Poll::Ready(written)
     }
 
     fn is_write_vectored(&self) -> bool {

@@ -178,3 +178,33 @@ async fn guessing_tracking_secrets_is_cut_off_and_the_check_is_limited_per_clien
     assert_eq!(check("198.51.100.1").await.unwrap().status(), StatusCode::TOO_MANY_REQUESTS);
     assert_eq!(check("198.51.100.2").await.unwrap().status(), StatusCode::OK);
 }
+
+#[tokio::test]
+async fn idle_sockets_are_closed_and_cannot_take_every_connection() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let connections =
+        khienmang_web::server::ConnectionLimits { max_connections: 4, read_idle: Duration::from_millis(800) };
+    let app = TestApp::start_with(WebConfig { require_totp: false, connections, ..WebConfig::default() }).await;
+    let addr = app.base.trim_start_matches("http://").to_string();
+    // A slowloris client: four sockets that send half a request and stall.
+    let mut idle = Vec::new();
+    for _ in 0..4 {
+        let mut s = tokio::net::TcpStream::connect(&addr).await.unwrap();
+        s.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n").await.unwrap();
+        idle.push(s);
+    }
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    // The fifth is closed at once: no worker waits on it.
+    let mut fifth = tokio::net::TcpStream::connect(&addr).await.unwrap();
+    let mut buf = [0u8; 64];
+    let n = tokio::time::timeout(Duration::from_secs(2), fifth.read(&mut buf)).await.unwrap().unwrap_or(0);
+    assert_eq!(n, 0, "a connection past the cap is closed");
+    // The stalled ones are dropped after the idle time, and the server answers again.
+    for mut s in idle {
+        let n = tokio::time::timeout(Duration::from_secs(5), s.read(&mut buf)).await.unwrap().unwrap_or(0);
+        assert_eq!(n, 0, "a stalled request is cut off");
+    }
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let res = app.http.get(format!("{}/healthz", app.base)).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+}
