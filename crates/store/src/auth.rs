@@ -144,6 +144,31 @@ impl Store {
             .transpose()
     }
 
+    /// The account's live sessions, newest first; `reference` names one
+    /// without giving out anything that opens it (a digest of its token's
+    /// digest).
+    pub async fn sessions_of(&self, user_id: i64, now: chrono::DateTime<chrono::Utc>) -> Result<Vec<SessionInfo>> {
+        let idle_since = now - chrono::Duration::minutes(SESSION_IDLE_MINUTES);
+        let rows = sqlx::query(
+            "SELECT token_hash, created_at, COALESCE(last_seen, created_at) AS last_seen, expires_at              FROM sessions WHERE user_id = $1 AND expires_at > $2 AND COALESCE(last_seen, created_at) > $3              ORDER BY created_at DESC LIMIT 100",
+        )
+        .bind(user_id)
+        .bind(stamp(now))
+        .bind(stamp(idle_since))
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(SessionInfo {
+                    reference: session_reference(&r.try_get::<String, _>("token_hash")?),
+                    created_at: r.try_get("created_at")?,
+                    last_seen: r.try_get("last_seen")?,
+                    expires_at: r.try_get("expires_at")?,
+                })
+            })
+            .collect()
+    }
+
     /// Marks a session used now. Only once a minute has passed since the
     /// last mark: a write a minute per session, not one per request.
     pub async fn touch_session(
@@ -165,7 +190,49 @@ impl Store {
     }
 }
 
+/// A live session as its owner sees it in the list of their sessions.
+#[derive(Debug, Clone)]
+pub struct SessionInfo {
+    pub reference: String,
+    pub created_at: String,
+    pub last_seen: String,
+    pub expires_at: String,
+}
+
+/// What names a session in its owner's list: 16 hex digits of a digest of
+/// its token's digest, so the list gives out nothing that opens a session.
+pub fn session_reference(token_hash: &str) -> String {
+    use sha2::{Digest, Sha256};
+    hex::encode(&Sha256::digest(token_hash.as_bytes())[..8])
+}
+
 impl WriteTx {
+    /// Ends the account's sessions named by `reference` (one), or every one
+    /// but `keep` (the session asking) when `reference` is `None`. Returns
+    /// how many ended; audited.
+    pub async fn end_own_sessions(&mut self, user_id: i64, reference: Option<&str>, keep: &str) -> Result<u64> {
+        let hashes: Vec<String> = sqlx::query_scalar("SELECT token_hash FROM sessions WHERE user_id = $1")
+            .bind(user_id)
+            .fetch_all(&mut *self.tx)
+            .await?;
+        let mut ended = 0;
+        for hash in hashes.iter().filter(|h| h.as_str() != keep) {
+            if reference.is_some_and(|r| session_reference(hash) != r) {
+                continue;
+            }
+            ended += sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+                .bind(hash)
+                .execute(&mut *self.tx)
+                .await?
+                .rows_affected();
+        }
+        if ended > 0 {
+            let detail = serde_json::json!({"ended": ended, "all_others": reference.is_none()});
+            self.audit("auth.sessions_ended", &format!("user:{user_id}"), &detail).await?;
+        }
+        Ok(ended)
+    }
+
     pub async fn create_user(&mut self, u: &NewUser<'_>) -> Result<i64> {
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO users (username, display_name, password_hash, role, scope_unit_id, is_demo, created_at) \

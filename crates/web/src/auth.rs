@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 use totp_rs::{Algorithm, Secret, TOTP};
 
 use crate::AppState;
-use crate::access::{Authenticated, MaybeIdentity, RequestLang};
+use crate::access::{Authenticated, Identity, MaybeIdentity, RequestLang};
 use crate::error::{WebError, WebResult};
 use crate::page::{Chrome, render};
 use crate::security::{SESSION_COOKIE, hash_token};
@@ -471,4 +471,78 @@ pub async fn api_me(Authenticated(id): Authenticated) -> Json<ApiMe> {
         role: id.user.role.as_str().to_string(),
         scope_unit_id: id.user.scope_unit_id,
     })
+}
+
+/// One of the account's sessions as listed to its owner.
+pub struct SessionRow {
+    pub reference: String,
+    pub started: String,
+    pub last_used: String,
+    pub this_one: bool,
+}
+
+#[derive(Template)]
+#[template(path = "account_sessions.html")]
+struct SessionsPage {
+    chrome: Chrome,
+    sessions: Vec<SessionRow>,
+    notice: Option<String>,
+}
+
+async fn sessions_page(
+    state: &AppState,
+    id: &Identity,
+    lang: RequestLang,
+    notice: Option<String>,
+) -> WebResult<Html<String>> {
+    let here = khienmang_store::auth::session_reference(&id.token_hash);
+    let sessions = state
+        .store
+        .sessions_of(id.user.id, Utc::now())
+        .await?
+        .into_iter()
+        .map(|s| SessionRow {
+            this_one: s.reference == here,
+            reference: s.reference,
+            started: crate::reports::local_time(&s.created_at),
+            last_used: crate::reports::local_time(&s.last_seen),
+        })
+        .collect();
+    render(&SessionsPage { chrome: Chrome::new(lang, Some(id), ""), sessions, notice })
+}
+
+/// `GET /account/sessions`: where the account is signed in.
+pub async fn sessions(
+    State(state): State<AppState>,
+    lang: RequestLang,
+    Authenticated(id): Authenticated,
+) -> WebResult<Html<String>> {
+    sessions_page(&state, &id, lang, None).await
+}
+
+#[derive(Deserialize)]
+pub struct EndSessionsForm {
+    /// One session's reference, or empty for every other session.
+    #[serde(default)]
+    session: String,
+}
+
+/// `POST /account/sessions/end`: ends one of the account's other sessions,
+/// or all of them; never another account's.
+pub async fn end_sessions(
+    State(state): State<AppState>,
+    lang: RequestLang,
+    Authenticated(id): Authenticated,
+    axum::Form(form): axum::Form<EndSessionsForm>,
+) -> WebResult<Html<String>> {
+    let reference = Some(form.session.trim()).filter(|r| !r.is_empty());
+    if reference.is_some_and(|r| r.len() != 16 || !r.bytes().all(|b| b.is_ascii_hexdigit())) {
+        return Err(WebError::BadRequest("Phiên đăng nhập không hợp lệ.".into()));
+    }
+    let mut tx = state.store.begin_write(&id.user.username).await?;
+    let ended = tx.end_own_sessions(id.user.id, reference, &id.token_hash).await?;
+    tx.commit().await?;
+    let chrome = Chrome::new(lang, Some(&id), "");
+    let notice = chrome.tr.t("sessions.ended").replace("{n}", &ended.to_string());
+    sessions_page(&state, &id, lang, Some(notice)).await
 }

@@ -153,6 +153,8 @@ pub fn route_table() -> Vec<(Method, &'static str, MethodRouter<AppState>)> {
         (Method::GET, "/login/totp", get(auth::totp_page)),
         (Method::POST, "/login/totp", post(auth::totp_submit)),
         (Method::GET, "/account/totp", get(auth::totp_enrol_page)),
+        (Method::GET, "/account/sessions", get(auth::sessions)),
+        (Method::POST, "/account/sessions/end", post(auth::end_sessions)),
         (Method::POST, "/account/totp", post(auth::totp_enrol_submit)),
         (Method::GET, "/lang/{lang}", get(page::set_lang)),
         (Method::GET, "/org", get(org::tree_page)),

@@ -158,9 +158,11 @@ async fn respond(req: Request, next: Next) -> Response {
     let method = method_label(req.method());
     let is_api = req.uri().path().starts_with("/api/");
     let wants_html = req.headers().get("hx-request").is_none();
-    // Kept only where a login redirect may need it (not on every API call).
-    let next_path =
-        (!is_api && wants_html).then(|| req.uri().path_and_query().map(|p| p.to_string()).unwrap_or_default());
+    // Kept only where a login redirect may need it (not on every API call);
+    // the login page's own refusals are pages that say why.
+    let is_login = req.uri().path() == "/login";
+    let next_path = (!is_api && wants_html && !is_login)
+        .then(|| req.uri().path_and_query().map(|p| p.to_string()).unwrap_or_default());
     let res = next.run(req).await;
     let mut res = api_errors(res, is_api, next_path);
     add_security_headers(&mut res);

@@ -341,6 +341,7 @@ fn body_for(path: &str, target: i64, records: Records) -> Option<reqwest::Body> 
         "/import/{batch}/commit" => form("mode=valid".into()),
         "/login" => form("username=nobody&password=x".into()),
         "/login/totp" | "/account/totp" => form("code=000000&secret=JBSWY3DPEHPK3PXP".into()),
+        "/account/sessions/end" => form("session=".into()),
         "/api/v1/org/operations" => Some(reqwest::Body::from(
             serde_json::json!({"effective": "2026-10-01", "operation": {"op": "rename", "unit": target, "name": "Đổi tên"}})
                 .to_string(),

@@ -173,6 +173,23 @@ async fn totp_second_factor_is_required_once_enrolled_and_enforced_for_staff() {
 }
 
 #[tokio::test]
+async fn a_wrong_password_shows_the_login_page_saying_so() {
+    let app = TestApp::start().await;
+    app.user("tinh", Role::Secretariat, Some(app.province)).await;
+    let page = app
+        .http
+        .post(format!("{}/login", app.base))
+        .form(&[("username", "tinh"), ("password", "sai-mat-khau"), ("next", "/targets")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), StatusCode::UNAUTHORIZED, "the page itself, not a redirect that loses the reason");
+    let html = page.text().await.unwrap();
+    assert!(html.contains("Tên đăng nhập hoặc mật khẩu không đúng."), "{html}");
+    assert!(html.contains(r#"value="tinh""#), "what was typed comes back: {html}");
+}
+
+#[tokio::test]
 async fn demo_accounts_are_refused_unless_allowed() {
     let app = TestApp::start().await;
     let hash = khienmang_web::auth::hash_password("demo").unwrap();
@@ -596,4 +613,58 @@ async fn sessions_end_when_idle_at_their_lifetime_and_on_a_password_change() {
     tx.set_password(id, &khienmang_web::auth::hash_password("mat-khau-moi-2026").unwrap()).await.unwrap();
     tx.commit().await.unwrap();
     assert_eq!(app.get_json(&token, "/api/v1/me").await.0, 401);
+}
+
+/// Signs `user` in through the login form; returns the session cookie.
+async fn browser_login(app: &TestApp, user: &str) -> String {
+    let res = app
+        .http
+        .post(format!("{}/login", app.base))
+        .form(&[("username", user), ("password", PASSWORD), ("next", "/")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER, "login of {user}");
+    cookie_of(&res)
+}
+
+#[tokio::test]
+async fn a_user_lists_their_sessions_and_ends_the_others_but_never_anyone_elses() {
+    let app = TestApp::start().await;
+    app.user("xa", Role::CommuneOfficer, Some(app.commune_a.0)).await;
+    app.user("xa-khac", Role::CommuneOfficer, Some(app.commune_b.0)).await;
+    let (here, laptop, phone) =
+        (browser_login(&app, "xa").await, browser_login(&app, "xa").await, browser_login(&app, "xa").await);
+    let stranger = browser_login(&app, "xa-khac").await;
+    let page = |cookie: &str| app.http.get(format!("{}/account/sessions", app.base)).header("cookie", cookie).send();
+    let html = page(&here).await.unwrap().text().await.unwrap();
+    assert_eq!(html.matches(r#"name="session" value=""#).count(), 2, "the two other sessions: {html}");
+    assert!(html.contains("Phiên này"));
+    let reference = |html: &str| {
+        let at = html.find(r#"name="session" value=""#).unwrap() + r#"name="session" value=""#.len();
+        html[at..at + 16].to_string()
+    };
+    let one = reference(&html);
+    let csrf = csrf_in(&html);
+    let end = |cookie: &str, csrf: &str, session: &str| {
+        app.http
+            .post(format!("{}/account/sessions/end", app.base))
+            .header("cookie", cookie)
+            .form(&[("csrf", csrf), ("session", session)])
+            .send()
+    };
+    // Another account naming this one's session ends nothing.
+    let stranger_csrf = csrf_in(&page(&stranger).await.unwrap().text().await.unwrap());
+    let res = end(&stranger, &stranger_csrf, &one).await.unwrap();
+    assert!(res.text().await.unwrap().contains("Đã kết thúc 0 phiên."));
+    assert_eq!(page(&here).await.unwrap().text().await.unwrap().matches(r#"name="session" value=""#).count(), 2);
+    // One ended, then all the others; this session stays.
+    assert!(end(&here, &csrf, &one).await.unwrap().text().await.unwrap().contains("Đã kết thúc 1 phiên."));
+    assert!(end(&here, &csrf, "").await.unwrap().text().await.unwrap().contains("Đã kết thúc 1 phiên."));
+    for gone in [&laptop, &phone] {
+        let res = app.http.get(format!("{}/", app.base)).header("cookie", gone.as_str()).send().await.unwrap();
+        assert!(res.headers()["location"].to_str().unwrap().starts_with("/login"), "an ended session is signed out");
+    }
+    assert_eq!(page(&here).await.unwrap().status(), StatusCode::OK);
+    assert_eq!(page(&stranger).await.unwrap().status(), StatusCode::OK, "the other account is untouched");
 }
