@@ -825,7 +825,7 @@ async fn every_role_reads_and_writes_only_its_own_subtree_and_never_writes_histo
                         Target::Own => (!(status.is_success()
                             || status.is_redirection()
                             // A body this walk does not fill in, or no such
-                            // contest, indicator or evaluation for this unit.
+                            // indicator, evaluation or pending upload.
                             || status == StatusCode::BAD_REQUEST
                             || status == StatusCode::UNPROCESSABLE_ENTITY
                             || status == StatusCode::UNSUPPORTED_MEDIA_TYPE
@@ -833,8 +833,8 @@ async fn every_role_reads_and_writes_only_its_own_subtree_and_never_writes_histo
                         .then_some("own subtree refused"),
                         Target::Other => outside(),
                         Target::Historical if !history_is_own => outside(),
-                        Target::Historical if method == Method::GET => (!status.is_success()
-                            && !(status == StatusCode::NOT_FOUND && own_may_be_missing(path)))
+                        Target::Historical if method == Method::GET => (!(status.is_success()
+                            || (status == StatusCode::NOT_FOUND && own_may_be_missing(path))))
                         .then_some("history: a read within the capability refused"),
                         Target::Historical => (status.is_success() || status.is_redirection() || wrote)
                             .then_some("history: a write accepted"),
