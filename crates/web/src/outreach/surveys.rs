@@ -359,8 +359,13 @@ async fn results(g: &crate::access::Granted, s: &SurveyRecord) -> WebResult<(Vec
     g.ensure(root).await?;
     // Province → communes; a response from a commune merged since is
     // counted under the commune that stands for it today.
-    let communes: Vec<UnitId> =
-        history.subtree_on(root, on).into_iter().filter(|v| v.level == Level::Commune).map(|v| v.unit_id).collect();
+    let communes: Vec<UnitId> = history
+        .subtree_on(root, on)
+        .into_iter()
+        // A survey of one commune: the commune is the root, not a row under itself.
+        .filter(|v| v.level == Level::Commune && v.unit_id != root)
+        .map(|v| v.unit_id)
+        .collect();
     let links: Vec<(UnitId, UnitId)> = communes.iter().map(|c| (*c, root)).collect();
     let tree = ReportTree::new(root, &links).map_err(|e| WebError::Internal(e.to_string()))?;
     let answers = g.store.survey_answers(s.id).await?;
