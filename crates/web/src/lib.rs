@@ -13,6 +13,7 @@ mod error;
 mod i18n;
 mod import;
 mod movement;
+mod offload;
 mod ops;
 mod org;
 mod outreach;
@@ -77,6 +78,8 @@ pub struct Shared {
     pub reports: reports::ReportsRuntime,
     pub scamcheck: scamcheck::ScamcheckRuntime,
     contests: outreach::contests::ContestsRuntime,
+    /// Slots for reading uploaded spreadsheets ([`offload`]).
+    uploads: offload::Offload,
     metrics: Option<PrometheusHandle>,
 }
 
@@ -88,7 +91,8 @@ impl AppState {
         let scamcheck = scamcheck::ScamcheckRuntime::start(&store);
         let contests =
             outreach::contests::ContestsRuntime::start(&store, reports.key.clone(), config.allow_demo_accounts);
-        AppState(Arc::new(Shared { store, config: Arc::new(config), reports, scamcheck, contests, metrics }))
+        let uploads = offload::Offload::per_core();
+        AppState(Arc::new(Shared { store, config: Arc::new(config), reports, scamcheck, contests, uploads, metrics }))
     }
 }
 

@@ -19,3 +19,4 @@ mod reports;
 mod scamcheck;
 mod support;
 mod targets;
+mod uploads;
