@@ -70,10 +70,10 @@ pub(super) fn read_first_sheet(bytes: &[u8]) -> Result<Vec<RawRow>, ImportError>
     Ok(rows.into_iter().map(|(row, cells)| (row as usize + 1, cells)).collect())
 }
 
-/// Refuses an archive that unpacks to more than [`MAX_UNZIPPED_BYTES`] or
-/// whose shared strings claim more than a sheet may hold. The sizes are
-/// those of the central directory: the zip reader fails on any entry that
-/// unpacks to more than its declared size.
+/// Refuses an archive that unpacks to more than [`MAX_UNZIPPED_BYTES`], or
+/// one with a part that makes the reader misbehave (see [`scan_part`]). The
+/// sizes are those of the central directory: the zip reader fails on any
+/// entry that unpacks to more than its declared size.
 fn check_archive(bytes: &[u8]) -> Result<(), ImportError> {
     let bad = |e: zip::result::ZipError| ImportError::BadXlsx(e.to_string());
     let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(bad)?;
@@ -81,90 +81,126 @@ fn check_archive(bytes: &[u8]) -> Result<(), ImportError> {
         return Err(ImportError::UnzippedTooLarge);
     }
     let mut total: u64 = 0;
-    let mut shared_strings = Vec::new();
     for i in 0..zip.len() {
-        let entry = zip.by_index_data(i).map_err(bad)?;
-        total = total.saturating_add(entry.size());
-        // The reader looks the part up by its name, without regard to case.
-        if entry.name().map_err(bad)?.replace('\\', "/").to_ascii_lowercase().ends_with("sharedstrings.xml") {
-            shared_strings.push(i);
-        }
+        total = total.saturating_add(zip.by_index_data(i).map_err(bad)?.size());
     }
     if total > MAX_UNZIPPED_BYTES {
         return Err(ImportError::UnzippedTooLarge);
     }
-    for i in shared_strings {
-        if claims_too_many_strings(zip.by_index(i).map_err(bad)?)? {
-            return Err(ImportError::SheetTooLarge);
+    // Every part, whatever its name: the workbook says where its sheets
+    // and strings are. A part that cannot be opened cannot be read by the
+    // reader either.
+    for i in 0..zip.len() {
+        if let Ok(part) = zip.by_index(i)
+            && let Some(refusal) = scan_part(part)
+        {
+            return Err(refusal);
         }
     }
     Ok(())
 }
 
-/// Whether a shared-strings part has a `uniqueCount` that is not a count a
-/// sheet may hold: the reader reserves room for that many strings before it
-/// reads one. The part is scanned as a stream; anything that is not a plain
-/// number up to [`MAX_CELLS`] counts as too many.
-fn claims_too_many_strings(mut part: impl Read) -> Result<bool, ImportError> {
-    const NAME: &[u8] = b"uniqueCount";
-    // Room after the name for `="1000000"` and some spaces; an occurrence
-    // this close to the end of the buffer waits for the next read.
-    const CARRY: usize = 64;
+/// Looks through a part, as a stream, for the attributes the reader turns
+/// into numbers before checking them: a `uniqueCount` of shared strings,
+/// for which it reserves room before reading one, and cell references
+/// (`r`, and `ref` ranges such as a sheet's dimension) whose letters or
+/// digits overflow 32 bits or whose range ends before it starts, which
+/// stop a build with overflow checks. Attributes are found by their `=`;
+/// a part that breaks off is scanned up to where it breaks.
+fn scan_part(mut part: impl Read) -> Option<ImportError> {
+    // Room for an attribute's name before its "=", and its value after.
+    const BEFORE: usize = 64;
+    const AFTER: usize = 64;
     let mut buf = vec![0u8; 64 * 1024];
-    let mut held = 0;
+    let (mut held, mut done) = (0, 0);
     loop {
-        let n = part.read(&mut buf[held..]).map_err(|e| ImportError::BadXlsx(e.to_string()))?;
+        let n = part.read(&mut buf[held..]).unwrap_or(0);
         let end = held + n;
         let last = n == 0;
-        let checked_before = if last { end } else { end.saturating_sub(CARRY) };
-        let mut from = 0;
-        while let Some(at) = find(&buf[from..end], NAME).map(|i| from + i) {
-            if at >= checked_before {
-                break;
+        // An "=" this close to the end waits for the next read.
+        let limit = if last { end } else { end.saturating_sub(AFTER) };
+        for at in done..limit {
+            if buf[at] == b'='
+                && let Some(refusal) = check_attribute(&buf[at.saturating_sub(BEFORE)..at], &buf[at + 1..end])
+            {
+                return Some(refusal);
             }
-            if !is_small_count(&buf[at + NAME.len()..end]) {
-                return Ok(true);
-            }
-            from = at + 1;
         }
         if last {
-            return Ok(false);
+            return None;
         }
-        let keep = end - checked_before;
-        buf.copy_within(checked_before..end, 0);
-        held = keep;
+        let keep_from = limit.saturating_sub(BEFORE);
+        buf.copy_within(keep_from..end, 0);
+        held = end - keep_from;
+        done = limit - keep_from;
     }
 }
 
-fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    haystack.windows(needle.len()).position(|w| w == needle)
+/// Checks one `name="value"` found around an "=": `before` ends where the
+/// "=" is, `after` starts right after it. The reader takes the key as the
+/// whole text before the "=" and needs a quoted value.
+fn check_attribute(before: &[u8], after: &[u8]) -> Option<ImportError> {
+    let before = before.trim_ascii_end();
+    let start = before.iter().rposition(|&b| b.is_ascii_whitespace() || matches!(b, b'<' | b'"' | b'\''));
+    let name = &before[start.map_or(0, |i| i + 1)..];
+    if !matches!(name, b"uniqueCount" | b"r" | b"ref") {
+        return None;
+    }
+    let after = after.trim_ascii_start();
+    let (&quote, rest) = after.split_first()?;
+    if quote != b'"' && quote != b'\'' {
+        return None;
+    }
+    // A value cut off by the window is longer than any sane one.
+    let (value, whole) = match rest.iter().position(|&b| b == quote) {
+        Some(close) => (&rest[..close], true),
+        None => (rest, false),
+    };
+    if name == b"uniqueCount" {
+        return (!whole || !is_small_count(value)).then_some(ImportError::SheetTooLarge);
+    }
+    (!is_sane_reference(value, whole))
+        .then(|| ImportError::BadXlsx(format!("cell reference \"{}\" is out of range", String::from_utf8_lossy(value))))
 }
 
-/// Whether the bytes after an attribute name hold `= "n"` with n a plain
-/// number no larger than [`MAX_CELLS`]. The name not followed by "=" is
-/// text, not an attribute.
-fn is_small_count(after: &[u8]) -> bool {
-    let rest = after.trim_ascii_start();
-    let Some(rest) = rest.strip_prefix(b"=") else {
-        return true;
-    };
-    let rest = rest.trim_ascii_start();
-    let value = match rest.first() {
-        Some(&quote @ (b'"' | b'\'')) => match rest[1..].iter().position(|&b| b == quote) {
-            Some(close) => &rest[1..=close],
-            // Unterminated within reach: too long to be a plain count.
-            None => return false,
-        },
-        _ => {
-            let len =
-                rest.iter().position(|b| b.is_ascii_whitespace() || matches!(b, b'>' | b'/')).unwrap_or(rest.len());
-            &rest[..len]
-        }
-    };
+/// Whether a count of strings is a plain number up to [`MAX_CELLS`].
+fn is_small_count(value: &[u8]) -> bool {
     let value = value.trim_ascii();
     value.len() <= 12
         && value.iter().all(u8::is_ascii_digit)
         && std::str::from_utf8(value).ok().and_then(|v| v.parse::<usize>().ok()).is_none_or(|n| n <= MAX_CELLS)
+}
+
+/// Whether the reader can turn a reference (`B2`) or range (`A1:C9`) into
+/// numbers: the letters (base 26) and digits of each part fit in 32 bits,
+/// and a whole range does not end before it starts.
+fn is_sane_reference(value: &[u8], whole: bool) -> bool {
+    let mut parts = value.split(|&b| b == b':').map(reference_numbers);
+    match (parts.next(), parts.next(), parts.next()) {
+        (Some(Some(start)), Some(Some(end)), None) if whole => end.0 >= start.0 && end.1 >= start.1,
+        _ => value.split(|&b| b == b':').all(|part| reference_numbers(part).is_some()),
+    }
+}
+
+/// A reference's row and column as the reader computes them (letters, then
+/// digits, up to the first other byte), or `None` if either passes 32 bits.
+fn reference_numbers(part: &[u8]) -> Option<(u64, u64)> {
+    let (mut row, mut col) = (0u64, 0u64);
+    let mut digits = false;
+    for &b in part {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' if !digits => col = col * 26 + u64::from(b.to_ascii_uppercase() - b'A') + 1,
+            b'0'..=b'9' => {
+                digits = true;
+                row = row * 10 + u64::from(b - b'0');
+            }
+            _ => break,
+        }
+        if row > u64::from(u32::MAX) || col > u64::from(u32::MAX) {
+            return None;
+        }
+    }
+    Some((row, col))
 }
 
 #[cfg(test)]
@@ -302,17 +338,43 @@ mod tests {
     }
 
     #[test]
-    fn counts_cut_by_the_scan_buffer_are_still_read() {
+    fn attributes_cut_by_the_scan_buffer_are_still_read() {
         for pad in [64 * 1024 - 70, 64 * 1024 - 64, 64 * 1024 - 60, 64 * 1024 - 12, 64 * 1024 - 5, 128 * 1024 - 40] {
-            let text = format!("{}uniqueCount = \"99999999999\"", " ".repeat(pad));
-            assert!(claims_too_many_strings(text.as_bytes()).unwrap(), "{pad}");
-            let text = format!("{}uniqueCount = \"999\"", " ".repeat(pad));
-            assert!(!claims_too_many_strings(text.as_bytes()).unwrap(), "{pad}");
+            let text = format!("{}<sst uniqueCount = \"99999999999\">", " ".repeat(pad));
+            assert_eq!(scan_part(text.as_bytes()), Some(ImportError::SheetTooLarge), "{pad}");
+            let text = format!("{}<sst uniqueCount = \"999\">", " ".repeat(pad));
+            assert_eq!(scan_part(text.as_bytes()), None, "{pad}");
+            let text = format!("{}<c r=\"ZZZZZZZ1\">", " ".repeat(pad));
+            assert!(matches!(scan_part(text.as_bytes()), Some(ImportError::BadXlsx(_))), "{pad}");
         }
         // A reader that hands out a few bytes at a time.
-        let text = format!("{}uniqueCount=\"99999999999\"", "x".repeat(100));
-        let slow = SlowReader(text.as_bytes());
-        assert!(claims_too_many_strings(slow).unwrap());
+        let text = format!("{}<sst uniqueCount=\"99999999999\">", "x".repeat(100));
+        assert_eq!(scan_part(SlowReader(text.as_bytes())), Some(ImportError::SheetTooLarge));
+    }
+
+    #[test]
+    fn references_the_reader_would_overflow_on_are_found() {
+        for bad in ["ZZZZZZZ1", "A4294967296", "sheetsr", "B2:A1", "A2:B1", "A1:ZZZZZZZZ9", &"A".repeat(70)] {
+            assert!(
+                matches!(scan_part(format!("<c r=\"{bad}\"/>").as_bytes()), Some(ImportError::BadXlsx(_))),
+                "{bad}"
+            );
+        }
+        for good in
+            ["A1", "XFD1048576", "FXSHRXW1", "A4294967295", "A1:XFD1048576", "A1:A1", "1:3", "A:C", "$A$1", "x y"]
+        {
+            assert_eq!(scan_part(format!("<dimension ref='{good}'/>").as_bytes()), None, "{good}");
+        }
+        // Other attributes and the text between tags are not references.
+        assert_eq!(scan_part(r#"<x sqref="B2:A1" xr:r="ZZZZZZZZ1">r="ZZZZZZZZ1</x>"#.as_bytes()), None);
+    }
+
+    #[test]
+    fn a_row_number_beyond_32_bits_is_refused_not_a_panic() {
+        // Found by the upload_table fuzz target: the reader multiplied past u32.
+        let data = "<row r=\"1\"<c r=\"B1\" t=\"s\"><v>0</v><c/></row><row r=\"sheetsr\"><is>></ro\u{7f}>";
+        let shared = r#"<sst uniqueCount="1"><si><t>Mã xã/phường</t></si></sst>"#;
+        assert!(matches!(read_table(&workbook(data, "A1:C2", Some(shared)), COLUMNS), Err(ImportError::BadXlsx(_))));
     }
 
     struct SlowReader<'a>(&'a [u8]);
@@ -417,7 +479,16 @@ mod tests {
             spaces in 0usize..4,
         ) {
             let text = format!("{}<sst uniqueCount{s}={s}\"{count}\">", " ".repeat(pad), s = " ".repeat(spaces));
-            prop_assert_eq!(claims_too_many_strings(text.as_bytes()).unwrap(), count > MAX_CELLS as u64);
+            let refused = scan_part(text.as_bytes()) == Some(ImportError::SheetTooLarge);
+            prop_assert_eq!(refused, count > MAX_CELLS as u64);
+        }
+
+        #[test]
+        fn references_are_refused_exactly_when_they_pass_32_bits(letters in "[A-Z]{1,9}", digits in "[0-9]{1,12}") {
+            let col = letters.bytes().fold(0u128, |c, b| c * 26 + u128::from(b - b'A') + 1);
+            let row: u128 = digits.parse().unwrap();
+            let refused = scan_part(format!("<c r=\"{letters}{digits}\">").as_bytes()).is_some();
+            prop_assert_eq!(refused, col > u128::from(u32::MAX) || row > u128::from(u32::MAX));
         }
 
         #[test]
