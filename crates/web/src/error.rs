@@ -31,6 +31,9 @@ pub enum WebError {
     /// The body is in a format the route does not read.
     #[error("unsupported media type")]
     Unsupported(String),
+    /// Every slot for heavy work is taken; the client should retry later.
+    #[error("busy")]
+    Busy(String),
     #[error("internal: {0}")]
     Internal(String),
     /// A cookie-authenticated change without the session's CSRF token.
@@ -62,6 +65,7 @@ impl WebError {
             WebError::TooManyAttempts(_) => StatusCode::TOO_MANY_REQUESTS,
             WebError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             WebError::Unsupported(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            WebError::Busy(_) => StatusCode::SERVICE_UNAVAILABLE,
             WebError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
             WebError::Redirect(_) => StatusCode::SEE_OTHER,
         }
@@ -76,6 +80,7 @@ impl WebError {
             WebError::BadRequest(_) | WebError::Unsupported(_) => "Dữ liệu chưa hợp lệ",
             WebError::TooLarge(_) => "Nội dung quá lớn",
             WebError::TooManyAttempts(_) => "Tạm khóa",
+            WebError::Busy(_) => "Hệ thống đang bận",
             WebError::Internal(_) => "Lỗi hệ thống",
             WebError::Redirect(_) => "",
         }
@@ -90,7 +95,8 @@ impl WebError {
             | WebError::Refused(m)
             | WebError::TooManyAttempts(m)
             | WebError::TooLarge(m)
-            | WebError::Unsupported(m) => m.clone(),
+            | WebError::Unsupported(m)
+            | WebError::Busy(m) => m.clone(),
             WebError::Internal(_) => "Đã có lỗi hệ thống. Vui lòng thử lại sau.".into(),
             WebError::Csrf => {
                 "Phiên làm việc đã hết hạn hoặc biểu mẫu không hợp lệ. Vui lòng tải lại trang rồi thử lại.".into()
@@ -130,6 +136,9 @@ impl IntoResponse for WebError {
             )),
         )
             .into_response();
+        if let WebError::Busy(_) = &self {
+            response.headers_mut().insert(header::RETRY_AFTER, header::HeaderValue::from_static("10"));
+        }
         response.extensions_mut().insert(ErrorMessage(message));
         response
     }

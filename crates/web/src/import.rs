@@ -2,16 +2,18 @@
 //! with its line, then a confirmed import of all rows or only the valid ones.
 
 use askama::Template;
-use axum::extract::{Multipart, Path};
+use axum::extract::{Multipart, Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
-use khienmang_core::import::{ImportError, RowError, TemplateKind, parse_rows, read_table, template_xlsx};
+use khienmang_core::import::{ImportError, RowError, TemplateKind, parse_rows, template_xlsx};
 use khienmang_store::import::RowCheck;
 use rand::RngCore;
 use serde::Deserialize;
 
+use crate::AppState;
 use crate::access::{Authenticated, MaybeIdentity, OrgWrite, RequestLang};
 use crate::error::{WebError, WebResult};
+use crate::offload::read_upload_table;
 use crate::org::{parse_day, today};
 use crate::page::{Chrome, render};
 
@@ -57,13 +59,14 @@ struct ReportPage {
 
 /// Reads and checks a file; bad files become a user-facing message.
 async fn check(
+    state: &AppState,
     org: &OrgWrite,
     kind: TemplateKind,
-    bytes: &[u8],
+    bytes: impl AsRef<[u8]> + Send + 'static,
     effective: &str,
 ) -> WebResult<Result<RowCheck, String>> {
     let on = if effective.trim().is_empty() { today() } else { parse_day(effective)? };
-    let table = match read_table(bytes, kind.columns()) {
+    let table = match read_upload_table(state, bytes, kind.columns()).await? {
         Ok(t) => t,
         Err(e) => return Ok(Err(e.message_vi())),
     };
@@ -78,6 +81,7 @@ fn batch_id() -> String {
 }
 
 pub async fn dry_run(
+    State(state): State<AppState>,
     lang: RequestLang,
     Authenticated(id): Authenticated,
     org: OrgWrite,
@@ -103,7 +107,7 @@ pub async fn dry_run(
     let chrome = Chrome::new(lang, Some(&id), "import");
     let kind = kind.ok_or_else(|| WebError::BadRequest("Hãy chọn loại dữ liệu.".into()))?;
     let bytes = file.filter(|f| !f.is_empty()).ok_or_else(|| WebError::BadRequest("Hãy chọn tệp cần nhập.".into()))?;
-    let result = match check(&org, kind, &bytes, &effective).await? {
+    let result = match check(&state, &org, kind, bytes.clone(), &effective).await? {
         Ok(r) => r,
         Err(message) => {
             let page = ImportPage { chrome, kinds: kinds(), today: today().to_string(), error: Some(message) };
@@ -134,6 +138,7 @@ pub struct CommitForm {
 }
 
 pub async fn commit(
+    State(state): State<AppState>,
     lang: RequestLang,
     Authenticated(id): Authenticated,
     org: OrgWrite,
@@ -143,7 +148,7 @@ pub async fn commit(
     let staged = org.store().staged_import(&batch, id.user.id).await?.ok_or(WebError::NotFound)?;
     let kind = TemplateKind::parse(&staged.kind).ok_or(WebError::NotFound)?;
     // Check again: the tree may have changed since the dry run.
-    let result = check(&org, kind, &staged.content, &form.effective).await?.map_err(WebError::BadRequest)?;
+    let result = check(&state, &org, kind, staged.content, &form.effective).await?.map_err(WebError::BadRequest)?;
     let chrome = Chrome::new(lang, Some(&id), "import");
     // "Import all" is refused while any row is bad; nothing is written then.
     let refused = form.mode != "valid" && !result.errors.is_empty();

@@ -14,6 +14,7 @@ mod i18n;
 mod import;
 pub mod limit;
 mod movement;
+mod offload;
 mod ops;
 mod org;
 mod outreach;
@@ -95,6 +96,8 @@ pub struct Shared {
     pub limits: Arc<limit::Limits>,
     /// `WebConfig::public_url`, or the address served on once known.
     site: std::sync::OnceLock<String>,
+    /// Slots for reading uploaded spreadsheets ([`offload`]).
+    uploads: offload::Offload,
     metrics: Option<PrometheusHandle>,
 }
 
@@ -108,6 +111,7 @@ impl AppState {
             outreach::contests::ContestsRuntime::start(&store, reports.key.clone(), config.allow_demo_accounts);
         let limits = Arc::new(limit::Limits::new(config.limits.clone()));
         limit::Limits::spawn_sync(limits.clone(), store.clone(), std::time::Duration::from_secs(1));
+        let uploads = offload::Offload::per_core();
         let site = std::sync::OnceLock::new();
         if let Some(url) = &config.public_url {
             let _ = site.set(url.trim_end_matches('/').to_string());
@@ -120,6 +124,7 @@ impl AppState {
             contests,
             limits,
             site,
+            uploads,
             metrics,
         }))
     }

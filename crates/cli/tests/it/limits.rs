@@ -208,3 +208,17 @@ async fn idle_sockets_are_closed_and_cannot_take_every_connection() {
     let res = app.http.get(format!("{}/healthz", app.base)).send().await.unwrap();
     assert_eq!(res.status(), StatusCode::OK);
 }
+
+#[tokio::test]
+async fn a_batch_check_counts_each_text_against_the_limit() {
+    let mut settings = limits(20, &[]);
+    settings.set(LimitClass::Check, 10);
+    let app = TestApp::start_with(WebConfig { require_totp: false, limits: settings, ..WebConfig::default() }).await;
+    let batch = |n: usize| {
+        let q: Vec<String> = (0..n).map(|i| format!("09123456{i:02}")).collect();
+        app.http.post(format!("{}/api/v1/check/batch", app.base)).json(&json!({ "q": q })).send()
+    };
+    assert_eq!(batch(8).await.unwrap().status(), StatusCode::OK);
+    assert_eq!(batch(3).await.unwrap().status(), StatusCode::TOO_MANY_REQUESTS, "8 + 3 > 10");
+    assert_eq!(batch(2).await.unwrap().status(), StatusCode::TOO_MANY_REQUESTS, "the refused request counted one");
+}

@@ -10,6 +10,7 @@ mod rows;
 mod table;
 mod templates;
 mod units;
+mod xlsx;
 
 pub use decode::decode_text;
 pub(crate) use rows::{Cells, Fields, Problem, collapse_whitespace};
@@ -20,6 +21,22 @@ pub use units::{ReorgRecord, UnitRecord, parse_reorg, parse_unit_list};
 
 /// The largest file accepted for import (also bounds the memory a parse uses).
 pub const MAX_IMPORT_BYTES: usize = 20 * 1024 * 1024;
+
+// What a parse may keep in memory, checked cell by cell before the cell is
+// stored: a workbook can name any cell up to XFD1048576 in a few bytes, and
+// one long shared string can be repeated in every cell.
+
+/// Rows with data (blank rows are not counted).
+pub const MAX_ROWS: usize = 100_000;
+/// Columns, up to the last one with data (column IV); templates use about ten.
+pub const MAX_COLUMNS: usize = 256;
+/// Cells kept: each row counts up to its last cell with data.
+pub const MAX_CELLS: usize = 1_000_000;
+/// Text kept, in bytes, over all cells.
+pub const MAX_TEXT_BYTES: usize = 64 * 1024 * 1024;
+/// The parts of an XLSX file, uncompressed, in bytes (a zip bomb unpacks
+/// gigabytes from a few kilobytes).
+pub const MAX_UNZIPPED_BYTES: u64 = 100 * 1024 * 1024;
 
 /// A problem with the whole file, as opposed to one row ([`RowError`]).
 ///
@@ -51,6 +68,19 @@ pub enum ImportError {
         .0.join(", ")
     )]
     MissingColumns(Vec<String>),
+    #[error(
+        "The sheet is too large: at most {MAX_ROWS} rows, {MAX_COLUMNS} columns and {MAX_CELLS} cells with data are read. Delete unused rows and columns (including stray cells far from the data) or split the list into smaller files."
+    )]
+    SheetTooLarge,
+    #[error(
+        "The Excel file unpacks to more than {} MB. Open it in Excel or LibreOffice, delete the sheets and pictures that are not needed, save it and retry.",
+        MAX_UNZIPPED_BYTES / (1024 * 1024)
+    )]
+    UnzippedTooLarge,
+    #[error(
+        "Excel 97-2003 files (.xls) are not accepted. Open the file in Excel or LibreOffice, save it as .xlsx and retry."
+    )]
+    OldExcel,
 }
 
 impl ImportError {
@@ -71,6 +101,16 @@ impl ImportError {
                 "Tệp thiếu cột bắt buộc: {}. Hãy thêm các cột này (đặt tên đúng như trong tệp mẫu) rồi nhập lại.",
                 columns.join(", ")
             ),
+            ImportError::SheetTooLarge => format!(
+                "Bảng tính quá lớn: hệ thống chỉ đọc tối đa {} dòng, {MAX_COLUMNS} cột và {} ô có dữ liệu. Hãy xóa các dòng, cột không dùng (kể cả những ô lẻ nằm xa vùng dữ liệu) hoặc chia danh sách thành nhiều tệp nhỏ hơn rồi nhập lần lượt.",
+                thousands_vi(MAX_ROWS),
+                thousands_vi(MAX_CELLS)
+            ),
+            ImportError::UnzippedTooLarge => format!(
+                "Tệp Excel khi giải nén vượt quá {} MB. Hãy mở tệp bằng Excel hoặc LibreOffice, xóa các trang tính và hình ảnh không cần thiết, lưu lại rồi thử lại.",
+                MAX_UNZIPPED_BYTES / (1024 * 1024)
+            ),
+            ImportError::OldExcel => "Hệ thống không nhận tệp Excel 97–2003 (.xls). Hãy mở tệp bằng Excel hoặc LibreOffice, lưu lại dưới dạng .xlsx rồi thử lại.".to_owned(),
         }
     }
 
@@ -86,6 +126,19 @@ fn check_size(bytes: &[u8]) -> Result<(), ImportError> {
         return Err(ImportError::TooLarge { limit: MAX_IMPORT_BYTES });
     }
     Ok(())
+}
+
+/// A count with dots between thousands, as Vietnamese writes it (100.000).
+fn thousands_vi(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, d) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push('.');
+        }
+        out.push(d);
+    }
+    out
 }
 
 /// Normalises an official code made of digits to `width` digits, restoring
@@ -122,11 +175,27 @@ mod tests {
         let e = ImportError::TooLarge { limit: MAX_IMPORT_BYTES };
         assert!(e.message_vi().contains("20 MB"));
         assert!(e.message_en().contains("20 MB"));
-        for e in
-            [ImportError::Empty, ImportError::BadEncoding, ImportError::NotATable, ImportError::BadXlsx("x".into())]
-        {
+        for e in [
+            ImportError::Empty,
+            ImportError::BadEncoding,
+            ImportError::NotATable,
+            ImportError::BadXlsx("x".into()),
+            ImportError::SheetTooLarge,
+            ImportError::UnzippedTooLarge,
+            ImportError::OldExcel,
+        ] {
             assert!(!e.message_vi().is_empty() && e.message_vi() != e.message_en());
         }
+        assert!(ImportError::SheetTooLarge.message_vi().contains("100.000 dòng, 256 cột và 1.000.000 ô"));
+        assert!(ImportError::UnzippedTooLarge.message_vi().contains("100 MB"));
+    }
+
+    #[test]
+    fn thousands_are_grouped_with_dots() {
+        assert_eq!(thousands_vi(7), "7");
+        assert_eq!(thousands_vi(256), "256");
+        assert_eq!(thousands_vi(1000), "1.000");
+        assert_eq!(thousands_vi(1_000_000), "1.000.000");
     }
 
     #[test]

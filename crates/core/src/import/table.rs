@@ -1,12 +1,10 @@
 //! Reading a CSV or Excel file into a table whose columns are in a known
 //! order, wherever the user put the heading row and the columns.
 
-use std::io::Cursor;
-
-use calamine::{Data, Reader, Xls, Xlsx};
+use calamine::DataRef;
 use unicode_normalization::UnicodeNormalization;
 
-use super::{ImportError, check_size, decode_text};
+use super::{ImportError, MAX_CELLS, MAX_COLUMNS, MAX_ROWS, MAX_TEXT_BYTES, check_size, decode_text};
 use crate::text::fold;
 
 /// The heading row must be within this many rows from the top (title rows
@@ -53,64 +51,82 @@ pub struct Table {
 }
 
 /// A row as read from the file, before the heading row is known.
-type RawRow = (usize, Vec<String>);
+pub(super) type RawRow = (usize, Vec<String>);
 
-/// Reads an Excel workbook's first sheet (XLSX, or the older XLS still
-/// common in offices) or a CSV file into a [`Table`] of the `expected`
-/// columns. Fully blank rows are skipped.
+/// Reads an Excel workbook's first sheet (XLSX) or a CSV file into a
+/// [`Table`] of the `expected` columns. Fully blank rows are skipped. The
+/// older XLS format is refused: its reader builds every sheet whole, at the
+/// size the file declares, before any limit can be checked.
 pub fn read_table(bytes: &[u8], expected: &[Column]) -> Result<Table, ImportError> {
     check_size(bytes)?;
     if bytes.is_empty() {
         return Err(ImportError::Empty);
     }
     if bytes.starts_with(b"PK\x03\x04") {
-        build_table(read_sheet::<Xlsx<_>>(bytes)?, expected)
+        build_table(super::xlsx::read_first_sheet(bytes)?, expected)
     } else if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
-        build_table(read_sheet::<Xls<_>>(bytes)?, expected)
+        Err(ImportError::OldExcel)
     } else {
         read_csv(&decode_text(bytes)?, expected)
     }
 }
 
-/// Reads the first worksheet; row numbers are those shown by Excel.
-fn read_sheet<'a, R>(bytes: &'a [u8]) -> Result<Vec<RawRow>, ImportError>
-where
-    R: Reader<Cursor<&'a [u8]>>,
-    R::Error: std::fmt::Display,
-{
-    let bad = |e: R::Error| ImportError::BadXlsx(e.to_string());
-    let mut workbook = R::new(Cursor::new(bytes)).map_err(bad)?;
-    let range = match workbook.worksheet_range_at(0) {
-        Some(range) => range.map_err(bad)?,
-        None => return Err(ImportError::Empty),
-    };
-    // The range starts at the first used cell, not necessarily at A1.
-    let first_row = range.start().map_or(0, |(row, _)| row as usize);
-    Ok(range.rows().enumerate().map(|(i, cells)| (first_row + i + 1, cells.iter().map(cell_text).collect())).collect())
+/// What a parse has kept so far, checked against the limits before each
+/// row, cell or text is stored.
+#[derive(Debug, Default)]
+pub(super) struct Budget {
+    rows: usize,
+    cells: usize,
+    text: usize,
+}
+
+impl Budget {
+    /// Counts `rows` new rows, `cells` new cells and `text` bytes, or
+    /// refuses the file if that goes over a limit.
+    pub(super) fn take(&mut self, rows: usize, cells: usize, text: usize) -> Result<(), ImportError> {
+        self.rows = self.rows.saturating_add(rows);
+        self.cells = self.cells.saturating_add(cells);
+        self.text = self.text.saturating_add(text);
+        if self.rows > MAX_ROWS || self.cells > MAX_CELLS || self.text > MAX_TEXT_BYTES {
+            return Err(ImportError::SheetTooLarge);
+        }
+        Ok(())
+    }
+}
+
+/// The length of a cell held as text, measured without copying it; `None`
+/// for numbers, dates, booleans and errors, whose text is short.
+pub(super) fn text_len(cell: &DataRef<'_>) -> Option<usize> {
+    match cell {
+        DataRef::String(s) | DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => Some(s.len()),
+        DataRef::SharedString(s) => Some(s.len()),
+        _ => None,
+    }
 }
 
 /// A cell as the user sees it: integers without ".0", dates as dd/mm/yyyy.
-fn cell_text(cell: &Data) -> String {
+pub(super) fn cell_text(cell: &DataRef<'_>) -> String {
     match cell {
-        Data::Empty => String::new(),
-        Data::String(s) => s.clone(),
-        Data::Int(i) => i.to_string(),
-        Data::Float(f) => number_text(*f),
-        Data::Bool(b) => if *b { "TRUE" } else { "FALSE" }.to_owned(),
-        Data::DateTime(dt) if dt.is_duration() => number_text(dt.as_f64()),
-        Data::DateTime(dt) => {
+        DataRef::Empty => String::new(),
+        DataRef::String(s) => s.clone(),
+        DataRef::SharedString(s) => (*s).to_owned(),
+        DataRef::Int(i) => i.to_string(),
+        DataRef::Float(f) => number_text(*f),
+        DataRef::Bool(b) => if *b { "TRUE" } else { "FALSE" }.to_owned(),
+        DataRef::DateTime(dt) if dt.is_duration() => number_text(dt.as_f64()),
+        DataRef::DateTime(dt) => {
             let (year, month, day, ..) = dt.to_ymd_hms_milli();
             format!("{day:02}/{month:02}/{year:04}")
         }
         // "2024-05-01" or "2024-05-01T08:00:00" (ODS-style); keep the date.
-        Data::DateTimeIso(s) => match (s.get(0..4), s.get(5..7), s.get(8..10)) {
+        DataRef::DateTimeIso(s) => match (s.get(0..4), s.get(5..7), s.get(8..10)) {
             (Some(y), Some(m), Some(d)) if s.as_bytes().get(4) == Some(&b'-') => {
                 format!("{d}/{m}/{y}")
             }
             _ => s.clone(),
         },
-        Data::DurationIso(s) => s.clone(),
-        Data::Error(e) => e.to_string(),
+        DataRef::DurationIso(s) => s.clone(),
+        DataRef::Error(e) => e.to_string(),
     }
 }
 
@@ -125,7 +141,8 @@ fn number_text(f: f64) -> String {
 fn read_csv(text: &str, expected: &[Column]) -> Result<Table, ImportError> {
     let mut best: Option<(usize, u8)> = None;
     for delimiter in [b',', b';', b'\t'] {
-        let head = csv_rows(text, delimiter, Some(HEADER_SEARCH_ROWS));
+        // A delimiter that makes the first rows too wide is not the file's.
+        let Ok(head) = csv_rows(text, delimiter, Some(HEADER_SEARCH_ROWS)) else { continue };
         if let Some((_, matched)) = find_header(&head, expected)
             && best.is_none_or(|(most, _)| matched > most)
         {
@@ -133,21 +150,33 @@ fn read_csv(text: &str, expected: &[Column]) -> Result<Table, ImportError> {
         }
     }
     let delimiter = best.map_or(b',', |(_, d)| d);
-    build_table(csv_rows(text, delimiter, None), expected)
+    build_table(csv_rows(text, delimiter, None)?, expected)
 }
 
 /// Splits CSV text into rows, numbered by the line each record starts on.
-/// Rows that are blank are dropped here so that `limit` counts real rows.
-fn csv_rows(text: &str, delimiter: u8, limit: Option<usize>) -> Vec<RawRow> {
+/// Rows that are blank are dropped here so that `limit` counts real rows;
+/// empty cells after a row's last value are dropped too (Excel writes them
+/// up to the sheet's widest row). Rows and cells are counted against the
+/// limits before they are copied.
+fn csv_rows(text: &str, delimiter: u8, limit: Option<usize>) -> Result<Vec<RawRow>, ImportError> {
     let mut reader =
         csv::ReaderBuilder::new().has_headers(false).flexible(true).delimiter(delimiter).from_reader(text.as_bytes());
     let mut lines = LineCounter::default();
-    let records = reader.records().map_while(Result::ok).filter_map(|record| {
+    let mut budget = Budget::default();
+    let mut rows = Vec::new();
+    let mut record = csv::StringRecord::new();
+    while rows.len() < limit.unwrap_or(usize::MAX) && matches!(reader.read_record(&mut record), Ok(true)) {
+        let last = (0..record.len()).rev().find(|&i| record.get(i).is_some_and(|c| !c.trim().is_empty()));
+        let Some(width) = last.map(|last| last + 1) else { continue };
+        if width > MAX_COLUMNS {
+            return Err(ImportError::SheetTooLarge);
+        }
+        let cells = record.iter().take(width);
+        budget.take(1, width, cells.clone().map(str::len).sum())?;
         let line = lines.line_at(text.as_bytes(), record.position().map_or(0, |p| p.byte() as usize));
-        let cells: Vec<String> = record.iter().map(str::to_owned).collect();
-        (!cells.iter().all(|c| c.trim().is_empty())).then_some((line, cells))
-    });
-    records.take(limit.unwrap_or(usize::MAX)).collect()
+        rows.push((line, cells.map(str::to_owned).collect()));
+    }
+    Ok(rows)
 }
 
 /// Line numbers as an editor shows them, for increasing record offsets.
@@ -321,8 +350,33 @@ mod tests {
         assert_eq!(read_table(b" \n,,\n\n", COLUMNS), Err(ImportError::Empty));
         assert_eq!(read_table(b"a,b\n1,2\n", COLUMNS), Err(ImportError::NotATable));
         assert!(matches!(read_table(b"PK\x03\x04junk", COLUMNS), Err(ImportError::BadXlsx(_))));
+        let xls = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1, 0, 0, 0, 0];
+        assert_eq!(read_table(&xls, COLUMNS), Err(ImportError::OldExcel));
         let big = vec![b','; super::super::MAX_IMPORT_BYTES + 1];
         assert!(matches!(read_table(&big, COLUMNS), Err(ImportError::TooLarge { .. })));
+    }
+
+    #[test]
+    fn csv_rows_and_columns_are_limited() {
+        let head = "Mã xã/phường,Tên thôn\n";
+        let wide = format!("{head}07210,Thôn A{}\n", ",x".repeat(MAX_COLUMNS));
+        assert_eq!(read_table(wide.as_bytes(), COLUMNS), Err(ImportError::SheetTooLarge));
+        let widest = format!("{head}07210,Thôn A{}\n", ",x".repeat(MAX_COLUMNS - 2));
+        assert_eq!(read_table(widest.as_bytes(), COLUMNS).unwrap().rows.len(), 1);
+        // Empty cells after a row's last value are not kept (Excel writes them).
+        let padded = format!("Mã xã/phường,Tên thôn{}\n07210,Thôn A{}\n", ",".repeat(5000), ", ".repeat(5000));
+        assert_eq!(read_table(padded.as_bytes(), COLUMNS).unwrap().rows.len(), 1);
+        // The heading row counts as a row.
+        let most = format!("{head}{}", "07210,Thôn A\n".repeat(MAX_ROWS - 1));
+        assert_eq!(read_table(most.as_bytes(), COLUMNS).unwrap().rows.len(), MAX_ROWS - 1);
+        let too_many = format!("{head}{}", "07210,Thôn A\n".repeat(MAX_ROWS));
+        assert_eq!(read_table(too_many.as_bytes(), COLUMNS), Err(ImportError::SheetTooLarge));
+    }
+
+    #[test]
+    fn a_delimiter_that_makes_rows_too_wide_is_not_chosen() {
+        let csv = format!("Danh sách{}\nMã xã/phường,Tên thôn\n07210,Thôn A\n", ";x".repeat(MAX_COLUMNS));
+        assert_eq!(cells(&read_table(csv.as_bytes(), COLUMNS).unwrap()), [(3, vec!["07210", "Thôn A", "", ""])]);
     }
 
     #[test]
@@ -363,13 +417,23 @@ mod tests {
 
     #[test]
     fn spreadsheet_cells_are_shown_as_users_see_them() {
-        assert_eq!(cell_text(&Data::Float(7210.0)), "7210");
-        assert_eq!(cell_text(&Data::Float(-3.0)), "-3");
-        assert_eq!(cell_text(&Data::Float(1e300)), 1e300.to_string());
-        assert_eq!(cell_text(&Data::Float(21.046798)), "21.046798");
-        assert_eq!(cell_text(&Data::DateTimeIso("2024-05-01T08:00:00".into())), "01/05/2024");
-        assert_eq!(cell_text(&Data::DateTimeIso("08:00".into())), "08:00");
-        assert_eq!(cell_text(&Data::Error(calamine::CellErrorType::NA)), "#N/A");
+        assert_eq!(cell_text(&DataRef::Float(7210.0)), "7210");
+        assert_eq!(cell_text(&DataRef::Float(-3.0)), "-3");
+        assert_eq!(cell_text(&DataRef::Float(1e300)), 1e300.to_string());
+        assert_eq!(cell_text(&DataRef::Float(21.046798)), "21.046798");
+        assert_eq!(cell_text(&DataRef::DateTimeIso("2024-05-01T08:00:00".into())), "01/05/2024");
+        assert_eq!(cell_text(&DataRef::DateTimeIso("08:00".into())), "08:00");
+        assert_eq!(cell_text(&DataRef::Error(calamine::CellErrorType::NA)), "#N/A");
+        assert_eq!(cell_text(&DataRef::SharedString("Thôn A")), "Thôn A");
+    }
+
+    #[test]
+    fn text_lengths_are_those_of_the_text_shown() {
+        for cell in [DataRef::SharedString("ồ"), DataRef::String("x".into()), DataRef::DurationIso("PT1H".into())] {
+            assert_eq!(text_len(&cell), Some(cell_text(&cell).len()), "{cell:?}");
+        }
+        assert!(cell_text(&DataRef::DateTimeIso("2024-05-01T08:00:00".into())).len() <= 19);
+        assert_eq!(text_len(&DataRef::Float(1e300)), None);
     }
 
     proptest! {

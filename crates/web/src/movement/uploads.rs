@@ -5,12 +5,13 @@
 use std::collections::{HashMap, HashSet};
 
 use askama::Template;
+use axum::body::Bytes;
 use axum::extract::multipart::MultipartRejection;
-use axum::extract::{Multipart, Path};
+use axum::extract::{Multipart, Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use khienmang_core::Date;
-use khienmang_core::import::{Column, RowError, read_table};
+use khienmang_core::import::{Column, RowError};
 use khienmang_core::movement::{MEMBER_COLUMNS, PEOPLE_COLUMNS, parse_members, parse_people};
 use khienmang_core::org::{Level, UnitId};
 use khienmang_core::text::fold;
@@ -20,9 +21,11 @@ use rand::RngCore;
 use super::initiatives::{load, refused_upload};
 use super::people::refused_people_upload;
 use super::{Fields, read_upload};
+use crate::AppState;
 use crate::access::{Authenticated, Granted, MovementWrite, RequestLang};
 use crate::error::{WebError, WebResult};
 use crate::i18n::date_vi;
+use crate::offload::read_upload_table;
 use crate::org::today;
 use crate::page::{Chrome, render};
 
@@ -94,8 +97,13 @@ fn capitalise(s: &str) -> String {
 
 /// Checks a member list against the tree, the scope and the members already
 /// listed; writes nothing. A file that cannot be read becomes a message.
-async fn check_members(g: &Granted, ini: &Initiative, bytes: &[u8]) -> WebResult<Result<Checked<NewMember>, String>> {
-    let table = match read_table(bytes, MEMBER_COLUMNS) {
+async fn check_members(
+    state: &AppState,
+    g: &Granted,
+    ini: &Initiative,
+    bytes: impl AsRef<[u8]> + Send + 'static,
+) -> WebResult<Result<Checked<NewMember>, String>> {
+    let table = match read_upload_table(state, bytes, MEMBER_COLUMNS).await? {
         Ok(t) => t,
         Err(e) => return Ok(Err(e.message_vi())),
     };
@@ -161,8 +169,12 @@ async fn check_members(g: &Granted, ini: &Initiative, bytes: &[u8]) -> WebResult
 
 /// Checks a people list against the tree, the scope and the people already
 /// registered; writes nothing.
-async fn check_people(g: &Granted, bytes: &[u8]) -> WebResult<Result<Checked<PersonInput>, String>> {
-    let table = match read_table(bytes, PEOPLE_COLUMNS) {
+async fn check_people(
+    state: &AppState,
+    g: &Granted,
+    bytes: impl AsRef<[u8]> + Send + 'static,
+) -> WebResult<Result<Checked<PersonInput>, String>> {
+    let table = match read_upload_table(state, bytes, PEOPLE_COLUMNS).await? {
         Ok(t) => t,
         Err(e) => return Ok(Err(e.message_vi())),
     };
@@ -234,6 +246,7 @@ fn members_title(ini: &Initiative) -> String {
 
 /// The dry run of a member list: the report, nothing written.
 pub async fn members_dry_run(
+    State(state): State<AppState>,
     lang: RequestLang,
     Authenticated(id): Authenticated,
     m: MovementWrite,
@@ -248,12 +261,13 @@ pub async fn members_dry_run(
         Err(WebError::BadRequest(message)) => return refused_upload(lang, Some(&id), g, ini, message).await,
         Err(e) => return Err(e),
     };
-    let checked = match check_members(g, &ini, &upload.file).await? {
+    let file = Bytes::from(upload.file);
+    let checked = match check_members(&state, g, &ini, file.clone()).await? {
         Ok(c) => c,
         Err(message) => return refused_upload(lang, Some(&id), g, ini, message).await,
     };
     let batch = batch_id();
-    g.store.stage_import(&batch, id.user.id, &format!("members:{}", ini.id), &upload.file_name, &upload.file).await?;
+    g.store.stage_import(&batch, id.user.id, &format!("members:{}", ini.id), &upload.file_name, &file).await?;
     let page = ReportPage {
         chrome: Chrome::new(lang, Some(&id), "movement"),
         title: members_title(&ini),
@@ -274,6 +288,7 @@ fn wants_all(fields: &Fields) -> bool {
 }
 
 pub async fn members_commit(
+    State(state): State<AppState>,
     lang: RequestLang,
     Authenticated(id): Authenticated,
     m: MovementWrite,
@@ -287,7 +302,7 @@ pub async fn members_commit(
         return Err(WebError::NotFound);
     }
     // Checked again: the tree or the list may have changed since the dry run.
-    let checked = check_members(g, &ini, &staged.content).await?.map_err(WebError::BadRequest)?;
+    let checked = check_members(&state, g, &ini, staged.content).await?.map_err(WebError::BadRequest)?;
     let refused = wants_all(&fields) && !checked.errors.is_empty();
     let imported = if refused || checked.valid.is_empty() {
         None
@@ -316,6 +331,7 @@ pub async fn members_commit(
 const PEOPLE_TITLE: &str = "Danh sách người theo vai trò";
 
 pub async fn people_dry_run(
+    State(state): State<AppState>,
     lang: RequestLang,
     Authenticated(id): Authenticated,
     m: MovementWrite,
@@ -328,12 +344,13 @@ pub async fn people_dry_run(
         Err(WebError::BadRequest(message)) => return refused_people_upload(lang, Some(&id), g, message).await,
         Err(e) => return Err(e),
     };
-    let checked = match check_people(g, &upload.file).await? {
+    let file = Bytes::from(upload.file);
+    let checked = match check_people(&state, g, file.clone()).await? {
         Ok(c) => c,
         Err(message) => return refused_people_upload(lang, Some(&id), g, message).await,
     };
     let batch = batch_id();
-    g.store.stage_import(&batch, id.user.id, "people", &upload.file_name, &upload.file).await?;
+    g.store.stage_import(&batch, id.user.id, "people", &upload.file_name, &file).await?;
     let page = ReportPage {
         chrome: Chrome::new(lang, Some(&id), "movement"),
         title: PEOPLE_TITLE.into(),
@@ -349,6 +366,7 @@ pub async fn people_dry_run(
 }
 
 pub async fn people_commit(
+    State(state): State<AppState>,
     lang: RequestLang,
     Authenticated(id): Authenticated,
     m: MovementWrite,
@@ -360,7 +378,7 @@ pub async fn people_commit(
     if staged.kind != "people" {
         return Err(WebError::NotFound);
     }
-    let checked = check_people(g, &staged.content).await?.map_err(WebError::BadRequest)?;
+    let checked = check_people(&state, g, staged.content).await?.map_err(WebError::BadRequest)?;
     let refused = wants_all(&fields) && !checked.errors.is_empty();
     let imported = if refused || checked.valid.is_empty() {
         None

@@ -1,14 +1,16 @@
 //! The check API for mobile apps and other provinces' systems.
 
 use axum::Json;
-use axum::body::Bytes;
+use axum::body::{Body, Bytes};
 use axum::extract::{Path, Query as UrlQuery, State};
-use axum::http::{HeaderValue, header};
+use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Response};
-use khienmang_core::scamcheck::{Evidence, IndicatorEntry, Outcome, QrPayload, Query, Subject};
+use futures_util::StreamExt;
+use khienmang_core::scamcheck::{Evidence, IndicatorEntry, MAX_QUERY_BYTES, Outcome, QrPayload, Query, Subject};
 use serde::{Deserialize, Serialize};
 
 use super::{bad, query_from_image};
+use crate::limit::{ClientAddr, LimitClass};
 use crate::AppState;
 use crate::error::{WebError, WebResult};
 
@@ -92,7 +94,7 @@ pub async fn check(State(state): State<AppState>, UrlQuery(q): UrlQuery<CheckQue
     request_body(content = Vec<u8>, content_type = "image/png", description = "A PNG or JPEG photo of a QR code"),
     responses((status = 200, body = CheckOut), (status = 400, description = "No readable QR code")))]
 pub async fn check_image(State(state): State<AppState>, body: Bytes) -> WebResult<CheckOut> {
-    let query = query_from_image(&body)?;
+    let query = query_from_image(&state.scamcheck, body).await?;
     let outcome = state.scamcheck.check(&query);
     Ok(check_out(&query, &outcome))
 }
@@ -124,15 +126,31 @@ pub enum BatchItem {
 /// Texts per batch: a call log or a list of accounts, not a copy of the index.
 pub const MAX_BATCH: usize = 1000;
 
+/// The largest batch body: [`MAX_BATCH`] texts of the longest length, each
+/// quoted and followed by a comma, inside `{"q": [...]}` with some spaces.
+/// Escapes count as written. Anything longer is refused before it is
+/// parsed (the server-wide limit, for uploads, is 25 MB).
+pub const MAX_BATCH_BYTES: usize = MAX_BATCH * (MAX_QUERY_BYTES + 3) + 64;
+
 #[utoipa::path(post, path = "/api/v1/check/batch", request_body = BatchIn,
-    responses((status = 200, body = BatchOut), (status = 422, description = "More than 1,000 texts")))]
-pub async fn check_batch(State(state): State<AppState>, Json(input): Json<BatchIn>) -> WebResult<Json<BatchOut>> {
+    responses((status = 200, body = BatchOut), (status = 413, description = "A body over 8,195,064 bytes"),
+        (status = 422, description = "More than 1,000 texts, or not a JSON object with `q`")))]
+pub async fn check_batch(
+    State(state): State<AppState>,
+    client: ClientAddr,
+    headers: HeaderMap,
+    body: Body,
+) -> WebResult<Json<BatchOut>> {
+    let input = read_batch(&headers, body).await?;
     if input.q.len() > MAX_BATCH {
         return Err(WebError::BadRequest(format!(
             "Mỗi lần chỉ kiểm tra được tối đa {MAX_BATCH} mục; đã gửi {} mục.",
             input.q.len()
         )));
     }
+    // Each text is a check: the route's limit counted the request, the rest count here.
+    let more = u32::try_from(input.q.len().saturating_sub(1)).unwrap_or(u32::MAX);
+    state.limits.check_n(LimitClass::Check, client, more)?;
     // Each text's place among the queries, or why it is not one.
     let mut queries = Vec::with_capacity(input.q.len());
     let mut slots: Vec<Result<usize, String>> = Vec::with_capacity(input.q.len());
@@ -154,6 +172,37 @@ pub async fn check_batch(State(state): State<AppState>, Json(input): Json<BatchI
         })
         .collect();
     Ok(Json(BatchOut { results }))
+}
+
+/// The batch as sent, read up to [`MAX_BATCH_BYTES`]: a longer body is
+/// refused by its declared length, or as soon as it passes the limit.
+async fn read_batch(headers: &HeaderMap, body: Body) -> WebResult<BatchIn> {
+    let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
+    if !content_type.starts_with("application/json") {
+        return Err(WebError::Unsupported("Nội dung phải là JSON (Content-Type: application/json).".into()));
+    }
+    let too_large = || {
+        WebError::TooLarge(format!(
+            "Nội dung gửi lên quá lớn: mỗi lần tối đa {MAX_BATCH} mục, mỗi mục tối đa {} KB.",
+            MAX_QUERY_BYTES / 1024
+        ))
+    };
+    let declared = headers.get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > MAX_BATCH_BYTES as u64) {
+        return Err(too_large());
+    }
+    // Grown as the body comes: a declared length costs nothing until it is sent.
+    let mut bytes = Vec::with_capacity(declared.map_or(0, |n| n as usize).min(64 * 1024));
+    let mut chunks = body.into_data_stream();
+    while let Some(chunk) = chunks.next().await {
+        let chunk = chunk.map_err(|_| WebError::BadRequest("Không đọc được nội dung gửi lên.".into()))?;
+        if bytes.len() + chunk.len() > MAX_BATCH_BYTES {
+            return Err(too_large());
+        }
+        bytes.extend_from_slice(&chunk);
+    }
+    serde_json::from_slice(&bytes)
+        .map_err(|_| WebError::BadRequest("Nội dung phải là JSON dạng {\"q\": [\"văn bản 1\", \"văn bản 2\"]}.".into()))
 }
 
 /// The answer to a private lookup.
@@ -195,4 +244,17 @@ pub async fn prefix(State(state): State<AppState>, Path(hex8): Path<String>) -> 
             .collect()
     });
     Ok(Json(PrefixOut { prefix: hex::encode(prefix), hashes }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_batch_limit_fits_a_full_batch_of_the_longest_texts() {
+        let longest = "a".repeat(MAX_QUERY_BYTES);
+        let body = serde_json::json!({ "q": vec![longest; MAX_BATCH] }).to_string();
+        assert!(body.len() <= MAX_BATCH_BYTES, "{} > {MAX_BATCH_BYTES}", body.len());
+        assert_eq!(MAX_BATCH_BYTES, 8_195_064, "the limit quoted in the API description");
+    }
 }

@@ -23,6 +23,7 @@ use khienmang_store::scamcheck::LiveIndex;
 pub(crate) use text::STRINGS;
 
 use crate::error::{WebError, WebResult};
+use crate::offload::Offload;
 
 /// How often each replica looks for changed indicators.
 pub const REFRESH_EVERY: Duration = Duration::from_millis(500);
@@ -35,6 +36,9 @@ pub struct ScamcheckRuntime {
     pub live: LiveIndex,
     pub checker: Arc<Checker>,
     counts: Arc<CheckCounts>,
+    /// Slots for decoding QR photos, apart from the uploads' so that
+    /// anonymous photos cannot keep staff from importing.
+    images: Offload,
 }
 
 /// Checks since the last flush, one counter per kind and verdict, so that
@@ -72,8 +76,12 @@ impl CheckCounts {
 impl ScamcheckRuntime {
     /// Starts following the indicators and flushing the counts.
     pub fn start(store: &Store) -> ScamcheckRuntime {
-        let rt =
-            ScamcheckRuntime { live: LiveIndex::default(), checker: Arc::new(Checker::new()), counts: Arc::default() };
+        let rt = ScamcheckRuntime {
+            live: LiveIndex::default(),
+            checker: Arc::new(Checker::new()),
+            counts: Arc::default(),
+            images: Offload::per_core(),
+        };
         rt.live.follow(store.clone(), REFRESH_EVERY);
         let (counts, store) = (rt.counts.clone(), store.clone());
         tokio::spawn(async move {
@@ -114,9 +122,11 @@ impl ScamcheckRuntime {
     }
 }
 
-/// Reads the text or the first QR code of an image, as a query.
-pub fn query_from_image(bytes: &[u8]) -> WebResult<Query> {
-    let texts = decode_qr_image(bytes).map_err(|e| WebError::BadRequest(e.message_vi()))?;
+/// Reads the text or the first QR code of an image, as a query. Decoding a
+/// photo takes tens of milliseconds of CPU: it runs off the request workers.
+pub async fn query_from_image(rt: &ScamcheckRuntime, bytes: impl AsRef<[u8]> + Send + 'static) -> WebResult<Query> {
+    let texts = rt.images.run(move || decode_qr_image(bytes.as_ref())).await?;
+    let texts = texts.map_err(|e| WebError::BadRequest(e.message_vi()))?;
     let text = texts
         .into_iter()
         .next()

@@ -143,7 +143,7 @@ pub async fn upload(
         let text = upload.fields.into_iter().find(|(k, _)| k == "q").map(|(_, v)| v).unwrap_or_default();
         Query::detect(&text).map_err(bad)
     } else {
-        query_from_image(&image)
+        query_from_image(&state.scamcheck, image).await
     };
     match found {
         Ok(query) => {

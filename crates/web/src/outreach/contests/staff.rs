@@ -8,7 +8,6 @@ use askama::Template;
 use axum::extract::{Multipart, Path, Query};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use chrono::{DateTime, NaiveDateTime, Utc};
-use khienmang_core::import::read_table;
 use khienmang_core::org::{Level, UnitId};
 use khienmang_core::outreach::contest::{
     AttemptPolicy, ContestRules, Period, PersonKey, Question, QuestionId, Quota, RESULT_HEADERS_VI, export_rows,
@@ -23,6 +22,7 @@ use crate::AppState;
 use crate::access::{MaybeIdentity, OutreachManage, RequestLang};
 use crate::dashboard::export::{Cell, Column, ColumnKind, Sheet, workbook, xlsx_response_headers};
 use crate::error::{WebError, WebResult};
+use crate::offload::read_upload_table;
 use crate::org::today;
 use crate::page::{Chrome, render};
 use crate::reports::read_multipart;
@@ -342,6 +342,7 @@ struct ImportErrorsPage {
 /// with the columns of `QUESTION_COLUMNS`. All or nothing: with one bad row
 /// nothing is added and every bad row is listed.
 pub async fn questions_import(
+    axum::extract::State(state): axum::extract::State<AppState>,
     lang: RequestLang,
     MaybeIdentity(id): MaybeIdentity,
     m: OutreachManage,
@@ -353,7 +354,7 @@ pub async fn questions_import(
     let upload = read_multipart(mp).await?;
     let shared = upload.fields.iter().any(|(k, v)| k == "shared" && !v.is_empty());
     let (_, bytes) = upload.files.into_iter().next().ok_or_else(|| bad("Hãy chọn tệp câu hỏi (CSV hoặc Excel)."))?;
-    let table = read_table(&bytes, QUESTION_COLUMNS).map_err(|e| bad(e.message_vi()))?;
+    let table = read_upload_table(&state, bytes, QUESTION_COLUMNS).await?.map_err(|e| bad(e.message_vi()))?;
     let (questions, errors) = parse_question_rows(&table);
     if !errors.is_empty() || questions.is_empty() {
         let mut errors: Vec<(usize, String)> = errors.into_iter().map(|e| (e.line, e.message_vi)).collect();
