@@ -51,7 +51,9 @@ pub enum UrlError {
     ControlCharacters,
     #[error("Only http:// and https:// links are accepted; this one uses \"{0}:\".")]
     UnsupportedScheme(String),
-    #[error("This is not a full web address; write it with http:// or https://, e.g. https://www.facebook.com/tentrang.")]
+    #[error(
+        "This is not a full web address; write it with http:// or https://, e.g. https://www.facebook.com/tentrang."
+    )]
     NotALink,
 }
 
@@ -60,7 +62,9 @@ impl UrlError {
     pub fn message_vi(&self) -> String {
         match self {
             UrlError::Empty => "Chưa nhập đường dẫn (link).".to_owned(),
-            UrlError::TooLong => format!("Đường dẫn dài quá {MAX_LINK_CHARS} ký tự. Hãy dùng địa chỉ ngắn gọn của trang."),
+            UrlError::TooLong => {
+                format!("Đường dẫn dài quá {MAX_LINK_CHARS} ký tự. Hãy dùng địa chỉ ngắn gọn của trang.")
+            }
             UrlError::ControlCharacters => "Đường dẫn chứa ký tự điều khiển không hợp lệ.".to_owned(),
             UrlError::UnsupportedScheme(scheme) => format!(
                 "Chỉ nhận đường dẫn trang web (bắt đầu bằng http:// hoặc https://); đường dẫn này dùng giao thức «{scheme}:»."
@@ -141,7 +145,10 @@ mod tests {
 
     #[test]
     fn web_links_pass_and_come_back_written_by_the_url_crate() {
-        assert_eq!(HttpUrl::parse(" https://www.Facebook.com/ConganBacNinh ").unwrap().as_str(), "https://www.facebook.com/ConganBacNinh");
+        assert_eq!(
+            HttpUrl::parse(" https://www.Facebook.com/ConganBacNinh ").unwrap().as_str(),
+            "https://www.facebook.com/ConganBacNinh"
+        );
         assert_eq!(HttpUrl::parse("HTTP://example.vn").unwrap().as_str(), "http://example.vn/");
     }
 

@@ -110,7 +110,14 @@ impl Store {
             })
             .connect_with(options)
             .await?;
-        Ok(Store { pool, backend, org_cache: Arc::default(), targets: Arc::default(), routing: Arc::default(), audit_checked: Arc::default() })
+        Ok(Store {
+            pool,
+            backend,
+            org_cache: Arc::default(),
+            targets: Arc::default(),
+            routing: Arc::default(),
+            audit_checked: Arc::default(),
+        })
     }
 
     pub(crate) fn audit_checked(&self) -> &crate::audit::AuditChecked {

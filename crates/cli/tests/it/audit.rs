@@ -110,14 +110,16 @@ async fn opening_a_reporters_contact_is_audited_once_and_opening_the_queue_is_no
     assert_eq!(entries(&app).await, before, "a list view writes no audit entry");
 
     // The sealed contact: one entry naming who and which report, no contact in it.
-    let res =
-        app.http.post(format!("{}/reports/{id}/contact", app.base)).bearer_auth(&xa).send().await.unwrap();
+    let res = app.http.post(format!("{}/reports/{id}/contact", app.base)).bearer_auth(&xa).send().await.unwrap();
     assert_eq!(res.status(), 200);
     assert!(res.text().await.unwrap().contains("+84987654321"));
     let recent = app.store.audit_recent(None, 10_000, 0).await.unwrap();
     assert_eq!(recent.len(), before + 1);
     let e = &recent[0];
-    assert_eq!((e.action.as_str(), e.actor.as_str(), e.object.clone()), ("personal_data.view", "xa-a", format!("report:{id}")));
+    assert_eq!(
+        (e.action.as_str(), e.actor.as_str(), e.object.clone()),
+        ("personal_data.view", "xa-a", format!("report:{id}"))
+    );
     assert!(!e.details.contains("987654321"), "no personal data in the entry: {}", e.details);
 }
 

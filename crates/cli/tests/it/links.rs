@@ -79,22 +79,29 @@ async fn script_and_data_links_are_refused_on_every_link_field_and_nothing_is_st
     assert_eq!(post_form(&app, &tinh, "/campaigns", &campaign).await.0, StatusCode::SEE_OTHER);
     let campaign = app.store.campaigns().await.unwrap()[0].id;
     let year = (chrono::Utc::now() + chrono::Duration::hours(7)).year().clamp(2024, 2030);
-    let criterion = app.store.criteria_set(year, khienmang_core::admin::UnitKind::Commune).await.unwrap().criteria[0]
-        .code
-        .clone();
+    let criterion =
+        app.store.criteria_set(year, khienmang_core::admin::UnitKind::Commune).await.unwrap().criteria[0].code.clone();
 
     let before = stored(&app).await;
     for attack in ATTACKS {
         let a = attack.to_owned();
         let form = [("official_page", a.clone()), ("effective", "2026-10-01".to_owned())];
-        refused("unit official page (form)", attack, post_form(&app, &tinh, &format!("/org/units/{unit}/attrs"), &form).await);
+        refused(
+            "unit official page (form)",
+            attack,
+            post_form(&app, &tinh, &format!("/org/units/{unit}/attrs"), &form).await,
+        );
 
         let update = json!({"operation": {"op": "update_attrs", "unit": unit, "attrs": {"official_page": attack}},
             "effective": "2026-10-01"});
         refused("unit official page (API)", attack, post_json(&app, &tinh, "/api/v1/org/operations", &update).await);
         let create = json!({"operation": {"op": "create", "unit": {"name": "Thôn Mới", "level": "village",
             "parent_id": unit, "attrs": {"official_page": attack}}}, "effective": "2026-10-01"});
-        refused("new unit's official page (API)", attack, post_json(&app, &tinh, "/api/v1/org/operations", &create).await);
+        refused(
+            "new unit's official page (API)",
+            attack,
+            post_json(&app, &tinh, "/api/v1/org/operations", &create).await,
+        );
 
         let post = [
             ("unit", unit.to_string()),
@@ -130,14 +137,19 @@ async fn script_and_data_links_are_refused_on_every_link_field_and_nothing_is_st
         // Evidence is read with the criterion's points.
         let (points, link) = (format!("points.{criterion}"), format!("evidence.{criterion}"));
         let evidence = [("year", year.to_string()), (points.as_str(), "1".to_owned()), (link.as_str(), a.clone())];
-        refused("evaluation evidence", attack, post_form(&app, &xa, &format!("/evaluations/{unit}/scores"), &evidence).await);
+        refused(
+            "evaluation evidence",
+            attack,
+            post_form(&app, &xa, &format!("/evaluations/{unit}/scores"), &evidence).await,
+        );
     }
     assert_eq!(stored(&app).await, before, "nothing refused was stored");
     let unit_now = app.store.unit_on(app.commune_a.0, day("2026-10-01")).await.unwrap().unwrap();
     assert_eq!(unit_now.attrs.official_page, None);
 
     // The server still answers, and a real page is taken, written back as the url crate writes it.
-    let form = [("official_page", " https://www.Facebook.com/xa.a ".to_owned()), ("effective", "2026-10-01".to_owned())];
+    let form =
+        [("official_page", " https://www.Facebook.com/xa.a ".to_owned()), ("effective", "2026-10-01".to_owned())];
     let (status, body) = post_form(&app, &tinh, &format!("/org/units/{unit}/attrs"), &form).await;
     assert!(status.is_redirection(), "{status} {body}");
     let unit_now = app.store.unit_on(app.commune_a.0, day("2026-10-01")).await.unwrap().unwrap();
