@@ -140,6 +140,8 @@ impl std::fmt::Display for HttpUrl {
 
 #[cfg(test)]
 mod tests {
+    #![allow(clippy::unwrap_used)]
+
     use super::*;
     use proptest::prelude::*;
 
