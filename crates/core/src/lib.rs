@@ -4,6 +4,7 @@ pub mod admin;
 pub mod audit;
 pub mod auth;
 pub mod import;
+pub mod link;
 pub mod movement;
 pub mod org;
 pub mod outreach;

@@ -65,6 +65,8 @@ pub struct Store {
     org_cache: Arc<RwLock<CachedHistory>>,
     targets: Arc<TargetsCache>,
     routing: Arc<RoutingCache>,
+    /// How far this process has verified the audit chain.
+    audit_checked: Arc<crate::audit::AuditChecked>,
 }
 
 /// Current UTC time as stored: RFC 3339 with seconds.
@@ -108,7 +110,18 @@ impl Store {
             })
             .connect_with(options)
             .await?;
-        Ok(Store { pool, backend, org_cache: Arc::default(), targets: Arc::default(), routing: Arc::default() })
+        Ok(Store {
+            pool,
+            backend,
+            org_cache: Arc::default(),
+            targets: Arc::default(),
+            routing: Arc::default(),
+            audit_checked: Arc::default(),
+        })
+    }
+
+    pub(crate) fn audit_checked(&self) -> &crate::audit::AuditChecked {
+        &self.audit_checked
     }
 
     pub(crate) fn routing_cache(&self) -> &RoutingCache {

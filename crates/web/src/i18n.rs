@@ -372,6 +372,13 @@ const STRINGS: &[(&str, &str, &str)] = &[
     ("audit.title", "Nhật ký hệ thống", "Audit log"),
     ("audit.ok", "Chuỗi nhật ký toàn vẹn", "Chain intact"),
     ("audit.bad", "Chuỗi nhật ký bị sửa", "Chain broken"),
+    (
+        "audit.checked_new",
+        "Đã kiểm tra các mục ghi mới kể từ lần kiểm tra trước.",
+        "The entries added since the last check were verified.",
+    ),
+    ("audit.checked_full", "Đã kiểm tra toàn bộ chuỗi nhật ký.", "The whole chain was verified."),
+    ("audit.verify_all", "Kiểm tra toàn bộ chuỗi", "Verify the whole chain"),
     ("audit.at", "Thời điểm", "Time"),
     ("audit.actor", "Người thực hiện", "Actor"),
     ("audit.action", "Hành động", "Action"),

@@ -8,6 +8,7 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use chrono::Utc;
 use khienmang_core::Date;
+use khienmang_core::link::HttpUrl;
 use khienmang_core::org::{
     EnterpriseSize, Level, NewUnit, OrgOp, RollupMode, SchoolLevel, UnitAttrs, UnitId, UnitVersion,
 };
@@ -266,14 +267,11 @@ pub async fn attrs_submit(
     let unit = UnitId(unit);
     let on = parse_day(&f.effective)?;
     let current = org.unit(unit, on).await?.ok_or(WebError::NotFound)?;
-    let page = f.official_page.trim();
-    if !(page.is_empty() || page.starts_with("https://") || page.starts_with("http://")) {
-        return Err(WebError::BadRequest("Địa chỉ trang phải bắt đầu bằng http:// hoặc https://".into()));
-    }
+    let page = HttpUrl::parse_optional(&f.official_page).map_err(|e| WebError::BadRequest(e.message_vi()))?;
     let attrs = UnitAttrs {
         households: opt_count(&f.households, "Số hộ")?,
         population: opt_count(&f.population, "Số nhân khẩu")?,
-        official_page: (!page.is_empty()).then(|| page.to_string()),
+        official_page: page.map(HttpUrl::into_string),
         ..current.attrs
     };
     org.apply(&OrgOp::UpdateAttrs { unit, attrs }, on, None).await?;

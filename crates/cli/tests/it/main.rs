@@ -12,6 +12,7 @@ mod contests;
 mod crash;
 mod import;
 mod limits;
+mod links;
 mod movement;
 mod open311;
 mod org;

@@ -422,7 +422,7 @@ async fn bad_input_gets_a_clear_refusal_and_stores_nothing() {
 }
 
 #[tokio::test]
-async fn a_screenshot_is_stored_without_its_location_and_served_only_as_a_download() {
+async fn a_screenshot_is_stored_without_its_location_and_served_only_as_an_audited_download() {
     let app = TestApp::start().await;
     app.user("xa-a", Role::CommuneOfficer, Some(app.commune_a.0)).await;
     // A JPEG with an EXIF block carrying a GPS marker.
@@ -462,6 +462,12 @@ async fn a_screenshot_is_stored_without_its_location_and_served_only_as_a_downlo
     let bytes = res.bytes().await.unwrap();
     assert!(!bytes.windows(11).any(|w| w == b"GPSLatitude"), "the location is gone");
     assert!(image::load_from_memory(&bytes).is_ok());
+    // A citizen's file is personal data: the download is an audited read.
+    let reads = app.store.audit_recent(Some(&format!("report:{}", report.id)), 100, 0).await.unwrap();
+    let reads: Vec<_> = reads.iter().filter(|e| e.action == "personal_data.view").collect();
+    assert_eq!(reads.len(), 1, "{reads:?}");
+    assert_eq!(reads[0].actor, "xa-a");
+    assert!(reads[0].details.contains(&format!("\"attachment\":{}", attachments[0].id)), "{}", reads[0].details);
     // Anonymous visitors cannot fetch it.
     let res = app.http.get(format!("{}/reports/attachments/{}", app.base, attachments[0].id)).send().await.unwrap();
     assert!(res.status().is_redirection() || res.status() == StatusCode::UNAUTHORIZED);

@@ -215,11 +215,8 @@ impl EvidenceLink {
     pub fn parse(input: &str) -> Result<Self, EvaluationError> {
         let text = input.trim();
         let bad = || EvaluationError::BadEvidence(text.to_owned());
-        let url = url::Url::parse(text).map_err(|_| bad())?;
-        if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none_or(str::is_empty) {
-            return Err(bad());
-        }
-        Ok(EvidenceLink(url.to_string()))
+        let url = crate::link::HttpUrl::parse(text).map_err(|_| bad())?;
+        Ok(EvidenceLink(url.into_string()))
     }
 
     pub fn as_str(&self) -> &str {

@@ -364,11 +364,16 @@ fn parse_school_level(s: &str) -> Result<SchoolLevel, Problem> {
 }
 
 fn parse_url(s: &str) -> Result<String, Problem> {
-    let lower = s.to_ascii_lowercase();
-    let rest = lower.strip_prefix("https://").or_else(|| lower.strip_prefix("http://"));
-    let valid = rest.is_some_and(|r| !r.is_empty() && !r.starts_with('/')) && !s.chars().any(char::is_whitespace);
-    if !valid {
+    if s.chars().count() > MAX_URL_CHARS {
         return Err(Problem::new(
+            format!("Địa chỉ trang quá dài (tối đa {MAX_URL_CHARS} ký tự). Hãy dùng địa chỉ ngắn gọn của trang."),
+            format!("The page address is too long (at most {MAX_URL_CHARS} characters). Use the page's short address."),
+        ));
+    }
+    // Spaces inside are refused here (the url crate would escape them): a pasted cell with two addresses.
+    match crate::link::HttpUrl::parse(s) {
+        Ok(url) if !s.chars().any(char::is_whitespace) => Ok(url.into_string()),
+        _ => Err(Problem::new(
             format!(
                 "Địa chỉ trang {} không hợp lệ: cần địa chỉ đầy đủ, bắt đầu bằng http:// hoặc https:// và không có dấu cách, ví dụ https://www.facebook.com/tentrang.",
                 quote(s)
@@ -377,15 +382,8 @@ fn parse_url(s: &str) -> Result<String, Problem> {
                 "Page address {} is invalid: it must be a full address starting with http:// or https://, without spaces, e.g. https://www.facebook.com/pagename.",
                 quote(s)
             ),
-        ));
+        )),
     }
-    if s.chars().count() > MAX_URL_CHARS {
-        return Err(Problem::new(
-            format!("Địa chỉ trang quá dài (tối đa {MAX_URL_CHARS} ký tự). Hãy dùng địa chỉ ngắn gọn của trang."),
-            format!("The page address is too long (at most {MAX_URL_CHARS} characters). Use the page's short address."),
-        ));
-    }
-    Ok(s.to_owned())
 }
 
 /// Why a date was refused.

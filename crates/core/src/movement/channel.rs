@@ -16,6 +16,7 @@
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, percent_decode_str, utf8_percent_encode};
 use url::{Host, Url};
 
+use crate::link;
 use crate::org::string_enum;
 
 string_enum!(
@@ -55,9 +56,6 @@ const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'=')
     .remove(b':')
     .remove(b'@');
-
-/// Schemes written without "//" that are not web links ("mailto:x@y.vn").
-const OPAQUE_SCHEMES: [&str; 9] = ["javascript", "data", "mailto", "tel", "sms", "file", "about", "blob", "intent"];
 
 /// Subdomains that show the same platform content ("m.facebook.com",
 /// "web.facebook.com"); a locale ("vi-vn.facebook.com") counts too.
@@ -179,26 +177,14 @@ impl Channel {
 
 /// Parses the link as http(s), adding "https://" when no scheme is written.
 fn web_url(text: &str) -> Result<Url, ChannelError> {
-    let with_scheme = match scheme_of(text) {
-        Some(scheme) if scheme == "http" || scheme == "https" => text.to_owned(),
+    // The scheme rule is the one every link field uses; channels are more
+    // lenient about the rest ("facebook.com/x", "http:facebook.com/x").
+    let with_scheme = match link::scheme_of(text) {
+        Some(scheme) if link::is_web_scheme(&scheme) => text.to_owned(),
         Some(scheme) => return Err(ChannelError::UnsupportedScheme(scheme)),
         None => format!("https://{}", text.trim_start_matches('/')),
     };
     Url::parse(&with_scheme).map_err(|_| ChannelError::NotALink)
-}
-
-/// The scheme a link starts with, lowercased. "example.vn:8080/x" is a host
-/// and a port, not a scheme called "example.vn".
-fn scheme_of(text: &str) -> Option<String> {
-    let (name, rest) = text.split_once(':')?;
-    let syntax = name.starts_with(|c: char| c.is_ascii_alphabetic())
-        && name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
-    if !syntax {
-        return None;
-    }
-    let name = name.to_ascii_lowercase();
-    let known = name == "http" || name == "https" || OPAQUE_SCHEMES.contains(&name.as_str());
-    (known || rest.starts_with("//")).then_some(name)
 }
 
 /// The platform's own host name behind its mobile, web and locale
@@ -532,6 +518,7 @@ mod tests {
             let channel = Channel::parse(s).unwrap_or_else(|e| panic!("{s}: {e}"));
             assert_eq!(channel.key, expected, "{s}");
             assert_eq!(key(&channel.url), expected, "{s} shown as {}", channel.url);
+            assert!(link::HttpUrl::parse(&channel.url).is_ok(), "{s} shown as {}", channel.url);
         }
     }
 

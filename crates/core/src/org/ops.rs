@@ -105,6 +105,8 @@ pub enum OpError {
     HasChildren(UnitId),
     #[error("no unit of that level under this unit")]
     NothingToAbolish,
+    #[error("official page: {0}")]
+    BadLink(#[from] crate::link::UrlError),
 }
 
 impl OpError {
@@ -126,6 +128,7 @@ impl OpError {
             ),
             OpError::HasChildren(u) => format!("Đơn vị {u} vẫn còn đơn vị trực thuộc."),
             OpError::NothingToAbolish => "Không có đơn vị nào thuộc cấp này.".into(),
+            OpError::BadLink(e) => format!("Trang mạng xã hội chính thức: {}", e.message_vi()),
         }
     }
 }
@@ -185,7 +188,26 @@ impl OrgOp {
         out
     }
 
+    /// The unit attributes the operation writes.
+    fn attrs(&self) -> Vec<&UnitAttrs> {
+        match self {
+            OrgOp::Create { unit } => vec![&unit.attrs],
+            OrgOp::UpdateAttrs { attrs, .. } => vec![attrs],
+            OrgOp::Merge { new_unit, .. } => new_unit.iter().map(|u| &u.attrs).collect(),
+            OrgOp::Split { parts, .. } => parts.iter().map(|u| &u.attrs).collect(),
+            OrgOp::Rename { .. } | OrgOp::Reparent { .. } | OrgOp::AbolishLevel { .. } | OrgOp::Abolish { .. } => {
+                vec![]
+            }
+        }
+    }
+
     pub fn plan(&self, date: Date, new_ids: &[UnitId], tree: &dyn TreeView) -> Result<Vec<Change>, OpError> {
+        // Every path that writes an official page (forms, API, import) comes through here.
+        for attrs in self.attrs() {
+            if let Some(page) = &attrs.official_page {
+                crate::link::HttpUrl::parse(page)?;
+            }
+        }
         let current = |u: UnitId| -> Result<UnitVersion, OpError> {
             let v = tree.latest(u).ok_or(OpError::NotFound(u))?;
             if v.valid_from > date {

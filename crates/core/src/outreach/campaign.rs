@@ -177,11 +177,7 @@ impl Campaign {
                 }
                 ContentKind::Warning => {}
                 _ => {
-                    let ok = item
-                        .url
-                        .as_deref()
-                        .and_then(|u| url::Url::parse(u).ok())
-                        .is_some_and(|u| matches!(u.scheme(), "http" | "https") && u.host().is_some());
+                    let ok = item.url.as_deref().is_some_and(|u| crate::link::HttpUrl::parse(u).is_ok());
                     if !ok {
                         return Err(CampaignError::ItemWithoutUrl(item.id));
                     }

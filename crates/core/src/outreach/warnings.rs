@@ -90,8 +90,8 @@ fn is_slug(s: &str) -> bool {
             .all(|part| !part.is_empty() && part.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()))
 }
 
-fn absolute_http(link: &str) -> Option<url::Url> {
-    url::Url::parse(link).ok().filter(|u| matches!(u.scheme(), "http" | "https") && u.host().is_some())
+fn absolute_http(link: &str) -> Option<crate::link::HttpUrl> {
+    crate::link::HttpUrl::parse(link).ok()
 }
 
 impl Warning {
@@ -192,7 +192,7 @@ fn fixed(t: DateTime<Utc>) -> DateTime<FixedOffset> {
 /// spelling: a tag URI (RFC 4151) on the site's host and the warning's id.
 fn entry_id(meta: &FeedMeta, w: &Warning) -> String {
     let host = absolute_http(&meta.home_url)
-        .and_then(|u| u.host_str().map(str::to_owned))
+        .and_then(|u| u.url().host_str().map(str::to_owned))
         .unwrap_or_else(|| "khienmang.invalid".to_owned());
     format!("tag:{host},2024:canh-bao/{}", w.id)
 }

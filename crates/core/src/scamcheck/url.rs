@@ -21,10 +21,6 @@ pub const MAX_URL_BYTES: usize = 8 * 1024;
 /// (`percent_encode` always escapes bytes >= 0x80).
 const ESCAPED: &AsciiSet = &CONTROLS.add(b' ').add(b'#').add(b'%');
 
-/// Schemes written without "//" that are not web addresses.
-const OPAQUE_SCHEMES: [&str; 10] =
-    ["javascript", "data", "mailto", "tel", "sms", "file", "about", "blob", "vbscript", "intent"];
-
 /// No name in the DNS is longer, in ASCII or in Unicode (each character
 /// takes at least one letter of the ASCII form). A longer host is kept byte
 /// for byte, as an invalid IDN is: converting it could take milliseconds,
@@ -271,9 +267,8 @@ fn split_scheme(url: &[u8]) -> Result<(&'static str, &[u8]), UrlError> {
         return default;
     }
     let name = String::from_utf8_lossy(name).to_ascii_lowercase();
-    let hierarchical = after.starts_with(b"/");
-    let web = name == "http" || name == "https";
-    if !(hierarchical || web || OPAQUE_SCHEMES.contains(&name.as_str())) {
+    // The scheme rule shared with every link field.
+    if !crate::link::names_scheme(&name, after) {
         return default;
     }
     let scheme = match name.as_str() {

@@ -3,6 +3,7 @@
 
 use askama::Template;
 use axum::response::{Html, Response};
+use khienmang_core::link::HttpUrl;
 use khienmang_core::org::Level;
 
 use super::{
@@ -134,12 +135,9 @@ pub async fn post_submit(
     let result = async {
         let unit = unit_in_scope(g, fields.get("unit")).await?;
         let posted_on = required_day(fields.get("posted_on"), "ngày đăng")?;
-        let url = fields.get("url");
-        if !(url.is_empty() || url.starts_with("https://") || url.starts_with("http://")) {
-            return Err(bad("Đường dẫn tin bài phải bắt đầu bằng http:// hoặc https://"));
-        }
+        let url = HttpUrl::parse_optional(fields.get("url")).map_err(|e| bad(&e.message_vi()))?;
         let mut tx = g.write_for(unit).await?;
-        tx.add_page_post(unit, posted_on, fields.get("post_title"), Some(url).filter(|u| !u.is_empty())).await?;
+        tx.add_page_post(unit, posted_on, fields.get("post_title"), url.as_ref().map(HttpUrl::as_str)).await?;
         tx.commit().await?;
         Ok::<(), WebError>(())
     }

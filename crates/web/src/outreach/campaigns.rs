@@ -9,6 +9,7 @@ use askama::Template;
 use axum::extract::Path;
 use axum::response::{Html, Redirect};
 use chrono::Utc;
+use khienmang_core::link::HttpUrl;
 use khienmang_core::movement::Focus;
 use khienmang_core::org::UnitId;
 use khienmang_core::outreach::{Campaign, ContentItem, ContentKind, Schedule, Targeting, coverage};
@@ -172,11 +173,13 @@ pub fn parse_items(text: &str) -> Result<Vec<ContentItem>, String> {
             .and_then(|k| ContentKind::parse(k))
             .ok_or_else(|| format!("Dòng {}: loại nội dung phải là article, video, image hoặc warning.", n + 1))?;
         let title = parts.get(1).filter(|t| !t.is_empty()).ok_or_else(|| format!("Dòng {}: thiếu tiêu đề.", n + 1))?;
+        let url = HttpUrl::parse_optional(parts.get(2).copied().unwrap_or_default())
+            .map_err(|e| format!("Dòng {}: {}", n + 1, e.message_vi()))?;
         out.push(ContentItem {
             id: i64::try_from(n).unwrap_or(0) + 1,
             kind,
             title: (*title).to_owned(),
-            url: parts.get(2).filter(|u| !u.is_empty()).map(|u| (*u).to_owned()),
+            url: url.map(HttpUrl::into_string),
             warning_id: None,
         });
     }
@@ -244,12 +247,8 @@ pub async fn share(
         Some(id) => Some(c.items.iter().find(|x| x.id == id).ok_or(WebError::NotFound)?),
         None => None,
     };
-    let link = Some(f.link.trim()).filter(|l| !l.is_empty());
-    if let Some(l) = link
-        && !(l.starts_with("https://") || l.starts_with("http://"))
-    {
-        return Err(WebError::BadRequest("Đường dẫn phải bắt đầu bằng http:// hoặc https://.".into()));
-    }
+    let link = HttpUrl::parse_optional(&f.link).map_err(|e| WebError::BadRequest(e.message_vi()))?;
+    let link = link.as_ref().map(HttpUrl::as_str);
     let mut tx = m.0.store.begin_write(&m.0.actor).await?;
     tx.confirm_share(c.id, item.map(|x| x.id), initiative, i.unit_id, f.reach, link).await?;
     if f.official_page.as_deref() == Some("1") {

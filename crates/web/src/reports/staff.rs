@@ -358,6 +358,10 @@ pub async fn attachment(
 ) -> WebResult<Response> {
     let (report, a) = r.0.store.report_attachment(attachment).await?.ok_or(WebError::NotFound)?;
     r.report(report).await?;
+    // A citizen's file may show who they are: each download is audited.
+    let mut tx = r.0.store.begin_write(&r.0.actor).await?;
+    tx.audit("personal_data.view", &format!("report:{report}"), &serde_json::json!({"attachment": a.id})).await?;
+    tx.commit().await?;
     let files = state.reports.files.clone();
     let sha = a.sha256.clone();
     let bytes =
