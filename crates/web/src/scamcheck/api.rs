@@ -10,9 +10,9 @@ use khienmang_core::scamcheck::{Evidence, IndicatorEntry, MAX_QUERY_BYTES, Outco
 use serde::{Deserialize, Serialize};
 
 use super::{bad, query_from_image};
-use crate::limit::{ClientAddr, LimitClass};
 use crate::AppState;
 use crate::error::{WebError, WebResult};
+use crate::limit::{ClientAddr, LimitClass};
 
 /// A verdict as the API returns it.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
