@@ -190,7 +190,7 @@ pub async fn create(m: OutreachManage, axum::Form(f): axum::Form<CampaignIn>) ->
         Some(u) => UnitId(u),
         None => m.0.home_unit(today()).await?,
     };
-    m.0.ensure(area).await?;
+    m.0.ensure_write(area).await?;
     let themes = f
         .themes
         .split(',')
@@ -238,7 +238,7 @@ pub async fn share(
     axum::Form(f): axum::Form<ShareIn>,
 ) -> WebResult<Redirect> {
     let i = m.0.store.initiative(initiative).await?.ok_or(WebError::NotFound)?;
-    m.0.ensure(i.unit_id).await?;
+    m.0.ensure_write(i.unit_id).await?;
     let c = m.0.store.campaign(f.campaign).await?.ok_or(WebError::NotFound)?;
     let item = match f.item {
         Some(id) => Some(c.items.iter().find(|x| x.id == id).ok_or(WebError::NotFound)?),
