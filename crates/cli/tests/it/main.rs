@@ -20,3 +20,4 @@ mod reports;
 mod scamcheck;
 mod support;
 mod targets;
+mod write_scope;

@@ -250,7 +250,8 @@ pub async fn share(
     {
         return Err(WebError::BadRequest("Đường dẫn phải bắt đầu bằng http:// hoặc https://.".into()));
     }
-    let mut tx = m.0.store.begin_write(&m.0.actor).await?;
+    // An initiative leader confirms shares only for the initiatives it leads.
+    let mut tx = m.0.write_for_initiative(&i).await?;
     tx.confirm_share(c.id, item.map(|x| x.id), initiative, i.unit_id, f.reach, link).await?;
     if f.official_page.as_deref() == Some("1") {
         let title = item.map_or(c.title.as_str(), |x| x.title.as_str());
