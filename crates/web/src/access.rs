@@ -11,8 +11,8 @@ use khienmang_core::import::TemplateKind;
 use khienmang_core::org::{OrgOp, UnitId, UnitVersion};
 use khienmang_store::Store;
 use khienmang_store::auth::User;
-use khienmang_store::movement::Initiative;
 use khienmang_store::import::{CheckedRow, RowCheck};
+use khienmang_store::movement::Initiative;
 
 use crate::error::{WebError, WebResult};
 use crate::{AppState, i18n::Lang};

@@ -446,7 +446,11 @@ const STRINGS: &[(&str, &str, &str)] = &[
     ("movement.link_leader", "Giao mô hình cho tài khoản", "Link an account"),
     ("movement.leader_account", "Tài khoản người đứng đầu mô hình", "Initiative leader's account"),
     ("movement.unlink", "Bỏ giao", "Unlink"),
-    ("movement.no_leader_accounts", "Xã/phường chưa có tài khoản người đứng đầu mô hình nào để giao.", "The commune has no initiative leader account to link."),
+    (
+        "movement.no_leader_accounts",
+        "Xã/phường chưa có tài khoản người đứng đầu mô hình nào để giao.",
+        "The commune has no initiative leader account to link.",
+    ),
     ("movement.add_group", "Thêm tổ, nhóm", "Add a sub-group"),
     ("movement.group_name", "Tên tổ, nhóm", "Name of the sub-group"),
     ("movement.group_leader", "Người phụ trách", "Group leader"),

@@ -111,7 +111,8 @@ async fn initiative_leader_writes_only_linked_initiatives_and_only_its_officer_l
     let (status, _) = post_form(&app, &tb, &path, &[("user", &leader)]).await;
     assert_eq!(status, 404);
     // The leader cannot link itself.
-    let (status, _) = post_form(&app, &tl, &format!("/movement/initiatives/{other}/leaders"), &[("user", &leader)]).await;
+    let (status, _) =
+        post_form(&app, &tl, &format!("/movement/initiatives/{other}/leaders"), &[("user", &leader)]).await;
     assert_eq!(status, 403);
     assert!(!app.store.leads_initiative(leader.parse().unwrap(), linked).await.unwrap());
     assert!(!app.store.leads_initiative(leader.parse().unwrap(), other).await.unwrap());
@@ -133,9 +134,13 @@ async fn initiative_leader_writes_only_linked_initiatives_and_only_its_officer_l
     // Now the leader writes the linked initiative, and only it.
     let (status, _) = add_group(&app, &tl, linked).await;
     assert_eq!(status, 303, "the linked initiative is writable");
-    let (status, _) =
-        post_form(&app, &tl, &format!("/movement/initiatives/{linked}/channels"), &[("url", "https://zalo.me/g/abc123")])
-            .await;
+    let (status, _) = post_form(
+        &app,
+        &tl,
+        &format!("/movement/initiatives/{linked}/channels"),
+        &[("url", "https://zalo.me/g/abc123")],
+    )
+    .await;
     assert_eq!(status, 303, "its channels too");
     let (status, html) = add_group(&app, &tl, other).await;
     assert_eq!(status, 403, "another initiative of the same commune is refused");

@@ -10,10 +10,10 @@ use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, Query};
 use axum::http::StatusCode;
 use axum::response::{Html, Response};
+use khienmang_core::auth::Role;
 use khienmang_core::movement::{
     CRITERIA_VI, Channel, ContentKind, Criteria, Focus, LeaderKind, ParticipantKind, Platform, Stage,
 };
-use khienmang_core::auth::Role;
 use khienmang_core::org::Level;
 use khienmang_store::auth::User;
 use khienmang_store::movement::{ActivityReport, Initiative, InitiativeInput};
@@ -591,7 +591,7 @@ async fn register_channel(
     audience: Option<i64>,
 ) -> WebResult<(i64, Channel)> {
     let channel = Channel::parse(url).map_err(|e| WebError::BadRequest(e.message_vi()))?;
-    let mut tx = g.write_for_initiative(&ini).await?;
+    let mut tx = g.write_for_initiative(ini).await?;
     let channel_id = tx.add_channel(ini.id, &channel, audience).await?;
     tx.commit().await?;
     Ok((channel_id, channel))
