@@ -447,3 +447,73 @@ impl WriteTx {
         Ok(())
     }
 }
+
+// ---- initiative leaders: the initiatives an account leads ----
+
+impl Store {
+    /// Enabled initiative-leader accounts, for the commune officer's pick
+    /// list (the web layer keeps those of the initiative's commune).
+    pub async fn leader_accounts(&self) -> Result<Vec<User>> {
+        let rows = sqlx::query(&format!(
+            "SELECT {USER_COLUMNS} FROM users u WHERE u.role = $1 AND u.disabled = 0 ORDER BY u.username"
+        ))
+        .bind(Role::InitiativeLeader.as_str())
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter().map(user_from_row).collect()
+    }
+
+    /// The accounts linked as leaders of `initiative`.
+    pub async fn initiative_leaders(&self, initiative: i64) -> Result<Vec<User>> {
+        let rows = sqlx::query(&format!(
+            "SELECT {USER_COLUMNS} FROM users u JOIN initiative_leaders l ON l.user_id = u.id \
+             WHERE l.initiative_id = $1 ORDER BY u.username"
+        ))
+        .bind(initiative)
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter().map(user_from_row).collect()
+    }
+
+    /// Whether `user` is linked as a leader of `initiative`.
+    pub async fn leads_initiative(&self, user: i64, initiative: i64) -> Result<bool> {
+        let found: Option<i64> =
+            sqlx::query_scalar("SELECT user_id FROM initiative_leaders WHERE user_id = $1 AND initiative_id = $2")
+                .bind(user)
+                .bind(initiative)
+                .fetch_optional(self.pool())
+                .await?;
+        Ok(found.is_some())
+    }
+}
+
+impl WriteTx {
+    /// Links `user` as a leader of `initiative` (again: no change), audited.
+    pub async fn link_initiative_leader(&mut self, initiative: i64, user: i64) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO initiative_leaders (initiative_id, user_id, linked_by, linked_at) VALUES ($1, $2, $3, $4) \
+             ON CONFLICT DO NOTHING",
+        )
+        .bind(initiative)
+        .bind(user)
+        .bind(self.actor.clone())
+        .bind(now_utc())
+        .execute(&mut *self.tx)
+        .await?;
+        self.audit("initiative.leader_link", &format!("initiative:{initiative}"), &serde_json::json!({"user": user}))
+            .await?;
+        Ok(())
+    }
+
+    /// Removes the link of `user` to `initiative`, audited.
+    pub async fn unlink_initiative_leader(&mut self, initiative: i64, user: i64) -> Result<()> {
+        sqlx::query("DELETE FROM initiative_leaders WHERE initiative_id = $1 AND user_id = $2")
+            .bind(initiative)
+            .bind(user)
+            .execute(&mut *self.tx)
+            .await?;
+        self.audit("initiative.leader_unlink", &format!("initiative:{initiative}"), &serde_json::json!({"user": user}))
+            .await?;
+        Ok(())
+    }
+}

@@ -30,6 +30,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (8, include_str!("../migrations/0008_reports_public_notes.sql")),
     (9, include_str!("../migrations/0009_auth_backup.sql")),
     (10, include_str!("../migrations/0010_rate_limits.sql")),
+    (11, include_str!("../migrations/0011_initiative_leaders.sql")),
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

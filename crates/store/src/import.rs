@@ -443,8 +443,10 @@ impl Store {
                 ));
                 continue;
             };
+            // Rows are written, so the commune must be in the scope today,
+            // not only in its history (a commune merged away is read-only).
             if let Some(root) = scope
-                && !self.is_within(root, commune).await?
+                && !self.is_within_on(root, commune, khienmang_core::outreach::vn_date(chrono::Utc::now())).await?
             {
                 errors.push(row_error(
                     row.line,

@@ -258,6 +258,17 @@ impl Store {
         Ok(found.is_some())
     }
 
+    /// Whether `unit` exists on `on` and lies in the subtree of `root` as
+    /// the tree stands that day. This is the rule for writes: history (see
+    /// [`Store::is_within`]) may be read, but a unit merged away or moved
+    /// out of the subtree is no longer written to.
+    pub async fn is_within_on(&self, root: UnitId, unit: UnitId, on: Date) -> Result<bool> {
+        if self.unit_on(unit, on).await?.is_none() {
+            return Ok(false);
+        }
+        Ok(unit == root || self.ancestors_on(unit, on).await?.iter().any(|a| a.unit_id == root))
+    }
+
     pub async fn unit_events(&self, unit: UnitId) -> Result<Vec<OrgEvent>> {
         let rows = sqlx::query(
             "SELECT DISTINCT e.id, e.kind, e.effective, e.summary, e.legal_basis, e.actor FROM org_events e \

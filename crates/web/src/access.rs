@@ -6,12 +6,13 @@
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use khienmang_core::Date;
-use khienmang_core::auth::Capability;
+use khienmang_core::auth::{Capability, Role};
 use khienmang_core::import::TemplateKind;
 use khienmang_core::org::{OrgOp, UnitId, UnitVersion};
 use khienmang_store::Store;
 use khienmang_store::auth::User;
 use khienmang_store::import::{CheckedRow, RowCheck};
+use khienmang_store::movement::Initiative;
 
 use crate::error::{WebError, WebResult};
 use crate::{AppState, i18n::Lang};
@@ -99,6 +100,16 @@ impl Scope {
         }
     }
 
+    /// Whether `unit` is in the subtree as it stands today (Viet Nam date):
+    /// the rule for writes. [`Scope::contains`] also admits units that were
+    /// ever under the root or flowed into it, which is for reading history.
+    pub async fn contains_today(&self, store: &Store, unit: UnitId) -> WebResult<bool> {
+        match self {
+            Scope::Country => Ok(true),
+            Scope::Subtree(root) => Ok(store.is_within_on(*root, unit, crate::org::today()).await?),
+        }
+    }
+
     pub fn root(&self) -> Option<UnitId> {
         match self {
             Scope::Country => None,
@@ -112,7 +123,13 @@ fn grant(state: &AppState, id: &Identity, cap: Capability) -> WebResult<Granted>
     if !id.user.role.can(cap) {
         return Err(WebError::Forbidden);
     }
-    Ok(Granted { store: state.store.clone(), scope: Scope::of(&id.user), actor: id.user.username.clone() })
+    Ok(Granted {
+        store: state.store.clone(),
+        scope: Scope::of(&id.user),
+        actor: id.user.username.clone(),
+        user_id: id.user.id,
+        role: id.user.role,
+    })
 }
 
 /// What every capability carries.
@@ -121,7 +138,17 @@ pub struct Granted {
     pub store: Store,
     pub scope: Scope,
     pub actor: String,
+    pub user_id: i64,
+    pub role: Role,
 }
+
+/// Why an initiative leader's write is refused.
+const LEADER_ONLY_LINKED: &str = "Tài khoản người đứng đầu mô hình chỉ được cập nhật các mô hình mà cán bộ xã/phường \
+     đã giao cho tài khoản này. Việc này do cán bộ xã/phường thực hiện.";
+const LEADER_NOT_LINKED: &str = "Mô hình này chưa được giao cho tài khoản của bạn, nên bạn không được cập nhật nó. \
+     Hãy đề nghị cán bộ xã/phường giao mô hình cho bạn trên trang của mô hình.";
+const UNIT_NOT_WRITABLE: &str = "Đơn vị này không còn thuộc phạm vi quản lý của bạn tính đến hôm nay (ví dụ đã sáp \
+     nhập vào đơn vị khác): bạn vẫn xem được lịch sử nhưng không được ghi thay đổi.";
 
 macro_rules! capability {
     ($(#[$m:meta])* $name:ident = $cap:expr) => {
@@ -210,9 +237,37 @@ impl Granted {
         }
     }
 
-    /// A write transaction for a change to `unit`, refused outside the scope.
-    pub async fn write_for(&self, unit: UnitId) -> WebResult<khienmang_store::WriteTx> {
+    /// Refuses a write to `unit` unless it is in the subtree today. A unit
+    /// outside the scope altogether stays "not found"; one readable only for
+    /// its history (merged away, moved out) is refused with the reason.
+    pub async fn ensure_write(&self, unit: UnitId) -> WebResult<()> {
         self.ensure(unit).await?;
+        if self.scope.contains_today(&self.store, unit).await? {
+            Ok(())
+        } else {
+            Err(WebError::Refused(UNIT_NOT_WRITABLE.into()))
+        }
+    }
+
+    /// A write transaction for a change to `unit`, refused unless it is in
+    /// the subtree today. Initiative leaders write only through
+    /// [`Granted::write_for_initiative`].
+    pub async fn write_for(&self, unit: UnitId) -> WebResult<khienmang_store::WriteTx> {
+        if self.role == Role::InitiativeLeader {
+            return Err(WebError::Refused(LEADER_ONLY_LINKED.into()));
+        }
+        self.ensure_write(unit).await?;
+        Ok(self.store.begin_write(&self.actor).await?)
+    }
+
+    /// A write transaction for a change to an initiative: its unit in the
+    /// subtree today and, for an initiative leader, the initiative linked to
+    /// the account by the commune officer.
+    pub async fn write_for_initiative(&self, ini: &Initiative) -> WebResult<khienmang_store::WriteTx> {
+        self.ensure_write(ini.unit_id).await?;
+        if self.role == Role::InitiativeLeader && !self.store.leads_initiative(self.user_id, ini.id).await? {
+            return Err(WebError::Refused(LEADER_NOT_LINKED.into()));
+        }
         Ok(self.store.begin_write(&self.actor).await?)
     }
 }
@@ -289,10 +344,9 @@ impl OrgWrite {
         if touched.is_empty() && self.0.scope != Scope::Country {
             return Err(WebError::Forbidden);
         }
+        // Writes need every unit in the subtree today, not just in its history.
         for unit in touched {
-            if !self.0.scope.contains(&self.0.store, unit).await? {
-                return Err(WebError::NotFound);
-            }
+            self.0.ensure_write(unit).await?;
         }
         let mut tx = self.0.store.begin_write(&self.0.actor).await?;
         let ids = tx.apply_op(op, on, legal_basis).await?;

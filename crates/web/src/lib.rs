@@ -186,6 +186,8 @@ pub fn route_table() -> Vec<(Method, &'static str, MethodRouter<AppState>)> {
         (Method::POST, "/movement/initiatives/{id}/participants", post(movement::initiatives::participant_submit)),
         (Method::POST, "/movement/initiatives/{id}/counts", post(movement::initiatives::count_submit)),
         (Method::POST, "/movement/initiatives/{id}/reports", post(movement::initiatives::report_submit)),
+        (Method::POST, "/movement/initiatives/{id}/leaders", post(movement::initiatives::leader_submit)),
+        (Method::POST, "/movement/initiatives/{id}/leaders/remove", post(movement::initiatives::leader_remove_submit)),
         (Method::GET, "/movement/initiatives/{id}/members", get(movement::initiatives::members_page)),
         (Method::POST, "/movement/initiatives/{id}/members/import", post(movement::uploads::members_dry_run)),
         (

@@ -100,6 +100,7 @@ pub async fn seed(store: &Store) -> Result<()> {
     let seeded = movement::seed(&mut tx, &history, province.unit_id, today).await?;
     tx.set_setting(DEMO_KEY, &khienmang_store::now_utc()).await?;
     tx.commit().await?;
+    link_demo_leader(store, today).await?;
     println!(
         "Đã tạo hoạt động phong trào: {} mô hình, {} người, {} kế hoạch, hoạt động, tin bài.",
         seeded.initiatives, seeded.people, seeded.facts
@@ -242,6 +243,26 @@ fn generate_for_commune(
         let attrs = UnitAttrs { school_level: Some(level), ..Default::default() };
         out.push(follow(history, commune, blank(format!("{prefix} {short}"), Level::School, None, attrs)));
     }
+}
+
+/// The commune officer's link of `mohinh` to one initiative of its commune
+/// (the newest one it can write today): the only initiative it may change.
+async fn link_demo_leader(store: &Store, today: Date) -> Result<()> {
+    let Some(leader) = store.user_by_name("mohinh").await? else { return Ok(()) };
+    let Some(commune) = leader.scope_unit_id else { return Ok(()) };
+    let mut linked = None;
+    for ini in store.initiatives_under(commune, None).await? {
+        if store.is_within_on(commune, ini.unit_id, today).await? {
+            linked = Some(ini);
+            break;
+        }
+    }
+    let Some(ini) = linked else { return Ok(()) };
+    let mut tx = store.begin_write("demo").await?;
+    tx.link_initiative_leader(ini.id, leader.id).await?;
+    tx.commit().await?;
+    println!("Tài khoản mohinh được giao mô hình «{}».", ini.name);
+    Ok(())
 }
 
 async fn create_demo_accounts(store: &Store, tx: &mut khienmang_store::WriteTx) -> Result<()> {

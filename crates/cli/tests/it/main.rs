@@ -22,3 +22,4 @@ mod scamcheck;
 mod support;
 mod targets;
 mod uploads;
+mod write_scope;

@@ -140,7 +140,7 @@ pub struct NominateIn {
 /// `POST /awards`: a unit proposes an award.
 pub async fn nominate_submit(m: Evaluate, axum::Form(f): axum::Form<NominateIn>) -> WebResult<Redirect> {
     let unit = UnitId(f.unit);
-    m.0.ensure(unit).await?;
+    m.0.ensure_write(unit).await?;
     let name = f.name.trim().to_owned();
     let nominee = match f.nominee_type.as_str() {
         "person" => Nominee::Person { name, unit: Some(unit) },
@@ -148,7 +148,7 @@ pub async fn nominate_submit(m: Evaluate, axum::Form(f): axum::Form<NominateIn>)
         "initiative" => {
             let id = f.initiative.ok_or_else(|| WebError::BadRequest("Chọn mô hình được đề nghị.".into()))?;
             let initiative = m.0.store.initiative(id).await?.ok_or(WebError::NotFound)?;
-            m.0.ensure(initiative.unit_id).await?;
+            m.0.ensure_write(initiative.unit_id).await?;
             Nominee::Initiative { initiative_id: id, name: initiative.name }
         }
         _ => return Err(WebError::BadRequest("Đối tượng đề nghị không hợp lệ.".into())),
@@ -186,7 +186,7 @@ pub async fn step_submit(
     axum::Form(f): axum::Form<StepIn>,
 ) -> WebResult<Redirect> {
     let record = m.0.store.nomination(id).await?.ok_or(WebError::NotFound)?;
-    m.0.ensure(record.nomination.proposed_by).await?;
+    m.0.ensure_write(record.nomination.proposed_by).await?;
     let to = NominationStatus::parse(&f.to).ok_or_else(|| WebError::BadRequest("Bước không hợp lệ.".into()))?;
     let on = today();
     let by = m.0.home_unit(on).await?;

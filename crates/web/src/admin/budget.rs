@@ -143,7 +143,7 @@ pub async fn entry_submit(m: ProgrammeManage, axum::Form(f): axum::Form<EntryIn>
         BudgetEntry::new(level, line, stage, amount, from, to).map_err(|e| WebError::BadRequest(e.message_vi()))?;
     let unit = f.unit.map(UnitId);
     if let Some(u) = unit {
-        m.0.ensure(u).await?;
+        m.0.ensure_write(u).await?;
     }
     let mut tx = m.0.store.begin_write(&m.0.actor).await?;
     tx.add_budget_entry(unit, &entry, Some(f.note.trim()).filter(|n| !n.is_empty())).await?;

@@ -231,7 +231,7 @@ pub struct PeriodReportIn {
 /// `POST /duties/period-reports`: a commune sends its report for the current quarter.
 pub async fn period_report_submit(m: Evaluate, axum::Form(f): axum::Form<PeriodReportIn>) -> WebResult<Redirect> {
     let unit = UnitId(f.unit);
-    m.0.ensure(unit).await?;
+    m.0.ensure_write(unit).await?;
     if f.summary.trim().is_empty() {
         return Err(WebError::BadRequest("Hãy tóm tắt kết quả trong kỳ.".into()));
     }

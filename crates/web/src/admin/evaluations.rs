@@ -300,7 +300,7 @@ pub async fn scores_submit(
     axum::Form(fields): axum::Form<Vec<(String, String)>>,
 ) -> WebResult<Redirect> {
     let unit = UnitId(unit);
-    m.0.ensure(unit).await?;
+    m.0.ensure_write(unit).await?;
     let field = |name: &str| fields.iter().find(|(k, _)| k == name).map(|(_, v)| v.trim());
     let year = year_or_now(field("year").and_then(|y| y.parse().ok()), today());
     let kind = kind_of(&m.0, unit).await?;

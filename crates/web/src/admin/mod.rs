@@ -28,7 +28,7 @@ async fn unit_name(g: &Granted, unit: UnitId, on: Date) -> WebResult<String> {
 /// The level above decides: `unit` must lie inside the scope and not be the
 /// scope's own root (a commune does not approve itself).
 async fn ensure_below(g: &Granted, unit: UnitId) -> WebResult<()> {
-    g.ensure(unit).await?;
+    g.ensure_write(unit).await?;
     match g.scope {
         Scope::Subtree(root) if root == unit => {
             Err(WebError::BadRequest("Đơn vị không tự phê duyệt kết quả của mình; cấp trên phê duyệt.".into()))

@@ -10,10 +10,12 @@ use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, Query};
 use axum::http::StatusCode;
 use axum::response::{Html, Response};
+use khienmang_core::auth::Role;
 use khienmang_core::movement::{
     CRITERIA_VI, Channel, ContentKind, Criteria, Focus, LeaderKind, ParticipantKind, Platform, Stage,
 };
 use khienmang_core::org::Level;
+use khienmang_store::auth::User;
 use khienmang_store::movement::{ActivityReport, Initiative, InitiativeInput};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -289,6 +291,16 @@ struct InitiativePage {
     years: Vec<Opt>,
     today: String,
     form: Refusal,
+    /// Accounts linked as the initiative's leaders.
+    leaders: Vec<LeaderRow>,
+    /// The commune officer's pick list, empty for anyone who cannot link.
+    leader_options: Vec<Opt>,
+    can_link: bool,
+}
+
+pub struct LeaderRow {
+    pub user_id: i64,
+    pub label: String,
 }
 
 async fn initiative_page(
@@ -381,6 +393,22 @@ async fn initiative_page(
     } else {
         (Vec::new(), Vec::new())
     };
+    let leaders = store
+        .initiative_leaders(ini.id)
+        .await?
+        .into_iter()
+        .map(|u| LeaderRow { user_id: u.id, label: format!("{} ({})", u.display_name, u.username) })
+        .collect();
+    let can_link = can_write && g.role != Role::InitiativeLeader;
+    let leader_options = if can_link {
+        leader_candidates(g, &ini)
+            .await?
+            .into_iter()
+            .map(|u| Opt::new(u.id.to_string(), format!("{} ({})", u.display_name, u.username), entered.get("user")))
+            .collect()
+    } else {
+        Vec::new()
+    };
     let year = entered.get("year").parse().unwrap_or_else(|_| this_year());
     render(&InitiativePage {
         chrome: Chrome::new(lang, id, "movement"),
@@ -407,7 +435,100 @@ async fn initiative_page(
         today: today().to_string(),
         ini,
         form: Refusal { error, entered },
+        leaders,
+        leader_options,
+        can_link,
     })
+}
+
+/// The initiative-leader accounts that may be linked to `ini`: enabled,
+/// their scope holding the initiative's unit today (so the link lets them
+/// write it) and itself inside the officer's scope today.
+async fn leader_candidates(g: &Granted, ini: &Initiative) -> WebResult<Vec<User>> {
+    let on = today();
+    let mut out = Vec::new();
+    for u in g.store.leader_accounts().await? {
+        let Some(scope) = u.scope_unit_id else { continue };
+        if g.store.is_within_on(scope, ini.unit_id, on).await? && g.scope.contains_today(&g.store, scope).await? {
+            out.push(u);
+        }
+    }
+    Ok(out)
+}
+
+/// The officer's side of a link change: not an initiative leader, and the
+/// initiative writable today. The account id is parsed bounded.
+fn picked_user(fields: &Fields) -> WebResult<i64> {
+    let raw = fields.get("user");
+    if raw.is_empty() || raw.len() > 20 {
+        return Err(bad("Hãy chọn tài khoản người đứng đầu mô hình trong danh sách."));
+    }
+    raw.parse().map_err(|_| bad("Hãy chọn tài khoản người đứng đầu mô hình trong danh sách."))
+}
+
+/// Only the commune officer (or the levels above) links leaders; a leader
+/// does not hand initiatives to itself.
+fn ensure_not_leader(g: &Granted) -> WebResult<()> {
+    if g.role == Role::InitiativeLeader {
+        return Err(WebError::Refused(
+            "Chỉ cán bộ xã/phường mới giao mô hình cho tài khoản người đứng đầu mô hình.".into(),
+        ));
+    }
+    Ok(())
+}
+
+/// `POST /movement/initiatives/{id}/leaders`: links a leader account picked
+/// from the list of the commune's leader accounts; audited.
+pub async fn leader_submit(
+    lang: RequestLang,
+    MaybeIdentity(id): MaybeIdentity,
+    m: MovementWrite,
+    Path(iid): Path<i64>,
+    fields: Fields,
+) -> WebResult<Response> {
+    let g = &m.0;
+    ensure_not_leader(g)?;
+    let ini = load(g, iid).await?;
+    g.ensure_write(ini.unit_id).await?;
+    let result = async {
+        let user = picked_user(&fields)?;
+        // Never trust the posted id: it must be one of the offered accounts.
+        if !leader_candidates(g, &ini).await?.iter().any(|u| u.id == user) {
+            return Err(bad("Tài khoản này không phải tài khoản người đứng đầu mô hình của xã/phường này."));
+        }
+        let mut tx = g.write_for(ini.unit_id).await?;
+        tx.link_initiative_leader(ini.id, user).await?;
+        tx.commit().await?;
+        Ok::<(), WebError>(())
+    }
+    .await;
+    after_change(lang, id.as_ref(), g, ini, "leaders", fields, result).await
+}
+
+/// `POST /movement/initiatives/{id}/leaders/remove`: removes a link; audited.
+pub async fn leader_remove_submit(
+    lang: RequestLang,
+    MaybeIdentity(id): MaybeIdentity,
+    m: MovementWrite,
+    Path(iid): Path<i64>,
+    fields: Fields,
+) -> WebResult<Response> {
+    let g = &m.0;
+    ensure_not_leader(g)?;
+    let ini = load(g, iid).await?;
+    g.ensure_write(ini.unit_id).await?;
+    let result = async {
+        let user = picked_user(&fields)?;
+        if !g.store.initiative_leaders(ini.id).await?.iter().any(|u| u.id == user) {
+            return Err(bad("Tài khoản này không được giao mô hình này."));
+        }
+        let mut tx = g.write_for(ini.unit_id).await?;
+        tx.unlink_initiative_leader(ini.id, user).await?;
+        tx.commit().await?;
+        Ok::<(), WebError>(())
+    }
+    .await;
+    after_change(lang, id.as_ref(), g, ini, "leaders", fields, result).await
 }
 
 pub async fn page(
@@ -453,7 +574,7 @@ pub async fn stage_submit(
         let stage = Stage::parse(fields.get("stage")).ok_or_else(|| bad("Hãy chọn giai đoạn mới."))?;
         let on = required_day(fields.get("on"), "ngày chuyển giai đoạn")?;
         let note = Some(fields.get("stage_note")).filter(|n| !n.is_empty());
-        let mut tx = g.write_for(ini.unit_id).await?;
+        let mut tx = g.write_for_initiative(&ini).await?;
         tx.move_initiative(ini.id, stage, on, note).await?;
         tx.commit().await?;
         Ok::<(), WebError>(())
@@ -470,7 +591,7 @@ async fn register_channel(
     audience: Option<i64>,
 ) -> WebResult<(i64, Channel)> {
     let channel = Channel::parse(url).map_err(|e| WebError::BadRequest(e.message_vi()))?;
-    let mut tx = g.write_for(ini.unit_id).await?;
+    let mut tx = g.write_for_initiative(ini).await?;
     let channel_id = tx.add_channel(ini.id, &channel, audience).await?;
     tx.commit().await?;
     Ok((channel_id, channel))
@@ -504,7 +625,7 @@ pub async fn group_submit(
     let ini = load(g, iid).await?;
     let result = async {
         let leader = Some(fields.get("group_leader")).filter(|l| !l.is_empty());
-        let mut tx = g.write_for(ini.unit_id).await?;
+        let mut tx = g.write_for_initiative(&ini).await?;
         tx.add_group(ini.id, fields.get("group_name"), leader).await?;
         tx.commit().await?;
         Ok::<(), WebError>(())
@@ -529,7 +650,7 @@ pub async fn participant_submit(
         }
         let from = required_year(fields.get("from_year"), "năm bắt đầu tham gia")?;
         let to = parse_year(fields.get("to_year"), "Năm kết thúc")?;
-        let mut tx = g.write_for(ini.unit_id).await?;
+        let mut tx = g.write_for_initiative(&ini).await?;
         tx.add_participant(ini.id, unit, from, to).await?;
         tx.commit().await?;
         Ok::<(), WebError>(())
@@ -552,7 +673,7 @@ pub async fn count_submit(
         let year = required_year(fields.get("year"), "năm")?;
         let members = required_count(fields.get("members"), "số thành viên")?;
         let households = required_count(fields.get("households"), "số hộ")?;
-        let mut tx = g.write_for(ini.unit_id).await?;
+        let mut tx = g.write_for_initiative(&ini).await?;
         tx.set_village_count(ini.id, village, year, members, households).await?;
         tx.commit().await?;
         Ok::<(), WebError>(())
@@ -579,7 +700,7 @@ pub async fn report_submit(
             reports_received: parse_count(fields.get("reports_received"), "Số tin báo tiếp nhận")?.unwrap_or(0),
             note: Some(fields.get("report_note").to_string()).filter(|n| !n.is_empty()),
         };
-        let mut tx = g.write_for(ini.unit_id).await?;
+        let mut tx = g.write_for_initiative(&ini).await?;
         tx.add_initiative_report(ini.id, &report).await?;
         tx.commit().await?;
         Ok::<(), WebError>(())

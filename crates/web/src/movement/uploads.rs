@@ -307,7 +307,7 @@ pub async fn members_commit(
     let imported = if refused || checked.valid.is_empty() {
         None
     } else {
-        let mut tx = g.write_for(ini.unit_id).await?;
+        let mut tx = g.write_for_initiative(&ini).await?;
         let n = tx.add_members(ini.id, &checked.valid).await?;
         tx.commit().await?;
         g.store.drop_staged(&batch).await?;

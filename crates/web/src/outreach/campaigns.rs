@@ -193,7 +193,7 @@ pub async fn create(m: OutreachManage, axum::Form(f): axum::Form<CampaignIn>) ->
         Some(u) => UnitId(u),
         None => m.0.home_unit(today()).await?,
     };
-    m.0.ensure(area).await?;
+    m.0.ensure_write(area).await?;
     let themes = f
         .themes
         .split(',')
@@ -241,7 +241,7 @@ pub async fn share(
     axum::Form(f): axum::Form<ShareIn>,
 ) -> WebResult<Redirect> {
     let i = m.0.store.initiative(initiative).await?.ok_or(WebError::NotFound)?;
-    m.0.ensure(i.unit_id).await?;
+    m.0.ensure_write(i.unit_id).await?;
     let c = m.0.store.campaign(f.campaign).await?.ok_or(WebError::NotFound)?;
     let item = match f.item {
         Some(id) => Some(c.items.iter().find(|x| x.id == id).ok_or(WebError::NotFound)?),
@@ -249,7 +249,8 @@ pub async fn share(
     };
     let link = HttpUrl::parse_optional(&f.link).map_err(|e| WebError::BadRequest(e.message_vi()))?;
     let link = link.as_ref().map(HttpUrl::as_str);
-    let mut tx = m.0.store.begin_write(&m.0.actor).await?;
+    // An initiative leader confirms shares only for the initiatives it leads.
+    let mut tx = m.0.write_for_initiative(&i).await?;
     tx.confirm_share(c.id, item.map(|x| x.id), initiative, i.unit_id, f.reach, link).await?;
     if f.official_page.as_deref() == Some("1") {
         let title = item.map_or(c.title.as_str(), |x| x.title.as_str());

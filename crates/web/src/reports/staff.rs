@@ -281,7 +281,7 @@ pub async fn assign_submit(
     let assignee = f.get("assignee").to_string();
     act(h, lang, id, report, async |tx, h| {
         let unit = unit.ok_or_else(|| WebError::BadRequest("Hãy chọn đơn vị xử lý.".into()))?;
-        h.0.ensure(unit).await?;
+        h.0.ensure_write(unit).await?;
         tx.report_assign(report, unit, Some(&assignee)).await?;
         Ok(())
     })

@@ -138,7 +138,7 @@ fn parse_quotas(text: &str) -> WebResult<Vec<Quota>> {
 /// `POST /outreach/contests`.
 pub async fn create(m: OutreachManage, axum::Form(f): axum::Form<CreateIn>) -> WebResult<Redirect> {
     let organiser = UnitId(f.organiser);
-    m.0.ensure(organiser).await?;
+    m.0.ensure_write(organiser).await?;
     let period = Period::parse(&f.period).ok_or_else(|| bad("Chu kỳ giới hạn lượt thi không hợp lệ."))?;
     let rules = ContestRules {
         title: f.title.trim().to_owned(),
@@ -443,7 +443,7 @@ pub async fn units_submit(
                 UnitId(name.parse().map_err(|_| bad(format!("Không tìm thấy đơn vị «{name}» (ghi mã hoặc số hiệu).")))?)
             }
         };
-        if !m.0.scope.contains(&m.0.store, unit).await? || m.0.store.unit_versions(unit).await?.is_empty() {
+        if !m.0.scope.contains_today(&m.0.store, unit).await? || m.0.store.unit_versions(unit).await?.is_empty() {
             return Err(bad(format!("Không tìm thấy đơn vị «{name}» trong phạm vi quản lý.")));
         }
         units.retain(|u| u.unit != unit);
