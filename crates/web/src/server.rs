@@ -151,7 +151,8 @@ impl Listener for HandedListener {
                 Ok(stream) => {
                     let idle = Box::pin(tokio::time::sleep(self.read_idle));
                     let read_idle = self.read_idle;
-                    return (Lingering { stream, linger: None, idle, read_idle, _open: permit }, peer);
+                    let last_moved = tokio::time::Instant::now();
+                    return (Lingering { stream, linger: None, idle, read_idle, last_moved, _open: permit }, peer);
                 }
                 Err(e) => tracing::warn!("taking a connection: {e}"),
             }
@@ -179,6 +180,7 @@ struct Lingering {
     /// When a read still waiting for the client's bytes gives up.
     idle: Pin<Box<tokio::time::Sleep>>,
     read_idle: Duration,
+    last_moved: tokio::time::Instant,
     /// Held while the connection is open ([`MAX_CONNECTIONS`]).
     _open: OwnedSemaphorePermit,
 }
@@ -188,7 +190,7 @@ impl AsyncRead for Lingering {
         let this = &mut *self;
         match Pin::new(&mut this.stream).poll_read(cx, buf) {
             Poll::Pending => {
-                ready!(this.idle.as_mut().poll(cx));
+                ready!(this.poll_idle(cx));
                 Poll::Ready(Err(io::Error::new(io::ErrorKind::TimedOut, "the client sent nothing for too long")))
             }
             ready => {
@@ -200,10 +202,22 @@ impl AsyncRead for Lingering {
 }
 
 impl Lingering {
-    /// Something moved: the silence starts again.
+    /// Something moved: the silence starts again. Only the time is noted
+    /// (a clock read); the timer is moved when it fires, not at every read.
     fn moved(&mut self) {
-        let deadline = tokio::time::Instant::now() + self.read_idle;
-        self.idle.as_mut().reset(deadline);
+        self.last_moved = tokio::time::Instant::now();
+    }
+
+    /// Ready once nothing has moved for `read_idle`.
+    fn poll_idle(&mut self, cx: &mut Context<'_>) -> Poll<()> {
+        loop {
+            ready!(self.idle.as_mut().poll(cx));
+            let deadline = self.last_moved + self.read_idle;
+            if deadline <= tokio::time::Instant::now() {
+                return Poll::Ready(());
+            }
+            self.idle.as_mut().reset(deadline);
+        }
     }
 }
 
