@@ -488,32 +488,21 @@ impl Store {
 }
 
 impl WriteTx {
-    /// Links `user` as a leader of `initiative` (again: no change), audited.
-    pub async fn link_initiative_leader(&mut self, initiative: i64, user: i64) -> Result<()> {
-        sqlx::query(
-            "INSERT INTO initiative_leaders (initiative_id, user_id, linked_by, linked_at) VALUES ($1, $2, $3, $4) \
-             ON CONFLICT DO NOTHING",
-        )
-        .bind(initiative)
-        .bind(user)
-        .bind(self.actor.clone())
-        .bind(now_utc())
-        .execute(&mut *self.tx)
-        .await?;
-        self.audit("initiative.leader_link", &format!("initiative:{initiative}"), &serde_json::json!({"user": user}))
-            .await?;
-        Ok(())
-    }
-
-    /// Removes the link of `user` to `initiative`, audited.
-    pub async fn unlink_initiative_leader(&mut self, initiative: i64, user: i64) -> Result<()> {
-        sqlx::query("DELETE FROM initiative_leaders WHERE initiative_id = $1 AND user_id = $2")
-            .bind(initiative)
-            .bind(user)
-            .execute(&mut *self.tx)
-            .await?;
-        self.audit("initiative.leader_unlink", &format!("initiative:{initiative}"), &serde_json::json!({"user": user}))
-            .await?;
+    /// Links `user` as a leader of `initiative`, or removes the link;
+    /// audited. Linking again, or removing what is not there, changes nothing.
+    pub async fn set_initiative_leader(&mut self, initiative: i64, user: i64, linked: bool) -> Result<()> {
+        let (query, action) = if linked {
+            let insert = sqlx::query(
+                "INSERT INTO initiative_leaders (initiative_id, user_id, linked_by, linked_at) \
+                 VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
+            );
+            (insert.bind(initiative).bind(user).bind(self.actor.clone()).bind(now_utc()), "initiative.leader_link")
+        } else {
+            let delete = sqlx::query("DELETE FROM initiative_leaders WHERE initiative_id = $1 AND user_id = $2");
+            (delete.bind(initiative).bind(user), "initiative.leader_unlink")
+        };
+        query.execute(&mut *self.tx).await?;
+        self.audit(action, &format!("initiative:{initiative}"), &serde_json::json!({"user": user})).await?;
         Ok(())
     }
 }

@@ -259,7 +259,7 @@ async fn link_demo_leader(store: &Store, today: Date) -> Result<()> {
     }
     let Some(ini) = linked else { return Ok(()) };
     let mut tx = store.begin_write("demo").await?;
-    tx.link_initiative_leader(ini.id, leader.id).await?;
+    tx.set_initiative_leader(ini.id, leader.id, true).await?;
     tx.commit().await?;
     println!("Tài khoản mohinh được giao mô hình «{}».", ini.name);
     Ok(())

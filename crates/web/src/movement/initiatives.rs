@@ -481,37 +481,34 @@ fn ensure_not_leader(g: &Granted) -> WebResult<()> {
 /// from the list of the commune's leader accounts; audited.
 pub async fn leader_submit(
     lang: RequestLang,
-    MaybeIdentity(id): MaybeIdentity,
+    id: MaybeIdentity,
     m: MovementWrite,
-    Path(iid): Path<i64>,
+    iid: Path<i64>,
     fields: Fields,
 ) -> WebResult<Response> {
-    let g = &m.0;
-    ensure_not_leader(g)?;
-    let ini = load(g, iid).await?;
-    g.ensure_write(ini.unit_id).await?;
-    let result = async {
-        let user = picked_user(&fields)?;
-        // Never trust the posted id: it must be one of the offered accounts.
-        if !leader_candidates(g, &ini).await?.iter().any(|u| u.id == user) {
-            return Err(bad("Tài khoản này không phải tài khoản người đứng đầu mô hình của xã/phường này."));
-        }
-        let mut tx = g.write_for(ini.unit_id).await?;
-        tx.link_initiative_leader(ini.id, user).await?;
-        tx.commit().await?;
-        Ok::<(), WebError>(())
-    }
-    .await;
-    after_change(lang, id.as_ref(), g, ini, "leaders", fields, result).await
+    change_leader(lang, id, m, iid, fields, true).await
 }
 
 /// `POST /movement/initiatives/{id}/leaders/remove`: removes a link; audited.
 pub async fn leader_remove_submit(
     lang: RequestLang,
+    id: MaybeIdentity,
+    m: MovementWrite,
+    iid: Path<i64>,
+    fields: Fields,
+) -> WebResult<Response> {
+    change_leader(lang, id, m, iid, fields, false).await
+}
+
+/// Links (`linked`) or unlinks the account picked in `fields`, which must be
+/// one of those offered: a posted id is never trusted.
+async fn change_leader(
+    lang: RequestLang,
     MaybeIdentity(id): MaybeIdentity,
     m: MovementWrite,
     Path(iid): Path<i64>,
     fields: Fields,
+    linked: bool,
 ) -> WebResult<Response> {
     let g = &m.0;
     ensure_not_leader(g)?;
@@ -519,11 +516,17 @@ pub async fn leader_remove_submit(
     g.ensure_write(ini.unit_id).await?;
     let result = async {
         let user = picked_user(&fields)?;
-        if !g.store.initiative_leaders(ini.id).await?.iter().any(|u| u.id == user) {
-            return Err(bad("Tài khoản này không được giao mô hình này."));
+        let (offered, refusal) = if linked {
+            let offered = leader_candidates(g, &ini).await?;
+            (offered, "Tài khoản này không phải tài khoản người đứng đầu mô hình của xã/phường này.")
+        } else {
+            (g.store.initiative_leaders(ini.id).await?, "Tài khoản này không được giao mô hình này.")
+        };
+        if !offered.iter().any(|u| u.id == user) {
+            return Err(bad(refusal));
         }
         let mut tx = g.write_for(ini.unit_id).await?;
-        tx.unlink_initiative_leader(ini.id, user).await?;
+        tx.set_initiative_leader(ini.id, user, linked).await?;
         tx.commit().await?;
         Ok::<(), WebError>(())
     }
