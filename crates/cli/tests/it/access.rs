@@ -97,23 +97,13 @@ struct Records {
 }
 
 async fn records_of(app: &TestApp, unit: khienmang_core::org::UnitId) -> Records {
-    use khienmang_core::movement::{ContentKind, Focus, LeaderKind, ParticipantKind, Stage};
     use khienmang_core::targets::PersonRole;
     use khienmang_store::movement::{DocumentInput, DocumentKind, InitiativeInput, PersonInput, VoiceInput};
     let mut tx = app.store.begin_write("test").await.unwrap();
     let initiative = tx
         .create_initiative(&InitiativeInput {
-            unit,
-            name: "Mô hình thử".into(),
-            leader_name: None,
-            participant_kind: ParticipantKind::AgencyLinked,
-            leader_kind: LeaderKind::Other,
-            content_kind: ContentKind::Awareness,
-            focus: vec![Focus::AntiFraud],
-            criteria: [true, true, true],
-            description: None,
-            stage: Stage::Active,
             since: crate::support::day("2026-01-01"),
+            ..crate::support::initiative_input(unit, "Mô hình thử")
         })
         .await
         .unwrap();

@@ -4,12 +4,10 @@
 
 use chrono::Datelike;
 use khienmang_core::auth::Role;
-use khienmang_core::movement::{ContentKind, Focus, LeaderKind, ParticipantKind, Stage};
-use khienmang_store::movement::InitiativeInput;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use crate::support::{TestApp, day};
+use crate::support::{TestApp, create_initiative, day, initiative_input};
 
 /// The attacks: scripts and data in any case, behind a space, or VBScript.
 const ATTACKS: [&str; 5] = [
@@ -53,24 +51,7 @@ async fn script_and_data_links_are_refused_on_every_link_field_and_nothing_is_st
     let (tinh, xa) = (app.token("tinh").await, app.token("xa-a").await);
     let unit = app.commune_a.0.0;
 
-    let mut tx = app.store.begin_write("test").await.unwrap();
-    let initiative = tx
-        .create_initiative(&InitiativeInput {
-            unit: app.commune_a.0,
-            name: "Tổ công nghệ số A".into(),
-            leader_name: None,
-            participant_kind: ParticipantKind::AgencyLinked,
-            leader_kind: LeaderKind::Other,
-            content_kind: ContentKind::Awareness,
-            focus: vec![Focus::AntiFraud],
-            criteria: [true, true, true],
-            description: None,
-            stage: Stage::Active,
-            since: day("2026-01-01"),
-        })
-        .await
-        .unwrap();
-    tx.commit().await.unwrap();
+    let initiative = create_initiative(&app.store, initiative_input(app.commune_a.0, "Tổ công nghệ số A")).await;
     let campaign = [
         ("title", "Tháng phòng, chống lừa đảo".to_owned()),
         ("items", "video | 5 dấu hiệu lừa đảo | https://example.vn/v".to_owned()),

@@ -5,14 +5,14 @@
 //! by their bytes.
 
 use khienmang_core::auth::Role;
-use khienmang_core::movement::{ContentKind, Focus, LeaderKind, ParticipantKind, Stage};
+use khienmang_core::movement::Stage;
 use khienmang_core::org::{Level, NewUnit, OrgOp, UnitAttrs, UnitId};
 use khienmang_store::movement::{InitiativeInput, NewMember};
 use reqwest::multipart::{Form, Part};
 use rust_xlsxwriter::{Format, Workbook};
 use serde_json::json;
 
-use crate::support::{TestApp, day};
+use crate::support::{TestApp, create_initiative, day, initiative_input};
 
 /// Creates a village with an official code under `commune`.
 async fn village(app: &TestApp, commune: UnitId, name: &str, code: &str) -> UnitId {
@@ -36,25 +36,7 @@ async fn village(app: &TestApp, commune: UnitId, name: &str, code: &str) -> Unit
 
 /// An initiative registered straight in the store (for tests about something else).
 async fn initiative(app: &TestApp, unit: UnitId, name: &str, stage: Stage) -> i64 {
-    let mut tx = app.store.begin_write("test").await.unwrap();
-    let id = tx
-        .create_initiative(&InitiativeInput {
-            unit,
-            name: name.into(),
-            leader_name: None,
-            participant_kind: ParticipantKind::LocalityLinked,
-            leader_kind: LeaderKind::Other,
-            content_kind: ContentKind::Awareness,
-            focus: vec![Focus::AntiFraud],
-            criteria: [true, true, true],
-            description: None,
-            stage,
-            since: day("2025-08-01"),
-        })
-        .await
-        .unwrap();
-    tx.commit().await.unwrap();
-    id
+    create_initiative(&app.store, InitiativeInput { stage, ..initiative_input(unit, name) }).await
 }
 
 async fn post_form(app: &TestApp, token: &str, path: &str, form: &[(&str, &str)]) -> (u16, String, String) {

@@ -122,7 +122,7 @@ async fn warnings_are_published_in_feeds_with_previews_and_withdrawn() {
 
 #[tokio::test]
 async fn campaign_coverage_follows_confirmations_and_official_posts_feed_target_2_7() {
-    use khienmang_core::movement::{ContentKind as Content, Focus, LeaderKind, ParticipantKind, Stage};
+    use khienmang_core::movement::ParticipantKind;
     use khienmang_store::movement::InitiativeInput;
     let app = TestApp::start().await;
     app.user("tinh", Role::Secretariat, Some(app.province)).await;
@@ -135,17 +135,9 @@ async fn campaign_coverage_follows_confirmations_and_official_posts_feed_target_
     {
         ids.push(
             tx.create_initiative(&InitiativeInput {
-                unit,
-                name: name.into(),
-                leader_name: None,
                 participant_kind: ParticipantKind::AgencyLinked,
-                leader_kind: LeaderKind::Other,
-                content_kind: Content::Awareness,
-                focus: vec![Focus::AntiFraud],
-                criteria: [true, true, true],
-                description: None,
-                stage: Stage::Active,
                 since: crate::support::day("2026-01-01"),
+                ..crate::support::initiative_input(unit, name)
             })
             .await
             .unwrap(),

@@ -7,6 +7,7 @@ use khienmang_core::org::{Level, UnitId};
 use khienmang_store::Store;
 use khienmang_store::auth::NewUser;
 use khienmang_store::import::NationalLists;
+use khienmang_store::movement::InitiativeInput;
 use khienmang_web::{AppState, WebConfig};
 use serde_json::Value;
 
@@ -62,6 +63,34 @@ pub async fn import_bac_ninh(store: &Store) {
 
 pub fn day(s: &str) -> khienmang_core::Date {
     s.parse().unwrap()
+}
+
+/// An initiative's registration as the tests fill it in: linked to its
+/// locality, on anti-fraud awareness, all three criteria met, active since
+/// 2025-08-01. A test that needs another field writes `..initiative_input(..)`.
+pub fn initiative_input(unit: UnitId, name: &str) -> InitiativeInput {
+    use khienmang_core::movement::{ContentKind, Focus, LeaderKind, ParticipantKind, Stage};
+    InitiativeInput {
+        unit,
+        name: name.into(),
+        leader_name: None,
+        participant_kind: ParticipantKind::LocalityLinked,
+        leader_kind: LeaderKind::Other,
+        content_kind: ContentKind::Awareness,
+        focus: vec![Focus::AntiFraud],
+        criteria: [true, true, true],
+        description: None,
+        stage: Stage::Active,
+        since: day("2025-08-01"),
+    }
+}
+
+/// Registers `input` straight in the store (for tests about something else).
+pub async fn create_initiative(store: &Store, input: InitiativeInput) -> i64 {
+    let mut tx = store.begin_write("test").await.unwrap();
+    let id = tx.create_initiative(&input).await.unwrap();
+    tx.commit().await.unwrap();
+    id
 }
 
 pub struct TestApp {

@@ -3,12 +3,11 @@
 //! after a member is added, and the scope.
 
 use khienmang_core::auth::Role;
-use khienmang_core::movement::{ContentKind, Focus, LeaderKind, ParticipantKind, Stage};
 use khienmang_core::org::{EnterpriseSize, Level, NewUnit, OrgOp, UnitAttrs, UnitId};
-use khienmang_store::movement::{DocumentInput, DocumentKind, InitiativeInput, NewMember};
+use khienmang_store::movement::{DocumentInput, DocumentKind, NewMember};
 use serde_json::Value;
 
-use crate::support::{TestApp, day};
+use crate::support::{TestApp, day, initiative_input};
 
 fn new_unit(name: &str, level: Level, parent: UnitId, attrs: UnitAttrs) -> OrgOp {
     OrgOp::Create {
@@ -22,22 +21,6 @@ fn new_unit(name: &str, level: Level, parent: UnitId, attrs: UnitAttrs) -> OrgOp
             lat: None,
             lon: None,
         },
-    }
-}
-
-fn initiative_in(unit: UnitId) -> InitiativeInput {
-    InitiativeInput {
-        unit,
-        name: "Tổ phòng chống lừa đảo".into(),
-        leader_name: None,
-        participant_kind: ParticipantKind::LocalityLinked,
-        leader_kind: LeaderKind::Other,
-        content_kind: ContentKind::Awareness,
-        focus: vec![Focus::AntiFraud],
-        criteria: [true, true, true],
-        description: None,
-        stage: Stage::Active,
-        since: day("2025-08-01"),
     }
 }
 
@@ -131,7 +114,7 @@ async fn targets_follow_the_registry_through_the_merger() {
             left_year: None,
         })
         .collect();
-    let initiative = tx.create_initiative(&initiative_in(v)).await.unwrap();
+    let initiative = tx.create_initiative(&initiative_input(v, "Tổ phòng chống lừa đảo")).await.unwrap();
     tx.add_members(initiative, &members).await.unwrap();
     tx.commit().await.unwrap();
     let (_, after) = app.get_json(&token, &format!("/api/v1/targets?unit={}&year=2026", v.0)).await;

@@ -8,16 +8,14 @@ use std::io::{Cursor, Read, Write};
 
 use chrono::Utc;
 use khienmang_core::auth::Role;
-use khienmang_core::movement::{ContentKind, Focus, LeaderKind, ParticipantKind, Stage};
 use khienmang_core::outreach::contest::{AttemptPolicy, ContestRules, Period};
-use khienmang_store::movement::InitiativeInput;
 use khienmang_store::outreach::contests::NewContest;
 use reqwest::StatusCode;
 use reqwest::multipart::{Form, Part};
 use rust_xlsxwriter::Workbook;
 use serde_json::{Value, json};
 
-use crate::support::{TestApp, day};
+use crate::support::{TestApp, create_initiative, initiative_input};
 
 const TOO_LARGE: &str = "Bảng tính quá lớn";
 
@@ -95,25 +93,7 @@ async fn still_answers(app: &TestApp) {
 }
 
 async fn initiative(app: &TestApp) -> i64 {
-    let mut tx = app.store.begin_write("test").await.unwrap();
-    let id = tx
-        .create_initiative(&InitiativeInput {
-            unit: app.commune_a.0,
-            name: "Tổ an ninh mạng".into(),
-            leader_name: None,
-            participant_kind: ParticipantKind::LocalityLinked,
-            leader_kind: LeaderKind::Other,
-            content_kind: ContentKind::Awareness,
-            focus: vec![Focus::AntiFraud],
-            criteria: [true, true, true],
-            description: None,
-            stage: Stage::Active,
-            since: day("2025-08-01"),
-        })
-        .await
-        .unwrap();
-    tx.commit().await.unwrap();
-    id
+    create_initiative(&app.store, initiative_input(app.commune_a.0, "Tổ an ninh mạng")).await
 }
 
 async fn contest(app: &TestApp) -> i64 {

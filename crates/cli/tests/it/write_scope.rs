@@ -4,33 +4,14 @@
 //! linked to its account.
 
 use khienmang_core::auth::Role;
-use khienmang_core::movement::{ContentKind, Focus, LeaderKind, ParticipantKind, Stage};
 use khienmang_core::org::UnitId;
 use khienmang_store::movement::InitiativeInput;
 use serde_json::json;
 
-use crate::support::{TestApp, day};
+use crate::support::{TestApp, create_initiative, day, initiative_input};
 
 async fn initiative(app: &TestApp, unit: UnitId, name: &str) -> i64 {
-    let mut tx = app.store.begin_write("test").await.unwrap();
-    let id = tx
-        .create_initiative(&InitiativeInput {
-            unit,
-            name: name.into(),
-            leader_name: None,
-            participant_kind: ParticipantKind::AgencyLinked,
-            leader_kind: LeaderKind::Other,
-            content_kind: ContentKind::Awareness,
-            focus: vec![Focus::AntiFraud],
-            criteria: [true, true, true],
-            description: None,
-            stage: Stage::Active,
-            since: day("2024-01-01"),
-        })
-        .await
-        .unwrap();
-    tx.commit().await.unwrap();
-    id
+    create_initiative(&app.store, InitiativeInput { since: day("2024-01-01"), ..initiative_input(unit, name) }).await
 }
 
 async fn post_form(app: &TestApp, token: &str, path: &str, form: &[(&str, &str)]) -> (u16, String) {
