@@ -105,7 +105,8 @@ impl Scope {
     /// ever under the root or flowed into it, which is for reading history.
     pub async fn contains_today(&self, store: &Store, unit: UnitId) -> WebResult<bool> {
         match self {
-            Scope::Country => Ok(true),
+            // The whole country: any unit that exists today.
+            Scope::Country => Ok(store.unit_on(unit, crate::org::today()).await?.is_some()),
             Scope::Subtree(root) => Ok(store.is_within_on(*root, unit, crate::org::today()).await?),
         }
     }

@@ -653,35 +653,6 @@ fn names_a_unit_or_record(method: &Method, path: &str) -> bool {
         || (*method == Method::POST && ["/awards", "/duties/period-reports", "/outreach/contests"].contains(&path))
 }
 
-/// KNOWN HOLE: requests that today break the rules: (role, target, method,
-/// path, the status answered now, whether it adds rows). Pinned so the walk
-/// keeps passing while they stay visible; each is a FIXME for its handler,
-/// and an entry that starts refusing fails the walk until it is removed.
-/// All are writes to the merged commune 07201 (or to its records), which
-/// these handlers check only with the lineage-wide scope, not "exists today".
-const KNOWN_HOLES: &[(&str, Target, &str, &str, u16, bool)] = &[
-    // KNOWN HOLE: scores an evaluation of a commune that no longer exists.
-    ("admin", Target::Historical, "POST", "/evaluations/{id}/scores", 303, true),
-    // KNOWN HOLE: nominates for an award in, or steps a nomination of, a merged commune.
-    ("admin", Target::Historical, "POST", "/awards", 303, true),
-    ("admin", Target::Historical, "POST", "/awards/{id}/step", 303, false),
-    // KNOWN HOLE: files a periodic report for a merged commune.
-    ("admin", Target::Historical, "POST", "/duties/period-reports", 303, true),
-    // KNOWN HOLE: records a campaign share on an initiative of a merged commune.
-    ("admin", Target::Historical, "POST", "/movement/initiatives/{id}/campaign-shares", 303, false),
-    // KNOWN HOLE: creates, or changes, a contest organised by a merged commune.
-    ("admin", Target::Historical, "POST", "/outreach/contests", 303, true),
-    ("admin", Target::Historical, "POST", "/outreach/contests/{id}/questions", 303, true),
-    ("admin", Target::Historical, "POST", "/outreach/contests/{id}/units", 303, true),
-    ("admin", Target::Historical, "POST", "/outreach/contests/{id}/staff", 303, true),
-    ("admin", Target::Historical, "POST", "/outreach/contests/{id}/prizes", 303, true),
-    ("admin", Target::Historical, "POST", "/outreach/contests/{id}/prizes/remove", 303, true),
-    ("tinh", Target::Historical, "POST", "/outreach/contests/{id}/questions", 303, true),
-    ("tinh", Target::Historical, "POST", "/outreach/contests/{id}/units", 303, false),
-    ("tinh", Target::Historical, "POST", "/outreach/contests/{id}/staff", 303, false),
-    ("tinh", Target::Historical, "POST", "/outreach/contests/{id}/prizes", 303, true),
-];
-
 /// Every route naming a unit or a record, as every staff role, on three
 /// targets: its own subtree (allowed when the role has the capability),
 /// another subtree (403/404, nothing written, nothing of it in the answer)
@@ -734,7 +705,6 @@ async fn every_role_reads_and_writes_only_its_own_subtree_and_never_writes_histo
         .filter(|(m, p)| names_a_unit_or_record(m, p))
         .collect();
     assert!(routes.len() >= 40, "walked only {} routes", routes.len());
-    let mut seen_holes = Vec::new();
     let mut failures = Vec::new();
     for (name, role, scope, own, other) in roles {
         app.user(name, role, scope).await;
@@ -779,17 +749,6 @@ async fn every_role_reads_and_writes_only_its_own_subtree_and_never_writes_histo
                 results.push(r.unwrap());
             }
             for (method, path, status, body, wrote) in results {
-                let hole =
-                    KNOWN_HOLES.iter().find(|h| h.0 == name && h.1 == target && h.2 == method.as_str() && h.3 == path);
-                if let Some(h) = hole {
-                    // KNOWN HOLE: the current (wrong) behaviour, pinned until the handler is fixed.
-                    if status.as_u16() != h.4 || wrote != h.5 {
-                        failures
-                            .push(format!("{name} {target:?}: {method} {path} listed hole now {status} wrote={wrote}"));
-                    }
-                    seen_holes.push(h);
-                    continue;
-                }
                 let cap = capability_for(&method, path);
                 // Outside the subtree: refused as not found (or forbidden), nothing written, nothing shown.
                 let outside = || {
@@ -849,7 +808,6 @@ async fn every_role_reads_and_writes_only_its_own_subtree_and_never_writes_histo
         }
     }
     assert!(failures.is_empty(), "{} cases:\n{}", failures.len(), failures.join("\n"));
-    assert_eq!(seen_holes.len(), KNOWN_HOLES.len(), "a listed hole was not walked");
     // The server still answers after the walk.
     let (status, _) = app.get_json(&app.token("xa").await, &format!("/api/v1/org/units/{}", app.commune_a.0.0)).await;
     assert_eq!(status, 200);

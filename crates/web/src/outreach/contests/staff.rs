@@ -41,6 +41,14 @@ async fn own_contest(m: &OutreachManage, id: i64) -> WebResult<ContestRecord> {
     Ok(c)
 }
 
+/// A contest the session may change: its organiser in the subtree today
+/// (a contest of a commune merged away is history, read and never written).
+async fn contest_to_change(m: &OutreachManage, id: i64) -> WebResult<ContestRecord> {
+    let c = own_contest(m, id).await?;
+    m.0.ensure_write(c.organiser).await?;
+    Ok(c)
+}
+
 fn runtime(state: &AppState) -> &ContestsRuntime {
     &state.contests
 }
@@ -309,7 +317,7 @@ pub async fn question_submit(
     Path(contest): Path<i64>,
     axum::Form(f): axum::Form<QuestionIn>,
 ) -> WebResult<Redirect> {
-    let c = own_contest(&m, contest).await?;
+    let c = contest_to_change(&m, contest).await?;
     let correct = choice_index(&f.correct).ok_or_else(|| bad("Đáp án đúng phải là một chữ cái từ A đến F."))?;
     let q = Question {
         id: QuestionId(1),
@@ -349,7 +357,7 @@ pub async fn questions_import(
     Path(contest): Path<i64>,
     mp: Result<Multipart, axum::extract::multipart::MultipartRejection>,
 ) -> WebResult<Response> {
-    let c = own_contest(&m, contest).await?;
+    let c = contest_to_change(&m, contest).await?;
     let mp = mp.map_err(|_| WebError::Unsupported("Tệp phải gửi dạng multipart/form-data.".into()))?;
     let upload = read_multipart(mp).await?;
     let shared = upload.fields.iter().any(|(k, v)| k == "shared" && !v.is_empty());
@@ -386,7 +394,7 @@ pub async fn question_retire(
     Path(contest): Path<i64>,
     axum::Form(f): axum::Form<RetireIn>,
 ) -> WebResult<Redirect> {
-    let c = own_contest(&m, contest).await?;
+    let c = contest_to_change(&m, contest).await?;
     let mut tx = m.0.store.begin_write(&m.0.actor).await?;
     tx.retire_contest_question(c.id, f.question).await?;
     tx.commit().await?;
@@ -426,7 +434,7 @@ pub async fn units_submit(
     Path(contest): Path<i64>,
     axum::Form(f): axum::Form<UnitsIn>,
 ) -> WebResult<Redirect> {
-    let c = own_contest(&m, contest).await?;
+    let c = contest_to_change(&m, contest).await?;
     let mut units = if f.all_communes.is_some() { communes_under(&m.0.store, c.organiser).await? } else { Vec::new() };
     let on = today();
     for line in f.units.lines().map(str::trim).filter(|l| !l.is_empty()) {
@@ -468,7 +476,7 @@ pub async fn staff_submit(
     Path(contest): Path<i64>,
     axum::Form(f): axum::Form<StaffIn>,
 ) -> WebResult<Redirect> {
-    let c = own_contest(&m, contest).await?;
+    let c = contest_to_change(&m, contest).await?;
     let mut people = Vec::new();
     for (i, line) in f.phones.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
         people.push(PersonKey::parse(line).map_err(|e| bad(format!("Dòng {}: {}", i + 1, e.message_vi())))?);
@@ -498,7 +506,7 @@ pub async fn prize_submit(
     Path(contest): Path<i64>,
     axum::Form(f): axum::Form<PrizeIn>,
 ) -> WebResult<Redirect> {
-    let c = own_contest(&m, contest).await?;
+    let c = contest_to_change(&m, contest).await?;
     let from: usize = number(&f.rank_from, "Hạng đầu")?;
     let to: usize = if f.rank_to.trim().is_empty() { from } else { number(&f.rank_to, "Hạng cuối")? };
     let mut tx = m.0.store.begin_write(&m.0.actor).await?;
@@ -518,7 +526,7 @@ pub async fn prize_remove(
     Path(contest): Path<i64>,
     axum::Form(f): axum::Form<PrizeRemoveIn>,
 ) -> WebResult<Redirect> {
-    let c = own_contest(&m, contest).await?;
+    let c = contest_to_change(&m, contest).await?;
     let mut tx = m.0.store.begin_write(&m.0.actor).await?;
     tx.remove_contest_prize(c.id, f.prize).await?;
     tx.commit().await?;
@@ -533,7 +541,7 @@ pub async fn close_submit(
     m: OutreachManage,
     Path(contest): Path<i64>,
 ) -> WebResult<Redirect> {
-    let c = own_contest(&m, contest).await?;
+    let c = contest_to_change(&m, contest).await?;
     let r = results(&m.0.store, &runtime(&state).keys, &c).await?;
     let mut tx = m.0.store.begin_write(&m.0.actor).await?;
     tx.close_contest_results(&c, r.actual_all_correct, Utc::now()).await?;
