@@ -1,4 +1,5 @@
-//! Khiên Mạng domain: types and rules with no IO. Time is always a parameter.
+//! Khiên Mạng domain: types and rules with no IO. Time is always a parameter:
+//! only [`time::Timestamp::now`] reads the clock, and only entry points call it.
 
 pub mod admin;
 pub mod audit;
@@ -12,6 +13,7 @@ pub mod reports;
 pub mod scamcheck;
 pub mod targets;
 pub mod text;
+pub mod time;
 
 /// A civil date in Asia/Ho_Chi_Minh (the programme's calendar).
 pub type Date = chrono::NaiveDate;

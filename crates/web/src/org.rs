@@ -6,7 +6,6 @@ use axum::Json;
 use axum::extract::{Path, Query};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
-use chrono::Utc;
 use khienmang_core::Date;
 use khienmang_core::link::HttpUrl;
 use khienmang_core::org::{
@@ -21,9 +20,9 @@ use crate::error::{WebError, WebResult};
 use crate::i18n::{date_vi, number_vi};
 use crate::page::{Chrome, is_htmx, render};
 
-/// Today in Asia/Ho_Chi_Minh (UTC+7, no daylight saving).
+/// Today in Viet Nam.
 pub fn today() -> Date {
-    (Utc::now() + chrono::Duration::hours(7)).date_naive()
+    khienmang_core::time::Timestamp::now().vietnam_date()
 }
 
 /// Parses `YYYY-MM-DD` or `dd/mm/yyyy`, with a clear message otherwise.

@@ -610,3 +610,55 @@ async fn similar_reports_of_another_commune_are_hidden_from_officers_and_the_pub
     let res = app.http.get(format!("{}/report/similar", app.base)).query(&[("identifiers", "0912 000 999")]).send();
     assert!(!res.await.unwrap().text().await.unwrap().contains("similar-count"));
 }
+
+/// Reports go by the tree of their date in Viet Nam: at 01:00 on the day a
+/// reorganisation takes effect (still the day before in UTC), the merged
+/// commune is gone and the new one takes the report; a minute before
+/// midnight the old tree holds.
+#[tokio::test]
+async fn a_report_sent_at_one_in_the_morning_on_reorganisation_day_goes_by_the_new_tree() {
+    use khienmang_core::org::{Level, NewUnit, OrgOp};
+    use khienmang_core::reports::{Channel, Draft};
+    use khienmang_store::reports::NewReport;
+    let app = TestApp::start().await;
+    // Commune B merges into a new commune on 1 July 2027.
+    let effective = crate::support::day("2027-07-01");
+    let mut tx = app.store.begin_write("test").await.unwrap();
+    let created = NewUnit {
+        code: Some("99002".into()),
+        name: "Phường Hợp Nhất".into(),
+        level: Level::Commune,
+        unit_type: Some("Phường".into()),
+        parent_id: Some(app.province),
+        attrs: Default::default(),
+        lat: None,
+        lon: None,
+    };
+    let merged = app.commune_b.0;
+    let op = OrgOp::Merge { sources: vec![merged], into: None, new_unit: Some(created) };
+    let successor = *tx.apply_op(&op, effective, None).await.unwrap().last().unwrap();
+    tx.commit().await.unwrap();
+    let report = |commune| NewReport {
+        channel: Channel::Web,
+        draft: Draft {
+            category: "fraud".into(),
+            description: "Cuộc gọi giả danh công an yêu cầu chuyển tiền.".into(),
+            ..Default::default()
+        }
+        .check()
+        .unwrap(),
+        commune: Some(commune),
+        attachments: vec![],
+    };
+    let at = |s: &str| chrono::DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&chrono::Utc);
+    let key = FieldKey::generate().0;
+    let (before_midnight, one_am) = (at("2027-06-30T23:59:00+07:00"), at("2027-07-01T01:00:00+07:00"));
+    let send = |commune, when| app.store.receive_reports_at(&key, vec![report(commune)], when);
+
+    assert_eq!(send(merged, before_midnight).await.unwrap()[0].unit_id, merged, "23:59: the old commune");
+    assert!(send(successor, before_midnight).await.is_err(), "23:59: the new commune is not there yet");
+    assert_eq!(send(successor, one_am).await.unwrap()[0].unit_id, successor, "01:00: the new commune");
+    let before = report_count(&app).await;
+    assert!(send(merged, one_am).await.is_err(), "01:00: the merged commune no longer takes reports");
+    assert_eq!(report_count(&app).await, before, "a refused report is not written");
+}

@@ -10,6 +10,7 @@ use std::sync::Arc;
 use chrono::{SecondsFormat, Utc};
 use khienmang_core::org::UnitId;
 use khienmang_core::reports::{Channel, CheckedDraft, Status, TrackingCode, due_at, new_secret, secret_hash};
+use khienmang_core::time::{Timestamp, vietnam_date};
 use serde_json::json;
 use sqlx::Row;
 use tokio::sync::{mpsc, oneshot};
@@ -81,7 +82,8 @@ impl Intake {
         let writer = store.clone();
         tokio::spawn(async move {
             while let Some(batch) = next_batch(&mut queue, MAX_BATCH).await {
-                let batch = match writer.report_routing().await {
+                let now = Timestamp::now();
+                let batch = match writer.report_routing_on(now.vietnam_date()).await {
                     Ok(current) => reroute(batch, &current),
                     Err(e) => {
                         tracing::error!(error = %e, "report routing unavailable");
@@ -95,7 +97,7 @@ impl Intake {
                 if reports.is_empty() {
                     continue;
                 }
-                match write_batch(&writer, &key, &reports, Utc::now()).await {
+                match write_batch(&writer, &key, &reports, now.utc()).await {
                     Ok(receipts) => {
                         for (reply, receipt) in replies.into_iter().zip(receipts) {
                             let _ = reply.send(Ok(receipt));
@@ -115,12 +117,13 @@ impl Intake {
 
     /// Routes the report and waits until it is committed.
     pub async fn submit(&self, report: NewReport) -> Result<Receipt> {
-        let mut routing = self.store.report_routing_cached().await?;
+        let day = Timestamp::now().vietnam_date();
+        let mut routing = self.store.report_routing_cached(day).await?;
         let (commune, unit) = match route(&routing, &report) {
             Ok(routed) => routed,
             // Perhaps a commune made since the routing was built.
             Err(_) => {
-                routing = self.store.report_routing().await?;
+                routing = self.store.report_routing_on(day).await?;
                 route(&routing, &report)?
             }
         };
@@ -172,15 +175,16 @@ fn route(routing: &ReportRouting, report: &NewReport) -> Result<(Option<UnitId>,
 }
 
 impl Store {
-    /// Routes and writes reports received at `at` in one transaction,
-    /// without the queue: for imports of earlier reports and demo data.
+    /// Routes (on the tree of `at`'s date in Viet Nam) and writes reports
+    /// received at `at` in one transaction, without the queue: for imports
+    /// of earlier reports and demo data.
     pub async fn receive_reports_at(
         &self,
         key: &FieldKey,
         reports: Vec<NewReport>,
         at: chrono::DateTime<Utc>,
     ) -> Result<Vec<Receipt>> {
-        let routing = self.report_routing().await?;
+        let routing = self.report_routing_on(vietnam_date(at)).await?;
         let mut routed = Vec::with_capacity(reports.len());
         for report in reports {
             let (commune, unit) = route(&routing, &report)?;

@@ -669,11 +669,12 @@ impl Store {
     /// code today, as the routing last built knows it (the intake checks it
     /// again when it writes).
     pub async fn report_commune(&self, given: &str) -> Result<Option<UnitId>> {
-        if let Some(commune) = self.report_routing_cached().await?.commune(given) {
+        let day = khienmang_core::time::Timestamp::now().vietnam_date();
+        if let Some(commune) = self.report_routing_cached(day).await?.commune(given) {
             return Ok(Some(commune));
         }
         // Perhaps a commune made since the routing was built.
-        Ok(self.report_routing().await?.commune(given))
+        Ok(self.report_routing_on(day).await?.commune(given))
     }
 }
 

@@ -11,6 +11,7 @@ use std::sync::Arc;
 use khienmang_core::Date;
 use khienmang_core::org::{Level, UnitId, UnitVersion};
 use khienmang_core::reports::nearest;
+use khienmang_core::time::Timestamp;
 use sqlx::Row;
 use tokio::sync::RwLock;
 
@@ -109,28 +110,34 @@ impl Store {
         Ok(province)
     }
 
-    /// The routing last built, if built today, without asking the database
-    /// whether it is still current; else [`Store::report_routing`]. For
-    /// requests whose writes check it again ([`crate::reports::Intake`]).
-    pub async fn report_routing_cached(&self) -> Result<Arc<ReportRouting>> {
-        let today = chrono::Utc::now().date_naive();
+    /// The routing last built, if built for `day`, without asking the
+    /// database whether it is still current; else [`Store::report_routing_on`].
+    /// For requests whose writes check it again ([`crate::reports::Intake`]).
+    pub async fn report_routing_cached(&self, day: Date) -> Result<Arc<ReportRouting>> {
         if let Some((basis, routing)) = self.routing_cache().0.read().await.as_ref()
-            && basis.day == today
+            && basis.day == day
         {
             return Ok(routing.clone());
         }
-        self.report_routing().await
+        self.report_routing_on(day).await
     }
 
-    /// The routing of today, rebuilt only when the tree, the province
-    /// setting or the day changed.
+    /// The routing of today in Viet Nam, for callers that want the
+    /// province ([`Store::report_routing_on`]).
     pub async fn report_routing(&self) -> Result<Arc<ReportRouting>> {
+        self.report_routing_on(Timestamp::now().vietnam_date()).await
+    }
+
+    /// The routing on `day` (a date in Viet Nam: a report sent at 01:00 on
+    /// the day a reorganisation takes effect goes by the new tree), rebuilt
+    /// only when the tree, the province setting or the day changed.
+    pub async fn report_routing_on(&self, day: Date) -> Result<Arc<ReportRouting>> {
         let rows = sqlx::query("SELECT key, value FROM settings WHERE key = $1 OR key = $2")
             .bind(ORG_GENERATION)
             .bind(PROVINCE_SETTING)
             .fetch_all(self.pool())
             .await?;
-        let mut basis = Basis { generation: 0, province_setting: None, day: chrono::Utc::now().date_naive() };
+        let mut basis = Basis { generation: 0, province_setting: None, day };
         for row in rows {
             let (key, value): (String, String) = (row.try_get(0)?, row.try_get(1)?);
             if key == ORG_GENERATION {
