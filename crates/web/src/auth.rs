@@ -17,6 +17,7 @@ use totp_rs::{Algorithm, Secret, TOTP};
 use crate::AppState;
 use crate::access::{Authenticated, Identity, MaybeIdentity, RequestLang};
 use crate::error::{WebError, WebResult};
+use crate::kit::form::Form;
 use crate::page::{Chrome, render};
 use crate::security::{SESSION_COOKIE, hash_token};
 use khienmang_core::auth::local_target;
@@ -210,7 +211,7 @@ pub struct LoginForm {
 pub async fn login_submit(
     lang: RequestLang,
     State(state): State<AppState>,
-    axum::Form(form): axum::Form<LoginForm>,
+    Form(form): Form<LoginForm>,
 ) -> WebResult<Response> {
     let chrome = Chrome::new(lang, None, "login");
     let refusal = match check_login(&state, &form.username, &form.password).await? {
@@ -284,9 +285,9 @@ pub struct TotpForm {
 
 pub async fn totp_submit(
     lang: RequestLang,
-    State(state): State<AppState>,
     MaybeIdentity(id): MaybeIdentity,
-    axum::Form(form): axum::Form<TotpForm>,
+    State(state): State<AppState>,
+    Form(form): Form<TotpForm>,
 ) -> WebResult<Response> {
     let id = id.ok_or(WebError::Unauthenticated)?;
     let secret = id.user.totp_secret.clone().ok_or(WebError::Redirect("/".into()))?;
@@ -369,9 +370,9 @@ pub async fn totp_enrol_page(lang: RequestLang, MaybeIdentity(id): MaybeIdentity
 
 pub async fn totp_enrol_submit(
     lang: RequestLang,
-    State(state): State<AppState>,
     MaybeIdentity(id): MaybeIdentity,
-    axum::Form(form): axum::Form<TotpForm>,
+    State(state): State<AppState>,
+    Form(form): Form<TotpForm>,
 ) -> WebResult<Response> {
     let id = id.ok_or(WebError::Unauthenticated)?;
     if id.user.totp_secret.is_some() {
@@ -533,7 +534,7 @@ pub async fn end_sessions(
     State(state): State<AppState>,
     lang: RequestLang,
     Authenticated(id): Authenticated,
-    axum::Form(form): axum::Form<EndSessionsForm>,
+    Form(form): Form<EndSessionsForm>,
 ) -> WebResult<Html<String>> {
     let reference = Some(form.session.trim()).filter(|r| !r.is_empty());
     if reference.is_some_and(|r| r.len() != 16 || !r.bytes().all(|b| b.is_ascii_hexdigit())) {

@@ -20,6 +20,9 @@ impl Lang {
     }
 }
 
+/// What a missing figure is called everywhere (charts, maps, workbooks).
+pub const NO_DATA_VI: &str = "Chưa có số liệu";
+
 const STRINGS: &[(&str, &str, &str)] = &[
     ("ow.nav", "Cảnh báo", "Warnings"),
     ("ow.title", "Cảnh báo thủ đoạn lừa đảo trên mạng", "Warnings about online scams"),

@@ -9,7 +9,6 @@ use axum::response::{Html, IntoResponse, Response};
 use khienmang_core::audit::AuditEntry;
 use khienmang_store::auth::User;
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 use utoipa::OpenApi;
 
 use crate::AppState;
@@ -41,10 +40,7 @@ pub async fn metrics(State(state): State<AppState>, headers: axum::http::HeaderM
     let given =
         headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer "));
     match (&state.config.metrics_token, given) {
-        // Digests compared: the time taken says nothing about the token.
-        (Some(token), Some(given)) if Sha256::digest(token) == Sha256::digest(given) => {
-            metrics_unguarded(State(state)).await
-        }
+        (Some(token), Some(given)) if crate::kit::secret::same(token, given) => metrics_unguarded(State(state)).await,
         (Some(_), _) => StatusCode::FORBIDDEN.into_response(),
         (None, _) => StatusCode::NOT_FOUND.into_response(),
     }

@@ -19,6 +19,7 @@ use utoipa::ToSchema;
 use crate::access::{MaybeIdentity, OrgRead, OrgWrite, RequestLang};
 use crate::error::{WebError, WebResult};
 use crate::i18n::{date_vi, number_vi};
+use crate::kit::form::Form;
 use crate::page::{Chrome, is_htmx, render};
 
 /// Today in Asia/Ho_Chi_Minh (UTC+7, no daylight saving).
@@ -225,11 +226,7 @@ pub struct RenameForm {
     effective: String,
 }
 
-pub async fn rename_submit(
-    org: OrgWrite,
-    Path(unit): Path<i64>,
-    axum::Form(f): axum::Form<RenameForm>,
-) -> WebResult<Response> {
+pub async fn rename_submit(org: OrgWrite, Path(unit): Path<i64>, Form(f): Form<RenameForm>) -> WebResult<Response> {
     let unit = UnitId(unit);
     let op = OrgOp::Rename { unit, name: f.name, code: None };
     org.apply(&op, parse_day(&f.effective)?, None).await?;
@@ -259,11 +256,7 @@ fn opt_count(s: &str, label: &str) -> WebResult<Option<i64>> {
         .ok_or_else(|| WebError::BadRequest(format!("{label} phải là số nguyên không âm.")))
 }
 
-pub async fn attrs_submit(
-    org: OrgWrite,
-    Path(unit): Path<i64>,
-    axum::Form(f): axum::Form<AttrsForm>,
-) -> WebResult<Response> {
+pub async fn attrs_submit(org: OrgWrite, Path(unit): Path<i64>, Form(f): Form<AttrsForm>) -> WebResult<Response> {
     let unit = UnitId(unit);
     let on = parse_day(&f.effective)?;
     let current = org.unit(unit, on).await?.ok_or(WebError::NotFound)?;
@@ -295,11 +288,7 @@ pub struct ChildForm {
     effective: String,
 }
 
-pub async fn add_child_submit(
-    org: OrgWrite,
-    Path(unit): Path<i64>,
-    axum::Form(f): axum::Form<ChildForm>,
-) -> WebResult<Response> {
+pub async fn add_child_submit(org: OrgWrite, Path(unit): Path<i64>, Form(f): Form<ChildForm>) -> WebResult<Response> {
     let parent = UnitId(unit);
     let level = Level::parse(&f.level).ok_or_else(|| WebError::BadRequest("Loại đơn vị không hợp lệ.".into()))?;
     let new = NewUnit {

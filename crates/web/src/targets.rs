@@ -15,10 +15,10 @@ use utoipa::ToSchema;
 
 use crate::access::{MaybeIdentity, MovementRead, RequestLang};
 use crate::dashboard::chart::{BarRow, TrendPoint, ranking_bars, sparkline, trend_chart};
-use crate::dashboard::export::{Cell, Column, ColumnKind, Sheet, workbook, xlsx_response_headers};
 use crate::dashboard::map::{MapPoint, commune_map};
 use crate::error::{WebError, WebResult};
 use crate::i18n::{date_vi, number_vi};
+use crate::kit::xlsx::{Cell, Column, ColumnKind, Sheet, workbook, xlsx_response_headers};
 use crate::org::today;
 use crate::page::{Chrome, render};
 

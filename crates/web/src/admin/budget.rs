@@ -13,8 +13,9 @@ use khienmang_store::admin::{BudgetSummary, LevelTotals};
 use serde::Deserialize;
 
 use crate::access::{MaybeIdentity, ProgrammeManage, RequestLang};
-use crate::dashboard::export::{Cell, Column, ColumnKind, Sheet, xlsx_download};
 use crate::error::{WebError, WebResult};
+use crate::kit::form::Form;
+use crate::kit::xlsx::{Cell, Column, ColumnKind, Sheet, xlsx_download};
 use crate::page::{Chrome, render};
 
 pub struct Line {
@@ -126,7 +127,7 @@ fn parse_dong(s: &str) -> Option<i64> {
 }
 
 /// `POST /budget/entries`.
-pub async fn entry_submit(m: ProgrammeManage, axum::Form(f): axum::Form<EntryIn>) -> WebResult<Redirect> {
+pub async fn entry_submit(m: ProgrammeManage, Form(f): Form<EntryIn>) -> WebResult<Redirect> {
     let bad = |m: &str| WebError::BadRequest(m.to_owned());
     let level = BudgetLevel::parse(&f.level).ok_or_else(|| bad("Cấp ngân sách không hợp lệ."))?;
     let line = match f.line.trim() {

@@ -15,8 +15,9 @@ use serde::Deserialize;
 
 use super::{ensure_below, unit_name, year_or_now};
 use crate::access::{Evaluate, MaybeIdentity, ProgrammeRead, RequestLang};
-use crate::dashboard::export::{Cell, Column, ColumnKind, Sheet, xlsx_download};
 use crate::error::{WebError, WebResult};
+use crate::kit::form::Form;
+use crate::kit::xlsx::{Cell, Column, ColumnKind, Sheet, xlsx_download};
 use crate::org::today;
 use crate::page::{Chrome, render};
 
@@ -297,7 +298,7 @@ pub async fn page(
 pub async fn scores_submit(
     m: Evaluate,
     Path(unit): Path<i64>,
-    axum::Form(fields): axum::Form<Vec<(String, String)>>,
+    Form(fields): Form<Vec<(String, String)>>,
 ) -> WebResult<Redirect> {
     let unit = UnitId(unit);
     m.0.ensure_write(unit).await?;
@@ -341,11 +342,7 @@ pub struct DecisionIn {
 }
 
 /// `POST /evaluations/{unit}/decision`: the level above approves or returns.
-pub async fn decision_submit(
-    m: Evaluate,
-    Path(unit): Path<i64>,
-    axum::Form(f): axum::Form<DecisionIn>,
-) -> WebResult<Redirect> {
+pub async fn decision_submit(m: Evaluate, Path(unit): Path<i64>, Form(f): Form<DecisionIn>) -> WebResult<Redirect> {
     let unit = UnitId(unit);
     ensure_below(&m.0, unit).await?;
     let approve = match f.decision.as_str() {

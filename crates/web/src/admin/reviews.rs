@@ -11,8 +11,8 @@ use khienmang_core::admin::{Phase, ReviewKind, phase_on, review_annex_xlsx, revi
 use khienmang_store::admin::review_data;
 
 use crate::access::{MaybeIdentity, ProgrammeManage, RequestLang};
-use crate::dashboard::export::xlsx_response_headers;
 use crate::error::{WebError, WebResult};
+use crate::kit::xlsx::xlsx_response_headers;
 use crate::org::today;
 use crate::page::{Chrome, render};
 

@@ -7,12 +7,12 @@ use khienmang_core::link::HttpUrl;
 use khienmang_core::org::Level;
 
 use super::{
-    Fields, FormError, Opt, Refusal, bad, can_write, parse_count, refused, required_day, scope_units, see_other,
-    unit_in_scope, unit_options, village_in_scope,
+    bad, can_write, parse_count, required_day, scope_units, see_other, unit_in_scope, unit_options, village_in_scope,
 };
 use crate::access::{Granted, Identity, MaybeIdentity, MovementRead, MovementWrite, RequestLang};
 use crate::error::{WebError, WebResult};
 use crate::i18n::date_vi;
+use crate::kit::form::{Fields, FormError, Opt, Refusal, refused};
 use crate::org::today;
 use crate::page::{Chrome, render};
 

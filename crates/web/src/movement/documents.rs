@@ -10,12 +10,13 @@ use axum::response::{Html, IntoResponse, Response};
 use khienmang_store::movement::{DocumentInput, DocumentKind};
 
 use super::{
-    Fields, FormError, Opt, Refusal, bad, can_write, read_upload, refused, required_day, required_year, scope_units,
-    see_other, this_year, unit_in_scope, unit_options, year_options,
+    bad, can_write, read_upload, required_day, required_year, scope_units, see_other, this_year, unit_in_scope,
+    unit_options, year_options,
 };
 use crate::access::{Granted, Identity, MaybeIdentity, MovementRead, MovementWrite, RequestLang};
 use crate::error::{WebError, WebResult};
 use crate::i18n::date_vi;
+use crate::kit::form::{Fields, FormError, Opt, Refusal, refused};
 use crate::org::today;
 use crate::page::{Chrome, render};
 

@@ -22,13 +22,13 @@ use serde_json::json;
 use utoipa::ToSchema;
 
 use super::{
-    Check, Fields, FormError, Opt, Refusal, audit_view, bad, can_write, parse_count, parse_year, refused,
-    required_count, required_day, required_year, scope_units, see_other, this_year, unit_in_scope, unit_options,
-    village_in_scope, year_options,
+    audit_view, bad, can_write, parse_count, parse_year, required_count, required_day, required_year, scope_units,
+    see_other, this_year, unit_in_scope, unit_options, village_in_scope, year_options,
 };
 use crate::access::{Granted, Identity, MaybeIdentity, MovementRead, MovementWrite, RequestLang};
 use crate::error::{WebError, WebResult};
 use crate::i18n::{date_vi, number_vi};
+use crate::kit::form::{Check, Fields, FormError, Opt, Refusal, refused};
 use crate::org::today;
 use crate::page::{Chrome, render};
 

@@ -17,6 +17,7 @@ use serde::Deserialize;
 
 use crate::access::{MaybeIdentity, MovementRead, MovementWrite, OutreachManage, RequestLang};
 use crate::error::{WebError, WebResult};
+use crate::kit::form::Form;
 use crate::org::today;
 use crate::page::{Chrome, render};
 
@@ -187,7 +188,7 @@ pub fn parse_items(text: &str) -> Result<Vec<ContentItem>, String> {
 }
 
 /// `POST /campaigns`.
-pub async fn create(m: OutreachManage, axum::Form(f): axum::Form<CampaignIn>) -> WebResult<Redirect> {
+pub async fn create(m: OutreachManage, Form(f): Form<CampaignIn>) -> WebResult<Redirect> {
     let items = parse_items(&f.items).map_err(WebError::BadRequest)?;
     let area = match f.area {
         Some(u) => UnitId(u),
@@ -235,11 +236,7 @@ pub struct ShareIn {
 
 /// `POST /movement/initiatives/{id}/campaign-shares`: the initiative
 /// confirms it shared a campaign's item.
-pub async fn share(
-    m: MovementWrite,
-    Path(initiative): Path<i64>,
-    axum::Form(f): axum::Form<ShareIn>,
-) -> WebResult<Redirect> {
+pub async fn share(m: MovementWrite, Path(initiative): Path<i64>, Form(f): Form<ShareIn>) -> WebResult<Redirect> {
     let i = m.0.store.initiative(initiative).await?.ok_or(WebError::NotFound)?;
     m.0.ensure_write(i.unit_id).await?;
     let c = m.0.store.campaign(f.campaign).await?.ok_or(WebError::NotFound)?;

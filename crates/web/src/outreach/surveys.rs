@@ -21,8 +21,9 @@ use serde::Deserialize;
 
 use crate::AppState;
 use crate::access::{MaybeIdentity, OutreachManage, RequestLang};
-use crate::dashboard::export::{Cell, Column, ColumnKind, Sheet, xlsx_download};
 use crate::error::{WebError, WebResult};
+use crate::kit::form::Form;
+use crate::kit::xlsx::{Cell, Column, ColumnKind, Sheet, xlsx_download};
 use crate::org::today;
 use crate::page::{Chrome, render};
 
@@ -85,7 +86,7 @@ pub struct SurveyIn {
 }
 
 /// `POST /surveys`: a survey from its JSON definition, open from today.
-pub async fn create(m: OutreachManage, axum::Form(f): axum::Form<SurveyIn>) -> WebResult<Redirect> {
+pub async fn create(m: OutreachManage, Form(f): Form<SurveyIn>) -> WebResult<Redirect> {
     let survey: Survey = serde_json::from_str(&f.definition)
         .map_err(|e| WebError::BadRequest(format!("Định nghĩa khảo sát không đọc được (JSON): {e}")))?;
     let on = today();
@@ -277,7 +278,7 @@ pub async fn submit(
     State(state): State<AppState>,
     Path(survey): Path<i64>,
     headers: HeaderMap,
-    axum::Form(fields): axum::Form<Vec<(String, String)>>,
+    Form(fields): Form<Vec<(String, String)>>,
 ) -> WebResult<Response> {
     let s = state.store.survey(survey).await?.ok_or(WebError::NotFound)?;
     let (token, set_cookie) = respondent(&state, &headers);

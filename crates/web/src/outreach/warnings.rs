@@ -15,6 +15,7 @@ use serde::Deserialize;
 use crate::AppState;
 use crate::access::{MaybeIdentity, OutreachManage, RequestLang};
 use crate::error::{WebError, WebResult};
+use crate::kit::form::Form;
 use crate::page::{Chrome, render};
 
 /// Warnings on the page and in the feeds.
@@ -158,7 +159,7 @@ pub struct WarningIn {
 }
 
 /// `POST /warnings`: the secretariat publishes a warning.
-pub async fn publish(m: OutreachManage, axum::Form(f): axum::Form<WarningIn>) -> WebResult<Redirect> {
+pub async fn publish(m: OutreachManage, Form(f): Form<WarningIn>) -> WebResult<Redirect> {
     let category =
         Category::parse(&f.category).ok_or_else(|| WebError::BadRequest("Loại cảnh báo không hợp lệ.".into()))?;
     let published_at = match f.publish_at.trim() {

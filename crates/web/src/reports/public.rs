@@ -17,8 +17,9 @@ use crate::AppState;
 use crate::access::{MaybeIdentity, RequestLang};
 use crate::error::{WebError, WebResult};
 use crate::i18n::number_vi;
+use crate::kit::form::{Fields, Opt};
+use crate::kit::upload;
 use crate::limit::{ClientAddr, LimitClass};
-use crate::movement::{Fields, Opt};
 use crate::page::{Chrome, render};
 
 /// What the intake form shows again after a refusal.
@@ -125,7 +126,7 @@ pub async fn submit(
 ) -> WebResult<Response> {
     let chrome = Chrome::new(lang, id.as_ref(), "report");
     state.limits.check(LimitClass::Report, client)?;
-    let mp = mp.map_err(|_| WebError::Unsupported("Biểu mẫu phải gửi dạng multipart/form-data.".into()))?;
+    let mp = mp.map_err(|_| upload::not_multipart("Biểu mẫu"))?;
     let submission = Submission::from_multipart(mp).await?;
     let d = &submission.draft;
     let entered = Entered {
@@ -329,14 +330,14 @@ pub async fn track_message(
     mp: Result<Multipart, axum::extract::multipart::MultipartRejection>,
 ) -> WebResult<Response> {
     let chrome = Chrome::new(lang, id.as_ref(), "track");
-    let mp = mp.map_err(|_| WebError::Unsupported("Biểu mẫu phải gửi dạng multipart/form-data.".into()))?;
-    let upload = super::read_multipart(mp).await?;
-    let f = Fields(upload.fields);
+    let mp = mp.map_err(|_| upload::not_multipart("Biểu mẫu"))?;
+    let mut upload = upload::read_intake(mp).await?;
+    let f = std::mem::take(&mut upload.fields);
     let text = f.get("text").to_string();
     if opened(&state, &f).await?.is_none() {
         return track_page(&state, chrome, &f, None, None).await;
     }
-    let attachments = match store_files(&state.reports, upload.files).await {
+    let attachments = match store_files(&state.reports, upload.non_empty_files()).await {
         Ok(a) => a,
         Err(WebError::BadRequest(m)) => return track_page(&state, chrome, &f, None, Some(m)).await,
         Err(e) => return Err(e),

@@ -17,7 +17,7 @@ use serde::Deserialize;
 use super::local_time;
 use crate::access::{Identity, MaybeIdentity, ReportHandle, ReportRead, RequestLang};
 use crate::error::{WebError, WebResult};
-use crate::movement::{Fields, Opt};
+use crate::kit::form::{Fields, Opt};
 use crate::page::{Chrome, render};
 
 #[derive(Deserialize, Default)]

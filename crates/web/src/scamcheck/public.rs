@@ -16,8 +16,9 @@ use crate::AppState;
 use crate::access::{MaybeIdentity, RequestLang};
 use crate::error::{WebError, WebResult};
 use crate::i18n::date_vi;
+use crate::kit::form::Form;
+use crate::kit::upload;
 use crate::page::{Chrome, render};
-use crate::reports::read_multipart;
 
 /// One result as the page shows it.
 pub struct Shown {
@@ -136,11 +137,12 @@ pub async fn upload(
     mp: Result<Multipart, axum::extract::multipart::MultipartRejection>,
 ) -> WebResult<Html<String>> {
     let chrome = Chrome::new(lang, id.as_ref(), "check");
-    let mp = mp.map_err(|_| WebError::Unsupported("Ảnh phải gửi dạng multipart/form-data.".into()))?;
-    let upload = read_multipart(mp).await?;
-    let image = upload.files.into_iter().next().map(|(_, bytes)| bytes).unwrap_or_default();
+    let mp = mp.map_err(|_| upload::not_multipart("Ảnh"))?;
+    let mut upload = upload::read_intake(mp).await?;
+    let fields = std::mem::take(&mut upload.fields);
+    let image = upload.non_empty_files().into_iter().next().map(|(_, bytes)| bytes).unwrap_or_default();
     let found = if image.is_empty() {
-        let text = upload.fields.into_iter().find(|(k, _)| k == "q").map(|(_, v)| v).unwrap_or_default();
+        let text = fields.0.into_iter().find(|(k, _)| k == "q").map(|(_, v)| v).unwrap_or_default();
         Query::detect(&text).map_err(bad)
     } else {
         query_from_image(&state.scamcheck, image).await
@@ -224,7 +226,7 @@ pub async fn dispute_submit(
     State(state): State<AppState>,
     lang: RequestLang,
     MaybeIdentity(id): MaybeIdentity,
-    axum::Form(f): axum::Form<DisputeIn>,
+    Form(f): Form<DisputeIn>,
 ) -> WebResult<Html<String>> {
     let chrome = Chrome::new(lang, id.as_ref(), "check");
     let listed = disputable(&state, &f.indicator).await?;
@@ -256,7 +258,7 @@ pub async fn dispute_track(
     State(state): State<AppState>,
     lang: RequestLang,
     MaybeIdentity(id): MaybeIdentity,
-    axum::Form(f): axum::Form<DisputeTrack>,
+    Form(f): Form<DisputeTrack>,
 ) -> WebResult<Html<String>> {
     let chrome = Chrome::new(lang, id.as_ref(), "check");
     let dispute = state

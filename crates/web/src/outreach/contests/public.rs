@@ -24,6 +24,7 @@ use super::{ContestsRuntime, contest_or_404, duration_vi, limit_vi, percent_vi, 
 use crate::AppState;
 use crate::access::{MaybeIdentity, RequestLang};
 use crate::error::{WebError, WebResult};
+use crate::kit::form::Form;
 use crate::limit::ClientAddr;
 use crate::page::{Chrome, render};
 
@@ -156,7 +157,7 @@ pub async fn code_submit(
     MaybeIdentity(id): MaybeIdentity,
     client: ClientAddr,
     Path(contest): Path<i64>,
-    axum::Form(f): axum::Form<PhoneForm>,
+    Form(f): Form<PhoneForm>,
 ) -> WebResult<Response> {
     let c = contest_or_404(&state.store, contest).await?;
     let chrome = Chrome::new(lang, id.as_ref(), "contests");
@@ -221,7 +222,7 @@ pub async fn start_submit(
     lang: RequestLang,
     MaybeIdentity(id): MaybeIdentity,
     Path(contest): Path<i64>,
-    axum::Form(f): axum::Form<StartForm>,
+    Form(f): Form<StartForm>,
 ) -> WebResult<Response> {
     let c = contest_or_404(&state.store, contest).await?;
     let chrome = Chrome::new(lang, id.as_ref(), "contests");
@@ -359,7 +360,7 @@ pub async fn attempt_page(
 pub async fn attempt_submit(
     State(state): State<AppState>,
     Path((contest, attempt)): Path<(i64, i64)>,
-    axum::Form(fields): axum::Form<Vec<(String, String)>>,
+    Form(fields): Form<Vec<(String, String)>>,
 ) -> WebResult<Redirect> {
     let received_at = Utc::now();
     let sheet = parse_sheet_form(&fields).map_err(|e| WebError::BadRequest(e.message_vi()))?;

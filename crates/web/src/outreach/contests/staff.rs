@@ -20,12 +20,13 @@ use super::public::ContestView;
 use super::{ContestsRuntime, contest_or_404, results, unit_names, when_vi};
 use crate::AppState;
 use crate::access::{MaybeIdentity, OutreachManage, RequestLang};
-use crate::dashboard::export::{Cell, Column, ColumnKind, Sheet, workbook, xlsx_response_headers};
 use crate::error::{WebError, WebResult};
+use crate::kit::form::Form;
+use crate::kit::upload;
+use crate::kit::xlsx::{Cell, Column, ColumnKind, Sheet, workbook, xlsx_response_headers};
 use crate::offload::read_upload_table;
 use crate::org::today;
 use crate::page::{Chrome, render};
-use crate::reports::read_multipart;
 
 /// Places shown on the organisers' page (the export has them all).
 const TOP: usize = 20;
@@ -136,7 +137,7 @@ fn parse_quotas(text: &str) -> WebResult<Vec<Quota>> {
 }
 
 /// `POST /outreach/contests`.
-pub async fn create(m: OutreachManage, axum::Form(f): axum::Form<CreateIn>) -> WebResult<Redirect> {
+pub async fn create(m: OutreachManage, Form(f): Form<CreateIn>) -> WebResult<Redirect> {
     let organiser = UnitId(f.organiser);
     m.0.ensure_write(organiser).await?;
     let period = Period::parse(&f.period).ok_or_else(|| bad("Chu kỳ giới hạn lượt thi không hợp lệ."))?;
@@ -307,7 +308,7 @@ pub struct QuestionIn {
 pub async fn question_submit(
     m: OutreachManage,
     Path(contest): Path<i64>,
-    axum::Form(f): axum::Form<QuestionIn>,
+    Form(f): Form<QuestionIn>,
 ) -> WebResult<Redirect> {
     let c = own_contest(&m, contest).await?;
     let correct = choice_index(&f.correct).ok_or_else(|| bad("Đáp án đúng phải là một chữ cái từ A đến F."))?;
@@ -350,10 +351,11 @@ pub async fn questions_import(
     mp: Result<Multipart, axum::extract::multipart::MultipartRejection>,
 ) -> WebResult<Response> {
     let c = own_contest(&m, contest).await?;
-    let mp = mp.map_err(|_| WebError::Unsupported("Tệp phải gửi dạng multipart/form-data.".into()))?;
-    let upload = read_multipart(mp).await?;
-    let shared = upload.fields.iter().any(|(k, v)| k == "shared" && !v.is_empty());
-    let (_, bytes) = upload.files.into_iter().next().ok_or_else(|| bad("Hãy chọn tệp câu hỏi (CSV hoặc Excel)."))?;
+    let mp = mp.map_err(|_| upload::not_multipart("Tệp"))?;
+    let upload = upload::read_intake(mp).await?;
+    let shared = upload.fields.0.iter().any(|(k, v)| k == "shared" && !v.is_empty());
+    let (_, bytes) =
+        upload.non_empty_files().into_iter().next().ok_or_else(|| bad("Hãy chọn tệp câu hỏi (CSV hoặc Excel)."))?;
     let table = read_upload_table(&state, bytes, QUESTION_COLUMNS).await?.map_err(|e| bad(e.message_vi()))?;
     let (questions, errors) = parse_question_rows(&table);
     if !errors.is_empty() || questions.is_empty() {
@@ -384,7 +386,7 @@ pub struct RetireIn {
 pub async fn question_retire(
     m: OutreachManage,
     Path(contest): Path<i64>,
-    axum::Form(f): axum::Form<RetireIn>,
+    Form(f): Form<RetireIn>,
 ) -> WebResult<Redirect> {
     let c = own_contest(&m, contest).await?;
     let mut tx = m.0.store.begin_write(&m.0.actor).await?;
@@ -421,11 +423,7 @@ pub async fn communes_under(store: &khienmang_store::Store, unit: UnitId) -> Web
 
 /// `POST /outreach/contests/{id}/units`: lines "code or number; people",
 /// and/or every commune of the organiser.
-pub async fn units_submit(
-    m: OutreachManage,
-    Path(contest): Path<i64>,
-    axum::Form(f): axum::Form<UnitsIn>,
-) -> WebResult<Redirect> {
+pub async fn units_submit(m: OutreachManage, Path(contest): Path<i64>, Form(f): Form<UnitsIn>) -> WebResult<Redirect> {
     let c = own_contest(&m, contest).await?;
     let mut units = if f.all_communes.is_some() { communes_under(&m.0.store, c.organiser).await? } else { Vec::new() };
     let on = today();
@@ -466,7 +464,7 @@ pub async fn staff_submit(
     axum::extract::State(state): axum::extract::State<AppState>,
     m: OutreachManage,
     Path(contest): Path<i64>,
-    axum::Form(f): axum::Form<StaffIn>,
+    Form(f): Form<StaffIn>,
 ) -> WebResult<Redirect> {
     let c = own_contest(&m, contest).await?;
     let mut people = Vec::new();
@@ -493,11 +491,7 @@ pub struct PrizeIn {
 }
 
 /// `POST /outreach/contests/{id}/prizes`.
-pub async fn prize_submit(
-    m: OutreachManage,
-    Path(contest): Path<i64>,
-    axum::Form(f): axum::Form<PrizeIn>,
-) -> WebResult<Redirect> {
+pub async fn prize_submit(m: OutreachManage, Path(contest): Path<i64>, Form(f): Form<PrizeIn>) -> WebResult<Redirect> {
     let c = own_contest(&m, contest).await?;
     let from: usize = number(&f.rank_from, "Hạng đầu")?;
     let to: usize = if f.rank_to.trim().is_empty() { from } else { number(&f.rank_to, "Hạng cuối")? };
@@ -516,7 +510,7 @@ pub struct PrizeRemoveIn {
 pub async fn prize_remove(
     m: OutreachManage,
     Path(contest): Path<i64>,
-    axum::Form(f): axum::Form<PrizeRemoveIn>,
+    Form(f): Form<PrizeRemoveIn>,
 ) -> WebResult<Redirect> {
     let c = own_contest(&m, contest).await?;
     let mut tx = m.0.store.begin_write(&m.0.actor).await?;
