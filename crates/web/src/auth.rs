@@ -18,7 +18,7 @@ use crate::AppState;
 use crate::access::{Authenticated, Identity, MaybeIdentity, RequestLang};
 use crate::error::{WebError, WebResult};
 use crate::kit::form::Form;
-use crate::page::{Chrome, render};
+use crate::page::{Chrome, Page, render};
 use crate::security::{SESSION_COOKIE, hash_token};
 use khienmang_core::auth::local_target;
 use khienmang_store::WriteTx;
@@ -270,7 +270,7 @@ struct TotpPage {
     enabled: bool,
 }
 
-pub async fn totp_page(lang: RequestLang, MaybeIdentity(id): MaybeIdentity) -> WebResult<Html<String>> {
+pub async fn totp_page(Page { lang, id }: Page) -> WebResult<Html<String>> {
     let id = id.ok_or(WebError::Unauthenticated)?;
     let chrome = Chrome::new(lang, Some(&id), "");
     render(&TotpPage { chrome, error: None, enrol_secret: None, enrol_url: None, enabled: false })
@@ -284,8 +284,7 @@ pub struct TotpForm {
 }
 
 pub async fn totp_submit(
-    lang: RequestLang,
-    MaybeIdentity(id): MaybeIdentity,
+    Page { lang, id }: Page,
     State(state): State<AppState>,
     Form(form): Form<TotpForm>,
 ) -> WebResult<Response> {
@@ -357,7 +356,7 @@ fn start_over(state: &AppState, lang: RequestLang, locked: Locked) -> WebResult<
     Ok((StatusCode::TOO_MANY_REQUESTS, [(header::SET_COOKIE, cookie)], render(&page)?).into_response())
 }
 
-pub async fn totp_enrol_page(lang: RequestLang, MaybeIdentity(id): MaybeIdentity) -> WebResult<Html<String>> {
+pub async fn totp_enrol_page(Page { lang, id }: Page) -> WebResult<Html<String>> {
     let id = id.ok_or(WebError::Unauthenticated)?;
     let chrome = Chrome::new(lang, Some(&id), "totp");
     if id.user.totp_secret.is_some() {
@@ -369,8 +368,7 @@ pub async fn totp_enrol_page(lang: RequestLang, MaybeIdentity(id): MaybeIdentity
 }
 
 pub async fn totp_enrol_submit(
-    lang: RequestLang,
-    MaybeIdentity(id): MaybeIdentity,
+    Page { lang, id }: Page,
     State(state): State<AppState>,
     Form(form): Form<TotpForm>,
 ) -> WebResult<Response> {

@@ -12,13 +12,13 @@ use rand::RngCore;
 use serde::Deserialize;
 
 use crate::AppState;
-use crate::access::{Authenticated, MaybeIdentity, OrgWrite, RequestLang};
+use crate::access::{Authenticated, OrgWrite, RequestLang};
 use crate::error::{WebError, WebResult};
 use crate::kit::form::Form;
 use crate::kit::upload::{self, UploadError};
 use crate::offload::read_upload_table;
 use crate::org::{parse_day, today};
-use crate::page::{Chrome, render};
+use crate::page::{Chrome, Page, render};
 
 pub struct KindOption {
     pub value: &'static str,
@@ -38,11 +38,7 @@ struct ImportPage {
     error: Option<String>,
 }
 
-pub async fn import_page(
-    lang: RequestLang,
-    MaybeIdentity(id): MaybeIdentity,
-    _org: OrgWrite,
-) -> WebResult<Html<String>> {
+pub async fn import_page(Page { lang, id }: Page, _org: OrgWrite) -> WebResult<Html<String>> {
     let chrome = Chrome::new(lang, id.as_ref(), "import");
     render(&ImportPage { chrome, kinds: kinds(), today: today().to_string(), error: None })
 }

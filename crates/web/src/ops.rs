@@ -12,9 +12,9 @@ use serde::{Deserialize, Serialize};
 use utoipa::OpenApi;
 
 use crate::AppState;
-use crate::access::{AuditRead, MaybeIdentity, RequestLang, UserAdmin};
+use crate::access::{AuditRead, UserAdmin};
 use crate::error::WebResult;
-use crate::page::{Chrome, render};
+use crate::page::{Chrome, Page, render};
 
 /// Liveness and database reachability.
 #[utoipa::path(get, path = "/healthz", responses((status = 200), (status = 503)), tag = "ops")]
@@ -140,8 +140,7 @@ struct AuditPage {
 }
 
 pub async fn audit_page(
-    lang: RequestLang,
-    MaybeIdentity(id): MaybeIdentity,
+    Page { lang, id }: Page,
     audit: AuditRead,
     Query(q): Query<AuditQuery>,
 ) -> WebResult<Html<String>> {
@@ -156,11 +155,7 @@ struct UsersPage {
     users: Vec<User>,
 }
 
-pub async fn users_page(
-    lang: RequestLang,
-    MaybeIdentity(id): MaybeIdentity,
-    admin: UserAdmin,
-) -> WebResult<Html<String>> {
+pub async fn users_page(Page { lang, id }: Page, admin: UserAdmin) -> WebResult<Html<String>> {
     let users = admin.users().await?;
     render(&UsersPage { chrome: Chrome::new(lang, id.as_ref(), "users"), users })
 }

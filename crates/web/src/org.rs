@@ -16,11 +16,11 @@ use khienmang_store::org::{LinkedUnit, OrgEvent};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::access::{MaybeIdentity, OrgRead, OrgWrite, RequestLang};
+use crate::access::{OrgRead, OrgWrite};
 use crate::error::{WebError, WebResult};
 use crate::i18n::{date_vi, number_vi};
 use crate::kit::form::Form;
-use crate::page::{Chrome, is_htmx, render};
+use crate::page::{Chrome, Page, is_htmx, render};
 
 /// Today in Asia/Ho_Chi_Minh (UTC+7, no daylight saving).
 pub fn today() -> Date {
@@ -86,12 +86,7 @@ struct TreePage {
     roots: Vec<UnitRow>,
 }
 
-pub async fn tree_page(
-    lang: RequestLang,
-    MaybeIdentity(id): MaybeIdentity,
-    org: OrgRead,
-    Query(q): Query<AsOf>,
-) -> WebResult<Html<String>> {
+pub async fn tree_page(Page { lang, id }: Page, org: OrgRead, Query(q): Query<AsOf>) -> WebResult<Html<String>> {
     let on = q.date()?;
     let roots = org.roots(on).await?.iter().map(UnitRow::of).collect();
     render(&TreePage { chrome: Chrome::new(lang, id.as_ref(), "org"), as_of: on.to_string(), roots })
@@ -124,8 +119,7 @@ struct SearchPage {
 
 /// Search results: a fragment for htmx, the tree page with results otherwise.
 pub async fn search_page(
-    lang: RequestLang,
-    MaybeIdentity(id): MaybeIdentity,
+    Page { lang, id }: Page,
     headers: HeaderMap,
     org: OrgRead,
     Query(q): Query<SearchQuery>,
@@ -162,8 +156,7 @@ struct UnitPage {
 }
 
 pub async fn unit_page(
-    lang: RequestLang,
-    MaybeIdentity(id): MaybeIdentity,
+    Page { lang, id }: Page,
     org: OrgRead,
     Path(unit): Path<i64>,
     Query(q): Query<AsOf>,

@@ -10,12 +10,12 @@ use khienmang_core::org::UnitId;
 use serde::Deserialize;
 
 use super::year_or_now;
-use crate::access::{Evaluate, MaybeIdentity, ProgrammeManage, ProgrammeRead, RequestLang};
+use crate::access::{Evaluate, ProgrammeManage, ProgrammeRead};
 use crate::error::{WebError, WebResult};
 use crate::kit::form::Form;
 use crate::kit::xlsx::{Cell, Column, ColumnKind, Sheet, xlsx_download};
 use crate::org::today;
-use crate::page::{Chrome, render};
+use crate::page::{Chrome, Page, render};
 
 #[derive(Deserialize, Default)]
 pub struct YearQuery {
@@ -69,12 +69,7 @@ async fn visible(g: &crate::access::Granted, year: i32) -> WebResult<Vec<khienma
 }
 
 /// `GET /awards`.
-pub async fn page(
-    lang: RequestLang,
-    MaybeIdentity(id): MaybeIdentity,
-    m: ProgrammeRead,
-    Query(q): Query<YearQuery>,
-) -> WebResult<Html<String>> {
+pub async fn page(Page { lang, id }: Page, m: ProgrammeRead, Query(q): Query<YearQuery>) -> WebResult<Html<String>> {
     let on = today();
     let year = year_or_now(q.year, on);
     let records = visible(&m.0, year).await?;

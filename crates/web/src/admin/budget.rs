@@ -12,11 +12,11 @@ use khienmang_core::org::UnitId;
 use khienmang_store::admin::{BudgetSummary, LevelTotals};
 use serde::Deserialize;
 
-use crate::access::{MaybeIdentity, ProgrammeManage, RequestLang};
+use crate::access::ProgrammeManage;
 use crate::error::{WebError, WebResult};
 use crate::kit::form::Form;
 use crate::kit::xlsx::{Cell, Column, ColumnKind, Sheet, xlsx_download};
-use crate::page::{Chrome, render};
+use crate::page::{Chrome, Page, render};
 
 pub struct Line {
     pub label: String,
@@ -70,7 +70,7 @@ struct BudgetPage {
 }
 
 /// `GET /budget`.
-pub async fn page(lang: RequestLang, MaybeIdentity(id): MaybeIdentity, m: ProgrammeManage) -> WebResult<Html<String>> {
+pub async fn page(Page { lang, id }: Page, m: ProgrammeManage) -> WebResult<Html<String>> {
     let s = m.0.store.budget_summary().await?;
     let entries: Vec<BudgetEntry> = m.0.store.budget_entries().await?.into_iter().map(|r| r.entry).collect();
     let rows = rehome(&entries, DISTRICT_LEVEL_END);

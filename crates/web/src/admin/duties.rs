@@ -14,11 +14,11 @@ use khienmang_store::admin::reporting_units;
 use serde::Deserialize;
 
 use super::unit_name;
-use crate::access::{Evaluate, MaybeIdentity, ProgrammeManage, ProgrammeRead, RequestLang};
+use crate::access::{Evaluate, ProgrammeManage, ProgrammeRead};
 use crate::error::{WebError, WebResult};
 use crate::kit::form::Form;
 use crate::org::today;
-use crate::page::{Chrome, render};
+use crate::page::{Chrome, Page, render};
 
 /// Days after a due date before a duty counts as late.
 pub const GRACE_DAYS: u32 = 5;
@@ -133,7 +133,7 @@ fn body_rows(reports: &[DutyReport], today: Date) -> Vec<BodyRow> {
 }
 
 /// `GET /duties`.
-pub async fn page(lang: RequestLang, MaybeIdentity(id): MaybeIdentity, m: ProgrammeRead) -> WebResult<Html<String>> {
+pub async fn page(Page { lang, id }: Page, m: ProgrammeRead) -> WebResult<Html<String>> {
     let on = today();
     let reports = m.0.store.duty_reports().await?;
     let overdue_rows = overdue(&khienmang_core::admin::DUTIES, &reports, PROGRAMME_START, on, GRACE_DAYS)

@@ -14,12 +14,12 @@ use khienmang_store::admin::{EvaluationRecord, unit_kind};
 use serde::Deserialize;
 
 use super::{ensure_below, unit_name, year_or_now};
-use crate::access::{Evaluate, MaybeIdentity, ProgrammeRead, RequestLang};
+use crate::access::{Evaluate, ProgrammeRead};
 use crate::error::{WebError, WebResult};
 use crate::kit::form::Form;
 use crate::kit::xlsx::{Cell, Column, ColumnKind, Sheet, xlsx_download};
 use crate::org::today;
-use crate::page::{Chrome, render};
+use crate::page::{Chrome, Page, render};
 
 #[derive(Deserialize, Default)]
 pub struct YearQuery {
@@ -94,12 +94,7 @@ async fn ranking(
 }
 
 /// `GET /evaluations`: the ranking of the scope's units and the session's own evaluation.
-pub async fn list(
-    lang: RequestLang,
-    MaybeIdentity(id): MaybeIdentity,
-    m: ProgrammeRead,
-    Query(q): Query<YearQuery>,
-) -> WebResult<Html<String>> {
+pub async fn list(Page { lang, id }: Page, m: ProgrammeRead, Query(q): Query<YearQuery>) -> WebResult<Html<String>> {
     let on = today();
     let year = year_or_now(q.year, on);
     let kind = parse_kind(q.kind.as_deref())?;
@@ -238,8 +233,7 @@ async fn kind_of(m: &crate::access::Granted, unit: UnitId) -> WebResult<UnitKind
 
 /// `GET /evaluations/{unit}`: the scoring form, with the criteria of the year.
 pub async fn page(
-    lang: RequestLang,
-    MaybeIdentity(id): MaybeIdentity,
+    Page { lang, id }: Page,
     m: ProgrammeRead,
     Path(unit): Path<i64>,
     Query(q): Query<YearQuery>,

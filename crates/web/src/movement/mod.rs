@@ -22,13 +22,13 @@ use khienmang_core::org::{Level, UnitId, UnitVersion};
 use khienmang_core::targets::{FIRST_YEAR, LAST_YEAR};
 use serde::Deserialize;
 
-use crate::access::{Granted, Identity, MaybeIdentity, MovementRead, MovementWrite, RequestLang};
+use crate::access::{Granted, Identity, MovementRead, MovementWrite, RequestLang};
 use crate::error::{WebError, WebResult};
 use crate::i18n::number_vi;
 use crate::kit::form::{Fields, FormError, Opt, Refusal, refused};
 use crate::kit::upload::{self, UploadError};
 use crate::org::{parse_day, today};
-use crate::page::{Chrome, render};
+use crate::page::{Chrome, Page, render};
 
 pub fn bad(message: &str) -> WebError {
     WebError::BadRequest(message.to_string())
@@ -266,22 +266,12 @@ async fn home_page(
     })
 }
 
-pub async fn home(
-    lang: RequestLang,
-    MaybeIdentity(id): MaybeIdentity,
-    m: MovementRead,
-    Query(q): Query<HomeQuery>,
-) -> WebResult<Html<String>> {
+pub async fn home(Page { lang, id }: Page, m: MovementRead, Query(q): Query<HomeQuery>) -> WebResult<Html<String>> {
     home_page(lang, id.as_ref(), &m.0, q.q.as_deref().unwrap_or(""), None).await
 }
 
 /// A unit's yearly report: from then on its missing facts read "no", not "no data".
-pub async fn report_submit(
-    lang: RequestLang,
-    MaybeIdentity(id): MaybeIdentity,
-    m: MovementWrite,
-    fields: Fields,
-) -> WebResult<Response> {
+pub async fn report_submit(Page { lang, id }: Page, m: MovementWrite, fields: Fields) -> WebResult<Response> {
     let g = &m.0;
     let result = async {
         let unit = unit_in_scope(g, fields.get("unit")).await?;

@@ -15,11 +15,11 @@ use khienmang_core::org::UnitId;
 use khienmang_core::outreach::{Campaign, ContentItem, ContentKind, Schedule, Targeting, coverage};
 use serde::Deserialize;
 
-use crate::access::{MaybeIdentity, MovementRead, MovementWrite, OutreachManage, RequestLang};
+use crate::access::{MovementRead, MovementWrite, OutreachManage};
 use crate::error::{WebError, WebResult};
 use crate::kit::form::Form;
 use crate::org::today;
-use crate::page::{Chrome, render};
+use crate::page::{Chrome, Page, render};
 
 pub struct CampaignRow {
     pub id: i64,
@@ -54,7 +54,7 @@ async fn coverage_in_scope(g: &crate::access::Granted, c: &Campaign) -> WebResul
 }
 
 /// `GET /campaigns`.
-pub async fn list(lang: RequestLang, MaybeIdentity(id): MaybeIdentity, m: MovementRead) -> WebResult<Html<String>> {
+pub async fn list(Page { lang, id }: Page, m: MovementRead) -> WebResult<Html<String>> {
     let now = Utc::now();
     let mut campaigns = Vec::new();
     for c in m.0.store.campaigns().await? {
@@ -104,12 +104,7 @@ struct CampaignPage {
 
 /// `GET /campaigns/{id}`: items, coverage by commune, and the viewer's
 /// initiatives with a form to confirm sharing.
-pub async fn page(
-    lang: RequestLang,
-    MaybeIdentity(id): MaybeIdentity,
-    m: MovementRead,
-    Path(campaign): Path<i64>,
-) -> WebResult<Html<String>> {
+pub async fn page(Page { lang, id }: Page, m: MovementRead, Path(campaign): Path<i64>) -> WebResult<Html<String>> {
     let c = m.0.store.campaign(campaign).await?.ok_or(WebError::NotFound)?;
     let cov = coverage_in_scope(&m.0, &c).await?;
     let on = today();

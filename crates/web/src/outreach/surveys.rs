@@ -20,12 +20,12 @@ use khienmang_store::outreach::surveys::SurveyRecord;
 use serde::Deserialize;
 
 use crate::AppState;
-use crate::access::{MaybeIdentity, OutreachManage, RequestLang};
+use crate::access::{OutreachManage, RequestLang};
 use crate::error::{WebError, WebResult};
 use crate::kit::form::Form;
 use crate::kit::xlsx::{Cell, Column, ColumnKind, Sheet, xlsx_download};
 use crate::org::today;
-use crate::page::{Chrome, render};
+use crate::page::{Chrome, Page, render};
 
 /// An example definition for the staff form.
 const EXAMPLE: &str = r#"{"title": "Khảo sát hiệu quả tuyên truyền phòng, chống lừa đảo", "anonymous": true, "questions": [
@@ -55,11 +55,7 @@ struct ListPage {
 }
 
 /// `GET /surveys`: open surveys; the secretariat's form.
-pub async fn list(
-    lang: RequestLang,
-    MaybeIdentity(id): MaybeIdentity,
-    State(state): State<AppState>,
-) -> WebResult<Html<String>> {
+pub async fn list(Page { lang, id }: Page, State(state): State<AppState>) -> WebResult<Html<String>> {
     let on = today();
     let can_create = id.as_ref().is_some_and(|i| i.user.role.can(khienmang_core::auth::Capability::OutreachManage));
     let surveys = state
@@ -234,8 +230,7 @@ fn respondent(state: &AppState, headers: &HeaderMap) -> (Option<String>, Option<
 
 /// `GET /surveys/{id}`.
 pub async fn page(
-    lang: RequestLang,
-    MaybeIdentity(id): MaybeIdentity,
+    Page { lang, id }: Page,
     State(state): State<AppState>,
     Path(survey): Path<i64>,
     headers: HeaderMap,
@@ -273,8 +268,7 @@ pub fn read_answers(survey: &Survey, fields: &[(String, String)]) -> Result<Answ
 
 /// `POST /surveys/{id}`: a response, anonymous unless the survey says otherwise.
 pub async fn submit(
-    lang: RequestLang,
-    MaybeIdentity(id): MaybeIdentity,
+    Page { lang, id }: Page,
     State(state): State<AppState>,
     Path(survey): Path<i64>,
     headers: HeaderMap,
@@ -407,8 +401,7 @@ async fn results(g: &crate::access::Granted, s: &SurveyRecord) -> WebResult<(Vec
 
 /// `GET /surveys/{id}/results`.
 pub async fn results_page(
-    lang: RequestLang,
-    MaybeIdentity(id): MaybeIdentity,
+    Page { lang, id }: Page,
     m: OutreachManage,
     Path(survey): Path<i64>,
 ) -> WebResult<Html<String>> {

@@ -13,10 +13,10 @@ use khienmang_store::outreach::warnings::WarningInput;
 use serde::Deserialize;
 
 use crate::AppState;
-use crate::access::{MaybeIdentity, OutreachManage, RequestLang};
+use crate::access::OutreachManage;
 use crate::error::{WebError, WebResult};
 use crate::kit::form::Form;
-use crate::page::{Chrome, render};
+use crate::page::{Chrome, Page, render};
 
 /// Warnings on the page and in the feeds.
 const FEED_LIMIT: usize = 50;
@@ -62,11 +62,7 @@ async fn current(state: &AppState, site: &str) -> WebResult<Vec<Warning>> {
 }
 
 /// `GET /warnings`.
-pub async fn list(
-    lang: RequestLang,
-    MaybeIdentity(id): MaybeIdentity,
-    State(state): State<AppState>,
-) -> WebResult<Html<String>> {
+pub async fn list(Page { lang, id }: Page, State(state): State<AppState>) -> WebResult<Html<String>> {
     let warnings = current(&state, "").await?;
     let can_publish = id.as_ref().is_some_and(|i| i.user.role.can(khienmang_core::auth::Capability::OutreachManage));
     render(&ListPage {
@@ -89,8 +85,7 @@ struct WarningPage {
 
 /// `GET /warnings/{slug}`: the share page.
 pub async fn page(
-    lang: RequestLang,
-    MaybeIdentity(id): MaybeIdentity,
+    Page { lang, id }: Page,
     State(state): State<AppState>,
     Path(slug): Path<String>,
 ) -> WebResult<Html<String>> {

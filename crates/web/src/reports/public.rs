@@ -14,13 +14,13 @@ use serde::Deserialize;
 use super::api::{TrackedReport, tracked};
 use super::{Submission, local_time, store_files};
 use crate::AppState;
-use crate::access::{MaybeIdentity, RequestLang};
+use crate::access::RequestLang;
 use crate::error::{WebError, WebResult};
 use crate::i18n::number_vi;
 use crate::kit::form::{Fields, Opt};
 use crate::kit::upload;
 use crate::limit::{ClientAddr, LimitClass};
-use crate::page::{Chrome, render};
+use crate::page::{Chrome, Page, render};
 
 /// What the intake form shows again after a refusal.
 #[derive(Default)]
@@ -94,8 +94,7 @@ pub struct Prefill {
 
 pub async fn new_form(
     State(state): State<AppState>,
-    lang: RequestLang,
-    MaybeIdentity(id): MaybeIdentity,
+    Page { lang, id }: Page,
     Query(prefill): Query<Prefill>,
 ) -> WebResult<Html<String>> {
     let entered = Entered {
@@ -119,8 +118,7 @@ struct SentPage {
 
 pub async fn submit(
     State(state): State<AppState>,
-    lang: RequestLang,
-    MaybeIdentity(id): MaybeIdentity,
+    Page { lang, id }: Page,
     client: ClientAddr,
     mp: Result<Multipart, axum::extract::multipart::MultipartRejection>,
 ) -> WebResult<Response> {
@@ -245,7 +243,7 @@ impl TrackPage {
     }
 }
 
-pub async fn track_form(lang: RequestLang, MaybeIdentity(id): MaybeIdentity) -> WebResult<Html<String>> {
+pub async fn track_form(Page { lang, id }: Page) -> WebResult<Html<String>> {
     let chrome = Chrome::new(lang, id.as_ref(), "track");
     render(&TrackPage {
         chrome,
@@ -292,12 +290,7 @@ async fn track_page(
     Ok((status, render(&page)?).into_response())
 }
 
-pub async fn track_open(
-    State(state): State<AppState>,
-    lang: RequestLang,
-    MaybeIdentity(id): MaybeIdentity,
-    f: Fields,
-) -> WebResult<Response> {
+pub async fn track_open(State(state): State<AppState>, Page { lang, id }: Page, f: Fields) -> WebResult<Response> {
     track_page(&state, Chrome::new(lang, id.as_ref(), "track"), &f, None, None).await
 }
 
@@ -325,8 +318,7 @@ async fn reporter_action(
 
 pub async fn track_message(
     State(state): State<AppState>,
-    lang: RequestLang,
-    MaybeIdentity(id): MaybeIdentity,
+    Page { lang, id }: Page,
     mp: Result<Multipart, axum::extract::multipart::MultipartRejection>,
 ) -> WebResult<Response> {
     let chrome = Chrome::new(lang, id.as_ref(), "track");
@@ -348,12 +340,7 @@ pub async fn track_message(
     .await
 }
 
-pub async fn track_reopen(
-    State(state): State<AppState>,
-    lang: RequestLang,
-    MaybeIdentity(id): MaybeIdentity,
-    f: Fields,
-) -> WebResult<Response> {
+pub async fn track_reopen(State(state): State<AppState>, Page { lang, id }: Page, f: Fields) -> WebResult<Response> {
     let reason = f.get("reason").to_string();
     reporter_action(&state, Chrome::new(lang, id.as_ref(), "track"), &f, "rep.reopened", async |tx, id| {
         tx.report_reopen(id, &reason).await
@@ -361,12 +348,7 @@ pub async fn track_reopen(
     .await
 }
 
-pub async fn track_rate(
-    State(state): State<AppState>,
-    lang: RequestLang,
-    MaybeIdentity(id): MaybeIdentity,
-    f: Fields,
-) -> WebResult<Response> {
+pub async fn track_rate(State(state): State<AppState>, Page { lang, id }: Page, f: Fields) -> WebResult<Response> {
     let stars = f.get("stars").parse::<i64>().unwrap_or(0);
     let fixed = f.get("fixed") == "yes";
     let comment = f.get("comment").to_string();
@@ -376,12 +358,7 @@ pub async fn track_rate(
     .await
 }
 
-pub async fn track_forget(
-    State(state): State<AppState>,
-    lang: RequestLang,
-    MaybeIdentity(id): MaybeIdentity,
-    f: Fields,
-) -> WebResult<Response> {
+pub async fn track_forget(State(state): State<AppState>, Page { lang, id }: Page, f: Fields) -> WebResult<Response> {
     reporter_action(&state, Chrome::new(lang, id.as_ref(), "track"), &f, "rep.forgotten", async |tx, id| {
         tx.report_remove_contact(id, "Người phản ánh đã xóa thông tin liên hệ.").await.map(|_| ())
     })
@@ -419,8 +396,7 @@ pub struct StatsQuery {
 
 pub async fn stats_page(
     State(state): State<AppState>,
-    lang: RequestLang,
-    MaybeIdentity(id): MaybeIdentity,
+    Page { lang, id }: Page,
     Query(q): Query<StatsQuery>,
 ) -> WebResult<Response> {
     let chrome = Chrome::new(lang, id.as_ref(), "stats");
@@ -440,6 +416,6 @@ struct ComplaintsPage {
     chrome: Chrome,
 }
 
-pub async fn complaints(lang: RequestLang, MaybeIdentity(id): MaybeIdentity) -> WebResult<Html<String>> {
+pub async fn complaints(Page { lang, id }: Page) -> WebResult<Html<String>> {
     render(&ComplaintsPage { chrome: Chrome::new(lang, id.as_ref(), "report") })
 }

@@ -13,12 +13,11 @@ use serde::Deserialize;
 
 use super::{bad, query_from_image};
 use crate::AppState;
-use crate::access::{MaybeIdentity, RequestLang};
 use crate::error::{WebError, WebResult};
 use crate::i18n::date_vi;
 use crate::kit::form::Form;
 use crate::kit::upload;
-use crate::page::{Chrome, render};
+use crate::page::{Chrome, Page, render};
 
 /// One result as the page shows it.
 pub struct Shown {
@@ -110,8 +109,7 @@ pub struct CheckForm {
 /// `GET /check[?q=...]`: the box, and the verdict when something was asked.
 pub async fn page(
     State(state): State<AppState>,
-    lang: RequestLang,
-    MaybeIdentity(id): MaybeIdentity,
+    Page { lang, id }: Page,
     UrlQuery(form): UrlQuery<CheckForm>,
 ) -> WebResult<Html<String>> {
     let chrome = Chrome::new(lang, id.as_ref(), "check");
@@ -132,8 +130,7 @@ pub async fn page(
 /// `POST /check`: a photo of a QR code (multipart field `qr`).
 pub async fn upload(
     State(state): State<AppState>,
-    lang: RequestLang,
-    MaybeIdentity(id): MaybeIdentity,
+    Page { lang, id }: Page,
     mp: Result<Multipart, axum::extract::multipart::MultipartRejection>,
 ) -> WebResult<Html<String>> {
     let chrome = Chrome::new(lang, id.as_ref(), "check");
@@ -192,8 +189,7 @@ async fn disputable(state: &AppState, reference: &str) -> WebResult<khienmang_st
 /// `GET /check/dispute?indicator=HASH`: the owner's form.
 pub async fn dispute_form(
     State(state): State<AppState>,
-    lang: RequestLang,
-    MaybeIdentity(id): MaybeIdentity,
+    Page { lang, id }: Page,
     UrlQuery(q): UrlQuery<DisputeQuery>,
 ) -> WebResult<Html<String>> {
     let chrome = Chrome::new(lang, id.as_ref(), "check");
@@ -224,8 +220,7 @@ pub struct DisputeIn {
 /// `POST /check/dispute`: files it; the code and secret follow it.
 pub async fn dispute_submit(
     State(state): State<AppState>,
-    lang: RequestLang,
-    MaybeIdentity(id): MaybeIdentity,
+    Page { lang, id }: Page,
     Form(f): Form<DisputeIn>,
 ) -> WebResult<Html<String>> {
     let chrome = Chrome::new(lang, id.as_ref(), "check");
@@ -256,8 +251,7 @@ pub struct DisputeTrack {
 /// `POST /check/dispute/track`: the owner reads the decision.
 pub async fn dispute_track(
     State(state): State<AppState>,
-    lang: RequestLang,
-    MaybeIdentity(id): MaybeIdentity,
+    Page { lang, id }: Page,
     Form(f): Form<DisputeTrack>,
 ) -> WebResult<Html<String>> {
     let chrome = Chrome::new(lang, id.as_ref(), "check");

@@ -13,10 +13,10 @@ use khienmang_store::scamcheck::{Dispute, Indicator, Listing, live::report_key};
 use serde::Deserialize;
 
 use crate::AppState;
-use crate::access::{IndicatorManage, MaybeIdentity, RequestLang};
+use crate::access::IndicatorManage;
 use crate::error::{WebError, WebResult};
 use crate::kit::form::Form;
-use crate::page::{Chrome, render};
+use crate::page::{Chrome, Page, render};
 use crate::reports::local_time;
 
 pub struct Candidate {
@@ -43,7 +43,7 @@ impl StaffPage {
 }
 
 /// `GET /scamcheck`.
-pub async fn page(m: IndicatorManage, lang: RequestLang, MaybeIdentity(id): MaybeIdentity) -> WebResult<Html<String>> {
+pub async fn page(m: IndicatorManage, Page { lang, id }: Page) -> WebResult<Html<String>> {
     let store = &m.0.store;
     let mut candidates = Vec::new();
     for c in store.correlations_within(m.0.scope.root(), 200).await? {

@@ -22,11 +22,10 @@ use serde::Deserialize;
 
 use super::{ContestsRuntime, contest_or_404, duration_vi, limit_vi, percent_vi, status_of, unit_names, when_vi};
 use crate::AppState;
-use crate::access::{MaybeIdentity, RequestLang};
 use crate::error::{WebError, WebResult};
 use crate::kit::form::Form;
 use crate::limit::ClientAddr;
-use crate::page::{Chrome, render};
+use crate::page::{Chrome, Page, render};
 
 /// Places per page of the public leaderboard.
 const PAGE_SIZE: usize = 50;
@@ -83,11 +82,7 @@ struct ListPage {
 }
 
 /// `GET /contests`: contests open, coming and past.
-pub async fn list(
-    State(state): State<AppState>,
-    lang: RequestLang,
-    MaybeIdentity(id): MaybeIdentity,
-) -> WebResult<Html<String>> {
+pub async fn list(State(state): State<AppState>, Page { lang, id }: Page) -> WebResult<Html<String>> {
     let contests = state.store.contests().await?.iter().map(ContestView::of).collect();
     let can_manage = id.as_ref().is_some_and(|i| i.user.role.can(khienmang_core::auth::Capability::OutreachManage));
     render(&ListPage { chrome: Chrome::new(lang, id.as_ref(), "contests"), contests, can_manage })
@@ -105,8 +100,7 @@ struct ContestPage {
 /// `GET /contests/{contest}`: the rules and the number box.
 pub async fn page(
     State(state): State<AppState>,
-    lang: RequestLang,
-    MaybeIdentity(id): MaybeIdentity,
+    Page { lang, id }: Page,
     Path(contest): Path<i64>,
 ) -> WebResult<Html<String>> {
     let c = contest_or_404(&state.store, contest).await?;
@@ -153,8 +147,7 @@ async fn units_of(state: &AppState, contest: i64) -> WebResult<Vec<(i64, String)
 /// `POST /contests/{contest}/code`: checks the number and sends a code.
 pub async fn code_submit(
     State(state): State<AppState>,
-    lang: RequestLang,
-    MaybeIdentity(id): MaybeIdentity,
+    Page { lang, id }: Page,
     client: ClientAddr,
     Path(contest): Path<i64>,
     Form(f): Form<PhoneForm>,
@@ -219,8 +212,7 @@ fn attempt_cookie(contest: i64) -> String {
 /// `POST /contests/{contest}/start`: checks the code and starts an attempt.
 pub async fn start_submit(
     State(state): State<AppState>,
-    lang: RequestLang,
-    MaybeIdentity(id): MaybeIdentity,
+    Page { lang, id }: Page,
     Path(contest): Path<i64>,
     Form(f): Form<StartForm>,
 ) -> WebResult<Response> {
@@ -315,8 +307,7 @@ struct AttemptPage {
 /// `GET /contests/{contest}/attempts/{attempt}`: the questions.
 pub async fn attempt_page(
     State(state): State<AppState>,
-    lang: RequestLang,
-    MaybeIdentity(id): MaybeIdentity,
+    Page { lang, id }: Page,
     headers: HeaderMap,
     Path((contest, attempt)): Path<(i64, i64)>,
 ) -> WebResult<Response> {
@@ -394,8 +385,7 @@ struct ResultPage {
 /// `GET /contests/{contest}/attempts/{attempt}/result`.
 pub async fn result_page(
     State(state): State<AppState>,
-    lang: RequestLang,
-    MaybeIdentity(id): MaybeIdentity,
+    Page { lang, id }: Page,
     headers: HeaderMap,
     Path((contest, attempt)): Path<(i64, i64)>,
 ) -> WebResult<Response> {
@@ -554,8 +544,7 @@ pub fn unit_rows(snap: &khienmang_store::outreach::contests::Snapshot) -> Vec<Un
 /// `GET /contests/{contest}/leaderboard[?page=N]`.
 pub async fn leaderboard(
     State(state): State<AppState>,
-    lang: RequestLang,
-    MaybeIdentity(id): MaybeIdentity,
+    Page { lang, id }: Page,
     Path(contest): Path<i64>,
     Query(q): Query<PageQuery>,
 ) -> WebResult<Html<String>> {

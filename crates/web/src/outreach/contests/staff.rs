@@ -19,14 +19,14 @@ use serde::Deserialize;
 use super::public::ContestView;
 use super::{ContestsRuntime, contest_or_404, results, unit_names, when_vi};
 use crate::AppState;
-use crate::access::{MaybeIdentity, OutreachManage, RequestLang};
+use crate::access::OutreachManage;
 use crate::error::{WebError, WebResult};
 use crate::kit::form::Form;
 use crate::kit::upload;
 use crate::kit::xlsx::{Cell, Column, ColumnKind, Sheet, workbook, xlsx_response_headers};
 use crate::offload::read_upload_table;
 use crate::org::today;
-use crate::page::{Chrome, render};
+use crate::page::{Chrome, Page, render};
 
 /// Places shown on the organisers' page (the export has them all).
 const TOP: usize = 20;
@@ -71,7 +71,7 @@ fn local_input(t: DateTime<Utc>) -> String {
 }
 
 /// `GET /outreach/contests`.
-pub async fn list(lang: RequestLang, MaybeIdentity(id): MaybeIdentity, m: OutreachManage) -> WebResult<Html<String>> {
+pub async fn list(Page { lang, id }: Page, m: OutreachManage) -> WebResult<Html<String>> {
     let mut rows = Vec::new();
     for c in m.0.store.contests().await? {
         if !m.0.scope.contains(&m.0.store, c.organiser).await? {
@@ -212,8 +212,7 @@ const LETTERS: [char; 6] = ['A', 'B', 'C', 'D', 'E', 'F'];
 
 /// `GET /outreach/contests/{id}`.
 pub async fn page(
-    lang: RequestLang,
-    MaybeIdentity(id): MaybeIdentity,
+    Page { lang, id }: Page,
     axum::extract::State(state): axum::extract::State<AppState>,
     m: OutreachManage,
     Path(contest): Path<i64>,
@@ -344,8 +343,7 @@ struct ImportErrorsPage {
 /// nothing is added and every bad row is listed.
 pub async fn questions_import(
     axum::extract::State(state): axum::extract::State<AppState>,
-    lang: RequestLang,
-    MaybeIdentity(id): MaybeIdentity,
+    Page { lang, id }: Page,
     m: OutreachManage,
     Path(contest): Path<i64>,
     mp: Result<Multipart, axum::extract::multipart::MultipartRejection>,
