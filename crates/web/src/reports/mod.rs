@@ -10,7 +10,6 @@ pub mod api;
 pub mod open311;
 pub mod public;
 pub mod staff;
-mod text;
 
 use std::path::PathBuf;
 
@@ -20,8 +19,6 @@ use khienmang_core::reports::attachment::{self, MAX_ATTACHMENTS};
 use khienmang_core::reports::{Channel, Draft};
 use khienmang_store::Store;
 use khienmang_store::reports::{FieldKey, FileStore, Intake, NewAttachment, NewReport, Receipt};
-
-pub(crate) use text::STRINGS;
 
 use crate::error::{WebError, WebResult};
 use crate::kit::upload;
