@@ -44,7 +44,7 @@ pub struct RegisterRow {
 }
 
 #[derive(Template)]
-#[template(path = "awards.html")]
+#[template(path = "admin/awards.html")]
 struct AwardsPage {
     chrome: Chrome,
     year: i32,

@@ -53,7 +53,7 @@ fn of_variance(v: &Variance) -> Line {
 }
 
 #[derive(Template)]
-#[template(path = "budget.html")]
+#[template(path = "admin/budget.html")]
 struct BudgetPage {
     chrome: Chrome,
     document: Vec<Line>,

@@ -64,7 +64,7 @@ pub struct PeriodRow {
 }
 
 #[derive(Template)]
-#[template(path = "duties.html")]
+#[template(path = "admin/duties.html")]
 struct DutiesPage {
     chrome: Chrome,
     bodies: Vec<BodyRow>,

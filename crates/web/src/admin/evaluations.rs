@@ -41,7 +41,7 @@ pub struct RankRow {
 }
 
 #[derive(Template)]
-#[template(path = "evaluations.html")]
+#[template(path = "admin/evaluations.html")]
 struct ListPage {
     chrome: Chrome,
     year: i32,
@@ -204,7 +204,7 @@ pub struct CriterionRow {
 }
 
 #[derive(Template)]
-#[template(path = "evaluation.html")]
+#[template(path = "admin/evaluation.html")]
 struct FormPage {
     chrome: Chrome,
     unit: i64,

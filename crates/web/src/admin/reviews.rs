@@ -29,7 +29,7 @@ pub struct PhaseRow {
 }
 
 #[derive(Template)]
-#[template(path = "reviews.html")]
+#[template(path = "admin/reviews.html")]
 struct ReviewsPage {
     chrome: Chrome,
     phases: Vec<PhaseRow>,

@@ -24,7 +24,7 @@ pub struct ActivityRow {
 }
 
 #[derive(Template)]
-#[template(path = "movement_activities.html")]
+#[template(path = "movement/activities.html")]
 struct ActivitiesPage {
     chrome: Chrome,
     can_write: bool,

@@ -81,7 +81,7 @@ pub struct DocumentRow {
 }
 
 #[derive(Template)]
-#[template(path = "movement_documents.html")]
+#[template(path = "movement/documents.html")]
 struct DocumentsPage {
     chrome: Chrome,
     can_write: bool,

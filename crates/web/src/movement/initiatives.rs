@@ -80,7 +80,7 @@ impl Draft {
 }
 
 #[derive(Template)]
-#[template(path = "movement_initiative_new.html")]
+#[template(path = "movement/initiative_new.html")]
 struct NewPage {
     chrome: Chrome,
     draft: Draft,
@@ -256,7 +256,7 @@ pub struct ReportRow {
 }
 
 #[derive(Template)]
-#[template(path = "movement_initiative.html")]
+#[template(path = "movement/initiative.html")]
 struct InitiativePage {
     chrome: Chrome,
     can_write: bool,
@@ -701,7 +701,7 @@ pub struct MemberRow {
 }
 
 #[derive(Template)]
-#[template(path = "movement_members.html")]
+#[template(path = "movement/members.html")]
 struct MembersPage {
     chrome: Chrome,
     ini_id: i64,

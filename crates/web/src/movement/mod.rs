@@ -182,7 +182,7 @@ pub struct Tile {
 }
 
 #[derive(Template)]
-#[template(path = "movement_home.html")]
+#[template(path = "movement/home.html")]
 struct HomePage {
     chrome: Chrome,
     scope_name: String,

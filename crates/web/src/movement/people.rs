@@ -50,7 +50,7 @@ pub struct PersonRow {
 }
 
 #[derive(Template)]
-#[template(path = "movement_people.html")]
+#[template(path = "movement/people.html")]
 struct PeoplePage {
     chrome: Chrome,
     can_write: bool,
@@ -214,7 +214,7 @@ pub struct TrainingRow {
 }
 
 #[derive(Template)]
-#[template(path = "movement_trainings.html")]
+#[template(path = "movement/trainings.html")]
 struct TrainingsPage {
     chrome: Chrome,
     can_write: bool,
@@ -336,7 +336,7 @@ pub struct VoiceRow {
 }
 
 #[derive(Template)]
-#[template(path = "movement_voices.html")]
+#[template(path = "movement/voices.html")]
 struct VoicesPage {
     chrome: Chrome,
     can_write: bool,

@@ -31,7 +31,7 @@ use crate::org::today;
 use crate::page::{Chrome, render};
 
 #[derive(Template)]
-#[template(path = "movement_import_report.html")]
+#[template(path = "movement/import_report.html")]
 struct ReportPage {
     chrome: Chrome,
     title: String,

@@ -30,7 +30,7 @@ pub struct CampaignRow {
 }
 
 #[derive(Template)]
-#[template(path = "campaigns.html")]
+#[template(path = "outreach/campaigns.html")]
 struct ListPage {
     chrome: Chrome,
     campaigns: Vec<CampaignRow>,
@@ -91,7 +91,7 @@ pub struct MyInitiative {
 }
 
 #[derive(Template)]
-#[template(path = "campaign.html")]
+#[template(path = "outreach/campaign.html")]
 struct CampaignPage {
     chrome: Chrome,
     c: Campaign,

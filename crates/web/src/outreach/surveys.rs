@@ -46,7 +46,7 @@ pub struct SurveyRow {
 }
 
 #[derive(Template)]
-#[template(path = "surveys.html")]
+#[template(path = "outreach/surveys.html")]
 struct ListPage {
     chrome: Chrome,
     surveys: Vec<SurveyRow>,
@@ -112,7 +112,7 @@ pub struct FormQuestion {
 }
 
 #[derive(Template)]
-#[template(path = "survey.html")]
+#[template(path = "outreach/survey.html")]
 struct FormPage {
     chrome: Chrome,
     id: i64,
@@ -317,7 +317,7 @@ pub struct ResultRow {
 }
 
 #[derive(Template)]
-#[template(path = "survey_results.html")]
+#[template(path = "outreach/survey_results.html")]
 struct ResultsPage {
     chrome: Chrome,
     id: i64,

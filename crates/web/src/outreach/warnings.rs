@@ -41,7 +41,7 @@ fn shown(w: &Warning) -> Shown {
 }
 
 #[derive(Template)]
-#[template(path = "warnings.html")]
+#[template(path = "outreach/warnings.html")]
 struct ListPage {
     chrome: Chrome,
     warnings: Vec<Shown>,
@@ -74,7 +74,7 @@ pub async fn list(Page { lang, id }: Page, State(state): State<AppState>) -> Web
 }
 
 #[derive(Template)]
-#[template(path = "warning.html")]
+#[template(path = "outreach/warning.html")]
 struct WarningPage {
     chrome: Chrome,
     w: Shown,

@@ -45,7 +45,7 @@ pub struct CategoryChoice {
 }
 
 #[derive(Template)]
-#[template(path = "report_new.html")]
+#[template(path = "reports/new.html")]
 struct NewPage {
     chrome: Chrome,
     categories: Vec<CategoryChoice>,
@@ -106,7 +106,7 @@ pub async fn new_form(
 }
 
 #[derive(Template)]
-#[template(path = "report_sent.html")]
+#[template(path = "reports/sent.html")]
 struct SentPage {
     chrome: Chrome,
     code: String,
@@ -174,7 +174,7 @@ pub struct SimilarQuery {
 }
 
 #[derive(Template)]
-#[template(path = "report_similar.html")]
+#[template(path = "reports/similar.html")]
 struct SimilarFragment {
     chrome: Chrome,
     /// How many similar reports were found, "10+" past [`SIMILAR_SHOWN`]; empty for none.
@@ -226,7 +226,7 @@ pub async fn similar(
 }
 
 #[derive(Template)]
-#[template(path = "report_track.html")]
+#[template(path = "reports/track.html")]
 struct TrackPage {
     chrome: Chrome,
     code: String,
@@ -366,7 +366,7 @@ pub async fn track_forget(State(state): State<AppState>, Page { lang, id }: Page
 }
 
 #[derive(Template)]
-#[template(path = "report_stats.html")]
+#[template(path = "reports/stats.html")]
 struct StatsPage {
     chrome: Chrome,
     stats: ReportStats,
@@ -411,7 +411,7 @@ pub async fn stats_page(
 }
 
 #[derive(Template)]
-#[template(path = "report_complaints.html")]
+#[template(path = "reports/complaints.html")]
 struct ComplaintsPage {
     chrome: Chrome,
 }

@@ -38,7 +38,7 @@ pub struct QueueRow {
 }
 
 #[derive(Template)]
-#[template(path = "reports_queue.html")]
+#[template(path = "reports/queue.html")]
 struct QueuePage {
     chrome: Chrome,
     rows: Vec<QueueRow>,
@@ -107,7 +107,7 @@ pub struct EventRow {
 }
 
 #[derive(Template)]
-#[template(path = "report_detail.html")]
+#[template(path = "reports/detail.html")]
 struct DetailPage {
     chrome: Chrome,
     report: Report,
@@ -377,7 +377,7 @@ pub struct CorrelationRow {
 }
 
 #[derive(Template)]
-#[template(path = "report_correlations.html")]
+#[template(path = "reports/correlations.html")]
 struct CorrelationsPage {
     chrome: Chrome,
     rows: Vec<CorrelationRow>,

@@ -92,7 +92,7 @@ async fn shown_with_dispute(state: &AppState, query: &Query, outcome: &Outcome) 
 }
 
 #[derive(Template)]
-#[template(path = "check.html")]
+#[template(path = "scamcheck/check.html")]
 struct CheckPage {
     chrome: Chrome,
     q: String,
@@ -156,7 +156,7 @@ pub async fn upload(
 }
 
 #[derive(Template)]
-#[template(path = "check_dispute.html")]
+#[template(path = "scamcheck/check_dispute.html")]
 struct DisputePage {
     chrome: Chrome,
     /// The listing's hash (the form sends it back).

@@ -27,7 +27,7 @@ pub struct Candidate {
 }
 
 #[derive(Template)]
-#[template(path = "scamcheck.html")]
+#[template(path = "scamcheck/scamcheck.html")]
 struct StaffPage {
     chrome: Chrome,
     candidates: Vec<Candidate>,

@@ -73,7 +73,7 @@ impl ContestView {
 // ---------------------------------------------------------------------------
 
 #[derive(Template)]
-#[template(path = "contests.html")]
+#[template(path = "outreach/contests/contests.html")]
 struct ListPage {
     chrome: Chrome,
     contests: Vec<ContestView>,
@@ -89,7 +89,7 @@ pub async fn list(State(state): State<AppState>, Page { lang, id }: Page) -> Web
 }
 
 #[derive(Template)]
-#[template(path = "contest.html")]
+#[template(path = "outreach/contests/contest.html")]
 struct ContestPage {
     chrome: Chrome,
     c: ContestView,
@@ -117,7 +117,7 @@ fn unprocessable(html: Html<String>) -> Response {
 }
 
 #[derive(Template)]
-#[template(path = "contest_code.html")]
+#[template(path = "outreach/contests/code.html")]
 struct CodePage {
     chrome: Chrome,
     c: ContestView,
@@ -291,7 +291,7 @@ pub struct ShownQuestion {
 }
 
 #[derive(Template)]
-#[template(path = "contest_attempt.html")]
+#[template(path = "outreach/contests/attempt.html")]
 struct AttemptPage {
     chrome: Chrome,
     c: ContestView,
@@ -364,7 +364,7 @@ pub async fn attempt_submit(
 // ---------------------------------------------------------------------------
 
 #[derive(Template)]
-#[template(path = "contest_result.html")]
+#[template(path = "outreach/contests/result.html")]
 struct ResultPage {
     chrome: Chrome,
     c: ContestView,
@@ -467,7 +467,7 @@ pub struct PrizeRow {
 }
 
 #[derive(Template)]
-#[template(path = "contest_leaderboard.html")]
+#[template(path = "outreach/contests/leaderboard.html")]
 struct BoardPage {
     chrome: Chrome,
     c: ContestView,

@@ -57,7 +57,7 @@ pub struct ListRow {
 }
 
 #[derive(Template)]
-#[template(path = "contest_admin_list.html")]
+#[template(path = "outreach/contests/admin_list.html")]
 struct ListPage {
     chrome: Chrome,
     rows: Vec<ListRow>,
@@ -190,7 +190,7 @@ pub struct PrizeLine {
 }
 
 #[derive(Template)]
-#[template(path = "contest_admin.html")]
+#[template(path = "outreach/contests/admin.html")]
 struct AdminPage {
     chrome: Chrome,
     c: ContestView,
@@ -330,7 +330,7 @@ pub async fn question_submit(
 }
 
 #[derive(Template)]
-#[template(path = "contest_admin_import.html")]
+#[template(path = "outreach/contests/admin_import.html")]
 struct ImportErrorsPage {
     chrome: Chrome,
     c: ContestView,
