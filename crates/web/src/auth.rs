@@ -17,7 +17,8 @@ use totp_rs::{Algorithm, Secret, TOTP};
 use crate::AppState;
 use crate::access::{Authenticated, Identity, MaybeIdentity, RequestLang};
 use crate::error::{WebError, WebResult};
-use crate::page::{Chrome, render};
+use crate::kit::form::Form;
+use crate::page::{Chrome, Page, render};
 use crate::security::{SESSION_COOKIE, hash_token};
 use khienmang_core::auth::local_target;
 use khienmang_store::WriteTx;
@@ -210,7 +211,7 @@ pub struct LoginForm {
 pub async fn login_submit(
     lang: RequestLang,
     State(state): State<AppState>,
-    axum::Form(form): axum::Form<LoginForm>,
+    Form(form): Form<LoginForm>,
 ) -> WebResult<Response> {
     let chrome = Chrome::new(lang, None, "login");
     let refusal = match check_login(&state, &form.username, &form.password).await? {
@@ -269,7 +270,7 @@ struct TotpPage {
     enabled: bool,
 }
 
-pub async fn totp_page(lang: RequestLang, MaybeIdentity(id): MaybeIdentity) -> WebResult<Html<String>> {
+pub async fn totp_page(Page { lang, id }: Page) -> WebResult<Html<String>> {
     let id = id.ok_or(WebError::Unauthenticated)?;
     let chrome = Chrome::new(lang, Some(&id), "");
     render(&TotpPage { chrome, error: None, enrol_secret: None, enrol_url: None, enabled: false })
@@ -283,10 +284,9 @@ pub struct TotpForm {
 }
 
 pub async fn totp_submit(
-    lang: RequestLang,
+    Page { lang, id }: Page,
     State(state): State<AppState>,
-    MaybeIdentity(id): MaybeIdentity,
-    axum::Form(form): axum::Form<TotpForm>,
+    Form(form): Form<TotpForm>,
 ) -> WebResult<Response> {
     let id = id.ok_or(WebError::Unauthenticated)?;
     let secret = id.user.totp_secret.clone().ok_or(WebError::Redirect("/".into()))?;
@@ -356,7 +356,7 @@ fn start_over(state: &AppState, lang: RequestLang, locked: Locked) -> WebResult<
     Ok((StatusCode::TOO_MANY_REQUESTS, [(header::SET_COOKIE, cookie)], render(&page)?).into_response())
 }
 
-pub async fn totp_enrol_page(lang: RequestLang, MaybeIdentity(id): MaybeIdentity) -> WebResult<Html<String>> {
+pub async fn totp_enrol_page(Page { lang, id }: Page) -> WebResult<Html<String>> {
     let id = id.ok_or(WebError::Unauthenticated)?;
     let chrome = Chrome::new(lang, Some(&id), "totp");
     if id.user.totp_secret.is_some() {
@@ -368,10 +368,9 @@ pub async fn totp_enrol_page(lang: RequestLang, MaybeIdentity(id): MaybeIdentity
 }
 
 pub async fn totp_enrol_submit(
-    lang: RequestLang,
+    Page { lang, id }: Page,
     State(state): State<AppState>,
-    MaybeIdentity(id): MaybeIdentity,
-    axum::Form(form): axum::Form<TotpForm>,
+    Form(form): Form<TotpForm>,
 ) -> WebResult<Response> {
     let id = id.ok_or(WebError::Unauthenticated)?;
     if id.user.totp_secret.is_some() {
@@ -533,7 +532,7 @@ pub async fn end_sessions(
     State(state): State<AppState>,
     lang: RequestLang,
     Authenticated(id): Authenticated,
-    axum::Form(form): axum::Form<EndSessionsForm>,
+    Form(form): Form<EndSessionsForm>,
 ) -> WebResult<Html<String>> {
     let reference = Some(form.session.trim()).filter(|r| !r.is_empty());
     if reference.is_some_and(|r| r.len() != 16 || !r.bytes().all(|b| b.is_ascii_hexdigit())) {

@@ -132,7 +132,7 @@ impl IntoResponse for WebError {
                  <p><a href=\"/\">Về trang chủ</a></p></main></body></html>",
                 title = self.title_vi(),
                 code = status.as_u16(),
-                message = html_escape(&message)
+                message = crate::kit::html::escape(&message)
             )),
         )
             .into_response();
@@ -147,9 +147,5 @@ impl IntoResponse for WebError {
 /// Carried on error responses so the API layer can rewrite them as JSON.
 #[derive(Clone)]
 pub struct ErrorMessage(pub String);
-
-pub fn html_escape(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
-}
 
 pub type WebResult<T> = Result<T, WebError>;

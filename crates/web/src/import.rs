@@ -2,6 +2,7 @@
 //! with its line, then a confirmed import of all rows or only the valid ones.
 
 use askama::Template;
+use axum::body::Bytes;
 use axum::extract::{Multipart, Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
@@ -11,11 +12,13 @@ use rand::RngCore;
 use serde::Deserialize;
 
 use crate::AppState;
-use crate::access::{Authenticated, MaybeIdentity, OrgWrite, RequestLang};
+use crate::access::{Authenticated, OrgWrite, RequestLang};
 use crate::error::{WebError, WebResult};
+use crate::kit::form::Form;
+use crate::kit::upload::{self, UploadError};
 use crate::offload::read_upload_table;
 use crate::org::{parse_day, today};
-use crate::page::{Chrome, render};
+use crate::page::{Chrome, Page, render};
 
 pub struct KindOption {
     pub value: &'static str,
@@ -35,11 +38,7 @@ struct ImportPage {
     error: Option<String>,
 }
 
-pub async fn import_page(
-    lang: RequestLang,
-    MaybeIdentity(id): MaybeIdentity,
-    _org: OrgWrite,
-) -> WebResult<Html<String>> {
+pub async fn import_page(Page { lang, id }: Page, _org: OrgWrite) -> WebResult<Html<String>> {
     let chrome = Chrome::new(lang, id.as_ref(), "import");
     render(&ImportPage { chrome, kinds: kinds(), today: today().to_string(), error: None })
 }
@@ -85,25 +84,20 @@ pub async fn dry_run(
     lang: RequestLang,
     Authenticated(id): Authenticated,
     org: OrgWrite,
-    mut form: Multipart,
+    form: Multipart,
 ) -> WebResult<Response> {
-    let (mut kind, mut file, mut filename, mut effective) = (None, None, String::new(), String::new());
-    while let Some(field) = form.next_field().await.map_err(|e| WebError::BadRequest(format!("Biểu mẫu lỗi: {e}")))?
-    {
-        match field.name().unwrap_or("") {
-            "kind" => kind = TemplateKind::parse(&field.text().await.unwrap_or_default()),
-            "effective" => effective = field.text().await.unwrap_or_default(),
-            "file" => {
-                filename = field.file_name().unwrap_or("tep").chars().filter(|c| !c.is_control()).take(120).collect();
-                file = Some(field.bytes().await.map_err(|_| {
-                    WebError::BadRequest(
-                        ImportError::TooLarge { limit: khienmang_core::import::MAX_IMPORT_BYTES }.message_vi(),
-                    )
-                })?);
-            }
-            _ => {}
+    let mut upload = upload::read(form, upload::MAX_BODY).await.map_err(|e| match e {
+        UploadError::Broken(e) => WebError::BadRequest(format!("Biểu mẫu lỗi: {e}")),
+        UploadError::Cut | UploadError::TooLarge(_) => {
+            WebError::BadRequest(ImportError::TooLarge { limit: khienmang_core::import::MAX_IMPORT_BYTES }.message_vi())
         }
-    }
+    })?;
+    let last = |name: &str| upload.fields.0.iter().rev().find(|(k, _)| k == name).map(|(_, v)| v.clone());
+    let kind = last("kind").and_then(|k| TemplateKind::parse(&k));
+    let effective = last("effective").unwrap_or_default();
+    let upload_file = upload.take_file("file");
+    let filename = upload_file.as_ref().map(|f| f.short_name("tep")).unwrap_or_default();
+    let file = upload_file.map(|f| Bytes::from(f.bytes));
     let chrome = Chrome::new(lang, Some(&id), "import");
     let kind = kind.ok_or_else(|| WebError::BadRequest("Hãy chọn loại dữ liệu.".into()))?;
     let bytes = file.filter(|f| !f.is_empty()).ok_or_else(|| WebError::BadRequest("Hãy chọn tệp cần nhập.".into()))?;
@@ -143,7 +137,7 @@ pub async fn commit(
     Authenticated(id): Authenticated,
     org: OrgWrite,
     Path(batch): Path<String>,
-    axum::Form(form): axum::Form<CommitForm>,
+    Form(form): Form<CommitForm>,
 ) -> WebResult<Response> {
     let staged = org.store().staged_import(&batch, id.user.id).await?.ok_or(WebError::NotFound)?;
     let kind = TemplateKind::parse(&staged.kind).ok_or(WebError::NotFound)?;

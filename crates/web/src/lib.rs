@@ -12,6 +12,7 @@ pub mod dashboard;
 mod error;
 mod i18n;
 mod import;
+mod kit;
 pub mod limit;
 mod movement;
 mod offload;

@@ -9,13 +9,12 @@ use axum::response::{Html, IntoResponse, Response};
 use khienmang_core::audit::AuditEntry;
 use khienmang_store::auth::User;
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 use utoipa::OpenApi;
 
 use crate::AppState;
-use crate::access::{AuditRead, MaybeIdentity, RequestLang, UserAdmin};
+use crate::access::{AuditRead, UserAdmin};
 use crate::error::WebResult;
-use crate::page::{Chrome, render};
+use crate::page::{Chrome, Page, render};
 
 /// Liveness and database reachability.
 #[utoipa::path(get, path = "/healthz", responses((status = 200), (status = 503)), tag = "ops")]
@@ -41,10 +40,7 @@ pub async fn metrics(State(state): State<AppState>, headers: axum::http::HeaderM
     let given =
         headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer "));
     match (&state.config.metrics_token, given) {
-        // Digests compared: the time taken says nothing about the token.
-        (Some(token), Some(given)) if Sha256::digest(token) == Sha256::digest(given) => {
-            metrics_unguarded(State(state)).await
-        }
+        (Some(token), Some(given)) if crate::kit::secret::same(token, given) => metrics_unguarded(State(state)).await,
         (Some(_), _) => StatusCode::FORBIDDEN.into_response(),
         (None, _) => StatusCode::NOT_FOUND.into_response(),
     }
@@ -144,8 +140,7 @@ struct AuditPage {
 }
 
 pub async fn audit_page(
-    lang: RequestLang,
-    MaybeIdentity(id): MaybeIdentity,
+    Page { lang, id }: Page,
     audit: AuditRead,
     Query(q): Query<AuditQuery>,
 ) -> WebResult<Html<String>> {
@@ -160,11 +155,7 @@ struct UsersPage {
     users: Vec<User>,
 }
 
-pub async fn users_page(
-    lang: RequestLang,
-    MaybeIdentity(id): MaybeIdentity,
-    admin: UserAdmin,
-) -> WebResult<Html<String>> {
+pub async fn users_page(Page { lang, id }: Page, admin: UserAdmin) -> WebResult<Html<String>> {
     let users = admin.users().await?;
     render(&UsersPage { chrome: Chrome::new(lang, id.as_ref(), "users"), users })
 }

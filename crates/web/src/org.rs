@@ -15,10 +15,11 @@ use khienmang_store::org::{LinkedUnit, OrgEvent};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::access::{MaybeIdentity, OrgRead, OrgWrite, RequestLang};
+use crate::access::{OrgRead, OrgWrite};
 use crate::error::{WebError, WebResult};
 use crate::i18n::{date_vi, number_vi};
-use crate::page::{Chrome, is_htmx, render};
+use crate::kit::form::Form;
+use crate::page::{Chrome, Page, is_htmx, render};
 
 /// Today in Viet Nam.
 pub fn today() -> Date {
@@ -84,12 +85,7 @@ struct TreePage {
     roots: Vec<UnitRow>,
 }
 
-pub async fn tree_page(
-    lang: RequestLang,
-    MaybeIdentity(id): MaybeIdentity,
-    org: OrgRead,
-    Query(q): Query<AsOf>,
-) -> WebResult<Html<String>> {
+pub async fn tree_page(Page { lang, id }: Page, org: OrgRead, Query(q): Query<AsOf>) -> WebResult<Html<String>> {
     let on = q.date()?;
     let roots = org.roots(on).await?.iter().map(UnitRow::of).collect();
     render(&TreePage { chrome: Chrome::new(lang, id.as_ref(), "org"), as_of: on.to_string(), roots })
@@ -122,8 +118,7 @@ struct SearchPage {
 
 /// Search results: a fragment for htmx, the tree page with results otherwise.
 pub async fn search_page(
-    lang: RequestLang,
-    MaybeIdentity(id): MaybeIdentity,
+    Page { lang, id }: Page,
     headers: HeaderMap,
     org: OrgRead,
     Query(q): Query<SearchQuery>,
@@ -160,8 +155,7 @@ struct UnitPage {
 }
 
 pub async fn unit_page(
-    lang: RequestLang,
-    MaybeIdentity(id): MaybeIdentity,
+    Page { lang, id }: Page,
     org: OrgRead,
     Path(unit): Path<i64>,
     Query(q): Query<AsOf>,
@@ -224,11 +218,7 @@ pub struct RenameForm {
     effective: String,
 }
 
-pub async fn rename_submit(
-    org: OrgWrite,
-    Path(unit): Path<i64>,
-    axum::Form(f): axum::Form<RenameForm>,
-) -> WebResult<Response> {
+pub async fn rename_submit(org: OrgWrite, Path(unit): Path<i64>, Form(f): Form<RenameForm>) -> WebResult<Response> {
     let unit = UnitId(unit);
     let op = OrgOp::Rename { unit, name: f.name, code: None };
     org.apply(&op, parse_day(&f.effective)?, None).await?;
@@ -258,11 +248,7 @@ fn opt_count(s: &str, label: &str) -> WebResult<Option<i64>> {
         .ok_or_else(|| WebError::BadRequest(format!("{label} phải là số nguyên không âm.")))
 }
 
-pub async fn attrs_submit(
-    org: OrgWrite,
-    Path(unit): Path<i64>,
-    axum::Form(f): axum::Form<AttrsForm>,
-) -> WebResult<Response> {
+pub async fn attrs_submit(org: OrgWrite, Path(unit): Path<i64>, Form(f): Form<AttrsForm>) -> WebResult<Response> {
     let unit = UnitId(unit);
     let on = parse_day(&f.effective)?;
     let current = org.unit(unit, on).await?.ok_or(WebError::NotFound)?;
@@ -294,11 +280,7 @@ pub struct ChildForm {
     effective: String,
 }
 
-pub async fn add_child_submit(
-    org: OrgWrite,
-    Path(unit): Path<i64>,
-    axum::Form(f): axum::Form<ChildForm>,
-) -> WebResult<Response> {
+pub async fn add_child_submit(org: OrgWrite, Path(unit): Path<i64>, Form(f): Form<ChildForm>) -> WebResult<Response> {
     let parent = UnitId(unit);
     let level = Level::parse(&f.level).ok_or_else(|| WebError::BadRequest("Loại đơn vị không hợp lệ.".into()))?;
     let new = NewUnit {

@@ -1,13 +1,31 @@
 //! The page chrome shared by every HTML view, and the small pages.
 
 use askama::Template;
-use axum::extract::Path;
+use axum::extract::{FromRequestParts, Path};
+use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 
 use crate::access::{Authenticated, Identity, MaybeIdentity, RequestLang};
 use crate::error::{WebError, WebResult};
 use crate::i18n::{Lang, Tr};
+
+/// What a page handler needs of every request: its language and who is
+/// logged in, if anyone (possibly a session still waiting for its second
+/// factor). Taken as `Page { lang, id }: Page`.
+pub struct Page {
+    pub lang: RequestLang,
+    pub id: Option<Identity>,
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Page {
+    type Rejection = std::convert::Infallible;
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let lang = RequestLang::from_request_parts(parts, state).await?;
+        let MaybeIdentity(id) = MaybeIdentity::from_request_parts(parts, state).await?;
+        Ok(Page { lang, id })
+    }
+}
 
 /// What the layout needs: language, who is logged in, the CSRF token.
 pub struct Chrome {
@@ -124,7 +142,7 @@ struct NotFoundPage {
     chrome: Chrome,
 }
 
-pub async fn not_found(lang: RequestLang, MaybeIdentity(id): MaybeIdentity) -> Response {
+pub async fn not_found(Page { lang, id }: Page) -> Response {
     let chrome = Chrome::new(lang, id.as_ref(), "");
     match render(&NotFoundPage { chrome }) {
         Ok(html) => (StatusCode::NOT_FOUND, html).into_response(),

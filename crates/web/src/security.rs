@@ -16,11 +16,11 @@ use crate::AppState;
 use crate::access::{Identity, RequestLang, Via};
 use crate::error::{ErrorMessage, WebError};
 use crate::i18n::Lang;
+use crate::kit::secret;
+use crate::kit::upload::MAX_BODY;
 
 pub const SESSION_COOKIE: &str = "km_session";
 pub const CSRF_HEADER: &str = "x-csrf-token";
-/// Uploads are the largest bodies (import files).
-const MAX_BODY: usize = 25 * 1024 * 1024;
 
 /// The content security policy: no inline script, nothing from elsewhere.
 const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
@@ -112,7 +112,7 @@ async fn csrf_guard(req: Request, next: Next) -> Response {
         return next.run(req).await;
     }
     let header_token = req.headers().get(CSRF_HEADER).and_then(|v| v.to_str().ok()).map(str::to_string);
-    if header_token.as_deref() == Some(id.csrf_token.as_str()) {
+    if header_token.is_some_and(|t| secret::same(&id.csrf_token, &t)) {
         return next.run(req).await;
     }
     // Look for the form field; the body is put back for the handler.
@@ -121,14 +121,14 @@ async fn csrf_guard(req: Request, next: Next) -> Response {
         return WebError::BadRequest("Tệp quá lớn.".into()).into_response();
     };
     let content_type = parts.headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
-    let form_token = if content_type.starts_with("application/x-www-form-urlencoded") {
-        form_urlencoded::parse(&bytes).find(|(k, _)| k == "csrf").map(|(_, v)| v.into_owned())
+    let form_token = if crate::kit::form::is_urlencoded(content_type) {
+        crate::kit::form::decode(&bytes).into_iter().find(|(k, _)| k == "csrf").map(|(_, v)| v)
     } else if content_type.starts_with("multipart/form-data") {
         multipart_field(content_type, bytes.clone(), "csrf").await
     } else {
         None
     };
-    if form_token.as_deref() != Some(id.csrf_token.as_str()) {
+    if !form_token.is_some_and(|t| secret::same(&id.csrf_token, &t)) {
         return WebError::Csrf.into_response();
     }
     next.run(Request::from_parts(parts, Body::from(bytes))).await

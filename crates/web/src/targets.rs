@@ -13,14 +13,14 @@ use khienmang_core::targets::{FIRST_YEAR, LAST_YEAR, Status, TargetId, TargetTab
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::access::{MaybeIdentity, MovementRead, RequestLang};
+use crate::access::MovementRead;
 use crate::dashboard::chart::{BarRow, TrendPoint, ranking_bars, sparkline, trend_chart};
-use crate::dashboard::export::{Cell, Column, ColumnKind, Sheet, workbook, xlsx_response_headers};
 use crate::dashboard::map::{MapPoint, commune_map};
 use crate::error::{WebError, WebResult};
 use crate::i18n::{date_vi, number_vi};
+use crate::kit::xlsx::{Cell, Column, ColumnKind, Sheet, workbook, xlsx_response_headers};
 use crate::org::today;
-use crate::page::{Chrome, render};
+use crate::page::{Chrome, Page, render};
 
 /// The nine targets as the dashboards show them (2.9's parts on the detail table).
 const NINE: [TargetId; 9] = [
@@ -204,8 +204,7 @@ fn target_row(v: &TargetValue, table: &TargetTable, unit: UnitId) -> TargetRow {
 
 /// The province dashboard and every node's drill-down.
 pub async fn dashboard(
-    lang: RequestLang,
-    MaybeIdentity(id): MaybeIdentity,
+    Page { lang, id }: Page,
     m: MovementRead,
     Query(q): Query<TargetsQuery>,
 ) -> WebResult<Html<String>> {

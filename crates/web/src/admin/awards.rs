@@ -10,11 +10,12 @@ use khienmang_core::org::UnitId;
 use serde::Deserialize;
 
 use super::year_or_now;
-use crate::access::{Evaluate, MaybeIdentity, ProgrammeManage, ProgrammeRead, RequestLang};
-use crate::dashboard::export::{Cell, Column, ColumnKind, Sheet, xlsx_download};
+use crate::access::{Evaluate, ProgrammeManage, ProgrammeRead};
 use crate::error::{WebError, WebResult};
+use crate::kit::form::Form;
+use crate::kit::xlsx::{Cell, Column, ColumnKind, Sheet, xlsx_download};
 use crate::org::today;
-use crate::page::{Chrome, render};
+use crate::page::{Chrome, Page, render};
 
 #[derive(Deserialize, Default)]
 pub struct YearQuery {
@@ -43,7 +44,7 @@ pub struct RegisterRow {
 }
 
 #[derive(Template)]
-#[template(path = "awards.html")]
+#[template(path = "admin/awards.html")]
 struct AwardsPage {
     chrome: Chrome,
     year: i32,
@@ -68,12 +69,7 @@ async fn visible(g: &crate::access::Granted, year: i32) -> WebResult<Vec<khienma
 }
 
 /// `GET /awards`.
-pub async fn page(
-    lang: RequestLang,
-    MaybeIdentity(id): MaybeIdentity,
-    m: ProgrammeRead,
-    Query(q): Query<YearQuery>,
-) -> WebResult<Html<String>> {
+pub async fn page(Page { lang, id }: Page, m: ProgrammeRead, Query(q): Query<YearQuery>) -> WebResult<Html<String>> {
     let on = today();
     let year = year_or_now(q.year, on);
     let records = visible(&m.0, year).await?;
@@ -138,7 +134,7 @@ pub struct NominateIn {
 }
 
 /// `POST /awards`: a unit proposes an award.
-pub async fn nominate_submit(m: Evaluate, axum::Form(f): axum::Form<NominateIn>) -> WebResult<Redirect> {
+pub async fn nominate_submit(m: Evaluate, Form(f): Form<NominateIn>) -> WebResult<Redirect> {
     let unit = UnitId(f.unit);
     m.0.ensure_write(unit).await?;
     let name = f.name.trim().to_owned();
@@ -180,11 +176,7 @@ pub struct StepIn {
 
 /// `POST /awards/{id}/step`: the secretariat endorses, approves (with the
 /// decision number) or rejects.
-pub async fn step_submit(
-    m: ProgrammeManage,
-    Path(id): Path<i64>,
-    axum::Form(f): axum::Form<StepIn>,
-) -> WebResult<Redirect> {
+pub async fn step_submit(m: ProgrammeManage, Path(id): Path<i64>, Form(f): Form<StepIn>) -> WebResult<Redirect> {
     let record = m.0.store.nomination(id).await?.ok_or(WebError::NotFound)?;
     m.0.ensure_write(record.nomination.proposed_by).await?;
     let to = NominationStatus::parse(&f.to).ok_or_else(|| WebError::BadRequest("Bước không hợp lệ.".into()))?;

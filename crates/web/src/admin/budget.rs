@@ -12,10 +12,11 @@ use khienmang_core::org::UnitId;
 use khienmang_store::admin::{BudgetSummary, LevelTotals};
 use serde::Deserialize;
 
-use crate::access::{MaybeIdentity, ProgrammeManage, RequestLang};
-use crate::dashboard::export::{Cell, Column, ColumnKind, Sheet, xlsx_download};
+use crate::access::ProgrammeManage;
 use crate::error::{WebError, WebResult};
-use crate::page::{Chrome, render};
+use crate::kit::form::Form;
+use crate::kit::xlsx::{Cell, Column, ColumnKind, Sheet, xlsx_download};
+use crate::page::{Chrome, Page, render};
 
 pub struct Line {
     pub label: String,
@@ -52,7 +53,7 @@ fn of_variance(v: &Variance) -> Line {
 }
 
 #[derive(Template)]
-#[template(path = "budget.html")]
+#[template(path = "admin/budget.html")]
 struct BudgetPage {
     chrome: Chrome,
     document: Vec<Line>,
@@ -69,7 +70,7 @@ struct BudgetPage {
 }
 
 /// `GET /budget`.
-pub async fn page(lang: RequestLang, MaybeIdentity(id): MaybeIdentity, m: ProgrammeManage) -> WebResult<Html<String>> {
+pub async fn page(Page { lang, id }: Page, m: ProgrammeManage) -> WebResult<Html<String>> {
     let s = m.0.store.budget_summary().await?;
     let entries: Vec<BudgetEntry> = m.0.store.budget_entries().await?.into_iter().map(|r| r.entry).collect();
     let rows = rehome(&entries, DISTRICT_LEVEL_END);
@@ -126,7 +127,7 @@ fn parse_dong(s: &str) -> Option<i64> {
 }
 
 /// `POST /budget/entries`.
-pub async fn entry_submit(m: ProgrammeManage, axum::Form(f): axum::Form<EntryIn>) -> WebResult<Redirect> {
+pub async fn entry_submit(m: ProgrammeManage, Form(f): Form<EntryIn>) -> WebResult<Redirect> {
     let bad = |m: &str| WebError::BadRequest(m.to_owned());
     let level = BudgetLevel::parse(&f.level).ok_or_else(|| bad("Cấp ngân sách không hợp lệ."))?;
     let line = match f.line.trim() {

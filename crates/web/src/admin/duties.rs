@@ -14,10 +14,11 @@ use khienmang_store::admin::reporting_units;
 use serde::Deserialize;
 
 use super::unit_name;
-use crate::access::{Evaluate, MaybeIdentity, ProgrammeManage, ProgrammeRead, RequestLang};
+use crate::access::{Evaluate, ProgrammeManage, ProgrammeRead};
 use crate::error::{WebError, WebResult};
+use crate::kit::form::Form;
 use crate::org::today;
-use crate::page::{Chrome, render};
+use crate::page::{Chrome, Page, render};
 
 /// Days after a due date before a duty counts as late.
 pub const GRACE_DAYS: u32 = 5;
@@ -63,7 +64,7 @@ pub struct PeriodRow {
 }
 
 #[derive(Template)]
-#[template(path = "duties.html")]
+#[template(path = "admin/duties.html")]
 struct DutiesPage {
     chrome: Chrome,
     bodies: Vec<BodyRow>,
@@ -132,7 +133,7 @@ fn body_rows(reports: &[DutyReport], today: Date) -> Vec<BodyRow> {
 }
 
 /// `GET /duties`.
-pub async fn page(lang: RequestLang, MaybeIdentity(id): MaybeIdentity, m: ProgrammeRead) -> WebResult<Html<String>> {
+pub async fn page(Page { lang, id }: Page, m: ProgrammeRead) -> WebResult<Html<String>> {
     let on = today();
     let reports = m.0.store.duty_reports().await?;
     let overdue_rows = overdue(&khienmang_core::admin::DUTIES, &reports, PROGRAMME_START, on, GRACE_DAYS)
@@ -213,7 +214,7 @@ fn parse_day(s: &str) -> WebResult<Date> {
 }
 
 /// `POST /duties/reports`: the secretariat records a body's report on a duty.
-pub async fn duty_report_submit(m: ProgrammeManage, axum::Form(f): axum::Form<DutyReportIn>) -> WebResult<Redirect> {
+pub async fn duty_report_submit(m: ProgrammeManage, Form(f): Form<DutyReportIn>) -> WebResult<Redirect> {
     duty_by_code(&f.duty).ok_or_else(|| WebError::BadRequest(format!("Không có nhiệm vụ {}.", f.duty)))?;
     let received = if f.received_on.trim().is_empty() { today() } else { parse_day(&f.received_on)? };
     let mut tx = m.0.store.begin_write(&m.0.actor).await?;
@@ -229,7 +230,7 @@ pub struct PeriodReportIn {
 }
 
 /// `POST /duties/period-reports`: a commune sends its report for the current quarter.
-pub async fn period_report_submit(m: Evaluate, axum::Form(f): axum::Form<PeriodReportIn>) -> WebResult<Redirect> {
+pub async fn period_report_submit(m: Evaluate, Form(f): Form<PeriodReportIn>) -> WebResult<Redirect> {
     let unit = UnitId(f.unit);
     m.0.ensure_write(unit).await?;
     if f.summary.trim().is_empty() {

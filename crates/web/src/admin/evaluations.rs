@@ -14,11 +14,12 @@ use khienmang_store::admin::{EvaluationRecord, unit_kind};
 use serde::Deserialize;
 
 use super::{ensure_below, unit_name, year_or_now};
-use crate::access::{Evaluate, MaybeIdentity, ProgrammeRead, RequestLang};
-use crate::dashboard::export::{Cell, Column, ColumnKind, Sheet, xlsx_download};
+use crate::access::{Evaluate, ProgrammeRead};
 use crate::error::{WebError, WebResult};
+use crate::kit::form::Form;
+use crate::kit::xlsx::{Cell, Column, ColumnKind, Sheet, xlsx_download};
 use crate::org::today;
-use crate::page::{Chrome, render};
+use crate::page::{Chrome, Page, render};
 
 #[derive(Deserialize, Default)]
 pub struct YearQuery {
@@ -40,7 +41,7 @@ pub struct RankRow {
 }
 
 #[derive(Template)]
-#[template(path = "evaluations.html")]
+#[template(path = "admin/evaluations.html")]
 struct ListPage {
     chrome: Chrome,
     year: i32,
@@ -93,12 +94,7 @@ async fn ranking(
 }
 
 /// `GET /evaluations`: the ranking of the scope's units and the session's own evaluation.
-pub async fn list(
-    lang: RequestLang,
-    MaybeIdentity(id): MaybeIdentity,
-    m: ProgrammeRead,
-    Query(q): Query<YearQuery>,
-) -> WebResult<Html<String>> {
+pub async fn list(Page { lang, id }: Page, m: ProgrammeRead, Query(q): Query<YearQuery>) -> WebResult<Html<String>> {
     let on = today();
     let year = year_or_now(q.year, on);
     let kind = parse_kind(q.kind.as_deref())?;
@@ -208,7 +204,7 @@ pub struct CriterionRow {
 }
 
 #[derive(Template)]
-#[template(path = "evaluation.html")]
+#[template(path = "admin/evaluation.html")]
 struct FormPage {
     chrome: Chrome,
     unit: i64,
@@ -237,8 +233,7 @@ async fn kind_of(m: &crate::access::Granted, unit: UnitId) -> WebResult<UnitKind
 
 /// `GET /evaluations/{unit}`: the scoring form, with the criteria of the year.
 pub async fn page(
-    lang: RequestLang,
-    MaybeIdentity(id): MaybeIdentity,
+    Page { lang, id }: Page,
     m: ProgrammeRead,
     Path(unit): Path<i64>,
     Query(q): Query<YearQuery>,
@@ -297,7 +292,7 @@ pub async fn page(
 pub async fn scores_submit(
     m: Evaluate,
     Path(unit): Path<i64>,
-    axum::Form(fields): axum::Form<Vec<(String, String)>>,
+    Form(fields): Form<Vec<(String, String)>>,
 ) -> WebResult<Redirect> {
     let unit = UnitId(unit);
     m.0.ensure_write(unit).await?;
@@ -341,11 +336,7 @@ pub struct DecisionIn {
 }
 
 /// `POST /evaluations/{unit}/decision`: the level above approves or returns.
-pub async fn decision_submit(
-    m: Evaluate,
-    Path(unit): Path<i64>,
-    axum::Form(f): axum::Form<DecisionIn>,
-) -> WebResult<Redirect> {
+pub async fn decision_submit(m: Evaluate, Path(unit): Path<i64>, Form(f): Form<DecisionIn>) -> WebResult<Redirect> {
     let unit = UnitId(unit);
     ensure_below(&m.0, unit).await?;
     let approve = match f.decision.as_str() {

@@ -10,11 +10,11 @@ use khienmang_core::admin::phases::{PROGRAMME_END, PROGRAMME_START};
 use khienmang_core::admin::{Phase, ReviewKind, phase_on, review_annex_xlsx, review_docx};
 use khienmang_store::admin::review_data;
 
-use crate::access::{MaybeIdentity, ProgrammeManage, RequestLang};
-use crate::dashboard::export::xlsx_response_headers;
+use crate::access::ProgrammeManage;
 use crate::error::{WebError, WebResult};
+use crate::kit::xlsx::xlsx_response_headers;
 use crate::org::today;
-use crate::page::{Chrome, render};
+use crate::page::{Chrome, Page, render};
 
 pub struct PhaseRow {
     pub name: &'static str,
@@ -29,7 +29,7 @@ pub struct PhaseRow {
 }
 
 #[derive(Template)]
-#[template(path = "reviews.html")]
+#[template(path = "admin/reviews.html")]
 struct ReviewsPage {
     chrome: Chrome,
     phases: Vec<PhaseRow>,
@@ -61,7 +61,7 @@ pub fn phase_rows(on: khienmang_core::Date) -> Vec<PhaseRow> {
 }
 
 /// `GET /reviews`.
-pub async fn page(lang: RequestLang, MaybeIdentity(id): MaybeIdentity, _m: ProgrammeManage) -> WebResult<Html<String>> {
+pub async fn page(Page { lang, id }: Page, _m: ProgrammeManage) -> WebResult<Html<String>> {
     let on = today();
     render(&ReviewsPage {
         chrome: Chrome::new(lang, id.as_ref(), "reviews"),

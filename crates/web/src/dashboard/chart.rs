@@ -6,9 +6,10 @@ use std::fmt::Write as _;
 use khienmang_core::targets::{FIRST_YEAR, LAST_YEAR, Status};
 
 use super::{
-    GRID, INK, MUTED, NO_DATA_LINE, NO_DATA_VI, content_id, esc, hatch_pattern, known, num, percent_vi, safe_href,
+    GRID, INK, MUTED, NO_DATA_LINE, NO_DATA_VI, content_id, hatch_pattern, known, num, percent_vi, safe_href,
     status_colour, truncate_chars, value_with_status,
 };
+use crate::kit::html::escape;
 
 /// One year of a target: the value (`None` is "no data") and what the
 /// trajectory expects that year.
@@ -71,7 +72,7 @@ pub fn trend_chart(title: &str, points: &[TrendPoint], goal: f64) -> String {
     let bar_w = (slot * 0.56).min(56.0);
     let hatch = content_id("km-h", &format!("trend{title}{points:?}{goal:?}"));
 
-    let mut summary = esc(title);
+    let mut summary = escape(title);
     if let Some(g) = goal {
         let _ = write!(summary, ". Chỉ tiêu {}", percent_vi(g));
     }
@@ -90,7 +91,7 @@ pub fn trend_chart(title: &str, points: &[TrendPoint], goal: f64) -> String {
          aria-label=\"{summary}\"><title>{}</title><defs>{}</defs>",
         num(W),
         num(H),
-        esc(title),
+        escape(title),
         hatch_pattern(&hatch)
     );
 
@@ -249,13 +250,13 @@ pub fn ranking_bars(title: &str, rows: &[BarRow]) -> String {
     let linked = rows.iter().any(|r| safe_href(r.href.as_deref()).is_some());
     let no_data = rows.iter().filter(|r| known(r.value).is_none()).count();
 
-    let mut summary = format!("{}: {} đơn vị", esc(title), rows.len());
+    let mut summary = format!("{}: {} đơn vị", escape(title), rows.len());
     if no_data > 0 {
         let _ = write!(summary, ", {no_data} chưa có số liệu");
     }
     if !linked {
         for r in rows {
-            let _ = write!(summary, ". {}: {}", esc(&r.label), esc(&value_with_status(r.value, r.status)));
+            let _ = write!(summary, ". {}: {}", escape(&r.label), escape(&value_with_status(r.value, r.status)));
         }
     }
     // With links inside, the svg is a group (an image hides its children).
@@ -268,7 +269,7 @@ pub fn ranking_bars(title: &str, rows: &[BarRow]) -> String {
          aria-label=\"{summary}\"><title>{}</title><defs>{}</defs>",
         num(W),
         num(h),
-        esc(title),
+        escape(title),
         hatch_pattern(&hatch)
     );
 
@@ -303,7 +304,7 @@ pub fn ranking_bars(title: &str, rows: &[BarRow]) -> String {
     for (i, r) in rows.iter().enumerate() {
         let top = FIRST_ROW + ROW_H * i as f64;
         let text_y = num(top + 16.0);
-        let said = esc(&format!("{}: {}", r.label, value_with_status(r.value, r.status)));
+        let said = escape(&format!("{}: {}", r.label, value_with_status(r.value, r.status)));
         let href = safe_href(r.href.as_deref());
         match href {
             Some(h) => {
@@ -313,7 +314,7 @@ pub fn ranking_bars(title: &str, rows: &[BarRow]) -> String {
                     // the <title> adds the full name and the status.
                     "<a class=\"km-row km-status-{}\" href=\"{}\">",
                     r.status.as_str(),
-                    esc(h)
+                    escape(h)
                 );
             }
             None => {
@@ -331,7 +332,7 @@ pub fn ranking_bars(title: &str, rows: &[BarRow]) -> String {
             num(LABEL_END),
             if href.is_some() { "#0b57d0" } else { INK },
             if href.is_some() { " text-decoration=\"underline\"" } else { "" },
-            esc(&truncate_chars(&r.label, 28)),
+            escape(&truncate_chars(&r.label, 28)),
         );
         match known(r.value) {
             Some(v) => {

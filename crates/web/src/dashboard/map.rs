@@ -6,7 +6,8 @@ use std::fmt::Write as _;
 
 use khienmang_core::targets::Status;
 
-use super::{INK, MUTED, NO_DATA_LINE, NO_DATA_VI, content_id, esc, hatch_pattern, known, num, safe_href};
+use super::{INK, MUTED, NO_DATA_LINE, NO_DATA_VI, content_id, hatch_pattern, known, num, safe_href};
+use crate::kit::html::escape;
 
 /// One commune on the map.
 #[derive(Debug, Clone, PartialEq)]
@@ -187,7 +188,7 @@ pub fn commune_map(title: &str, points: &[MapPoint]) -> String {
     let linked = members.iter().flatten().any(|p| safe_href(p.href.as_deref()).is_some());
     let no_data = placed.iter().filter(|p| known(p.value).is_none()).count();
 
-    let mut summary = format!("{}: bản đồ {} xã, phường", esc(title), placed.len());
+    let mut summary = format!("{}: bản đồ {} xã, phường", escape(title), placed.len());
     if no_data > 0 {
         let _ = write!(summary, ", {no_data} chưa có số liệu");
     }
@@ -204,7 +205,7 @@ pub fn commune_map(title: &str, points: &[MapPoint]) -> String {
          aria-label=\"{summary}\"><title>{}</title><defs>{}</defs>",
         num(W),
         num(h),
-        esc(title),
+        escape(title),
         hatch_pattern(&hatch)
     );
 
@@ -225,7 +226,7 @@ pub fn commune_map(title: &str, points: &[MapPoint]) -> String {
             Some(v) => SCALE[class_of(v)].to_string(),
             None => format!("url(#{hatch})"),
         };
-        let said = esc(&group.iter().map(|p| describe(p)).collect::<Vec<_>>().join("; "));
+        let said = escape(&group.iter().map(|p| describe(p)).collect::<Vec<_>>().join("; "));
         let path = format!(
             "<path class=\"km-cell km-status-{}\" d=\"{}\" fill=\"{fill}\"><title>{said}</title></path>\
              <circle class=\"km-site\" cx=\"{}\" cy=\"{}\" r=\"1.5\" fill=\"{INK}\" stroke=\"none\"/>",
@@ -236,7 +237,8 @@ pub fn commune_map(title: &str, points: &[MapPoint]) -> String {
         );
         match group.iter().find_map(|p| safe_href(p.href.as_deref())) {
             Some(href) => {
-                let _ = write!(s, "<a class=\"km-cell-link\" href=\"{}\" aria-label=\"{said}\">{path}</a>", esc(href));
+                let _ =
+                    write!(s, "<a class=\"km-cell-link\" href=\"{}\" aria-label=\"{said}\">{path}</a>", escape(href));
             }
             None => s.push_str(&path),
         }

@@ -8,7 +8,6 @@
 //! formatting, input order kept) so it can be compared in tests.
 
 pub mod chart;
-pub mod export;
 pub mod map;
 
 use khienmang_core::targets::Status;
@@ -20,28 +19,7 @@ pub(crate) const GRID: &str = "#d4d4dc";
 pub(crate) const NO_DATA_LINE: &str = "#8a8a96";
 pub(crate) const NO_DATA_BG: &str = "#f0f0f3";
 
-/// What a missing figure is called everywhere.
-pub(crate) const NO_DATA_VI: &str = "Chưa có số liệu";
-
-/// Escapes text for XML content and attribute values. Characters XML 1.0
-/// cannot carry at all (most C0 controls) are dropped, so a stray control
-/// character in a unit name cannot break the whole page.
-pub(crate) fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            '\t' | '\n' | '\r' => out.push(' '),
-            c if (c as u32) < 0x20 || c == '\u{fffe}' || c == '\u{ffff}' => {}
-            c => out.push(c),
-        }
-    }
-    out
-}
+pub(crate) use crate::i18n::NO_DATA_VI;
 
 /// A share as a Vietnamese percentage with one decimal: 0.725 → "72,5%",
 /// 1.0 → "100%". Non-finite input (never produced by the engine) reads as
@@ -164,11 +142,6 @@ mod tests {
         assert_eq!(percent_vi(-0.0), "0%");
         assert_eq!(percent_vi(0.33333), "33,3%");
         assert_eq!(percent_vi(f64::NAN), NO_DATA_VI);
-    }
-
-    #[test]
-    fn escaping_covers_markup_and_controls() {
-        assert_eq!(esc("<a href=\"x\">'&'</a>\u{1}"), "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;");
     }
 
     #[test]

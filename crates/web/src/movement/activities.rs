@@ -7,14 +7,14 @@ use khienmang_core::link::HttpUrl;
 use khienmang_core::org::Level;
 
 use super::{
-    Fields, FormError, Opt, Refusal, bad, can_write, parse_count, refused, required_day, scope_units, see_other,
-    unit_in_scope, unit_options, village_in_scope,
+    bad, can_write, parse_count, required_day, scope_units, see_other, unit_in_scope, unit_options, village_in_scope,
 };
-use crate::access::{Granted, Identity, MaybeIdentity, MovementRead, MovementWrite, RequestLang};
+use crate::access::{Granted, Identity, MovementRead, MovementWrite, RequestLang};
 use crate::error::{WebError, WebResult};
 use crate::i18n::date_vi;
+use crate::kit::form::{Fields, FormError, Opt, Refusal, refused};
 use crate::org::today;
-use crate::page::{Chrome, render};
+use crate::page::{Chrome, Page, render};
 
 pub struct ActivityRow {
     pub unit_name: String,
@@ -24,7 +24,7 @@ pub struct ActivityRow {
 }
 
 #[derive(Template)]
-#[template(path = "movement_activities.html")]
+#[template(path = "movement/activities.html")]
 struct ActivitiesPage {
     chrome: Chrome,
     can_write: bool,
@@ -78,11 +78,7 @@ async fn activities_page(
     })
 }
 
-pub async fn activities_list(
-    lang: RequestLang,
-    MaybeIdentity(id): MaybeIdentity,
-    m: MovementRead,
-) -> WebResult<Html<String>> {
+pub async fn activities_list(Page { lang, id }: Page, m: MovementRead) -> WebResult<Html<String>> {
     activities_page(lang, id.as_ref(), &m.0, None, Fields::default()).await
 }
 
@@ -104,12 +100,7 @@ async fn after_change(
 }
 
 /// An awareness activity held in a village.
-pub async fn activity_submit(
-    lang: RequestLang,
-    MaybeIdentity(id): MaybeIdentity,
-    m: MovementWrite,
-    fields: Fields,
-) -> WebResult<Response> {
+pub async fn activity_submit(Page { lang, id }: Page, m: MovementWrite, fields: Fields) -> WebResult<Response> {
     let g = &m.0;
     let result = async {
         let village = village_in_scope(g, fields.get("village")).await?;
@@ -125,12 +116,7 @@ pub async fn activity_submit(
 }
 
 /// A prevention post on a unit's official page.
-pub async fn post_submit(
-    lang: RequestLang,
-    MaybeIdentity(id): MaybeIdentity,
-    m: MovementWrite,
-    fields: Fields,
-) -> WebResult<Response> {
+pub async fn post_submit(Page { lang, id }: Page, m: MovementWrite, fields: Fields) -> WebResult<Response> {
     let g = &m.0;
     let result = async {
         let unit = unit_in_scope(g, fields.get("unit")).await?;

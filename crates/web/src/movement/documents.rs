@@ -10,14 +10,15 @@ use axum::response::{Html, IntoResponse, Response};
 use khienmang_store::movement::{DocumentInput, DocumentKind};
 
 use super::{
-    Fields, FormError, Opt, Refusal, bad, can_write, read_upload, refused, required_day, required_year, scope_units,
-    see_other, this_year, unit_in_scope, unit_options, year_options,
+    bad, can_write, read_upload, required_day, required_year, scope_units, see_other, this_year, unit_in_scope,
+    unit_options, year_options,
 };
-use crate::access::{Granted, Identity, MaybeIdentity, MovementRead, MovementWrite, RequestLang};
+use crate::access::{Granted, Identity, MovementRead, MovementWrite, RequestLang};
 use crate::error::{WebError, WebResult};
 use crate::i18n::date_vi;
+use crate::kit::form::{Fields, FormError, Opt, Refusal, refused};
 use crate::org::today;
-use crate::page::{Chrome, render};
+use crate::page::{Chrome, Page, render};
 
 /// The largest attachment accepted.
 pub const MAX_DOCUMENT_BYTES: usize = 10 * 1024 * 1024;
@@ -80,7 +81,7 @@ pub struct DocumentRow {
 }
 
 #[derive(Template)]
-#[template(path = "movement_documents.html")]
+#[template(path = "movement/documents.html")]
 struct DocumentsPage {
     chrome: Chrome,
     can_write: bool,
@@ -135,17 +136,12 @@ async fn documents_page(
     })
 }
 
-pub async fn documents_list(
-    lang: RequestLang,
-    MaybeIdentity(id): MaybeIdentity,
-    m: MovementRead,
-) -> WebResult<Html<String>> {
+pub async fn documents_list(Page { lang, id }: Page, m: MovementRead) -> WebResult<Html<String>> {
     documents_page(lang, id.as_ref(), &m.0, None, Fields::default()).await
 }
 
 pub async fn document_submit(
-    lang: RequestLang,
-    MaybeIdentity(id): MaybeIdentity,
+    Page { lang, id }: Page,
     m: MovementWrite,
     form: Result<Multipart, MultipartRejection>,
 ) -> WebResult<Response> {

@@ -22,15 +22,15 @@ use serde_json::json;
 use utoipa::ToSchema;
 
 use super::{
-    Check, Fields, FormError, Opt, Refusal, audit_view, bad, can_write, parse_count, parse_year, refused,
-    required_count, required_day, required_year, scope_units, see_other, this_year, unit_in_scope, unit_options,
-    village_in_scope, year_options,
+    audit_view, bad, can_write, parse_count, parse_year, required_count, required_day, required_year, scope_units,
+    see_other, this_year, unit_in_scope, unit_options, village_in_scope, year_options,
 };
-use crate::access::{Granted, Identity, MaybeIdentity, MovementRead, MovementWrite, RequestLang};
+use crate::access::{Granted, Identity, MovementRead, MovementWrite, RequestLang};
 use crate::error::{WebError, WebResult};
 use crate::i18n::{date_vi, number_vi};
+use crate::kit::form::{Check, Fields, FormError, Opt, Refusal, refused};
 use crate::org::today;
-use crate::page::{Chrome, render};
+use crate::page::{Chrome, Page, render};
 
 /// The initiative, or 404 when it is absent or owned outside the scope.
 pub async fn load(g: &Granted, id: i64) -> WebResult<Initiative> {
@@ -80,7 +80,7 @@ impl Draft {
 }
 
 #[derive(Template)]
-#[template(path = "movement_initiative_new.html")]
+#[template(path = "movement/initiative_new.html")]
 struct NewPage {
     chrome: Chrome,
     draft: Draft,
@@ -141,11 +141,7 @@ async fn new_page(
     })
 }
 
-pub async fn new_form(
-    lang: RequestLang,
-    MaybeIdentity(id): MaybeIdentity,
-    m: MovementWrite,
-) -> WebResult<Html<String>> {
+pub async fn new_form(Page { lang, id }: Page, m: MovementWrite) -> WebResult<Html<String>> {
     let home = m.0.home_unit(today()).await?;
     let draft = Draft {
         unit: home.0.to_string(),
@@ -199,12 +195,7 @@ async fn input_of(g: &Granted, d: &Draft) -> WebResult<InitiativeInput> {
     })
 }
 
-pub async fn create(
-    lang: RequestLang,
-    MaybeIdentity(id): MaybeIdentity,
-    m: MovementWrite,
-    fields: Fields,
-) -> WebResult<Response> {
+pub async fn create(Page { lang, id }: Page, m: MovementWrite, fields: Fields) -> WebResult<Response> {
     let g = &m.0;
     let draft = Draft::of(&fields);
     let result = async {
@@ -265,7 +256,7 @@ pub struct ReportRow {
 }
 
 #[derive(Template)]
-#[template(path = "movement_initiative.html")]
+#[template(path = "movement/initiative.html")]
 struct InitiativePage {
     chrome: Chrome,
     can_write: bool,
@@ -479,32 +470,19 @@ fn ensure_not_leader(g: &Granted) -> WebResult<()> {
 
 /// `POST /movement/initiatives/{id}/leaders`: links a leader account picked
 /// from the list of the commune's leader accounts; audited.
-pub async fn leader_submit(
-    lang: RequestLang,
-    id: MaybeIdentity,
-    m: MovementWrite,
-    iid: Path<i64>,
-    fields: Fields,
-) -> WebResult<Response> {
-    change_leader(lang, id, m, iid, fields, true).await
+pub async fn leader_submit(page: Page, m: MovementWrite, iid: Path<i64>, fields: Fields) -> WebResult<Response> {
+    change_leader(page, m, iid, fields, true).await
 }
 
 /// `POST /movement/initiatives/{id}/leaders/remove`: removes a link; audited.
-pub async fn leader_remove_submit(
-    lang: RequestLang,
-    id: MaybeIdentity,
-    m: MovementWrite,
-    iid: Path<i64>,
-    fields: Fields,
-) -> WebResult<Response> {
-    change_leader(lang, id, m, iid, fields, false).await
+pub async fn leader_remove_submit(page: Page, m: MovementWrite, iid: Path<i64>, fields: Fields) -> WebResult<Response> {
+    change_leader(page, m, iid, fields, false).await
 }
 
 /// Links (`linked`) or unlinks the account picked in `fields`, which must be
 /// one of those offered: a posted id is never trusted.
 async fn change_leader(
-    lang: RequestLang,
-    MaybeIdentity(id): MaybeIdentity,
+    Page { lang, id }: Page,
     m: MovementWrite,
     Path(iid): Path<i64>,
     fields: Fields,
@@ -534,12 +512,7 @@ async fn change_leader(
     after_change(lang, id.as_ref(), g, ini, "leaders", fields, result).await
 }
 
-pub async fn page(
-    lang: RequestLang,
-    MaybeIdentity(id): MaybeIdentity,
-    m: MovementRead,
-    Path(iid): Path<i64>,
-) -> WebResult<Html<String>> {
+pub async fn page(Page { lang, id }: Page, m: MovementRead, Path(iid): Path<i64>) -> WebResult<Html<String>> {
     let ini = load(&m.0, iid).await?;
     initiative_page(lang, id.as_ref(), &m.0, ini, None, Fields::default()).await
 }
@@ -565,8 +538,7 @@ async fn after_change(
 }
 
 pub async fn stage_submit(
-    lang: RequestLang,
-    MaybeIdentity(id): MaybeIdentity,
+    Page { lang, id }: Page,
     m: MovementWrite,
     Path(iid): Path<i64>,
     fields: Fields,
@@ -601,8 +573,7 @@ async fn register_channel(
 }
 
 pub async fn channel_submit(
-    lang: RequestLang,
-    MaybeIdentity(id): MaybeIdentity,
+    Page { lang, id }: Page,
     m: MovementWrite,
     Path(iid): Path<i64>,
     fields: Fields,
@@ -618,8 +589,7 @@ pub async fn channel_submit(
 }
 
 pub async fn group_submit(
-    lang: RequestLang,
-    MaybeIdentity(id): MaybeIdentity,
+    Page { lang, id }: Page,
     m: MovementWrite,
     Path(iid): Path<i64>,
     fields: Fields,
@@ -638,8 +608,7 @@ pub async fn group_submit(
 }
 
 pub async fn participant_submit(
-    lang: RequestLang,
-    MaybeIdentity(id): MaybeIdentity,
+    Page { lang, id }: Page,
     m: MovementWrite,
     Path(iid): Path<i64>,
     fields: Fields,
@@ -663,8 +632,7 @@ pub async fn participant_submit(
 }
 
 pub async fn count_submit(
-    lang: RequestLang,
-    MaybeIdentity(id): MaybeIdentity,
+    Page { lang, id }: Page,
     m: MovementWrite,
     Path(iid): Path<i64>,
     fields: Fields,
@@ -686,8 +654,7 @@ pub async fn count_submit(
 }
 
 pub async fn report_submit(
-    lang: RequestLang,
-    MaybeIdentity(id): MaybeIdentity,
+    Page { lang, id }: Page,
     m: MovementWrite,
     Path(iid): Path<i64>,
     fields: Fields,
@@ -734,7 +701,7 @@ pub struct MemberRow {
 }
 
 #[derive(Template)]
-#[template(path = "movement_members.html")]
+#[template(path = "movement/members.html")]
 struct MembersPage {
     chrome: Chrome,
     ini_id: i64,
@@ -742,12 +709,7 @@ struct MembersPage {
     members: Vec<MemberRow>,
 }
 
-pub async fn members_page(
-    lang: RequestLang,
-    MaybeIdentity(id): MaybeIdentity,
-    m: MovementRead,
-    Path(iid): Path<i64>,
-) -> WebResult<Html<String>> {
+pub async fn members_page(Page { lang, id }: Page, m: MovementRead, Path(iid): Path<i64>) -> WebResult<Html<String>> {
     let ini = load(&m.0, iid).await?;
     // A list of names is personal data: the view is audited before it is shown.
     audit_view(&m.0, &format!("initiative:{}", ini.id), json!({"list": "members", "listed": ini.members})).await?;

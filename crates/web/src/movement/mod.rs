@@ -11,9 +11,8 @@ pub mod people;
 pub mod uploads;
 
 use askama::Template;
-use axum::body::Bytes;
 use axum::extract::multipart::MultipartRejection;
-use axum::extract::{FromRequest, Multipart, Query, Request};
+use axum::extract::{Multipart, Query};
 use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use chrono::Datelike;
@@ -23,128 +22,36 @@ use khienmang_core::org::{Level, UnitId, UnitVersion};
 use khienmang_core::targets::{FIRST_YEAR, LAST_YEAR};
 use serde::Deserialize;
 
-use crate::access::{Granted, Identity, MaybeIdentity, MovementRead, MovementWrite, RequestLang};
+use crate::access::{Granted, Identity, MovementRead, MovementWrite, RequestLang};
 use crate::error::{WebError, WebResult};
 use crate::i18n::number_vi;
+use crate::kit::form::{Fields, FormError, Opt, Refusal, refused};
+use crate::kit::upload::{self, UploadError};
 use crate::org::{parse_day, today};
-use crate::page::{Chrome, render};
-
-/// An option of a select, marked when it is the value entered.
-pub struct Opt {
-    pub value: String,
-    pub label: String,
-    pub selected: bool,
-}
-
-impl Opt {
-    pub fn new(value: impl Into<String>, label: impl Into<String>, current: &str) -> Opt {
-        let value = value.into();
-        let selected = value == current;
-        Opt { value, label: label.into(), selected }
-    }
-}
-
-/// A checkbox of a group, with its own id for its label.
-pub struct Check {
-    pub id: String,
-    pub value: String,
-    pub label: String,
-    pub checked: bool,
-}
-
-/// A refused change, shown next to the form it came from.
-pub struct FormError {
-    pub section: &'static str,
-    pub message: String,
-}
-
-impl FormError {
-    pub fn of(section: &'static str, e: WebError) -> Result<FormError, WebError> {
-        match e {
-            WebError::BadRequest(message) => Ok(FormError { section, message }),
-            other => Err(other),
-        }
-    }
-}
-
-/// A refused form shown again: its message next to the section it came from,
-/// and what was typed, so nothing has to be typed twice.
-#[derive(Default)]
-pub struct Refusal {
-    pub error: Option<FormError>,
-    pub entered: Fields,
-}
-
-impl Refusal {
-    pub fn error_for(&self, section: &str) -> Option<&str> {
-        self.error.as_ref().filter(|e| e.section == section).map(|e| e.message.as_str())
-    }
-
-    pub fn entered(&self, name: &str) -> &str {
-        self.entered.get(name)
-    }
-}
-
-/// A urlencoded form body read as name/value pairs (checkbox groups repeat
-/// a name). Never refused for its content type, so that a request outside
-/// the scope gets the same 404 whatever it sends.
-#[derive(Default)]
-pub struct Fields(pub Vec<(String, String)>);
-
-impl<S: Send + Sync> FromRequest<S> for Fields {
-    type Rejection = WebError;
-    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let bytes = Bytes::from_request(req, state)
-            .await
-            .map_err(|_| WebError::BadRequest("Không đọc được nội dung biểu mẫu.".into()))?;
-        Ok(Fields(form_urlencoded::parse(&bytes).into_owned().collect()))
-    }
-}
-
-impl Fields {
-    /// The first value of `name`, trimmed; empty when absent.
-    pub fn get(&self, name: &str) -> &str {
-        self.0.iter().find(|(k, _)| k == name).map(|(_, v)| v.trim()).unwrap_or("")
-    }
-
-    pub fn all(&self, name: &str) -> Vec<&str> {
-        self.0.iter().filter(|(k, _)| k == name).map(|(_, v)| v.trim()).filter(|v| !v.is_empty()).collect()
-    }
-
-    pub fn has(&self, name: &str) -> bool {
-        !self.get(name).is_empty()
-    }
-}
+use crate::page::{Chrome, Page, render};
 
 pub fn bad(message: &str) -> WebError {
     WebError::BadRequest(message.to_string())
 }
 
-/// A multipart form: its text fields and its one file (named `file`).
+/// A registry upload: its text fields and its one file (named `file`).
 pub struct Upload {
     pub fields: Fields,
     pub file_name: String,
     pub file: Vec<u8>,
 }
 
-/// Reads a multipart form. Taken as a `Result` by handlers, so that the scope
-/// is checked before the body is judged.
+/// Reads a registry upload ([`upload::read`]). Taken as a `Result` by
+/// handlers, so that the scope is checked before the body is judged.
 pub async fn read_upload(form: Result<Multipart, MultipartRejection>) -> WebResult<Upload> {
-    let mut form = form.map_err(|_| bad("Biểu mẫu tải tệp không hợp lệ; hãy chọn tệp rồi gửi lại."))?;
-    let mut upload = Upload { fields: Fields::default(), file_name: String::new(), file: Vec::new() };
-    while let Some(field) = form.next_field().await.map_err(|e| WebError::BadRequest(format!("Biểu mẫu lỗi: {e}")))?
-    {
-        let name = field.name().unwrap_or("").to_string();
-        if name == "file" {
-            upload.file_name = field.file_name().unwrap_or("").chars().filter(|c| !c.is_control()).take(120).collect();
-            let bytes = field.bytes().await.map_err(|_| bad("Tệp quá lớn hoặc bị gián đoạn khi tải lên."))?;
-            upload.file = bytes.to_vec();
-        } else {
-            let value = field.text().await.unwrap_or_default();
-            upload.fields.0.push((name, value));
-        }
-    }
-    Ok(upload)
+    let form = form.map_err(|_| bad("Biểu mẫu tải tệp không hợp lệ; hãy chọn tệp rồi gửi lại."))?;
+    let mut upload = upload::read(form, upload::MAX_BODY).await.map_err(UploadError::registry)?;
+    let file = upload.take_file("file");
+    Ok(Upload {
+        fields: upload.fields,
+        file_name: file.as_ref().map(|f| f.short_name("")).unwrap_or_default(),
+        file: file.map(|f| f.bytes).unwrap_or_default(),
+    })
 }
 
 /// Whether the session may change the registry (pages hide their forms otherwise).
@@ -249,11 +156,6 @@ pub fn see_other(to: String) -> Response {
     (StatusCode::SEE_OTHER, [(header::LOCATION, to)]).into_response()
 }
 
-/// A page shown again after a refused change: 422, the message on it.
-pub fn refused(html: Html<String>) -> Response {
-    (StatusCode::UNPROCESSABLE_ENTITY, html).into_response()
-}
-
 /// The message of a refused change, if that is what `error` is about.
 // ---- the registry's home ----
 
@@ -280,7 +182,7 @@ pub struct Tile {
 }
 
 #[derive(Template)]
-#[template(path = "movement_home.html")]
+#[template(path = "movement/home.html")]
 struct HomePage {
     chrome: Chrome,
     scope_name: String,
@@ -364,22 +266,12 @@ async fn home_page(
     })
 }
 
-pub async fn home(
-    lang: RequestLang,
-    MaybeIdentity(id): MaybeIdentity,
-    m: MovementRead,
-    Query(q): Query<HomeQuery>,
-) -> WebResult<Html<String>> {
+pub async fn home(Page { lang, id }: Page, m: MovementRead, Query(q): Query<HomeQuery>) -> WebResult<Html<String>> {
     home_page(lang, id.as_ref(), &m.0, q.q.as_deref().unwrap_or(""), None).await
 }
 
 /// A unit's yearly report: from then on its missing facts read "no", not "no data".
-pub async fn report_submit(
-    lang: RequestLang,
-    MaybeIdentity(id): MaybeIdentity,
-    m: MovementWrite,
-    fields: Fields,
-) -> WebResult<Response> {
+pub async fn report_submit(Page { lang, id }: Page, m: MovementWrite, fields: Fields) -> WebResult<Response> {
     let g = &m.0;
     let result = async {
         let unit = unit_in_scope(g, fields.get("unit")).await?;

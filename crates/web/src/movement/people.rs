@@ -14,14 +14,15 @@ use serde_json::json;
 
 use super::initiatives::load;
 use super::{
-    Check, Fields, FormError, Opt, Refusal, audit_view, bad, can_write, parse_count, refused, required_day,
-    required_year, scope_units, see_other, this_year, unit_in_scope, unit_options, year_options,
+    audit_view, bad, can_write, parse_count, required_day, required_year, scope_units, see_other, this_year,
+    unit_in_scope, unit_options, year_options,
 };
-use crate::access::{Granted, Identity, MaybeIdentity, MovementRead, MovementWrite, RequestLang};
+use crate::access::{Granted, Identity, MovementRead, MovementWrite, RequestLang};
 use crate::error::{WebError, WebResult};
 use crate::i18n::{date_vi, number_vi};
+use crate::kit::form::{Check, Fields, FormError, Opt, Refusal, refused};
 use crate::org::today;
-use crate::page::{Chrome, render};
+use crate::page::{Chrome, Page, render};
 
 fn years_text(years: &[i32]) -> String {
     years.iter().map(i32::to_string).collect::<Vec<_>>().join(", ")
@@ -49,7 +50,7 @@ pub struct PersonRow {
 }
 
 #[derive(Template)]
-#[template(path = "movement_people.html")]
+#[template(path = "movement/people.html")]
 struct PeoplePage {
     chrome: Chrome,
     can_write: bool,
@@ -114,8 +115,7 @@ async fn people_page(
 }
 
 pub async fn people_list(
-    lang: RequestLang,
-    MaybeIdentity(id): MaybeIdentity,
+    Page { lang, id }: Page,
     m: MovementRead,
     Query(q): Query<PeopleQuery>,
 ) -> WebResult<Html<String>> {
@@ -151,12 +151,7 @@ async fn after_people_change(
     }
 }
 
-pub async fn person_submit(
-    lang: RequestLang,
-    MaybeIdentity(id): MaybeIdentity,
-    m: MovementWrite,
-    fields: Fields,
-) -> WebResult<Response> {
+pub async fn person_submit(Page { lang, id }: Page, m: MovementWrite, fields: Fields) -> WebResult<Response> {
     let g = &m.0;
     let result = async {
         let unit = unit_in_scope(g, fields.get("unit")).await?;
@@ -181,8 +176,7 @@ pub async fn person_submit(
 
 /// A yearly knowledge update of an outreach officer (target 2.5).
 pub async fn update_submit(
-    lang: RequestLang,
-    MaybeIdentity(id): MaybeIdentity,
+    Page { lang, id }: Page,
     m: MovementWrite,
     Path(pid): Path<i64>,
     fields: Fields,
@@ -220,7 +214,7 @@ pub struct TrainingRow {
 }
 
 #[derive(Template)]
-#[template(path = "movement_trainings.html")]
+#[template(path = "movement/trainings.html")]
 struct TrainingsPage {
     chrome: Chrome,
     can_write: bool,
@@ -290,20 +284,14 @@ async fn trainings_page(
 }
 
 pub async fn trainings_list(
-    lang: RequestLang,
-    MaybeIdentity(id): MaybeIdentity,
+    Page { lang, id }: Page,
     m: MovementRead,
     Query(q): Query<TrainingQuery>,
 ) -> WebResult<Html<String>> {
     trainings_page(lang, id.as_ref(), &m.0, q.unit.as_deref(), None, Fields::default()).await
 }
 
-pub async fn training_submit(
-    lang: RequestLang,
-    MaybeIdentity(id): MaybeIdentity,
-    m: MovementWrite,
-    fields: Fields,
-) -> WebResult<Response> {
+pub async fn training_submit(Page { lang, id }: Page, m: MovementWrite, fields: Fields) -> WebResult<Response> {
     let g = &m.0;
     let unit = unit_in_scope(g, fields.get("unit")).await?;
     let result = async {
@@ -348,7 +336,7 @@ pub struct VoiceRow {
 }
 
 #[derive(Template)]
-#[template(path = "movement_voices.html")]
+#[template(path = "movement/voices.html")]
 struct VoicesPage {
     chrome: Chrome,
     can_write: bool,
@@ -411,11 +399,7 @@ async fn voices_page(
     })
 }
 
-pub async fn voices_list(
-    lang: RequestLang,
-    MaybeIdentity(id): MaybeIdentity,
-    m: MovementRead,
-) -> WebResult<Html<String>> {
+pub async fn voices_list(Page { lang, id }: Page, m: MovementRead) -> WebResult<Html<String>> {
     voices_page(lang, id.as_ref(), &m.0, None, Fields::default()).await
 }
 
@@ -437,12 +421,7 @@ async fn after_voice_change(
     }
 }
 
-pub async fn voice_submit(
-    lang: RequestLang,
-    MaybeIdentity(id): MaybeIdentity,
-    m: MovementWrite,
-    fields: Fields,
-) -> WebResult<Response> {
+pub async fn voice_submit(Page { lang, id }: Page, m: MovementWrite, fields: Fields) -> WebResult<Response> {
     let g = &m.0;
     let result = async {
         let unit = unit_in_scope(g, fields.get("unit")).await?;
@@ -477,8 +456,7 @@ pub async fn voice_submit(
 /// A trusted voice enlisted for a year (target 2.8); the store refuses it
 /// without their consent on record.
 pub async fn enlist_submit(
-    lang: RequestLang,
-    MaybeIdentity(id): MaybeIdentity,
+    Page { lang, id }: Page,
     m: MovementWrite,
     Path(vid): Path<i64>,
     fields: Fields,

@@ -20,17 +20,18 @@ use rand::RngCore;
 
 use super::initiatives::{load, refused_upload};
 use super::people::refused_people_upload;
-use super::{Fields, read_upload};
+use super::read_upload;
 use crate::AppState;
 use crate::access::{Authenticated, Granted, MovementWrite, RequestLang};
 use crate::error::{WebError, WebResult};
 use crate::i18n::date_vi;
+use crate::kit::form::Fields;
 use crate::offload::read_upload_table;
 use crate::org::today;
 use crate::page::{Chrome, render};
 
 #[derive(Template)]
-#[template(path = "movement_import_report.html")]
+#[template(path = "movement/import_report.html")]
 struct ReportPage {
     chrome: Chrome,
     title: String,

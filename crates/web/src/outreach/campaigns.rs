@@ -15,10 +15,11 @@ use khienmang_core::org::UnitId;
 use khienmang_core::outreach::{Campaign, ContentItem, ContentKind, Schedule, Targeting, coverage};
 use serde::Deserialize;
 
-use crate::access::{MaybeIdentity, MovementRead, MovementWrite, OutreachManage, RequestLang};
+use crate::access::{MovementRead, MovementWrite, OutreachManage};
 use crate::error::{WebError, WebResult};
+use crate::kit::form::Form;
 use crate::org::today;
-use crate::page::{Chrome, render};
+use crate::page::{Chrome, Page, render};
 
 pub struct CampaignRow {
     pub id: i64,
@@ -29,7 +30,7 @@ pub struct CampaignRow {
 }
 
 #[derive(Template)]
-#[template(path = "campaigns.html")]
+#[template(path = "outreach/campaigns.html")]
 struct ListPage {
     chrome: Chrome,
     campaigns: Vec<CampaignRow>,
@@ -53,7 +54,7 @@ async fn coverage_in_scope(g: &crate::access::Granted, c: &Campaign) -> WebResul
 }
 
 /// `GET /campaigns`.
-pub async fn list(lang: RequestLang, MaybeIdentity(id): MaybeIdentity, m: MovementRead) -> WebResult<Html<String>> {
+pub async fn list(Page { lang, id }: Page, m: MovementRead) -> WebResult<Html<String>> {
     let now = Utc::now();
     let mut campaigns = Vec::new();
     for c in m.0.store.campaigns().await? {
@@ -90,7 +91,7 @@ pub struct MyInitiative {
 }
 
 #[derive(Template)]
-#[template(path = "campaign.html")]
+#[template(path = "outreach/campaign.html")]
 struct CampaignPage {
     chrome: Chrome,
     c: Campaign,
@@ -103,12 +104,7 @@ struct CampaignPage {
 
 /// `GET /campaigns/{id}`: items, coverage by commune, and the viewer's
 /// initiatives with a form to confirm sharing.
-pub async fn page(
-    lang: RequestLang,
-    MaybeIdentity(id): MaybeIdentity,
-    m: MovementRead,
-    Path(campaign): Path<i64>,
-) -> WebResult<Html<String>> {
+pub async fn page(Page { lang, id }: Page, m: MovementRead, Path(campaign): Path<i64>) -> WebResult<Html<String>> {
     let c = m.0.store.campaign(campaign).await?.ok_or(WebError::NotFound)?;
     let cov = coverage_in_scope(&m.0, &c).await?;
     let on = today();
@@ -187,7 +183,7 @@ pub fn parse_items(text: &str) -> Result<Vec<ContentItem>, String> {
 }
 
 /// `POST /campaigns`.
-pub async fn create(m: OutreachManage, axum::Form(f): axum::Form<CampaignIn>) -> WebResult<Redirect> {
+pub async fn create(m: OutreachManage, Form(f): Form<CampaignIn>) -> WebResult<Redirect> {
     let items = parse_items(&f.items).map_err(WebError::BadRequest)?;
     let area = match f.area {
         Some(u) => UnitId(u),
@@ -235,11 +231,7 @@ pub struct ShareIn {
 
 /// `POST /movement/initiatives/{id}/campaign-shares`: the initiative
 /// confirms it shared a campaign's item.
-pub async fn share(
-    m: MovementWrite,
-    Path(initiative): Path<i64>,
-    axum::Form(f): axum::Form<ShareIn>,
-) -> WebResult<Redirect> {
+pub async fn share(m: MovementWrite, Path(initiative): Path<i64>, Form(f): Form<ShareIn>) -> WebResult<Redirect> {
     let i = m.0.store.initiative(initiative).await?.ok_or(WebError::NotFound)?;
     m.0.ensure_write(i.unit_id).await?;
     let c = m.0.store.campaign(f.campaign).await?.ok_or(WebError::NotFound)?;

@@ -20,11 +20,12 @@ use khienmang_store::outreach::surveys::SurveyRecord;
 use serde::Deserialize;
 
 use crate::AppState;
-use crate::access::{MaybeIdentity, OutreachManage, RequestLang};
-use crate::dashboard::export::{Cell, Column, ColumnKind, Sheet, xlsx_download};
+use crate::access::{OutreachManage, RequestLang};
 use crate::error::{WebError, WebResult};
+use crate::kit::form::Form;
+use crate::kit::xlsx::{Cell, Column, ColumnKind, Sheet, xlsx_download};
 use crate::org::today;
-use crate::page::{Chrome, render};
+use crate::page::{Chrome, Page, render};
 
 /// An example definition for the staff form.
 const EXAMPLE: &str = r#"{"title": "Khảo sát hiệu quả tuyên truyền phòng, chống lừa đảo", "anonymous": true, "questions": [
@@ -45,7 +46,7 @@ pub struct SurveyRow {
 }
 
 #[derive(Template)]
-#[template(path = "surveys.html")]
+#[template(path = "outreach/surveys.html")]
 struct ListPage {
     chrome: Chrome,
     surveys: Vec<SurveyRow>,
@@ -54,11 +55,7 @@ struct ListPage {
 }
 
 /// `GET /surveys`: open surveys; the secretariat's form.
-pub async fn list(
-    lang: RequestLang,
-    MaybeIdentity(id): MaybeIdentity,
-    State(state): State<AppState>,
-) -> WebResult<Html<String>> {
+pub async fn list(Page { lang, id }: Page, State(state): State<AppState>) -> WebResult<Html<String>> {
     let on = today();
     let can_create = id.as_ref().is_some_and(|i| i.user.role.can(khienmang_core::auth::Capability::OutreachManage));
     let surveys = state
@@ -85,7 +82,7 @@ pub struct SurveyIn {
 }
 
 /// `POST /surveys`: a survey from its JSON definition, open from today.
-pub async fn create(m: OutreachManage, axum::Form(f): axum::Form<SurveyIn>) -> WebResult<Redirect> {
+pub async fn create(m: OutreachManage, Form(f): Form<SurveyIn>) -> WebResult<Redirect> {
     let survey: Survey = serde_json::from_str(&f.definition)
         .map_err(|e| WebError::BadRequest(format!("Định nghĩa khảo sát không đọc được (JSON): {e}")))?;
     let on = today();
@@ -115,7 +112,7 @@ pub struct FormQuestion {
 }
 
 #[derive(Template)]
-#[template(path = "survey.html")]
+#[template(path = "outreach/survey.html")]
 struct FormPage {
     chrome: Chrome,
     id: i64,
@@ -233,8 +230,7 @@ fn respondent(state: &AppState, headers: &HeaderMap) -> (Option<String>, Option<
 
 /// `GET /surveys/{id}`.
 pub async fn page(
-    lang: RequestLang,
-    MaybeIdentity(id): MaybeIdentity,
+    Page { lang, id }: Page,
     State(state): State<AppState>,
     Path(survey): Path<i64>,
     headers: HeaderMap,
@@ -272,12 +268,11 @@ pub fn read_answers(survey: &Survey, fields: &[(String, String)]) -> Result<Answ
 
 /// `POST /surveys/{id}`: a response, anonymous unless the survey says otherwise.
 pub async fn submit(
-    lang: RequestLang,
-    MaybeIdentity(id): MaybeIdentity,
+    Page { lang, id }: Page,
     State(state): State<AppState>,
     Path(survey): Path<i64>,
     headers: HeaderMap,
-    axum::Form(fields): axum::Form<Vec<(String, String)>>,
+    Form(fields): Form<Vec<(String, String)>>,
 ) -> WebResult<Response> {
     let s = state.store.survey(survey).await?.ok_or(WebError::NotFound)?;
     let (token, set_cookie) = respondent(&state, &headers);
@@ -322,7 +317,7 @@ pub struct ResultRow {
 }
 
 #[derive(Template)]
-#[template(path = "survey_results.html")]
+#[template(path = "outreach/survey_results.html")]
 struct ResultsPage {
     chrome: Chrome,
     id: i64,
@@ -406,8 +401,7 @@ async fn results(g: &crate::access::Granted, s: &SurveyRecord) -> WebResult<(Vec
 
 /// `GET /surveys/{id}/results`.
 pub async fn results_page(
-    lang: RequestLang,
-    MaybeIdentity(id): MaybeIdentity,
+    Page { lang, id }: Page,
     m: OutreachManage,
     Path(survey): Path<i64>,
 ) -> WebResult<Html<String>> {

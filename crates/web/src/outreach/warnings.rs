@@ -13,9 +13,10 @@ use khienmang_store::outreach::warnings::WarningInput;
 use serde::Deserialize;
 
 use crate::AppState;
-use crate::access::{MaybeIdentity, OutreachManage, RequestLang};
+use crate::access::OutreachManage;
 use crate::error::{WebError, WebResult};
-use crate::page::{Chrome, render};
+use crate::kit::form::Form;
+use crate::page::{Chrome, Page, render};
 
 /// Warnings on the page and in the feeds.
 const FEED_LIMIT: usize = 50;
@@ -40,7 +41,7 @@ fn shown(w: &Warning) -> Shown {
 }
 
 #[derive(Template)]
-#[template(path = "warnings.html")]
+#[template(path = "outreach/warnings.html")]
 struct ListPage {
     chrome: Chrome,
     warnings: Vec<Shown>,
@@ -61,11 +62,7 @@ async fn current(state: &AppState, site: &str) -> WebResult<Vec<Warning>> {
 }
 
 /// `GET /warnings`.
-pub async fn list(
-    lang: RequestLang,
-    MaybeIdentity(id): MaybeIdentity,
-    State(state): State<AppState>,
-) -> WebResult<Html<String>> {
+pub async fn list(Page { lang, id }: Page, State(state): State<AppState>) -> WebResult<Html<String>> {
     let warnings = current(&state, "").await?;
     let can_publish = id.as_ref().is_some_and(|i| i.user.role.can(khienmang_core::auth::Capability::OutreachManage));
     render(&ListPage {
@@ -77,7 +74,7 @@ pub async fn list(
 }
 
 #[derive(Template)]
-#[template(path = "warning.html")]
+#[template(path = "outreach/warning.html")]
 struct WarningPage {
     chrome: Chrome,
     w: Shown,
@@ -88,8 +85,7 @@ struct WarningPage {
 
 /// `GET /warnings/{slug}`: the share page.
 pub async fn page(
-    lang: RequestLang,
-    MaybeIdentity(id): MaybeIdentity,
+    Page { lang, id }: Page,
     State(state): State<AppState>,
     Path(slug): Path<String>,
 ) -> WebResult<Html<String>> {
@@ -158,7 +154,7 @@ pub struct WarningIn {
 }
 
 /// `POST /warnings`: the secretariat publishes a warning.
-pub async fn publish(m: OutreachManage, axum::Form(f): axum::Form<WarningIn>) -> WebResult<Redirect> {
+pub async fn publish(m: OutreachManage, Form(f): Form<WarningIn>) -> WebResult<Redirect> {
     let category =
         Category::parse(&f.category).ok_or_else(|| WebError::BadRequest("Loại cảnh báo không hợp lệ.".into()))?;
     let published_at = match f.publish_at.trim() {

@@ -10,7 +10,6 @@ pub mod api;
 pub mod open311;
 pub mod public;
 pub mod staff;
-mod text;
 
 use std::path::PathBuf;
 
@@ -21,9 +20,8 @@ use khienmang_core::reports::{Channel, Draft};
 use khienmang_store::Store;
 use khienmang_store::reports::{FieldKey, FileStore, Intake, NewAttachment, NewReport, Receipt};
 
-pub(crate) use text::STRINGS;
-
 use crate::error::{WebError, WebResult};
+use crate::kit::upload;
 
 /// What the reports need at run time: the intake writer, where files go and
 /// the field key.
@@ -39,9 +37,6 @@ impl ReportsRuntime {
         ReportsRuntime { intake: Intake::start(store.clone(), key.clone()), files: FileStore::new(files_dir), key }
     }
 }
-
-/// Total size of the files of one submission.
-pub const MAX_UPLOAD_BYTES: usize = 20 * 1024 * 1024;
 
 /// A submission as read from a form or the API, before any check.
 #[derive(Default)]
@@ -65,51 +60,13 @@ fn number(s: &str) -> WebResult<Option<f64>> {
     s.parse::<f64>().map(Some).map_err(|_| WebError::BadRequest("Vị trí (vĩ độ, kinh độ) không hợp lệ.".into()))
 }
 
-/// A multipart form read whole: its text fields and its files under
-/// `attachments`, refused past [`MAX_UPLOAD_BYTES`].
-pub struct Upload {
-    pub fields: Vec<(String, String)>,
-    pub files: Vec<(String, Vec<u8>)>,
-}
-
-pub async fn read_multipart(mut mp: Multipart) -> WebResult<Upload> {
-    let mut upload = Upload { fields: Vec::new(), files: Vec::new() };
-    let mut total = 0usize;
-    let unreadable = || WebError::BadRequest("Không đọc được nội dung gửi lên.".into());
-    while let Some(mut field) = mp.next_field().await.map_err(|_| unreadable())? {
-        let name = field.name().unwrap_or("").to_string();
-        let file_name = field.file_name().map(str::to_string);
-        let mut bytes = Vec::new();
-        while let Some(chunk) = field.chunk().await.map_err(|_| unreadable())? {
-            total += chunk.len();
-            if total > MAX_UPLOAD_BYTES {
-                return Err(WebError::TooLarge(format!(
-                    "Tổng dung lượng gửi lên vượt quá {} MB.",
-                    MAX_UPLOAD_BYTES / 1024 / 1024
-                )));
-            }
-            bytes.extend_from_slice(&chunk);
-        }
-        // Files come under `attachments` (reports) or any file field (a QR photo, a feed).
-        if name == "attachments" || file_name.is_some() {
-            if !bytes.is_empty() {
-                upload.files.push((file_name.unwrap_or_default(), bytes));
-            }
-            continue;
-        }
-        let value =
-            String::from_utf8(bytes).map_err(|_| WebError::BadRequest("Nội dung phải là văn bản UTF-8.".into()))?;
-        upload.fields.push((name, value));
-    }
-    Ok(upload)
-}
-
 impl Submission {
     /// Reads the intake form (multipart, with files).
     pub async fn from_multipart(mp: Multipart) -> WebResult<Submission> {
-        let upload = read_multipart(mp).await?;
-        let mut s = Submission { files: upload.files, ..Default::default() };
-        for (name, value) in upload.fields {
+        let mut upload = upload::read_intake(mp).await?;
+        let fields = std::mem::take(&mut upload.fields.0);
+        let mut s = Submission { files: upload.non_empty_files(), ..Default::default() };
+        for (name, value) in fields {
             s.set(&name, value)?;
         }
         Ok(s)

@@ -27,6 +27,7 @@ use serde::Serialize;
 use super::{Submission, local_time};
 use crate::AppState;
 use crate::error::WebError;
+use crate::kit::form;
 use crate::limit::{ClientAddr, LimitClass};
 
 const JSON_TYPE: &str = "application/json; charset=utf-8";
@@ -531,43 +532,11 @@ struct Created {
     secret: String,
 }
 
-/// Percent-decodes one part of a form body ('+' is a space); `None` when
-/// the bytes are not UTF-8.
-fn form_decode(part: &str) -> Option<String> {
-    let bytes = part.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'+' => out.push(b' '),
-            b'%' => {
-                let hex = bytes.get(i + 1..i + 3).and_then(|h| std::str::from_utf8(h).ok());
-                match hex.and_then(|h| u8::from_str_radix(h, 16).ok()) {
-                    Some(b) => {
-                        out.push(b);
-                        i += 2;
-                    }
-                    None => out.push(b'%'),
-                }
-            }
-            b => out.push(b),
-        }
-        i += 1;
-    }
-    String::from_utf8(out).ok()
-}
-
-/// A form-encoded body as (name, value) pairs, refusing bytes that are not
-/// UTF-8 (raw or percent-encoded) rather than guessing.
+/// A form-encoded body as (name, value) pairs ([`form::decode_strict`]),
+/// refusing bytes that are not UTF-8 (raw or percent-encoded) rather than
+/// guessing.
 fn form_fields(body: &[u8]) -> GeoResult<Vec<(String, String)>> {
-    let not_text = || GeoError::bad("Nội dung phải là văn bản UTF-8.");
-    let text = std::str::from_utf8(body).map_err(|_| not_text())?;
-    let mut fields = Vec::new();
-    for pair in text.split('&').filter(|p| !p.is_empty()) {
-        let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
-        fields.push((form_decode(name).ok_or_else(not_text)?, form_decode(value).ok_or_else(not_text)?));
-    }
-    Ok(fields)
+    form::decode_strict(body).ok_or_else(|| GeoError::bad("Nội dung phải là văn bản UTF-8."))
 }
 
 /// The submission a GeoReport form describes. GeoReport's own fields go
@@ -613,7 +582,7 @@ pub async fn create(
         let Some(("requests", format)) = split(&file) else { return Err(GeoError::not_found()) };
         state.limits.check(LimitClass::Report, client)?;
         let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
-        if !content_type.trim().to_ascii_lowercase().starts_with("application/x-www-form-urlencoded") {
+        if !form::is_urlencoded(&content_type.trim().to_ascii_lowercase()) {
             return Err(GeoError::new(
                 StatusCode::UNSUPPORTED_MEDIA_TYPE,
                 "Chỉ nhận biểu mẫu application/x-www-form-urlencoded, như GeoReport v2 quy định.",
@@ -702,8 +671,7 @@ mod tests {
         assert_eq!(fields[1], ("description".into(), "Lừa đảo".into()));
         assert_eq!(fields[2], ("attribute[commune]".into(), "07210".into()));
         assert_eq!(fields[3], ("x".into(), String::new()));
-        assert_eq!(form_decode("100%"), Some("100%".into()));
-        assert_eq!(form_decode("%zz"), Some("%zz".into()));
+        assert_eq!(form_fields(b"n=100%&m=%zz").unwrap(), [("n".into(), "100%".into()), ("m".into(), "%zz".into())]);
         assert!(form_fields(b"description=%FF%FE").is_err(), "percent-encoded bytes that are not UTF-8");
         assert!(form_fields(b"description=\xff\xfe").is_err(), "raw bytes that are not UTF-8");
     }

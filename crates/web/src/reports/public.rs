@@ -14,12 +14,13 @@ use serde::Deserialize;
 use super::api::{TrackedReport, tracked};
 use super::{Submission, local_time, store_files};
 use crate::AppState;
-use crate::access::{MaybeIdentity, RequestLang};
+use crate::access::RequestLang;
 use crate::error::{WebError, WebResult};
 use crate::i18n::number_vi;
+use crate::kit::form::{Fields, Opt};
+use crate::kit::upload;
 use crate::limit::{ClientAddr, LimitClass};
-use crate::movement::{Fields, Opt};
-use crate::page::{Chrome, render};
+use crate::page::{Chrome, Page, render};
 
 /// What the intake form shows again after a refusal.
 #[derive(Default)]
@@ -44,7 +45,7 @@ pub struct CategoryChoice {
 }
 
 #[derive(Template)]
-#[template(path = "report_new.html")]
+#[template(path = "reports/new.html")]
 struct NewPage {
     chrome: Chrome,
     categories: Vec<CategoryChoice>,
@@ -93,8 +94,7 @@ pub struct Prefill {
 
 pub async fn new_form(
     State(state): State<AppState>,
-    lang: RequestLang,
-    MaybeIdentity(id): MaybeIdentity,
+    Page { lang, id }: Page,
     Query(prefill): Query<Prefill>,
 ) -> WebResult<Html<String>> {
     let entered = Entered {
@@ -106,7 +106,7 @@ pub async fn new_form(
 }
 
 #[derive(Template)]
-#[template(path = "report_sent.html")]
+#[template(path = "reports/sent.html")]
 struct SentPage {
     chrome: Chrome,
     code: String,
@@ -118,14 +118,13 @@ struct SentPage {
 
 pub async fn submit(
     State(state): State<AppState>,
-    lang: RequestLang,
-    MaybeIdentity(id): MaybeIdentity,
+    Page { lang, id }: Page,
     client: ClientAddr,
     mp: Result<Multipart, axum::extract::multipart::MultipartRejection>,
 ) -> WebResult<Response> {
     let chrome = Chrome::new(lang, id.as_ref(), "report");
     state.limits.check(LimitClass::Report, client)?;
-    let mp = mp.map_err(|_| WebError::Unsupported("Biểu mẫu phải gửi dạng multipart/form-data.".into()))?;
+    let mp = mp.map_err(|_| upload::not_multipart("Biểu mẫu"))?;
     let submission = Submission::from_multipart(mp).await?;
     let d = &submission.draft;
     let entered = Entered {
@@ -175,7 +174,7 @@ pub struct SimilarQuery {
 }
 
 #[derive(Template)]
-#[template(path = "report_similar.html")]
+#[template(path = "reports/similar.html")]
 struct SimilarFragment {
     chrome: Chrome,
     /// How many similar reports were found, "10+" past [`SIMILAR_SHOWN`]; empty for none.
@@ -227,7 +226,7 @@ pub async fn similar(
 }
 
 #[derive(Template)]
-#[template(path = "report_track.html")]
+#[template(path = "reports/track.html")]
 struct TrackPage {
     chrome: Chrome,
     code: String,
@@ -244,7 +243,7 @@ impl TrackPage {
     }
 }
 
-pub async fn track_form(lang: RequestLang, MaybeIdentity(id): MaybeIdentity) -> WebResult<Html<String>> {
+pub async fn track_form(Page { lang, id }: Page) -> WebResult<Html<String>> {
     let chrome = Chrome::new(lang, id.as_ref(), "track");
     render(&TrackPage {
         chrome,
@@ -291,12 +290,7 @@ async fn track_page(
     Ok((status, render(&page)?).into_response())
 }
 
-pub async fn track_open(
-    State(state): State<AppState>,
-    lang: RequestLang,
-    MaybeIdentity(id): MaybeIdentity,
-    f: Fields,
-) -> WebResult<Response> {
+pub async fn track_open(State(state): State<AppState>, Page { lang, id }: Page, f: Fields) -> WebResult<Response> {
     track_page(&state, Chrome::new(lang, id.as_ref(), "track"), &f, None, None).await
 }
 
@@ -324,19 +318,18 @@ async fn reporter_action(
 
 pub async fn track_message(
     State(state): State<AppState>,
-    lang: RequestLang,
-    MaybeIdentity(id): MaybeIdentity,
+    Page { lang, id }: Page,
     mp: Result<Multipart, axum::extract::multipart::MultipartRejection>,
 ) -> WebResult<Response> {
     let chrome = Chrome::new(lang, id.as_ref(), "track");
-    let mp = mp.map_err(|_| WebError::Unsupported("Biểu mẫu phải gửi dạng multipart/form-data.".into()))?;
-    let upload = super::read_multipart(mp).await?;
-    let f = Fields(upload.fields);
+    let mp = mp.map_err(|_| upload::not_multipart("Biểu mẫu"))?;
+    let mut upload = upload::read_intake(mp).await?;
+    let f = std::mem::take(&mut upload.fields);
     let text = f.get("text").to_string();
     if opened(&state, &f).await?.is_none() {
         return track_page(&state, chrome, &f, None, None).await;
     }
-    let attachments = match store_files(&state.reports, upload.files).await {
+    let attachments = match store_files(&state.reports, upload.non_empty_files()).await {
         Ok(a) => a,
         Err(WebError::BadRequest(m)) => return track_page(&state, chrome, &f, None, Some(m)).await,
         Err(e) => return Err(e),
@@ -347,12 +340,7 @@ pub async fn track_message(
     .await
 }
 
-pub async fn track_reopen(
-    State(state): State<AppState>,
-    lang: RequestLang,
-    MaybeIdentity(id): MaybeIdentity,
-    f: Fields,
-) -> WebResult<Response> {
+pub async fn track_reopen(State(state): State<AppState>, Page { lang, id }: Page, f: Fields) -> WebResult<Response> {
     let reason = f.get("reason").to_string();
     reporter_action(&state, Chrome::new(lang, id.as_ref(), "track"), &f, "rep.reopened", async |tx, id| {
         tx.report_reopen(id, &reason).await
@@ -360,12 +348,7 @@ pub async fn track_reopen(
     .await
 }
 
-pub async fn track_rate(
-    State(state): State<AppState>,
-    lang: RequestLang,
-    MaybeIdentity(id): MaybeIdentity,
-    f: Fields,
-) -> WebResult<Response> {
+pub async fn track_rate(State(state): State<AppState>, Page { lang, id }: Page, f: Fields) -> WebResult<Response> {
     let stars = f.get("stars").parse::<i64>().unwrap_or(0);
     let fixed = f.get("fixed") == "yes";
     let comment = f.get("comment").to_string();
@@ -375,12 +358,7 @@ pub async fn track_rate(
     .await
 }
 
-pub async fn track_forget(
-    State(state): State<AppState>,
-    lang: RequestLang,
-    MaybeIdentity(id): MaybeIdentity,
-    f: Fields,
-) -> WebResult<Response> {
+pub async fn track_forget(State(state): State<AppState>, Page { lang, id }: Page, f: Fields) -> WebResult<Response> {
     reporter_action(&state, Chrome::new(lang, id.as_ref(), "track"), &f, "rep.forgotten", async |tx, id| {
         tx.report_remove_contact(id, "Người phản ánh đã xóa thông tin liên hệ.").await.map(|_| ())
     })
@@ -388,7 +366,7 @@ pub async fn track_forget(
 }
 
 #[derive(Template)]
-#[template(path = "report_stats.html")]
+#[template(path = "reports/stats.html")]
 struct StatsPage {
     chrome: Chrome,
     stats: ReportStats,
@@ -418,8 +396,7 @@ pub struct StatsQuery {
 
 pub async fn stats_page(
     State(state): State<AppState>,
-    lang: RequestLang,
-    MaybeIdentity(id): MaybeIdentity,
+    Page { lang, id }: Page,
     Query(q): Query<StatsQuery>,
 ) -> WebResult<Response> {
     let chrome = Chrome::new(lang, id.as_ref(), "stats");
@@ -434,11 +411,11 @@ pub async fn stats_page(
 }
 
 #[derive(Template)]
-#[template(path = "report_complaints.html")]
+#[template(path = "reports/complaints.html")]
 struct ComplaintsPage {
     chrome: Chrome,
 }
 
-pub async fn complaints(lang: RequestLang, MaybeIdentity(id): MaybeIdentity) -> WebResult<Html<String>> {
+pub async fn complaints(Page { lang, id }: Page) -> WebResult<Html<String>> {
     render(&ComplaintsPage { chrome: Chrome::new(lang, id.as_ref(), "report") })
 }

@@ -15,10 +15,10 @@ use khienmang_store::reports::{
 use serde::Deserialize;
 
 use super::local_time;
-use crate::access::{Identity, MaybeIdentity, ReportHandle, ReportRead, RequestLang};
+use crate::access::{Identity, ReportHandle, ReportRead, RequestLang};
 use crate::error::{WebError, WebResult};
-use crate::movement::{Fields, Opt};
-use crate::page::{Chrome, render};
+use crate::kit::form::{Fields, Opt};
+use crate::page::{Chrome, Page, render};
 
 #[derive(Deserialize, Default)]
 pub struct QueueQuery {
@@ -38,7 +38,7 @@ pub struct QueueRow {
 }
 
 #[derive(Template)]
-#[template(path = "reports_queue.html")]
+#[template(path = "reports/queue.html")]
 struct QueuePage {
     chrome: Chrome,
     rows: Vec<QueueRow>,
@@ -53,12 +53,7 @@ fn chrome(lang: RequestLang, id: &Option<Identity>, current: &'static str) -> Ch
     Chrome::new(lang, id.as_ref(), current)
 }
 
-pub async fn queue(
-    r: ReportRead,
-    lang: RequestLang,
-    MaybeIdentity(id): MaybeIdentity,
-    Query(q): Query<QueueQuery>,
-) -> WebResult<Html<String>> {
+pub async fn queue(r: ReportRead, Page { lang, id }: Page, Query(q): Query<QueueQuery>) -> WebResult<Html<String>> {
     let filter = ReportFilter {
         status: Status::parse(&q.status),
         category: Category::parse(&q.category),
@@ -112,7 +107,7 @@ pub struct EventRow {
 }
 
 #[derive(Template)]
-#[template(path = "report_detail.html")]
+#[template(path = "reports/detail.html")]
 struct DetailPage {
     chrome: Chrome,
     report: Report,
@@ -213,12 +208,7 @@ fn can_handle(id: &Option<Identity>) -> bool {
     id.as_ref().is_some_and(|i| i.user.role.can(khienmang_core::auth::Capability::ReportHandle))
 }
 
-pub async fn detail(
-    r: ReportRead,
-    lang: RequestLang,
-    MaybeIdentity(id): MaybeIdentity,
-    Path(report): Path<i64>,
-) -> WebResult<Response> {
+pub async fn detail(r: ReportRead, Page { lang, id }: Page, Path(report): Path<i64>) -> WebResult<Response> {
     let handle = can_handle(&id);
     detail_page(&r, chrome(lang, &id, "reports"), report, handle, None, None).await
 }
@@ -253,8 +243,7 @@ async fn act(
 
 pub async fn status_submit(
     h: ReportHandle,
-    lang: RequestLang,
-    MaybeIdentity(id): MaybeIdentity,
+    Page { lang, id }: Page,
     Path(report): Path<i64>,
     f: Fields,
 ) -> WebResult<Response> {
@@ -272,8 +261,7 @@ pub async fn status_submit(
 
 pub async fn assign_submit(
     h: ReportHandle,
-    lang: RequestLang,
-    MaybeIdentity(id): MaybeIdentity,
+    Page { lang, id }: Page,
     Path(report): Path<i64>,
     f: Fields,
 ) -> WebResult<Response> {
@@ -290,8 +278,7 @@ pub async fn assign_submit(
 
 pub async fn merge_submit(
     h: ReportHandle,
-    lang: RequestLang,
-    MaybeIdentity(id): MaybeIdentity,
+    Page { lang, id }: Page,
     Path(report): Path<i64>,
     f: Fields,
 ) -> WebResult<Response> {
@@ -311,8 +298,7 @@ pub async fn merge_submit(
 
 pub async fn question_submit(
     h: ReportHandle,
-    lang: RequestLang,
-    MaybeIdentity(id): MaybeIdentity,
+    Page { lang, id }: Page,
     Path(report): Path<i64>,
     f: Fields,
 ) -> WebResult<Response> {
@@ -322,8 +308,7 @@ pub async fn question_submit(
 
 pub async fn note_submit(
     h: ReportHandle,
-    lang: RequestLang,
-    MaybeIdentity(id): MaybeIdentity,
+    Page { lang, id }: Page,
     Path(report): Path<i64>,
     f: Fields,
 ) -> WebResult<Response> {
@@ -334,8 +319,7 @@ pub async fn note_submit(
 /// Shows the reporter's contact to the handling unit; the view is audited.
 pub async fn contact_submit(
     h: ReportHandle,
-    lang: RequestLang,
-    MaybeIdentity(id): MaybeIdentity,
+    Page { lang, id }: Page,
     Path(report): Path<i64>,
     state: axum::extract::State<crate::AppState>,
 ) -> WebResult<Response> {
@@ -393,18 +377,14 @@ pub struct CorrelationRow {
 }
 
 #[derive(Template)]
-#[template(path = "report_correlations.html")]
+#[template(path = "reports/correlations.html")]
 struct CorrelationsPage {
     chrome: Chrome,
     rows: Vec<CorrelationRow>,
 }
 
 /// Identifiers that several reports share: candidate scam indicators.
-pub async fn correlations(
-    r: ReportRead,
-    lang: RequestLang,
-    MaybeIdentity(id): MaybeIdentity,
-) -> WebResult<Html<String>> {
+pub async fn correlations(r: ReportRead, Page { lang, id }: Page) -> WebResult<Html<String>> {
     let rows =
         r.0.store
             .correlations_within(r.0.scope.root(), 200)

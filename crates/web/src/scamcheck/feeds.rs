@@ -11,7 +11,7 @@ use khienmang_core::scamcheck::feeds::{FeedFormat, FeedSigningKey, feed_csv, fee
 use crate::AppState;
 use crate::access::IndicatorManage;
 use crate::error::{WebError, WebResult};
-use crate::reports::read_multipart;
+use crate::kit::upload;
 
 fn signing_key(state: &AppState) -> FeedSigningKey {
     FeedSigningKey::from_seed(state.reports.key.derive("khienmang feed signing key"))
@@ -53,11 +53,11 @@ pub async fn import(
     m: IndicatorManage,
     mp: Result<Multipart, axum::extract::multipart::MultipartRejection>,
 ) -> WebResult<Response> {
-    let mp = mp.map_err(|_| WebError::Unsupported("Tệp phải gửi dạng multipart/form-data.".into()))?;
-    let upload = read_multipart(mp).await?;
-    let format = upload.fields.iter().find(|(k, _)| k == "format").map(|(_, v)| v.as_str()).unwrap_or("");
+    let mp = mp.map_err(|_| upload::not_multipart("Tệp"))?;
+    let upload = upload::read_intake(mp).await?;
+    let format = upload.fields.0.iter().find(|(k, _)| k == "format").map(|(_, v)| v.as_str()).unwrap_or("");
     let format = FeedFormat::from_name(format).map_err(|e| WebError::BadRequest(e.message_vi()))?;
-    let bytes = upload.files.into_iter().next().map(|(_, b)| b).unwrap_or_default();
+    let bytes = upload.non_empty_files().into_iter().next().map(|(_, b)| b).unwrap_or_default();
     let report = m.0.store.import_feed(&m.0.actor, format, &bytes).await?;
     Ok(axum::Json(report).into_response())
 }

@@ -10,7 +10,6 @@ pub mod api;
 pub mod feeds;
 pub mod public;
 pub mod staff;
-mod text;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
@@ -19,8 +18,6 @@ use std::time::Duration;
 use khienmang_core::scamcheck::{Checker, Outcome, Query, QueryError, SubjectKind, Verdict, decode_qr_image};
 use khienmang_store::Store;
 use khienmang_store::scamcheck::LiveIndex;
-
-pub(crate) use text::STRINGS;
 
 use crate::error::{WebError, WebResult};
 use crate::offload::Offload;

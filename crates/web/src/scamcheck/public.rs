@@ -13,11 +13,11 @@ use serde::Deserialize;
 
 use super::{bad, query_from_image};
 use crate::AppState;
-use crate::access::{MaybeIdentity, RequestLang};
 use crate::error::{WebError, WebResult};
 use crate::i18n::date_vi;
-use crate::page::{Chrome, render};
-use crate::reports::read_multipart;
+use crate::kit::form::Form;
+use crate::kit::upload;
+use crate::page::{Chrome, Page, render};
 
 /// One result as the page shows it.
 pub struct Shown {
@@ -92,7 +92,7 @@ async fn shown_with_dispute(state: &AppState, query: &Query, outcome: &Outcome) 
 }
 
 #[derive(Template)]
-#[template(path = "check.html")]
+#[template(path = "scamcheck/check.html")]
 struct CheckPage {
     chrome: Chrome,
     q: String,
@@ -109,8 +109,7 @@ pub struct CheckForm {
 /// `GET /check[?q=...]`: the box, and the verdict when something was asked.
 pub async fn page(
     State(state): State<AppState>,
-    lang: RequestLang,
-    MaybeIdentity(id): MaybeIdentity,
+    Page { lang, id }: Page,
     UrlQuery(form): UrlQuery<CheckForm>,
 ) -> WebResult<Html<String>> {
     let chrome = Chrome::new(lang, id.as_ref(), "check");
@@ -131,16 +130,16 @@ pub async fn page(
 /// `POST /check`: a photo of a QR code (multipart field `qr`).
 pub async fn upload(
     State(state): State<AppState>,
-    lang: RequestLang,
-    MaybeIdentity(id): MaybeIdentity,
+    Page { lang, id }: Page,
     mp: Result<Multipart, axum::extract::multipart::MultipartRejection>,
 ) -> WebResult<Html<String>> {
     let chrome = Chrome::new(lang, id.as_ref(), "check");
-    let mp = mp.map_err(|_| WebError::Unsupported("Ảnh phải gửi dạng multipart/form-data.".into()))?;
-    let upload = read_multipart(mp).await?;
-    let image = upload.files.into_iter().next().map(|(_, bytes)| bytes).unwrap_or_default();
+    let mp = mp.map_err(|_| upload::not_multipart("Ảnh"))?;
+    let mut upload = upload::read_intake(mp).await?;
+    let fields = std::mem::take(&mut upload.fields);
+    let image = upload.non_empty_files().into_iter().next().map(|(_, bytes)| bytes).unwrap_or_default();
     let found = if image.is_empty() {
-        let text = upload.fields.into_iter().find(|(k, _)| k == "q").map(|(_, v)| v).unwrap_or_default();
+        let text = fields.0.into_iter().find(|(k, _)| k == "q").map(|(_, v)| v).unwrap_or_default();
         Query::detect(&text).map_err(bad)
     } else {
         query_from_image(&state.scamcheck, image).await
@@ -157,7 +156,7 @@ pub async fn upload(
 }
 
 #[derive(Template)]
-#[template(path = "check_dispute.html")]
+#[template(path = "scamcheck/check_dispute.html")]
 struct DisputePage {
     chrome: Chrome,
     /// The listing's hash (the form sends it back).
@@ -190,8 +189,7 @@ async fn disputable(state: &AppState, reference: &str) -> WebResult<khienmang_st
 /// `GET /check/dispute?indicator=HASH`: the owner's form.
 pub async fn dispute_form(
     State(state): State<AppState>,
-    lang: RequestLang,
-    MaybeIdentity(id): MaybeIdentity,
+    Page { lang, id }: Page,
     UrlQuery(q): UrlQuery<DisputeQuery>,
 ) -> WebResult<Html<String>> {
     let chrome = Chrome::new(lang, id.as_ref(), "check");
@@ -222,9 +220,8 @@ pub struct DisputeIn {
 /// `POST /check/dispute`: files it; the code and secret follow it.
 pub async fn dispute_submit(
     State(state): State<AppState>,
-    lang: RequestLang,
-    MaybeIdentity(id): MaybeIdentity,
-    axum::Form(f): axum::Form<DisputeIn>,
+    Page { lang, id }: Page,
+    Form(f): Form<DisputeIn>,
 ) -> WebResult<Html<String>> {
     let chrome = Chrome::new(lang, id.as_ref(), "check");
     let listed = disputable(&state, &f.indicator).await?;
@@ -254,9 +251,8 @@ pub struct DisputeTrack {
 /// `POST /check/dispute/track`: the owner reads the decision.
 pub async fn dispute_track(
     State(state): State<AppState>,
-    lang: RequestLang,
-    MaybeIdentity(id): MaybeIdentity,
-    axum::Form(f): axum::Form<DisputeTrack>,
+    Page { lang, id }: Page,
+    Form(f): Form<DisputeTrack>,
 ) -> WebResult<Html<String>> {
     let chrome = Chrome::new(lang, id.as_ref(), "check");
     let dispute = state

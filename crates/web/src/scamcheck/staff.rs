@@ -13,9 +13,10 @@ use khienmang_store::scamcheck::{Dispute, Indicator, Listing, live::report_key};
 use serde::Deserialize;
 
 use crate::AppState;
-use crate::access::{IndicatorManage, MaybeIdentity, RequestLang};
+use crate::access::IndicatorManage;
 use crate::error::{WebError, WebResult};
-use crate::page::{Chrome, render};
+use crate::kit::form::Form;
+use crate::page::{Chrome, Page, render};
 use crate::reports::local_time;
 
 pub struct Candidate {
@@ -26,7 +27,7 @@ pub struct Candidate {
 }
 
 #[derive(Template)]
-#[template(path = "scamcheck.html")]
+#[template(path = "scamcheck/scamcheck.html")]
 struct StaffPage {
     chrome: Chrome,
     candidates: Vec<Candidate>,
@@ -42,7 +43,7 @@ impl StaffPage {
 }
 
 /// `GET /scamcheck`.
-pub async fn page(m: IndicatorManage, lang: RequestLang, MaybeIdentity(id): MaybeIdentity) -> WebResult<Html<String>> {
+pub async fn page(m: IndicatorManage, Page { lang, id }: Page) -> WebResult<Html<String>> {
     let store = &m.0.store;
     let mut candidates = Vec::new();
     for c in store.correlations_within(m.0.scope.root(), 200).await? {
@@ -73,11 +74,7 @@ pub struct DecideIn {
 }
 
 /// `POST /scamcheck/indicators`: verify or reject a candidate key.
-pub async fn decide(
-    m: IndicatorManage,
-    State(_): State<AppState>,
-    axum::Form(f): axum::Form<DecideIn>,
-) -> WebResult<Redirect> {
+pub async fn decide(m: IndicatorManage, State(_): State<AppState>, Form(f): Form<DecideIn>) -> WebResult<Redirect> {
     let status = match f.decision.as_str() {
         "verify" => IndicatorStatus::Verified,
         "reject" => IndicatorStatus::Rejected,
@@ -114,11 +111,7 @@ pub struct NoteIn {
 }
 
 /// `POST /scamcheck/indicators/{id}/withdraw`.
-pub async fn withdraw(
-    m: IndicatorManage,
-    Path(id): Path<i64>,
-    axum::Form(f): axum::Form<NoteIn>,
-) -> WebResult<Redirect> {
+pub async fn withdraw(m: IndicatorManage, Path(id): Path<i64>, Form(f): Form<NoteIn>) -> WebResult<Redirect> {
     let mut tx = m.0.store.begin_write(&m.0.actor).await?;
     tx.withdraw_indicator(id, f.note.trim()).await?;
     tx.commit().await?;
@@ -136,7 +129,7 @@ pub struct DisputeDecisionIn {
 pub async fn decide_dispute(
     m: IndicatorManage,
     Path(id): Path<i64>,
-    axum::Form(f): axum::Form<DisputeDecisionIn>,
+    Form(f): Form<DisputeDecisionIn>,
 ) -> WebResult<Redirect> {
     let upheld = match f.outcome.as_str() {
         "upheld" => true,

@@ -22,10 +22,10 @@ use serde::Deserialize;
 
 use super::{ContestsRuntime, contest_or_404, duration_vi, limit_vi, percent_vi, status_of, unit_names, when_vi};
 use crate::AppState;
-use crate::access::{MaybeIdentity, RequestLang};
 use crate::error::{WebError, WebResult};
+use crate::kit::form::Form;
 use crate::limit::ClientAddr;
-use crate::page::{Chrome, render};
+use crate::page::{Chrome, Page, render};
 
 /// Places per page of the public leaderboard.
 const PAGE_SIZE: usize = 50;
@@ -73,7 +73,7 @@ impl ContestView {
 // ---------------------------------------------------------------------------
 
 #[derive(Template)]
-#[template(path = "contests.html")]
+#[template(path = "outreach/contests/contests.html")]
 struct ListPage {
     chrome: Chrome,
     contests: Vec<ContestView>,
@@ -82,18 +82,14 @@ struct ListPage {
 }
 
 /// `GET /contests`: contests open, coming and past.
-pub async fn list(
-    State(state): State<AppState>,
-    lang: RequestLang,
-    MaybeIdentity(id): MaybeIdentity,
-) -> WebResult<Html<String>> {
+pub async fn list(State(state): State<AppState>, Page { lang, id }: Page) -> WebResult<Html<String>> {
     let contests = state.store.contests().await?.iter().map(ContestView::of).collect();
     let can_manage = id.as_ref().is_some_and(|i| i.user.role.can(khienmang_core::auth::Capability::OutreachManage));
     render(&ListPage { chrome: Chrome::new(lang, id.as_ref(), "contests"), contests, can_manage })
 }
 
 #[derive(Template)]
-#[template(path = "contest.html")]
+#[template(path = "outreach/contests/contest.html")]
 struct ContestPage {
     chrome: Chrome,
     c: ContestView,
@@ -104,8 +100,7 @@ struct ContestPage {
 /// `GET /contests/{contest}`: the rules and the number box.
 pub async fn page(
     State(state): State<AppState>,
-    lang: RequestLang,
-    MaybeIdentity(id): MaybeIdentity,
+    Page { lang, id }: Page,
     Path(contest): Path<i64>,
 ) -> WebResult<Html<String>> {
     let c = contest_or_404(&state.store, contest).await?;
@@ -122,7 +117,7 @@ fn unprocessable(html: Html<String>) -> Response {
 }
 
 #[derive(Template)]
-#[template(path = "contest_code.html")]
+#[template(path = "outreach/contests/code.html")]
 struct CodePage {
     chrome: Chrome,
     c: ContestView,
@@ -152,11 +147,10 @@ async fn units_of(state: &AppState, contest: i64) -> WebResult<Vec<(i64, String)
 /// `POST /contests/{contest}/code`: checks the number and sends a code.
 pub async fn code_submit(
     State(state): State<AppState>,
-    lang: RequestLang,
-    MaybeIdentity(id): MaybeIdentity,
+    Page { lang, id }: Page,
     client: ClientAddr,
     Path(contest): Path<i64>,
-    axum::Form(f): axum::Form<PhoneForm>,
+    Form(f): Form<PhoneForm>,
 ) -> WebResult<Response> {
     let c = contest_or_404(&state.store, contest).await?;
     let chrome = Chrome::new(lang, id.as_ref(), "contests");
@@ -218,10 +212,9 @@ fn attempt_cookie(contest: i64) -> String {
 /// `POST /contests/{contest}/start`: checks the code and starts an attempt.
 pub async fn start_submit(
     State(state): State<AppState>,
-    lang: RequestLang,
-    MaybeIdentity(id): MaybeIdentity,
+    Page { lang, id }: Page,
     Path(contest): Path<i64>,
-    axum::Form(f): axum::Form<StartForm>,
+    Form(f): Form<StartForm>,
 ) -> WebResult<Response> {
     let c = contest_or_404(&state.store, contest).await?;
     let chrome = Chrome::new(lang, id.as_ref(), "contests");
@@ -298,7 +291,7 @@ pub struct ShownQuestion {
 }
 
 #[derive(Template)]
-#[template(path = "contest_attempt.html")]
+#[template(path = "outreach/contests/attempt.html")]
 struct AttemptPage {
     chrome: Chrome,
     c: ContestView,
@@ -314,8 +307,7 @@ struct AttemptPage {
 /// `GET /contests/{contest}/attempts/{attempt}`: the questions.
 pub async fn attempt_page(
     State(state): State<AppState>,
-    lang: RequestLang,
-    MaybeIdentity(id): MaybeIdentity,
+    Page { lang, id }: Page,
     headers: HeaderMap,
     Path((contest, attempt)): Path<(i64, i64)>,
 ) -> WebResult<Response> {
@@ -359,7 +351,7 @@ pub async fn attempt_page(
 pub async fn attempt_submit(
     State(state): State<AppState>,
     Path((contest, attempt)): Path<(i64, i64)>,
-    axum::Form(fields): axum::Form<Vec<(String, String)>>,
+    Form(fields): Form<Vec<(String, String)>>,
 ) -> WebResult<Redirect> {
     let received_at = Utc::now();
     let sheet = parse_sheet_form(&fields).map_err(|e| WebError::BadRequest(e.message_vi()))?;
@@ -372,7 +364,7 @@ pub async fn attempt_submit(
 // ---------------------------------------------------------------------------
 
 #[derive(Template)]
-#[template(path = "contest_result.html")]
+#[template(path = "outreach/contests/result.html")]
 struct ResultPage {
     chrome: Chrome,
     c: ContestView,
@@ -393,8 +385,7 @@ struct ResultPage {
 /// `GET /contests/{contest}/attempts/{attempt}/result`.
 pub async fn result_page(
     State(state): State<AppState>,
-    lang: RequestLang,
-    MaybeIdentity(id): MaybeIdentity,
+    Page { lang, id }: Page,
     headers: HeaderMap,
     Path((contest, attempt)): Path<(i64, i64)>,
 ) -> WebResult<Response> {
@@ -476,7 +467,7 @@ pub struct PrizeRow {
 }
 
 #[derive(Template)]
-#[template(path = "contest_leaderboard.html")]
+#[template(path = "outreach/contests/leaderboard.html")]
 struct BoardPage {
     chrome: Chrome,
     c: ContestView,
@@ -553,8 +544,7 @@ pub fn unit_rows(snap: &khienmang_store::outreach::contests::Snapshot) -> Vec<Un
 /// `GET /contests/{contest}/leaderboard[?page=N]`.
 pub async fn leaderboard(
     State(state): State<AppState>,
-    lang: RequestLang,
-    MaybeIdentity(id): MaybeIdentity,
+    Page { lang, id }: Page,
     Path(contest): Path<i64>,
     Query(q): Query<PageQuery>,
 ) -> WebResult<Html<String>> {

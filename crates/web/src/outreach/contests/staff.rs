@@ -19,13 +19,14 @@ use serde::Deserialize;
 use super::public::ContestView;
 use super::{ContestsRuntime, contest_or_404, results, unit_names, when_vi};
 use crate::AppState;
-use crate::access::{MaybeIdentity, OutreachManage, RequestLang};
-use crate::dashboard::export::{Cell, Column, ColumnKind, Sheet, workbook, xlsx_response_headers};
+use crate::access::OutreachManage;
 use crate::error::{WebError, WebResult};
+use crate::kit::form::Form;
+use crate::kit::upload;
+use crate::kit::xlsx::{Cell, Column, ColumnKind, Sheet, workbook, xlsx_response_headers};
 use crate::offload::read_upload_table;
 use crate::org::today;
-use crate::page::{Chrome, render};
-use crate::reports::read_multipart;
+use crate::page::{Chrome, Page, render};
 
 /// Places shown on the organisers' page (the export has them all).
 const TOP: usize = 20;
@@ -64,7 +65,7 @@ pub struct ListRow {
 }
 
 #[derive(Template)]
-#[template(path = "contest_admin_list.html")]
+#[template(path = "outreach/contests/admin_list.html")]
 struct ListPage {
     chrome: Chrome,
     rows: Vec<ListRow>,
@@ -78,7 +79,7 @@ fn local_input(t: DateTime<Utc>) -> String {
 }
 
 /// `GET /outreach/contests`.
-pub async fn list(lang: RequestLang, MaybeIdentity(id): MaybeIdentity, m: OutreachManage) -> WebResult<Html<String>> {
+pub async fn list(Page { lang, id }: Page, m: OutreachManage) -> WebResult<Html<String>> {
     let mut rows = Vec::new();
     for c in m.0.store.contests().await? {
         if !m.0.scope.contains(&m.0.store, c.organiser).await? {
@@ -144,7 +145,7 @@ fn parse_quotas(text: &str) -> WebResult<Vec<Quota>> {
 }
 
 /// `POST /outreach/contests`.
-pub async fn create(m: OutreachManage, axum::Form(f): axum::Form<CreateIn>) -> WebResult<Redirect> {
+pub async fn create(m: OutreachManage, Form(f): Form<CreateIn>) -> WebResult<Redirect> {
     let organiser = UnitId(f.organiser);
     m.0.ensure_write(organiser).await?;
     let period = Period::parse(&f.period).ok_or_else(|| bad("Chu kỳ giới hạn lượt thi không hợp lệ."))?;
@@ -197,7 +198,7 @@ pub struct PrizeLine {
 }
 
 #[derive(Template)]
-#[template(path = "contest_admin.html")]
+#[template(path = "outreach/contests/admin.html")]
 struct AdminPage {
     chrome: Chrome,
     c: ContestView,
@@ -219,8 +220,7 @@ const LETTERS: [char; 6] = ['A', 'B', 'C', 'D', 'E', 'F'];
 
 /// `GET /outreach/contests/{id}`.
 pub async fn page(
-    lang: RequestLang,
-    MaybeIdentity(id): MaybeIdentity,
+    Page { lang, id }: Page,
     axum::extract::State(state): axum::extract::State<AppState>,
     m: OutreachManage,
     Path(contest): Path<i64>,
@@ -315,7 +315,7 @@ pub struct QuestionIn {
 pub async fn question_submit(
     m: OutreachManage,
     Path(contest): Path<i64>,
-    axum::Form(f): axum::Form<QuestionIn>,
+    Form(f): Form<QuestionIn>,
 ) -> WebResult<Redirect> {
     let c = contest_to_change(&m, contest).await?;
     let correct = choice_index(&f.correct).ok_or_else(|| bad("Đáp án đúng phải là một chữ cái từ A đến F."))?;
@@ -338,7 +338,7 @@ pub async fn question_submit(
 }
 
 #[derive(Template)]
-#[template(path = "contest_admin_import.html")]
+#[template(path = "outreach/contests/admin_import.html")]
 struct ImportErrorsPage {
     chrome: Chrome,
     c: ContestView,
@@ -351,17 +351,17 @@ struct ImportErrorsPage {
 /// nothing is added and every bad row is listed.
 pub async fn questions_import(
     axum::extract::State(state): axum::extract::State<AppState>,
-    lang: RequestLang,
-    MaybeIdentity(id): MaybeIdentity,
+    Page { lang, id }: Page,
     m: OutreachManage,
     Path(contest): Path<i64>,
     mp: Result<Multipart, axum::extract::multipart::MultipartRejection>,
 ) -> WebResult<Response> {
     let c = contest_to_change(&m, contest).await?;
-    let mp = mp.map_err(|_| WebError::Unsupported("Tệp phải gửi dạng multipart/form-data.".into()))?;
-    let upload = read_multipart(mp).await?;
-    let shared = upload.fields.iter().any(|(k, v)| k == "shared" && !v.is_empty());
-    let (_, bytes) = upload.files.into_iter().next().ok_or_else(|| bad("Hãy chọn tệp câu hỏi (CSV hoặc Excel)."))?;
+    let mp = mp.map_err(|_| upload::not_multipart("Tệp"))?;
+    let upload = upload::read_intake(mp).await?;
+    let shared = upload.fields.0.iter().any(|(k, v)| k == "shared" && !v.is_empty());
+    let (_, bytes) =
+        upload.non_empty_files().into_iter().next().ok_or_else(|| bad("Hãy chọn tệp câu hỏi (CSV hoặc Excel)."))?;
     let table = read_upload_table(&state, bytes, QUESTION_COLUMNS).await?.map_err(|e| bad(e.message_vi()))?;
     let (questions, errors) = parse_question_rows(&table);
     if !errors.is_empty() || questions.is_empty() {
@@ -392,7 +392,7 @@ pub struct RetireIn {
 pub async fn question_retire(
     m: OutreachManage,
     Path(contest): Path<i64>,
-    axum::Form(f): axum::Form<RetireIn>,
+    Form(f): Form<RetireIn>,
 ) -> WebResult<Redirect> {
     let c = contest_to_change(&m, contest).await?;
     let mut tx = m.0.store.begin_write(&m.0.actor).await?;
@@ -429,11 +429,7 @@ pub async fn communes_under(store: &khienmang_store::Store, unit: UnitId) -> Web
 
 /// `POST /outreach/contests/{id}/units`: lines "code or number; people",
 /// and/or every commune of the organiser.
-pub async fn units_submit(
-    m: OutreachManage,
-    Path(contest): Path<i64>,
-    axum::Form(f): axum::Form<UnitsIn>,
-) -> WebResult<Redirect> {
+pub async fn units_submit(m: OutreachManage, Path(contest): Path<i64>, Form(f): Form<UnitsIn>) -> WebResult<Redirect> {
     let c = contest_to_change(&m, contest).await?;
     let mut units = if f.all_communes.is_some() { communes_under(&m.0.store, c.organiser).await? } else { Vec::new() };
     let on = today();
@@ -474,7 +470,7 @@ pub async fn staff_submit(
     axum::extract::State(state): axum::extract::State<AppState>,
     m: OutreachManage,
     Path(contest): Path<i64>,
-    axum::Form(f): axum::Form<StaffIn>,
+    Form(f): Form<StaffIn>,
 ) -> WebResult<Redirect> {
     let c = contest_to_change(&m, contest).await?;
     let mut people = Vec::new();
@@ -501,11 +497,7 @@ pub struct PrizeIn {
 }
 
 /// `POST /outreach/contests/{id}/prizes`.
-pub async fn prize_submit(
-    m: OutreachManage,
-    Path(contest): Path<i64>,
-    axum::Form(f): axum::Form<PrizeIn>,
-) -> WebResult<Redirect> {
+pub async fn prize_submit(m: OutreachManage, Path(contest): Path<i64>, Form(f): Form<PrizeIn>) -> WebResult<Redirect> {
     let c = contest_to_change(&m, contest).await?;
     let from: usize = number(&f.rank_from, "Hạng đầu")?;
     let to: usize = if f.rank_to.trim().is_empty() { from } else { number(&f.rank_to, "Hạng cuối")? };
@@ -524,7 +516,7 @@ pub struct PrizeRemoveIn {
 pub async fn prize_remove(
     m: OutreachManage,
     Path(contest): Path<i64>,
-    axum::Form(f): axum::Form<PrizeRemoveIn>,
+    Form(f): Form<PrizeRemoveIn>,
 ) -> WebResult<Redirect> {
     let c = contest_to_change(&m, contest).await?;
     let mut tx = m.0.store.begin_write(&m.0.actor).await?;

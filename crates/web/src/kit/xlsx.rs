@@ -1,4 +1,5 @@
-//! XLSX export of dashboard tables, laid out the way officials file them: a
+//! The one XLSX writer (rust_xlsxwriter): every export that writes a
+//! workbook gives it [`Sheet`]s. Tables are laid out the way officials file them: a
 //! bold title across the table, an optional "as of" line, a bold bordered
 //! header with a filter, frozen below the header, and set up to print
 //! landscape on one page width with the header repeated on every page.
@@ -11,7 +12,7 @@ use rust_xlsxwriter::{
     ColNum, Color, ExcelDateTime, Format, FormatAlign, FormatBorder, RowNum, Workbook, Worksheet, XlsxError,
 };
 
-use super::NO_DATA_VI;
+use crate::i18n::NO_DATA_VI;
 
 /// One worksheet: a title, an optional subtitle ("Số liệu đến ngày …"), the
 /// columns and the rows (a row shorter than the columns is padded empty).

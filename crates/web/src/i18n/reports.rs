@@ -1,5 +1,5 @@
 //! User-facing strings of the reports pages (Vietnamese, English), looked up
-//! with the rest by [`crate::i18n::Tr::t`].
+//! with the rest by [`super::Tr::t`].
 
 pub(crate) const STRINGS: &[(&str, &str, &str)] = &[
     ("nav.reports", "Phản ánh", "Reports"),

@@ -1,5 +1,10 @@
 //! Vietnamese first, English on request. One table of user-facing strings;
-//! a missing key shows itself (so a test or a reviewer notices).
+//! a missing key shows itself (so a test or a reviewer notices). The reports'
+//! and the scam check's pages keep their strings in tables of their own
+//! here, so that the pages depend on the strings and never the other way.
+
+mod reports;
+mod scamcheck;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Lang {
@@ -19,6 +24,9 @@ impl Lang {
         if s == "en" { Lang::En } else { Lang::Vi }
     }
 }
+
+/// What a missing figure is called everywhere (charts, maps, workbooks).
+pub const NO_DATA_VI: &str = "Chưa có số liệu";
 
 const STRINGS: &[(&str, &str, &str)] = &[
     ("ow.nav", "Cảnh báo", "Warnings"),
@@ -802,8 +810,7 @@ pub struct Tr {
 
 impl Tr {
     pub fn t(&self, key: &str) -> &'static str {
-        match STRINGS.iter().chain(crate::reports::STRINGS).chain(crate::scamcheck::STRINGS).find(|(k, _, _)| *k == key)
-        {
+        match STRINGS.iter().chain(reports::STRINGS).chain(scamcheck::STRINGS).find(|(k, _, _)| *k == key) {
             Some((_, vi, en)) => match self.lang {
                 Lang::Vi => vi,
                 Lang::En => en,
