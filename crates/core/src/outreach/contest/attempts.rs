@@ -4,7 +4,7 @@
 use chrono::{DateTime, Datelike, Duration, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::org::string_enum;
+use crate::macros::string_enum;
 use crate::outreach::{vn_date, vn_midnight, vn_naive};
 
 use super::entrants::PersonKey;
