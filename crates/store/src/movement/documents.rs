@@ -12,7 +12,8 @@ use crate::org::date;
 use crate::targets::FactChange;
 use crate::{Result, Store, WriteTx, now_utc};
 
-use super::shared::{check_year, invalid, required, unit_name_of, year_of};
+use super::shared::{check_year, invalid, required, unit_name_of};
+use crate::org::year_of;
 
 /// A yearly plan (2.2) or a thematic resolution (2.1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

@@ -13,4 +13,3 @@ pub use activities::*;
 pub use documents::*;
 pub use initiatives::*;
 pub use people::*;
-pub(crate) use shared::year_of;

@@ -3,15 +3,9 @@
 
 use std::collections::HashSet;
 
-use khienmang_core::Date;
 use khienmang_core::org::UnitId;
 
 use crate::{Result, Store, StoreError};
-
-pub(crate) fn year_of(date: Date) -> i32 {
-    use chrono::Datelike;
-    date.year()
-}
 
 pub(super) fn invalid(message: &str) -> StoreError {
     StoreError::Invalid(message.to_string())

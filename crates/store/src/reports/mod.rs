@@ -22,6 +22,5 @@ pub use intake::{Intake, NewAttachment, NewReport, Receipt};
 pub use notifications::*;
 pub use records::*;
 pub use routing::ReportRouting;
-pub(crate) use routing::RoutingCache;
 pub use seal::FieldKey;
 pub use statistics::*;

@@ -44,7 +44,7 @@ struct Basis {
 }
 
 #[derive(Default)]
-pub(crate) struct RoutingCache(RwLock<Option<(Basis, Arc<ReportRouting>)>>);
+pub(super) struct RoutingCache(RwLock<Option<(Basis, Arc<ReportRouting>)>>);
 
 /// The reports' province and its communes on one day.
 #[derive(Debug)]
@@ -107,6 +107,10 @@ impl Store {
             tx.commit().await?;
         }
         Ok(province)
+    }
+
+    fn routing_cache(&self) -> Arc<RoutingCache> {
+        self.caches().get()
     }
 
     /// The routing last built, if built today, without asking the database
