@@ -11,6 +11,7 @@ mod demo;
 mod jobs;
 mod review;
 mod scamcheck;
+mod serve;
 
 use std::io::{BufReader, Write};
 use std::path::PathBuf;
@@ -215,7 +216,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Serve(args) => {
             config::init_logging(&config);
             let store = open(&config, &args.db).await?;
-            config::serve(&config, &args, store, false).await?;
+            serve::serve(&config, &args, store, false).await?;
         }
         Command::Demo { serve, no_serve } => {
             config::init_logging(&config);
@@ -250,7 +251,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                 );
             }
             if !no_serve {
-                config::serve(&config, &args, store, true).await?;
+                serve::serve(&config, &args, store, true).await?;
             }
         }
         Command::Scamcheck(command) => scamcheck::run(&config, command).await?,

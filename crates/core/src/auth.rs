@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::org::string_enum;
+use crate::macros::string_enum;
 
 string_enum!(
     Role {

@@ -4,8 +4,10 @@
 pub mod admin;
 pub mod audit;
 pub mod auth;
+pub mod category;
 pub mod import;
 pub mod link;
+mod macros;
 pub mod movement;
 pub mod org;
 pub mod outreach;

@@ -56,6 +56,11 @@ impl AuditChecked {
 }
 
 impl Store {
+    /// How far this process has verified the audit chain.
+    fn audit_checked(&self) -> std::sync::Arc<AuditChecked> {
+        self.caches().get()
+    }
+
     /// Walks the whole chain. `Ok(n)` is the number of entries checked;
     /// the inner error names the first bad entry.
     pub async fn audit_verify(&self) -> Result<Result<i64, ChainError>> {

@@ -1,6 +1,7 @@
 //! Connection, migrations and the write transaction that every change goes
 //! through (it appends to the audit log before it commits).
 
+use std::pin::Pin;
 use std::str::FromStr;
 
 use khienmang_core::audit::entry_hash;
@@ -12,8 +13,7 @@ use sqlx::{Any, AnyPool, ConnectOptions, Executor, Row};
 use tokio::sync::RwLock;
 
 use crate::Result;
-use crate::reports::RoutingCache;
-use crate::targets::{FactChange, MOVEMENT_GENERATION, TargetsCache};
+use crate::caches::Caches;
 
 /// Bumped by every write that changes the tree, so caches know to reload.
 pub(crate) const ORG_GENERATION: &str = "org.generation";
@@ -64,10 +64,8 @@ pub struct Store {
     /// The whole tree's history, rebuilt whenever another writer (on any
     /// replica) has bumped the generation in the database.
     org_cache: Arc<RwLock<CachedHistory>>,
-    targets: Arc<TargetsCache>,
-    routing: Arc<RoutingCache>,
-    /// How far this process has verified the audit chain.
-    audit_checked: Arc<crate::audit::AuditChecked>,
+    /// What the feature modules keep in memory (targets, routing, audit).
+    caches: Arc<Caches>,
 }
 
 /// Current UTC time as stored: RFC 3339 with seconds.
@@ -111,26 +109,11 @@ impl Store {
             })
             .connect_with(options)
             .await?;
-        Ok(Store {
-            pool,
-            backend,
-            org_cache: Arc::default(),
-            targets: Arc::default(),
-            routing: Arc::default(),
-            audit_checked: Arc::default(),
-        })
+        Ok(Store { pool, backend, org_cache: Arc::default(), caches: Arc::default() })
     }
 
-    pub(crate) fn audit_checked(&self) -> &crate::audit::AuditChecked {
-        &self.audit_checked
-    }
-
-    pub(crate) fn routing_cache(&self) -> &RoutingCache {
-        &self.routing
-    }
-
-    pub(crate) fn targets_cache(&self) -> &TargetsCache {
-        &self.targets
+    pub(crate) fn caches(&self) -> &Caches {
+        &self.caches
     }
 
     pub fn backend(&self) -> Backend {
@@ -190,13 +173,7 @@ impl Store {
     pub async fn begin_write(&self, actor: &str) -> Result<WriteTx> {
         let mut tx = self.pool.begin().await?;
         sqlx::query("UPDATE audit_head SET seq = seq WHERE id = 1").execute(&mut *tx).await?;
-        Ok(WriteTx {
-            tx,
-            actor: actor.to_string(),
-            backend: self.backend,
-            facts: FactChange::None,
-            store: self.clone(),
-        })
+        Ok(WriteTx { tx, actor: actor.to_string(), backend: self.backend, on_commit: Vec::new(), store: self.clone() })
     }
 
     /// After rows were inserted with explicit ids, moves PostgreSQL's
@@ -239,9 +216,22 @@ pub struct WriteTx {
     pub(crate) tx: sqlx::Transaction<'static, Any>,
     pub(crate) actor: String,
     pub(crate) backend: Backend,
-    /// What the transaction changed in the registry, for the targets cache.
-    pub(crate) facts: FactChange,
+    /// What feature modules asked to be done when this transaction commits
+    /// (the targets cache: see [`crate::targets`]).
+    pub(crate) on_commit: Vec<Box<dyn OnCommit>>,
     store: Store,
+}
+
+/// A future that a commit step returns.
+pub(crate) type CommitStep<'a> = Pin<Box<dyn Future<Output = Result<()>> + Send + 'a>>;
+
+/// Work a feature module attaches to a write transaction: a step inside
+/// the transaction just before it commits, and one after it committed.
+pub(crate) trait OnCommit: Send + 'static {
+    fn before_commit<'a>(&'a mut self, tx: &'a mut WriteTx) -> CommitStep<'a>;
+    fn after_commit(self: Box<Self>, store: &Store) -> CommitStep<'_>;
+    /// For the module to find and update the step it attached earlier.
+    fn as_any_mut(&mut self) -> &mut dyn std::any::Any;
 }
 
 impl WriteTx {
@@ -303,16 +293,19 @@ impl WriteTx {
         Ok(next)
     }
 
-    /// Commits; a registry change bumps its generation first, and afterwards
-    /// this process's targets cache is patched when the change allows it.
+    /// Commits, running the steps feature modules attached before and after
+    /// (a registry change bumps its generation first, and afterwards this
+    /// process's targets cache is patched when the change allows it).
     pub async fn commit(mut self) -> Result<()> {
-        let change = std::mem::take(&mut self.facts);
-        let generation = match change {
-            FactChange::None => None,
-            _ => Some(self.bump_generation(MOVEMENT_GENERATION).await?),
-        };
+        let mut steps = std::mem::take(&mut self.on_commit);
+        for step in &mut steps {
+            step.before_commit(&mut self).await?;
+        }
         self.tx.commit().await?;
-        self.store.after_commit(change, generation).await
+        for step in steps {
+            step.after_commit(&self.store).await?;
+        }
+        Ok(())
     }
 }
 

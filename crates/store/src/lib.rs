@@ -6,6 +6,7 @@ pub mod admin;
 pub mod audit;
 pub mod auth;
 pub mod backup;
+mod caches;
 mod db;
 pub mod import;
 pub mod limits;

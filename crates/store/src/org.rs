@@ -33,6 +33,12 @@ pub(crate) fn date(s: &str) -> Result<Date> {
     s.parse().map_err(|_| StoreError::Invalid(format!("ngày không hợp lệ trong cơ sở dữ liệu: {s}")))
 }
 
+/// The calendar year of a date, as the registry's yearly figures count it.
+pub(crate) fn year_of(date: Date) -> i32 {
+    use chrono::Datelike;
+    date.year()
+}
+
 pub(crate) fn version_from_row(row: &AnyRow) -> Result<UnitVersion> {
     let level: String = row.try_get("level")?;
     let valid_to: Option<String> = row.try_get("valid_to")?;

@@ -18,7 +18,8 @@ use khienmang_core::targets::{
 };
 use sqlx::Row;
 
-use crate::movement::year_of;
+use crate::db::{CommitStep, OnCommit};
+use crate::org::year_of;
 use crate::{Result, Store, StoreError, WriteTx};
 
 /// Bumped by every write to the registry, so caches know to reload.
@@ -115,21 +116,26 @@ impl Store {
         Ok((org, movement))
     }
 
+    fn targets_cache(&self) -> Arc<TargetsCache> {
+        self.caches().get()
+    }
+
     /// Runs `f` on the targets as of now, recomputing them first if the tree,
     /// the registry or the day changed since they were last computed.
     pub async fn with_targets<T>(&self, today: Date, f: impl FnOnce(&TargetsSnapshot) -> T) -> Result<T> {
         let (org, movement) = self.generations().await?;
         let key = Key { org, movement, today };
         let mut f = Some(f);
-        if let Some(out) = self.targets_cache().read(key, &mut f) {
+        let cache = self.targets_cache();
+        if let Some(out) = cache.read(key, &mut f) {
             return Ok(out);
         }
-        let _loading = self.targets_cache().loading.lock().await;
-        if let Some(out) = self.targets_cache().read(key, &mut f) {
+        let _loading = cache.loading.lock().await;
+        if let Some(out) = cache.read(key, &mut f) {
             return Ok(out);
         }
         let snapshot = self.compute_targets(key).await?;
-        let mut guard = self.targets_cache().snapshot.write().unwrap_or_else(|e| e.into_inner());
+        let mut guard = cache.snapshot.write().unwrap_or_else(|e| e.into_inner());
         let snapshot = guard.insert(snapshot);
         f.take().map(|f| f(snapshot)).ok_or(StoreError::NotFound)
     }
@@ -260,7 +266,8 @@ impl Store {
     pub(crate) async fn after_commit(&self, change: FactChange, generation: Option<i64>) -> Result<()> {
         let (FactChange::Villages(villages), Some(generation)) = (change, generation) else { return Ok(()) };
         let counts = village_households(self.pool(), Some(&villages)).await?;
-        let mut guard = self.targets_cache().snapshot.write().unwrap_or_else(|e| e.into_inner());
+        let cache = self.targets_cache();
+        let mut guard = cache.snapshot.write().unwrap_or_else(|e| e.into_inner());
         let Some(snapshot) = guard.as_mut().filter(|s| s.key.movement == generation - 1) else { return Ok(()) };
         let mut patched = true;
         for village in villages {
@@ -345,6 +352,37 @@ async fn village_households(
 impl WriteTx {
     /// Notes what this transaction changed in the registry.
     pub(crate) fn facts_changed(&mut self, change: FactChange) {
-        self.facts.merge(change);
+        if let Some(pending) = self.on_commit.iter_mut().find_map(|s| s.as_any_mut().downcast_mut::<PendingFacts>()) {
+            pending.change.merge(change);
+        } else {
+            self.on_commit.push(Box::new(PendingFacts { change, generation: None }));
+        }
+    }
+}
+
+/// What a transaction changed in the registry, acted on when it commits:
+/// the registry's generation is bumped inside the transaction, then this
+/// process's cache is patched.
+struct PendingFacts {
+    change: FactChange,
+    generation: Option<i64>,
+}
+
+impl OnCommit for PendingFacts {
+    fn before_commit<'a>(&'a mut self, tx: &'a mut WriteTx) -> CommitStep<'a> {
+        Box::pin(async move {
+            if self.change != FactChange::None {
+                self.generation = Some(tx.bump_generation(MOVEMENT_GENERATION).await?);
+            }
+            Ok(())
+        })
+    }
+
+    fn after_commit(self: Box<Self>, store: &Store) -> CommitStep<'_> {
+        Box::pin(async move { store.after_commit(self.change, self.generation).await })
+    }
+
+    fn as_any_mut(&mut self) -> &mut dyn std::any::Any {
+        self
     }
 }

@@ -11,7 +11,8 @@
 use serde::{Deserialize, Serialize};
 
 use crate::Date;
-use crate::org::{UnitId, string_enum};
+use crate::macros::string_enum;
+use crate::org::UnitId;
 
 /// Who or what is nominated.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -32,7 +32,7 @@ use serde::{Deserialize, Serialize};
 use super::phases::{PROGRAMME_END, PROGRAMME_START};
 use super::ymd;
 use crate::Date;
-use crate::org::string_enum;
+use crate::macros::string_enum;
 
 /// The day the district level stopped existing (Vietnam's 2025 reform).
 pub const DISTRICT_LEVEL_END: Date = ymd(2025, 7, 1);

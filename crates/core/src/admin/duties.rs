@@ -41,7 +41,8 @@ use serde::{Deserialize, Serialize};
 
 use super::ymd;
 use crate::Date;
-use crate::org::{UnitId, string_enum};
+use crate::macros::string_enum;
+use crate::org::UnitId;
 
 /// One of the bodies of Part 3.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

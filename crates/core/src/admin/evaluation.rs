@@ -22,7 +22,8 @@ use std::collections::HashSet;
 use serde::{Deserialize, Serialize};
 
 use crate::Date;
-use crate::org::{UnitId, string_enum};
+use crate::macros::string_enum;
+use crate::org::UnitId;
 use crate::text::fold;
 
 string_enum!(

@@ -11,7 +11,7 @@
 
 use super::ymd;
 use crate::Date;
-use crate::org::string_enum;
+use crate::macros::string_enum;
 
 /// The first day of the programme (September 2024).
 pub const PROGRAMME_START: Date = ymd(2024, 9, 1);

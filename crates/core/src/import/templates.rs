@@ -7,7 +7,8 @@ use rust_xlsxwriter::{
 };
 
 use super::{Column, ImportError};
-use crate::org::{EnterpriseSize, SchoolLevel, string_enum};
+use crate::macros::string_enum;
+use crate::org::{EnterpriseSize, SchoolLevel};
 
 string_enum!(
     /// What an import file lists.

@@ -17,7 +17,7 @@ use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, percent_decode_str, utf8_perc
 use url::{Host, Url};
 
 use crate::link;
-use crate::org::string_enum;
+use crate::macros::string_enum;
 
 string_enum!(
     /// Where a channel lives.

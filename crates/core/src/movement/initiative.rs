@@ -6,7 +6,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::Date;
-use crate::org::string_enum;
+use crate::macros::string_enum;
 
 string_enum!(
     /// By who takes part (I.1.3.3, "theo đối tượng tham gia").

@@ -10,8 +10,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::macros::string_enum;
 use crate::movement::initiative::Focus;
-use crate::org::{UnitId, string_enum};
+use crate::org::UnitId;
 
 string_enum!(
     /// What a content item is.

@@ -6,7 +6,7 @@ use crate::movement::{Channel, Platform};
 use crate::scamcheck::{BANKS, Bank, BankAccount, Domain, PhoneNumber};
 use crate::text::fold;
 
-crate::org::string_enum!(
+crate::macros::string_enum!(
     /// What an identifier is.
     IdentifierKind {
         Phone = "phone" / "Số điện thoại",

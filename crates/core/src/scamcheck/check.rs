@@ -14,7 +14,7 @@ use super::url::CanonicalUrl;
 /// Longest text the check box accepts (a QR payload is at most ~7 KB).
 pub const MAX_QUERY_BYTES: usize = 8 * 1024;
 
-crate::org::string_enum!(
+crate::macros::string_enum!(
     /// What the text was recognised as (the API's `kind`).
     SubjectKind {
         Phone = "phone" / "Số điện thoại",

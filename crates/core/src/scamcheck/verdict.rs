@@ -12,9 +12,9 @@ use super::index::{IndicatorEntry, IndicatorIndex, IndicatorKey, IndicatorState}
 use super::lookalike::{LookalikeDetector, Technique};
 use super::official::{OFFICIAL_DOMAINS, official_domain, official_phone};
 use crate::Date;
-use crate::reports::Category;
+use crate::category::Category;
 
-crate::org::string_enum!(
+crate::macros::string_enum!(
     /// The API's `verdict`.
     Verdict {
         Scam = "scam" / "Lừa đảo (đã xác minh)",
@@ -25,7 +25,7 @@ crate::org::string_enum!(
     }
 );
 
-crate::org::string_enum!(
+crate::macros::string_enum!(
     /// Where an indicator stands in the analysts' workflow.
     IndicatorStatus {
         Candidate = "candidate" / "Chờ xác minh",

@@ -8,7 +8,8 @@ use serde::{Deserialize, Serialize};
 
 use super::TargetId;
 use crate::Date;
-use crate::org::{UnitId, string_enum};
+use crate::macros::string_enum;
+use crate::org::UnitId;
 
 /// Everything the targets read. Years are calendar years (2024 …).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

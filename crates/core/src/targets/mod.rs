@@ -104,7 +104,7 @@ pub use facts::{Facts, HouseholdMember, Person, PersonRole, Voice, households_wi
 use serde::{Deserialize, Serialize};
 
 use crate::Date;
-use crate::org::string_enum;
+use crate::macros::string_enum;
 
 /// The first and last year of the programme.
 pub const FIRST_YEAR: i32 = 2024;

@@ -45,7 +45,7 @@ struct Basis {
 }
 
 #[derive(Default)]
-pub(crate) struct RoutingCache(RwLock<Option<(Basis, Arc<ReportRouting>)>>);
+pub(super) struct RoutingCache(RwLock<Option<(Basis, Arc<ReportRouting>)>>);
 
 /// The reports' province and its communes on one day.
 #[derive(Debug)]
@@ -108,6 +108,10 @@ impl Store {
             tx.commit().await?;
         }
         Ok(province)
+    }
+
+    fn routing_cache(&self) -> Arc<RoutingCache> {
+        self.caches().get()
     }
 
     /// The routing last built, if built for `day`, without asking the

@@ -18,7 +18,8 @@ use khienmang_core::outreach::contest::{
 };
 use sqlx::Row;
 
-use super::{EntrantKeys, GENERATION, entry_of};
+use super::keys::{EntrantKeys, GENERATION};
+use super::reads::entry_of;
 use crate::{Result, Store};
 
 /// How often the keeper looks for boards to recompute.

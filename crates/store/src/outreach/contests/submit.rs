@@ -16,9 +16,9 @@ use serde_json::json;
 use sqlx::Row;
 use tokio::sync::{mpsc, oneshot};
 
-use super::{
-    ATTEMPT_COLUMNS, ENTRANT, GENERATION, LiveBoards, attempt_record, bank_question, same_secret, stamp, token_hash,
-};
+use super::keys::{ENTRANT, GENERATION, same_secret, stamp, token_hash};
+use super::live::LiveBoards;
+use super::records::{ATTEMPT_COLUMNS, attempt_record, bank_question};
 use crate::db::{Val, bulk_insert_returning, next_batch};
 use crate::{Result, Store, StoreError, WriteTx};
 

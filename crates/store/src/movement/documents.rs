@@ -1,0 +1,153 @@
+//! The registry of documents: yearly plans and thematic resolutions, with
+//! their attached files.
+
+use khienmang_core::Date;
+use khienmang_core::org::UnitId;
+use serde::Serialize;
+use serde_json::json;
+use sqlx::Row;
+
+use crate::db::Val;
+use crate::org::date;
+use crate::targets::FactChange;
+use crate::{Result, Store, WriteTx, now_utc};
+
+use super::shared::{check_year, invalid, required, unit_name_of};
+use crate::org::year_of;
+
+/// A yearly plan (2.2) or a thematic resolution (2.1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DocumentKind {
+    Plan,
+    Resolution,
+}
+
+impl DocumentKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DocumentKind::Plan => "plan",
+            DocumentKind::Resolution => "resolution",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "plan" => Some(DocumentKind::Plan),
+            "resolution" => Some(DocumentKind::Resolution),
+            _ => None,
+        }
+    }
+    pub fn label_vi(self) -> &'static str {
+        match self {
+            DocumentKind::Plan => "Kế hoạch",
+            DocumentKind::Resolution => "Nghị quyết chuyên đề",
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct DocumentInput {
+    pub unit: UnitId,
+    pub kind: DocumentKind,
+    pub number: String,
+    pub title: String,
+    pub issued_on: Date,
+    /// The year a plan is for (a resolution's is its date's year).
+    pub year: i32,
+    pub file: Option<(String, String, Vec<u8>)>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DocumentEntry {
+    pub id: i64,
+    pub unit_id: UnitId,
+    pub unit_name: String,
+    pub kind: DocumentKind,
+    pub number: String,
+    pub title: String,
+    pub issued_on: Date,
+    pub year: i32,
+    pub file_name: Option<String>,
+}
+
+impl Store {
+    pub async fn documents_under(&self, root: UnitId) -> Result<Vec<DocumentEntry>> {
+        let within = self.subtree_ids(root).await?;
+        let sql = format!(
+            "SELECT d.id, d.unit_id, {} AS unit_name, d.kind, d.number, d.title, d.issued_on, d.year, d.file_name \
+             FROM movement_documents d ORDER BY d.issued_on DESC, d.id DESC",
+            unit_name_of("d.unit_id")
+        );
+        let rows = sqlx::query(&sql).fetch_all(self.pool()).await?;
+        let mut out = Vec::new();
+        for r in &rows {
+            let unit = UnitId(r.try_get("unit_id")?);
+            if !within.contains(&unit) {
+                continue;
+            }
+            let kind: String = r.try_get("kind")?;
+            out.push(DocumentEntry {
+                id: r.try_get("id")?,
+                unit_id: unit,
+                unit_name: r.try_get::<Option<String>, _>("unit_name")?.unwrap_or_default(),
+                kind: DocumentKind::parse(&kind).ok_or_else(|| invalid("loại văn bản không hợp lệ"))?,
+                number: r.try_get("number")?,
+                title: r.try_get("title")?,
+                issued_on: date(&r.try_get::<String, _>("issued_on")?)?,
+                year: i32::try_from(r.try_get::<i64, _>("year")?).unwrap_or(0),
+                file_name: r.try_get("file_name")?,
+            });
+        }
+        Ok(out)
+    }
+
+    /// A document's owning unit and attached file (name, type, bytes).
+    pub async fn document_file(&self, id: i64) -> Result<Option<(UnitId, String, String, Vec<u8>)>> {
+        let row = sqlx::query(
+            "SELECT unit_id, file_name, file_type, file_data FROM movement_documents WHERE id = $1 AND file_data IS NOT NULL",
+        )
+        .bind(id)
+        .fetch_optional(self.pool())
+        .await?;
+        row.map(|r| Ok((UnitId(r.try_get(0)?), r.try_get(1)?, r.try_get(2)?, r.try_get(3)?))).transpose()
+    }
+}
+
+impl WriteTx {
+    pub async fn add_document(&mut self, d: &DocumentInput) -> Result<i64> {
+        let number = required(&d.number, "số văn bản")?;
+        let title = required(&d.title, "trích yếu")?;
+        check_year(d.year)?;
+        let year = if d.kind == DocumentKind::Resolution { year_of(d.issued_on) } else { d.year };
+        let (file_name, file_type, data) = match &d.file {
+            Some((n, t, b)) => (Some(n.clone()), Some(t.clone()), Some(b.clone())),
+            None => (None, None, None),
+        };
+        let id = self
+            .insert_returning_id(
+                "INSERT INTO movement_documents (unit_id, kind, number, title, issued_on, year, file_name, file_type, \
+                 file_data, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+                vec![
+                    Val::I(Some(d.unit.0)),
+                    Val::S(Some(d.kind.as_str().into())),
+                    Val::S(Some(number.clone())),
+                    Val::S(Some(title)),
+                    Val::S(Some(d.issued_on.to_string())),
+                    Val::I(Some(i64::from(year))),
+                    Val::S(file_name),
+                    Val::S(file_type),
+                    Val::B(data),
+                    Val::S(Some(now_utc())),
+                ],
+            )
+            .await?;
+        self.audit(
+            "document.create",
+            &format!("document:{id}"),
+            &json!({"unit": d.unit.0, "kind": d.kind.as_str(), "number": number}),
+        )
+        .await?;
+        self.facts_changed(FactChange::Other);
+        Ok(id)
+    }
+}

@@ -1,0 +1,15 @@
+//! The movement's registry (SPEC M2, M3): initiatives with their channels,
+//! lifecycle, members and reports; people, trainings, trusted voices; plans
+//! and resolutions; village activities, page posts and yearly unit reports.
+//! Every write is audited and tells the targets cache what it changed.
+
+mod activities;
+mod documents;
+mod initiatives;
+mod people;
+mod shared;
+
+pub use activities::*;
+pub use documents::*;
+pub use initiatives::*;
+pub use people::*;

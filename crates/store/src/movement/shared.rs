@@ -1,0 +1,47 @@
+//! What the registries share: the units a scope sees, the checks of typed
+//! text and years, and the SQL that names a unit.
+
+use std::collections::HashSet;
+
+use khienmang_core::org::UnitId;
+
+use crate::{Result, Store, StoreError};
+
+pub(super) fn invalid(message: &str) -> StoreError {
+    StoreError::Invalid(message.to_string())
+}
+
+pub(super) fn check_year(year: i32) -> Result<()> {
+    if (2000..=2100).contains(&year) { Ok(()) } else { Err(invalid("Năm phải trong khoảng 2000–2100.")) }
+}
+
+pub(super) fn required(text: &str, what: &str) -> Result<String> {
+    let t = text.trim();
+    if t.is_empty() {
+        return Err(StoreError::Invalid(format!("Chưa nhập {what}.")));
+    }
+    if t.chars().count() > 500 {
+        return Err(StoreError::Invalid(format!("{what} dài quá 500 ký tự.")));
+    }
+    Ok(t.to_string())
+}
+
+pub(super) fn optional(text: Option<&str>) -> Option<String> {
+    text.map(str::trim).filter(|t| !t.is_empty()).map(|t| t.chars().take(2000).collect())
+}
+
+/// The current name of each unit, by id: one query for a whole list.
+const UNIT_NAME: &str = "(SELECT v.name FROM org_unit_versions v WHERE v.unit_id = {col} \
+     ORDER BY v.valid_from DESC LIMIT 1)";
+
+pub(super) fn unit_name_of(col: &str) -> String {
+    UNIT_NAME.replace("{col}", col)
+}
+
+impl Store {
+    /// The units a scope rooted at `root` sees: the registry lists follow the
+    /// whole history of a subtree, as [`Store::is_within`] does for one unit.
+    pub async fn subtree_ids(&self, root: UnitId) -> Result<HashSet<UnitId>> {
+        Ok(self.org_history().await?.within(root))
+    }
+}

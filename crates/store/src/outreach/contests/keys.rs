@@ -1,0 +1,91 @@
+//! What the contest tables share: the keyed hash and seal of an entrant's
+//! number, timestamps as stored, token checks and the limits on names and codes.
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use khienmang_core::outreach::contest::PersonKey;
+use sha2::{Digest, Sha256};
+
+use crate::reports::FieldKey;
+use crate::{Result, StoreError};
+
+/// Bumped by every change of the organisers (contests, banks, units,
+/// prizes, staff): replicas and the writer reload what they cache.
+pub(crate) const GENERATION: &str = "contests.generation";
+
+/// The audit actor of entrants (they have no account).
+pub const ENTRANT: &str = "contest-entrant";
+
+/// Codes one number may ask for per hour, all contests together.
+pub const CODES_PER_HOUR: i64 = 5;
+
+/// Longest name shown on a leaderboard.
+pub const MAX_NAME_CHARS: usize = 80;
+
+pub(super) fn invalid(message: impl Into<String>) -> StoreError {
+    StoreError::Invalid(message.into())
+}
+
+/// RFC 3339 with milliseconds: the tie-break on time is to the millisecond.
+pub fn stamp(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::Millis, true)
+}
+
+pub fn parse_stamp(s: &str) -> Result<DateTime<Utc>> {
+    DateTime::parse_from_rfc3339(s)
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|_| invalid("thời điểm lưu trong cơ sở dữ liệu không hợp lệ"))
+}
+
+/// What the store keeps of an entrant's number, from the field key: a keyed
+/// hash (the same number, however typed, gives the same hash; without the
+/// key nobody can test a guess against it), and the sealed number.
+#[derive(Clone, Debug)]
+pub struct EntrantKeys {
+    key: FieldKey,
+    hash_key: [u8; 32],
+}
+
+impl EntrantKeys {
+    pub fn new(key: FieldKey) -> EntrantKeys {
+        let hash_key = key.derive("khienmang contest entrant");
+        EntrantKeys { key, hash_key }
+    }
+
+    /// Hex SHA-256 of the derived key and the E.164 number.
+    pub fn hash(&self, person: &PersonKey) -> String {
+        hex::encode(Sha256::new().chain_update(self.hash_key).chain_update(person.as_str().as_bytes()).finalize())
+    }
+
+    pub fn seal(&self, person: &PersonKey) -> Vec<u8> {
+        self.key.seal(person.as_str().as_bytes())
+    }
+
+    pub fn open(&self, sealed: &[u8]) -> Result<PersonKey> {
+        let plain = self.key.open(sealed)?;
+        let text = String::from_utf8(plain).map_err(|_| invalid("số điện thoại đã mã hóa bị hỏng"))?;
+        PersonKey::parse(&text).map_err(|e| invalid(e.message_vi()))
+    }
+}
+
+/// SHA-256 of an attempt's token, as stored.
+pub fn token_hash(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+/// Whether `token` is the one whose hash is stored.
+pub fn same_token(token: &str, stored_hash: &str) -> bool {
+    same_secret(&token_hash(token), stored_hash)
+}
+
+/// Equal without telling, through timing, how much matched.
+pub(crate) fn same_secret(a: &str, b: &str) -> bool {
+    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+pub(super) fn u64_of(v: i64) -> u64 {
+    u64::try_from(v).unwrap_or(0)
+}
+
+pub(super) fn i64_of(v: u64) -> i64 {
+    i64::try_from(v).unwrap_or(i64::MAX)
+}
