@@ -1,0 +1,1 @@
+//! The movement: scoped reads and writes.
