@@ -109,7 +109,7 @@ pub async fn dry_run(
         }
     };
     let batch = batch_id();
-    org.store().stage_import(&batch, id.user.id, kind.as_str(), &filename, &bytes).await?;
+    org.stage_import(&batch, kind.as_str(), &filename, &bytes).await?;
     let page = ReportPage {
         chrome,
         batch,
@@ -139,7 +139,7 @@ pub async fn commit(
     Path(batch): Path<String>,
     Form(form): Form<CommitForm>,
 ) -> WebResult<Response> {
-    let staged = org.store().staged_import(&batch, id.user.id).await?.ok_or(WebError::NotFound)?;
+    let staged = org.staged_import(&batch).await?;
     let kind = TemplateKind::parse(&staged.kind).ok_or(WebError::NotFound)?;
     // Check again: the tree may have changed since the dry run.
     let result = check(&state, &org, kind, staged.content, &form.effective).await?.map_err(WebError::BadRequest)?;
@@ -148,7 +148,7 @@ pub async fn commit(
     let refused = form.mode != "valid" && !result.errors.is_empty();
     let imported = if refused { None } else { Some(org.import_rows(kind, &result.valid, &staged.filename).await?) };
     if imported.is_some() {
-        org.store().drop_staged(&batch).await?;
+        org.drop_staged(&batch).await?;
     }
     let page = ReportPage {
         chrome,

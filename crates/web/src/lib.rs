@@ -89,7 +89,8 @@ impl Default for WebConfig {
 pub struct AppState(Arc<Shared>);
 
 pub struct Shared {
-    pub store: Store,
+    /// Opened only by the access layer ([`access::Vault`]).
+    pub store: access::Vault,
     pub config: Arc<WebConfig>,
     pub reports: reports::ReportsRuntime,
     pub scamcheck: scamcheck::ScamcheckRuntime,
@@ -118,7 +119,7 @@ impl AppState {
             let _ = site.set(url.trim_end_matches('/').to_string());
         }
         AppState(Arc::new(Shared {
-            store,
+            store: access::Vault::new(store),
             config: Arc::new(config),
             reports,
             scamcheck,

@@ -162,15 +162,14 @@ pub async fn unit_page(
 ) -> WebResult<Html<String>> {
     let unit = UnitId(unit);
     let on = q.date()?;
-    org.ensure(unit).await?;
-    let store = org.store();
-    let versions = store.unit_versions(unit).await?;
-    let current = store.unit_on(unit, on).await?;
+    let here = org.within(unit).await?;
+    let versions = here.versions().await?;
+    let current = here.on(on).await?;
     let shown = current.clone().or_else(|| versions.last().cloned()).ok_or(WebError::NotFound)?;
     let show_on = if current.is_some() { on } else { shown.valid_from };
-    let children = store.children_on(unit, show_on, 500, 0).await?;
-    let breadcrumb = store.ancestors_on(unit, show_on).await?;
-    let history = store.org_history().await?;
+    let children = here.children_on(show_on, 500, 0).await?;
+    let breadcrumb = here.ancestors_on(show_on).await?;
+    let history = here.tree_history().await?;
     let pop = |v: &UnitVersion| v.attrs.population.map(|p| (v.unit_id, p));
     let values: Vec<(UnitId, i64)> =
         history.versions().iter().filter(|v| v.is_valid_on(show_on)).filter_map(pop).collect();
@@ -199,9 +198,9 @@ pub async fn unit_page(
         breadcrumb: breadcrumb.iter().map(UnitRow::of).collect(),
         children: children.iter().map(UnitRow::of).collect(),
         versions: versions.iter().map(UnitRow::of).collect(),
-        events: store.unit_events(unit).await?,
-        formed_from: store.unit_lineage(unit, true).await?,
-        went_into: store.unit_lineage(unit, false).await?,
+        events: here.events().await?,
+        formed_from: here.lineage(true).await?,
+        went_into: here.lineage(false).await?,
         rollup_then,
         rollup_today,
         can_write,
@@ -368,15 +367,7 @@ pub struct UnitsQuery {
 pub async fn api_units(org: OrgRead, Query(q): Query<UnitsQuery>) -> WebResult<Json<Vec<ApiUnit>>> {
     let on = AsOf { as_of: q.as_of.clone() }.date()?;
     let found = match (&q.code, &q.q) {
-        (Some(code), _) => {
-            let mut out = Vec::new();
-            for v in org.store().units_by_code(code.trim(), on).await? {
-                if org.ensure(v.unit_id).await.is_ok() {
-                    out.push(v);
-                }
-            }
-            out
-        }
+        (Some(code), _) => org.units_by_code(code.trim(), on).await?,
         (None, Some(text)) => org.search(text, Some(on), 100).await?,
         (None, None) => org.roots(on).await?,
     };
@@ -411,10 +402,10 @@ pub async fn api_children(
     Query(q): Query<ChildrenQuery>,
 ) -> WebResult<Json<Vec<ApiUnit>>> {
     let unit = UnitId(id);
-    org.ensure(unit).await?;
+    let here = org.within(unit).await?;
     let on = AsOf { as_of: q.as_of }.date()?;
     let limit = q.limit.unwrap_or(500).clamp(1, 1000);
-    let children = org.store().children_on(unit, on, limit, q.offset.unwrap_or(0).max(0)).await?;
+    let children = here.children_on(on, limit, q.offset.unwrap_or(0).max(0)).await?;
     Ok(Json(children.iter().map(ApiUnit::from).collect()))
 }
 
@@ -434,13 +425,12 @@ pub struct ApiHistory {
     responses((status = 200, body = ApiHistory), (status = 404)), tag = "org", security(("bearer" = [])))]
 pub async fn api_history(org: OrgRead, Path(id): Path<i64>) -> WebResult<Json<ApiHistory>> {
     let unit = UnitId(id);
-    org.ensure(unit).await?;
-    let s = org.store();
+    let here = org.within(unit).await?;
     Ok(Json(ApiHistory {
-        versions: s.unit_versions(unit).await?.iter().map(ApiUnit::from).collect(),
-        events: s.unit_events(unit).await?,
-        formed_from: s.unit_lineage(unit, true).await?,
-        went_into: s.unit_lineage(unit, false).await?,
+        versions: here.versions().await?.iter().map(ApiUnit::from).collect(),
+        events: here.events().await?,
+        formed_from: here.lineage(true).await?,
+        went_into: here.lineage(false).await?,
     }))
 }
 
@@ -471,10 +461,10 @@ pub struct ApiRollup {
     responses((status = 200, body = ApiRollup), (status = 404)), tag = "org", security(("bearer" = [])))]
 pub async fn api_rollup(org: OrgRead, Path(id): Path<i64>, Query(q): Query<RollupQuery>) -> WebResult<Json<ApiRollup>> {
     let unit = UnitId(id);
-    org.ensure(unit).await?;
+    let here = org.within(unit).await?;
     let on = parse_day(&q.on)?;
     let measure = q.measure.unwrap_or_else(|| "population".into());
-    let history = org.store().org_history().await?;
+    let history = here.tree_history().await?;
     let values: Vec<(UnitId, i64)> = history
         .versions()
         .iter()

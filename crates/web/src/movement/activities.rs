@@ -43,7 +43,7 @@ async fn activities_page(
     error: Option<FormError>,
     entered: Fields,
 ) -> WebResult<Html<String>> {
-    let home = g.home_unit(today()).await?;
+    let here = g.home(today()).await?;
     let rows = |list: Vec<khienmang_store::movement::ActivityEntry>| {
         list.into_iter()
             .map(|a| ActivityRow {
@@ -54,8 +54,8 @@ async fn activities_page(
             })
             .collect::<Vec<_>>()
     };
-    let activities = rows(g.store.activities_under(home, false).await?);
-    let posts = rows(g.store.activities_under(home, true).await?);
+    let activities = rows(here.activities(false).await?);
+    let posts = rows(here.activities(true).await?);
     let can_write = can_write(id);
     let (villages, units) = if can_write {
         let all = scope_units(g).await?;

@@ -100,10 +100,9 @@ async fn documents_page(
     error: Option<FormError>,
     entered: Fields,
 ) -> WebResult<Html<String>> {
-    let home = g.home_unit(today()).await?;
-    let documents = g
-        .store
-        .documents_under(home)
+    let here = g.home(today()).await?;
+    let documents = here
+        .documents()
         .await?
         .into_iter()
         .map(|d| DocumentRow {
@@ -195,8 +194,7 @@ fn disposition(name: &str) -> String {
 
 /// The attached file, as a download, only inside the scope.
 pub async fn document_file(m: MovementRead, Path(did): Path<i64>) -> WebResult<Response> {
-    let (unit, name, stored_type, bytes) = m.0.store.document_file(did).await?.ok_or(WebError::NotFound)?;
-    m.0.ensure(unit).await?;
+    let (name, stored_type, bytes) = m.0.document_file(did).await?;
     // Only the types accepted on upload are ever named; anything else is plain bytes.
     let content_type =
         FILE_KINDS.iter().map(|(_, t)| *t).find(|t| *t == stored_type).unwrap_or("application/octet-stream");

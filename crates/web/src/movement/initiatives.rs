@@ -34,9 +34,7 @@ use crate::page::{Chrome, Page, render};
 
 /// The initiative, or 404 when it is absent or owned outside the scope.
 pub async fn load(g: &Granted, id: i64) -> WebResult<Initiative> {
-    let ini = g.store.initiative(id).await?.ok_or(WebError::NotFound)?;
-    g.ensure(ini.unit_id).await?;
-    Ok(ini)
+    g.initiative(id).await
 }
 
 fn options<T: Copy>(all: &[T], code: fn(T) -> &'static str, label: fn(T) -> &'static str, current: &str) -> Vec<Opt> {
@@ -142,7 +140,8 @@ async fn new_page(
 }
 
 pub async fn new_form(Page { lang, id }: Page, m: MovementWrite) -> WebResult<Html<String>> {
-    let home = m.0.home_unit(today()).await?;
+    let here = m.0.home(today()).await?;
+    let home = here.unit();
     let draft = Draft {
         unit: home.0.to_string(),
         stage: Stage::Active.as_str().into(),
@@ -302,10 +301,10 @@ async fn initiative_page(
     error: Option<FormError>,
     entered: Fields,
 ) -> WebResult<Html<String>> {
-    let store = &g.store;
     let criteria = Criteria::from_array(ini.criteria);
-    let stages = store
-        .initiative_stages(ini.id)
+    let stages = g
+        .of_initiative(&ini)
+        .stages()
         .await?
         .into_iter()
         .map(|s| StageRow {
@@ -319,8 +318,9 @@ async fn initiative_page(
     let chosen_stage = entered.get("stage").to_string();
     let next_stages =
         ini.stage.next_stages().iter().map(|s| Opt::new(s.as_str(), s.label_vi(), &chosen_stage)).collect();
-    let channels = store
-        .initiative_channels(ini.id)
+    let channels = g
+        .of_initiative(&ini)
+        .channels()
         .await?
         .into_iter()
         .map(|c| ChannelRow {
@@ -329,14 +329,16 @@ async fn initiative_page(
             audience: c.audience.map(number_vi).unwrap_or_default(),
         })
         .collect();
-    let groups = store
-        .initiative_groups(ini.id)
+    let groups = g
+        .of_initiative(&ini)
+        .groups()
         .await?
         .into_iter()
         .map(|g| NamedRow { name: g.name, detail: g.leader_name.unwrap_or_default() })
         .collect();
-    let participants = store
-        .initiative_participants(ini.id)
+    let participants = g
+        .of_initiative(&ini)
+        .participants()
         .await?
         .into_iter()
         .map(|p| NamedRow {
@@ -347,8 +349,9 @@ async fn initiative_page(
             },
         })
         .collect();
-    let villages = store
-        .initiative_villages(ini.id)
+    let villages = g
+        .of_initiative(&ini)
+        .villages()
         .await?
         .into_iter()
         .map(|v| VillageRow {
@@ -362,8 +365,9 @@ async fn initiative_page(
             listed: v.listed,
         })
         .collect();
-    let reports = store
-        .initiative_reports(ini.id)
+    let reports = g
+        .of_initiative(&ini)
+        .reports()
         .await?
         .into_iter()
         .map(|r| ReportRow {
@@ -384,8 +388,9 @@ async fn initiative_page(
     } else {
         (Vec::new(), Vec::new())
     };
-    let leaders = store
-        .initiative_leaders(ini.id)
+    let leaders = g
+        .of_initiative(&ini)
+        .leaders()
         .await?
         .into_iter()
         .map(|u| LeaderRow { user_id: u.id, label: format!("{} ({})", u.display_name, u.username) })
@@ -436,15 +441,7 @@ async fn initiative_page(
 /// their scope holding the initiative's unit today (so the link lets them
 /// write it) and itself inside the officer's scope today.
 async fn leader_candidates(g: &Granted, ini: &Initiative) -> WebResult<Vec<User>> {
-    let on = today();
-    let mut out = Vec::new();
-    for u in g.store.leader_accounts().await? {
-        let Some(scope) = u.scope_unit_id else { continue };
-        if g.store.is_within_on(scope, ini.unit_id, on).await? && g.scope.contains_today(&g.store, scope).await? {
-            out.push(u);
-        }
-    }
-    Ok(out)
+    g.leader_accounts_for(ini.unit_id).await
 }
 
 /// The officer's side of a link change: not an initiative leader, and the
@@ -498,7 +495,7 @@ async fn change_leader(
             let offered = leader_candidates(g, &ini).await?;
             (offered, "Tài khoản này không phải tài khoản người đứng đầu mô hình của xã/phường này.")
         } else {
-            (g.store.initiative_leaders(ini.id).await?, "Tài khoản này không được giao mô hình này.")
+            (g.of_initiative(&ini).leaders().await?, "Tài khoản này không được giao mô hình này.")
         };
         if !offered.iter().any(|u| u.id == user) {
             return Err(bad(refusal));
@@ -714,8 +711,8 @@ pub async fn members_page(Page { lang, id }: Page, m: MovementRead, Path(iid): P
     // A list of names is personal data: the view is audited before it is shown.
     audit_view(&m.0, &format!("initiative:{}", ini.id), json!({"list": "members", "listed": ini.members})).await?;
     let members =
-        m.0.store
-            .initiative_members(ini.id)
+        m.0.of_initiative(&ini)
+            .members()
             .await?
             .into_iter()
             .map(|x| MemberRow {
@@ -863,8 +860,8 @@ pub struct ApiListQuery {
 #[utoipa::path(get, path = "/api/v1/initiatives", params(ApiListQuery),
     responses((status = 200, body = Vec<ApiInitiative>)), tag = "movement", security(("bearer" = [])))]
 pub async fn api_list(m: MovementRead, Query(q): Query<ApiListQuery>) -> WebResult<Json<Vec<ApiInitiative>>> {
-    let home = m.0.home_unit(today()).await?;
-    let found = m.0.store.initiatives_under(home, q.q.as_deref()).await?;
+    let here = m.0.home(today()).await?;
+    let found = here.initiatives(q.q.as_deref()).await?;
     Ok(Json(found.iter().map(ApiInitiative::from).collect()))
 }
 
@@ -873,45 +870,48 @@ pub async fn api_list(m: MovementRead, Query(q): Query<ApiListQuery>) -> WebResu
     responses((status = 200, body = ApiInitiativeDetail), (status = 404)), tag = "movement", security(("bearer" = [])))]
 pub async fn api_get(m: MovementRead, Path(iid): Path<i64>) -> WebResult<Json<ApiInitiativeDetail>> {
     let ini = load(&m.0, iid).await?;
-    let store = &m.0.store;
-    let stages = store
-        .initiative_stages(ini.id)
-        .await?
-        .into_iter()
-        .map(|s| ApiStage { stage: s.stage.as_str().into(), effective: s.effective.to_string(), note: s.note })
-        .collect();
-    let channels = store
-        .initiative_channels(ini.id)
-        .await?
-        .into_iter()
-        .map(|c| ApiChannel { id: c.id, platform: c.platform, key: c.key, url: c.url, audience: c.audience })
-        .collect();
-    let villages = store
-        .initiative_villages(ini.id)
-        .await?
-        .into_iter()
-        .map(|v| ApiVillageCount {
-            village_id: v.village_id.0,
-            village_name: v.village_name,
-            year: v.year,
-            members: v.members,
-            households: v.households,
-            listed: v.listed,
-        })
-        .collect();
-    let reports = store
-        .initiative_reports(ini.id)
-        .await?
-        .into_iter()
-        .map(|r| ApiReport {
-            period_from: r.period_from.to_string(),
-            period_to: r.period_to.to_string(),
-            posts: r.posts,
-            reach: r.reach,
-            reports_received: r.reports_received,
-            note: r.note,
-        })
-        .collect();
+    let stages =
+        m.0.of_initiative(&ini)
+            .stages()
+            .await?
+            .into_iter()
+            .map(|s| ApiStage { stage: s.stage.as_str().into(), effective: s.effective.to_string(), note: s.note })
+            .collect();
+    let channels =
+        m.0.of_initiative(&ini)
+            .channels()
+            .await?
+            .into_iter()
+            .map(|c| ApiChannel { id: c.id, platform: c.platform, key: c.key, url: c.url, audience: c.audience })
+            .collect();
+    let villages =
+        m.0.of_initiative(&ini)
+            .villages()
+            .await?
+            .into_iter()
+            .map(|v| ApiVillageCount {
+                village_id: v.village_id.0,
+                village_name: v.village_name,
+                year: v.year,
+                members: v.members,
+                households: v.households,
+                listed: v.listed,
+            })
+            .collect();
+    let reports =
+        m.0.of_initiative(&ini)
+            .reports()
+            .await?
+            .into_iter()
+            .map(|r| ApiReport {
+                period_from: r.period_from.to_string(),
+                period_to: r.period_to.to_string(),
+                posts: r.posts,
+                reach: r.reach,
+                reports_received: r.reports_received,
+                note: r.note,
+            })
+            .collect();
     Ok(Json(ApiInitiativeDetail { initiative: ApiInitiative::from(&ini), stages, channels, villages, reports }))
 }
 

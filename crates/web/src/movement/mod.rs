@@ -119,7 +119,7 @@ pub async fn unit_in_scope(g: &Granted, s: &str) -> WebResult<UnitId> {
 /// A village chosen in a form: inside the scope and a village today.
 pub async fn village_in_scope(g: &Granted, s: &str) -> WebResult<UnitId> {
     let unit = unit_in_scope(g, s).await?;
-    match g.store.unit_on(unit, today()).await? {
+    match g.within(unit).await?.on(today()).await? {
         Some(v) if v.level == Level::Village => Ok(unit),
         _ => Err(WebError::BadRequest("Hãy chọn một thôn, tổ dân phố.".into())),
     }
@@ -128,7 +128,8 @@ pub async fn village_in_scope(g: &Granted, s: &str) -> WebResult<UnitId> {
 /// The units of the scope today, parents before children.
 pub async fn scope_units(g: &Granted) -> WebResult<Vec<UnitVersion>> {
     let on = today();
-    let home = g.home_unit(on).await?;
+    let here = g.home(on).await?;
+    let home = here.unit();
     Ok(g.store.subtree_on(home, on).await?)
 }
 
@@ -146,10 +147,7 @@ pub fn unit_options(units: &[UnitVersion], only: Option<Level>, current: &str) -
 
 /// Records a view of personal data before it is shown.
 pub async fn audit_view(g: &Granted, object: &str, details: serde_json::Value) -> WebResult<()> {
-    let mut tx = g.store.begin_write(&g.actor).await?;
-    tx.audit("personal_data.view", object, &details).await?;
-    tx.commit().await?;
-    Ok(())
+    g.audit_view("personal_data.view", object, details).await
 }
 
 pub fn see_other(to: String) -> Response {
@@ -204,37 +202,23 @@ async fn home_page(
     error: Option<FormError>,
 ) -> WebResult<Html<String>> {
     let on = today();
-    let home = g.home_unit(on).await?;
-    let store = &g.store;
-    let scope_name = store.unit_versions(home).await?.pop().map(|v| v.name).unwrap_or_default();
+    let here = g.home(on).await?;
+    let home = here.unit();
+    let scope_name = here.versions().await?.pop().map(|v| v.name).unwrap_or_default();
     let query = Some(q.trim()).filter(|q| !q.is_empty());
-    let initiatives = store.initiatives_under(home, query).await?;
-    let all = if query.is_some() { store.initiatives_under(home, None).await?.len() } else { initiatives.len() };
+    let initiatives = here.initiatives(query).await?;
+    let all = if query.is_some() { here.initiatives(None).await?.len() } else { initiatives.len() };
     let count = |n: usize| number_vi(i64::try_from(n).unwrap_or(i64::MAX));
     let tiles = vec![
         Tile { href: "/movement", key: "movement.initiatives", count: count(all) },
-        Tile {
-            href: "/movement/people",
-            key: "movement.people",
-            count: count(store.people_under(home, None).await?.len()),
-        },
-        Tile {
-            href: "/movement/trainings",
-            key: "movement.trainings",
-            count: count(store.trainings_under(home).await?.len()),
-        },
-        Tile { href: "/movement/voices", key: "movement.voices", count: count(store.voices_under(home).await?.len()) },
-        Tile {
-            href: "/movement/documents",
-            key: "movement.documents",
-            count: count(store.documents_under(home).await?.len()),
-        },
+        Tile { href: "/movement/people", key: "movement.people", count: count(here.people(None).await?.len()) },
+        Tile { href: "/movement/trainings", key: "movement.trainings", count: count(here.trainings().await?.len()) },
+        Tile { href: "/movement/voices", key: "movement.voices", count: count(here.voices().await?.len()) },
+        Tile { href: "/movement/documents", key: "movement.documents", count: count(here.documents().await?.len()) },
         Tile {
             href: "/movement/activities",
             key: "movement.activities",
-            count: count(
-                store.activities_under(home, false).await?.len() + store.activities_under(home, true).await?.len(),
-            ),
+            count: count(here.activities(false).await?.len() + here.activities(true).await?.len()),
         },
     ];
     let rows = initiatives
@@ -251,7 +235,7 @@ async fn home_page(
         .collect();
     let can_write = can_write(id);
     let units = if can_write { unit_options(&scope_units(g).await?, None, &home.0.to_string()) } else { Vec::new() };
-    let years: Vec<String> = store.unit_report_years(home).await?.iter().map(i32::to_string).collect();
+    let years: Vec<String> = here.report_years().await?.iter().map(i32::to_string).collect();
     render(&HomePage {
         chrome: Chrome::new(lang, id, "movement"),
         scope_name,

@@ -76,8 +76,9 @@ async fn people_page(
     entered: Fields,
 ) -> WebResult<Html<String>> {
     let wanted = PersonRole::parse(role);
-    let home = g.home_unit(today()).await?;
-    let found = g.store.people_under(home, wanted).await?;
+    let here = g.home(today()).await?;
+    let home = here.unit();
+    let found = here.people(wanted).await?;
     audit_view(g, "people", json!({"scope": home.0, "role": wanted.map(PersonRole::as_str), "shown": found.len()}))
         .await?;
     let year = this_year();
@@ -182,8 +183,7 @@ pub async fn update_submit(
     fields: Fields,
 ) -> WebResult<Response> {
     let g = &m.0;
-    let unit = g.store.person_unit(pid).await?.ok_or(WebError::NotFound)?;
-    g.ensure(unit).await?;
+    let unit = g.person_unit(pid).await?;
     let result = async {
         let year = required_year(fields.get("year"), "năm cập nhật")?;
         let note = Some(fields.get("note")).filter(|n| !n.is_empty());
@@ -234,7 +234,8 @@ async fn trainings_page(
     error: Option<FormError>,
     entered: Fields,
 ) -> WebResult<Html<String>> {
-    let home = g.home_unit(today()).await?;
+    let here = g.home(today()).await?;
+    let home = here.unit();
     let organiser = match unit.filter(|u| !u.is_empty()) {
         Some(u) => unit_in_scope(g, u).await?,
         None => home,
@@ -242,7 +243,7 @@ async fn trainings_page(
     let can_write = can_write(id);
     let (units, attendees) = if can_write {
         // The attendees are chosen among the people of the organising unit's subtree.
-        let people = g.store.people_under(organiser, None).await?;
+        let people = g.within(organiser).await?.people(None).await?;
         audit_view(g, "people", json!({"scope": organiser.0, "purpose": "training", "shown": people.len()})).await?;
         let chosen = entered.all("attendee");
         let checks = people
@@ -258,9 +259,8 @@ async fn trainings_page(
     } else {
         (Vec::new(), Vec::new())
     };
-    let trainings = g
-        .store
-        .trainings_under(home)
+    let trainings = here
+        .trainings()
         .await?
         .into_iter()
         .map(|t| TrainingRow {
@@ -296,7 +296,7 @@ pub async fn training_submit(Page { lang, id }: Page, m: MovementWrite, fields: 
     let unit = unit_in_scope(g, fields.get("unit")).await?;
     let result = async {
         let held_on = required_day(fields.get("held_on"), "ngày tập huấn")?;
-        let allowed: Vec<i64> = g.store.people_under(unit, None).await?.iter().map(|p| p.id).collect();
+        let allowed: Vec<i64> = g.within(unit).await?.people(None).await?.iter().map(|p| p.id).collect();
         let mut attendees = Vec::new();
         for a in fields.all("attendee") {
             let person = a.parse::<i64>().ok().filter(|p| allowed.contains(p)).ok_or_else(|| {
@@ -355,8 +355,9 @@ async fn voices_page(
     error: Option<FormError>,
     entered: Fields,
 ) -> WebResult<Html<String>> {
-    let home = g.home_unit(today()).await?;
-    let found = g.store.voices_under(home).await?;
+    let here = g.home(today()).await?;
+    let home = here.unit();
+    let found = here.voices().await?;
     audit_view(g, "voices", json!({"scope": home.0, "shown": found.len()})).await?;
     let year = this_year();
     let voices = found
@@ -375,9 +376,8 @@ async fn voices_page(
         .collect();
     let can_write = can_write(id);
     let (units, initiatives) = if can_write {
-        let initiatives = g
-            .store
-            .initiatives_under(home, None)
+        let initiatives = here
+            .initiatives(None)
             .await?
             .into_iter()
             .map(|i| Opt::new(i.id.to_string(), format!("{} ({})", i.name, i.unit_name), entered.get("initiative")))
@@ -462,8 +462,7 @@ pub async fn enlist_submit(
     fields: Fields,
 ) -> WebResult<Response> {
     let g = &m.0;
-    let unit = g.store.voice_unit(vid).await?.ok_or(WebError::NotFound)?;
-    g.ensure(unit).await?;
+    let unit = g.voice_unit(vid).await?;
     let result = async {
         let year = required_year(fields.get("year"), "năm")?;
         let mut tx = g.write_for(unit).await?;

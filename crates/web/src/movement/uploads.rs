@@ -66,8 +66,12 @@ type Resolved = Result<(UnitId, String), (String, String)>;
 
 /// A code from a file, resolved to a unit of the scope on `on`.
 async fn resolve(g: &Granted, code: &str, on: Date, village: bool) -> WebResult<Resolved> {
-    let found: Vec<_> =
-        g.store.units_by_code(code, on).await?.into_iter().filter(|v| !village || v.level == Level::Village).collect();
+    let found: Vec<_> = g
+        .units_by_code_scoped(code, on)
+        .await?
+        .into_iter()
+        .filter(|(v, _)| !village || v.level == Level::Village)
+        .collect();
     let (what_vi, what_en) = if village { ("thôn, tổ dân phố", "village") } else { ("đơn vị", "unit") };
     if found.is_empty() {
         return Ok(Err((
@@ -80,8 +84,8 @@ async fn resolve(g: &Granted, code: &str, on: Date, village: bool) -> WebResult<
             ),
         )));
     }
-    for v in &found {
-        if g.scope.contains(&g.store, v.unit_id).await? {
+    for (v, inside) in &found {
+        if *inside {
             return Ok(Ok((v.unit_id, v.name.clone())));
         }
     }
@@ -115,8 +119,8 @@ async fn check_members(
     let name_column = heading(MEMBER_COLUMNS, "full_name");
     // Someone already listed in the same village is not listed twice.
     let listed: HashSet<(String, String)> = g
-        .store
-        .initiative_members(ini.id)
+        .of_initiative(ini)
+        .members()
         .await?
         .into_iter()
         .map(|m| (fold(&m.village_name), fold(&m.full_name)))
@@ -182,16 +186,11 @@ async fn check_people(
     let parsed = parse_people(&table);
     let mut errors = parsed.errors;
     let on = today();
-    let home = g.home_unit(on).await?;
+    let here = g.home(on).await?;
     let code_column = heading(PEOPLE_COLUMNS, "unit_code");
     let name_column = heading(PEOPLE_COLUMNS, "full_name");
-    let registered: HashSet<(UnitId, String, &str)> = g
-        .store
-        .people_under(home, None)
-        .await?
-        .into_iter()
-        .map(|p| (p.unit_id, fold(&p.full_name), p.role.as_str()))
-        .collect();
+    let registered: HashSet<(UnitId, String, &str)> =
+        here.people(None).await?.into_iter().map(|p| (p.unit_id, fold(&p.full_name), p.role.as_str())).collect();
     let mut units: HashMap<String, Resolved> = HashMap::new();
     let mut valid = Vec::new();
     for r in parsed.records {
@@ -268,7 +267,7 @@ pub async fn members_dry_run(
         Err(message) => return refused_upload(lang, Some(&id), g, ini, message).await,
     };
     let batch = batch_id();
-    g.store.stage_import(&batch, id.user.id, &format!("members:{}", ini.id), &upload.file_name, &file).await?;
+    g.stage_upload(&batch, &format!("members:{}", ini.id), &upload.file_name, &file).await?;
     let page = ReportPage {
         chrome: Chrome::new(lang, Some(&id), "movement"),
         title: members_title(&ini),
@@ -298,7 +297,7 @@ pub async fn members_commit(
 ) -> WebResult<Response> {
     let g = &m.0;
     let ini = load(g, iid).await?;
-    let staged = g.store.staged_import(&batch, id.user.id).await?.ok_or(WebError::NotFound)?;
+    let staged = g.staged_upload(&batch).await?;
     if staged.kind != format!("members:{}", ini.id) {
         return Err(WebError::NotFound);
     }
@@ -311,7 +310,7 @@ pub async fn members_commit(
         let mut tx = g.write_for_initiative(&ini).await?;
         let n = tx.add_members(ini.id, &checked.valid).await?;
         tx.commit().await?;
-        g.store.drop_staged(&batch).await?;
+        g.drop_upload(&batch).await?;
         Some(n)
     };
     let page = ReportPage {
@@ -351,7 +350,7 @@ pub async fn people_dry_run(
         Err(message) => return refused_people_upload(lang, Some(&id), g, message).await,
     };
     let batch = batch_id();
-    g.store.stage_import(&batch, id.user.id, "people", &upload.file_name, &file).await?;
+    g.stage_upload(&batch, "people", &upload.file_name, &file).await?;
     let page = ReportPage {
         chrome: Chrome::new(lang, Some(&id), "movement"),
         title: PEOPLE_TITLE.into(),
@@ -375,7 +374,7 @@ pub async fn people_commit(
     fields: Fields,
 ) -> WebResult<Response> {
     let g = &m.0;
-    let staged = g.store.staged_import(&batch, id.user.id).await?.ok_or(WebError::NotFound)?;
+    let staged = g.staged_upload(&batch).await?;
     if staged.kind != "people" {
         return Err(WebError::NotFound);
     }
@@ -384,14 +383,15 @@ pub async fn people_commit(
     let imported = if refused || checked.valid.is_empty() {
         None
     } else {
-        let home = g.home_unit(today()).await?;
+        let here = g.home(today()).await?;
+        let home = here.unit();
         // Every row's unit was checked against the scope above; one transaction for the file.
         let mut tx = g.write_for(home).await?;
         for p in &checked.valid {
             tx.create_person(p).await?;
         }
         tx.commit().await?;
-        g.store.drop_staged(&batch).await?;
+        g.drop_upload(&batch).await?;
         Some(checked.valid.len())
     };
     let page = ReportPage {

@@ -2,17 +2,62 @@
 //! of these extractors as an argument; the extractor exists only if the
 //! session's role grants it, and it carries the session's scope, so every
 //! query it offers stays inside the subtree. Handlers never look at roles.
+//!
+//! The raw [`Store`] lives only here. A capability hands out scope-bound
+//! reads (a list takes the session's scope, a single record is checked
+//! against it and is "not found" outside) and one door for writes,
+//! [`Granted::write`] (or [`Granted::begin`] for a transaction the handler
+//! commits itself), which checks the change's [`Target`] before the
+//! transaction opens. The reads and writes of each capability are in the
+//! submodules below; what anonymous pages may reach is in [`public`].
+//!
+//! A handler that was not given a scope cannot reach the store: the field
+//! is private to this module.
+//!
+//! ```compile_fail
+//! fn raw(g: &khienmang_web::access::Granted) -> &khienmang_store::Store {
+//!     &g.store
+//! }
+//! ```
+//!
+//! ```compile_fail
+//! fn raw(state: &khienmang_web::AppState) -> &khienmang_store::Store {
+//!     &state.store.0
+//! }
+//! ```
+//!
+//! The allowed path: a capability's scoped reads and its checked write.
+//!
+//! ```
+//! use khienmang_web::access::{Granted, Target};
+//! use khienmang_core::org::UnitId;
+//!
+//! async fn note(g: &Granted, unit: UnitId) -> Result<i64, khienmang_web::WebError> {
+//!     // Refused unless `unit` is in the session's subtree today.
+//!     g.write(Target::Unit(unit), async |tx| Ok(tx.audit("example", "unit", &serde_json::json!({})).await?))
+//!         .await
+//! }
+//! ```
+
+mod admin;
+mod dashboard;
+mod movement;
+mod ops;
+mod org;
+mod outreach;
+pub mod public;
+mod reports;
+mod scamcheck;
+mod users;
 
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use khienmang_core::Date;
 use khienmang_core::auth::{Capability, Role};
-use khienmang_core::import::TemplateKind;
-use khienmang_core::org::{OrgOp, UnitId, UnitVersion};
-use khienmang_store::Store;
+use khienmang_core::org::UnitId;
 use khienmang_store::auth::User;
-use khienmang_store::import::{CheckedRow, RowCheck};
 use khienmang_store::movement::Initiative;
+use khienmang_store::{Store, WriteTx};
 
 use crate::error::{WebError, WebResult};
 use crate::{AppState, i18n::Lang};
@@ -106,8 +151,8 @@ impl Scope {
     pub async fn contains_today(&self, store: &Store, unit: UnitId) -> WebResult<bool> {
         match self {
             // The whole country: any unit that exists today.
-            Scope::Country => Ok(store.unit_on(unit, crate::org::today()).await?.is_some()),
-            Scope::Subtree(root) => Ok(store.is_within_on(*root, unit, crate::org::today()).await?),
+            Scope::Country => Ok(store.unit_on(unit, today()).await?.is_some()),
+            Scope::Subtree(root) => Ok(store.is_within_on(*root, unit, today()).await?),
         }
     }
 
@@ -119,13 +164,38 @@ impl Scope {
     }
 }
 
+/// Today's date in Viet Nam, the date a write is checked against.
+fn today() -> Date {
+    khienmang_core::time::Timestamp::now().vietnam_date()
+}
+
+/// The store as the application state holds it: only the access layer
+/// opens it. Everything outside reaches it through a capability, the
+/// [`public`] accessors, or the named global tasks below.
+#[derive(Clone)]
+pub struct Vault(Store);
+
+impl Vault {
+    pub(crate) fn new(store: Store) -> Vault {
+        Vault(store)
+    }
+}
+
+// TRANSITION: removed once every handler goes through the scoped API.
+impl std::ops::Deref for Vault {
+    type Target = Store;
+    fn deref(&self) -> &Store {
+        &self.0
+    }
+}
+
 /// Grants `cap` or refuses with 403.
 fn grant(state: &AppState, id: &Identity, cap: Capability) -> WebResult<Granted> {
     if !id.user.role.can(cap) {
         return Err(WebError::Forbidden);
     }
     Ok(Granted {
-        store: state.store.clone(),
+        store: state.store.0.clone(),
         scope: Scope::of(&id.user),
         actor: id.user.username.clone(),
         user_id: id.user.id,
@@ -133,10 +203,11 @@ fn grant(state: &AppState, id: &Identity, cap: Capability) -> WebResult<Granted>
     })
 }
 
-/// What every capability carries.
+/// What every capability carries. The store is private: the capability's
+/// scoped reads and [`Granted::write`] are the way to it.
 #[derive(Clone)]
 pub struct Granted {
-    pub store: Store,
+    pub(crate) store: Store,
     pub scope: Scope,
     pub actor: String,
     pub user_id: i64,
@@ -155,6 +226,13 @@ macro_rules! capability {
     ($(#[$m:meta])* $name:ident = $cap:expr) => {
         $(#[$m])*
         pub struct $name(pub Granted);
+
+        impl std::ops::Deref for $name {
+            type Target = Granted;
+            fn deref(&self) -> &Granted {
+                &self.0
+            }
+        }
 
         impl FromRequestParts<AppState> for $name {
             type Rejection = WebError;
@@ -253,148 +331,107 @@ impl Granted {
     /// A write transaction for a change to `unit`, refused unless it is in
     /// the subtree today. Initiative leaders write only through
     /// [`Granted::write_for_initiative`].
-    pub async fn write_for(&self, unit: UnitId) -> WebResult<khienmang_store::WriteTx> {
-        if self.role == Role::InitiativeLeader {
-            return Err(WebError::Refused(LEADER_ONLY_LINKED.into()));
-        }
-        self.ensure_write(unit).await?;
-        Ok(self.store.begin_write(&self.actor).await?)
+    pub async fn write_for(&self, unit: UnitId) -> WebResult<WriteTx> {
+        self.begin(Target::Registry(unit)).await
     }
 
     /// A write transaction for a change to an initiative: its unit in the
     /// subtree today and, for an initiative leader, the initiative linked to
     /// the account by the commune officer.
-    pub async fn write_for_initiative(&self, ini: &Initiative) -> WebResult<khienmang_store::WriteTx> {
-        self.ensure_write(ini.unit_id).await?;
-        if self.role == Role::InitiativeLeader && !self.store.leads_initiative(self.user_id, ini.id).await? {
-            return Err(WebError::Refused(LEADER_NOT_LINKED.into()));
+    pub async fn write_for_initiative(&self, ini: &Initiative) -> WebResult<WriteTx> {
+        self.begin(Target::Initiative(ini)).await
+    }
+
+    /// The one door for writes: checks `target`, then opens a transaction
+    /// in the session's name. The caller commits it (dropping it rolls back).
+    pub async fn begin(&self, target: Target<'_>) -> WebResult<WriteTx> {
+        match target {
+            Target::Unit(unit) => self.ensure_write(unit).await?,
+            Target::Registry(unit) => {
+                if self.role == Role::InitiativeLeader {
+                    return Err(WebError::Refused(LEADER_ONLY_LINKED.into()));
+                }
+                self.ensure_write(unit).await?;
+            }
+            Target::Initiative(ini) => {
+                self.ensure_write(ini.unit_id).await?;
+                if self.role == Role::InitiativeLeader && !self.store.leads_initiative(self.user_id, ini.id).await? {
+                    return Err(WebError::Refused(LEADER_NOT_LINKED.into()));
+                }
+            }
+            Target::Units(units) => {
+                for unit in units {
+                    self.ensure_write(*unit).await?;
+                }
+            }
+            Target::Programme | Target::Own => {}
         }
         Ok(self.store.begin_write(&self.actor).await?)
     }
-}
 
-impl OrgRead {
-    /// The unit on `on`, or NotFound if it is absent or outside the scope.
-    pub async fn unit(&self, unit: UnitId, on: Date) -> WebResult<Option<UnitVersion>> {
-        self.ensure(unit).await?;
-        Ok(self.0.store.unit_on(unit, on).await?)
-    }
-
-    /// Refuses units outside the scope as if they did not exist.
-    pub async fn ensure(&self, unit: UnitId) -> WebResult<()> {
-        if self.0.scope.contains(&self.0.store, unit).await? { Ok(()) } else { Err(WebError::NotFound) }
-    }
-
-    pub fn store(&self) -> &Store {
-        &self.0.store
-    }
-
-    /// Where browsing starts: the scope's root, or every province.
-    pub async fn roots(&self, on: Date) -> WebResult<Vec<UnitVersion>> {
-        match self.0.scope {
-            Scope::Country => Ok(self.0.store.roots_on(on).await?),
-            Scope::Subtree(root) => {
-                // The root as of `on`, or its latest version if it did not exist then.
-                let v = match self.0.store.unit_on(root, on).await? {
-                    Some(v) => Some(v),
-                    None => self.0.store.unit_versions(root).await?.pop(),
-                };
-                Ok(v.into_iter().collect())
-            }
-        }
-    }
-
-    /// Search, keeping only units inside the scope.
-    pub async fn search(&self, q: &str, on: Option<Date>, limit: i64) -> WebResult<Vec<UnitVersion>> {
-        let mut out = Vec::new();
-        // Over-fetch, then filter: most hits of a scoped search are outside it.
-        let fetch = if self.0.scope == Scope::Country { limit } else { limit * 20 };
-        for v in self.0.store.search_units(q, on, fetch).await? {
-            if self.0.scope.contains(&self.0.store, v.unit_id).await? {
-                out.push(v);
-                if out.len() as i64 >= limit {
-                    break;
-                }
-            }
-        }
-        Ok(out)
-    }
-}
-
-impl OrgWrite {
-    /// The unit on `on`, or NotFound if it is absent or outside the scope.
-    pub async fn unit(&self, unit: UnitId, on: Date) -> WebResult<Option<UnitVersion>> {
-        if !self.0.scope.contains(&self.0.store, unit).await? {
-            return Err(WebError::NotFound);
-        }
-        Ok(self.0.store.unit_on(unit, on).await?)
-    }
-
-    /// Applies a dated operation if every unit it touches is in the scope.
-    /// Making a top-level unit needs the whole country, whichever operation
-    /// makes it (a create, or a merge or split whose new unit has no parent).
-    pub async fn apply(&self, op: &OrgOp, on: Date, legal_basis: Option<&str>) -> WebResult<Vec<UnitId>> {
-        if self.0.scope != Scope::Country && op.new_units().iter().any(|u| u.parent_id.is_none()) {
-            return Err(WebError::Refused(
-                "Chỉ tài khoản có phạm vi toàn quốc mới được lập đơn vị cấp cao nhất (đơn vị không có \
-                 đơn vị cấp trên). Hãy chọn đơn vị cấp trên cho đơn vị mới."
-                    .into(),
-            ));
-        }
-        let touched = op.touched_units();
-        if touched.is_empty() && self.0.scope != Scope::Country {
-            return Err(WebError::Forbidden);
-        }
-        // Writes need every unit in the subtree today, not just in its history.
-        for unit in touched {
-            self.0.ensure_write(unit).await?;
-        }
-        let mut tx = self.0.store.begin_write(&self.0.actor).await?;
-        let ids = tx.apply_op(op, on, legal_basis).await?;
-        tx.commit().await?;
-        Ok(ids)
-    }
-
-    /// Checks template rows against the tree and the scope; writes nothing.
-    pub async fn check_rows(
+    /// Begins (checking `target`), runs `change`, and commits if it
+    /// succeeded; an error rolls the change back and is returned as is.
+    pub async fn write<T>(
         &self,
-        kind: TemplateKind,
-        parsed: khienmang_core::import::ParseReport,
-        default_from: Date,
-    ) -> WebResult<RowCheck> {
-        Ok(self.0.store.check_rows(kind, parsed.rows, parsed.errors, default_from, self.0.scope.root()).await?)
-    }
-
-    pub async fn import_rows(&self, kind: TemplateKind, rows: &[CheckedRow], source: &str) -> WebResult<usize> {
-        let mut tx = self.0.store.begin_write(&self.0.actor).await?;
-        let ids = tx.import_rows(kind, rows, source).await?;
+        target: Target<'_>,
+        change: impl AsyncFnOnce(&mut WriteTx) -> WebResult<T>,
+    ) -> WebResult<T> {
+        let mut tx = self.begin(target).await?;
+        let out = change(&mut tx).await?;
         tx.commit().await?;
-        Ok(ids.len())
+        Ok(out)
     }
 
-    pub fn store(&self) -> &Store {
-        &self.0.store
+    /// Records in the audit chain that the session viewed personal data.
+    pub async fn audit_view(&self, action: &str, object: &str, details: serde_json::Value) -> WebResult<()> {
+        self.write(Target::Own, async |tx| {
+            tx.audit(action, object, &details).await?;
+            Ok(())
+        })
+        .await
     }
 }
 
-impl UserAdmin {
-    /// Accounts whose scope lies within this one's. Viewing the list is a
-    /// view of personal data, so it is audited.
-    pub async fn users(&self) -> WebResult<Vec<User>> {
-        let mut tx = self.0.store.begin_write(&self.0.actor).await?;
-        tx.audit("personal_data.view", "users", &serde_json::json!({"scope": self.0.scope.root()})).await?;
-        tx.commit().await?;
-        let mut out = Vec::new();
-        for u in self.0.store.users(1000, 0).await? {
-            let visible = match (self.0.scope, u.scope_unit_id) {
-                (Scope::Country, _) => true,
-                (Scope::Subtree(_), None) => false,
-                (scope, Some(unit)) => scope.contains(&self.0.store, unit).await?,
-            };
-            if visible {
-                out.push(u);
-            }
-        }
-        Ok(out)
+/// What a write changes, checked by [`Granted::begin`] before the
+/// transaction opens.
+pub enum Target<'a> {
+    /// A record of `unit`: the unit must be in the subtree today.
+    Unit(UnitId),
+    /// Every one of these units in the subtree today.
+    Units(&'a [UnitId]),
+    /// A movement registry's record of `unit`: as [`Target::Unit`], and
+    /// refused to initiative leaders, who change only their initiatives.
+    Registry(UnitId),
+    /// An initiative: its unit in the subtree today and, for an initiative
+    /// leader, the initiative linked to the account.
+    Initiative(&'a Initiative),
+    /// A record of the whole programme that belongs to no unit (an
+    /// indicator, a campaign, a contest, the criteria): the capability the
+    /// extractor checked is the whole rule.
+    Programme,
+    /// The session's own records (its audit trail of views, its
+    /// notifications read).
+    Own,
+}
+
+/// A unit the session's scope was checked to contain, for reading: the
+/// reads anchored on it are in the capabilities' submodules.
+#[derive(Clone, Copy)]
+pub struct Within<'a> {
+    g: &'a Granted,
+    unit: UnitId,
+}
+
+impl Granted {
+    /// The unit, checked to be in the scope (NotFound outside).
+    pub async fn within(&self, unit: UnitId) -> WebResult<Within<'_>> {
+        self.ensure(unit).await?;
+        Ok(Within { g: self, unit })
+    }
+}
+
+impl Within<'_> {
+    pub fn unit(&self) -> UnitId {
+        self.unit
     }
 }

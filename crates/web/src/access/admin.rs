@@ -1,0 +1,1 @@
+//! The programme: scoped reads and writes.

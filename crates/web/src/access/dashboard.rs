@@ -1,0 +1,1 @@
+//! The dashboard: scoped reads and writes.

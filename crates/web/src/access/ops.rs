@@ -1,0 +1,1 @@
+//! Operations: scoped reads and writes.

@@ -1,0 +1,1 @@
+//! Outreach: scoped reads and writes.

@@ -1,0 +1,1 @@
+//! What anonymous pages reach: scoped reads and writes.

@@ -1,0 +1,1 @@
+//! Citizens' reports: scoped reads and writes.

@@ -1,0 +1,1 @@
+//! The scam check: scoped reads and writes.
