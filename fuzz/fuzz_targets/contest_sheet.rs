@@ -7,12 +7,13 @@
 use khienmang_core::import::read_table;
 use khienmang_core::outreach::contest::{MAX_CHOICES, validate_bank};
 use khienmang_core::outreach::contest_input::{
-    MAX_ANSWERS, MAX_PREDICTION, QUESTION_COLUMNS, parse_question_rows, parse_sheet_form, parse_sheet_json,
+    AnswerSheet, MAX_ANSWERS, MAX_PREDICTION, QUESTION_COLUMNS, SheetError, parse_question_rows, parse_sheet_form,
+    parse_sheet_json,
 };
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    let check = |sheet: Result<khienmang_core::outreach::contest_input::AnswerSheet, _>| match sheet {
+    let check = |sheet: Result<AnswerSheet, SheetError>| match sheet {
         Ok(s) => {
             assert!(!s.token.is_empty());
             assert!(s.answers.len() <= MAX_ANSWERS);
