@@ -46,6 +46,12 @@ impl Timestamp {
         self.0.to_rfc3339_opts(SecondsFormat::Secs, true)
     }
 
+    /// To the millisecond, where order within a second decides (contest
+    /// attempts): `2026-07-01T00:00:00.250Z`.
+    pub fn stored_millis(self) -> String {
+        self.0.to_rfc3339_opts(SecondsFormat::Millis, true)
+    }
+
     /// Reads a stored instant (any RFC 3339 offset).
     pub fn parse_stored(s: &str) -> Result<Timestamp, chrono::ParseError> {
         DateTime::parse_from_rfc3339(s).map(|t| Timestamp(t.with_timezone(&Utc)))

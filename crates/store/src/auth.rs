@@ -8,6 +8,7 @@ use sqlx::Row;
 use sqlx::any::AnyRow;
 
 use crate::{Result, Store, StoreError, WriteTx, now_utc};
+use khienmang_core::time::Timestamp;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct User {
@@ -75,10 +76,6 @@ pub struct Locked(pub String);
 /// count, now.
 const STILL_ADMITTED: &str = "(failed_logins = $2 OR locked_until IS NULL OR locked_until <= $3)";
 
-fn stamp(t: chrono::DateTime<chrono::Utc>) -> String {
-    t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
-}
-
 /// What a new account needs.
 #[derive(Debug, Clone)]
 pub struct NewUser<'a> {
@@ -127,8 +124,8 @@ impl Store {
              AND COALESCE(s.last_seen, s.created_at) > $3 AND u.disabled = 0"
         ))
         .bind(token_hash.to_string())
-        .bind(stamp(now))
-        .bind(stamp(idle_since))
+        .bind(Timestamp::from(now).stored())
+        .bind(Timestamp::from(idle_since).stored())
         .fetch_optional(self.pool())
         .await?;
         row.as_ref()
@@ -153,8 +150,8 @@ impl Store {
             "SELECT token_hash, created_at, COALESCE(last_seen, created_at) AS last_seen, expires_at              FROM sessions WHERE user_id = $1 AND expires_at > $2 AND COALESCE(last_seen, created_at) > $3              ORDER BY created_at DESC LIMIT 100",
         )
         .bind(user_id)
-        .bind(stamp(now))
-        .bind(stamp(idle_since))
+        .bind(Timestamp::from(now).stored())
+        .bind(Timestamp::from(idle_since).stored())
         .fetch_all(self.pool())
         .await?;
         rows.iter()
@@ -177,13 +174,13 @@ impl Store {
         session: &Session,
         now: chrono::DateTime<chrono::Utc>,
     ) -> Result<()> {
-        let minute_ago = stamp(now - chrono::Duration::minutes(1));
+        let minute_ago = Timestamp::from(now - chrono::Duration::minutes(1)).stored();
         if session.last_seen.as_str() >= minute_ago.as_str() {
             return Ok(());
         }
         sqlx::query("UPDATE sessions SET last_seen = $2 WHERE token_hash = $1")
             .bind(token_hash.to_string())
-            .bind(stamp(now))
+            .bind(Timestamp::from(now).stored())
             .execute(self.pool())
             .await?;
         Ok(())
@@ -295,7 +292,7 @@ impl WriteTx {
              WHERE id = $1 AND (locked_until IS NULL OR locked_until <= $2) RETURNING failed_logins",
         )
         .bind(user_id)
-        .bind(stamp(now))
+        .bind(Timestamp::from(now).stored())
         .fetch_optional(&mut *self.tx)
         .await?;
         let Some(failures) = failures else {
@@ -305,7 +302,7 @@ impl WriteTx {
         if wait > 0 {
             sqlx::query("UPDATE users SET locked_until = $2 WHERE id = $1")
                 .bind(user_id)
-                .bind(stamp(now + chrono::Duration::seconds(wait)))
+                .bind(Timestamp::from(now + chrono::Duration::seconds(wait)).stored())
                 .execute(&mut *self.tx)
                 .await?;
         }
@@ -341,7 +338,7 @@ impl WriteTx {
         ))
         .bind(attempt.user_id)
         .bind(attempt.failures)
-        .bind(stamp(now))
+        .bind(Timestamp::from(now).stored())
         .execute(&mut *self.tx)
         .await?;
         self.admitted(attempt, done.rows_affected()).await
@@ -364,7 +361,7 @@ impl WriteTx {
         ))
         .bind(attempt.user_id)
         .bind(attempt.failures)
-        .bind(stamp(now))
+        .bind(Timestamp::from(now).stored())
         .execute(&mut *self.tx)
         .await?;
         self.admitted(attempt, done.rows_affected()).await

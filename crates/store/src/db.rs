@@ -70,7 +70,14 @@ pub struct Store {
 
 /// Current UTC time as stored: RFC 3339 with seconds.
 pub fn now_utc() -> String {
-    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+    khienmang_core::time::Timestamp::now().stored()
+}
+
+/// An instant read back from the database; a broken value is refused, not a panic.
+pub(crate) fn read_instant(s: &str) -> Result<chrono::DateTime<chrono::Utc>> {
+    khienmang_core::time::Timestamp::parse_stored(s)
+        .map(khienmang_core::time::Timestamp::utc)
+        .map_err(|_| StoreError::Invalid(format!("thời điểm hỏng trong cơ sở dữ liệu: {s}")))
 }
 
 impl Store {

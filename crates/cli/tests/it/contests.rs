@@ -9,7 +9,8 @@ use std::time::Duration;
 use chrono::Utc;
 use khienmang_core::auth::Role;
 use khienmang_core::outreach::contest::{AttemptPolicy, ContestRules, Period, Question, QuestionId, RESULT_HEADERS_VI};
-use khienmang_store::outreach::contests::{ContestUnit, NewContest, stamp};
+use khienmang_core::time::Timestamp;
+use khienmang_store::outreach::contests::{ContestUnit, NewContest};
 use khienmang_web::WebConfig;
 use serde_json::{Value, json};
 
@@ -129,8 +130,8 @@ async fn submit(app: &TestApp, contest: i64, s: &Started, body: Value) -> (u16, 
 async fn started_earlier(app: &TestApp, attempt: i64, secs: i64, limit: i64) {
     let started = Utc::now() - chrono::Duration::seconds(secs);
     sqlx::query("UPDATE contest_attempts SET started_at = $1, deadline = $2 WHERE id = $3")
-        .bind(stamp(started))
-        .bind(stamp(started + chrono::Duration::seconds(limit)))
+        .bind(Timestamp::from(started).stored_millis())
+        .bind(Timestamp::from(started + chrono::Duration::seconds(limit)).stored_millis())
         .bind(attempt)
         .execute(app.store.pool())
         .await
@@ -390,7 +391,7 @@ async fn wrong_and_expired_codes_are_refused() {
     assert_eq!(body["message"], "Mã xác thực không đúng. Bạn còn 4 lần thử.");
     // The code expires five minutes after it was sent.
     sqlx::query("UPDATE contest_codes SET expires_at = $1")
-        .bind(stamp(Utc::now() - chrono::Duration::seconds(1)))
+        .bind(Timestamp::from(Utc::now() - chrono::Duration::seconds(1)).stored_millis())
         .execute(app.store.pool())
         .await
         .unwrap();
@@ -607,7 +608,7 @@ async fn an_open_contests_leaderboard_hides_predictions_closeness_and_the_all_co
 
     // Once the contest is over and the results are final, all of it is published.
     sqlx::query("UPDATE contests SET closes_at = $1 WHERE id = $2")
-        .bind(stamp(Utc::now() - chrono::Duration::minutes(1)))
+        .bind(Timestamp::from(Utc::now() - chrono::Duration::minutes(1)).stored_millis())
         .bind(c)
         .execute(app.store.pool())
         .await

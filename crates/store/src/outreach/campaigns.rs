@@ -2,23 +2,15 @@
 //! that they shared its content, with the reach they saw. A confirmation of
 //! a post on an official page also counts for target 2.7.
 
-use chrono::{DateTime, Utc};
+use chrono::Utc;
 use khienmang_core::org::{Level, MAX_DEPTH, OrgHistory, UnitId};
 use khienmang_core::outreach::{Campaign, InitiativeRef, ShareConfirmation};
 use serde_json::json;
 use sqlx::Row;
 
+use crate::db::read_instant;
 use crate::{Result, Store, StoreError, WriteTx};
-
-fn stamp(s: &str) -> Result<DateTime<Utc>> {
-    DateTime::parse_from_rfc3339(s)
-        .map(|d| d.with_timezone(&Utc))
-        .map_err(|_| StoreError::Invalid(format!("thời điểm hỏng trong cơ sở dữ liệu: {s}")))
-}
-
-fn at(d: DateTime<Utc>) -> String {
-    d.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
-}
+use khienmang_core::time::Timestamp;
 
 impl Store {
     /// Every campaign, newest first.
@@ -54,7 +46,7 @@ impl Store {
                     campaign_id: r.try_get("campaign_id")?,
                     initiative_id: r.try_get("initiative_id")?,
                     item_id: r.try_get("item_id")?,
-                    confirmed_at: stamp(&r.try_get::<String, _>("confirmed_at")?)?,
+                    confirmed_at: read_instant(&r.try_get::<String, _>("confirmed_at")?)?,
                     reach: u64::try_from(r.try_get::<i64, _>("reach")?).unwrap_or(0),
                 })
             })
@@ -107,8 +99,8 @@ impl WriteTx {
         )
         .bind(&c.title)
         .bind(&json)
-        .bind(at(c.schedule.publish_at))
-        .bind(c.schedule.end_at.map(at))
+        .bind(Timestamp::from(c.schedule.publish_at).stored())
+        .bind(c.schedule.end_at.map(|t| Timestamp::from(t).stored()))
         .bind(&self.actor)
         .bind(crate::now_utc())
         .fetch_one(&mut *self.tx)

@@ -8,7 +8,9 @@ use serde_json::json;
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
+use crate::db::read_instant;
 use crate::{Result, Store, StoreError, WriteTx, now_utc};
+use khienmang_core::time::Timestamp;
 
 /// A new or changed warning; `link` is filled in by the web layer.
 #[derive(Debug, Clone)]
@@ -20,12 +22,6 @@ pub struct WarningInput {
     pub published_at: DateTime<Utc>,
 }
 
-fn stamp(s: &str) -> Result<DateTime<Utc>> {
-    DateTime::parse_from_rfc3339(s)
-        .map(|d| d.with_timezone(&Utc))
-        .map_err(|_| StoreError::Invalid(format!("thời điểm hỏng trong cơ sở dữ liệu: {s}")))
-}
-
 fn warning(r: &AnyRow) -> Result<Warning> {
     Ok(Warning {
         id: r.try_get("id")?,
@@ -34,8 +30,8 @@ fn warning(r: &AnyRow) -> Result<Warning> {
         summary: r.try_get("summary")?,
         body: r.try_get("body")?,
         category: Category::parse(&r.try_get::<String, _>("category")?).unwrap_or(Category::Other),
-        published_at: stamp(&r.try_get::<String, _>("published_at")?)?,
-        updated_at: stamp(&r.try_get::<String, _>("updated_at")?)?,
+        published_at: read_instant(&r.try_get::<String, _>("published_at")?)?,
+        updated_at: read_instant(&r.try_get::<String, _>("updated_at")?)?,
         link: String::new(),
     })
 }
@@ -91,7 +87,7 @@ impl WriteTx {
             check.slug = format!("{base}-{n}");
         }
         check.validate().map_err(|e| StoreError::Invalid(e.message_vi()))?;
-        let at = |d: DateTime<Utc>| d.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+        let at = |d: DateTime<Utc>| Timestamp::from(d).stored();
         sqlx::query(
             "INSERT INTO warnings (slug, title, summary, body, category, published_at, updated_at, created_by) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",

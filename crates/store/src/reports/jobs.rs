@@ -2,17 +2,14 @@
 //! level above, deletion of contact details after the retention period, and
 //! the e-mail outbox. Each takes `now` so tests can move the clock.
 
-use chrono::{DateTime, Duration, SecondsFormat, Utc};
+use chrono::{DateTime, Duration, Utc};
 use khienmang_core::org::UnitId;
 use serde_json::json;
 use sqlx::Row;
 
 use super::{FieldKey, SYSTEM};
 use crate::{Result, Store};
-
-fn stamp(t: DateTime<Utc>) -> String {
-    t.to_rfc3339_opts(SecondsFormat::Secs, true)
-}
+use khienmang_core::time::Timestamp;
 
 /// A mail ready to go, its recipient already unsealed.
 #[derive(Debug, Clone)]
@@ -43,7 +40,7 @@ impl Store {
         let rows = sqlx::query(
             "SELECT id, unit_id FROM reports WHERE closed_at IS NULL AND due_at < $1 ORDER BY id LIMIT 500",
         )
-        .bind(stamp(now))
+        .bind(Timestamp::from(now).stored())
         .fetch_all(self.pool())
         .await?;
         if rows.is_empty() {
@@ -58,11 +55,11 @@ impl Store {
             let unit = UnitId(row.try_get("unit_id")?);
             let report = tx.load_report(id).await?;
             let parent = history.version_on(unit, today).and_then(|v| v.parent_id).unwrap_or(unit);
-            let due = stamp(now + report.category.deadline() / 2);
+            let due = Timestamp::from(now + report.category.deadline() / 2).stored();
             sqlx::query("UPDATE reports SET unit_id = $1, escalations = escalations + 1, due_at = $2, updated_at = $3 WHERE id = $4")
                 .bind(parent.0)
                 .bind(&due)
-                .bind(stamp(now))
+                .bind(Timestamp::from(now).stored())
                 .bind(id)
                 .execute(tx.conn())
                 .await?;
@@ -93,7 +90,7 @@ impl Store {
         let ids: Vec<i64> = sqlx::query_scalar(
             "SELECT id FROM reports WHERE contact_sealed IS NOT NULL AND closed_at IS NOT NULL AND closed_at < $1 LIMIT 1000",
         )
-        .bind(stamp(now - retention))
+        .bind(Timestamp::from(now - retention).stored())
         .fetch_all(self.pool())
         .await?;
         if ids.is_empty() {
@@ -116,7 +113,7 @@ impl Store {
              LEFT JOIN reports r ON r.id = o.report_id \
              WHERE o.sent_at IS NULL AND o.next_attempt_at <= $1 ORDER BY o.id LIMIT $2",
         )
-        .bind(stamp(now))
+        .bind(Timestamp::from(now).stored())
         .bind(limit)
         .fetch_all(self.pool())
         .await?;
@@ -148,7 +145,7 @@ impl Store {
 
     pub async fn mail_sent(&self, id: i64, now: DateTime<Utc>) -> Result<()> {
         sqlx::query("UPDATE email_outbox SET sent_at = $1, attempts = attempts + 1 WHERE id = $2")
-            .bind(stamp(now))
+            .bind(Timestamp::from(now).stored())
             .bind(id)
             .execute(self.pool())
             .await?;
@@ -161,7 +158,9 @@ impl Store {
             .bind(id)
             .fetch_one(self.pool())
             .await?;
-        let next = retry_after(attempts + 1).map(|d| stamp(now + d)).unwrap_or_else(|| "9999-12-31T00:00:00Z".into());
+        let next = retry_after(attempts + 1)
+            .map(|d| Timestamp::from(now + d).stored())
+            .unwrap_or_else(|| "9999-12-31T00:00:00Z".into());
         sqlx::query(
             "UPDATE email_outbox SET attempts = attempts + 1, next_attempt_at = $1, last_error = $2 WHERE id = $3",
         )

@@ -17,6 +17,7 @@ use sqlx::any::AnyRow;
 
 use crate::reports::FieldKey;
 use crate::{Result, Store, StoreError, WriteTx, now_utc};
+use khienmang_core::time::Timestamp;
 
 pub use feeds::FeedImportReport;
 pub use live::LiveIndex;
@@ -108,10 +109,6 @@ pub fn kind_of(stored: &str) -> IndicatorKind {
     }
 }
 
-fn stamp(t: DateTime<Utc>) -> String {
-    t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
-}
-
 /// An open dispute, or one decided, as analysts see it.
 #[derive(Debug, Clone, Serialize)]
 pub struct Dispute {
@@ -196,7 +193,7 @@ impl Store {
              AND (expires_at IS NULL OR expires_at > $2)"
         ))
         .bind(hash)
-        .bind(stamp(now))
+        .bind(Timestamp::from(now).stored())
         .fetch_optional(self.pool())
         .await?;
         row.as_ref().map(indicator).transpose()
@@ -216,7 +213,7 @@ impl Store {
             "SELECT {COLUMNS} FROM indicators WHERE state IN ('verified', 'disputed') \
              AND (expires_at IS NULL OR expires_at > $1) ORDER BY id"
         ))
-        .bind(stamp(now))
+        .bind(Timestamp::from(now).stored())
         .fetch_all(self.pool())
         .await?;
         rows.iter().map(indicator).collect()
@@ -299,7 +296,7 @@ impl Store {
             )
             .bind(reports)
             .bind(last)
-            .bind(stamp(until))
+            .bind(Timestamp::from(until).stored())
             .bind(seq)
             .bind(id)
             .execute(tx.conn())
@@ -319,7 +316,7 @@ impl WriteTx {
         let seq = self.bump_generation(SEQ).await?;
         let expires = match l.status {
             IndicatorStatus::Official | IndicatorStatus::Rejected | IndicatorStatus::Withdrawn => None,
-            _ => Some(stamp(l.valid_until.unwrap_or(l.last_seen + kind_lifetime(l.key.kind())))),
+            _ => Some(Timestamp::from(l.valid_until.unwrap_or(l.last_seen + kind_lifetime(l.key.kind()))).stored()),
         };
         let guard = if from_feed { "WHERE indicators.state IN ('candidate', 'verified')" } else { "" };
         let decided = (!from_feed).then(|| self.actor.clone());
@@ -344,8 +341,8 @@ impl WriteTx {
         .bind(l.confidence.clamp(0, 100))
         .bind(&l.source)
         .bind(l.source_ref.clone())
-        .bind(stamp(l.first_seen))
-        .bind(stamp(l.last_seen))
+        .bind(Timestamp::from(l.first_seen).stored())
+        .bind(Timestamp::from(l.last_seen).stored())
         .bind(expires)
         .bind(l.imitates.clone())
         .bind(decided)

@@ -14,9 +14,11 @@ use sqlx::Row;
 use crate::db::{Val, bulk_insert_returning};
 use crate::{Result, Store, StoreError, WriteTx};
 
-use super::keys::{CODES_PER_HOUR, ENTRANT, EntrantKeys, invalid, parse_stamp, stamp, token_hash};
+use super::keys::{CODES_PER_HOUR, ENTRANT, EntrantKeys, invalid, token_hash};
 use super::organisers::clean_name;
 use super::records::{AttemptSetup, ContestRecord, StartedAttempt, VerifiedEntrant};
+use crate::db::read_instant;
+use khienmang_core::time::Timestamp;
 
 impl Store {
     pub async fn attempt_setup(&self, contest_id: i64) -> Result<AttemptSetup> {
@@ -57,7 +59,7 @@ impl Store {
         .bind(keys.hash(person))
         .fetch_all(self.pool())
         .await?;
-        rows.iter().map(|s| Ok(PastAttempt { person: person.clone(), started_at: parse_stamp(s)? })).collect()
+        rows.iter().map(|s| Ok(PastAttempt { person: person.clone(), started_at: read_instant(s)? })).collect()
     }
 
     /// Sends nothing: checks that `person` may enter `contest` at `now`
@@ -76,7 +78,7 @@ impl Store {
         let past = self.past_attempts(keys, contest.id, person).await?;
         may_start(&contest.rules.attempts, person, &past, now).map_err(|e| invalid(e.message_vi()))?;
         let hash = keys.hash(person);
-        let hour_ago = stamp(now - chrono::Duration::hours(1));
+        let hour_ago = Timestamp::from(now - chrono::Duration::hours(1)).stored_millis();
         // Counted inside the write transaction: `begin_write` first locks
         // the audit head's row, so concurrent requests (on either backend,
         // and across replicas) count one after another and each sees the
@@ -106,8 +108,8 @@ impl Store {
                     Val::S(Some(hash)),
                     Val::S(Some(challenge.salt.clone())),
                     Val::S(Some(challenge.code_hash.clone())),
-                    Val::S(Some(stamp(challenge.issued_at))),
-                    Val::S(Some(stamp(challenge.expires_at))),
+                    Val::S(Some(Timestamp::from(challenge.issued_at).stored_millis())),
+                    Val::S(Some(Timestamp::from(challenge.expires_at).stored_millis())),
                 ],
             )
             .await?;
@@ -146,15 +148,15 @@ impl Store {
             person: entrant.person.clone(),
             salt: row.try_get("salt")?,
             code_hash: row.try_get("code_hash")?,
-            issued_at: parse_stamp(&row.try_get::<String, _>("issued_at")?)?,
-            expires_at: parse_stamp(&row.try_get::<String, _>("expires_at")?)?,
+            issued_at: read_instant(&row.try_get::<String, _>("issued_at")?)?,
+            expires_at: read_instant(&row.try_get::<String, _>("expires_at")?)?,
             tries: u32::try_from(row.try_get::<i64, _>("tries")?).unwrap_or(u32::MAX),
-            verified_at: row.try_get::<Option<String>, _>("verified_at")?.map(|s| parse_stamp(&s)).transpose()?,
+            verified_at: row.try_get::<Option<String>, _>("verified_at")?.map(|s| read_instant(&s)).transpose()?,
         };
         let verdict = challenge.verify(code, now);
         sqlx::query("UPDATE contest_codes SET tries = $1, verified_at = $2 WHERE id = $3")
             .bind(i64::from(challenge.tries))
-            .bind(challenge.verified_at.map(stamp))
+            .bind(challenge.verified_at.map(|t| Timestamp::from(t).stored_millis()))
             .bind(code_id)
             .execute(tx.conn())
             .await?;
@@ -214,7 +216,7 @@ impl WriteTx {
             for r in q.fetch_all(self.conn()).await? {
                 past.entry(r.try_get("person_hash")?)
                     .or_default()
-                    .push(parse_stamp(&r.try_get::<String, _>("started_at")?)?);
+                    .push(read_instant(&r.try_get::<String, _>("started_at")?)?);
             }
         }
 
@@ -251,8 +253,8 @@ impl WriteTx {
                 Val::I(entrant.unit.map(|u| u.0)),
                 Val::S(Some(token_hash(&token))),
                 Val::S(Some(drawn.encode())),
-                Val::S(Some(stamp(window.started_at))),
-                Val::S(Some(stamp(window.deadline))),
+                Val::S(Some(Timestamp::from(window.started_at).stored_millis())),
+                Val::S(Some(Timestamp::from(window.deadline).stored_millis())),
             ]);
             started.push(StartedAttempt { id: 0, token, draw: drawn, window });
         }

@@ -1,7 +1,6 @@
 //! What the contest tables share: the keyed hash and seal of an entrant's
 //! number, timestamps as stored, token checks and the limits on names and codes.
 
-use chrono::{DateTime, SecondsFormat, Utc};
 use khienmang_core::outreach::contest::PersonKey;
 use sha2::{Digest, Sha256};
 
@@ -23,17 +22,6 @@ pub const MAX_NAME_CHARS: usize = 80;
 
 pub(super) fn invalid(message: impl Into<String>) -> StoreError {
     StoreError::Invalid(message.into())
-}
-
-/// RFC 3339 with milliseconds: the tie-break on time is to the millisecond.
-pub fn stamp(t: DateTime<Utc>) -> String {
-    t.to_rfc3339_opts(SecondsFormat::Millis, true)
-}
-
-pub fn parse_stamp(s: &str) -> Result<DateTime<Utc>> {
-    DateTime::parse_from_rfc3339(s)
-        .map(|t| t.with_timezone(&Utc))
-        .map_err(|_| invalid("thời điểm lưu trong cơ sở dữ liệu không hợp lệ"))
 }
 
 /// What the store keeps of an entrant's number, from the field key: a keyed

@@ -12,8 +12,9 @@ use sqlx::Row;
 use crate::db::{Val, bulk_insert, bulk_insert_returning};
 use crate::{Result, StoreError, WriteTx};
 
-use super::keys::{EntrantKeys, GENERATION, MAX_NAME_CHARS, i64_of, invalid, stamp};
+use super::keys::{EntrantKeys, GENERATION, MAX_NAME_CHARS, i64_of, invalid};
 use super::records::{ContestRecord, ContestUnit, NewContest};
+use khienmang_core::time::Timestamp;
 
 /// A name as shown on the leaderboard: trimmed, single spaces, not empty.
 pub fn clean_name(name: &str) -> Result<String> {
@@ -50,8 +51,8 @@ impl WriteTx {
                     Val::S(Some(c.rules.title.trim().to_owned())),
                     Val::S(Some(c.description.trim().to_owned())),
                     Val::I(Some(c.organiser.0)),
-                    Val::S(Some(stamp(c.rules.opens_at))),
-                    Val::S(Some(stamp(c.rules.closes_at))),
+                    Val::S(Some(Timestamp::from(c.rules.opens_at).stored_millis())),
+                    Val::S(Some(Timestamp::from(c.rules.closes_at).stored_millis())),
                     Val::I(Some(i64::try_from(c.rules.question_count).unwrap_or(i64::MAX))),
                     Val::S(Some(quotas)),
                     Val::I(Some(i64::from(c.rules.time_limit_secs))),
@@ -70,7 +71,7 @@ impl WriteTx {
             &format!("contest:{id}"),
             &json!({
                 "title": c.rules.title.trim(), "organiser": c.organiser.0,
-                "opens_at": stamp(c.rules.opens_at), "closes_at": stamp(c.rules.closes_at),
+                "opens_at": Timestamp::from(c.rules.opens_at).stored_millis(), "closes_at": Timestamp::from(c.rules.closes_at).stored_millis(),
                 "questions": c.rules.question_count, "time_limit_secs": c.rules.time_limit_secs,
                 "attempts": c.rules.attempts.max_attempts, "period": c.rules.attempts.period.as_str(),
             }),
@@ -263,7 +264,7 @@ impl WriteTx {
         }
         sqlx::query("UPDATE contests SET actual_all_correct = $1, closed_at = $2, updated_at = $2 WHERE id = $3")
             .bind(i64_of(actual))
-            .bind(stamp(now))
+            .bind(Timestamp::from(now).stored_millis())
             .bind(contest.id)
             .execute(self.conn())
             .await?;

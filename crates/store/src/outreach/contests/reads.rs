@@ -11,11 +11,12 @@ use super::records::CONTEST_COLUMNS;
 
 use crate::{Result, Store};
 
-use super::keys::{EntrantKeys, parse_stamp, u64_of};
+use super::keys::{EntrantKeys, u64_of};
 use super::records::{
     AttemptRecord, BankQuestion, ContestCounts, ContestRecord, ContestUnit, PrizeRecord, SheetRecord, StaffRecord,
     attempt_record, bank_question, contest_record,
 };
+use crate::db::read_instant;
 
 impl Store {
     /// Every contest, the latest to open first.
@@ -180,6 +181,6 @@ pub(super) fn entry_of(keys: &EntrantKeys, r: &AnyRow) -> Result<Entry> {
         score: u32::try_from(r.try_get::<i64, _>("score")?).unwrap_or(0),
         prediction: r.try_get::<Option<i64>, _>("prediction")?.map(u64_of),
         time_taken_ms: u64_of(r.try_get("time_taken_ms")?),
-        submitted_at: parse_stamp(&r.try_get::<String, _>("received_at")?)?,
+        submitted_at: read_instant(&r.try_get::<String, _>("received_at")?)?,
     })
 }

@@ -13,7 +13,8 @@ use sqlx::any::AnyRow;
 
 use crate::Result;
 
-use super::keys::{invalid, parse_stamp};
+use super::keys::invalid;
+use crate::db::read_instant;
 
 /// A contest as stored.
 #[derive(Debug, Clone, Serialize)]
@@ -53,8 +54,8 @@ pub(super) fn contest_record(r: &AnyRow) -> Result<ContestRecord> {
         id: r.try_get("id")?,
         rules: ContestRules {
             title: r.try_get("title")?,
-            opens_at: parse_stamp(&r.try_get::<String, _>("opens_at")?)?,
-            closes_at: parse_stamp(&r.try_get::<String, _>("closes_at")?)?,
+            opens_at: read_instant(&r.try_get::<String, _>("opens_at")?)?,
+            closes_at: read_instant(&r.try_get::<String, _>("closes_at")?)?,
             question_count: usize::try_from(count("question_count")?).unwrap_or(0),
             quotas,
             time_limit_secs: u32::try_from(count("time_limit_secs")?).unwrap_or(0),
@@ -153,8 +154,8 @@ pub(super) fn attempt_record(r: &AnyRow) -> Result<AttemptRecord> {
         token_hash: r.try_get("token_hash")?,
         draw: Draw::decode(&r.try_get::<String, _>("draw")?).ok_or_else(|| invalid("đề thi lưu trữ bị hỏng"))?,
         window: Attempt {
-            started_at: parse_stamp(&r.try_get::<String, _>("started_at")?)?,
-            deadline: parse_stamp(&r.try_get::<String, _>("deadline")?)?,
+            started_at: read_instant(&r.try_get::<String, _>("started_at")?)?,
+            deadline: read_instant(&r.try_get::<String, _>("deadline")?)?,
         },
         submitted: r.try_get::<Option<String>, _>("submitted_at")?.is_some(),
         sealed: r.try_get("person_sealed")?,

@@ -16,11 +16,12 @@ use serde_json::json;
 use sqlx::Row;
 use tokio::sync::{mpsc, oneshot};
 
-use super::keys::{ENTRANT, GENERATION, same_secret, stamp, token_hash};
+use super::keys::{ENTRANT, GENERATION, same_secret, token_hash};
 use super::live::LiveBoards;
 use super::records::{ATTEMPT_COLUMNS, attempt_record, bank_question};
 use crate::db::{Val, bulk_insert_returning, next_batch};
 use crate::{Result, Store, StoreError, WriteTx};
+use khienmang_core::time::Timestamp;
 
 /// Sheets written in one transaction at most.
 const MAX_BATCH: usize = 1024;
@@ -260,7 +261,7 @@ async fn write_batch(
                     Val::I(Some(total)),
                     Val::I(s.sheet.prediction.map(|p| i64::try_from(p).unwrap_or(i64::MAX))),
                     Val::I(Some(ms)),
-                    Val::S(Some(stamp(s.received_at))),
+                    Val::S(Some(Timestamp::from(s.received_at).stored_millis())),
                     Val::I(Some(counted)),
                     Val::I(late_by),
                 ]
@@ -289,7 +290,7 @@ async fn write_batch(
             ids.insert(r.try_get::<i64, _>(1)?, r.try_get::<i64, _>(0)?);
         }
         let done: Vec<i64> = graded.iter().map(|g| g.attempt).collect();
-        let now = stamp(Utc::now());
+        let now = Timestamp::from(Utc::now()).stored_millis();
         for chunk in done.chunks(500) {
             let marks: Vec<String> = (2..chunk.len() + 2).map(|i| format!("${i}")).collect();
             let sql = format!("UPDATE contest_attempts SET submitted_at = $1 WHERE id IN ({})", marks.join(","));
