@@ -62,6 +62,8 @@ use khienmang_store::{Store, WriteTx};
 use crate::error::{WebError, WebResult};
 use crate::{AppState, i18n::Lang};
 
+pub use outreach::{OfContest, ScopedSurvey};
+
 /// How the request authenticated.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Via {

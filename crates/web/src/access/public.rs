@@ -1,1 +1,195 @@
-//! What anonymous pages reach: scoped reads and writes.
+//! What anonymous pages reach: narrow, purpose-named reads (and the few
+//! writes a citizen makes), each view handed out by the [`Vault`] for one
+//! group of public pages. None of them gives out the store.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+use khienmang_core::Date;
+use khienmang_core::org::{Level, UnitId, UnitVersion};
+use khienmang_core::outreach::Warning;
+use khienmang_core::outreach::contest::{OneTimeCode, PersonKey};
+use khienmang_core::outreach::survey::StoredResponse;
+use khienmang_core::reports::Contact;
+use khienmang_core::scamcheck::feeds::ExportIndicator;
+use khienmang_store::outreach::contests::{
+    AttemptRecord, BankQuestion, ContestRecord, ContestUnit, EntrantKeys, PrizeRecord, SheetRecord, StartedAttempt,
+    VerifiedEntrant,
+};
+use khienmang_store::outreach::surveys::SurveyRecord;
+use khienmang_store::reports::FieldKey;
+use khienmang_store::scamcheck::{Dispute, DisputeReceipt, Indicator};
+use khienmang_store::{Store, StoreError};
+
+use super::Vault;
+use crate::error::{WebError, WebResult};
+
+impl Vault {
+    /// What the warnings, surveys and contests pages reach.
+    pub fn outreach_public(&self) -> OutreachPublic<'_> {
+        OutreachPublic(&self.0)
+    }
+
+    /// What the check page, the owner's dispute and the feeds reach.
+    pub fn scamcheck_public(&self) -> ScamcheckPublic<'_> {
+        ScamcheckPublic(&self.0)
+    }
+}
+
+/// The public side of outreach: published warnings, open surveys and the
+/// citizen's steps through a contest.
+#[derive(Clone, Copy)]
+pub struct OutreachPublic<'a>(&'a Store);
+
+impl OutreachPublic<'_> {
+    /// The latest `limit` warnings, the page and the feeds keeping those
+    /// published by now.
+    pub async fn recent_warnings(&self, limit: i64) -> WebResult<Vec<Warning>> {
+        Ok(self.0.warnings(limit).await?)
+    }
+
+    /// A warning by its slug (published or not: the page checks), or NotFound.
+    pub async fn warning(&self, slug: &str) -> WebResult<Warning> {
+        self.0.warning_by_slug(slug).await?.ok_or(WebError::NotFound)
+    }
+
+    /// Every survey (the page shows the open ones).
+    pub async fn surveys(&self) -> WebResult<Vec<SurveyRecord>> {
+        Ok(self.0.surveys().await?)
+    }
+
+    /// A survey, or NotFound.
+    pub async fn survey(&self, id: i64) -> WebResult<SurveyRecord> {
+        self.0.survey(id).await?.ok_or(WebError::NotFound)
+    }
+
+    /// The communes a survey asks on `on`: those under its area, or under
+    /// the reports' province when it has none.
+    pub async fn survey_communes(&self, s: &SurveyRecord, on: Date) -> WebResult<Vec<UnitVersion>> {
+        let history = self.0.org_history().await?;
+        let root = match s.area {
+            Some(a) => a,
+            None => self.0.report_routing().await?.province,
+        };
+        Ok(history.subtree_on(root, on).into_iter().filter(|v| v.level == Level::Commune).cloned().collect())
+    }
+
+    /// Adds a response unless this respondent token already answered; false then.
+    pub async fn answer_survey_once(
+        &self,
+        survey: i64,
+        response: &StoredResponse,
+        respondent: Option<&str>,
+    ) -> WebResult<bool> {
+        Ok(self.0.add_survey_response_once(survey, response, respondent).await?)
+    }
+
+    /// Every contest, open, coming or past.
+    pub async fn contests(&self) -> WebResult<Vec<ContestRecord>> {
+        Ok(self.0.contests().await?)
+    }
+
+    /// A contest that exists, or NotFound.
+    pub async fn contest(&self, id: i64) -> WebResult<ContestRecord> {
+        self.0.contest(id).await?.ok_or(WebError::NotFound)
+    }
+
+    /// The units an entrant may choose in a contest.
+    pub async fn contest_units(&self, contest: i64) -> WebResult<Vec<ContestUnit>> {
+        Ok(self.0.contest_units(contest).await?)
+    }
+
+    /// The prizes of a contest.
+    pub async fn contest_prizes(&self, contest: i64) -> WebResult<Vec<PrizeRecord>> {
+        Ok(self.0.contest_prizes(contest).await?)
+    }
+
+    /// The questions an attempt was drawn from.
+    pub async fn contest_bank(&self, contest: &ContestRecord) -> WebResult<Vec<BankQuestion>> {
+        Ok(self.0.contest_bank(contest).await?)
+    }
+
+    /// The latest names of units.
+    pub async fn unit_names(&self, units: &[UnitId]) -> WebResult<BTreeMap<UnitId, String>> {
+        super::outreach::names_of(self.0, units).await
+    }
+
+    /// Checks `person` may enter and stores a one-time code for them.
+    pub async fn contest_code(
+        &self,
+        keys: &EntrantKeys,
+        contest: i64,
+        person: &PersonKey,
+        now: DateTime<Utc>,
+    ) -> WebResult<OneTimeCode> {
+        Ok(self.0.request_contest_code(keys, contest, person, now).await?)
+    }
+
+    /// Checks the code typed and starts an attempt. The store's error is
+    /// kept: a refusal (`Invalid`) is shown on the form.
+    pub async fn start_contest_attempt(
+        &self,
+        keys: &EntrantKeys,
+        contest: i64,
+        entrant: VerifiedEntrant,
+        code: &str,
+        now: DateTime<Utc>,
+    ) -> Result<StartedAttempt, StoreError> {
+        self.0.start_contest_attempt(keys, contest, entrant, code, now).await
+    }
+
+    /// An attempt (the caller checks the browser holds its token).
+    pub async fn contest_attempt(&self, id: i64) -> WebResult<Option<AttemptRecord>> {
+        Ok(self.0.contest_attempt(id).await?)
+    }
+
+    /// An attempt's marked sheet, once it was submitted.
+    pub async fn contest_sheet(&self, attempt: i64) -> WebResult<Option<SheetRecord>> {
+        Ok(self.0.contest_sheet(attempt).await?)
+    }
+}
+
+/// The public side of the scam check.
+#[derive(Clone, Copy)]
+pub struct ScamcheckPublic<'a>(&'a Store);
+
+impl ScamcheckPublic<'_> {
+    /// The hash of the listing at `row`, or None when there is none.
+    pub async fn listing_hash(&self, row: i64) -> WebResult<Option<String>> {
+        match self.0.indicator(row).await {
+            Ok(listed) => Ok(Some(listed.hash)),
+            Err(StoreError::NotFound) => Ok(None),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// The listing with this hash if the public is shown it at `now`.
+    pub async fn shown_listing(&self, hash: &str, now: DateTime<Utc>) -> WebResult<Option<Indicator>> {
+        Ok(self.0.public_indicator_by_hash(hash, now).await?)
+    }
+
+    /// Files an owner's dispute of a listing, in the reporters' name. The
+    /// store's error is kept: a refusal (`Invalid`) is shown on the form.
+    pub async fn file_dispute(
+        &self,
+        indicator: i64,
+        statement: &str,
+        contact: &Contact,
+        key: &FieldKey,
+    ) -> Result<DisputeReceipt, StoreError> {
+        let mut tx = self.0.begin_write(khienmang_store::reports::REPORTER).await?;
+        let receipt = tx.file_dispute(indicator, statement, contact, key).await?;
+        tx.commit().await?;
+        Ok(receipt)
+    }
+
+    /// A dispute by its code and secret.
+    pub async fn tracked_dispute(&self, code: &str, secret: &str) -> Result<Dispute, StoreError> {
+        self.0.dispute_by_code(code, secret).await
+    }
+
+    /// The indicators the feeds publish at `now`.
+    pub async fn feed_indicators(&self, now: DateTime<Utc>) -> WebResult<Vec<ExportIndicator>> {
+        Ok(self.0.export_indicators(now).await?)
+    }
+}

@@ -15,7 +15,7 @@ use khienmang_core::org::UnitId;
 use khienmang_core::outreach::{Campaign, ContentItem, ContentKind, Schedule, Targeting, coverage};
 use serde::Deserialize;
 
-use crate::access::{MovementRead, MovementWrite, OutreachManage};
+use crate::access::{MovementRead, MovementWrite, OutreachManage, Target};
 use crate::error::{WebError, WebResult};
 use crate::kit::form::Form;
 use crate::org::today;
@@ -46,10 +46,10 @@ fn rate(r: Option<f64>) -> String {
 /// Coverage of `c` over the initiatives in the viewer's scope.
 async fn coverage_in_scope(g: &crate::access::Granted, c: &Campaign) -> WebResult<khienmang_core::outreach::Coverage> {
     let on = today();
-    let root = g.home_unit(on).await?;
-    let history = g.store.org_history().await?;
-    let initiatives = g.store.initiative_refs(&history, root, on).await?;
-    let shares = g.store.campaign_shares(c.id).await?;
+    let home = g.home(on).await?;
+    let history = home.tree_history().await?;
+    let initiatives = home.initiative_refs(&history, on).await?;
+    let shares = g.campaign_shares(c.id).await?;
     Ok(coverage(c, &initiatives, &shares))
 }
 
@@ -57,7 +57,7 @@ async fn coverage_in_scope(g: &crate::access::Granted, c: &Campaign) -> WebResul
 pub async fn list(Page { lang, id }: Page, m: MovementRead) -> WebResult<Html<String>> {
     let now = Utc::now();
     let mut campaigns = Vec::new();
-    for c in m.0.store.campaigns().await? {
+    for c in m.0.campaigns().await? {
         let cov = coverage_in_scope(&m.0, &c).await?;
         campaigns.push(CampaignRow {
             id: c.id,
@@ -105,10 +105,11 @@ struct CampaignPage {
 /// `GET /campaigns/{id}`: items, coverage by commune, and the viewer's
 /// initiatives with a form to confirm sharing.
 pub async fn page(Page { lang, id }: Page, m: MovementRead, Path(campaign): Path<i64>) -> WebResult<Html<String>> {
-    let c = m.0.store.campaign(campaign).await?.ok_or(WebError::NotFound)?;
+    let c = m.0.campaign(campaign).await?;
     let cov = coverage_in_scope(&m.0, &c).await?;
     let on = today();
-    let history = m.0.store.org_history().await?;
+    let home = m.0.home(on).await?;
+    let history = home.tree_history().await?;
     let name = |u: UnitId| history.version_on(u, on).map(|v| v.name.clone()).unwrap_or_else(|| format!("#{}", u.0));
     let row = |n: String, f: &khienmang_core::outreach::CoverageFigure| CommuneRow {
         name: n,
@@ -119,18 +120,15 @@ pub async fn page(Page { lang, id }: Page, m: MovementRead, Path(campaign): Path
     };
     let mut communes: Vec<CommuneRow> = cov.by_commune.iter().map(|(u, f)| row(name(*u), f)).collect();
     communes.sort_by(|a, b| a.name.cmp(&b.name));
-    let root = m.0.home_unit(on).await?;
-    let targeted: BTreeSet<i64> =
-        c.targeted(&m.0.store.initiative_refs(&history, root, on).await?).iter().map(|i| i.id).collect();
-    let mine =
-        m.0.store
-            .initiatives_under(root, None)
-            .await?
-            .into_iter()
-            .filter(|i| targeted.contains(&i.id))
-            .take(50)
-            .map(|i| MyInitiative { id: i.id, name: format!("{} ({})", i.name, i.unit_name) })
-            .collect();
+    let targeted: BTreeSet<i64> = c.targeted(&home.initiative_refs(&history, on).await?).iter().map(|i| i.id).collect();
+    let mine = home
+        .initiatives(None)
+        .await?
+        .into_iter()
+        .filter(|i| targeted.contains(&i.id))
+        .take(50)
+        .map(|i| MyInitiative { id: i.id, name: format!("{} ({})", i.name, i.unit_name) })
+        .collect();
     render(&CampaignPage {
         chrome: Chrome::new(lang, id.as_ref(), "campaigns"),
         state: c.schedule.state(Utc::now()).label_vi(),
@@ -210,9 +208,7 @@ pub async fn create(m: OutreachManage, Form(f): Form<CampaignIn>) -> WebResult<R
         },
         targeting: Targeting { units: BTreeSet::new(), subtrees: BTreeSet::from([area]), themes },
     };
-    let mut tx = m.0.store.begin_write(&m.0.actor).await?;
-    let id = tx.create_campaign(&c).await?;
-    tx.commit().await?;
+    let id = m.write(Target::Unit(area), async |tx| Ok(tx.create_campaign(&c).await?)).await?;
     Ok(Redirect::to(&format!("/campaigns/{id}")))
 }
 
@@ -232,9 +228,9 @@ pub struct ShareIn {
 /// `POST /movement/initiatives/{id}/campaign-shares`: the initiative
 /// confirms it shared a campaign's item.
 pub async fn share(m: MovementWrite, Path(initiative): Path<i64>, Form(f): Form<ShareIn>) -> WebResult<Redirect> {
-    let i = m.0.store.initiative(initiative).await?.ok_or(WebError::NotFound)?;
+    let i = m.0.initiative(initiative).await?;
     m.0.ensure_write(i.unit_id).await?;
-    let c = m.0.store.campaign(f.campaign).await?.ok_or(WebError::NotFound)?;
+    let c = m.0.campaign(f.campaign).await?;
     let item = match f.item {
         Some(id) => Some(c.items.iter().find(|x| x.id == id).ok_or(WebError::NotFound)?),
         None => None,
@@ -242,12 +238,14 @@ pub async fn share(m: MovementWrite, Path(initiative): Path<i64>, Form(f): Form<
     let link = HttpUrl::parse_optional(&f.link).map_err(|e| WebError::BadRequest(e.message_vi()))?;
     let link = link.as_ref().map(HttpUrl::as_str);
     // An initiative leader confirms shares only for the initiatives it leads.
-    let mut tx = m.0.write_for_initiative(&i).await?;
-    tx.confirm_share(c.id, item.map(|x| x.id), initiative, i.unit_id, f.reach, link).await?;
-    if f.official_page.as_deref() == Some("1") {
-        let title = item.map_or(c.title.as_str(), |x| x.title.as_str());
-        tx.add_page_post(i.unit_id, today(), title, link).await?;
-    }
-    tx.commit().await?;
+    m.0.write(Target::Initiative(&i), async |tx| {
+        tx.confirm_share(c.id, item.map(|x| x.id), initiative, i.unit_id, f.reach, link).await?;
+        if f.official_page.as_deref() == Some("1") {
+            let title = item.map_or(c.title.as_str(), |x| x.title.as_str());
+            tx.add_page_post(i.unit_id, today(), title, link).await?;
+        }
+        Ok(())
+    })
+    .await?;
     Ok(Redirect::to(&format!("/campaigns/{}", c.id)))
 }

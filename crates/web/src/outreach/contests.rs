@@ -12,11 +12,9 @@ pub mod api;
 pub mod public;
 pub mod staff;
 
-use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
-use khienmang_core::org::UnitId;
 use khienmang_core::outreach::contest::{
     Entry, LogSmsSender, OneTimeCode, PersonKey, Ranked, SmsError, SmsSender, UnitStanding, all_correct_count,
     best_per_person, otp_sms_text, rank, unit_leaderboard,
@@ -25,6 +23,8 @@ use khienmang_store::Store;
 use khienmang_store::outreach::contests::{ContestRecord, EntrantKeys, LiveBoards, Submissions};
 use khienmang_store::reports::FieldKey;
 
+use crate::access::OfContest;
+use crate::access::public::OutreachPublic;
 use crate::error::{WebError, WebResult};
 use crate::limit::{ClientAddr, LimitClass, Limits};
 
@@ -74,14 +74,14 @@ impl ContestsRuntime {
     /// in a demo (to show it on the page), never otherwise.
     async fn send_code(
         &self,
-        store: &Store,
+        public: OutreachPublic<'_>,
         contest: i64,
         person: &PersonKey,
         limits: &Limits,
         client: ClientAddr,
     ) -> WebResult<Option<String>> {
         limits.check(LimitClass::ContestCode, client)?;
-        let code: OneTimeCode = store.request_contest_code(&self.keys, contest, person, Utc::now()).await?;
+        let code: OneTimeCode = public.contest_code(&self.keys, contest, person, Utc::now()).await?;
         let text = otp_sms_text(&code);
         let (sender, to) = (self.sms.clone(), person.clone());
         tokio::task::spawn_blocking(move || sender.send(&to, &text))
@@ -137,15 +137,6 @@ pub fn percent_vi(share: f64) -> String {
     text.replace('.', ",")
 }
 
-/// The latest names of units.
-pub async fn unit_names(store: &Store, units: &[UnitId]) -> WebResult<BTreeMap<UnitId, String>> {
-    let history = store.org_history().await?;
-    Ok(units
-        .iter()
-        .filter_map(|u| history.versions().iter().rev().find(|v| v.unit_id == *u).map(|v| (*u, v.name.clone())))
-        .collect())
-}
-
 /// The exact ranking from the database with core's rules (the organisers'
 /// pages and the export; the public pages read the live boards).
 pub struct Results {
@@ -154,13 +145,13 @@ pub struct Results {
     pub units: Vec<UnitStanding>,
 }
 
-pub async fn results(store: &Store, keys: &EntrantKeys, contest: &ContestRecord) -> WebResult<Results> {
-    let entries: Vec<Entry> = store.contest_entries(keys, contest.id).await?;
+pub async fn results(of: &OfContest<'_>, keys: &EntrantKeys, contest: &ContestRecord) -> WebResult<Results> {
+    let entries: Vec<Entry> = of.entries(keys).await?;
     let question_count = u32::try_from(contest.rules.question_count).unwrap_or(u32::MAX);
     let actual = contest.actual_all_correct.unwrap_or_else(|| all_correct_count(&entries, question_count));
     let ranked = rank(&best_per_person(&entries, actual), actual);
-    let populations: Vec<_> = store
-        .contest_units(contest.id)
+    let populations: Vec<_> = of
+        .units()
         .await?
         .into_iter()
         .filter_map(|u| {
@@ -169,11 +160,6 @@ pub async fn results(store: &Store, keys: &EntrantKeys, contest: &ContestRecord)
         .collect();
     let units = unit_leaderboard(&entries, &populations);
     Ok(Results { actual_all_correct: actual, ranked, units })
-}
-
-/// A contest that exists, or 404.
-pub async fn contest_or_404(store: &Store, id: i64) -> WebResult<ContestRecord> {
-    store.contest(id).await?.ok_or(WebError::NotFound)
 }
 
 #[cfg(test)]

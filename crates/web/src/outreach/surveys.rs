@@ -20,7 +20,7 @@ use khienmang_store::outreach::surveys::SurveyRecord;
 use serde::Deserialize;
 
 use crate::AppState;
-use crate::access::{OutreachManage, RequestLang};
+use crate::access::{OutreachManage, RequestLang, ScopedSurvey, Target};
 use crate::error::{WebError, WebResult};
 use crate::kit::form::Form;
 use crate::kit::xlsx::{Cell, Column, ColumnKind, Sheet, xlsx_download};
@@ -60,6 +60,7 @@ pub async fn list(Page { lang, id }: Page, State(state): State<AppState>) -> Web
     let can_create = id.as_ref().is_some_and(|i| i.user.role.can(khienmang_core::auth::Capability::OutreachManage));
     let surveys = state
         .store
+        .outreach_public()
         .surveys()
         .await?
         .into_iter()
@@ -93,9 +94,7 @@ pub async fn create(m: OutreachManage, Form(f): Form<SurveyIn>) -> WebResult<Red
         opens_on: on,
         closes_on: on + chrono::Days::new(u64::try_from(f.days.unwrap_or(30).clamp(1, 366)).unwrap_or(30)),
     };
-    let mut tx = m.0.store.begin_write(&m.0.actor).await?;
-    let id = tx.create_survey(&record).await?;
-    tx.commit().await?;
+    let id = m.write(Target::Programme, async |tx| Ok(tx.create_survey(&record).await?)).await?;
     Ok(Redirect::to(&format!("/surveys/{id}")))
 }
 
@@ -172,17 +171,13 @@ fn form_questions(s: &Survey) -> Vec<FormQuestion> {
 }
 
 async fn communes_of(state: &AppState, s: &SurveyRecord) -> WebResult<Vec<(i64, String)>> {
-    let on = today();
-    let history = state.store.org_history().await?;
-    let root = match s.area {
-        Some(a) => a,
-        None => state.store.report_routing().await?.province,
-    };
-    let mut out: Vec<(i64, String)> = history
-        .subtree_on(root, on)
+    let mut out: Vec<(i64, String)> = state
+        .store
+        .outreach_public()
+        .survey_communes(s, today())
+        .await?
         .into_iter()
-        .filter(|v| v.level == Level::Commune)
-        .map(|v| (v.unit_id.0, v.name.clone()))
+        .map(|v| (v.unit_id.0, v.name))
         .collect();
     out.sort_by_cached_key(|(_, n)| khienmang_core::text::fold(n));
     Ok(out)
@@ -235,7 +230,7 @@ pub async fn page(
     Path(survey): Path<i64>,
     headers: HeaderMap,
 ) -> WebResult<Response> {
-    let s = state.store.survey(survey).await?.ok_or(WebError::NotFound)?;
+    let s = state.store.outreach_public().survey(survey).await?;
     let page = form_page(&state, lang, id.as_ref(), &s, None, false).await?;
     Ok((AppendHeaders(respondent(&state, &headers).1), page).into_response())
 }
@@ -274,7 +269,7 @@ pub async fn submit(
     headers: HeaderMap,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> WebResult<Response> {
-    let s = state.store.survey(survey).await?.ok_or(WebError::NotFound)?;
+    let s = state.store.outreach_public().survey(survey).await?;
     let (token, set_cookie) = respondent(&state, &headers);
     let Some(token) = token else {
         // A script that never opened the page; a browser gets its token now.
@@ -302,7 +297,7 @@ pub async fn submit(
             return Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
         }
     };
-    if !state.store.add_survey_response_once(s.id, &stored, Some(&token)).await? {
+    if !state.store.outreach_public().answer_survey_once(s.id, &stored, Some(&token)).await? {
         let message = "Trình duyệt này đã gửi phiếu cho khảo sát này. Cảm ơn anh/chị đã tham gia.".to_string();
         let page = form_page(&state, lang, id.as_ref(), &s, Some(message), false).await?;
         return Ok((StatusCode::CONFLICT, page).into_response());
@@ -344,14 +339,11 @@ fn mean(m: &Option<Mean>) -> Option<String> {
 }
 
 /// The results table by commune: headers and rows.
-async fn results(g: &crate::access::Granted, s: &SurveyRecord) -> WebResult<(Vec<String>, Vec<ResultRow>)> {
+async fn results(scoped: &ScopedSurvey<'_>) -> WebResult<(Vec<String>, Vec<ResultRow>)> {
+    let s = &scoped.record;
     let on = today();
-    let history = g.store.org_history().await?;
-    let root = match s.area {
-        Some(a) => a,
-        None => g.home_unit(on).await?,
-    };
-    g.ensure(root).await?;
+    let history = scoped.area.tree_history().await?;
+    let root = scoped.area.unit();
     // Province → communes; a response from a commune merged since is
     // counted under the commune that stands for it today.
     let communes: Vec<UnitId> = history
@@ -363,7 +355,7 @@ async fn results(g: &crate::access::Granted, s: &SurveyRecord) -> WebResult<(Vec
         .collect();
     let links: Vec<(UnitId, UnitId)> = communes.iter().map(|c| (*c, root)).collect();
     let tree = ReportTree::new(root, &links).map_err(|e| WebError::Internal(e.to_string()))?;
-    let answers = g.store.survey_answers(s.id).await?;
+    let answers = scoped.answers().await?;
     let placed: Vec<(UnitId, &Answers)> =
         answers.iter().map(|(u, a)| (history.successor_on(*u, on).unwrap_or(*u), a)).collect();
     let report =
@@ -405,8 +397,9 @@ pub async fn results_page(
     m: OutreachManage,
     Path(survey): Path<i64>,
 ) -> WebResult<Html<String>> {
-    let s = m.0.store.survey(survey).await?.ok_or(WebError::NotFound)?;
-    let (headers, rows) = results(&m.0, &s).await?;
+    let scoped = m.survey(survey).await?;
+    let (headers, rows) = results(&scoped).await?;
+    let s = scoped.record;
     render(&ResultsPage {
         chrome: Chrome::new(lang, id.as_ref(), "surveys"),
         id: s.id,
@@ -419,8 +412,9 @@ pub async fn results_page(
 
 /// `GET /surveys/{id}/results.xlsx`: the same table.
 pub async fn results_export(m: OutreachManage, Path(survey): Path<i64>) -> WebResult<Response> {
-    let s = m.0.store.survey(survey).await?.ok_or(WebError::NotFound)?;
-    let (headers, rows) = results(&m.0, &s).await?;
+    let scoped = m.survey(survey).await?;
+    let (headers, rows) = results(&scoped).await?;
+    let s = scoped.record;
     let mut columns = vec![Column::new("Đơn vị", ColumnKind::Text), Column::new("Số người trả lời", ColumnKind::Text)];
     columns.extend(headers.iter().map(|h| Column::new(h, ColumnKind::Text)));
     let sheet = Sheet {

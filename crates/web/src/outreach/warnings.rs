@@ -13,7 +13,7 @@ use khienmang_store::outreach::warnings::WarningInput;
 use serde::Deserialize;
 
 use crate::AppState;
-use crate::access::OutreachManage;
+use crate::access::{OutreachManage, Target};
 use crate::error::{WebError, WebResult};
 use crate::kit::form::Form;
 use crate::page::{Chrome, Page, render};
@@ -50,7 +50,7 @@ struct ListPage {
 }
 
 async fn current(state: &AppState, site: &str) -> WebResult<Vec<Warning>> {
-    let all = state.store.warnings(500).await?;
+    let all = state.store.outreach_public().recent_warnings(500).await?;
     Ok(public_feed(&all, Utc::now(), FEED_LIMIT)
         .into_iter()
         .cloned()
@@ -89,7 +89,7 @@ pub async fn page(
     State(state): State<AppState>,
     Path(slug): Path<String>,
 ) -> WebResult<Html<String>> {
-    let mut w = state.store.warning_by_slug(&slug).await?.ok_or(WebError::NotFound)?;
+    let mut w = state.store.outreach_public().warning(&slug).await?;
     if w.published_at > Utc::now() {
         return Err(WebError::NotFound);
     }
@@ -164,16 +164,12 @@ pub async fn publish(m: OutreachManage, Form(f): Form<WarningIn>) -> WebResult<R
             .map_err(|_| WebError::BadRequest("Thời điểm đăng không hợp lệ.".into()))?,
     };
     let input = WarningInput { title: f.title, summary: f.summary, body: f.body, category, published_at };
-    let mut tx = m.0.store.begin_write(&m.0.actor).await?;
-    let slug = tx.publish_warning(&input).await?;
-    tx.commit().await?;
+    let slug = m.write(Target::Programme, async |tx| Ok(tx.publish_warning(&input).await?)).await?;
     Ok(Redirect::to(&format!("/warnings/{slug}")))
 }
 
 /// `POST /warnings/{slug}/withdraw`.
 pub async fn withdraw(m: OutreachManage, Path(slug): Path<String>) -> WebResult<Redirect> {
-    let mut tx = m.0.store.begin_write(&m.0.actor).await?;
-    tx.withdraw_warning(&slug).await?;
-    tx.commit().await?;
+    m.write(Target::Programme, async |tx| Ok(tx.withdraw_warning(&slug).await?)).await?;
     Ok(Redirect::to("/warnings"))
 }

@@ -31,7 +31,7 @@ pub async fn feed(State(state): State<AppState>, Path(file): Path<String>) -> We
         None => (file.as_str(), false),
     };
     let now = chrono::Utc::now();
-    let list = state.store.export_indicators(now).await?;
+    let list = state.store.scamcheck_public().feed_indicators(now).await?;
     let (body, mime) = match name {
         "indicators.csv" => (feed_csv(&list), "text/csv; charset=utf-8"),
         "indicators.json" => (feed_json(&list), "application/json"),
@@ -58,6 +58,6 @@ pub async fn import(
     let format = upload.fields.0.iter().find(|(k, _)| k == "format").map(|(_, v)| v.as_str()).unwrap_or("");
     let format = FeedFormat::from_name(format).map_err(|e| WebError::BadRequest(e.message_vi()))?;
     let bytes = upload.non_empty_files().into_iter().next().map(|(_, b)| b).unwrap_or_default();
-    let report = m.0.store.import_feed(&m.0.actor, format, &bytes).await?;
+    let report = m.import_feed(format, &bytes).await?;
     Ok(axum::Json(report).into_response())
 }

@@ -77,11 +77,7 @@ async fn dispute_ref(state: &AppState, outcome: &Outcome) -> WebResult<Option<St
     else {
         return Ok(None);
     };
-    Ok(match state.store.indicator(i64::from(row)).await {
-        Ok(listed) => Some(listed.hash),
-        Err(khienmang_store::StoreError::NotFound) => None,
-        Err(e) => return Err(e.into()),
-    })
+    state.store.scamcheck_public().listing_hash(i64::from(row)).await
 }
 
 /// The verdict as the page shows it, with the dispute link when there is one.
@@ -183,7 +179,7 @@ async fn disputable(state: &AppState, reference: &str) -> WebResult<khienmang_st
         return Err(WebError::NotFound);
     }
     let hash = reference.to_ascii_lowercase();
-    state.store.public_indicator_by_hash(&hash, chrono::Utc::now()).await?.ok_or(WebError::NotFound)
+    state.store.scamcheck_public().shown_listing(&hash, chrono::Utc::now()).await?.ok_or(WebError::NotFound)
 }
 
 /// `GET /check/dispute?indicator=HASH`: the owner's form.
@@ -227,13 +223,8 @@ pub async fn dispute_submit(
     let listed = disputable(&state, &f.indicator).await?;
     let some = |s: String| Some(s.trim().to_string()).filter(|s| !s.is_empty());
     let contact = Contact { name: some(f.contact_name), phone: some(f.contact_phone), email: some(f.contact_email) };
-    let filed = async {
-        let mut tx = state.store.begin_write(khienmang_store::reports::REPORTER).await?;
-        let receipt = tx.file_dispute(listed.id, &f.statement, &contact, &state.reports.key).await?;
-        tx.commit().await?;
-        Ok::<_, khienmang_store::StoreError>(receipt)
-    }
-    .await;
+    let filed =
+        state.store.scamcheck_public().file_dispute(listed.id, &f.statement, &contact, &state.reports.key).await;
     let (receipt, error) = match filed {
         Ok(r) => (Some((r.code, r.secret)), None),
         Err(khienmang_store::StoreError::Invalid(m)) => (None, Some(m)),
@@ -257,7 +248,8 @@ pub async fn dispute_track(
     let chrome = Chrome::new(lang, id.as_ref(), "check");
     let dispute = state
         .store
-        .dispute_by_code(&f.code, &f.secret)
+        .scamcheck_public()
+        .tracked_dispute(&f.code, &f.secret)
         .await
         .map_err(|_| WebError::BadRequest("Mã khiếu nại hoặc mã bí mật không đúng.".into()))?;
     render(&DisputePage {

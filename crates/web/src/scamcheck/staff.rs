@@ -13,7 +13,7 @@ use khienmang_store::scamcheck::{Dispute, Indicator, Listing, live::report_key};
 use serde::Deserialize;
 
 use crate::AppState;
-use crate::access::IndicatorManage;
+use crate::access::{IndicatorManage, Target};
 use crate::error::{WebError, WebResult};
 use crate::kit::form::Form;
 use crate::page::{Chrome, Page, render};
@@ -44,19 +44,18 @@ impl StaffPage {
 
 /// `GET /scamcheck`.
 pub async fn page(m: IndicatorManage, Page { lang, id }: Page) -> WebResult<Html<String>> {
-    let store = &m.0.store;
     let mut candidates = Vec::new();
-    for c in store.correlations_within(m.0.scope.root(), 200).await? {
+    for c in m.correlations(200).await? {
         let Some(key) = report_key(c.kind.as_str(), &c.value) else { continue };
-        let status = store.indicator_by_key(key.as_str()).await?.map(|i| i.status.label_vi());
+        let status = m.indicator_by_key(key.as_str()).await?.map(|i| i.status.label_vi());
         let category = c.categories.first().copied().unwrap_or(Category::Fraud).as_str();
         candidates.push(Candidate { key: key.as_str().to_owned(), status, category, c });
     }
     render(&StaffPage {
         chrome: Chrome::new(lang, id.as_ref(), "scamcheck"),
         candidates,
-        disputes: store.disputes(false, 100).await?,
-        indicators: store.indicators(None, 100, 0).await?,
+        disputes: m.disputes(false, 100).await?,
+        indicators: m.indicators(100, 0).await?,
         categories: Category::ALL.iter().map(|c| (c.as_str(), c.label_vi())).collect(),
     })
 }
@@ -99,9 +98,7 @@ pub async fn decide(m: IndicatorManage, State(_): State<AppState>, Form(f): Form
         imitates: None,
         note: Some(f.note.trim().to_owned()).filter(|n| !n.is_empty()),
     };
-    let mut tx = m.0.store.begin_write(&m.0.actor).await?;
-    tx.list_indicator(&listing, false).await?;
-    tx.commit().await?;
+    m.write(Target::Programme, async |tx| Ok(tx.list_indicator(&listing, false).await?)).await?;
     Ok(Redirect::to("/scamcheck"))
 }
 
@@ -112,9 +109,7 @@ pub struct NoteIn {
 
 /// `POST /scamcheck/indicators/{id}/withdraw`.
 pub async fn withdraw(m: IndicatorManage, Path(id): Path<i64>, Form(f): Form<NoteIn>) -> WebResult<Redirect> {
-    let mut tx = m.0.store.begin_write(&m.0.actor).await?;
-    tx.withdraw_indicator(id, f.note.trim()).await?;
-    tx.commit().await?;
+    m.write(Target::Programme, async |tx| Ok(tx.withdraw_indicator(id, f.note.trim()).await?)).await?;
     Ok(Redirect::to("/scamcheck"))
 }
 
@@ -136,8 +131,6 @@ pub async fn decide_dispute(
         "rejected" => false,
         _ => return Err(WebError::BadRequest("Quyết định không hợp lệ.".into())),
     };
-    let mut tx = m.0.store.begin_write(&m.0.actor).await?;
-    tx.decide_dispute(id, upheld, &f.decision).await?;
-    tx.commit().await?;
+    m.write(Target::Programme, async |tx| Ok(tx.decide_dispute(id, upheld, &f.decision).await?)).await?;
     Ok(Redirect::to("/scamcheck"))
 }

@@ -15,7 +15,6 @@ use khienmang_store::outreach::contests::{AnswerSubmission, SubmitOutcome, Verif
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::contest_or_404;
 use super::public::{board_row, final_actual, outcome_message, unit_choice, unit_rows};
 use crate::AppState;
 use crate::error::{WebError, WebResult};
@@ -48,6 +47,7 @@ pub async fn list(State(state): State<AppState>) -> WebResult<Json<Value>> {
     let now = Utc::now();
     let contests: Vec<Value> = state
         .store
+        .outreach_public()
         .contests()
         .await?
         .iter()
@@ -90,9 +90,10 @@ pub async fn code(
     body: Bytes,
 ) -> WebResult<Json<Value>> {
     let input: CodeIn = read(&headers, &body, r#"{"phone": "0912345678"}"#)?;
-    let c = contest_or_404(&state.store, contest).await?;
+    let c = state.store.outreach_public().contest(contest).await?;
     let person = PersonKey::parse(&input.phone).map_err(|e| WebError::BadRequest(e.message_vi()))?;
-    let demo_code = state.contests.send_code(&state.store, c.id, &person, &state.limits, client).await?;
+    let demo_code =
+        state.contests.send_code(state.store.outreach_public(), c.id, &person, &state.limits, client).await?;
     let mut out = json!({
         "sent_to": person.masked(),
         "expires_in_secs": khienmang_core::outreach::contest::OTP_TTL.num_seconds(),
@@ -130,7 +131,7 @@ pub async fn start(
 ) -> WebResult<Response> {
     let input: StartIn =
         read(&headers, &body, r#"{"phone": "0912345678", "code": "123456", "name": "Nguyễn Văn A", "unit": 12}"#)?;
-    let c = contest_or_404(&state.store, contest).await?;
+    let c = state.store.outreach_public().contest(contest).await?;
     let person = PersonKey::parse(&input.phone).map_err(|e| WebError::BadRequest(e.message_vi()))?;
     let unit = match &input.unit {
         None | Some(Value::Null) => None,
@@ -139,9 +140,9 @@ pub async fn start(
         Some(_) => return Err(WebError::BadRequest("Đơn vị đã chọn không hợp lệ.".into())),
     };
     let entrant = VerifiedEntrant { person, name: input.name, unit };
-    let started =
-        state.store.start_contest_attempt(&state.contests.keys, c.id, entrant, &input.code, Utc::now()).await?;
-    let bank = state.store.contest_bank(&c).await?;
+    let public = state.store.outreach_public();
+    let started = public.start_contest_attempt(&state.contests.keys, c.id, entrant, &input.code, Utc::now()).await?;
+    let bank = public.contest_bank(&c).await?;
     let mut questions = Vec::with_capacity(started.draw.questions.len());
     for (index, dq) in started.draw.questions.iter().enumerate() {
         let q = bank.iter().find(|b| b.question.id == dq.question).ok_or(WebError::NotFound)?;

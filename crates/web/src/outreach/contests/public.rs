@@ -20,7 +20,7 @@ use khienmang_store::outreach::contests::{
 };
 use serde::Deserialize;
 
-use super::{ContestsRuntime, contest_or_404, duration_vi, limit_vi, percent_vi, status_of, unit_names, when_vi};
+use super::{ContestsRuntime, duration_vi, limit_vi, percent_vi, status_of, when_vi};
 use crate::AppState;
 use crate::error::{WebError, WebResult};
 use crate::kit::form::Form;
@@ -83,7 +83,7 @@ struct ListPage {
 
 /// `GET /contests`: contests open, coming and past.
 pub async fn list(State(state): State<AppState>, Page { lang, id }: Page) -> WebResult<Html<String>> {
-    let contests = state.store.contests().await?.iter().map(ContestView::of).collect();
+    let contests = state.store.outreach_public().contests().await?.iter().map(ContestView::of).collect();
     let can_manage = id.as_ref().is_some_and(|i| i.user.role.can(khienmang_core::auth::Capability::OutreachManage));
     render(&ListPage { chrome: Chrome::new(lang, id.as_ref(), "contests"), contests, can_manage })
 }
@@ -103,7 +103,7 @@ pub async fn page(
     Page { lang, id }: Page,
     Path(contest): Path<i64>,
 ) -> WebResult<Html<String>> {
-    let c = contest_or_404(&state.store, contest).await?;
+    let c = state.store.outreach_public().contest(contest).await?;
     render(&ContestPage {
         chrome: Chrome::new(lang, id.as_ref(), "contests"),
         c: ContestView::of(&c),
@@ -137,8 +137,9 @@ pub struct PhoneForm {
 }
 
 async fn units_of(state: &AppState, contest: i64) -> WebResult<Vec<(i64, String)>> {
-    let units: Vec<UnitId> = state.store.contest_units(contest).await?.iter().map(|u| u.unit).collect();
-    let names = unit_names(&state.store, &units).await?;
+    let public = state.store.outreach_public();
+    let units: Vec<UnitId> = public.contest_units(contest).await?.iter().map(|u| u.unit).collect();
+    let names = public.unit_names(&units).await?;
     let mut out: Vec<(i64, String)> = names.into_iter().map(|(u, n)| (u.0, n)).collect();
     out.sort_by_cached_key(|(_, n)| khienmang_core::text::fold(n));
     Ok(out)
@@ -152,7 +153,7 @@ pub async fn code_submit(
     Path(contest): Path<i64>,
     Form(f): Form<PhoneForm>,
 ) -> WebResult<Response> {
-    let c = contest_or_404(&state.store, contest).await?;
+    let c = state.store.outreach_public().contest(contest).await?;
     let chrome = Chrome::new(lang, id.as_ref(), "contests");
     let refused = |chrome, error: String| {
         render(&ContestPage { chrome, c: ContestView::of(&c), phone: f.phone.clone(), error: Some(error) })
@@ -163,7 +164,7 @@ pub async fn code_submit(
         Err(e) => return refused(chrome, e.message_vi()),
     };
     let rt: &ContestsRuntime = &state.contests;
-    let demo_code = match rt.send_code(&state.store, c.id, &person, &state.limits, client).await {
+    let demo_code = match rt.send_code(state.store.outreach_public(), c.id, &person, &state.limits, client).await {
         Ok(code) => code,
         Err(WebError::BadRequest(m)) | Err(WebError::TooManyAttempts(m)) => return refused(chrome, m),
         Err(e) => return Err(e),
@@ -216,12 +217,17 @@ pub async fn start_submit(
     Path(contest): Path<i64>,
     Form(f): Form<StartForm>,
 ) -> WebResult<Response> {
-    let c = contest_or_404(&state.store, contest).await?;
+    let c = state.store.outreach_public().contest(contest).await?;
     let chrome = Chrome::new(lang, id.as_ref(), "contests");
     let person = PersonKey::parse(&f.phone).map_err(|e| WebError::BadRequest(e.message_vi()))?;
     let unit = unit_choice(&f.unit)?;
     let entrant = VerifiedEntrant { person: person.clone(), name: f.name.clone(), unit };
-    match state.store.start_contest_attempt(&state.contests.keys, c.id, entrant, &f.code, Utc::now()).await {
+    match state
+        .store
+        .outreach_public()
+        .start_contest_attempt(&state.contests.keys, c.id, entrant, &f.code, Utc::now())
+        .await
+    {
         Ok(started) => {
             let secure = if state.config.cookie_secure { "; Secure" } else { "" };
             let max_age = i64::from(c.rules.time_limit_secs) + 3600;
@@ -271,7 +277,13 @@ async fn own_attempt(
     if id != attempt.to_string() {
         return Err(WebError::NotFound);
     }
-    let a = state.store.contest_attempt(attempt).await?.filter(|a| a.contest == contest).ok_or(WebError::NotFound)?;
+    let a = state
+        .store
+        .outreach_public()
+        .contest_attempt(attempt)
+        .await?
+        .filter(|a| a.contest == contest)
+        .ok_or(WebError::NotFound)?;
     if !same_token(token, &a.token_hash) {
         return Err(WebError::NotFound);
     }
@@ -311,12 +323,12 @@ pub async fn attempt_page(
     headers: HeaderMap,
     Path((contest, attempt)): Path<(i64, i64)>,
 ) -> WebResult<Response> {
-    let c = contest_or_404(&state.store, contest).await?;
+    let c = state.store.outreach_public().contest(contest).await?;
     let (a, token) = own_attempt(&state, &headers, contest, attempt).await?;
     if a.submitted {
         return Ok(Redirect::to(&format!("/contests/{contest}/attempts/{attempt}/result")).into_response());
     }
-    let bank = state.store.contest_bank(&c).await?;
+    let bank = state.store.outreach_public().contest_bank(&c).await?;
     let mut questions = Vec::with_capacity(a.draw.questions.len());
     for (index, dq) in a.draw.questions.iter().enumerate() {
         let q = bank.iter().find(|b| b.question.id == dq.question).ok_or(WebError::NotFound)?;
@@ -389,9 +401,9 @@ pub async fn result_page(
     headers: HeaderMap,
     Path((contest, attempt)): Path<(i64, i64)>,
 ) -> WebResult<Response> {
-    let c = contest_or_404(&state.store, contest).await?;
+    let c = state.store.outreach_public().contest(contest).await?;
     let (a, _) = own_attempt(&state, &headers, contest, attempt).await?;
-    let Some(sheet) = state.store.contest_sheet(attempt).await? else {
+    let Some(sheet) = state.store.outreach_public().contest_sheet(attempt).await? else {
         return Ok(Redirect::to(&format!("/contests/{contest}/attempts/{attempt}")).into_response());
     };
     let entry = EntryId(sheet.entry);
@@ -548,7 +560,7 @@ pub async fn leaderboard(
     Path(contest): Path<i64>,
     Query(q): Query<PageQuery>,
 ) -> WebResult<Html<String>> {
-    let c = contest_or_404(&state.store, contest).await?;
+    let c = state.store.outreach_public().contest(contest).await?;
     let snap = state.contests.boards.snapshot(contest).await?.ok_or(WebError::NotFound)?;
     let total = snap.ranked.len();
     let pages = total.div_ceil(PAGE_SIZE).max(1);
@@ -556,6 +568,7 @@ pub async fn leaderboard(
     let rows = snap.ranked.iter().skip((page - 1) * PAGE_SIZE).take(PAGE_SIZE).map(|r| board_row(&snap, r)).collect();
     let prizes = state
         .store
+        .outreach_public()
         .contest_prizes(contest)
         .await?
         .into_iter()

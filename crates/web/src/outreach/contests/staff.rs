@@ -13,13 +13,13 @@ use khienmang_core::outreach::contest::{
     AttemptPolicy, ContestRules, Period, PersonKey, Question, QuestionId, Quota, RESULT_HEADERS_VI, export_rows,
 };
 use khienmang_core::outreach::contest_input::{QUESTION_COLUMNS, choice_index, parse_question_rows};
-use khienmang_store::outreach::contests::{ContestRecord, ContestUnit, NewContest};
+use khienmang_store::outreach::contests::{ContestUnit, NewContest};
 use serde::Deserialize;
 
 use super::public::ContestView;
-use super::{ContestsRuntime, contest_or_404, results, unit_names, when_vi};
+use super::{ContestsRuntime, results, when_vi};
 use crate::AppState;
-use crate::access::OutreachManage;
+use crate::access::{OfContest, OutreachManage, Target};
 use crate::error::{WebError, WebResult};
 use crate::kit::form::Form;
 use crate::kit::upload;
@@ -33,21 +33,6 @@ const TOP: usize = 20;
 
 fn bad(m: impl Into<String>) -> WebError {
     WebError::BadRequest(m.into())
-}
-
-/// A contest of the scope, or 404 (outside the scope looks the same).
-async fn own_contest(m: &OutreachManage, id: i64) -> WebResult<ContestRecord> {
-    let c = contest_or_404(&m.0.store, id).await?;
-    m.0.ensure(c.organiser).await?;
-    Ok(c)
-}
-
-/// A contest the session may change: its organiser in the subtree today
-/// (a contest of a commune merged away is history, read and never written).
-async fn contest_to_change(m: &OutreachManage, id: i64) -> WebResult<ContestRecord> {
-    let c = own_contest(m, id).await?;
-    m.0.ensure_write(c.organiser).await?;
-    Ok(c)
 }
 
 fn runtime(state: &AppState) -> &ContestsRuntime {
@@ -81,11 +66,8 @@ fn local_input(t: DateTime<Utc>) -> String {
 /// `GET /outreach/contests`.
 pub async fn list(Page { lang, id }: Page, m: OutreachManage) -> WebResult<Html<String>> {
     let mut rows = Vec::new();
-    for c in m.0.store.contests().await? {
-        if !m.0.scope.contains(&m.0.store, c.organiser).await? {
-            continue;
-        }
-        let counts = m.0.store.contest_counts(c.id).await?;
+    for c in m.contests().await? {
+        let counts = m.of_contest(&c).counts().await?;
         rows.push(ListRow { view: ContestView::of(&c), entries: counts.counted, people: counts.people });
     }
     let now = Utc::now();
@@ -158,17 +140,14 @@ pub async fn create(m: OutreachManage, Form(f): Form<CreateIn>) -> WebResult<Red
         time_limit_secs: number(&f.time_limit_secs, "Thời gian làm bài")?,
         attempts: AttemptPolicy { max_attempts: number(&f.max_attempts, "Số lượt thi")?, period },
     };
-    let mut tx = m.0.store.begin_write(&m.0.actor).await?;
-    let id = tx
-        .create_contest(&NewContest {
-            rules,
-            organiser,
-            description: f.description,
-            prediction_question: f.prediction_question,
-            use_shared_bank: f.use_shared_bank.is_some(),
-        })
-        .await?;
-    tx.commit().await?;
+    let contest = NewContest {
+        rules,
+        organiser,
+        description: f.description,
+        prediction_question: f.prediction_question,
+        use_shared_bank: f.use_shared_bank.is_some(),
+    };
+    let id = m.write(Target::Unit(organiser), async |tx| Ok(tx.create_contest(&contest).await?)).await?;
     Ok(Redirect::to(&format!("/outreach/contests/{id}")))
 }
 
@@ -225,9 +204,9 @@ pub async fn page(
     m: OutreachManage,
     Path(contest): Path<i64>,
 ) -> WebResult<Html<String>> {
-    let c = own_contest(&m, contest).await?;
-    let store = &m.0.store;
-    let bank = store.contest_bank(&c).await?;
+    let c = m.contest(contest).await?;
+    let of = m.of_contest(&c);
+    let bank = of.bank().await?;
     let questions: Vec<QuestionRow> = bank
         .iter()
         .map(|b| QuestionRow {
@@ -245,11 +224,11 @@ pub async fn page(
             active: b.active,
         })
         .collect();
-    let units = store.contest_units(c.id).await?;
-    let names = unit_names(store, &units.iter().map(|u| u.unit).chain([c.organiser]).collect::<Vec<_>>()).await?;
-    let r = results(store, &runtime(&state).keys, &c).await?;
-    let prizes = store
-        .contest_prizes(c.id)
+    let units = of.units().await?;
+    let names = of.unit_names(&units.iter().map(|u| u.unit).chain([c.organiser]).collect::<Vec<_>>()).await?;
+    let r = results(&of, &runtime(&state).keys, &c).await?;
+    let prizes = of
+        .prizes()
         .await?
         .into_iter()
         .map(|p| PrizeLine {
@@ -267,7 +246,7 @@ pub async fn page(
     render(&AdminPage {
         chrome: Chrome::new(lang, id.as_ref(), "contests"),
         organiser: names.get(&c.organiser).cloned().unwrap_or_default(),
-        counts: store.contest_counts(c.id).await?,
+        counts: of.counts().await?,
         active_questions: questions.iter().filter(|q| q.active).count(),
         questions,
         units: units
@@ -277,7 +256,7 @@ pub async fn page(
                 eligible: super::eligible_vi(u.eligible),
             })
             .collect(),
-        staff: store.contest_staff(c.organiser).await?,
+        staff: of.staff().await?,
         prizes,
         results: r
             .ranked
@@ -317,7 +296,7 @@ pub async fn question_submit(
     Path(contest): Path<i64>,
     Form(f): Form<QuestionIn>,
 ) -> WebResult<Redirect> {
-    let c = contest_to_change(&m, contest).await?;
+    let c = m.contest_to_change(contest).await?;
     let correct = choice_index(&f.correct).ok_or_else(|| bad("Đáp án đúng phải là một chữ cái từ A đến F."))?;
     let q = Question {
         id: QuestionId(1),
@@ -331,9 +310,7 @@ pub async fn question_submit(
     }
     q.validate().map_err(|e| bad(e.message_vi()))?;
     let target = if f.shared.is_some() { None } else { Some(c.id) };
-    let mut tx = m.0.store.begin_write(&m.0.actor).await?;
-    tx.add_contest_questions(target, &[q]).await?;
-    tx.commit().await?;
+    m.write(Target::Unit(c.organiser), async |tx| Ok(tx.add_contest_questions(target, &[q]).await?)).await?;
     Ok(Redirect::to(&format!("/outreach/contests/{}#bank", c.id)))
 }
 
@@ -356,7 +333,7 @@ pub async fn questions_import(
     Path(contest): Path<i64>,
     mp: Result<Multipart, axum::extract::multipart::MultipartRejection>,
 ) -> WebResult<Response> {
-    let c = contest_to_change(&m, contest).await?;
+    let c = m.contest_to_change(contest).await?;
     let mp = mp.map_err(|_| upload::not_multipart("Tệp"))?;
     let upload = upload::read_intake(mp).await?;
     let shared = upload.fields.0.iter().any(|(k, v)| k == "shared" && !v.is_empty());
@@ -377,9 +354,8 @@ pub async fn questions_import(
         };
         return Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response());
     }
-    let mut tx = m.0.store.begin_write(&m.0.actor).await?;
-    tx.add_contest_questions(if shared { None } else { Some(c.id) }, &questions).await?;
-    tx.commit().await?;
+    let target = if shared { None } else { Some(c.id) };
+    m.write(Target::Unit(c.organiser), async |tx| Ok(tx.add_contest_questions(target, &questions).await?)).await?;
     Ok(Redirect::to(&format!("/outreach/contests/{}#bank", c.id)).into_response())
 }
 
@@ -394,10 +370,8 @@ pub async fn question_retire(
     Path(contest): Path<i64>,
     Form(f): Form<RetireIn>,
 ) -> WebResult<Redirect> {
-    let c = contest_to_change(&m, contest).await?;
-    let mut tx = m.0.store.begin_write(&m.0.actor).await?;
-    tx.retire_contest_question(c.id, f.question).await?;
-    tx.commit().await?;
+    let c = m.contest_to_change(contest).await?;
+    m.write(Target::Unit(c.organiser), async |tx| Ok(tx.retire_contest_question(c.id, f.question).await?)).await?;
     Ok(Redirect::to(&format!("/outreach/contests/{}#bank", c.id)))
 }
 
@@ -415,9 +389,9 @@ pub struct UnitsIn {
 
 /// The communes under `unit` today, each with its population as the
 /// number of people who may take part.
-pub async fn communes_under(store: &khienmang_store::Store, unit: UnitId) -> WebResult<Vec<ContestUnit>> {
+pub async fn communes_under(of: &OfContest<'_>, unit: UnitId) -> WebResult<Vec<ContestUnit>> {
     let on = today();
-    let history = store.org_history().await?;
+    let history = of.tree_history().await?;
     let within = history.within(unit);
     Ok(history
         .versions()
@@ -430,8 +404,9 @@ pub async fn communes_under(store: &khienmang_store::Store, unit: UnitId) -> Web
 /// `POST /outreach/contests/{id}/units`: lines "code or number; people",
 /// and/or every commune of the organiser.
 pub async fn units_submit(m: OutreachManage, Path(contest): Path<i64>, Form(f): Form<UnitsIn>) -> WebResult<Redirect> {
-    let c = contest_to_change(&m, contest).await?;
-    let mut units = if f.all_communes.is_some() { communes_under(&m.0.store, c.organiser).await? } else { Vec::new() };
+    let c = m.contest_to_change(contest).await?;
+    let mut units =
+        if f.all_communes.is_some() { communes_under(&m.of_contest(&c), c.organiser).await? } else { Vec::new() };
     let on = today();
     for line in f.units.lines().map(str::trim).filter(|l| !l.is_empty()) {
         let mut parts = line.split([';', '\t', ',']).map(str::trim);
@@ -440,22 +415,20 @@ pub async fn units_submit(m: OutreachManage, Path(contest): Path<i64>, Form(f): 
             Some(n) => Some(number::<u64>(n, &format!("Số người của «{name}»"))?),
             None => None,
         };
-        let by_code = m.0.store.units_by_code(name, on).await?.into_iter().next().map(|v| v.unit_id);
+        let by_code = m.unit_by_code(name, on).await?;
         let unit = match by_code {
             Some(u) => u,
             None => {
                 UnitId(name.parse().map_err(|_| bad(format!("Không tìm thấy đơn vị «{name}» (ghi mã hoặc số hiệu).")))?)
             }
         };
-        if !m.0.scope.contains_today(&m.0.store, unit).await? || m.0.store.unit_versions(unit).await?.is_empty() {
+        if !m.writable_unit(unit).await? {
             return Err(bad(format!("Không tìm thấy đơn vị «{name}» trong phạm vi quản lý.")));
         }
         units.retain(|u| u.unit != unit);
         units.push(ContestUnit { unit, eligible });
     }
-    let mut tx = m.0.store.begin_write(&m.0.actor).await?;
-    tx.set_contest_units(c.id, &units).await?;
-    tx.commit().await?;
+    m.write(Target::Unit(c.organiser), async |tx| Ok(tx.set_contest_units(c.id, &units).await?)).await?;
     Ok(Redirect::to(&format!("/outreach/contests/{}#units", c.id)))
 }
 
@@ -472,7 +445,7 @@ pub async fn staff_submit(
     Path(contest): Path<i64>,
     Form(f): Form<StaffIn>,
 ) -> WebResult<Redirect> {
-    let c = contest_to_change(&m, contest).await?;
+    let c = m.contest_to_change(contest).await?;
     let mut people = Vec::new();
     for (i, line) in f.phones.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
         people.push(PersonKey::parse(line).map_err(|e| bad(format!("Dòng {}: {}", i + 1, e.message_vi())))?);
@@ -480,9 +453,8 @@ pub async fn staff_submit(
     if people.is_empty() {
         return Err(bad("Hãy nhập ít nhất một số điện thoại."));
     }
-    let mut tx = m.0.store.begin_write(&m.0.actor).await?;
-    tx.add_contest_staff(&runtime(&state).keys, c.organiser, &people).await?;
-    tx.commit().await?;
+    let keys = &runtime(&state).keys;
+    m.write(Target::Unit(c.organiser), async |tx| Ok(tx.add_contest_staff(keys, c.organiser, &people).await?)).await?;
     Ok(Redirect::to(&format!("/outreach/contests/{}#staff", c.id)))
 }
 
@@ -498,12 +470,13 @@ pub struct PrizeIn {
 
 /// `POST /outreach/contests/{id}/prizes`.
 pub async fn prize_submit(m: OutreachManage, Path(contest): Path<i64>, Form(f): Form<PrizeIn>) -> WebResult<Redirect> {
-    let c = contest_to_change(&m, contest).await?;
+    let c = m.contest_to_change(contest).await?;
     let from: usize = number(&f.rank_from, "Hạng đầu")?;
     let to: usize = if f.rank_to.trim().is_empty() { from } else { number(&f.rank_to, "Hạng cuối")? };
-    let mut tx = m.0.store.begin_write(&m.0.actor).await?;
-    tx.add_contest_prize(c.id, from, to, &f.title, &f.reward).await?;
-    tx.commit().await?;
+    m.write(Target::Unit(c.organiser), async |tx| {
+        Ok(tx.add_contest_prize(c.id, from, to, &f.title, &f.reward).await?)
+    })
+    .await?;
     Ok(Redirect::to(&format!("/outreach/contests/{}#prizes", c.id)))
 }
 
@@ -518,10 +491,8 @@ pub async fn prize_remove(
     Path(contest): Path<i64>,
     Form(f): Form<PrizeRemoveIn>,
 ) -> WebResult<Redirect> {
-    let c = contest_to_change(&m, contest).await?;
-    let mut tx = m.0.store.begin_write(&m.0.actor).await?;
-    tx.remove_contest_prize(c.id, f.prize).await?;
-    tx.commit().await?;
+    let c = m.contest_to_change(contest).await?;
+    m.write(Target::Unit(c.organiser), async |tx| Ok(tx.remove_contest_prize(c.id, f.prize).await?)).await?;
     Ok(Redirect::to(&format!("/outreach/contests/{}#prizes", c.id)))
 }
 
@@ -533,11 +504,12 @@ pub async fn close_submit(
     m: OutreachManage,
     Path(contest): Path<i64>,
 ) -> WebResult<Redirect> {
-    let c = contest_to_change(&m, contest).await?;
-    let r = results(&m.0.store, &runtime(&state).keys, &c).await?;
-    let mut tx = m.0.store.begin_write(&m.0.actor).await?;
-    tx.close_contest_results(&c, r.actual_all_correct, Utc::now()).await?;
-    tx.commit().await?;
+    let c = m.contest_to_change(contest).await?;
+    let r = results(&m.of_contest(&c), &runtime(&state).keys, &c).await?;
+    m.write(Target::Unit(c.organiser), async |tx| {
+        Ok(tx.close_contest_results(&c, r.actual_all_correct, Utc::now()).await?)
+    })
+    .await?;
     Ok(Redirect::to(&format!("/outreach/contests/{}#results", c.id)))
 }
 
@@ -557,15 +529,16 @@ pub async fn export(
     Path(contest): Path<i64>,
     Query(q): Query<ExportQuery>,
 ) -> WebResult<Response> {
-    let c = own_contest(&m, contest).await?;
+    let c = m.contest(contest).await?;
+    let of = m.of_contest(&c);
     let reveal = q.phones.as_deref() == Some("full");
-    let r = results(&m.0.store, &runtime(&state).keys, &c).await?;
-    let units = m.0.store.contest_units(c.id).await?;
-    let names = unit_names(
-        &m.0.store,
-        &units.iter().map(|u| u.unit).chain(r.ranked.iter().filter_map(|x| x.entry.unit)).collect::<Vec<_>>(),
-    )
-    .await?;
+    let r = results(&of, &runtime(&state).keys, &c).await?;
+    let units = of.units().await?;
+    let names = of
+        .unit_names(
+            &units.iter().map(|u| u.unit).chain(r.ranked.iter().filter_map(|x| x.entry.unit)).collect::<Vec<_>>(),
+        )
+        .await?;
     let question_count = u32::try_from(c.rules.question_count).unwrap_or(u32::MAX);
     let rows = export_rows(&r.ranked, question_count, &names, reveal);
     let kinds = [
@@ -642,7 +615,7 @@ pub async fn export(
             })
             .collect(),
     };
-    let prizes = m.0.store.contest_prizes(c.id).await?;
+    let prizes = of.prizes().await?;
     let mut prize_rows = Vec::new();
     for p in &prizes {
         for x in r.ranked.iter().filter(|x| (p.rank_from..=p.rank_to).contains(&x.rank)) {
@@ -671,8 +644,7 @@ pub async fn export(
         rows: prize_rows,
     };
     let bytes = workbook(&[results_sheet, units_sheet, prizes_sheet]).map_err(|e| WebError::Internal(e.to_string()))?;
-    let mut tx = m.0.store.begin_write(&m.0.actor).await?;
-    tx.log_contest_export(c.id, reveal, rows.len()).await?;
-    tx.commit().await?;
+    // The session's own trail: an export of a contest kept only as history is still logged.
+    m.write(Target::Own, async |tx| Ok(tx.log_contest_export(c.id, reveal, rows.len()).await?)).await?;
     Ok((xlsx_response_headers(&format!("ket-qua-cuoc-thi-{}.xlsx", c.id)), bytes).into_response())
 }
