@@ -46,7 +46,7 @@ mod ops;
 mod org;
 mod outreach;
 pub mod public;
-mod reports;
+pub mod reports;
 mod scamcheck;
 mod users;
 
@@ -364,6 +364,9 @@ impl Granted {
                     self.ensure_write(*unit).await?;
                 }
             }
+            Target::Report(id) => {
+                self.report_in_scope(id).await?;
+            }
             Target::Programme | Target::Own => {}
         }
         Ok(self.store.begin_write(&self.actor).await?)
@@ -405,6 +408,11 @@ pub enum Target<'a> {
     /// An initiative: its unit in the subtree today and, for an initiative
     /// leader, the initiative linked to the account.
     Initiative(&'a Initiative),
+    /// A citizen's report by id: it must exist and the unit handling it be
+    /// in the scope (NotFound otherwise), as for reading it. A report keeps
+    /// its handling unit through reorganisations, so the rule is the
+    /// reading one, not today's subtree.
+    Report(i64),
     /// A record of the whole programme that belongs to no unit (an
     /// indicator, a campaign, a contest, the criteria): the capability the
     /// extractor checked is the whole rule.
