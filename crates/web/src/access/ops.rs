@@ -18,3 +18,12 @@ impl AuditRead {
         Ok(self.0.store.audit_recent(object, limit, offset).await?)
     }
 }
+
+impl super::Vault {
+    /// A global task: adds this replica's rate-limit counts to the shared
+    /// totals and takes the hour's key shared with the other replicas (at
+    /// start, before the first count).
+    pub async fn sync_rate_limits(&self, limits: &crate::limit::Limits) -> khienmang_store::Result<()> {
+        limits.sync(&self.0).await
+    }
+}
