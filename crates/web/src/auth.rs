@@ -121,15 +121,15 @@ async fn check_login(state: &AppState, username: &str, password: &str) -> WebRes
     if username.len() > MAX_USERNAME_BYTES || password.len() > MAX_PASSWORD_BYTES {
         return Ok(Err(LoginRefusal::BadCredentials));
     }
-    let Some(user) = state.store.user_by_name(username).await? else {
-        state.store.begin_write("anonymous").await?.commit().await?;
+    let Some(user) = state.store.account_named(username).await? else {
+        state.store.anonymous_tx().await?.commit().await?;
         verify_blocking(password.to_string(), dummy_hash()).await;
-        let mut tx = state.store.begin_write("anonymous").await?;
+        let mut tx = state.store.anonymous_tx().await?;
         tx.audit("auth.login_failed", "user:?", &serde_json::json!({"factor": "password"})).await?;
         tx.commit().await?;
         return Ok(Err(LoginRefusal::BadCredentials));
     };
-    let mut tx = state.store.begin_write("anonymous").await?;
+    let mut tx = state.store.anonymous_tx().await?;
     let attempt = tx.begin_attempt(user.id, Utc::now()).await?;
     tx.commit().await?;
     let attempt = match attempt {
@@ -140,7 +140,7 @@ async fn check_login(state: &AppState, username: &str, password: &str) -> WebRes
     let right = verify_blocking(password.to_string(), hash).await && !user.disabled;
     let demo_refused = user.is_demo && !state.config.allow_demo_accounts;
     if !right || demo_refused {
-        let mut tx = state.store.begin_write("anonymous").await?;
+        let mut tx = state.store.anonymous_tx().await?;
         let locked = tx.attempt_failed(&attempt, if right { "demo" } else { "password" }).await?;
         tx.commit().await?;
         return Ok(Err(match (locked, right) {
@@ -217,7 +217,7 @@ pub async fn login_submit(
     let refusal = match check_login(&state, &form.username, &form.password).await? {
         Ok(Admitted { user, attempt }) => {
             let two_step = user.totp_secret.is_some();
-            let mut tx = state.store.begin_write(&user.username).await?;
+            let mut tx = state.store.account_tx(&user).await?;
             let admitted = if two_step {
                 tx.attempt_half_done(&attempt, Utc::now()).await?
             } else {
@@ -250,7 +250,7 @@ pub async fn login_submit(
 
 pub async fn logout(State(state): State<AppState>, MaybeIdentity(id): MaybeIdentity) -> WebResult<Response> {
     if let Some(id) = id {
-        let mut tx = state.store.begin_write(&id.user.username).await?;
+        let mut tx = state.store.account_tx(&id.user).await?;
         tx.end_session(&id.token_hash, id.user.id).await?;
         tx.commit().await?;
     }
@@ -296,7 +296,7 @@ pub async fn totp_submit(
     // A code is an attempt like a password: counted first, refused
     // unchecked while the account is locked.
     let now = Utc::now();
-    let mut tx = state.store.begin_write(&id.user.username).await?;
+    let mut tx = state.store.account_tx(&id.user).await?;
     let attempt = match tx.begin_attempt(id.user.id, now).await? {
         Ok(a) => a,
         Err(locked) => {
@@ -307,7 +307,7 @@ pub async fn totp_submit(
     };
     tx.commit().await?;
     let step = totp_step(&id.user.username, &secret, &form.code, unix_now());
-    let mut tx = state.store.begin_write(&id.user.username).await?;
+    let mut tx = state.store.account_tx(&id.user).await?;
     let fresh = match step {
         Some(s) => tx.claim_totp_step(id.user.id, s).await?,
         None => false,
@@ -377,7 +377,7 @@ pub async fn totp_enrol_submit(
         return Err(WebError::Redirect("/account/totp".into()));
     }
     if let Some(step) = totp_step(&id.user.username, &form.secret, &form.code, unix_now()) {
-        let mut tx = state.store.begin_write(&id.user.username).await?;
+        let mut tx = state.store.account_tx(&id.user).await?;
         tx.set_totp(id.user.id, Some(&form.secret)).await?;
         // The code that confirmed the secret cannot sign in again.
         tx.claim_totp_step(id.user.id, step).await?;
@@ -419,7 +419,7 @@ pub async fn api_login(State(state): State<AppState>, Json(body): Json<ApiLogin>
         Err(LoginRefusal::Locked(until)) => return Err(locked(until)),
         Err(LoginRefusal::DemoRefused) => return Err(WebError::Forbidden),
     };
-    let mut tx = state.store.begin_write(&user.username).await?;
+    let mut tx = state.store.account_tx(&user).await?;
     if let Some(secret) = &user.totp_secret {
         // A missing, wrong or already used code fails the attempt as a
         // wrong password does: it stays counted toward the lockout.
@@ -446,7 +446,7 @@ pub async fn api_login(State(state): State<AppState>, Json(body): Json<ApiLogin>
 /// End the bearer session.
 #[utoipa::path(delete, path = "/api/v1/session", responses((status = 204)), tag = "auth")]
 pub async fn api_logout(State(state): State<AppState>, Authenticated(id): Authenticated) -> WebResult<StatusCode> {
-    let mut tx = state.store.begin_write(&id.user.username).await?;
+    let mut tx = state.store.account_tx(&id.user).await?;
     tx.end_session(&id.token_hash, id.user.id).await?;
     tx.commit().await?;
     Ok(StatusCode::NO_CONTENT)
@@ -497,7 +497,7 @@ async fn sessions_page(
     let here = khienmang_store::auth::session_reference(&id.token_hash);
     let sessions = state
         .store
-        .sessions_of(id.user.id, Utc::now())
+        .own_sessions(id, Utc::now())
         .await?
         .into_iter()
         .map(|s| SessionRow {
@@ -538,7 +538,7 @@ pub async fn end_sessions(
     if reference.is_some_and(|r| r.len() != 16 || !r.bytes().all(|b| b.is_ascii_hexdigit())) {
         return Err(WebError::BadRequest("Phiên đăng nhập không hợp lệ.".into()));
     }
-    let mut tx = state.store.begin_write(&id.user.username).await?;
+    let mut tx = state.store.account_tx(&id.user).await?;
     let ended = tx.end_own_sessions(id.user.id, reference, &id.token_hash).await?;
     tx.commit().await?;
     let chrome = Chrome::new(lang, Some(&id), "");

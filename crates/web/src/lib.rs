@@ -400,7 +400,7 @@ pub async fn serve(state: AppState, listener: tokio::net::TcpListener) -> std::i
     let host = if local.ip().is_unspecified() { format!("localhost:{}", local.port()) } else { local.to_string() };
     let _ = state.site.set(format!("http://{host}"));
     // The hour's key shared with the other replicas, before the first count.
-    if let Err(e) = state.limits.sync(&state.store).await {
+    if let Err(e) = state.store.sync_rate_limits(&state.limits).await {
         tracing::warn!(error = %e, "rate limits not synced at start");
     }
     let limits = state.config.connections;

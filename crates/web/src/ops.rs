@@ -30,7 +30,7 @@ pub async fn healthz(State(state): State<AppState>) -> Response {
 }
 
 async fn sqlx_ping(state: &AppState) -> Result<(), khienmang_store::StoreError> {
-    state.store.setting("health").await.map(|_| ())
+    state.store.health().await
 }
 
 /// Prometheus metrics on the main address: only with the configured
@@ -117,11 +117,10 @@ pub struct ApiAudit {
 }
 
 async fn audit_data(audit: &AuditRead, q: &AuditQuery) -> WebResult<ApiAudit> {
-    let store = &audit.0.store;
     let full_check = q.full.as_deref() == Some("1");
-    let check = if full_check { store.audit_verify().await? } else { store.audit_verify_new().await? };
+    let check = audit.audit_check(full_check).await?;
     let limit = q.limit.unwrap_or(100).clamp(1, 1000);
-    let entries = store.audit_recent(q.object.as_deref(), limit, q.offset.unwrap_or(0).max(0)).await?;
+    let entries = audit.audit_recent(q.object.as_deref(), limit, q.offset.unwrap_or(0).max(0)).await?;
     Ok(ApiAudit { chain_ok: check.is_ok(), full_check, problem: check.err().map(|e| e.to_string()), entries })
 }
 

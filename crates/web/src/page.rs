@@ -110,7 +110,7 @@ pub async fn home(
     let chrome = Chrome::new(lang, Some(&id), "home");
     let scope_name = match id.user.scope_unit_id {
         None => chrome.tr.t("home.whole_country").to_string(),
-        Some(u) => state.store.unit_versions(u).await?.pop().map(|v| v.name).unwrap_or_default(),
+        Some(u) => state.store.scope_name(u).await?,
     };
     render(&HomePage { chrome, scope_name })
 }

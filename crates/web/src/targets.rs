@@ -13,7 +13,7 @@ use khienmang_core::targets::{FIRST_YEAR, LAST_YEAR, Status, TargetId, TargetTab
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::access::MovementRead;
+use crate::access::{MovementRead, Within};
 use crate::dashboard::chart::{BarRow, TrendPoint, ranking_bars, sparkline, trend_chart};
 use crate::dashboard::map::{MapPoint, commune_map};
 use crate::error::{WebError, WebResult};
@@ -50,7 +50,9 @@ pub struct TargetsQuery {
 }
 
 /// The request, resolved: which unit, year, reading and target.
-struct Selection {
+struct Selection<'a> {
+    /// The unit, checked once to be in the scope; the targets are read through it.
+    at: Within<'a>,
     unit: UnitId,
     year: i32,
     mapped: bool,
@@ -58,8 +60,8 @@ struct Selection {
     today: Date,
 }
 
-impl Selection {
-    async fn of(m: &MovementRead, q: &TargetsQuery) -> WebResult<Selection> {
+impl<'a> Selection<'a> {
+    async fn of(m: &'a MovementRead, q: &TargetsQuery) -> WebResult<Selection<'a>> {
         let today = today();
         let year = q.year.unwrap_or_else(|| chrono::Datelike::year(&today)).clamp(FIRST_YEAR, LAST_YEAR);
         let mapped = match q.mode.as_deref() {
@@ -78,8 +80,8 @@ impl Selection {
             Some(u) => UnitId(u),
             None => m.0.home_unit(today).await?,
         };
-        m.0.ensure(unit).await?;
-        Ok(Selection { unit, year, mapped, target, today })
+        let at = m.0.within(unit).await?;
+        Ok(Selection { at, unit, year, mapped, target, today })
     }
 
     fn mode(&self) -> &'static str {
@@ -210,9 +212,8 @@ pub async fn dashboard(
 ) -> WebResult<Html<String>> {
     let sel = Selection::of(&m, &q).await?;
     let chrome = Chrome::new(lang, id.as_ref(), "targets");
-    let page = m
-        .0
-        .store
+    let page = sel
+        .at
         .with_targets(sel.today, |snap| {
             let table = snap.table(sel.mapped);
             let history = &snap.history;
@@ -370,36 +371,36 @@ pub struct TargetsJson {
     responses((status = 200, body = TargetsJson), (status = 404, description = "Not in that year's tree or outside the scope")))]
 pub async fn api_targets(m: MovementRead, Query(q): Query<TargetsQuery>) -> WebResult<Json<TargetsJson>> {
     let sel = Selection::of(&m, &q).await?;
-    let out =
-        m.0.store
-            .with_targets(sel.today, |snap| {
-                let table = snap.table(sel.mapped);
-                let rows = table.rows(sel.unit, sel.year)?;
-                let reference = table.reference_date(sel.year)?;
-                Some(TargetsJson {
-                    unit: sel.unit.0,
-                    name: name_in(&snap.history, sel.unit, reference),
-                    year: sel.year,
-                    mode: sel.mode(),
-                    reference_date: reference.to_string(),
-                    targets: rows
-                        .iter()
-                        .map(|v| TargetJson {
-                            target: v.target.code(),
-                            label: v.target.label_vi(),
-                            numerator: v.numerator,
-                            denominator: v.denominator,
-                            value: v.value,
-                            goal: v.goal,
-                            expected: v.expected,
-                            status: v.status.as_str(),
-                            eligible_units: v.eligible_units,
-                            reported_units: v.reported_units,
-                        })
-                        .collect(),
-                })
+    let out = sel
+        .at
+        .with_targets(sel.today, |snap| {
+            let table = snap.table(sel.mapped);
+            let rows = table.rows(sel.unit, sel.year)?;
+            let reference = table.reference_date(sel.year)?;
+            Some(TargetsJson {
+                unit: sel.unit.0,
+                name: name_in(&snap.history, sel.unit, reference),
+                year: sel.year,
+                mode: sel.mode(),
+                reference_date: reference.to_string(),
+                targets: rows
+                    .iter()
+                    .map(|v| TargetJson {
+                        target: v.target.code(),
+                        label: v.target.label_vi(),
+                        numerator: v.numerator,
+                        denominator: v.denominator,
+                        value: v.value,
+                        goal: v.goal,
+                        expected: v.expected,
+                        status: v.status.as_str(),
+                        eligible_units: v.eligible_units,
+                        reported_units: v.reported_units,
+                    })
+                    .collect(),
             })
-            .await?;
+        })
+        .await?;
     out.map(Json).ok_or(WebError::NotFound)
 }
 
@@ -414,9 +415,8 @@ fn value_cell(v: &TargetValue) -> Cell {
 /// children's, and the ranking of communes on every target.
 pub async fn export(m: MovementRead, Query(q): Query<TargetsQuery>) -> WebResult<Response> {
     let sel = Selection::of(&m, &q).await?;
-    let (name, sheets) = m
-        .0
-        .store
+    let (name, sheets) = sel
+        .at
         .with_targets(sel.today, |snap| {
             let table = snap.table(sel.mapped);
             let history = &snap.history;

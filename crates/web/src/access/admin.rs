@@ -1,1 +1,130 @@
-//! The programme: scoped reads and writes.
+//! The programme: scoped reads and writes. Evaluations and nominations are
+//! listed only for units in the scope; a unit's own evaluation is read
+//! through a [`Within`]; the programme-wide records (criteria, budget,
+//! duties, the review reports) are reached through the capability the
+//! extractor checked. Writes go through [`Granted::write`].
+
+use std::sync::Arc;
+
+use khienmang_core::Date;
+use khienmang_core::admin::duties::DutyReport;
+use khienmang_core::admin::review::ReviewData;
+use khienmang_core::admin::{CriteriaSet, PeriodKind, PeriodReport, ReviewKind, UnitKind};
+use khienmang_core::org::{OrgHistory, UnitId};
+use khienmang_store::admin::{BudgetRecord, BudgetSummary, EvaluationRecord, NominationRecord, review_data};
+
+use super::{Granted, ProgrammeManage, Scope, Within};
+use crate::error::{WebError, WebResult};
+
+impl Granted {
+    /// The tree's whole history, to name units reached through the scope
+    /// and to follow them through reorganisations.
+    pub async fn tree_history(&self) -> WebResult<Arc<OrgHistory>> {
+        Ok(self.store.org_history().await?)
+    }
+
+    /// The unit, checked to be in the subtree today (as for a write); a
+    /// unit outside the scope is NotFound, one readable only for its
+    /// history is refused.
+    pub async fn within_today(&self, unit: UnitId) -> WebResult<Within<'_>> {
+        self.ensure_write(unit).await?;
+        Ok(Within { g: self, unit })
+    }
+
+    /// The units the scope starts from on `on`: its root, or every
+    /// top-level unit for the whole country.
+    pub async fn scope_roots(&self, on: Date) -> WebResult<Vec<UnitId>> {
+        match self.scope {
+            Scope::Subtree(root) => Ok(vec![root]),
+            Scope::Country => Ok(self.store.roots_on(on).await?.into_iter().map(|v| v.unit_id).collect()),
+        }
+    }
+
+    /// The evaluations of `year` of units in the scope (ever under its
+    /// root), with the tree's history they were filtered against.
+    pub async fn evaluations(&self, year: i32) -> WebResult<(Arc<OrgHistory>, Vec<EvaluationRecord>)> {
+        let history = self.store.org_history().await?;
+        let within = self.scope.root().map(|root| history.within(root));
+        let list = self
+            .store
+            .evaluations(year)
+            .await?
+            .into_iter()
+            .filter(|e| within.as_ref().is_none_or(|w| w.contains(&e.unit)))
+            .collect();
+        Ok((history, list))
+    }
+
+    /// The criteria of `year` for units of `kind` (the whole programme's).
+    pub async fn criteria_set(&self, year: i32, kind: UnitKind) -> WebResult<CriteriaSet> {
+        Ok(self.store.criteria_set(year, kind).await?)
+    }
+
+    /// Nominations of `year` proposed by a unit in the scope.
+    pub async fn nominations(&self, year: i32) -> WebResult<Vec<NominationRecord>> {
+        let within = match self.scope.root() {
+            Some(root) => Some(self.store.org_history().await?.within(root)),
+            None => None,
+        };
+        Ok(self
+            .store
+            .nominations(Some(year))
+            .await?
+            .into_iter()
+            .filter(|n| within.as_ref().is_none_or(|w| w.contains(&n.nomination.proposed_by)))
+            .collect())
+    }
+
+    /// A nomination, or NotFound if it is absent. Its proposing unit is
+    /// checked by the write that follows.
+    pub async fn nomination(&self, id: i64) -> WebResult<NominationRecord> {
+        self.store.nomination(id).await?.ok_or(WebError::NotFound)
+    }
+
+    /// The reports received on the duties of Part 3 (the whole programme's).
+    pub async fn duty_reports(&self) -> WebResult<Vec<DutyReport>> {
+        Ok(self.store.duty_reports().await?)
+    }
+
+    /// The communes' periodic reports of `kind`.
+    pub async fn period_reports(&self, kind: PeriodKind) -> WebResult<Vec<PeriodReport>> {
+        Ok(self.store.period_reports(kind).await?)
+    }
+}
+
+impl Within<'_> {
+    /// The unit's evaluation of `year`, if it entered one.
+    pub async fn evaluation(&self, year: i32) -> WebResult<Option<EvaluationRecord>> {
+        Ok(self.g.store.evaluation(self.unit, year).await?)
+    }
+
+    /// The unit on `on`, or its latest version if it did not exist then.
+    pub async fn on_or_latest(&self, on: Date) -> WebResult<khienmang_core::org::UnitVersion> {
+        match self.g.store.unit_on(self.unit, on).await? {
+            Some(v) => Ok(v),
+            None => self.g.store.unit_versions(self.unit).await?.pop().ok_or(WebError::NotFound),
+        }
+    }
+}
+
+impl ProgrammeManage {
+    /// The budget's totals per level and in all.
+    pub async fn budget_summary(&self) -> WebResult<BudgetSummary> {
+        Ok(self.0.store.budget_summary().await?)
+    }
+
+    /// Every budget entry.
+    pub async fn budget_entries(&self) -> WebResult<Vec<BudgetRecord>> {
+        Ok(self.0.store.budget_entries().await?)
+    }
+
+    /// A review report's data, from the scope's province (or the province
+    /// the system serves for the whole country).
+    pub async fn review_data(&self, kind: ReviewKind, on: Date) -> WebResult<ReviewData> {
+        let province = match self.0.scope.root() {
+            Some(root) => root,
+            None => self.0.store.report_routing().await?.province,
+        };
+        Ok(review_data(&self.0.store, kind, province, on).await?)
+    }
+}

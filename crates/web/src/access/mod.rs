@@ -46,7 +46,7 @@ mod ops;
 mod org;
 mod outreach;
 pub mod public;
-mod reports;
+pub mod reports;
 mod scamcheck;
 mod users;
 
@@ -183,14 +183,6 @@ impl Vault {
     }
 }
 
-// TRANSITION: removed once every handler goes through the scoped API.
-impl std::ops::Deref for Vault {
-    type Target = Store;
-    fn deref(&self) -> &Store {
-        &self.0
-    }
-}
-
 /// Grants `cap` or refuses with 403.
 fn grant(state: &AppState, id: &Identity, cap: Capability) -> WebResult<Granted> {
     if !id.user.role.can(cap) {
@@ -209,7 +201,7 @@ fn grant(state: &AppState, id: &Identity, cap: Capability) -> WebResult<Granted>
 /// scoped reads and [`Granted::write`] are the way to it.
 #[derive(Clone)]
 pub struct Granted {
-    pub(crate) store: Store,
+    store: Store,
     pub scope: Scope,
     pub actor: String,
     pub user_id: i64,
@@ -366,6 +358,9 @@ impl Granted {
                     self.ensure_write(*unit).await?;
                 }
             }
+            Target::Report(id) => {
+                self.report_in_scope(id).await?;
+            }
             Target::Programme | Target::Own => {}
         }
         Ok(self.store.begin_write(&self.actor).await?)
@@ -407,9 +402,15 @@ pub enum Target<'a> {
     /// An initiative: its unit in the subtree today and, for an initiative
     /// leader, the initiative linked to the account.
     Initiative(&'a Initiative),
+    /// A citizen's report by id: it must exist and the unit handling it be
+    /// in the scope (NotFound otherwise), as for reading it. A report keeps
+    /// its handling unit through reorganisations, so the rule is the
+    /// reading one, not today's subtree.
+    Report(i64),
     /// A record of the whole programme that belongs to no unit (an
-    /// indicator, a campaign, a contest, the criteria): the capability the
-    /// extractor checked is the whole rule.
+    /// indicator, a warning, a survey, the criteria): the capability the
+    /// extractor checked is the whole rule. Campaigns and contests belong to
+    /// their area or organiser and are written as [`Target::Unit`].
     Programme,
     /// The session's own records (its audit trail of views, its
     /// notifications read).

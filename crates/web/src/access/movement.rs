@@ -127,6 +127,17 @@ impl Within<'_> {
         Ok(self.g.store.activities_under(self.unit, posts).await?)
     }
 
+    /// Runs `f` on the targets' cached snapshot for `today`, to read this
+    /// unit's targets and its children's. No query beyond the cache's
+    /// refresh: the unit was checked when this was made.
+    pub async fn with_targets<T>(
+        &self,
+        today: Date,
+        f: impl FnOnce(&khienmang_store::targets::TargetsSnapshot) -> T,
+    ) -> WebResult<T> {
+        Ok(self.g.store.with_targets(today, f).await?)
+    }
+
     /// The years the unit sent its movement report for.
     pub async fn report_years(&self) -> WebResult<Vec<i32>> {
         Ok(self.g.store.unit_report_years(self.unit).await?)

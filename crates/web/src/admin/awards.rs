@@ -10,7 +10,7 @@ use khienmang_core::org::UnitId;
 use serde::Deserialize;
 
 use super::year_or_now;
-use crate::access::{Evaluate, ProgrammeManage, ProgrammeRead};
+use crate::access::{Evaluate, ProgrammeManage, ProgrammeRead, Target};
 use crate::error::{WebError, WebResult};
 use crate::kit::form::Form;
 use crate::kit::xlsx::{Cell, Column, ColumnKind, Sheet, xlsx_download};
@@ -56,16 +56,7 @@ struct AwardsPage {
 
 /// Nominations visible to the scope: proposed by a unit in it.
 async fn visible(g: &crate::access::Granted, year: i32) -> WebResult<Vec<khienmang_store::admin::NominationRecord>> {
-    let within = match g.scope.root() {
-        Some(root) => Some(g.store.org_history().await?.within(root)),
-        None => None,
-    };
-    Ok(g.store
-        .nominations(Some(year))
-        .await?
-        .into_iter()
-        .filter(|n| within.as_ref().is_none_or(|w| w.contains(&n.nomination.proposed_by)))
-        .collect())
+    g.nominations(year).await
 }
 
 /// `GET /awards`.
@@ -143,7 +134,7 @@ pub async fn nominate_submit(m: Evaluate, Form(f): Form<NominateIn>) -> WebResul
         "unit" => Nominee::Unit { unit, name },
         "initiative" => {
             let id = f.initiative.ok_or_else(|| WebError::BadRequest("Chọn mô hình được đề nghị.".into()))?;
-            let initiative = m.0.store.initiative(id).await?.ok_or(WebError::NotFound)?;
+            let initiative = m.0.initiative(id).await?;
             m.0.ensure_write(initiative.unit_id).await?;
             Nominee::Initiative { initiative_id: id, name: initiative.name }
         }
@@ -159,9 +150,7 @@ pub async fn nominate_submit(m: Evaluate, Form(f): Form<NominateIn>) -> WebResul
     let year = deed_on.map_or_else(|| chrono::Datelike::year(&on), |d| chrono::Datelike::year(&d));
     let n = Nomination::draft(nominee, kind, year, deed_on, f.achievement.trim(), unit, on)
         .map_err(|e| WebError::BadRequest(e.message_vi()))?;
-    let mut tx = m.0.store.begin_write(&m.0.actor).await?;
-    tx.nominate(n, on).await?;
-    tx.commit().await?;
+    m.0.write(Target::Unit(unit), async |tx| Ok(tx.nominate(n, on).await?)).await?;
     Ok(Redirect::to(&format!("/awards?year={year}")))
 }
 
@@ -177,15 +166,16 @@ pub struct StepIn {
 /// `POST /awards/{id}/step`: the secretariat endorses, approves (with the
 /// decision number) or rejects.
 pub async fn step_submit(m: ProgrammeManage, Path(id): Path<i64>, Form(f): Form<StepIn>) -> WebResult<Redirect> {
-    let record = m.0.store.nomination(id).await?.ok_or(WebError::NotFound)?;
+    let record = m.0.nomination(id).await?;
     m.0.ensure_write(record.nomination.proposed_by).await?;
     let to = NominationStatus::parse(&f.to).ok_or_else(|| WebError::BadRequest("Bước không hợp lệ.".into()))?;
     let on = today();
     let by = m.0.home_unit(on).await?;
     let note = Some(f.note.trim().to_owned()).filter(|n| !n.is_empty());
-    let mut tx = m.0.store.begin_write(&m.0.actor).await?;
-    tx.step_nomination(id, to, by, on, note, Some(f.decision_no.as_str())).await?;
-    tx.commit().await?;
+    m.0.write(Target::Unit(record.nomination.proposed_by), async |tx| {
+        Ok(tx.step_nomination(id, to, by, on, note, Some(f.decision_no.as_str())).await?)
+    })
+    .await?;
     Ok(Redirect::to(&format!("/awards?year={}", record.nomination.year)))
 }
 

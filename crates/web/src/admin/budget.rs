@@ -12,7 +12,7 @@ use khienmang_core::org::UnitId;
 use khienmang_store::admin::{BudgetSummary, LevelTotals};
 use serde::Deserialize;
 
-use crate::access::ProgrammeManage;
+use crate::access::{ProgrammeManage, Target};
 use crate::error::{WebError, WebResult};
 use crate::kit::form::Form;
 use crate::kit::xlsx::{Cell, Column, ColumnKind, Sheet, xlsx_download};
@@ -71,8 +71,8 @@ struct BudgetPage {
 
 /// `GET /budget`.
 pub async fn page(Page { lang, id }: Page, m: ProgrammeManage) -> WebResult<Html<String>> {
-    let s = m.0.store.budget_summary().await?;
-    let entries: Vec<BudgetEntry> = m.0.store.budget_entries().await?.into_iter().map(|r| r.entry).collect();
+    let s = m.budget_summary().await?;
+    let entries: Vec<BudgetEntry> = m.budget_entries().await?.into_iter().map(|r| r.entry).collect();
     let rows = rehome(&entries, DISTRICT_LEVEL_END);
     let by = |line: bool, year: bool| variance(&rows, GroupBy { level: false, line, year });
     render(&BudgetPage {
@@ -96,7 +96,7 @@ pub async fn page(Page { lang, id }: Page, m: ProgrammeManage) -> WebResult<Html
 #[utoipa::path(get, path = "/api/v1/budget/summary", tag = "budget",
     responses((status = 200, body = BudgetSummary), (status = 401), (status = 403)))]
 pub async fn api_summary(m: ProgrammeManage) -> WebResult<Json<BudgetSummary>> {
-    Ok(Json(m.0.store.budget_summary().await?))
+    Ok(Json(m.budget_summary().await?))
 }
 
 #[derive(Deserialize)]
@@ -143,28 +143,28 @@ pub async fn entry_submit(m: ProgrammeManage, Form(f): Form<EntryIn>) -> WebResu
     let entry =
         BudgetEntry::new(level, line, stage, amount, from, to).map_err(|e| WebError::BadRequest(e.message_vi()))?;
     let unit = f.unit.map(UnitId);
-    if let Some(u) = unit {
-        m.0.ensure_write(u).await?;
-    }
-    let mut tx = m.0.store.begin_write(&m.0.actor).await?;
-    tx.add_budget_entry(unit, &entry, Some(f.note.trim()).filter(|n| !n.is_empty())).await?;
-    tx.commit().await?;
+    let target = match unit {
+        Some(u) => Target::Unit(u),
+        None => Target::Programme,
+    };
+    m.0.write(target, async |tx| {
+        Ok(tx.add_budget_entry(unit, &entry, Some(f.note.trim()).filter(|n| !n.is_empty())).await?)
+    })
+    .await?;
     Ok(Redirect::to("/budget"))
 }
 
 /// `POST /budget/seed`: the document's plan as yearly estimates (once).
 pub async fn seed_submit(m: ProgrammeManage) -> WebResult<Redirect> {
-    let mut tx = m.0.store.begin_write(&m.0.actor).await?;
-    tx.seed_document_plan().await?;
-    tx.commit().await?;
+    m.0.write(Target::Programme, async |tx| Ok(tx.seed_document_plan().await?)).await?;
     Ok(Redirect::to("/budget"))
 }
 
 /// `GET /budget/export.xlsx`: every summary table, amounts as numbers with
 /// Vietnamese thousands.
 pub async fn export(m: ProgrammeManage) -> WebResult<Response> {
-    let s = m.0.store.budget_summary().await?;
-    let entries: Vec<BudgetEntry> = m.0.store.budget_entries().await?.into_iter().map(|r| r.entry).collect();
+    let s = m.budget_summary().await?;
+    let entries: Vec<BudgetEntry> = m.budget_entries().await?.into_iter().map(|r| r.entry).collect();
     let rows = rehome(&entries, DISTRICT_LEVEL_END);
     let columns = || {
         vec![

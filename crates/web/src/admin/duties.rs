@@ -14,7 +14,7 @@ use khienmang_store::admin::reporting_units;
 use serde::Deserialize;
 
 use super::unit_name;
-use crate::access::{Evaluate, ProgrammeManage, ProgrammeRead};
+use crate::access::{Evaluate, ProgrammeManage, ProgrammeRead, Target};
 use crate::error::{WebError, WebResult};
 use crate::kit::form::Form;
 use crate::org::today;
@@ -135,7 +135,7 @@ fn body_rows(reports: &[DutyReport], today: Date) -> Vec<BodyRow> {
 /// `GET /duties`.
 pub async fn page(Page { lang, id }: Page, m: ProgrammeRead) -> WebResult<Html<String>> {
     let on = today();
-    let reports = m.0.store.duty_reports().await?;
+    let reports = m.0.duty_reports().await?;
     let overdue_rows = overdue(&khienmang_core::admin::DUTIES, &reports, PROGRAMME_START, on, GRACE_DAYS)
         .into_iter()
         .rev()
@@ -156,9 +156,9 @@ pub async fn page(Page { lang, id }: Page, m: ProgrammeRead) -> WebResult<Html<S
         }
     }
     let home = m.0.home_unit(on).await?;
-    let history = m.0.store.org_history().await?;
+    let history = m.0.tree_history().await?;
     let units = reporting_units(&history, home);
-    let quarterly = m.0.store.period_reports(PeriodKind::Quarter).await?;
+    let quarterly = m.0.period_reports(PeriodKind::Quarter).await?;
     let mut periods = Vec::new();
     let mut p = ReportingPeriod::containing(PeriodKind::Quarter, on);
     for _ in 0..6 {
@@ -217,9 +217,8 @@ fn parse_day(s: &str) -> WebResult<Date> {
 pub async fn duty_report_submit(m: ProgrammeManage, Form(f): Form<DutyReportIn>) -> WebResult<Redirect> {
     duty_by_code(&f.duty).ok_or_else(|| WebError::BadRequest(format!("Không có nhiệm vụ {}.", f.duty)))?;
     let received = if f.received_on.trim().is_empty() { today() } else { parse_day(&f.received_on)? };
-    let mut tx = m.0.store.begin_write(&m.0.actor).await?;
-    tx.report_duty(&f.duty, parse_day(&f.due)?, received, &f.summary).await?;
-    tx.commit().await?;
+    let due = parse_day(&f.due)?;
+    m.0.write(Target::Programme, async |tx| Ok(tx.report_duty(&f.duty, due, received, &f.summary).await?)).await?;
     Ok(Redirect::to("/duties"))
 }
 
@@ -237,8 +236,7 @@ pub async fn period_report_submit(m: Evaluate, Form(f): Form<PeriodReportIn>) ->
         return Err(WebError::BadRequest("Hãy tóm tắt kết quả trong kỳ.".into()));
     }
     let on = today();
-    let mut tx = m.0.store.begin_write(&m.0.actor).await?;
-    tx.add_period_report(unit, ReportingPeriod::containing(PeriodKind::Quarter, on), on, &f.summary).await?;
-    tx.commit().await?;
+    let period = ReportingPeriod::containing(PeriodKind::Quarter, on);
+    m.0.write(Target::Unit(unit), async |tx| Ok(tx.add_period_report(unit, period, on, &f.summary).await?)).await?;
     Ok(Redirect::to("/duties"))
 }

@@ -14,7 +14,7 @@ use khienmang_store::admin::{EvaluationRecord, unit_kind};
 use serde::Deserialize;
 
 use super::{ensure_below, unit_name, year_or_now};
-use crate::access::{Evaluate, ProgrammeRead};
+use crate::access::{Evaluate, ProgrammeRead, Target, Within};
 use crate::error::{WebError, WebResult};
 use crate::kit::form::Form;
 use crate::kit::xlsx::{Cell, Column, ColumnKind, Sheet, xlsx_download};
@@ -72,15 +72,11 @@ async fn ranking(
     year: i32,
     kind: UnitKind,
 ) -> WebResult<Vec<(RankEntry, EvaluationRecord)>> {
-    let history = g.store.org_history().await?;
-    let within = g.scope.root().map(|root| history.within(root));
+    let (history, evaluations) = g.evaluations(year).await?;
     let on = today();
     let mut out = Vec::new();
-    for e in g.store.evaluations(year).await? {
+    for e in evaluations {
         if e.kind != kind || e.status == EvaluationStatus::SelfAssessment {
-            continue;
-        }
-        if within.as_ref().is_some_and(|w| !w.contains(&e.unit)) {
             continue;
         }
         let name = history
@@ -98,8 +94,9 @@ pub async fn list(Page { lang, id }: Page, m: ProgrammeRead, Query(q): Query<Yea
     let on = today();
     let year = year_or_now(q.year, on);
     let kind = parse_kind(q.kind.as_deref())?;
-    let home = m.0.home_unit(on).await?;
-    let home_status = match m.0.store.evaluation(home, year).await? {
+    let home_unit = m.0.home(on).await?;
+    let home = home_unit.unit();
+    let home_status = match home_unit.evaluation(year).await? {
         Some(e) => format!("{} · {} điểm", e.status.label_vi(), e.total.to_vi()),
         None => "Chưa tự đánh giá".to_owned(),
     };
@@ -121,13 +118,9 @@ pub async fn list(Page { lang, id }: Page, m: ProgrammeRead, Query(q): Query<Yea
         })
         .collect();
     // Units of this kind in scope today that have entered nothing.
-    let history = m.0.store.org_history().await?;
-    let started: std::collections::HashSet<UnitId> =
-        m.0.store.evaluations(year).await?.into_iter().map(|e| e.unit).collect();
-    let roots: Vec<UnitId> = match m.0.scope.root() {
-        Some(r) => vec![r],
-        None => m.0.store.roots_on(on).await?.into_iter().map(|v| v.unit_id).collect(),
-    };
+    let (history, evaluations) = m.0.evaluations(year).await?;
+    let started: std::collections::HashSet<UnitId> = evaluations.into_iter().map(|e| e.unit).collect();
+    let roots = m.0.scope_roots(on).await?;
     let mut not_started = Vec::new();
     for root in roots {
         for v in history.subtree_on(root, on) {
@@ -145,7 +138,7 @@ pub async fn list(Page { lang, id }: Page, m: ProgrammeRead, Query(q): Query<Yea
         kinds: UnitKind::ALL.iter().map(|k| (k.as_str(), k.label_vi())).collect(),
         home: home.0,
         home_name: unit_name(&m.0, home, on).await?,
-        home_scored: kind_of(&m.0, home).await.is_ok(),
+        home_scored: kind_of(&home_unit).await.is_ok(),
         home_status,
         rows,
         not_started,
@@ -221,12 +214,8 @@ struct FormPage {
     decided: Option<String>,
 }
 
-async fn kind_of(m: &crate::access::Granted, unit: UnitId) -> WebResult<UnitKind> {
-    let on = today();
-    let v = match m.store.unit_on(unit, on).await? {
-        Some(v) => v,
-        None => m.store.unit_versions(unit).await?.pop().ok_or(WebError::NotFound)?,
-    };
+async fn kind_of(unit: &Within<'_>) -> WebResult<UnitKind> {
+    let v = unit.on_or_latest(today()).await?;
     unit_kind(v.level)
         .ok_or_else(|| WebError::BadRequest("Cấp tỉnh và cấp huyện không chấm điểm theo bộ tiêu chí này.".into()))
 }
@@ -238,13 +227,13 @@ pub async fn page(
     Path(unit): Path<i64>,
     Query(q): Query<YearQuery>,
 ) -> WebResult<Html<String>> {
-    let unit = UnitId(unit);
-    m.0.ensure(unit).await?;
+    let within = m.0.within(UnitId(unit)).await?;
+    let unit = within.unit();
     let on = today();
     let year = year_or_now(q.year, on);
-    let kind = kind_of(&m.0, unit).await?;
-    let set = m.0.store.criteria_set(year, kind).await?;
-    let record = m.0.store.evaluation(unit, year).await?;
+    let kind = kind_of(&within).await?;
+    let set = m.0.criteria_set(year, kind).await?;
+    let record = within.evaluation(year).await?;
     let scores = record.as_ref().map(|r| r.scores.clone()).unwrap_or_default();
     let criteria = set
         .criteria
@@ -295,11 +284,11 @@ pub async fn scores_submit(
     Form(fields): Form<Vec<(String, String)>>,
 ) -> WebResult<Redirect> {
     let unit = UnitId(unit);
-    m.0.ensure_write(unit).await?;
+    let within = m.0.within_today(unit).await?;
     let field = |name: &str| fields.iter().find(|(k, _)| k == name).map(|(_, v)| v.trim());
     let year = year_or_now(field("year").and_then(|y| y.parse().ok()), today());
-    let kind = kind_of(&m.0, unit).await?;
-    let set = m.0.store.criteria_set(year, kind).await?;
+    let kind = kind_of(&within).await?;
+    let set = m.0.criteria_set(year, kind).await?;
     let mut scores = Vec::new();
     for c in &set.criteria {
         let raw = field(&format!("points.{}", c.code)).unwrap_or("");
@@ -317,12 +306,15 @@ pub async fn scores_submit(
         scores.push(Score { criterion: c.code.clone(), points, evidence });
     }
     total(&set, &scores).map_err(|e| WebError::BadRequest(e.message_vi()))?;
-    let mut tx = m.0.store.begin_write(&m.0.actor).await?;
-    tx.score_evaluation(unit, kind, year, &set, scores).await?;
-    if field("submit") == Some("1") {
-        tx.submit_evaluation(unit, year).await?;
-    }
-    tx.commit().await?;
+    let submit = field("submit") == Some("1");
+    m.0.write(Target::Unit(unit), async |tx| {
+        tx.score_evaluation(unit, kind, year, &set, scores).await?;
+        if submit {
+            tx.submit_evaluation(unit, year).await?;
+        }
+        Ok(())
+    })
+    .await?;
     Ok(Redirect::to(&format!("/evaluations/{}?year={year}", unit.0)))
 }
 
@@ -344,8 +336,7 @@ pub async fn decision_submit(m: Evaluate, Path(unit): Path<i64>, Form(f): Form<D
         "return" => false,
         _ => return Err(WebError::BadRequest("Quyết định không hợp lệ.".into())),
     };
-    let mut tx = m.0.store.begin_write(&m.0.actor).await?;
-    tx.decide_evaluation(unit, f.year, approve, &f.note, today()).await?;
-    tx.commit().await?;
+    m.0.write(Target::Unit(unit), async |tx| Ok(tx.decide_evaluation(unit, f.year, approve, &f.note, today()).await?))
+        .await?;
     Ok(Redirect::to(&format!("/evaluations/{}?year={}", unit.0, f.year)))
 }

@@ -17,7 +17,7 @@ use crate::error::{WebError, WebResult};
 
 /// The name of `unit` on `on` (or its latest name).
 async fn unit_name(g: &Granted, unit: UnitId, on: Date) -> WebResult<String> {
-    let history = g.store.org_history().await?;
+    let history = g.tree_history().await?;
     Ok(history
         .version_on(unit, on)
         .or_else(|| history.versions().iter().rev().find(|v| v.unit_id == unit))

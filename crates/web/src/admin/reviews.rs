@@ -8,7 +8,6 @@ use axum::http::header;
 use axum::response::{Html, IntoResponse, Response};
 use khienmang_core::admin::phases::{PROGRAMME_END, PROGRAMME_START};
 use khienmang_core::admin::{Phase, ReviewKind, phase_on, review_annex_xlsx, review_docx};
-use khienmang_store::admin::review_data;
 
 use crate::access::ProgrammeManage;
 use crate::error::{WebError, WebResult};
@@ -78,11 +77,7 @@ pub async fn file(m: ProgrammeManage, Path(file): Path<String>) -> WebResult<Res
     let kind = ReviewKind::parse(kind).ok_or(WebError::NotFound)?;
     let on = today();
     // The scope's province, or the province the system serves.
-    let province = match m.0.scope.root() {
-        Some(root) => root,
-        None => m.0.store.report_routing().await?.province,
-    };
-    let data = review_data(&m.0.store, kind, province, on).await?;
+    let data = m.review_data(kind, on).await?;
     let name = format!("{}-{}", if kind == ReviewKind::Interim { "so-ket" } else { "tong-ket" }, on.format("%Y%m%d"));
     match ext {
         "docx" => {

@@ -128,9 +128,7 @@ pub async fn village_in_scope(g: &Granted, s: &str) -> WebResult<UnitId> {
 /// The units of the scope today, parents before children.
 pub async fn scope_units(g: &Granted) -> WebResult<Vec<UnitVersion>> {
     let on = today();
-    let here = g.home(on).await?;
-    let home = here.unit();
-    Ok(g.store.subtree_on(home, on).await?)
+    g.home(on).await?.subtree_on(on).await
 }
 
 /// Select options for units, "Name (level)", the current one marked.

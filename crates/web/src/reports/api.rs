@@ -84,7 +84,7 @@ pub struct TimelineEntry {
 }
 
 pub(crate) async fn tracked(state: &AppState, r: &Report) -> WebResult<TrackedReport> {
-    let events = state.store.report_events(r.id).await?;
+    let events = state.store.report_timeline(r).await?;
     let timeline = events
         .into_iter()
         .filter(|e| e.to_reporter)
@@ -154,7 +154,7 @@ pub async fn create(State(state): State<AppState>, client: ClientAddr, req: Requ
     } else {
         return Ok(unsupported().into_response());
     };
-    let receipt = submission.submit(&state.store, &state.reports, Channel::Api).await?;
+    let receipt = state.store.submit_report(submission, &state.reports, Channel::Api).await?;
     let out = ReceiptOut {
         code: receipt.code,
         secret: receipt.secret,
@@ -201,7 +201,7 @@ pub async fn add_message(
     Json(body): Json<MessageIn>,
 ) -> WebResult<Json<TrackedReport>> {
     let r = reporter_report(&state, &code, &headers).await?;
-    let mut tx = state.store.begin_write(khienmang_store::reports::REPORTER).await?;
+    let mut tx = state.store.reporter_tx(&r).await?;
     tx.report_reporter_message(r.id, &body.text, &[]).await?;
     tx.commit().await?;
     let r = reporter_report(&state, &code, &headers).await?;
@@ -217,8 +217,7 @@ pub struct StatsQuery {
     params(("year" = Option<i32>, Query)),
     responses((status = 200, description = "Received, resolved and on-time counts by commune, category and month")))]
 pub async fn stats(State(state): State<AppState>, Query(q): Query<StatsQuery>) -> WebResult<Response> {
-    let province = state.store.reports_province().await?;
-    let s: ReportStats = state.store.report_stats(Some(province), q.year).await?;
+    let s: ReportStats = state.store.province_report_stats(q.year).await?;
     Ok(([(header::CACHE_CONTROL, "public, max-age=60")], Json(s)).into_response())
 }
 
@@ -283,8 +282,7 @@ impl StaffReport {
     responses((status = 200, body = [StaffReport])), security(("bearer" = [])))]
 pub async fn list(r: ReportRead, Query(q): Query<ListQuery>) -> WebResult<Json<Vec<StaffReport>>> {
     let now = khienmang_store::now_utc();
-    let reports =
-        r.0.store.reports_within(r.0.scope.root(), &q.filter(), q.limit.unwrap_or(100), q.offset.unwrap_or(0)).await?;
+    let reports = r.reports(&q.filter(), q.limit.unwrap_or(100), q.offset.unwrap_or(0)).await?;
     Ok(Json(reports.into_iter().map(|x| StaffReport::of(x, &now)).collect()))
 }
 
@@ -295,13 +293,4 @@ pub async fn list(r: ReportRead, Query(q): Query<ListQuery>) -> WebResult<Json<V
 pub async fn get(r: ReportRead, Path(id): Path<i64>) -> WebResult<Json<StaffReport>> {
     let report = r.report(id).await?;
     Ok(Json(StaffReport::of(report, &khienmang_store::now_utc())))
-}
-
-impl ReportRead {
-    /// The report if the unit handling it is within the scope; NotFound otherwise.
-    pub async fn report(&self, id: i64) -> WebResult<Report> {
-        let report = self.0.store.report(id).await?.ok_or(WebError::NotFound)?;
-        self.0.ensure(report.unit_id).await?;
-        Ok(report)
-    }
 }

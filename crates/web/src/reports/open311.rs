@@ -271,7 +271,7 @@ fn deadline_notice(due_at: &str) -> String {
 /// message to the reporter: those stay behind the code and secret. When
 /// the report moved on since (reopened, escalated…), the sentence stands in.
 async fn status_notes(state: &AppState, r: &Report) -> GeoResult<String> {
-    let events = state.store.report_events(r.id).await?;
+    let events = state.store.report_timeline(r).await?;
     let latest = events.into_iter().rev().find(|e| e.to_reporter && matches!(e.kind.as_str(), "received" | "status"));
     Ok(match latest {
         Some(e) if e.status == Some(r.status) => {
@@ -593,7 +593,8 @@ pub async fn create(
         if body.len() > MAX_FORM_BYTES {
             return Err(too_large());
         }
-        let receipt = submission(form_fields(&body)?)?.submit(&state.store, &state.reports, Channel::Open311).await?;
+        let receipt =
+            state.store.submit_report(submission(form_fields(&body)?)?, &state.reports, Channel::Open311).await?;
         let created = [Created {
             service_request_id: receipt.code,
             service_notice: format!(

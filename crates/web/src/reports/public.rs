@@ -140,9 +140,9 @@ pub async fn submit(
         contact_email: d.contact.email.clone().unwrap_or_default(),
     };
     let complaint = looks_like_complaint(&d.description);
-    match submission.submit(&state.store, &state.reports, Channel::Web).await {
+    match state.store.submit_report(submission, &state.reports, Channel::Web).await {
         Ok(receipt) => {
-            let handled_by = state.store.report(receipt.id).await?.map(|r| r.unit_name).unwrap_or_default();
+            let handled_by = state.store.handling_unit_name(&receipt).await?;
             let page = SentPage {
                 chrome,
                 code: receipt.code,
@@ -210,12 +210,12 @@ pub async fn similar(
     identifiers.truncate(SIMILAR_MAX_IDENTIFIERS);
     let commune = match q.commune.trim() {
         "" => None,
-        c => super::resolve_commune(&state.store, c).await.ok(),
+        c => state.store.resolve_commune(c).await.ok(),
     };
     let found = if description.chars().count() < 20 && identifiers.is_empty() {
         0
     } else {
-        state.store.similar_reports(&description, &identifiers, commune, None, None, SIMILAR_SHOWN + 1).await?.len()
+        state.store.similar_count(&description, &identifiers, commune, SIMILAR_SHOWN + 1).await?
     };
     let count = match found {
         0 => String::new(),
@@ -304,7 +304,7 @@ async fn reporter_action(
     action: impl AsyncFnOnce(&mut khienmang_store::WriteTx, i64) -> khienmang_store::Result<()>,
 ) -> WebResult<Response> {
     let Some(report) = opened(state, f).await? else { return track_page(state, chrome, f, None, None).await };
-    let mut tx = state.store.begin_write(khienmang_store::reports::REPORTER).await?;
+    let mut tx = state.store.reporter_tx(&report).await?;
     match action(&mut tx, report.id).await {
         Ok(()) => {
             tx.commit().await?;
@@ -401,8 +401,7 @@ pub async fn stats_page(
 ) -> WebResult<Response> {
     let chrome = Chrome::new(lang, id.as_ref(), "stats");
     let year = q.year.and_then(|y| y.parse::<i32>().ok()).filter(|y| (2024..=2100).contains(y));
-    let province = state.store.reports_province().await?;
-    let stats = state.store.report_stats(Some(province), year).await?;
+    let stats = state.store.province_report_stats(year).await?;
     let this_year = chrono::Datelike::year(&chrono::Utc::now().date_naive());
     let chosen = year.map(|y| y.to_string()).unwrap_or_default();
     let years = (2024..=this_year).rev().map(|y| Opt::new(y.to_string(), y.to_string(), &chosen)).collect();

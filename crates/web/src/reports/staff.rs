@@ -15,7 +15,7 @@ use khienmang_store::reports::{
 use serde::Deserialize;
 
 use super::local_time;
-use crate::access::{Identity, ReportHandle, ReportRead, RequestLang};
+use crate::access::{Identity, ReportHandle, ReportRead, RequestLang, Target};
 use crate::error::{WebError, WebResult};
 use crate::kit::form::{Fields, Opt};
 use crate::page::{Chrome, Page, render};
@@ -60,10 +60,9 @@ pub async fn queue(r: ReportRead, Page { lang, id }: Page, Query(q): Query<Queue
         open_only: q.view.is_empty() || q.view == "open",
         overdue_only: q.view == "overdue",
     };
-    let store = &r.0.store;
     let now = khienmang_store::now_utc();
-    let rows = store
-        .reports_within(r.0.scope.root(), &filter, 300, 0)
+    let rows = r
+        .reports(&filter, 300, 0)
         .await?
         .into_iter()
         .map(|report| QueueRow {
@@ -84,19 +83,14 @@ pub async fn queue(r: ReportRead, Page { lang, id }: Page, Query(q): Query<Queue
         Opt::new("overdue", chrome.tr.t("rep.view_overdue"), view),
         Opt::new("all", chrome.tr.t("rep.view_all"), view),
     ];
-    let notifications = match r.0.scope.root() {
-        Some(unit) => store.notifications_for(unit, 10).await?,
-        None => Vec::new(),
-    };
+    let notifications = r.notifications(10).await?;
     let unread = notifications.iter().filter(|n| !n.read).count();
     render(&QueuePage { chrome, rows, statuses, categories, views, notifications, unread })
 }
 
 pub async fn notifications_read(h: ReportHandle) -> WebResult<Response> {
     if let Some(unit) = h.0.scope.root() {
-        let mut tx = h.0.store.begin_write(&h.0.actor).await?;
-        tx.notifications_read(unit).await?;
-        tx.commit().await?;
+        h.0.write(Target::Own, async |tx| Ok(tx.notifications_read(unit).await?)).await?;
     }
     Ok((StatusCode::SEE_OTHER, [(header::LOCATION, "/reports")]).into_response())
 }
@@ -137,11 +131,9 @@ impl DetailPage {
 async fn assignable(r: &ReportRead, report: &Report) -> WebResult<Vec<Opt>> {
     let today = crate::org::today();
     let mut out = vec![Opt::new(report.unit_id.0.to_string(), report.unit_name.clone(), &report.unit_id.0.to_string())];
-    let root = match r.0.scope.root() {
-        Some(root) => root,
-        None => r.0.store.reports_province().await?,
-    };
-    let history = r.0.store.org_history().await?;
+    // The scope's root, or the province the reports are received for.
+    let root = r.0.home_unit(today).await?;
+    let history = r.0.tree_history().await?;
     for v in history.subtree_on(root, today) {
         if matches!(v.level, Level::Commune | Level::Province | Level::District) && v.unit_id != report.unit_id {
             out.push(Opt::new(v.unit_id.0.to_string(), v.name.clone(), ""));
@@ -159,18 +151,17 @@ async fn detail_page(
     error: Option<String>,
 ) -> WebResult<Response> {
     let report = r.report(id).await?;
-    let store = &r.0.store;
-    let ids = store.report_identifiers(id).await?;
+    let of = r.of_report(&report);
+    let ids = of.identifiers().await?;
     let mut identifiers = Vec::new();
     for i in &ids {
         // How many reports name the same identifier: the correlation at a glance.
-        identifiers.push((i.clone(), store.reports_naming(i).await?));
+        identifiers.push((i.clone(), of.naming(i).await?));
     }
     // Only reports the session could open itself, as the queue lists them.
-    let scope = r.0.scope.root();
-    let similar = store.similar_reports(&report.description, &ids, report.commune_id, Some(id), scope, 5).await?;
-    let events =
-        store.report_events(id).await?.into_iter().map(|e| EventRow { at: local_time(&e.at), event: e }).collect();
+    let similar = of.similar(&ids, 5).await?;
+    let events = of.events().await?.into_iter().map(|e| EventRow { at: local_time(&e.at), event: e }).collect();
+    let attachments = of.attachments().await?;
     let next = report
         .status
         .next()
@@ -189,7 +180,7 @@ async fn detail_page(
         due: local_time(&report.due_at),
         overdue: report.is_overdue(&now),
         identifiers,
-        attachments: store.report_attachments(id).await?,
+        attachments,
         events,
         similar,
         next,
@@ -213,8 +204,10 @@ pub async fn detail(r: ReportRead, Page { lang, id }: Page, Path(report): Path<i
     detail_page(&r, chrome(lang, &id, "reports"), report, handle, None, None).await
 }
 
-/// Runs one handling action in a write transaction within the scope, then
-/// shows the report again (with the refusal, if any).
+/// Runs one handling action through the write door on the report (which
+/// loads it and checks it is in the scope: outside, it does not exist),
+/// then shows the report again (with the refusal, if any; a refused action
+/// is rolled back).
 async fn act(
     h: ReportHandle,
     lang: RequestLang,
@@ -223,14 +216,8 @@ async fn act(
     action: impl AsyncFnOnce(&mut khienmang_store::WriteTx, &ReportHandle) -> WebResult<()>,
 ) -> WebResult<Response> {
     let read = ReportRead(h.0.clone());
-    // Outside the scope the report does not exist.
-    read.report(report).await?;
-    let mut tx = h.0.store.begin_write(&h.0.actor).await?;
-    let error = match action(&mut tx, &h).await {
-        Ok(()) => {
-            tx.commit().await?;
-            None
-        }
+    let error = match h.0.write(Target::Report(report), async |tx| action(tx, &h).await).await {
+        Ok(()) => None,
         Err(WebError::BadRequest(m)) => Some(m),
         Err(e) => return Err(e),
     };
@@ -328,9 +315,8 @@ pub async fn contact_submit(
     if h.0.scope.root() != Some(current.unit_id) {
         return Err(WebError::Forbidden);
     }
-    let mut tx = h.0.store.begin_write(&h.0.actor).await?;
-    let contact = tx.report_contact(report, &state.reports.key).await?;
-    tx.commit().await?;
+    let key = &state.reports.key;
+    let contact = h.0.write(Target::Report(report), async |tx| Ok(tx.report_contact(report, key).await?)).await?;
     detail_page(&read, chrome(lang, &id, "reports"), report, true, Some(contact), None).await
 }
 
@@ -340,12 +326,9 @@ pub async fn attachment(
     Path(attachment): Path<i64>,
     state: axum::extract::State<crate::AppState>,
 ) -> WebResult<Response> {
-    let (report, a) = r.0.store.report_attachment(attachment).await?.ok_or(WebError::NotFound)?;
-    r.report(report).await?;
+    let (report, a) = r.attachment(attachment).await?;
     // A citizen's file may show who they are: each download is audited.
-    let mut tx = r.0.store.begin_write(&r.0.actor).await?;
-    tx.audit("personal_data.view", &format!("report:{report}"), &serde_json::json!({"attachment": a.id})).await?;
-    tx.commit().await?;
+    r.0.audit_view("personal_data.view", &format!("report:{report}"), serde_json::json!({"attachment": a.id})).await?;
     let files = state.reports.files.clone();
     let sha = a.sha256.clone();
     let bytes =
@@ -385,12 +368,11 @@ struct CorrelationsPage {
 
 /// Identifiers that several reports share: candidate scam indicators.
 pub async fn correlations(r: ReportRead, Page { lang, id }: Page) -> WebResult<Html<String>> {
-    let rows =
-        r.0.store
-            .correlations_within(r.0.scope.root(), 200)
-            .await?
-            .into_iter()
-            .map(|c| CorrelationRow { first: local_time(&c.first_seen), last: local_time(&c.last_seen), c })
-            .collect();
+    let rows = r
+        .correlations(200)
+        .await?
+        .into_iter()
+        .map(|c| CorrelationRow { first: local_time(&c.first_seen), last: local_time(&c.last_seen), c })
+        .collect();
     render(&CorrelationsPage { chrome: chrome(lang, &id, "reports"), rows })
 }
