@@ -50,6 +50,23 @@ async fn act(app: &TestApp, token: &str, path: &str, form: &[(&str, &str)]) -> (
     (status, res.text().await.unwrap_or_default())
 }
 
+/// A checked fraud report picking `commune`, for tests that write through the store.
+fn fraud_report(commune: khienmang_core::org::UnitId) -> khienmang_store::reports::NewReport {
+    use khienmang_core::reports::{Channel, Draft};
+    khienmang_store::reports::NewReport {
+        channel: Channel::Web,
+        draft: Draft {
+            category: "fraud".into(),
+            description: "Cuộc gọi giả danh công an yêu cầu chuyển tiền.".into(),
+            ..Default::default()
+        }
+        .check()
+        .unwrap(),
+        commune: Some(commune),
+        attachments: vec![],
+    }
+}
+
 async fn report_count(app: &TestApp) -> i64 {
     sqlx::query_scalar("SELECT CAST(COUNT(*) AS BIGINT) FROM reports").fetch_one(app.store.pool()).await.unwrap()
 }
@@ -521,25 +538,14 @@ async fn reports_follow_a_tree_changed_by_another_replica_after_routing_was_buil
 /// the first of them.
 #[tokio::test]
 async fn a_batch_notifies_each_unit_once_with_its_count() {
-    use khienmang_core::reports::{Channel, Draft};
-    use khienmang_store::reports::NewReport;
     let app = TestApp::start().await;
-    let report = |commune| NewReport {
-        channel: Channel::Web,
-        draft: Draft {
-            category: "fraud".into(),
-            description: "Cuộc gọi giả danh công an yêu cầu chuyển tiền.".into(),
-            ..Default::default()
-        }
-        .check()
-        .unwrap(),
-        commune: Some(commune),
-        attachments: vec![],
-    };
     let (a, b) = (app.commune_a.0, app.commune_b.0);
     let key = FieldKey::generate().0;
-    let receipts =
-        app.store.receive_reports_at(&key, vec![report(a), report(b), report(a)], chrono::Utc::now()).await.unwrap();
+    let receipts = app
+        .store
+        .receive_reports_at(&key, vec![fraud_report(a), fraud_report(b), fraud_report(a)], chrono::Utc::now())
+        .await
+        .unwrap();
     assert_eq!(receipts.iter().map(|r| r.unit_id).collect::<Vec<_>>(), [a, b, a]);
 
     let notes = app.store.notifications_for(a, 10).await.unwrap();
@@ -618,8 +624,6 @@ async fn similar_reports_of_another_commune_are_hidden_from_officers_and_the_pub
 #[tokio::test]
 async fn a_report_sent_at_one_in_the_morning_on_reorganisation_day_goes_by_the_new_tree() {
     use khienmang_core::org::{Level, NewUnit, OrgOp};
-    use khienmang_core::reports::{Channel, Draft};
-    use khienmang_store::reports::NewReport;
     let app = TestApp::start().await;
     // Commune B merges into a new commune on 1 July 2027.
     let effective = crate::support::day("2027-07-01");
@@ -638,22 +642,10 @@ async fn a_report_sent_at_one_in_the_morning_on_reorganisation_day_goes_by_the_n
     let op = OrgOp::Merge { sources: vec![merged], into: None, new_unit: Some(created) };
     let successor = *tx.apply_op(&op, effective, None).await.unwrap().last().unwrap();
     tx.commit().await.unwrap();
-    let report = |commune| NewReport {
-        channel: Channel::Web,
-        draft: Draft {
-            category: "fraud".into(),
-            description: "Cuộc gọi giả danh công an yêu cầu chuyển tiền.".into(),
-            ..Default::default()
-        }
-        .check()
-        .unwrap(),
-        commune: Some(commune),
-        attachments: vec![],
-    };
     let at = |s: &str| chrono::DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&chrono::Utc);
     let key = FieldKey::generate().0;
     let (before_midnight, one_am) = (at("2027-06-30T23:59:00+07:00"), at("2027-07-01T01:00:00+07:00"));
-    let send = |commune, when| app.store.receive_reports_at(&key, vec![report(commune)], when);
+    let send = |commune, when| app.store.receive_reports_at(&key, vec![fraud_report(commune)], when);
 
     assert_eq!(send(merged, before_midnight).await.unwrap()[0].unit_id, merged, "23:59: the old commune");
     assert!(send(successor, before_midnight).await.is_err(), "23:59: the new commune is not there yet");
