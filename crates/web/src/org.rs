@@ -21,10 +21,7 @@ use crate::i18n::{date_vi, number_vi};
 use crate::kit::form::Form;
 use crate::page::{Chrome, Page, is_htmx, render};
 
-/// Today in Viet Nam.
-pub fn today() -> Date {
-    khienmang_core::time::Timestamp::now().vietnam_date()
-}
+pub use crate::access::today;
 
 /// Parses `YYYY-MM-DD` or `dd/mm/yyyy`, with a clear message otherwise.
 pub fn parse_day(s: &str) -> WebResult<Date> {

@@ -166,8 +166,9 @@ impl Scope {
     }
 }
 
-/// Today's date in Viet Nam, the date a write is checked against.
-fn today() -> Date {
+/// Today's date in Viet Nam: the date a write is checked against, and the
+/// pages' "today" (re-exported as `org::today`).
+pub fn today() -> Date {
     khienmang_core::time::Timestamp::now().vietnam_date()
 }
 
