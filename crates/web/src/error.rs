@@ -1,9 +1,20 @@
 //! One error type for the web layer. Internal detail is logged, never shown;
 //! users read a translated message.
 
+use askama::Template;
 use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use khienmang_store::StoreError;
+
+/// The page a refused or failed request shows: standalone (no staff
+/// chrome), escaped by the template.
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage<'a> {
+    title: &'a str,
+    code: u16,
+    message: &'a str,
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum WebError {
@@ -120,20 +131,11 @@ impl IntoResponse for WebError {
         let message = self.message_vi();
         let mut response = (
             status,
-            Html(format!(
-                "<!doctype html><html lang=\"vi\"><head><meta charset=\"utf-8\">\
-                 <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-                 <title>{title} ({code}) · Khiên Mạng</title>\
-                 <link rel=\"icon\" href=\"/assets/favicon.svg\" type=\"image/svg+xml\">\
-                 <link rel=\"stylesheet\" href=\"/assets/app.css\"></head><body>\
-                 <header class=\"topbar\"><div class=\"bar\"><a class=\"brand\" href=\"/\">\
-                 <img src=\"/assets/favicon.svg\" alt=\"\" width=\"28\" height=\"28\"> Khiên Mạng</a></div></header>\
-                 <main id=\"main\" class=\"container\"><h1>{title}</h1><p role=\"alert\">{message}</p>\
-                 <p><a href=\"/\">Về trang chủ</a></p></main></body></html>",
-                title = self.title_vi(),
-                code = status.as_u16(),
-                message = crate::kit::html::escape(&message)
-            )),
+            Html(
+                ErrorPage { title: self.title_vi(), code: status.as_u16(), message: &message }
+                    .render()
+                    .unwrap_or_else(|_| message.clone()),
+            ),
         )
             .into_response();
         if let WebError::Busy(_) = &self {
@@ -149,3 +151,20 @@ impl IntoResponse for WebError {
 pub struct ErrorMessage(pub String);
 
 pub type WebResult<T> = Result<T, WebError>;
+
+#[cfg(test)]
+mod tests {
+    use axum::response::IntoResponse;
+
+    use super::WebError;
+
+    #[tokio::test]
+    async fn the_error_page_shows_the_message_as_text_never_as_markup() {
+        let response = WebError::BadRequest("Tên <script>alert(1)</script> & \"x\"".into()).into_response();
+        assert_eq!(response.status(), 422);
+        let body = axum::body::to_bytes(response.into_body(), 1 << 16).await.unwrap();
+        let page = String::from_utf8(body.to_vec()).unwrap();
+        assert!(page.contains("Tên &#60;script&#62;alert(1)&#60;/script&#62; &#38; &#34;x&#34;"), "{page}");
+        assert!(!page.contains("<script>"));
+    }
+}

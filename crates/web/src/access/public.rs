@@ -206,14 +206,13 @@ impl ScamcheckPublic<'_> {
 mod reports_and_sessions {
     use chrono::{DateTime, Utc};
     use khienmang_core::org::{UnitId, UnitVersion};
-    use khienmang_core::reports::{Category, Channel};
+    use khienmang_core::reports::Category;
     use khienmang_store::auth::{Session, SessionInfo, User};
     use khienmang_store::reports::{REPORTER, Receipt, Report, ReportEvent, ReportStats};
     use khienmang_store::{Result as StoreResult, WriteTx};
 
     use super::super::{Identity, Vault};
-    use crate::error::WebResult;
-    use crate::reports::{ReportsRuntime, Submission};
+    use crate::error::{WebError, WebResult};
 
     impl Vault {
         /// The communes a citizen may say the report is about.
@@ -221,19 +220,17 @@ mod reports_and_sessions {
             self.0.report_communes().await
         }
 
-        /// Checks and hands a citizen's report to the intake.
-        pub async fn submit_report(&self, s: Submission, rt: &ReportsRuntime, channel: Channel) -> WebResult<Receipt> {
-            s.submit(&self.0, rt, channel).await
-        }
-
         /// The name of the unit a just-received report went to (for the receipt page).
         pub async fn handling_unit_name(&self, receipt: &Receipt) -> StoreResult<String> {
             Ok(self.0.report(receipt.id).await?.map(|r| r.unit_name).unwrap_or_default())
         }
 
-        /// The commune a citizen named (its code, id or name).
+        /// The commune a citizen named (its id or official code), today.
         pub async fn resolve_commune(&self, given: &str) -> WebResult<UnitId> {
-            crate::reports::resolve_commune(&self.0, given).await
+            self.0
+                .report_commune(given)
+                .await?
+                .ok_or_else(|| WebError::BadRequest("Không tìm thấy xã/phường đã chọn trong tỉnh.".into()))
         }
 
         /// How many reports (up to `limit`) look like the one being written: a

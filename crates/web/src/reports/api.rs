@@ -154,7 +154,7 @@ pub async fn create(State(state): State<AppState>, client: ClientAddr, req: Requ
     } else {
         return Ok(unsupported().into_response());
     };
-    let receipt = state.store.submit_report(submission, &state.reports, Channel::Api).await?;
+    let receipt = submission.submit(&state.store, &state.reports, Channel::Api).await?;
     let out = ReceiptOut {
         code: receipt.code,
         secret: receipt.secret,

@@ -14,12 +14,12 @@ pub mod staff;
 use std::path::PathBuf;
 
 use axum::extract::Multipart;
-use khienmang_core::org::UnitId;
 use khienmang_core::reports::attachment::{self, MAX_ATTACHMENTS};
 use khienmang_core::reports::{Channel, Draft};
 use khienmang_store::Store;
 use khienmang_store::reports::{FieldKey, FileStore, Intake, NewAttachment, NewReport, Receipt};
 
+use crate::access::Vault;
 use crate::error::{WebError, WebResult};
 use crate::kit::upload;
 
@@ -94,13 +94,13 @@ impl Submission {
 
     /// Checks everything, cleans and stores the files, and hands the report
     /// to the intake writer; returns once it is committed.
-    pub async fn submit(self, store: &Store, rt: &ReportsRuntime, channel: Channel) -> WebResult<Receipt> {
+    pub async fn submit(self, vault: &Vault, rt: &ReportsRuntime, channel: Channel) -> WebResult<Receipt> {
         if !self.trap.trim().is_empty() {
             return Err(WebError::BadRequest("Không gửi được phản ánh.".into()));
         }
         let draft = self.draft.check().map_err(|e| WebError::BadRequest(e.message_vi()))?;
         let commune = match &self.commune {
-            Some(c) => Some(resolve_commune(store, c).await?),
+            Some(c) => Some(vault.resolve_commune(c).await?),
             None => None,
         };
         if self.files.len() > MAX_ATTACHMENTS {
@@ -133,14 +133,6 @@ pub async fn store_files(rt: &ReportsRuntime, files: Vec<(String, Vec<u8>)>) -> 
     })
     .await
     .map_err(|e| WebError::Internal(e.to_string()))?
-}
-
-/// A commune given as its id or its official code, today.
-pub async fn resolve_commune(store: &Store, given: &str) -> WebResult<UnitId> {
-    store
-        .report_commune(given)
-        .await?
-        .ok_or_else(|| WebError::BadRequest("Không tìm thấy xã/phường đã chọn trong tỉnh.".into()))
 }
 
 /// RFC 3339 UTC as stored → "dd/mm/yyyy hh:mm" in Viet Nam's time.

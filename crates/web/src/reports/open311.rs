@@ -593,8 +593,7 @@ pub async fn create(
         if body.len() > MAX_FORM_BYTES {
             return Err(too_large());
         }
-        let receipt =
-            state.store.submit_report(submission(form_fields(&body)?)?, &state.reports, Channel::Open311).await?;
+        let receipt = submission(form_fields(&body)?)?.submit(&state.store, &state.reports, Channel::Open311).await?;
         let created = [Created {
             service_request_id: receipt.code,
             service_notice: format!(

@@ -140,7 +140,7 @@ pub async fn submit(
         contact_email: d.contact.email.clone().unwrap_or_default(),
     };
     let complaint = looks_like_complaint(&d.description);
-    match state.store.submit_report(submission, &state.reports, Channel::Web).await {
+    match submission.submit(&state.store, &state.reports, Channel::Web).await {
         Ok(receipt) => {
             let handled_by = state.store.handling_unit_name(&receipt).await?;
             let page = SentPage {
