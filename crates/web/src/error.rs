@@ -162,8 +162,8 @@ mod tests {
     async fn the_error_page_shows_the_message_as_text_never_as_markup() {
         let response = WebError::BadRequest("Tên <script>alert(1)</script> & \"x\"".into()).into_response();
         assert_eq!(response.status(), 422);
-        let body = axum::body::to_bytes(response.into_body(), 1 << 16).await.unwrap();
-        let page = String::from_utf8(body.to_vec()).unwrap();
+        let body = axum::body::to_bytes(response.into_body(), 1 << 16).await.expect("the page is small");
+        let page = String::from_utf8(body.to_vec()).expect("the page is UTF-8");
         assert!(page.contains("Tên &#60;script&#62;alert(1)&#60;/script&#62; &#38; &#34;x&#34;"), "{page}");
         assert!(!page.contains("<script>"));
     }
