@@ -154,6 +154,7 @@ pub type WebResult<T> = Result<T, WebError>;
 
 #[cfg(test)]
 mod tests {
+    #![allow(clippy::expect_used)]
     use axum::response::IntoResponse;
 
     use super::WebError;
