@@ -404,7 +404,8 @@ pub async fn serve(state: AppState, listener: tokio::net::TcpListener) -> std::i
         tracing::warn!(error = %e, "rate limits not synced at start");
     }
     let limits = state.config.connections;
-    server::serve(router(state), listener, limits).await
+    let app = scamcheck::fast_path::CheckFirst { router: router(state.clone()), state };
+    server::serve(app, listener, limits).await
 }
 
 /// Serves only `/metrics` (Prometheus), on an address of its own.

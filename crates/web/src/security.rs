@@ -154,7 +154,10 @@ const CROSS_ORIGIN_OPENER_POLICY: HeaderName = HeaderName::from_static("cross-or
 /// browsers, the security headers, and the request's metrics.
 async fn respond(req: Request, next: Next) -> Response {
     let start = Instant::now();
-    let route = req.extensions().get::<MatchedPath>().map(|p| p.as_str().to_string()).unwrap_or_else(|| "other".into());
+    let route = req
+        .extensions()
+        .get::<MatchedPath>()
+        .map_or(metrics::SharedString::const_str("other"), |p| p.as_str().to_string().into());
     let method = method_label(req.method());
     let is_api = req.uri().path().starts_with("/api/");
     let wants_html = req.headers().get("hx-request").is_none();
@@ -164,7 +167,17 @@ async fn respond(req: Request, next: Next) -> Response {
     let next_path = (!is_api && wants_html && !is_login)
         .then(|| req.uri().path_and_query().map(|p| p.to_string()).unwrap_or_default());
     let res = next.run(req).await;
-    let mut res = api_errors(res, is_api, next_path);
+    finish(api_errors(res, is_api, next_path), method, route, start)
+}
+
+/// The end of every answer, routed or not: the security headers and the
+/// request's metrics.
+pub(crate) fn finish(
+    mut res: Response,
+    method: metrics::SharedString,
+    route: metrics::SharedString,
+    start: Instant,
+) -> Response {
     add_security_headers(&mut res);
     let status = res.status().as_u16().to_string();
     metrics::counter!("http_requests_total", "method" => method.clone(), "route" => route.clone(), "status" => status)
@@ -218,7 +231,7 @@ fn add_security_headers(res: &mut Response) {
 
 /// Under /api errors become `{"error": ..., "message": ...}`; elsewhere an
 /// unauthenticated browser is sent to the login page.
-fn api_errors(res: Response, is_api: bool, next_path: Option<String>) -> Response {
+pub(crate) fn api_errors(res: Response, is_api: bool, next_path: Option<String>) -> Response {
     let status = res.status();
     if is_api && (status.is_client_error() || status.is_server_error()) {
         let message = res.extensions().get::<ErrorMessage>().map(|m| m.0.clone()).unwrap_or_default();

@@ -24,13 +24,15 @@
 //! whose handler works longer than that without writing would be cut too:
 //! none does (the longest, an import or a review document, take seconds).
 
+use std::convert::Infallible;
 use std::io;
 use std::net::SocketAddr;
 use std::pin::Pin;
 use std::task::{Context, Poll, ready};
 use std::time::Duration;
 
-use axum::Router;
+use axum::extract::Request;
+use axum::response::Response;
 use axum::serve::{Listener, ListenerExt};
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::{TcpListener, TcpStream};
@@ -61,7 +63,11 @@ impl Default for ConnectionLimits {
 
 /// Serves `app` until the process is asked to stop (Ctrl-C), then lets each
 /// worker finish the requests it is answering.
-pub async fn serve(app: Router, listener: TcpListener, limits: ConnectionLimits) -> io::Result<()> {
+pub async fn serve<S>(app: S, listener: TcpListener, limits: ConnectionLimits) -> io::Result<()>
+where
+    S: tower::Service<Request, Response = Response, Error = Infallible> + Clone + Send + Sync + 'static,
+    S::Future: Send,
+{
     let local = listener.local_addr()?;
     let (stop, stopped) = watch::channel(false);
     let mut handoffs = Vec::new();
@@ -75,11 +81,14 @@ pub async fn serve(app: Router, listener: TcpListener, limits: ConnectionLimits)
             runtime.block_on(async move {
                 // `tap_io` gives handlers the peer address (`ConnectInfo`) for any listener.
                 let listener = HandedListener { incoming, local, read_idle }.tap_io(|_| {});
-                axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
-                    .with_graceful_shutdown(async move {
-                        let _ = stopped.wait_for(|s| *s).await;
-                    })
-                    .await
+                axum::serve(
+                    listener,
+                    axum::ServiceExt::<Request>::into_make_service_with_connect_info::<SocketAddr>(app),
+                )
+                .with_graceful_shutdown(async move {
+                    let _ = stopped.wait_for(|s| *s).await;
+                })
+                .await
             })
         })?;
         handoffs.push(handoff);

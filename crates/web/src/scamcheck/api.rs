@@ -85,7 +85,12 @@ pub struct CheckQuery {
     params(("q" = String, Query, description = "A phone number, a bank and account number, a link, or a QR code's text")),
     responses((status = 200, body = CheckOut), (status = 400, description = "Not a phone, account, link or QR code")))]
 pub async fn check(State(state): State<AppState>, UrlQuery(q): UrlQuery<CheckQuery>) -> WebResult<CheckOut> {
-    let query = Query::detect(&q.q).map_err(bad)?;
+    checked(&state, &q.q)
+}
+
+/// The answer to one text ([`super::fast_path`] answers most checks with it).
+pub fn checked(state: &AppState, text: &str) -> WebResult<CheckOut> {
+    let query = Query::detect(text).map_err(bad)?;
     let outcome = state.scamcheck.check(&query);
     Ok(check_out(&query, &outcome))
 }

@@ -7,6 +7,7 @@
 //! only counted by kind and verdict.
 
 pub mod api;
+pub mod fast_path;
 pub mod feeds;
 pub mod public;
 pub mod staff;
