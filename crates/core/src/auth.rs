@@ -153,6 +153,8 @@ pub enum AccountRefusal {
     WeakPassword,
     /// The new password is the one it replaces.
     SamePassword,
+    /// The password is a temporary one: the sign-in must change it.
+    PasswordChangeRequired,
 }
 
 impl AccountRefusal {
@@ -167,7 +169,20 @@ impl AccountRefusal {
             AccountRefusal::BadDisplayName => "bad_display_name",
             AccountRefusal::WeakPassword => "weak_password",
             AccountRefusal::SamePassword => "same_password",
+            AccountRefusal::PasswordChangeRequired => "password_change_required",
         }
+    }
+
+    /// A refusal of a right is 403; one of a typed value 422.
+    pub fn is_right(self) -> bool {
+        matches!(
+            self,
+            AccountRefusal::RoleAboveOwn
+                | AccountRefusal::OnlySystemAdminMakesAdmins
+                | AccountRefusal::ScopeOutside
+                | AccountRefusal::DisableSelf
+                | AccountRefusal::PasswordChangeRequired
+        )
     }
 
     pub fn message_vi(self) -> &'static str {
@@ -187,6 +202,9 @@ impl AccountRefusal {
             AccountRefusal::BadDisplayName => "Hãy nhập họ tên hiển thị (tối đa 200 ký tự).",
             AccountRefusal::WeakPassword => "Mật khẩu mới phải có từ 10 đến 128 ký tự.",
             AccountRefusal::SamePassword => "Mật khẩu mới phải khác mật khẩu cũ.",
+            AccountRefusal::PasswordChangeRequired => {
+                "Mật khẩu này là mật khẩu tạm thời: hãy đặt mật khẩu mới (gửi kèm new_password) để đăng nhập."
+            }
         }
     }
 }
