@@ -163,7 +163,9 @@ impl FormError {
     pub fn of(section: &'static str, e: WebError) -> Result<FormError, WebError> {
         match e {
             WebError::BadRequest(message) => Ok(FormError { section, message }),
-            WebError::Account(r) => Ok(FormError { section, message: r.message_vi().into() }),
+            // A right refused (a role not offered, a unit outside the
+            // picker) is no typing mistake: it stays an error.
+            WebError::Account(r) if !r.is_right() => Ok(FormError { section, message: r.message_vi().into() }),
             other => Err(other),
         }
     }
