@@ -507,6 +507,14 @@ async fn commune_officer_cannot_read_or_change_another_commune() {
             assert_eq!(status, StatusCode::FORBIDDEN, "{method} {path}: the secretariat's, not a commune's");
             continue;
         }
+        if is_accounts(path) {
+            // Account administration is the secretariat's, in its own commune as in another.
+            for (unit, records) in [(other, other_records), (own, own_records)] {
+                let status = call(&app, &method, path, unit, records, Some(&t)).await;
+                assert_eq!(status, StatusCode::FORBIDDEN, "{method} {path}: communes administer no accounts");
+            }
+            continue;
+        }
         // Public pages (warnings, surveys) are everyone's.
         if is_public(&method, path) {
             continue;
