@@ -323,7 +323,6 @@ mod tests {
         assert!(Role::Secretariat.can(Capability::UserAdmin));
     }
 
-
     #[test]
     fn account_administrators_grant_at_or_below_their_role() {
         use crate::org::UnitId;

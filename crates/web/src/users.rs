@@ -225,7 +225,13 @@ struct IssuedPage {
     issued: Issued,
 }
 
-fn issued_page(chrome: Chrome, state: &AppState, u: &User, password: String, what: &'static str) -> WebResult<Response> {
+fn issued_page(
+    chrome: Chrome,
+    state: &AppState,
+    u: &User,
+    password: String,
+    what: &'static str,
+) -> WebResult<Response> {
     let issued = Issued {
         username: u.username.clone(),
         display_name: u.display_name.clone(),

@@ -82,7 +82,8 @@ async fn an_officer_created_over_the_api_changes_the_temporary_password_and_is_d
     let enable = json!({"disabled": false, "reason": "Trở lại công tác"});
     let (status, _) = send(&app, reqwest::Method::PATCH, &t, &format!("/api/v1/users/{id}"), enable).await;
     assert_eq!(status, StatusCode::OK);
-    let (status, reset) = send(&app, reqwest::Method::POST, &t, &format!("/api/v1/users/{id}/password"), json!({})).await;
+    let (status, reset) =
+        send(&app, reqwest::Method::POST, &t, &format!("/api/v1/users/{id}/password"), json!({})).await;
     assert_eq!(status, StatusCode::OK);
     let temporary = reset["temporary_password"].as_str().unwrap();
     let (status, body) = api_session(&app, json!({"username": "xa.dapcau", "password": temporary})).await;
@@ -176,7 +177,10 @@ async fn only_account_administrators_grant_and_never_above_their_role_or_outside
     assert_eq!(status, 401);
     let update = audited(&app, &format!("user:{xa_id}")).await.into_iter().find(|(_, a, _)| a == "user.update");
     let details = update.unwrap().2;
-    assert_eq!((details["before"]["role"].as_str(), details["after"]["role"].as_str()), (Some("commune_officer"), Some("analyst")));
+    assert_eq!(
+        (details["before"]["role"].as_str(), details["after"]["role"].as_str()),
+        (Some("commune_officer"), Some("analyst"))
+    );
 }
 
 /// Signs in through the login form; returns the cookie and where it sent the browser.
@@ -261,10 +265,20 @@ async fn the_secretariat_creates_an_account_in_the_form_and_its_owner_must_chang
     let (status, page) = get_page(&app, &officer, "/account/password").await;
     assert!(status == 200 && page.contains("id=\"forced-notice\""), "{page}");
     let officer_csrf = csrf_in(&page);
-    let wrong = [("csrf", officer_csrf.as_str()), ("current", "sai-mat-khau-1"), ("new", "rieng-2026-abc"), ("confirm", "rieng-2026-abc")];
+    let wrong = [
+        ("csrf", officer_csrf.as_str()),
+        ("current", "sai-mat-khau-1"),
+        ("new", "rieng-2026-abc"),
+        ("confirm", "rieng-2026-abc"),
+    ];
     let (status, page) = post_form(&app, &officer, "/account/password", &wrong).await;
     assert!(status == StatusCode::UNPROCESSABLE_ENTITY && page.contains("id=\"pw-current-error\""), "{page}");
-    let right = [("csrf", officer_csrf.as_str()), ("current", &temporary), ("new", "rieng-2026-abc"), ("confirm", "rieng-2026-abc")];
+    let right = [
+        ("csrf", officer_csrf.as_str()),
+        ("current", &temporary),
+        ("new", "rieng-2026-abc"),
+        ("confirm", "rieng-2026-abc"),
+    ];
     assert_eq!(post_form(&app, &officer, "/account/password", &right).await, (StatusCode::SEE_OTHER, "/".into()));
     let (status, _) = get_page(&app, &officer, "/movement").await;
     assert_eq!(status, 200, "the staff pages open once the password is changed");
@@ -291,9 +305,11 @@ async fn the_secretariat_creates_an_account_in_the_form_and_its_owner_must_chang
     assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
 
     // A reset password is shown once on its sheet.
-    let (status, sheet) = post_form(&app, &cookie, &format!("/users/{}/password", account.id), &[("csrf", &csrf)]).await;
+    let (status, sheet) =
+        post_form(&app, &cookie, &format!("/users/{}/password", account.id), &[("csrf", &csrf)]).await;
     assert!(status == 200 && sheet.contains("id=\"issued-password\""), "{sheet}");
-    let actions: Vec<String> = audited(&app, &format!("user:{}", account.id)).await.into_iter().map(|(_, a, _)| a).collect();
+    let actions: Vec<String> =
+        audited(&app, &format!("user:{}", account.id)).await.into_iter().map(|(_, a, _)| a).collect();
     for action in ["user.create", "user.password_change", "user.disable", "user.password_reset", "personal_data.view"] {
         assert!(actions.iter().any(|a| a == action), "{action} in {actions:?}");
     }

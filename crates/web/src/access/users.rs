@@ -170,7 +170,9 @@ impl UserAdmin {
         let display_name = check_display_name(&change.display_name).map_err(refusal)?.to_string();
         let change = AccountChange { display_name, ..change.clone() };
         self.check(Grant { role: change.role, scope: change.scope_unit_id }).await?;
-        self.0.write(Self::target(before.scope_unit_id), async |tx| Ok(tx.update_account(&before, &change).await?)).await?;
+        self.0
+            .write(Self::target(before.scope_unit_id), async |tx| Ok(tx.update_account(&before, &change).await?))
+            .await?;
         self.account(id).await
     }
 
@@ -178,7 +180,9 @@ impl UserAdmin {
     pub async fn set_disabled(&self, id: i64, disabled: bool, reason: &str) -> WebResult<User> {
         let u = self.changeable(id).await?;
         check_disable(self.0.user_id, id, disabled).map_err(refusal)?;
-        self.0.write(Self::target(u.scope_unit_id), async |tx| Ok(tx.set_disabled(id, disabled, reason.trim()).await?)).await?;
+        self.0
+            .write(Self::target(u.scope_unit_id), async |tx| Ok(tx.set_disabled(id, disabled, reason.trim()).await?))
+            .await?;
         self.account(id).await
     }
 

@@ -36,7 +36,11 @@ pub(crate) const STRINGS: &[(&str, &str, &str)] = &[
     ),
     ("acc.first_login_title", "Hướng dẫn đăng nhập lần đầu", "First sign-in instructions"),
     ("acc.created", "Đã tạo tài khoản.", "The account was created."),
-    ("acc.password_reset_done", "Đã cấp mật khẩu tạm thời mới; các phiên đăng nhập của tài khoản đã kết thúc.", "A new temporary password was set; the account's sessions ended."),
+    (
+        "acc.password_reset_done",
+        "Đã cấp mật khẩu tạm thời mới; các phiên đăng nhập của tài khoản đã kết thúc.",
+        "A new temporary password was set; the account's sessions ended.",
+    ),
     (
         "acc.shown_once",
         "Mật khẩu tạm thời chỉ hiển thị một lần: hãy in hoặc chép lại để trao cho người dùng.",
@@ -63,9 +67,17 @@ pub(crate) const STRINGS: &[(&str, &str, &str)] = &[
     ("acc.print", "In hướng dẫn", "Print the instructions"),
     ("acc.to_account", "Về trang tài khoản", "Back to the account"),
     ("acc.done_edit", "Đã lưu thay đổi của tài khoản.", "The account's changes were saved."),
-    ("acc.done_disable", "Đã khóa tài khoản; các phiên đăng nhập của tài khoản đã kết thúc.", "The account was disabled; its sessions ended."),
+    (
+        "acc.done_disable",
+        "Đã khóa tài khoản; các phiên đăng nhập của tài khoản đã kết thúc.",
+        "The account was disabled; its sessions ended.",
+    ),
     ("acc.done_enable", "Đã mở khóa tài khoản.", "The account was enabled."),
-    ("acc.done_second_factor", "Đã gỡ xác thực hai bước; người dùng sẽ cài lại khi đăng nhập.", "The second factor was removed; the user enrols again at sign-in."),
+    (
+        "acc.done_second_factor",
+        "Đã gỡ xác thực hai bước; người dùng sẽ cài lại khi đăng nhập.",
+        "The second factor was removed; the user enrols again at sign-in.",
+    ),
     ("acc.facts", "Thông tin tài khoản", "The account"),
     ("acc.second_factor", "Xác thực hai bước", "Second factor"),
     ("acc.enrolled", "Đã bật", "Enrolled"),

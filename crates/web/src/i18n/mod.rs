@@ -811,7 +811,13 @@ pub struct Tr {
 
 impl Tr {
     pub fn t(&self, key: &str) -> &'static str {
-        match STRINGS.iter().chain(reports::STRINGS).chain(scamcheck::STRINGS).chain(accounts::STRINGS).find(|(k, _, _)| *k == key) {
+        match STRINGS
+            .iter()
+            .chain(reports::STRINGS)
+            .chain(scamcheck::STRINGS)
+            .chain(accounts::STRINGS)
+            .find(|(k, _, _)| *k == key)
+        {
             Some((_, vi, en)) => match self.lang {
                 Lang::Vi => vi,
                 Lang::En => en,
