@@ -295,14 +295,8 @@ async fn the_secretariat_creates_an_account_in_the_form_and_its_owner_must_chang
     assert_eq!((status, to.as_str()), (StatusCode::SEE_OTHER, format!("/users/{}?done=disable", account.id).as_str()));
     let (status, to) = get_page(&app, &officer, "/movement").await;
     assert!(status == StatusCode::SEE_OTHER && to.starts_with("/login"), "{status} {to}");
-    let res = app
-        .http
-        .post(format!("{}/login", app.base))
-        .form(&[("username", "xa.moi"), ("password", "rieng-2026-abc")])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+    let (status, _) = post_form(&app, "", "/login", &[("username", "xa.moi"), ("password", "rieng-2026-abc")]).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
 
     // A reset password is shown once on its sheet.
     let (status, sheet) =
