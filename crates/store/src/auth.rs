@@ -26,6 +26,19 @@ pub struct User {
     pub disabled: bool,
     pub failed_logins: i64,
     pub locked_until: Option<String>,
+    /// The password is a temporary one an administrator gave: it must be
+    /// changed before the account does anything else.
+    pub must_change_password: bool,
+    /// When the account last completed a sign-in (RFC 3339, UTC).
+    pub last_sign_in_at: Option<String>,
+}
+
+/// What an administrator changes of an account.
+#[derive(Debug, Clone)]
+pub struct AccountChange {
+    pub display_name: String,
+    pub role: Role,
+    pub scope_unit_id: Option<UnitId>,
 }
 
 /// A live session with its user.
@@ -40,7 +53,7 @@ pub struct Session {
 }
 
 const USER_COLUMNS: &str = "u.id, u.username, u.display_name, u.password_hash, u.role, u.scope_unit_id, \
-     u.totp_secret, u.is_demo, u.disabled, u.failed_logins, u.locked_until";
+     u.totp_secret, u.is_demo, u.disabled, u.failed_logins, u.locked_until, u.must_change_password, u.last_sign_in_at";
 
 fn user_from_row(r: &AnyRow) -> Result<User> {
     let role: String = r.try_get("role")?;
@@ -56,6 +69,8 @@ fn user_from_row(r: &AnyRow) -> Result<User> {
         disabled: r.try_get::<i64, _>("disabled")? != 0,
         failed_logins: r.try_get("failed_logins")?,
         locked_until: r.try_get("locked_until")?,
+        must_change_password: r.try_get::<i64, _>("must_change_password")? != 0,
+        last_sign_in_at: r.try_get("last_sign_in_at")?,
     })
 }
 
@@ -102,6 +117,15 @@ impl Store {
             .fetch_optional(self.pool())
             .await?;
         row.as_ref().map(user_from_row).transpose()
+    }
+
+    /// Every account, by username: the access layer keeps those of the
+    /// caller's subtree (accounts are hundreds, not millions).
+    pub async fn all_users(&self) -> Result<Vec<User>> {
+        let rows = sqlx::query(&format!("SELECT {USER_COLUMNS} FROM users u ORDER BY u.username"))
+            .fetch_all(self.pool())
+            .await?;
+        rows.iter().map(user_from_row).collect()
     }
 
     pub async fn users(&self, limit: i64, offset: i64) -> Result<Vec<User>> {
@@ -231,9 +255,19 @@ impl WriteTx {
     }
 
     pub async fn create_user(&mut self, u: &NewUser<'_>) -> Result<i64> {
+        self.insert_user(u, false).await
+    }
+
+    /// An account whose password is temporary: it must be changed at the
+    /// first sign-in. Audited as `user.create`.
+    pub async fn create_account(&mut self, u: &NewUser<'_>) -> Result<i64> {
+        self.insert_user(u, true).await
+    }
+
+    async fn insert_user(&mut self, u: &NewUser<'_>, temporary: bool) -> Result<i64> {
         let id: i64 = sqlx::query_scalar(
-            "INSERT INTO users (username, display_name, password_hash, role, scope_unit_id, is_demo, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+            "INSERT INTO users (username, display_name, password_hash, role, scope_unit_id, is_demo, created_at, \
+             must_change_password) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
         )
         .bind(u.username.to_string())
         .bind(u.display_name.to_string())
@@ -242,26 +276,72 @@ impl WriteTx {
         .bind(u.scope_unit_id.map(|s| s.0))
         .bind(i64::from(u.is_demo))
         .bind(now_utc())
+        .bind(i64::from(temporary))
         .fetch_one(&mut *self.tx)
         .await?;
-        self.audit(
-            "user.create",
-            &format!("user:{id}"),
-            &serde_json::json!({"username": u.username, "role": u.role.as_str(), "scope": u.scope_unit_id, "demo": u.is_demo}),
-        )
-        .await?;
+        let detail = serde_json::json!({"username": u.username, "display_name": u.display_name,
+            "role": u.role.as_str(), "scope": u.scope_unit_id, "demo": u.is_demo, "temporary_password": temporary});
+        self.audit("user.create", &format!("user:{id}"), &detail).await?;
         Ok(id)
     }
 
     pub async fn set_password(&mut self, user_id: i64, password_hash: &str) -> Result<()> {
-        sqlx::query("UPDATE users SET password_hash = $2, failed_logins = 0, locked_until = NULL WHERE id = $1")
-            .bind(user_id)
-            .bind(password_hash.to_string())
-            .execute(&mut *self.tx)
-            .await?;
-        sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(user_id).execute(&mut *self.tx).await?;
+        self.replace_password(user_id, password_hash, false, None).await?;
         self.audit("user.password", &format!("user:{user_id}"), &serde_json::json!({})).await?;
         Ok(())
+    }
+
+    /// An administrator's reset: a temporary password that must be changed
+    /// at the next sign-in; every session of the account ends. Audited.
+    pub async fn reset_password(&mut self, user_id: i64, password_hash: &str) -> Result<()> {
+        let ended = self.replace_password(user_id, password_hash, true, None).await?;
+        let detail = serde_json::json!({"temporary_password": true, "sessions_ended": ended});
+        self.audit("user.password_reset", &format!("user:{user_id}"), &detail).await?;
+        Ok(())
+    }
+
+    /// The account changes its own password (knowing the old one, or the
+    /// temporary one at its first sign-in): the temporary mark goes, and its
+    /// sessions end but `keep` (the one asking, if any). Audited.
+    pub async fn change_own_password(&mut self, user_id: i64, password_hash: &str, keep: Option<&str>) -> Result<()> {
+        let ended = self.replace_password(user_id, password_hash, false, keep).await?;
+        let detail = serde_json::json!({"sessions_ended": ended});
+        self.audit("user.password_change", &format!("user:{user_id}"), &detail).await?;
+        Ok(())
+    }
+
+    /// Sets the hash and the temporary mark, forgets failures and lockout,
+    /// and ends the account's sessions but `keep`; returns how many ended.
+    async fn replace_password(
+        &mut self,
+        user_id: i64,
+        password_hash: &str,
+        temporary: bool,
+        keep: Option<&str>,
+    ) -> Result<u64> {
+        let done = sqlx::query(
+            "UPDATE users SET password_hash = $2, must_change_password = $3, failed_logins = 0, locked_until = NULL \
+             WHERE id = $1",
+        )
+        .bind(user_id)
+        .bind(password_hash.to_string())
+        .bind(i64::from(temporary))
+        .execute(&mut *self.tx)
+        .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
+        self.end_sessions_but(user_id, keep).await
+    }
+
+    /// Ends every session of the account but `keep`; returns how many ended.
+    async fn end_sessions_but(&mut self, user_id: i64, keep: Option<&str>) -> Result<u64> {
+        let ended = sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2")
+            .bind(user_id)
+            .bind(keep.unwrap_or("").to_string())
+            .execute(&mut *self.tx)
+            .await?;
+        Ok(ended.rows_affected())
     }
 
     pub async fn set_totp(&mut self, user_id: i64, secret: Option<&str>) -> Result<()> {
@@ -271,6 +351,67 @@ impl WriteTx {
             .execute(&mut *self.tx)
             .await?;
         self.audit("user.totp", &format!("user:{user_id}"), &serde_json::json!({"enabled": secret.is_some()})).await?;
+        Ok(())
+    }
+
+    /// An administrator removes a lost second factor: the account enrols a
+    /// new one at its next sign-in (if its role requires one), and its
+    /// sessions end, since whoever holds the lost device may be in one.
+    pub async fn reset_second_factor(&mut self, user_id: i64) -> Result<()> {
+        sqlx::query("UPDATE users SET totp_secret = NULL, totp_last_step = NULL WHERE id = $1")
+            .bind(user_id)
+            .execute(&mut *self.tx)
+            .await?;
+        let ended = self.end_sessions_but(user_id, None).await?;
+        self.audit("user.totp_reset", &format!("user:{user_id}"), &serde_json::json!({"sessions_ended": ended}))
+            .await?;
+        Ok(())
+    }
+
+    /// Changes an account's display name, role and scope; the audit keeps
+    /// what they were and what they became. A change of role or scope ends
+    /// the account's sessions, so that no session keeps the old rights.
+    pub async fn update_account(&mut self, before: &User, change: &AccountChange) -> Result<()> {
+        sqlx::query("UPDATE users SET display_name = $2, role = $3, scope_unit_id = $4 WHERE id = $1")
+            .bind(before.id)
+            .bind(change.display_name.clone())
+            .bind(change.role.as_str())
+            .bind(change.scope_unit_id.map(|s| s.0))
+            .execute(&mut *self.tx)
+            .await?;
+        let rights_changed = change.role != before.role || change.scope_unit_id != before.scope_unit_id;
+        let ended = if rights_changed { self.end_sessions_but(before.id, None).await? } else { 0 };
+        let detail = serde_json::json!({
+            "before": {"display_name": before.display_name, "role": before.role.as_str(), "scope": before.scope_unit_id},
+            "after": {"display_name": change.display_name, "role": change.role.as_str(), "scope": change.scope_unit_id},
+            "sessions_ended": ended,
+        });
+        self.audit("user.update", &format!("user:{}", before.id), &detail).await?;
+        Ok(())
+    }
+
+    /// Disables an account (its sessions end at once, and it cannot sign
+    /// in) or enables it again; the reason is kept in the audit.
+    pub async fn set_disabled(&mut self, user_id: i64, disabled: bool, reason: &str) -> Result<()> {
+        sqlx::query("UPDATE users SET disabled = $2 WHERE id = $1")
+            .bind(user_id)
+            .bind(i64::from(disabled))
+            .execute(&mut *self.tx)
+            .await?;
+        let ended = if disabled { self.end_sessions_but(user_id, None).await? } else { 0 };
+        let action = if disabled { "user.disable" } else { "user.enable" };
+        let detail = serde_json::json!({"reason": reason, "sessions_ended": ended});
+        self.audit(action, &format!("user:{user_id}"), &detail).await?;
+        Ok(())
+    }
+
+    /// Notes the account completed a sign-in now.
+    async fn signed_in(&mut self, user_id: i64) -> Result<()> {
+        sqlx::query("UPDATE users SET last_sign_in_at = $2 WHERE id = $1")
+            .bind(user_id)
+            .bind(now_utc())
+            .execute(&mut *self.tx)
+            .await?;
         Ok(())
     }
 
@@ -418,6 +559,9 @@ impl WriteTx {
         .bind(now)
         .execute(&mut *self.tx)
         .await?;
+        if second_factor_done {
+            self.signed_in(user_id).await?;
+        }
         self.audit("auth.login", &format!("user:{user_id}"), &serde_json::json!({"second_factor": second_factor_done}))
             .await?;
         Ok(())
@@ -428,6 +572,7 @@ impl WriteTx {
             .bind(token_hash.to_string())
             .execute(&mut *self.tx)
             .await?;
+        self.signed_in(user_id).await?;
         self.audit("auth.second_factor", &format!("user:{user_id}"), &serde_json::json!({})).await?;
         Ok(())
     }

@@ -31,6 +31,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (9, include_str!("../migrations/0009_auth_backup.sql")),
     (10, include_str!("../migrations/0010_rate_limits.sql")),
     (11, include_str!("../migrations/0011_initiative_leaders.sql")),
+    (12, include_str!("../migrations/0012_accounts.sql")),
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

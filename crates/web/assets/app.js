@@ -63,3 +63,10 @@ document.addEventListener("DOMContentLoaded", () => {
   const timer = setInterval(tick, 250);
   tick();
 });
+
+// Accounts: the "print the first-login sheet" button (no inline script).
+document.addEventListener("DOMContentLoaded", () => {
+  for (const button of document.querySelectorAll("[data-print]")) {
+    button.addEventListener("click", () => window.print());
+  }
+});

@@ -17,10 +17,10 @@ use totp_rs::{Algorithm, Secret, TOTP};
 use crate::AppState;
 use crate::access::{Authenticated, Identity, MaybeIdentity, RequestLang};
 use crate::error::{WebError, WebResult};
-use crate::kit::form::Form;
+use crate::kit::form::{Fields, Form, FormError, Refusal, refused};
 use crate::page::{Chrome, Page, render};
 use crate::security::{SESSION_COOKIE, hash_token};
-use khienmang_core::auth::local_target;
+use khienmang_core::auth::{AccountRefusal, check_new_password, local_target};
 use khienmang_store::WriteTx;
 use khienmang_store::auth::{Attempt, Locked, User};
 
@@ -35,6 +35,13 @@ pub fn hash_password(password: &str) -> Result<String, WebError> {
 
 fn verify_password(password: &str, hash: &str) -> bool {
     PasswordHash::new(hash).is_ok_and(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
+}
+
+/// [`hash_password`] off the async threads.
+pub async fn hash_blocking(password: String) -> WebResult<String> {
+    tokio::task::spawn_blocking(move || hash_password(&password))
+        .await
+        .map_err(|e| WebError::Internal(e.to_string()))?
 }
 
 /// Hashing is slow on purpose: keep it off the async threads.
@@ -227,7 +234,13 @@ pub async fn login_submit(
                 Ok(()) => {
                     let (token, _) = open_session(&state, &mut tx, &user, !two_step).await?;
                     tx.commit().await?;
-                    let next = if two_step { "/login/totp".to_string() } else { safe_next(&form.next) };
+                    let next = if two_step {
+                        "/login/totp".to_string()
+                    } else if user.must_change_password {
+                        CHANGE_PASSWORD.to_string()
+                    } else {
+                        safe_next(&form.next)
+                    };
                     let cookie = session_cookie(&state, &token, state.config.session_hours * 3600);
                     return Ok((StatusCode::SEE_OTHER, [(header::SET_COOKIE, cookie), (header::LOCATION, next)])
                         .into_response());
@@ -399,6 +412,11 @@ pub struct ApiLogin {
     /// The TOTP code, for accounts with a second factor.
     #[serde(default)]
     totp: Option<String>,
+    /// A new password to replace `password` with: required when `password`
+    /// is a temporary one (the answer is then 403 `password_change_required`
+    /// without it), accepted at any sign-in.
+    #[serde(default)]
+    new_password: Option<String>,
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
@@ -408,9 +426,12 @@ pub struct ApiToken {
     expires_at: String,
 }
 
-/// Log in and receive a bearer token.
+/// Log in and receive a bearer token. An account given a temporary password
+/// answers 403 `{"error": "password_change_required"}` until the request
+/// also carries `new_password`, which replaces it.
 #[utoipa::path(post, path = "/api/v1/session", request_body = ApiLogin,
-    responses((status = 200, body = ApiToken), (status = 401), (status = 429)), tag = "auth")]
+    responses((status = 200, body = ApiToken), (status = 401), (status = 403, description = "password_change_required: send new_password"),
+    (status = 422, description = "new_password refused"), (status = 429)), tag = "auth")]
 pub async fn api_login(State(state): State<AppState>, Json(body): Json<ApiLogin>) -> WebResult<Json<ApiToken>> {
     let locked = |until: String| WebError::TooManyAttempts(format!("Tài khoản tạm khóa đến {until}."));
     let Admitted { user, attempt } = match check_login(&state, &body.username, &body.password).await? {
@@ -437,6 +458,21 @@ pub async fn api_login(State(state): State<AppState>, Json(body): Json<ApiLogin>
     if let Err(l) = tx.attempt_succeeded(&attempt, Utc::now()).await? {
         tx.commit().await?;
         return Err(locked(l.0));
+    }
+    match body.new_password {
+        Some(new) => {
+            // The password was right: the attempt is closed either way.
+            if let Err(r) = check_new_password(&new, Some(&body.password)) {
+                tx.commit().await?;
+                return Err(WebError::Account(r));
+            }
+            tx.change_own_password(user.id, &hash_blocking(new).await?, None).await?;
+        }
+        None if user.must_change_password => {
+            tx.commit().await?;
+            return Err(WebError::Account(AccountRefusal::PasswordChangeRequired));
+        }
+        None => {}
     }
     let (token, expires_at) = open_session(&state, &mut tx, &user, true).await?;
     tx.commit().await?;
@@ -544,4 +580,80 @@ pub async fn end_sessions(
     let chrome = Chrome::new(lang, Some(&id), "");
     let notice = chrome.tr.t("sessions.ended").replace("{n}", &ended.to_string());
     sessions_page(&state, &id, lang, Some(notice)).await
+}
+
+/// Where an account changes its own password, and where a sign-in with a
+/// temporary password is sent before anything else.
+pub const CHANGE_PASSWORD: &str = "/account/password";
+
+#[derive(Template)]
+#[template(path = "account_password.html")]
+struct PasswordPage {
+    chrome: Chrome,
+    /// The password is a temporary one an administrator gave.
+    forced: bool,
+    form: Refusal,
+}
+
+/// The session of a page reached before any work: signed in, its second
+/// factor done if it has one (a temporary password is what it is here for).
+fn own_session(id: Option<Identity>) -> WebResult<Identity> {
+    let id = id.ok_or(WebError::Unauthenticated)?;
+    if id.user.totp_secret.is_some() && !id.second_factor_done {
+        return Err(WebError::Redirect("/login/totp".into()));
+    }
+    Ok(id)
+}
+
+/// `GET /account/password`: the form to change one's own password.
+pub async fn password_page(Page { lang, id }: Page) -> WebResult<Html<String>> {
+    let id = own_session(id)?;
+    let chrome = Chrome::new(lang, Some(&id), "");
+    render(&PasswordPage { chrome, forced: id.user.must_change_password, form: Refusal::default() })
+}
+
+/// `POST /account/password`: the current password, the new one twice. The
+/// current one counts as a sign-in attempt (lockout included); on success
+/// the account's other sessions end and the staff home follows.
+pub async fn password_submit(
+    Page { lang, id }: Page,
+    State(state): State<AppState>,
+    fields: Fields,
+) -> WebResult<Response> {
+    let id = own_session(id)?;
+    let (current, new) = (fields.raw("current"), fields.raw("new"));
+    let refuse = |section: &'static str, message: String| -> WebResult<Response> {
+        let chrome = Chrome::new(lang, Some(&id), "");
+        // Nothing typed is shown again: every field is a password.
+        let form = Refusal { error: Some(FormError { section, message }), entered: Fields::default() };
+        Ok(refused(render(&PasswordPage { chrome, forced: id.user.must_change_password, form })?))
+    };
+    if new != fields.raw("confirm") {
+        return refuse("confirm", "Hai lần nhập mật khẩu mới không khớp nhau.".into());
+    }
+    if let Err(r) = check_new_password(new, Some(current)) {
+        return refuse("new", r.message_vi().into());
+    }
+    let locked = |until: String| format!("Tài khoản tạm khóa đến {until} vì nhập sai nhiều lần.");
+    let mut tx = state.store.account_tx(&id.user).await?;
+    let attempt = tx.begin_attempt(id.user.id, Utc::now()).await?;
+    tx.commit().await?;
+    let attempt = match attempt {
+        Ok(a) => a,
+        Err(l) => return refuse("current", locked(l.0)),
+    };
+    let right = verify_blocking(current.to_string(), id.user.password_hash.clone()).await;
+    let mut tx = state.store.account_tx(&id.user).await?;
+    if !right {
+        let lock = tx.attempt_failed(&attempt, "password").await?;
+        tx.commit().await?;
+        return refuse("current", lock.map_or_else(|| "Mật khẩu hiện tại không đúng.".into(), |l| locked(l.0)));
+    }
+    if let Err(l) = tx.attempt_succeeded(&attempt, Utc::now()).await? {
+        tx.commit().await?;
+        return refuse("current", locked(l.0));
+    }
+    tx.change_own_password(id.user.id, &hash_blocking(new.to_string()).await?, Some(&id.token_hash)).await?;
+    tx.commit().await?;
+    Ok((StatusCode::SEE_OTHER, [(header::LOCATION, "/")]).into_response())
 }

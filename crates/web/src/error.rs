@@ -4,6 +4,7 @@
 use askama::Template;
 use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
+use khienmang_core::auth::AccountRefusal;
 use khienmang_store::StoreError;
 
 /// The page a refused or failed request shows: standalone (no staff
@@ -31,6 +32,9 @@ pub enum WebError {
     /// Absent, or outside the session's subtree (the two look the same).
     #[error("not found")]
     NotFound,
+    /// A change to an account the rules refuse; its key names it in the API.
+    #[error("account: {}", .0.key())]
+    Account(AccountRefusal),
     /// Bad input; the message is already in Vietnamese.
     #[error("{0}")]
     BadRequest(String),
@@ -72,6 +76,8 @@ impl WebError {
             WebError::Unauthenticated => StatusCode::UNAUTHORIZED,
             WebError::Forbidden | WebError::Refused(_) | WebError::Csrf => StatusCode::FORBIDDEN,
             WebError::NotFound => StatusCode::NOT_FOUND,
+            WebError::Account(r) if r.is_right() => StatusCode::FORBIDDEN,
+            WebError::Account(_) => StatusCode::UNPROCESSABLE_ENTITY,
             WebError::BadRequest(_) => StatusCode::UNPROCESSABLE_ENTITY,
             WebError::TooManyAttempts(_) => StatusCode::TOO_MANY_REQUESTS,
             WebError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
@@ -87,6 +93,8 @@ impl WebError {
         match self {
             WebError::Unauthenticated => "Cần đăng nhập",
             WebError::Forbidden | WebError::Refused(_) | WebError::Csrf => "Không được phép",
+            WebError::Account(r) if r.is_right() => "Không được phép",
+            WebError::Account(_) => "Dữ liệu chưa hợp lệ",
             WebError::NotFound => "Không tìm thấy",
             WebError::BadRequest(_) | WebError::Unsupported(_) => "Dữ liệu chưa hợp lệ",
             WebError::TooLarge(_) => "Nội dung quá lớn",
@@ -102,6 +110,7 @@ impl WebError {
             WebError::Unauthenticated => "Vui lòng đăng nhập.".into(),
             WebError::Forbidden => "Tài khoản của bạn không có quyền thực hiện việc này.".into(),
             WebError::NotFound => "Không tìm thấy (hoặc nằm ngoài phạm vi quản lý của bạn).".into(),
+            WebError::Account(r) => r.message_vi().into(),
             WebError::BadRequest(m)
             | WebError::Refused(m)
             | WebError::TooManyAttempts(m)
@@ -142,6 +151,9 @@ impl IntoResponse for WebError {
             response.headers_mut().insert(header::RETRY_AFTER, header::HeaderValue::from_static("10"));
         }
         response.extensions_mut().insert(ErrorMessage(message));
+        if let WebError::Account(r) = &self {
+            response.extensions_mut().insert(ErrorKey(r.key()));
+        }
         response
     }
 }
@@ -149,6 +161,11 @@ impl IntoResponse for WebError {
 /// Carried on error responses so the API layer can rewrite them as JSON.
 #[derive(Clone)]
 pub struct ErrorMessage(pub String);
+
+/// Carried on error responses whose API answer names the refusal by its
+/// own key (`{"error": "password_change_required"}`) rather than the status.
+#[derive(Clone, Copy)]
+pub struct ErrorKey(pub &'static str);
 
 pub type WebResult<T> = Result<T, WebError>;
 

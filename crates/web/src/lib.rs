@@ -25,6 +25,7 @@ pub mod scamcheck;
 mod security;
 pub mod server;
 mod targets;
+mod users;
 
 use std::sync::Arc;
 
@@ -332,7 +333,23 @@ pub fn route_table() -> Vec<(Method, &'static str, MethodRouter<AppState>)> {
         (Method::POST, "/outreach/contests/{id}/close", post(outreach::contests::staff::close_submit)),
         (Method::GET, "/outreach/contests/{id}/results.xlsx", get(outreach::contests::staff::export)),
         (Method::GET, "/audit", get(ops::audit_page)),
-        (Method::GET, "/users", get(ops::users_page)),
+        (Method::GET, "/users", get(users::list)),
+        (Method::POST, "/users", post(users::create)),
+        (Method::GET, "/users/new", get(users::new_form)),
+        (Method::GET, "/users/units", get(users::unit_options)),
+        (Method::GET, "/users/{id}", get(users::page)),
+        (Method::POST, "/users/{id}/edit", post(users::edit_submit)),
+        (Method::POST, "/users/{id}/disable", post(users::disable_submit)),
+        (Method::POST, "/users/{id}/password", post(users::password_submit)),
+        (Method::POST, "/users/{id}/second-factor", post(users::second_factor_submit)),
+        (Method::GET, "/account/password", get(auth::password_page)),
+        (Method::POST, "/account/password", post(auth::password_submit)),
+        (Method::GET, "/api/v1/users", get(users::api_list)),
+        (Method::POST, "/api/v1/users", post(users::api_create)),
+        (Method::GET, "/api/v1/users/{id}", get(users::api_get)),
+        (Method::PATCH, "/api/v1/users/{id}", axum::routing::patch(users::api_patch)),
+        (Method::POST, "/api/v1/users/{id}/password", post(users::api_reset_password)),
+        (Method::POST, "/api/v1/users/{id}/second-factor/reset", post(users::api_reset_second_factor)),
         (Method::POST, "/api/v1/session", post(auth::api_login)),
         (Method::DELETE, "/api/v1/session", axum::routing::delete(auth::api_logout)),
         (Method::GET, "/api/v1/me", get(auth::api_me)),

@@ -1,5 +1,4 @@
-//! Operations: health, metrics, the OpenAPI document, the audit log and the
-//! account list.
+//! Operations: health, metrics, the OpenAPI document and the audit log.
 
 use askama::Template;
 use axum::Json;
@@ -7,12 +6,11 @@ use axum::extract::{Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use khienmang_core::audit::AuditEntry;
-use khienmang_store::auth::User;
 use serde::{Deserialize, Serialize};
 use utoipa::OpenApi;
 
 use crate::AppState;
-use crate::access::{AuditRead, UserAdmin};
+use crate::access::AuditRead;
 use crate::error::WebResult;
 use crate::page::{Chrome, Page, render};
 
@@ -67,6 +65,8 @@ pub async fn metrics_unguarded(State(state): State<AppState>) -> Response {
         crate::outreach::contests::api::list, crate::outreach::contests::api::code,
         crate::outreach::contests::api::start, crate::outreach::contests::api::submit,
         crate::outreach::contests::api::leaderboard,
+        crate::users::api_list, crate::users::api_get, crate::users::api_create, crate::users::api_patch,
+        crate::users::api_reset_password, crate::users::api_reset_second_factor,
     ),
     modifiers(&BearerAuth)
 )]
@@ -145,16 +145,4 @@ pub async fn audit_page(
 ) -> WebResult<Html<String>> {
     let data = audit_data(&audit, &q).await?;
     render(&AuditPage { chrome: Chrome::new(lang, id.as_ref(), "audit"), data })
-}
-
-#[derive(Template)]
-#[template(path = "users.html")]
-struct UsersPage {
-    chrome: Chrome,
-    users: Vec<User>,
-}
-
-pub async fn users_page(Page { lang, id }: Page, admin: UserAdmin) -> WebResult<Html<String>> {
-    let users = admin.users().await?;
-    render(&UsersPage { chrome: Chrome::new(lang, id.as_ref(), "users"), users })
 }

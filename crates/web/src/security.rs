@@ -14,7 +14,7 @@ use tower_http::trace::TraceLayer;
 
 use crate::AppState;
 use crate::access::{Identity, RequestLang, Via};
-use crate::error::{ErrorMessage, WebError};
+use crate::error::{ErrorKey, ErrorMessage, WebError};
 use crate::i18n::Lang;
 use crate::kit::secret;
 use crate::kit::upload::MAX_BODY;
@@ -235,8 +235,12 @@ pub(crate) fn api_errors(res: Response, is_api: bool, next_path: Option<String>)
     let status = res.status();
     if is_api && (status.is_client_error() || status.is_server_error()) {
         let message = res.extensions().get::<ErrorMessage>().map(|m| m.0.clone()).unwrap_or_default();
+        let key = match res.extensions().get::<ErrorKey>() {
+            Some(k) => k.0.to_string(),
+            None => status.canonical_reason().unwrap_or("error").to_lowercase().replace(' ', "_"),
+        };
         let body = serde_json::json!({
-            "error": status.canonical_reason().unwrap_or("error").to_lowercase().replace(' ', "_"),
+            "error": key,
             "message": message,
         });
         let mut out = (status, axum::Json(body)).into_response();

@@ -94,6 +94,8 @@ struct Records {
     campaign: i64,
     survey: i64,
     contest: i64,
+    /// A commune officer's account scoped to the unit.
+    account: i64,
 }
 
 async fn records_of(app: &TestApp, unit: khienmang_core::org::UnitId) -> Records {
@@ -166,7 +168,15 @@ async fn records_of(app: &TestApp, unit: khienmang_core::org::UnitId) -> Records
     };
     let (campaign, survey) = outreach_of(app, unit).await;
     let contest = crate::contests::open_contest(&app.store, unit, &[(unit, 10)], 60, 1).await;
-    Records { initiative, person, voice, document, report, attachment, nomination, campaign, survey, contest }
+    let account = account_of(app, unit).await;
+    Records { initiative, person, voice, document, report, attachment, nomination, campaign, survey, contest, account }
+}
+
+/// A commune officer's account working within `unit`.
+async fn account_of(app: &TestApp, unit: khienmang_core::org::UnitId) -> i64 {
+    let username = format!("walk.{}.{}", unit.0, crate::support::random_suffix());
+    app.user(&username, Role::CommuneOfficer, Some(unit)).await;
+    app.store.user_by_name(&username).await.unwrap().unwrap().id
 }
 
 /// A campaign for `unit`'s subtree and a survey (outreach records are the province's).
@@ -257,6 +267,8 @@ fn fill(path: &str, unit: i64, records: Records) -> String {
         records.contest
     } else if path.starts_with("/surveys/") {
         records.survey
+    } else if path.starts_with("/users/") || path.starts_with("/api/v1/users/") {
+        records.account
     } else if path.starts_with("/reports/attachments/") {
         records.attachment
     } else if path.starts_with("/reports/") || path.starts_with("/api/v1/reports/") {
@@ -326,7 +338,7 @@ fn capability_for(method: &Method, path: &str) -> Option<khienmang_core::auth::C
         Some(cap)
     } else if path.starts_with("/audit") || path == "/api/v1/audit" {
         Some(khienmang_core::auth::Capability::AuditRead)
-    } else if path == "/users" {
+    } else if is_accounts(path) {
         Some(khienmang_core::auth::Capability::UserAdmin)
     } else if path.starts_with("/import")
         || (*method == Method::POST && (path.starts_with("/org") || path.starts_with("/api/v1/org")))
@@ -349,6 +361,11 @@ fn capability_for(method: &Method, path: &str) -> Option<khienmang_core::auth::C
     }
 }
 
+/// Accounts: the account administrators' pages and API.
+fn is_accounts(path: &str) -> bool {
+    path.starts_with("/users") || path.starts_with("/api/v1/users")
+}
+
 fn is_reports(path: &str) -> bool {
     path.starts_with("/reports") || path.starts_with("/api/v1/reports")
 }
@@ -365,6 +382,17 @@ fn body_for(path: &str, target: i64, records: Records) -> Option<reqwest::Body> 
         "/login" => form("username=nobody&password=x".into()),
         "/login/totp" | "/account/totp" => form("code=000000&secret=JBSWY3DPEHPK3PXP".into()),
         "/account/sessions/end" => form("session=".into()),
+        // Refused before any check of the password: the two new ones differ.
+        "/account/password" => form("current=x&new=mat-khau-moi-1&confirm=mat-khau-moi-2".into()),
+        "/users" => form(format!("username=walk.new.{target}&display_name=A&role=commune_officer&scope={target}")),
+        "/users/{id}/edit" => form(format!("display_name=Đổi+tên&role=commune_officer&scope={target}")),
+        "/users/{id}/disable" => form("disabled=1&reason=Thử".into()),
+        "/api/v1/users" => Some(reqwest::Body::from(
+            serde_json::json!({"username": format!("walk.api.{target}"), "display_name": "A",
+                "role": "commune_officer", "scope_unit_id": target, "password": "tam-thoi-2026"})
+            .to_string(),
+        )),
+        "/api/v1/users/{id}" => Some(reqwest::Body::from(r#"{"display_name": "Đổi tên"}"#)),
         "/api/v1/org/operations" => Some(reqwest::Body::from(
             serde_json::json!({"effective": "2026-10-01", "operation": {"op": "rename", "unit": target, "name": "Đổi tên"}})
                 .to_string(),
@@ -477,6 +505,14 @@ async fn commune_officer_cannot_read_or_change_another_commune() {
         if programme_capability(&method, path).is_some_and(|c| !Role::CommuneOfficer.can(c)) {
             let status = call(&app, &method, path, other, other_records, Some(&t)).await;
             assert_eq!(status, StatusCode::FORBIDDEN, "{method} {path}: the secretariat's, not a commune's");
+            continue;
+        }
+        if is_accounts(path) {
+            // Account administration is the secretariat's, in its own commune as in another.
+            for (unit, records) in [(other, other_records), (own, own_records)] {
+                let status = call(&app, &method, path, unit, records, Some(&t)).await;
+                assert_eq!(status, StatusCode::FORBIDDEN, "{method} {path}: communes administer no accounts");
+            }
             continue;
         }
         // Public pages (warnings, surveys) are everyone's.
@@ -592,6 +628,8 @@ async fn each_role_gets_exactly_its_capabilities() {
                     status.is_success()
                         || status.is_redirection()
                         || ((path == "/import"
+                            || path == "/account/password"
+                            || is_accounts(path)
                             || is_movement(path)
                             || is_reports(path)
                             || is_scamcheck(path)
@@ -608,7 +646,7 @@ async fn each_role_gets_exactly_its_capabilities() {
 }
 
 /// A unit made directly in the store (effective 2026-01-01).
-async fn new_unit(
+pub(crate) async fn new_unit(
     app: &TestApp,
     name: &str,
     level: khienmang_core::org::Level,
@@ -650,7 +688,8 @@ fn names_a_unit_or_record(method: &Method, path: &str) -> bool {
     }
     path.contains("{id}")
         || path == "/api/v1/org/operations"
-        || (*method == Method::POST && ["/awards", "/duties/period-reports", "/outreach/contests"].contains(&path))
+        || (*method == Method::POST
+            && ["/awards", "/duties/period-reports", "/outreach/contests", "/users", "/api/v1/users"].contains(&path))
 }
 
 /// Every route naming a unit or a record, as every staff role, on three

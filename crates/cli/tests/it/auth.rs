@@ -7,13 +7,13 @@ use reqwest::StatusCode;
 
 use crate::support::{PASSWORD, TestApp};
 
-fn cookie_of(res: &reqwest::Response) -> String {
+pub(crate) fn cookie_of(res: &reqwest::Response) -> String {
     let set = res.headers().get("set-cookie").unwrap().to_str().unwrap().to_string();
     assert!(set.contains("HttpOnly") && set.contains("SameSite=Strict") && set.contains("Secure"), "{set}");
     set.split(';').next().unwrap().to_string()
 }
 
-fn csrf_in(html: &str) -> String {
+pub(crate) fn csrf_in(html: &str) -> String {
     let at = html.find("name=\"csrf\" value=\"").unwrap() + "name=\"csrf\" value=\"".len();
     html[at..].split('"').next().unwrap().to_string()
 }

@@ -63,6 +63,7 @@ use crate::error::{WebError, WebResult};
 use crate::{AppState, i18n::Lang};
 
 pub use outreach::{OfContest, ScopedSurvey};
+pub use users::{AccountsFound, NewAccount};
 
 /// How the request authenticated.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -113,6 +114,13 @@ impl FromRequestParts<AppState> for Authenticated {
             return Err(match id.via {
                 Via::Cookie => WebError::Redirect("/login/totp".into()),
                 Via::Bearer => WebError::Unauthenticated,
+            });
+        }
+        // A temporary password is changed before anything else is done.
+        if id.user.must_change_password {
+            return Err(match id.via {
+                Via::Cookie => WebError::Redirect(crate::auth::CHANGE_PASSWORD.into()),
+                Via::Bearer => WebError::Account(khienmang_core::auth::AccountRefusal::PasswordChangeRequired),
             });
         }
         if state.config.require_totp && id.user.role.requires_second_factor() && id.user.totp_secret.is_none() {

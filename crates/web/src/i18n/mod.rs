@@ -3,6 +3,7 @@
 //! and the scam check's pages keep their strings in tables of their own
 //! here, so that the pages depend on the strings and never the other way.
 
+mod accounts;
 mod reports;
 mod scamcheck;
 
@@ -810,7 +811,13 @@ pub struct Tr {
 
 impl Tr {
     pub fn t(&self, key: &str) -> &'static str {
-        match STRINGS.iter().chain(reports::STRINGS).chain(scamcheck::STRINGS).find(|(k, _, _)| *k == key) {
+        match STRINGS
+            .iter()
+            .chain(reports::STRINGS)
+            .chain(scamcheck::STRINGS)
+            .chain(accounts::STRINGS)
+            .find(|(k, _, _)| *k == key)
+        {
             Some((_, vi, en)) => match self.lang {
                 Lang::Vi => vi,
                 Lang::En => en,

@@ -95,6 +95,11 @@ impl Fields {
         self.0.iter().filter(|(k, _)| k == name).map(|(_, v)| v.trim()).filter(|v| !v.is_empty()).collect()
     }
 
+    /// The first value of `name` as typed, untrimmed (a password); empty when absent.
+    pub fn raw(&self, name: &str) -> &str {
+        self.0.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str()).unwrap_or("")
+    }
+
     pub fn has(&self, name: &str) -> bool {
         !self.get(name).is_empty()
     }
@@ -158,6 +163,9 @@ impl FormError {
     pub fn of(section: &'static str, e: WebError) -> Result<FormError, WebError> {
         match e {
             WebError::BadRequest(message) => Ok(FormError { section, message }),
+            // A right refused (a role not offered, a unit outside the
+            // picker) is no typing mistake: it stays an error.
+            WebError::Account(r) if !r.is_right() => Ok(FormError { section, message: r.message_vi().into() }),
             other => Err(other),
         }
     }
