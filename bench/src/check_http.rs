@@ -18,7 +18,7 @@ use std::path::Path;
 use anyhow::{Context, Result, bail};
 use khienmang_core::scamcheck::feeds::FeedFormat;
 use khienmang_store::Store;
-use tokio::net::TcpListener;
+use khienmang_testkit::http::serve_locally;
 
 use crate::load::{Load, get, side_by_side};
 use crate::{Checks, count, figure};
@@ -36,11 +36,9 @@ pub async fn bench_check_http(b: &str, store: &Store, checks: &mut Checks) -> Re
     let mut limits = khienmang_web::limit::LimitSettings::default();
     limits.set(khienmang_web::limit::LimitClass::Check, u32::MAX);
     let config = khienmang_web::WebConfig { require_totp: false, cookie_secure: false, limits, ..Default::default() };
-    let listener = TcpListener::bind("127.0.0.1:0").await?;
-    let addr = listener.local_addr()?;
     let state = khienmang_web::AppState::new(store.clone(), config, None);
     state.scamcheck.live.refresh(store).await?;
-    tokio::spawn(async move { khienmang_web::serve(state, listener).await });
+    let addr = serve_locally(state).await?;
 
     let requests: Vec<Vec<u8>> = (0..1024)
         .map(|i| {

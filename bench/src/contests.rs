@@ -23,13 +23,14 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
 use chrono::Utc;
-use khienmang_core::org::{Level, NewUnit, OrgOp, UnitId};
+use khienmang_core::org::UnitId;
 use khienmang_core::outreach::contest::{AttemptPolicy, ContestRules, Period, PersonKey, Question, QuestionId};
 use khienmang_store::Store;
 use khienmang_store::outreach::contests::{ContestUnit, EntrantKeys, NewContest, StartedAttempt, VerifiedEntrant};
 use khienmang_store::reports::FieldKey;
+use khienmang_testkit::fixtures::province_with_communes;
+use khienmang_testkit::http::serve_locally;
 use serde_json::{Value, json};
-use tokio::net::TcpListener;
 
 use crate::load::{Load, Run, Runs, get, measure, percentile, post_json};
 use crate::{Checks, count, figure, ms};
@@ -52,29 +53,7 @@ const UNITS: usize = 20;
 /// A province with `UNITS` communes, the contest's organiser and units.
 async fn seed_units(store: &Store) -> Result<(UnitId, Vec<UnitId>)> {
     let on = chrono::NaiveDate::from_ymd_opt(2025, 7, 1).context("date")?;
-    let unit = |name: String, level, parent| NewUnit {
-        code: None,
-        name,
-        level,
-        unit_type: None,
-        parent_id: parent,
-        attrs: Default::default(),
-        lat: None,
-        lon: None,
-    };
-    let mut tx = store.begin_write("bench").await?;
-    let province =
-        tx.apply_op(&OrgOp::Create { unit: unit("Tỉnh Thi Thử".into(), Level::Province, None) }, on, None).await?;
-    let province = *province.first().context("a province")?;
-    let mut communes = Vec::with_capacity(UNITS);
-    for i in 0..UNITS {
-        let ids = tx
-            .apply_op(&OrgOp::Create { unit: unit(format!("Xã Thử {i}"), Level::Commune, Some(province)) }, on, None)
-            .await?;
-        communes.push(*ids.first().context("a commune")?);
-    }
-    tx.commit().await?;
-    Ok((province, communes))
+    province_with_communes(store, "bench", "Tỉnh Thi Thử", (0..UNITS).map(|i| format!("Xã Thử {i}")), on).await
 }
 
 /// A contest open now, its bank, its units, and `ATTEMPTS` attempts of as
@@ -262,11 +241,8 @@ pub async fn bench_contests(b: &str, store: &Store, checks: &mut Checks) -> Resu
         field_key: Some(key),
         ..Default::default()
     };
-    let listener = TcpListener::bind("127.0.0.1:0").await?;
-    let addr = listener.local_addr()?;
+    let addr = serve_locally(khienmang_web::AppState::new(store.clone(), config, None)).await?;
     let base = format!("http://{addr}");
-    let state = khienmang_web::AppState::new(store.clone(), config, None);
-    tokio::spawn(async move { khienmang_web::serve(state, listener).await });
 
     let mut runs = Runs::default();
     let mut fresh = Vec::new();

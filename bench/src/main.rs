@@ -14,13 +14,17 @@
 use std::collections::BTreeSet;
 use std::time::{Duration, Instant};
 
-use anyhow::{Context, Result, anyhow, bail};
+use anyhow::{Context, Result, bail};
 use khienmang_core::Date;
-use khienmang_core::import::{ReorgRecord, UnitRecord, parse_reorg, parse_unit_list};
+use khienmang_core::auth::Role;
 use khienmang_core::org::{EventKind, Level, UnitAttrs, UnitId, UnitVersion};
 use khienmang_core::text::fold;
-use khienmang_store::import::{NationalImportReport, NationalLists, UnitHistory, list_2024_from, reorg_2025_date};
+use khienmang_store::import::{NationalImportReport, UnitHistory, list_2024_from, reorg_2025_date};
 use khienmang_store::{Backend, Store};
+use khienmang_testkit::db::open_migrated;
+use khienmang_testkit::fixtures::create_user;
+use khienmang_testkit::http::login;
+use khienmang_testkit::lists::{BundledLists, import_whole_country, province};
 use sqlx::Executor;
 
 /// mimalloc instead of the system allocator: the server allocates small,
@@ -35,10 +39,6 @@ mod reports;
 mod review;
 mod scamcheck;
 mod targets;
-
-const UNITS_2024: &[u8] = include_bytes!("../../data/units-2024.csv");
-const UNITS_2025: &[u8] = include_bytes!("../../data/units-2025.csv");
-const REORG_2025: &[u8] = include_bytes!("../../data/reorg-2025.csv");
 
 /// Thresholds from the project's issue.
 const IMPORT_LIMIT_S: f64 = 10.0;
@@ -270,48 +270,6 @@ impl Target {
     }
 }
 
-async fn open(url: &str) -> Result<Store> {
-    let store = Store::connect(url).await.with_context(|| format!("connecting to {url}"))?;
-    store.migrate().await?;
-    Ok(store)
-}
-
-// --- the national lists ---------------------------------------------------------
-
-struct Parsed {
-    units_2024: Vec<UnitRecord>,
-    units_2025: Vec<UnitRecord>,
-    reorg: Vec<ReorgRecord>,
-}
-
-fn parse_all() -> Result<Parsed> {
-    let err = |e: khienmang_core::import::ImportError| anyhow!(e.message_en());
-    let (units_2024, e24) = parse_unit_list(UNITS_2024).map_err(err)?;
-    let (units_2025, e25) = parse_unit_list(UNITS_2025).map_err(err)?;
-    let (reorg, el) = parse_reorg(REORG_2025).map_err(err)?;
-    if let Some(e) = e24.iter().chain(&e25).chain(&el).next() {
-        bail!("the bundled lists do not parse cleanly: line {}: {}", e.line, e.message_en);
-    }
-    Ok(Parsed { units_2024, units_2025, reorg })
-}
-
-/// Parses the bundled lists and imports them in one write transaction.
-async fn import_national(store: &Store) -> Result<NationalImportReport> {
-    let p = parse_all()?;
-    let mut tx = store.begin_write("bench").await?;
-    let report = tx
-        .import_national(&NationalLists {
-            units_2024: &p.units_2024,
-            units_2025: &p.units_2025,
-            reorg: &p.reorg,
-            provinces_2024: None,
-            provinces_2025: None,
-        })
-        .await?;
-    tx.commit().await?;
-    Ok(report)
-}
-
 // --- import ----------------------------------------------------------------------
 
 /// The import on a fresh database per run, beside its baselines: parsing
@@ -319,15 +277,15 @@ async fn import_national(store: &Store) -> Result<NationalImportReport> {
 async fn bench_import(target: &Target, admin: &Store, runs: usize, checks: &mut Checks) -> Result<()> {
     let b = target.label();
 
-    let (parse, parsed) = measure(1, runs.max(5), async || parse_all()).await?;
-    let records = parsed.units_2024.len() + parsed.units_2025.len() + parsed.reorg.len();
+    let (parse, parsed) = measure(1, runs.max(5), async || BundledLists::parse()).await?;
+    let records = parsed.records();
 
     let mut import_samples = Vec::new();
     let mut report = NationalImportReport::default();
     for n in 0..runs {
         let url = target.create_fresh(admin, n).await?;
-        let store = open(&url).await?;
-        let (s, r) = measure(0, 1, async || import_national(&store).await).await?;
+        let store = open_migrated(&url).await?;
+        let (s, r) = measure(0, 1, async || import_whole_country(&store, "bench").await).await?;
         import_samples.extend(s.0);
         report = r;
         store.pool().close().await;
@@ -339,7 +297,7 @@ async fn bench_import(target: &Target, admin: &Store, runs: usize, checks: &mut 
     let mut plain_samples = Vec::new();
     for n in 0..runs {
         let url = target.create_fresh(admin, n).await?;
-        let store = open(&url).await?;
+        let store = open_migrated(&url).await?;
         let (s, ()) = measure(0, 1, async || plain_insert(&store, &parsed, &rows).await).await?;
         plain_samples.extend(s.0);
         store.pool().close().await;
@@ -393,7 +351,7 @@ enum Val {
 /// indexes and foreign keys), in one transaction, with the same multi-row
 /// INSERT batches as the store, but no reorganisation logic: versions are
 /// the list records as they are, and units, events and links are filler.
-async fn plain_insert(store: &Store, p: &Parsed, rows: &ImportRows) -> Result<()> {
+async fn plain_insert(store: &Store, p: &BundledLists, rows: &ImportRows) -> Result<()> {
     let mut tx = store.pool().begin().await?;
     let now = "2025-01-01T00:00:00Z".to_string();
     let units = (1..=rows.units as i64).map(|id| vec![Val::I(Some(id)), Val::S(Some(now.clone()))]);
@@ -519,22 +477,12 @@ fn day(y: i32, m: u32, d: u32) -> Result<Date> {
     Date::from_ymd_opt(y, m, d).with_context(|| format!("bad date {y}-{m}-{d}"))
 }
 
-async fn province(store: &Store, code: &str, on: Date) -> Result<UnitId> {
-    store
-        .units_by_code(code, on)
-        .await?
-        .into_iter()
-        .find(|v| v.level == Level::Province)
-        .map(|v| v.unit_id)
-        .with_context(|| format!("no province {code} on {on}"))
-}
-
 /// The national lists plus demo-like villages: 6 to 16 under each commune
 /// of old Bắc Giang (24) as of 2025-06-30, each moved on 1 July 2025 to the
 /// commune that took its commune's data. Done once per database.
 async fn seed(store: &Store) -> Result<()> {
     if !store.national_import_done().await? {
-        import_national(store).await?;
+        import_whole_country(store, "bench").await?;
     }
     if store.setting(VILLAGES_KEY).await?.is_some() {
         return Ok(());
@@ -684,28 +632,9 @@ const CONTESTS_DB: usize = 103;
 pub(crate) async fn staff_token(store: &Store, base: &str, username: &str, province: UnitId) -> Result<String> {
     let password = "mat-khau-benchmark-2026";
     if store.user_by_name(username).await?.is_none() {
-        let hash = khienmang_web::auth::hash_password(password).map_err(|e| anyhow!(e.to_string()))?;
-        let mut tx = store.begin_write("bench").await?;
-        tx.create_user(&khienmang_store::auth::NewUser {
-            username,
-            display_name: username,
-            password_hash: &hash,
-            role: khienmang_core::auth::Role::Secretariat,
-            scope_unit_id: Some(province),
-            is_demo: false,
-        })
-        .await?;
-        tx.commit().await?;
+        create_user(store, "bench", username, Role::Secretariat, Some(province), password).await?;
     }
-    let login = reqwest::Client::new()
-        .post(format!("{base}/api/v1/session"))
-        .json(&serde_json::json!({"username": username, "password": password}))
-        .send()
-        .await?;
-    if !login.status().is_success() {
-        bail!("benchmark login failed: {}", login.status());
-    }
-    Ok(login.json::<serde_json::Value>().await?["token"].as_str().context("token")?.to_string())
+    login(&reqwest::Client::new(), base, username, password).await
 }
 
 async fn store_admin(url: &str) -> Result<Store> {
@@ -742,7 +671,7 @@ async fn main() -> Result<()> {
             args.filter.unwrap_or_default()
         );
     }
-    let store = open(&args.database).await?;
+    let store = open_migrated(&args.database).await?;
     let mut checks = Checks::default();
     if wanted("import") {
         bench_import(&target, &store, args.import_runs, &mut checks).await?;
@@ -754,7 +683,7 @@ async fn main() -> Result<()> {
     if wanted("targets") || wanted("review") {
         // A database of its own: the synthetic province, not the national lists.
         let url = target.create_fresh(&store_admin(&args.database).await?, TARGETS_DB).await?;
-        let targets_store = open(&url).await?;
+        let targets_store = open_migrated(&url).await?;
         if wanted("targets") {
             targets::bench_targets(target.label(), &targets_store, args.query_runs, &mut checks).await?;
         }
@@ -768,7 +697,7 @@ async fn main() -> Result<()> {
         // written by the load do not pile up in the given database.
         let admin = store_admin(&args.database).await?;
         let url = target.create_fresh(&admin, REPORTS_DB).await?;
-        let reports_store = open(&url).await?;
+        let reports_store = open_migrated(&url).await?;
         let result = reports::bench_reports(target.label(), &reports_store, &mut checks).await;
         reports_store.pool().close().await;
         target.drop_fresh(&admin, REPORTS_DB).await?;
@@ -779,7 +708,7 @@ async fn main() -> Result<()> {
         // A database of its own, like the reports'.
         let admin = store_admin(&args.database).await?;
         let url = target.create_fresh(&admin, CHECK_DB).await?;
-        let check_store = open(&url).await?;
+        let check_store = open_migrated(&url).await?;
         let result = check_http::bench_check_http(target.label(), &check_store, &mut checks).await;
         check_store.pool().close().await;
         target.drop_fresh(&admin, CHECK_DB).await?;
@@ -790,7 +719,7 @@ async fn main() -> Result<()> {
         // A database of its own: the sheets written by the load do not pile up.
         let admin = store_admin(&args.database).await?;
         let url = target.create_fresh(&admin, CONTESTS_DB).await?;
-        let contests_store = open(&url).await?;
+        let contests_store = open_migrated(&url).await?;
         let result = contests::bench_contests(target.label(), &contests_store, &mut checks).await;
         contests_store.pool().close().await;
         target.drop_fresh(&admin, CONTESTS_DB).await?;

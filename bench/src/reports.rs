@@ -21,10 +21,12 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::{Context, Result, anyhow, bail};
-use khienmang_core::org::{Level, UnitId};
+use khienmang_core::org::UnitId;
 use khienmang_core::reports::{Category, Channel, Contact, Draft};
 use khienmang_store::reports::{FieldKey, NewReport};
 use khienmang_store::{Backend, Store};
+use khienmang_testkit::http::serve_locally;
+use khienmang_testkit::lists::{import_whole_country, province};
 use serde_json::{Value, json};
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
 use tokio::net::{TcpListener, TcpStream};
@@ -221,13 +223,7 @@ async fn report_count(store: &Store) -> Result<i64> {
 /// of a known size keeps runs comparable).
 async fn choose_province(store: &Store) -> Result<UnitId> {
     let on = chrono::Utc::now().date_naive();
-    let province = store
-        .units_by_code(PROVINCE_CODE, on)
-        .await?
-        .into_iter()
-        .find(|v| v.level == Level::Province)
-        .map(|v| v.unit_id)
-        .with_context(|| format!("no province {PROVINCE_CODE} today"))?;
+    let province = province(store, PROVINCE_CODE, on).await?;
     let mut tx = store.begin_write("bench").await?;
     tx.set_setting("reports.province", &province.0.to_string()).await?;
     tx.commit().await?;
@@ -237,7 +233,7 @@ async fn choose_province(store: &Store) -> Result<UnitId> {
 pub async fn bench_reports(b: &str, store: &Store, checks: &mut Checks) -> Result<()> {
     if !store.national_import_done().await? {
         eprintln!("reports {b}: importing the national lists");
-        crate::import_national(store).await?;
+        import_whole_country(store, "bench").await?;
     }
     let province = choose_province(store).await?;
     let communes: Vec<UnitId> = store.report_communes().await?.iter().map(|v| v.unit_id).collect();
@@ -255,10 +251,7 @@ pub async fn bench_reports(b: &str, store: &Store, checks: &mut Checks) -> Resul
         field_key: Some(key.clone()),
         ..Default::default()
     };
-    let listener = TcpListener::bind("127.0.0.1:0").await?;
-    let addr = listener.local_addr()?;
-    let state = khienmang_web::AppState::new(store.clone(), config, None);
-    tokio::spawn(async move { khienmang_web::serve(state, listener).await });
+    let addr = serve_locally(khienmang_web::AppState::new(store.clone(), config, None)).await?;
 
     let result = run_all(b, store, province, &communes, addr, &files, key, checks).await;
     match std::fs::remove_dir_all(&files) {

@@ -22,6 +22,8 @@ use khienmang_core::targets::{FIRST_YEAR, LAST_YEAR, Mode, TargetId, compute};
 use khienmang_store::import::UnitHistory;
 use khienmang_store::movement::NewMember;
 use khienmang_store::{Backend, Store};
+
+use khienmang_testkit::http::serve_locally;
 use sqlx::{Executor, Row};
 
 use crate::{Checks, Val, count, day, figure, insert_rows, measure, ms, ratio};
@@ -133,16 +135,7 @@ pub async fn seed(store: &Store) -> Result<UnitId> {
     let ids = tx.insert_histories(below, "bench").await?;
     // Ten pairs of communes merge into new communes on 1 July 2025.
     for k in 0..MERGED_PAIRS {
-        let new_unit = NewUnit {
-            code: None,
-            name: format!("Xã mới {k}"),
-            level: Level::Commune,
-            unit_type: None,
-            parent_id: Some(province),
-            attrs: UnitAttrs::default(),
-            lat: None,
-            lon: None,
-        };
+        let new_unit = NewUnit::new(format!("Xã mới {k}"), Level::Commune, Some(province));
         let op =
             OrgOp::Merge { sources: vec![communes[2 * k], communes[2 * k + 1]], into: None, new_unit: Some(new_unit) };
         tx.apply_op(&op, day(2025, 7, 1)?, None).await?;
@@ -597,10 +590,7 @@ pub async fn bench_targets(b: &str, store: &Store, runs: usize, checks: &mut Che
 /// The dashboard page over HTTP, on a server in this process.
 async fn dashboard(b: &str, store: &Store, province: UnitId, runs: usize, checks: &mut Checks) -> Result<()> {
     let config = khienmang_web::WebConfig { require_totp: false, cookie_secure: false, ..Default::default() };
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-    let base = format!("http://{}", listener.local_addr()?);
-    let state = khienmang_web::AppState::new(store.clone(), config, None);
-    tokio::spawn(async move { khienmang_web::serve(state, listener).await });
+    let base = format!("http://{}", serve_locally(khienmang_web::AppState::new(store.clone(), config, None)).await?);
     let http = reqwest::Client::new();
     let token = crate::staff_token(store, &base, "bench-tinh", province).await?;
     let year = chrono::Datelike::year(&(chrono::Utc::now() + chrono::Duration::hours(7)).date_naive());

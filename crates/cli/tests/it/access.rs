@@ -6,7 +6,8 @@ use axum::http::Method;
 use khienmang_core::auth::Role;
 use reqwest::StatusCode;
 
-use crate::support::TestApp;
+use khienmang_testkit::fixtures::{TEST_ACTOR, create_unit, day, initiative_input};
+use khienmang_testkit::http::TestApp;
 
 /// Routes anyone may call. Everything else needs a session.
 const PUBLIC: &[(&str, &str)] = &[
@@ -103,10 +104,7 @@ async fn records_of(app: &TestApp, unit: khienmang_core::org::UnitId) -> Records
     use khienmang_store::movement::{DocumentInput, DocumentKind, InitiativeInput, PersonInput, VoiceInput};
     let mut tx = app.store.begin_write("test").await.unwrap();
     let initiative = tx
-        .create_initiative(&InitiativeInput {
-            since: crate::support::day("2026-01-01"),
-            ..crate::support::initiative_input(unit, "Mô hình thử")
-        })
+        .create_initiative(&InitiativeInput { since: day("2026-01-01"), ..initiative_input(unit, "Mô hình thử") })
         .await
         .unwrap();
     let person = tx
@@ -140,7 +138,7 @@ async fn records_of(app: &TestApp, unit: khienmang_core::org::UnitId) -> Records
             kind: DocumentKind::Plan,
             number: "01/KH".into(),
             title: "Kế hoạch thử".into(),
-            issued_on: crate::support::day("2026-01-02"),
+            issued_on: day("2026-01-02"),
             year: 2026,
             file: Some(("ke-hoach.pdf".into(), "application/pdf".into(), b"%PDF-1.4".to_vec())),
         })
@@ -150,7 +148,7 @@ async fn records_of(app: &TestApp, unit: khienmang_core::org::UnitId) -> Records
     let (report, attachment) = report_of(app, unit).await;
     let nomination = {
         use khienmang_core::admin::{AwardKind, Nomination, Nominee};
-        let on = crate::support::day("2026-01-05");
+        let on = day("2026-01-05");
         let n = Nomination::draft(
             Nominee::Person { name: "Người được đề nghị".into(), unit: Some(unit) },
             AwardKind::Regular,
@@ -202,7 +200,7 @@ async fn outreach_of(app: &TestApp, unit: khienmang_core::org::UnitId) -> (i64, 
         r#"{"title": "Khảo sát thử", "anonymous": true, "questions": [{"id": "q1", "text": "Câu 1", "required": true, "kind": {"type": "single_choice", "choices": ["Có", "Không"]}}]}"#,
     )
     .unwrap();
-    let today = crate::support::day("2026-01-01").max(chrono::Utc::now().date_naive());
+    let today = day("2026-01-01").max(chrono::Utc::now().date_naive());
     let mut tx = app.store.begin_write("test").await.unwrap();
     let c = tx.create_campaign(&campaign).await.unwrap();
     let s = tx
@@ -555,30 +553,7 @@ async fn commune_officer_cannot_read_or_change_another_commune() {
 #[tokio::test]
 async fn each_role_gets_exactly_its_capabilities() {
     let app = TestApp::start().await;
-    let agency = {
-        let mut tx = app.store.begin_write("test").await.unwrap();
-        let ids = tx
-            .apply_op(
-                &khienmang_core::org::OrgOp::Create {
-                    unit: khienmang_core::org::NewUnit {
-                        code: None,
-                        name: "Công an xã thử".into(),
-                        level: khienmang_core::org::Level::Agency,
-                        unit_type: None,
-                        parent_id: Some(app.commune_a.0),
-                        attrs: Default::default(),
-                        lat: None,
-                        lon: None,
-                    },
-                },
-                crate::support::day("2026-01-01"),
-                None,
-            )
-            .await
-            .unwrap();
-        tx.commit().await.unwrap();
-        ids[0]
-    };
+    let agency = new_unit(&app, "Công an xã thử", khienmang_core::org::Level::Agency, Some(app.commune_a.0)).await;
     let roles = [
         ("admin", Role::SystemAdmin, None),
         ("tinh", Role::Secretariat, Some(app.province)),
@@ -652,21 +627,9 @@ pub(crate) async fn new_unit(
     level: khienmang_core::org::Level,
     parent: Option<khienmang_core::org::UnitId>,
 ) -> khienmang_core::org::UnitId {
-    use khienmang_core::org::{NewUnit, OrgOp};
-    let unit = NewUnit {
-        code: None,
-        name: name.into(),
-        level,
-        unit_type: None,
-        parent_id: parent,
-        attrs: Default::default(),
-        lat: None,
-        lon: None,
-    };
-    let mut tx = app.store.begin_write("test").await.unwrap();
-    let ids = tx.apply_op(&OrgOp::Create { unit }, crate::support::day("2026-01-01"), None).await.unwrap();
-    tx.commit().await.unwrap();
-    ids[0]
+    create_unit(&app.store, TEST_ACTOR, khienmang_core::org::NewUnit::new(name, level, parent), day("2026-01-01"))
+        .await
+        .unwrap()
 }
 
 /// Which of a role's three targets a request names.
@@ -707,7 +670,7 @@ async fn every_role_reads_and_writes_only_its_own_subtree_and_never_writes_histo
     let far_commune = new_unit(&app, "Xã Ngoài Phạm Vi", Level::Commune, Some(far_province)).await;
     let historical = app
         .store
-        .units_by_code("07201", crate::support::day("2024-06-01"))
+        .units_by_code("07201", day("2024-06-01"))
         .await
         .unwrap()
         .into_iter()
@@ -715,7 +678,7 @@ async fn every_role_reads_and_writes_only_its_own_subtree_and_never_writes_histo
         .expect("old commune 07201")
         .unit_id;
     assert!(
-        app.store.units_by_code("07201", crate::support::day("2026-01-01")).await.unwrap().is_empty(),
+        app.store.units_by_code("07201", day("2026-01-01")).await.unwrap().is_empty(),
         "07201 no longer exists today"
     );
     let commune_b_name = app.store.unit_versions(app.commune_b.0).await.unwrap().last().unwrap().name.clone();

@@ -12,7 +12,8 @@ use khienmang_store::admin::{reporting_units, review_data};
 use reqwest::StatusCode;
 use serde_json::Value;
 
-use crate::support::{TestApp, day};
+use khienmang_testkit::fixtures::day;
+use khienmang_testkit::http::TestApp;
 
 fn today() -> khienmang_core::Date {
     (chrono::Utc::now() + chrono::Duration::hours(7)).date_naive()

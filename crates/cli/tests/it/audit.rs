@@ -4,7 +4,7 @@ use std::process::Command;
 
 use khienmang_core::auth::Role;
 
-use crate::support::TestApp;
+use khienmang_testkit::http::TestApp;
 
 fn verify(url: &str) -> (bool, String) {
     let out =

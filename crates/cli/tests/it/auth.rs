@@ -5,7 +5,8 @@ use khienmang_core::auth::Role;
 use khienmang_web::WebConfig;
 use reqwest::StatusCode;
 
-use crate::support::{PASSWORD, TestApp};
+use khienmang_testkit::fixtures::{PASSWORD, day};
+use khienmang_testkit::http::TestApp;
 
 pub(crate) fn cookie_of(res: &reqwest::Response) -> String {
     let set = res.headers().get("set-cookie").unwrap().to_str().unwrap().to_string();
@@ -73,7 +74,7 @@ async fn browser_session_needs_the_csrf_token_to_change_anything() {
         .unwrap();
     assert_eq!(cross.status(), StatusCode::FORBIDDEN);
     assert_eq!(rename(Some(&csrf)).await.unwrap().status(), StatusCode::SEE_OTHER);
-    let v = app.store.unit_on(app.commune_a.0, crate::support::day("2026-10-01")).await.unwrap().unwrap();
+    let v = app.store.unit_on(app.commune_a.0, day("2026-10-01")).await.unwrap().unwrap();
     assert_eq!(v.name, "Tên mới");
 
     // Logging out ends the session.

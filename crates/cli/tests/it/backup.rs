@@ -7,7 +7,9 @@ use khienmang_core::auth::Role;
 
 use khienmang_store::movement::{DocumentInput, DocumentKind};
 
-use crate::support::{TestApp, day, fresh_store};
+use khienmang_testkit::db::{fresh_store, temp_path};
+use khienmang_testkit::fixtures::day;
+use khienmang_testkit::http::TestApp;
 
 #[tokio::test]
 async fn backup_restores_to_an_identical_database() {
@@ -317,7 +319,7 @@ async fn an_endless_line_is_refused_before_it_is_parsed() {
 async fn the_backup_file_is_readable_by_its_owner_only() {
     use std::os::unix::fs::PermissionsExt;
     let app = TestApp::start().await;
-    let dir = std::env::temp_dir().join(format!("khienmang-backup-{}", crate::support::random_suffix()));
+    let dir = temp_path("khienmang-backup");
     std::fs::create_dir_all(&dir).unwrap();
     let file = dir.join("khienmang.bak");
     let run = |args: &[&str]| std::process::Command::new(env!("CARGO_BIN_EXE_khienmang")).args(args).output().unwrap();

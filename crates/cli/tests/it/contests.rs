@@ -17,7 +17,7 @@ use serde_json::{Value, json};
 use khienmang_core::org::UnitId;
 use khienmang_store::Store;
 
-use crate::support::TestApp;
+use khienmang_testkit::http::TestApp;
 
 const QUESTIONS: usize = 4;
 

@@ -20,7 +20,9 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 use tokio::process::{Child, Command};
 
-use crate::support::{fresh_store, import_bac_ninh, random_suffix};
+use khienmang_testkit::db::{fresh_store, temp_path};
+use khienmang_testkit::fixtures::day;
+use khienmang_testkit::lists::import_bac_ninh;
 
 /// Clients sending reports at the same time.
 const SENDERS: usize = 8;
@@ -278,7 +280,7 @@ impl Run {
         let (store, url) = fresh_store().await;
         import_bac_ninh(&store).await;
         store.configure_province("24", chrono::Utc::now().date_naive()).await.unwrap();
-        let dir: PathBuf = std::env::temp_dir().join(format!("khienmang-crash-{}", random_suffix()));
+        let dir: PathBuf = temp_path("khienmang-crash");
         std::fs::create_dir_all(&dir).unwrap();
         let log = dir.join("server.log");
         let (_, key) = FieldKey::generate();
@@ -408,7 +410,7 @@ async fn acknowledged_reports_survive_sigkill() {
 async fn acknowledged_contest_answers_survive_sigkill() {
     let started = Instant::now();
     let (run, store) = Run::new(&["--allow-demo-accounts"]).await;
-    let today = crate::support::day("2026-01-01");
+    let today = day("2026-01-01");
     let province = store.units_by_code("24", today).await.unwrap().into_iter().find(|v| v.level == Level::Province);
     let commune = store.report_communes().await.unwrap()[0].unit_id;
     let contest = crate::contests::open_contest(&store, province.unwrap().unit_id, &[(commune, 1000)], 600, 3).await;

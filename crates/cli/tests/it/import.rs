@@ -8,7 +8,9 @@ use khienmang_core::auth::Role;
 use reqwest::multipart::{Form, Part};
 use rust_xlsxwriter::{Format, Workbook};
 
-use crate::support::TestApp;
+use khienmang_testkit::db::temp_path;
+use khienmang_testkit::fixtures::day;
+use khienmang_testkit::http::TestApp;
 
 /// A villages workbook as officials make them: a merged title row, a note,
 /// the header row, data; row 5 has households "abc".
@@ -93,7 +95,7 @@ async fn dry_run_names_the_bad_line_and_writes_nothing_until_asked() {
     assert_eq!(app.write_count().await, before);
     let done = commit("valid").await.unwrap().text().await.unwrap();
     assert!(done.contains("data-imported=\"3\""), "{done}");
-    let villages = app.store.children_on(app.commune_a.0, crate::support::day("2026-01-01"), 1000, 0).await.unwrap();
+    let villages = app.store.children_on(app.commune_a.0, day("2026-01-01"), 1000, 0).await.unwrap();
     let names: Vec<&str> = villages.iter().map(|v| v.name.as_str()).collect();
     assert!(names.contains(&"Thôn Đông Hòa") && !names.contains(&"Thôn Lỗi"), "{names:?}");
     let dong_hoa = villages.iter().find(|v| v.name == "Thôn Đông Hòa").unwrap();
@@ -189,7 +191,7 @@ async fn bad_files_get_a_clear_vietnamese_message_and_change_nothing() {
 async fn a_national_list_with_an_unknown_parent_is_refused_whole() {
     let app = TestApp::start().await;
     let before = app.write_count().await;
-    let dir = std::env::temp_dir().join(format!("km-lists-{}", crate::support::random_suffix()));
+    let dir = temp_path("km-lists");
     std::fs::create_dir_all(&dir).unwrap();
     let units = dir.join("units.csv");
     std::fs::write(

@@ -10,7 +10,7 @@ use khienmang_web::limit::{LimitClass, LimitSettings};
 use reqwest::StatusCode;
 use serde_json::json;
 
-use crate::support::TestApp;
+use khienmang_testkit::http::TestApp;
 
 fn limits(reports_per_hour: u32, trusted_proxies: &[&str]) -> LimitSettings {
     let mut settings = LimitSettings::default();

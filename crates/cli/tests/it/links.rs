@@ -7,7 +7,8 @@ use khienmang_core::auth::Role;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use crate::support::{TestApp, create_initiative, day, initiative_input};
+use khienmang_testkit::fixtures::{create_initiative, day, initiative_input};
+use khienmang_testkit::http::TestApp;
 
 /// The attacks: scripts and data in any case, behind a space, or VBScript.
 const ATTACKS: [&str; 5] = [

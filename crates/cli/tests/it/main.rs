@@ -20,7 +20,6 @@ mod org;
 mod outreach;
 mod reports;
 mod scamcheck;
-mod support;
 mod targets;
 mod uploads;
 mod write_scope;

@@ -6,32 +6,24 @@
 
 use khienmang_core::auth::Role;
 use khienmang_core::movement::Stage;
-use khienmang_core::org::{Level, NewUnit, OrgOp, UnitAttrs, UnitId};
+use khienmang_core::org::{Level, NewUnit, UnitAttrs, UnitId};
 use khienmang_store::movement::{InitiativeInput, NewMember};
 use reqwest::multipart::{Form, Part};
 use rust_xlsxwriter::{Format, Workbook};
 use serde_json::json;
 
-use crate::support::{TestApp, create_initiative, day, initiative_input};
+use khienmang_testkit::fixtures::{TEST_ACTOR, create_initiative, create_unit, day, initiative_input};
+use khienmang_testkit::http::TestApp;
 
 /// Creates a village with an official code under `commune`.
 async fn village(app: &TestApp, commune: UnitId, name: &str, code: &str) -> UnitId {
-    let mut tx = app.store.begin_write("test").await.unwrap();
-    let op = OrgOp::Create {
-        unit: NewUnit {
-            code: Some(code.into()),
-            name: name.into(),
-            level: Level::Village,
-            unit_type: Some("Thôn".into()),
-            parent_id: Some(commune),
-            attrs: UnitAttrs { households: Some(300), ..Default::default() },
-            lat: None,
-            lon: None,
-        },
+    let unit = NewUnit {
+        code: Some(code.into()),
+        unit_type: Some("Thôn".into()),
+        attrs: UnitAttrs { households: Some(300), ..Default::default() },
+        ..NewUnit::new(name, Level::Village, Some(commune))
     };
-    let id = tx.apply_op(&op, day("2025-07-01"), None).await.unwrap()[0];
-    tx.commit().await.unwrap();
-    id
+    create_unit(&app.store, TEST_ACTOR, unit, day("2025-07-01")).await.unwrap()
 }
 
 /// An initiative registered straight in the store (for tests about something else).

@@ -7,7 +7,7 @@ use khienmang_core::reports::{Channel, Status};
 use reqwest::StatusCode;
 use serde_json::Value;
 
-use crate::support::TestApp;
+use khienmang_testkit::http::TestApp;
 
 const DESCRIPTION: &str =
     "Trang Facebook «Hỗ trợ vay vốn 24h» yêu cầu chuyển phí hồ sơ 2 triệu đồng vào tài khoản lạ rồi chặn liên lạc.";

@@ -4,7 +4,10 @@
 use khienmang_core::auth::Role;
 use serde_json::{Value, json};
 
-use crate::support::TestApp;
+use khienmang_testkit::db::{fresh_store, temp_path};
+use khienmang_testkit::fixtures::{TEST_ACTOR, create_unit, day};
+use khienmang_testkit::http::TestApp;
+use khienmang_testkit::lists::import_bac_ninh;
 
 fn names(v: &Value) -> Vec<String> {
     v.as_array().unwrap().iter().map(|u| u["name"].as_str().unwrap().to_string()).collect()
@@ -82,25 +85,19 @@ async fn cached_subtree_equals_the_recursive_sql_query_and_follows_writes() {
         ids.sort();
         ids
     };
-    let old = app.store.units_by_code("24", crate::support::day("2025-06-30")).await.unwrap()[0].unit_id;
+    let old = app.store.units_by_code("24", day("2025-06-30")).await.unwrap()[0].unit_id;
     for (root, on) in [(app.province, "2026-01-01"), (old, "2025-06-30"), (old, "2025-07-01")] {
-        let on = crate::support::day(on);
+        let on = day(on);
         let cached = ids(app.store.subtree_on(root, on).await.unwrap());
         assert_eq!(cached, ids(app.store.subtree_on_sql(root, on).await.unwrap()));
     }
-    assert_eq!(app.store.subtree_on(app.province, crate::support::day("2026-01-01")).await.unwrap().len(), 100);
+    assert_eq!(app.store.subtree_on(app.province, day("2026-01-01")).await.unwrap().len(), 100);
     // A write through another Store handle (another replica) is seen at once.
     let other = khienmang_store::Store::connect(&app.url).await.unwrap();
     let mut tx = other.begin_write("replica-2").await.unwrap();
-    tx.apply_op(
-        &khienmang_core::org::OrgOp::Abolish { unit: app.commune_b.0 },
-        crate::support::day("2026-02-01"),
-        None,
-    )
-    .await
-    .unwrap();
+    tx.apply_op(&khienmang_core::org::OrgOp::Abolish { unit: app.commune_b.0 }, day("2026-02-01"), None).await.unwrap();
     tx.commit().await.unwrap();
-    let after = app.store.subtree_on(app.province, crate::support::day("2026-03-01")).await.unwrap();
+    let after = app.store.subtree_on(app.province, day("2026-03-01")).await.unwrap();
     assert_eq!(after.len(), 99);
 }
 
@@ -383,7 +380,7 @@ async fn reads_still_answer_on_a_tree_corrupted_into_loops() {
         let (s, r) = read_in_time(&app, &xa, &format!("/api/v1/org/units/{unit}?as_of=2026-03-01")).await;
         assert_eq!(s, 404, "{r}");
     }
-    let on = crate::support::day("2026-03-01");
+    let on = day("2026-03-01");
     assert_eq!(app.store.subtree_on_sql(UnitId(b), on).await.unwrap().len(), 2);
     assert_eq!(app.store.subtree_on(UnitId(b), on).await.unwrap().len(), 2);
     assert!(app.store.ancestors_on(UnitId(paired), on).await.unwrap().len() <= MAX_DEPTH);
@@ -469,7 +466,7 @@ async fn a_commune_officer_cannot_make_a_top_level_unit_by_merge_or_split() {
 #[tokio::test]
 async fn serve_refuses_to_start_without_the_province_or_with_an_unknown_one() {
     let app = TestApp::start().await;
-    let dir = std::env::temp_dir().join(format!("km-serve-{}", crate::support::random_suffix()));
+    let dir = temp_path("km-serve");
     std::fs::create_dir_all(&dir).unwrap();
     let (_, key) = khienmang_store::reports::FieldKey::generate();
     for (province, expected) in [(None, "[reports] province"), (Some("98"), "mã này")] {
@@ -494,22 +491,11 @@ async fn serve_refuses_to_start_without_the_province_or_with_an_unknown_one() {
 
 #[tokio::test]
 async fn reports_go_nowhere_until_the_province_is_configured_not_to_the_first_top_level_unit() {
-    use khienmang_core::org::{Level, NewUnit, OrgOp};
-    let (store, _) = crate::support::fresh_store().await;
-    crate::support::import_bac_ninh(&store).await;
-    let fake = NewUnit {
-        code: Some("00".into()),
-        name: "Tỉnh Giả".into(),
-        level: Level::Province,
-        unit_type: None,
-        parent_id: None,
-        attrs: Default::default(),
-        lat: None,
-        lon: None,
-    };
-    let mut tx = store.begin_write("test").await.unwrap();
-    tx.apply_op(&OrgOp::Create { unit: fake }, crate::support::day("2026-01-01"), None).await.unwrap();
-    tx.commit().await.unwrap();
+    use khienmang_core::org::{Level, NewUnit};
+    let (store, _) = fresh_store().await;
+    import_bac_ninh(&store).await;
+    let fake = NewUnit { code: Some("00".into()), ..NewUnit::new("Tỉnh Giả", Level::Province, None) };
+    create_unit(&store, TEST_ACTOR, fake, day("2026-01-01")).await.unwrap();
     let refused = store.report_communes().await.unwrap_err().to_string();
     assert!(refused.contains("[reports] province"), "{refused}");
 

@@ -9,7 +9,8 @@
 use khienmang_core::auth::Role;
 use reqwest::StatusCode;
 
-use crate::support::TestApp;
+use khienmang_testkit::fixtures::{day, initiative_input};
+use khienmang_testkit::http::TestApp;
 
 async fn post_form(app: &TestApp, token: Option<&str>, path: &str, form: &[(&str, String)]) -> (StatusCode, String) {
     let mut req = app.http.post(format!("{}{path}", app.base)).form(form);
@@ -136,8 +137,8 @@ async fn campaign_coverage_follows_confirmations_and_official_posts_feed_target_
         ids.push(
             tx.create_initiative(&InitiativeInput {
                 participant_kind: ParticipantKind::AgencyLinked,
-                since: crate::support::day("2026-01-01"),
-                ..crate::support::initiative_input(unit, name)
+                since: day("2026-01-01"),
+                ..initiative_input(unit, name)
             })
             .await
             .unwrap(),

@@ -9,7 +9,8 @@ use khienmang_web::WebConfig;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use crate::support::TestApp;
+use khienmang_testkit::fixtures::day;
+use khienmang_testkit::http::TestApp;
 
 const PHONE: &str = "0987 654 321";
 const PHONE_E164: &str = "+84987654321";
@@ -507,13 +508,8 @@ async fn reports_follow_a_tree_changed_by_another_replica_after_routing_was_buil
     tx.apply_op(&OrgOp::Abolish { unit: app.commune_b.0 }, today, None).await.unwrap();
     let created = NewUnit {
         code: Some("99001".into()),
-        name: "Xã Mới Lập".into(),
-        level: Level::Commune,
         unit_type: Some("Xã".into()),
-        parent_id: Some(app.province),
-        attrs: Default::default(),
-        lat: None,
-        lon: None,
+        ..NewUnit::new("Xã Mới Lập", Level::Commune, Some(app.province))
     };
     let new_commune = tx.apply_op(&OrgOp::Create { unit: created }, today, None).await.unwrap()[0];
     tx.commit().await.unwrap();
@@ -626,17 +622,12 @@ async fn a_report_sent_at_one_in_the_morning_on_reorganisation_day_goes_by_the_n
     use khienmang_core::org::{Level, NewUnit, OrgOp};
     let app = TestApp::start().await;
     // Commune B merges into a new commune on 1 July 2027.
-    let effective = crate::support::day("2027-07-01");
+    let effective = day("2027-07-01");
     let mut tx = app.store.begin_write("test").await.unwrap();
     let created = NewUnit {
         code: Some("99002".into()),
-        name: "Phường Hợp Nhất".into(),
-        level: Level::Commune,
         unit_type: Some("Phường".into()),
-        parent_id: Some(app.province),
-        attrs: Default::default(),
-        lat: None,
-        lon: None,
+        ..NewUnit::new("Phường Hợp Nhất", Level::Commune, Some(app.province))
     };
     let merged = app.commune_b.0;
     let op = OrgOp::Merge { sources: vec![merged], into: None, new_unit: Some(created) };

@@ -11,7 +11,7 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
-use crate::support::TestApp;
+use khienmang_testkit::http::TestApp;
 
 const SCAM_PHONE: &str = "0856 123 789";
 const SCAM_ACCOUNT: &str = "Vietcombank 0011001234567";

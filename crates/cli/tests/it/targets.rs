@@ -7,21 +7,11 @@ use khienmang_core::org::{EnterpriseSize, Level, NewUnit, OrgOp, UnitAttrs, Unit
 use khienmang_store::movement::{DocumentInput, DocumentKind, NewMember};
 use serde_json::Value;
 
-use crate::support::{TestApp, day, initiative_input};
+use khienmang_testkit::fixtures::{day, initiative_input};
+use khienmang_testkit::http::TestApp;
 
 fn new_unit(name: &str, level: Level, parent: UnitId, attrs: UnitAttrs) -> OrgOp {
-    OrgOp::Create {
-        unit: NewUnit {
-            code: None,
-            name: name.into(),
-            level,
-            unit_type: None,
-            parent_id: Some(parent),
-            attrs,
-            lat: None,
-            lon: None,
-        },
-    }
+    OrgOp::Create { unit: NewUnit { attrs, ..NewUnit::new(name, level, Some(parent)) } }
 }
 
 fn target<'a>(body: &'a Value, code: &str) -> &'a Value {

@@ -15,7 +15,8 @@ use reqwest::multipart::{Form, Part};
 use rust_xlsxwriter::Workbook;
 use serde_json::{Value, json};
 
-use crate::support::{TestApp, create_initiative, initiative_input};
+use khienmang_testkit::fixtures::{create_initiative, initiative_input};
+use khienmang_testkit::http::TestApp;
 
 const TOO_LARGE: &str = "Bảng tính quá lớn";
 

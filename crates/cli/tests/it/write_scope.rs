@@ -8,7 +8,8 @@ use khienmang_core::org::UnitId;
 use khienmang_store::movement::InitiativeInput;
 use serde_json::json;
 
-use crate::support::{TestApp, create_initiative, day, initiative_input};
+use khienmang_testkit::fixtures::{create_initiative, day, initiative_input};
+use khienmang_testkit::http::TestApp;
 
 async fn initiative(app: &TestApp, unit: UnitId, name: &str) -> i64 {
     create_initiative(&app.store, InitiativeInput { since: day("2024-01-01"), ..initiative_input(unit, name) }).await

@@ -27,6 +27,23 @@ pub struct NewUnit {
     pub lon: Option<f64>,
 }
 
+impl NewUnit {
+    /// A unit with only a name, a level and a parent: no code, no type, no
+    /// attributes, no position. The rest is filled in with `..NewUnit::new(..)`.
+    pub fn new(name: impl Into<String>, level: Level, parent: Option<UnitId>) -> NewUnit {
+        NewUnit {
+            code: None,
+            name: name.into(),
+            level,
+            unit_type: None,
+            parent_id: parent,
+            attrs: UnitAttrs::default(),
+            lat: None,
+            lon: None,
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "op", rename_all = "snake_case")]
 pub enum OrgOp {

@@ -186,19 +186,6 @@ fn step() -> impl Strategy<Value = Step> {
     ]
 }
 
-fn new_unit(name: &str, level: Level, parent: Option<UnitId>) -> NewUnit {
-    NewUnit {
-        code: None,
-        name: name.into(),
-        level,
-        unit_type: None,
-        parent_id: parent,
-        attrs: UnitAttrs::default(),
-        lat: None,
-        lon: None,
-    }
-}
-
 /// The operation a step stands for, and whether it would put a unit under
 /// itself (a target under a source, or a unit moved under its own subtree).
 fn operation(model: &Model, step: &Step, date: Date) -> (OrgOp, bool) {
@@ -207,7 +194,7 @@ fn operation(model: &Model, step: &Step, date: Date) -> (OrgOp, bool) {
     let under = |unit: UnitId, top: UnitId| model.is_under(unit, top, date);
     match step {
         Step::Create { parent, level: l } => {
-            (OrgOp::Create { unit: new_unit("Mới", level(*l), parent.as_ref().map(pick)) }, false)
+            (OrgOp::Create { unit: NewUnit::new("Mới", level(*l), parent.as_ref().map(pick)) }, false)
         }
         Step::Merge { sources, into, new_parent } => {
             let sources: Vec<UnitId> = sources.iter().map(pick).collect();
@@ -215,7 +202,7 @@ fn operation(model: &Model, step: &Step, date: Date) -> (OrgOp, bool) {
                 Some(t) => (Some(pick(t)), None, Some(pick(t))),
                 None => {
                     let parent = new_parent.as_ref().map(pick);
-                    (None, Some(new_unit("Hợp nhất", Level::Commune, parent)), parent)
+                    (None, Some(NewUnit::new("Hợp nhất", Level::Commune, parent)), parent)
                 }
             };
             // Merging a unit into itself is a malformed merge, refused too.
@@ -226,7 +213,7 @@ fn operation(model: &Model, step: &Step, date: Date) -> (OrgOp, bool) {
             let source = pick(source);
             let parents: Vec<Option<UnitId>> = parents.iter().map(|p| p.as_ref().map(pick)).collect();
             let looped = parents.iter().flatten().any(|p| under(*p, source));
-            let parts = parents.iter().map(|p| new_unit("Phần", Level::Village, *p)).collect();
+            let parts = parents.iter().map(|p| NewUnit::new("Phần", Level::Village, *p)).collect();
             (OrgOp::Split { source, parts, default_part: *default_part }, looped)
         }
         Step::Move { unit, parent } => {
@@ -279,13 +266,14 @@ fn merging_a_commune_into_its_own_village_is_refused() {
     let op = OrgOp::Merge {
         sources: vec![UnitId(3), UnitId(2)],
         into: None,
-        new_unit: Some(new_unit("X", Level::Commune, Some(UnitId(5)))),
+        new_unit: Some(NewUnit::new("X", Level::Commune, Some(UnitId(5)))),
     };
     assert_eq!(
         op.plan(on, &[UnitId(9)], &model),
         Err(OpError::TargetUnderSource { target: UnitId(5), from: UnitId(2) })
     );
-    let parts = vec![new_unit("A", Level::Commune, Some(UnitId(1))), new_unit("B", Level::Commune, Some(UnitId(4)))];
+    let parts =
+        vec![NewUnit::new("A", Level::Commune, Some(UnitId(1))), NewUnit::new("B", Level::Commune, Some(UnitId(4)))];
     let op = OrgOp::Split { source: UnitId(2), parts, default_part: 0 };
     assert!(matches!(op.plan(on, &[UnitId(9), UnitId(10)], &model), Err(OpError::TargetUnderSource { .. })));
     // Moving the commune under its own village is a cycle.
