@@ -172,7 +172,7 @@ async fn records_of(app: &TestApp, unit: khienmang_core::org::UnitId) -> Records
 
 /// A commune officer's account working within `unit`.
 async fn account_of(app: &TestApp, unit: khienmang_core::org::UnitId) -> i64 {
-    let username = format!("walk.{}.{}", unit.0, crate::support::random_suffix());
+    let username = format!("walk.{}.{}", unit.0, khienmang_testkit::db::random_suffix());
     app.user(&username, Role::CommuneOfficer, Some(unit)).await;
     app.store.user_by_name(&username).await.unwrap().unwrap().id
 }

@@ -9,7 +9,8 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 use crate::auth::{cookie_of, csrf_in};
-use crate::support::TestApp;
+use khienmang_testkit::fixtures::PASSWORD;
+use khienmang_testkit::http::TestApp;
 
 async fn api_session(app: &TestApp, body: Value) -> (StatusCode, Value) {
     let res = app.http.post(format!("{}/api/v1/session", app.base)).json(&body).send().await.unwrap();
@@ -220,7 +221,7 @@ fn between<'a>(html: &'a str, start: &str, end: &str) -> &'a str {
 async fn the_secretariat_creates_an_account_in_the_form_and_its_owner_must_change_the_password() {
     let app = TestApp::start().await;
     app.user("tinh", Role::Secretariat, Some(app.province)).await;
-    let (cookie, _) = web_login(&app, "tinh", crate::support::PASSWORD).await;
+    let (cookie, _) = web_login(&app, "tinh", PASSWORD).await;
     let (status, form) = get_page(&app, &cookie, "/users/new").await;
     assert_eq!(status, 200);
     assert!(form.contains("value=\"commune_officer\"") && !form.contains("value=\"system_admin\""), "{form}");
