@@ -11,6 +11,7 @@
 //! (`import`, `subtree`, `targets`, `review`, `reports`, `scamcheck`, `checkhttp`,
 //! `contests`).
 
+use khienmang_core::time::Timestamp;
 use std::collections::BTreeSet;
 use std::time::{Duration, Instant};
 
@@ -272,7 +273,7 @@ impl Target {
 
 async fn open(url: &str) -> Result<Store> {
     let store = Store::connect(url).await.with_context(|| format!("connecting to {url}"))?;
-    store.migrate().await?;
+    store.migrate(Timestamp::now()).await?;
     Ok(store)
 }
 
@@ -298,7 +299,7 @@ fn parse_all() -> Result<Parsed> {
 /// Parses the bundled lists and imports them in one write transaction.
 async fn import_national(store: &Store) -> Result<NationalImportReport> {
     let p = parse_all()?;
-    let mut tx = store.begin_write("bench").await?;
+    let mut tx = store.begin_write("bench", Timestamp::now()).await?;
     let report = tx
         .import_national(&NationalLists {
             units_2024: &p.units_2024,
@@ -585,7 +586,7 @@ async fn seed(store: &Store) -> Result<()> {
         }
     }
     let count = units.len();
-    let mut tx = store.begin_write("bench").await?;
+    let mut tx = store.begin_write("bench", Timestamp::now()).await?;
     tx.insert_histories(units, "bench: thôn").await?;
     tx.set_setting(VILLAGES_KEY, &count.to_string()).await?;
     tx.commit().await?;
@@ -685,7 +686,7 @@ pub(crate) async fn staff_token(store: &Store, base: &str, username: &str, provi
     let password = "mat-khau-benchmark-2026";
     if store.user_by_name(username).await?.is_none() {
         let hash = khienmang_web::auth::hash_password(password).map_err(|e| anyhow!(e.to_string()))?;
-        let mut tx = store.begin_write("bench").await?;
+        let mut tx = store.begin_write("bench", Timestamp::now()).await?;
         tx.create_user(&khienmang_store::auth::NewUser {
             username,
             display_name: username,
@@ -717,7 +718,7 @@ const BURST: usize = 8;
 
 /// A write to the tree that changes nothing but the cache generation.
 async fn invalidate(store: &Store) -> Result<()> {
-    let mut tx = store.begin_write("bench").await?;
+    let mut tx = store.begin_write("bench", Timestamp::now()).await?;
     tx.insert_histories(Vec::new(), "bench: cache invalidation").await?;
     tx.commit().await?;
     Ok(())

@@ -7,7 +7,7 @@ use serde::Serialize;
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
-use crate::{Result, Store, StoreError, WriteTx, now_utc};
+use crate::{Result, Store, StoreError, WriteTx};
 use khienmang_core::time::Timestamp;
 
 #[derive(Debug, Clone, Serialize)]
@@ -241,7 +241,7 @@ impl WriteTx {
         .bind(u.role.as_str())
         .bind(u.scope_unit_id.map(|s| s.0))
         .bind(i64::from(u.is_demo))
-        .bind(now_utc())
+        .bind(self.stamp())
         .fetch_one(&mut *self.tx)
         .await?;
         self.audit(
@@ -404,7 +404,7 @@ impl WriteTx {
         second_factor_done: bool,
         expires_at: &str,
     ) -> Result<()> {
-        let now = now_utc();
+        let now = self.stamp();
         sqlx::query(
             "INSERT INTO sessions (token_hash, user_id, csrf_token, second_factor_done, created_at, expires_at, last_seen) \
              VALUES ($1, $2, $3, $4, $5, $6, $7)",
@@ -493,7 +493,7 @@ impl WriteTx {
                 "INSERT INTO initiative_leaders (initiative_id, user_id, linked_by, linked_at) \
                  VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
             );
-            (insert.bind(initiative).bind(user).bind(self.actor.clone()).bind(now_utc()), "initiative.leader_link")
+            (insert.bind(initiative).bind(user).bind(self.actor.clone()).bind(self.stamp()), "initiative.leader_link")
         } else {
             let delete = sqlx::query("DELETE FROM initiative_leaders WHERE initiative_id = $1 AND user_id = $2");
             (delete.bind(initiative).bind(user), "initiative.leader_unlink")

@@ -9,7 +9,6 @@ use axum::extract::{Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use base64::Engine;
-use chrono::Utc;
 use rand::RngCore;
 use serde::{Deserialize, Serialize};
 use totp_rs::{Algorithm, Secret, TOTP};
@@ -87,8 +86,9 @@ pub fn totp_step(user: &str, secret_b32: &str, code: &str, unix_time: u64) -> Op
         .fold(None, |found, s| if one_step.check(code, s * one_step.step) { Some(s) } else { found })
 }
 
+/// The one-time code's step, by the clock (RFC 6238).
 fn unix_now() -> u64 {
-    u64::try_from(Utc::now().timestamp()).unwrap_or(0)
+    u64::try_from(crate::access::now().utc().timestamp()).unwrap_or(0)
 }
 
 /// Why a login was refused, as the user reads it.
@@ -130,7 +130,7 @@ async fn check_login(state: &AppState, username: &str, password: &str) -> WebRes
         return Ok(Err(LoginRefusal::BadCredentials));
     };
     let mut tx = state.store.anonymous_tx().await?;
-    let attempt = tx.begin_attempt(user.id, Utc::now()).await?;
+    let attempt = tx.begin_attempt(user.id, tx.now().utc()).await?;
     tx.commit().await?;
     let attempt = match attempt {
         Ok(a) => a,
@@ -160,7 +160,7 @@ async fn open_session(
     second_factor_done: bool,
 ) -> WebResult<(String, String)> {
     let token = random_token();
-    let expires = (Utc::now() + chrono::Duration::hours(state.config.session_hours))
+    let expires = (crate::access::now().utc() + chrono::Duration::hours(state.config.session_hours))
         .to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
     tx.create_session(user.id, &hash_token(&token), &random_token(), second_factor_done, &expires).await?;
     Ok((token, expires))
@@ -219,9 +219,9 @@ pub async fn login_submit(
             let two_step = user.totp_secret.is_some();
             let mut tx = state.store.account_tx(&user).await?;
             let admitted = if two_step {
-                tx.attempt_half_done(&attempt, Utc::now()).await?
+                tx.attempt_half_done(&attempt, tx.now().utc()).await?
             } else {
-                tx.attempt_succeeded(&attempt, Utc::now()).await?
+                tx.attempt_succeeded(&attempt, tx.now().utc()).await?
             };
             match admitted {
                 Ok(()) => {
@@ -295,7 +295,7 @@ pub async fn totp_submit(
     }
     // A code is an attempt like a password: counted first, refused
     // unchecked while the account is locked.
-    let now = Utc::now();
+    let now = crate::access::now().utc();
     let mut tx = state.store.account_tx(&id.user).await?;
     let attempt = match tx.begin_attempt(id.user.id, now).await? {
         Ok(a) => a,
@@ -434,7 +434,7 @@ pub async fn api_login(State(state): State<AppState>, Json(body): Json<ApiLogin>
             return Err(lock.map_or(WebError::Unauthenticated, |l| locked(l.0)));
         }
     }
-    if let Err(l) = tx.attempt_succeeded(&attempt, Utc::now()).await? {
+    if let Err(l) = tx.attempt_succeeded(&attempt, tx.now().utc()).await? {
         tx.commit().await?;
         return Err(locked(l.0));
     }
@@ -497,7 +497,7 @@ async fn sessions_page(
     let here = khienmang_store::auth::session_reference(&id.token_hash);
     let sessions = state
         .store
-        .own_sessions(id, Utc::now())
+        .own_sessions(id, crate::access::now().utc())
         .await?
         .into_iter()
         .map(|s| SessionRow {

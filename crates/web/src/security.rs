@@ -70,7 +70,7 @@ async fn load_session(state: &AppState, mut req: Request) -> Result<Request, Res
     let found = bearer.or_else(|| cookie(req.headers(), SESSION_COOKIE).map(|t| (t, Via::Cookie)));
     if let Some((token, via)) = found {
         let token_hash = hash_token(&token);
-        let now = chrono::Utc::now();
+        let now = crate::access::now().utc();
         match state.store.session(&token_hash, now).await {
             Ok(Some(s)) => {
                 // Use keeps a session alive; 30 idle minutes end it.

@@ -7,6 +7,7 @@
 use khienmang_core::auth::Role;
 use khienmang_core::movement::Stage;
 use khienmang_core::org::{Level, NewUnit, OrgOp, UnitAttrs, UnitId};
+use khienmang_core::time::Timestamp;
 use khienmang_store::movement::{InitiativeInput, NewMember};
 use reqwest::multipart::{Form, Part};
 use rust_xlsxwriter::{Format, Workbook};
@@ -16,7 +17,7 @@ use crate::support::{TestApp, create_initiative, day, initiative_input};
 
 /// Creates a village with an official code under `commune`.
 async fn village(app: &TestApp, commune: UnitId, name: &str, code: &str) -> UnitId {
-    let mut tx = app.store.begin_write("test").await.unwrap();
+    let mut tx = app.store.begin_write("test", Timestamp::now()).await.unwrap();
     let op = OrgOp::Create {
         unit: NewUnit {
             code: Some(code.into()),
@@ -289,7 +290,7 @@ async fn viewing_the_member_list_is_audited() {
     let t = officer(&app, "xa", app.commune_a.0).await;
     let v = village(&app, app.commune_a.0, "Thôn Tây", "07210-002").await;
     let i = initiative(&app, app.commune_a.0, "Nhóm Zalo thôn Tây", Stage::Active).await;
-    let mut tx = app.store.begin_write("test").await.unwrap();
+    let mut tx = app.store.begin_write("test", Timestamp::now()).await.unwrap();
     let member = |name: &str, household| NewMember {
         village: v,
         full_name: name.into(),

@@ -4,6 +4,7 @@
 use khienmang_core::auth::Role;
 use khienmang_core::import::{parse_reorg, parse_unit_list};
 use khienmang_core::org::{Level, UnitId};
+use khienmang_core::time::Timestamp;
 use khienmang_store::Store;
 use khienmang_store::auth::NewUser;
 use khienmang_store::import::NationalLists;
@@ -38,7 +39,7 @@ pub async fn fresh_store() -> (Store, String) {
         }
     };
     let store = Store::connect(&url).await.expect("connect");
-    store.migrate().await.expect("migrate");
+    store.migrate(Timestamp::now()).await.expect("migrate");
     (store, url)
 }
 
@@ -48,7 +49,7 @@ pub async fn import_bac_ninh(store: &Store) {
     let (u25, e25) = parse_unit_list(UNITS_2025).unwrap();
     let (links, el) = parse_reorg(REORG_2025).unwrap();
     assert!(e24.is_empty() && e25.is_empty() && el.is_empty());
-    let mut tx = store.begin_write("test").await.unwrap();
+    let mut tx = store.begin_write("test", Timestamp::now()).await.unwrap();
     tx.import_national(&NationalLists {
         units_2024: &u24,
         units_2025: &u25,
@@ -87,7 +88,7 @@ pub fn initiative_input(unit: UnitId, name: &str) -> InitiativeInput {
 
 /// Registers `input` straight in the store (for tests about something else).
 pub async fn create_initiative(store: &Store, input: InitiativeInput) -> i64 {
-    let mut tx = store.begin_write("test").await.unwrap();
+    let mut tx = store.begin_write("test", Timestamp::now()).await.unwrap();
     let id = tx.create_initiative(&input).await.unwrap();
     tx.commit().await.unwrap();
     id
@@ -121,7 +122,10 @@ impl TestApp {
             .find(|v| v.level == Level::Province)
             .unwrap();
         // As `[reports] province = "24"` does for a real server.
-        assert_eq!(store.configure_province("24", day("2026-01-01")).await.unwrap(), province.unit_id);
+        assert_eq!(
+            store.configure_province("24", day("2026-01-01"), Timestamp::now()).await.unwrap(),
+            province.unit_id
+        );
         let communes = store.children_on(province.unit_id, day("2026-01-01"), 1000, 0).await.unwrap();
         let a = communes.iter().find(|c| c.code.as_deref() == Some("07210")).expect("commune 07210");
         let b = communes.iter().find(|c| c.code != a.code).unwrap();
@@ -153,7 +157,7 @@ impl TestApp {
 
     pub async fn user(&self, username: &str, role: Role, scope: Option<UnitId>) {
         let hash = khienmang_web::auth::hash_password(PASSWORD).unwrap();
-        let mut tx = self.store.begin_write("test").await.unwrap();
+        let mut tx = self.store.begin_write("test", Timestamp::now()).await.unwrap();
         tx.create_user(&NewUser {
             username,
             display_name: username,

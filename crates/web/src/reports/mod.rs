@@ -14,9 +14,11 @@ pub mod staff;
 use std::path::PathBuf;
 
 use axum::extract::Multipart;
+use khienmang_core::Date;
 use khienmang_core::org::UnitId;
 use khienmang_core::reports::attachment::{self, MAX_ATTACHMENTS};
 use khienmang_core::reports::{Channel, Draft};
+use khienmang_core::time::Timestamp;
 use khienmang_store::Store;
 use khienmang_store::reports::{FieldKey, FileStore, Intake, NewAttachment, NewReport, Receipt};
 
@@ -93,21 +95,27 @@ impl Submission {
     }
 
     /// Checks everything, cleans and stores the files, and hands the report
-    /// to the intake writer; returns once it is committed.
-    pub async fn submit(self, store: &Store, rt: &ReportsRuntime, channel: Channel) -> WebResult<Receipt> {
+    /// to the intake writer as received at `now`; returns once it is committed.
+    pub async fn submit(
+        self,
+        store: &Store,
+        rt: &ReportsRuntime,
+        channel: Channel,
+        now: Timestamp,
+    ) -> WebResult<Receipt> {
         if !self.trap.trim().is_empty() {
             return Err(WebError::BadRequest("Không gửi được phản ánh.".into()));
         }
         let draft = self.draft.check().map_err(|e| WebError::BadRequest(e.message_vi()))?;
         let commune = match &self.commune {
-            Some(c) => Some(resolve_commune(store, c).await?),
+            Some(c) => Some(resolve_commune(store, c, now.vietnam_date()).await?),
             None => None,
         };
         if self.files.len() > MAX_ATTACHMENTS {
             return Err(WebError::BadRequest(format!("Chỉ gửi tối đa {MAX_ATTACHMENTS} tệp đính kèm.")));
         }
         let attachments = store_files(rt, self.files).await?;
-        Ok(rt.intake.submit(NewReport { channel, draft, commune, attachments }).await?)
+        Ok(rt.intake.submit(NewReport { channel, draft, commune, attachments }, now).await?)
     }
 }
 
@@ -135,10 +143,10 @@ pub async fn store_files(rt: &ReportsRuntime, files: Vec<(String, Vec<u8>)>) -> 
     .map_err(|e| WebError::Internal(e.to_string()))?
 }
 
-/// A commune given as its id or its official code, today.
-pub async fn resolve_commune(store: &Store, given: &str) -> WebResult<UnitId> {
+/// A commune given as its id or its official code, on `day`.
+pub async fn resolve_commune(store: &Store, given: &str, day: Date) -> WebResult<UnitId> {
     store
-        .report_commune(given)
+        .report_commune(given, day)
         .await?
         .ok_or_else(|| WebError::BadRequest("Không tìm thấy xã/phường đã chọn trong tỉnh.".into()))
 }

@@ -431,7 +431,7 @@ async fn find_requests(state: &AppState, q: &RequestQuery) -> GeoResult<Vec<Repo
         }
         return Ok(out);
     }
-    let (since, until) = q.range(Utc::now())?;
+    let (since, until) = q.range(crate::access::now().utc())?;
     if q.categories.len() <= 1 {
         let category = q.categories.first().copied();
         return Ok(state.store.reports_received(&since, &until, category, q.open, MAX_REQUESTS).await?);

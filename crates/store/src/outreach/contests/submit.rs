@@ -150,7 +150,11 @@ async fn write_batch(
     banks: &mut Banks,
     sheets: &[AnswerSubmission],
 ) -> Result<Vec<Result<Submitted>>> {
-    let mut tx = store.begin_write(ENTRANT).await?;
+    // The batch's time: when its last sheet arrived.
+    let Some(now) = sheets.iter().map(|s| s.received_at).max() else {
+        return Ok(Vec::new());
+    };
+    let mut tx = store.begin_write(ENTRANT, Timestamp::from(now)).await?;
     let generation: Option<String> = sqlx::query_scalar("SELECT value FROM settings WHERE key = $1")
         .bind(GENERATION)
         .fetch_optional(tx.conn())
@@ -290,7 +294,7 @@ async fn write_batch(
             ids.insert(r.try_get::<i64, _>(1)?, r.try_get::<i64, _>(0)?);
         }
         let done: Vec<i64> = graded.iter().map(|g| g.attempt).collect();
-        let now = Timestamp::from(Utc::now()).stored_millis();
+        let now = tx.now().stored_millis();
         for chunk in done.chunks(500) {
             let marks: Vec<String> = (2..chunk.len() + 2).map(|i| format!("${i}")).collect();
             let sql = format!("UPDATE contest_attempts SET submitted_at = $1 WHERE id IN ({})", marks.join(","));
