@@ -199,8 +199,7 @@ pub struct SessionInfo {
 /// What names a session in its owner's list: 16 hex digits of a digest of
 /// its token's digest, so the list gives out nothing that opens a session.
 pub fn session_reference(token_hash: &str) -> String {
-    use sha2::{Digest, Sha256};
-    hex::encode(&Sha256::digest(token_hash.as_bytes())[..8])
+    khienmang_core::secret::token_hash(token_hash)[..16].to_string()
 }
 
 impl WriteTx {

@@ -18,7 +18,7 @@ use crate::access::{Authenticated, Identity, MaybeIdentity, RequestLang};
 use crate::error::{WebError, WebResult};
 use crate::kit::form::Form;
 use crate::page::{Chrome, Page, render};
-use crate::security::{SESSION_COOKIE, hash_token};
+use crate::security::SESSION_COOKIE;
 use khienmang_core::auth::local_target;
 use khienmang_store::WriteTx;
 use khienmang_store::auth::{Attempt, Locked, User};
@@ -162,7 +162,14 @@ async fn open_session(
     let token = random_token();
     let expires = (crate::access::now().utc() + chrono::Duration::hours(state.config.session_hours))
         .to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
-    tx.create_session(user.id, &hash_token(&token), &random_token(), second_factor_done, &expires).await?;
+    tx.create_session(
+        user.id,
+        &khienmang_core::secret::token_hash(&token),
+        &random_token(),
+        second_factor_done,
+        &expires,
+    )
+    .await?;
     Ok((token, expires))
 }
 

@@ -15,11 +15,6 @@ use crate::{Result, Store, WriteTx};
 
 use super::records::{Report, invalid, report_from_row};
 
-/// Compares two hex digests without stopping at the first difference.
-fn same_digest(a: &str, b: &str) -> bool {
-    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
-}
-
 impl Store {
     pub async fn report_by_code(&self, code: &str) -> Result<Option<Report>> {
         let row = sqlx::query(&format!("{SELECT} WHERE r.code = $1")).bind(code).fetch_optional(self.pool()).await?;
@@ -36,7 +31,7 @@ impl Store {
             .await?;
         let given = khienmang_core::reports::secret_hash(secret);
         match stored {
-            Some(stored) if same_digest(&stored, &given) => self.report_by_code(code.as_str()).await,
+            Some(stored) if khienmang_core::secret::same(&stored, &given) => self.report_by_code(code.as_str()).await,
             _ => Ok(None),
         }
     }

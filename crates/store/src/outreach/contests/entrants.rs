@@ -14,10 +14,11 @@ use sqlx::Row;
 use crate::db::{Val, bulk_insert_returning};
 use crate::{Result, Store, StoreError, WriteTx};
 
-use super::keys::{CODES_PER_HOUR, ENTRANT, EntrantKeys, invalid, token_hash};
+use super::keys::{CODES_PER_HOUR, ENTRANT, EntrantKeys, invalid};
 use super::organisers::clean_name;
 use super::records::{AttemptSetup, ContestRecord, StartedAttempt, VerifiedEntrant};
 use crate::db::read_instant;
+use khienmang_core::secret::token_hash;
 use khienmang_core::time::Timestamp;
 
 impl Store {

@@ -16,7 +16,7 @@ use serde_json::json;
 use sqlx::Row;
 use tokio::sync::{mpsc, oneshot};
 
-use super::keys::{ENTRANT, GENERATION, same_secret, token_hash};
+use super::keys::{ENTRANT, GENERATION, same_token};
 use super::live::LiveBoards;
 use super::records::{ATTEMPT_COLUMNS, attempt_record, bank_question};
 use crate::db::{Val, bulk_insert_returning, next_batch};
@@ -190,7 +190,7 @@ async fn write_batch(
             results[job] = Some(Err(StoreError::NotFound));
             continue;
         };
-        if !same_secret(&token_hash(&s.sheet.token), &a.token_hash) {
+        if !same_token(&s.sheet.token, &a.token_hash) {
             results[job] = Some(Err(StoreError::NotFound));
             continue;
         }
