@@ -12,6 +12,7 @@
 //! is then taken with wrk (`-t2 -c16` and `-c64`, from one address), the
 //! standard tool, check and nginx in turns; a non-2xx answer fails the run.
 
+use khienmang_core::time::Timestamp;
 use std::net::SocketAddr;
 use std::path::Path;
 
@@ -115,7 +116,7 @@ async fn seed(store: &Store) -> Result<usize> {
     let items: Vec<serde_json::Value> =
         (0..LISTED).map(|i| serde_json::json!({"url": format!("http://lua-dao-{i}.example/dang-nhap")})).collect();
     let feed = serde_json::to_vec(&items)?;
-    let report = store.import_feed("bench", FeedFormat::ChongLuaDao, &feed).await?;
+    let report = store.import_feed("bench", FeedFormat::ChongLuaDao, &feed, Timestamp::now()).await?;
     Ok(report.listed)
 }
 

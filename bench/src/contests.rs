@@ -17,6 +17,7 @@
 //!   over the contest's entries) against one `GET` of the in-memory
 //!   leaderboard.
 
+use khienmang_core::time::Timestamp;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -76,7 +77,7 @@ async fn prepare_run(
             correct: i % 4,
         })
         .collect();
-    let mut tx = store.begin_write("bench").await?;
+    let mut tx = store.begin_write("bench", Timestamp::now()).await?;
     let contest = tx
         .create_contest(&NewContest {
             rules: ContestRules {
@@ -114,7 +115,7 @@ async fn prepare_run(
                 })
             })
             .collect::<Result<_, khienmang_core::outreach::contest::EntrantPhoneError>>()?;
-        let mut tx = store.begin_write("bench").await?;
+        let mut tx = store.begin_write("bench", Timestamp::now()).await?;
         let started: Vec<StartedAttempt> = tx.start_attempts(&setup, keys, &entrants, Utc::now()).await?;
         tx.commit().await?;
         for (k, s) in started.into_iter().enumerate() {

@@ -11,6 +11,7 @@
 //! (`import`, `subtree`, `targets`, `review`, `reports`, `scamcheck`, `checkhttp`,
 //! `contests`).
 
+use khienmang_core::time::Timestamp;
 use std::collections::BTreeSet;
 use std::time::{Duration, Instant};
 
@@ -533,7 +534,7 @@ async fn seed(store: &Store) -> Result<()> {
         }
     }
     let count = units.len();
-    let mut tx = store.begin_write("bench").await?;
+    let mut tx = store.begin_write("bench", Timestamp::now()).await?;
     tx.insert_histories(units, "bench: thôn").await?;
     tx.set_setting(VILLAGES_KEY, &count.to_string()).await?;
     tx.commit().await?;
@@ -646,7 +647,7 @@ const BURST: usize = 8;
 
 /// A write to the tree that changes nothing but the cache generation.
 async fn invalidate(store: &Store) -> Result<()> {
-    let mut tx = store.begin_write("bench").await?;
+    let mut tx = store.begin_write("bench", Timestamp::now()).await?;
     tx.insert_histories(Vec::new(), "bench: cache invalidation").await?;
     tx.commit().await?;
     Ok(())

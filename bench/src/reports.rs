@@ -14,6 +14,7 @@
 //! Needs only the national units: a fresh database of its own is made and
 //! the national lists imported into it.
 
+use khienmang_core::time::Timestamp;
 use std::collections::HashSet;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -200,14 +201,15 @@ impl Naive {
         let given = text("commune");
         let commune = self
             .store
-            .report_communes()
+            .report_communes(Timestamp::now().vietnam_date())
             .await?
             .iter()
             .find(|c| c.unit_id.0.to_string() == given || c.code.as_deref() == Some(given.as_str()))
             .map(|c| c.unit_id)
             .context("no such commune")?;
         let report = NewReport { channel: Channel::Api, draft, commune: Some(commune), attachments: Vec::new() };
-        let receipts = self.store.receive_reports_at(&self.key, vec![report], chrono::Utc::now()).await?;
+        let receipts =
+            self.store.receive_reports_at(&self.key, vec![report], chrono::Utc::now(), Timestamp::now()).await?;
         let r = receipts.first().context("no receipt")?;
         Ok(json!({"code": r.code, "secret": r.secret, "status": "received", "due_at": r.due_at}))
     }
@@ -224,7 +226,7 @@ async fn report_count(store: &Store) -> Result<i64> {
 async fn choose_province(store: &Store) -> Result<UnitId> {
     let on = chrono::Utc::now().date_naive();
     let province = province(store, PROVINCE_CODE, on).await?;
-    let mut tx = store.begin_write("bench").await?;
+    let mut tx = store.begin_write("bench", Timestamp::now()).await?;
     tx.set_setting("reports.province", &province.0.to_string()).await?;
     tx.commit().await?;
     Ok(province)
@@ -236,7 +238,8 @@ pub async fn bench_reports(b: &str, store: &Store, checks: &mut Checks) -> Resul
         import_whole_country(store, "bench").await?;
     }
     let province = choose_province(store).await?;
-    let communes: Vec<UnitId> = store.report_communes().await?.iter().map(|v| v.unit_id).collect();
+    let communes: Vec<UnitId> =
+        store.report_communes(Timestamp::now().vietnam_date()).await?.iter().map(|v| v.unit_id).collect();
     count(&format!("reports_communes_{b}"), communes.len(), "units");
 
     let files = std::env::temp_dir().join(format!("khienmang-bench-files-{}-{b}", std::process::id()));

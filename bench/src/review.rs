@@ -7,6 +7,7 @@
 //! database as a fresh process would. Baseline: writing the same two files
 //! from the same data, without reading anything.
 
+use khienmang_core::time::Timestamp;
 use std::time::Duration;
 
 use anyhow::{Result, anyhow};
@@ -22,14 +23,14 @@ const LIMIT_MS: f64 = 2_000.0;
 pub async fn bench_review(b: &str, url: &str, runs: usize, checks: &mut Checks) -> Result<()> {
     if let Ok(demo) = std::env::var("KHIENMANG_BENCH_DEMO_URL") {
         let store = Store::connect(&demo).await?;
-        let province = store.report_routing().await?.province;
+        let province = store.reports_province(Timestamp::now().vietnam_date()).await?;
         store.pool().close().await;
         let full = measure_review(&demo, province, runs, &format!("review_interim_demo_{b}")).await?;
         checks.limit(&format!("review_interim_demo_{b}"), ms(full), LIMIT_MS, "ms");
     }
     let seeding = Store::connect(url).await?;
     let province = crate::targets::seed(&seeding).await?;
-    let mut tx = seeding.begin_write("bench").await?;
+    let mut tx = seeding.begin_write("bench", Timestamp::now()).await?;
     tx.seed_document_plan().await?;
     tx.commit().await?;
     seeding.pool().close().await;

@@ -11,6 +11,7 @@
 //! - `targets_dashboard_*`: the province dashboard page over HTTP, beside
 //!   `/healthz` on the same server.
 
+use khienmang_core::time::Timestamp;
 use std::collections::HashMap;
 
 use anyhow::{Context, Result, bail};
@@ -89,7 +90,7 @@ pub async fn seed(store: &Store) -> Result<UnitId> {
         return Ok(UnitId(id));
     }
     let mut rng = Rng(0x5eed_2030);
-    let mut tx = store.begin_write("bench").await?;
+    let mut tx = store.begin_write("bench", Timestamp::now()).await?;
     let province = tx
         .insert_histories(
             vec![one(version("Tỉnh Thử nghiệm".into(), Level::Province, None, UnitAttrs::default())?)],
@@ -326,7 +327,7 @@ pub async fn seed(store: &Store) -> Result<UnitId> {
     insert_rows(&mut pool_tx, "initiative_members", &member_cols, members.into_iter()).await?;
     pool_tx.commit().await?;
 
-    let mut tx = store.begin_write("bench").await?;
+    let mut tx = store.begin_write("bench", Timestamp::now()).await?;
     tx.set_setting(SEEDED_KEY, &province.0.to_string()).await?;
     // A registry write of any kind, so every cache reloads.
     tx.submit_unit_report(province, 2024).await?;
@@ -544,7 +545,7 @@ pub async fn bench_targets(b: &str, store: &Store, runs: usize, checks: &mut Che
     let (added, _) = measure(3, runs.min(100), async || {
         household += 1;
         let before = read(store).await?;
-        let mut tx = store.begin_write("bench").await?;
+        let mut tx = store.begin_write("bench", Timestamp::now()).await?;
         tx.add_members(
             initiative,
             &[NewMember {
@@ -566,7 +567,7 @@ pub async fn bench_targets(b: &str, store: &Store, runs: usize, checks: &mut Che
     })
     .await?;
     let (recompute, _) = measure(0, 3, async || {
-        let mut tx = store.begin_write("bench").await?;
+        let mut tx = store.begin_write("bench", Timestamp::now()).await?;
         tx.submit_unit_report(province, 2024).await?;
         tx.commit().await?;
         read(store).await
@@ -579,7 +580,7 @@ pub async fn bench_targets(b: &str, store: &Store, runs: usize, checks: &mut Che
     checks.holds(&format!("targets_member_added_{b}_counted"), grew);
     let patched = read(store).await?;
     // After a full recompute the patched figures stand.
-    let mut tx = store.begin_write("bench").await?;
+    let mut tx = store.begin_write("bench", Timestamp::now()).await?;
     tx.submit_unit_report(province, 2025).await?;
     tx.commit().await?;
     checks.holds(&format!("targets_patch_equals_recompute_{b}"), read(store).await? == patched);

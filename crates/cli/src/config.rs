@@ -1,6 +1,7 @@
 //! Configuration: flags, then `KHIENMANG_*` environment variables, then the
 //! TOML file, then defaults.
 
+use khienmang_core::time::Timestamp;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
@@ -138,8 +139,8 @@ impl ReportsConfig {
     pub async fn configure_province(&self, store: &Store, required: bool) -> Result<()> {
         match self.province.as_deref() {
             Some(code) => {
-                let today = (chrono::Utc::now() + chrono::Duration::hours(7)).date_naive();
-                store.configure_province(code, today).await?;
+                let now = Timestamp::now();
+                store.configure_province(code, now.vietnam_date(), now).await?;
             }
             None if required => anyhow::bail!(
                 "thiếu tỉnh/thành phố của hệ thống: đặt [reports] province = \"<mã tỉnh>\" trong khienmang.toml \

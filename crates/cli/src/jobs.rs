@@ -2,6 +2,7 @@
 //! the level above, contact details deleted after the retention period, and
 //! notification mail sent through SMTP with retries.
 
+use khienmang_core::time::Timestamp;
 use std::time::Duration;
 
 use chrono::Utc;
@@ -46,7 +47,7 @@ pub async fn run_once(store: &Store, settings: &ReportsConfig, key: &FieldKey) -
         contacts_removed: store
             .remove_expired_contacts(now, chrono::Duration::days(settings.contact_retention_days.unwrap_or(180)))
             .await?,
-        indicators_resighted: store.resight_indicators().await?,
+        indicators_resighted: store.resight_indicators(Timestamp::now()).await?,
         ..JobsRun::default()
     };
     if let Some(url) = &settings.smtp_url {

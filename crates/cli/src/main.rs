@@ -13,6 +13,7 @@ mod review;
 mod scamcheck;
 mod serve;
 
+use khienmang_core::time::Timestamp;
 use std::io::{BufReader, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -191,7 +192,7 @@ fn main() -> ExitCode {
 async fn open(config: &Config, db: &DbArgs) -> Result<Store> {
     let url = config.database_url(db);
     let store = Store::connect(&url).await.with_context(|| format!("không kết nối được cơ sở dữ liệu {url}"))?;
-    store.migrate().await.context("không áp dụng được migration")?;
+    store.migrate(Timestamp::now()).await.context("không áp dụng được migration")?;
     Ok(store)
 }
 
@@ -306,7 +307,8 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                 Some(s) => s.parse().context("--effective phải có dạng YYYY-MM-DD")?,
                 None => chrono::Utc::now().date_naive(),
             };
-            let check = store.check_rows(kind, parsed.rows, parsed.errors, on, None).await?;
+            let check =
+                store.check_rows(kind, parsed.rows, parsed.errors, on, None, Timestamp::now().vietnam_date()).await?;
             for e in &check.errors {
                 println!(
                     "Dòng {}: {}{}",
@@ -324,7 +326,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                 println!("Không nhập: tệp có dòng lỗi. Sửa tệp, hoặc thêm --valid-only để chỉ nhập các dòng hợp lệ.");
                 return Ok(ExitCode::from(2));
             }
-            let mut tx = store.begin_write("cli").await?;
+            let mut tx = store.begin_write("cli", Timestamp::now()).await?;
             let ids = tx.import_rows(kind, &check.valid, &file.display().to_string()).await?;
             tx.commit().await?;
             println!("Đã nhập {} đơn vị.", ids.len());
@@ -350,7 +352,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             };
             let password = read_password()?;
             let hash = khienmang_web::auth::hash_password(&password).map_err(|e| anyhow::anyhow!(e.to_string()))?;
-            let mut tx = store.begin_write("cli").await?;
+            let mut tx = store.begin_write("cli", Timestamp::now()).await?;
             let id = tx
                 .create_user(&NewUser {
                     username: &username,
@@ -369,7 +371,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             let user = store.user_by_name(&username).await?.context("không có tài khoản này")?;
             let password = read_password()?;
             let hash = khienmang_web::auth::hash_password(&password).map_err(|e| anyhow::anyhow!(e.to_string()))?;
-            let mut tx = store.begin_write("cli").await?;
+            let mut tx = store.begin_write("cli", Timestamp::now()).await?;
             tx.set_password(user.id, &hash).await?;
             tx.commit().await?;
             println!("Đã đổi mật khẩu của {username}.");
@@ -399,14 +401,14 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             #[cfg(unix)]
             file.set_permissions(<std::fs::Permissions as std::os::unix::fs::PermissionsExt>::from_mode(0o600))?;
             let mut w = std::io::BufWriter::new(file);
-            let rows = store.backup(&mut w).await?;
+            let rows = store.backup(&mut w, Timestamp::now()).await?;
             w.flush()?;
             println!("Đã sao lưu {rows} dòng vào {}.", out.display());
         }
         Command::Restore { db, input } => {
             let store = open(&config, &db).await?;
             let file = std::fs::File::open(&input).with_context(|| format!("không mở được {}", input.display()))?;
-            let rows = store.restore(&mut BufReader::new(file)).await?;
+            let rows = store.restore(&mut BufReader::new(file), Timestamp::now()).await?;
             match store.audit_verify().await? {
                 Ok(n) => println!("Đã khôi phục {rows} dòng; nhật ký toàn vẹn ({n} mục)."),
                 Err(e) => bail!("đã khôi phục nhưng nhật ký không toàn vẹn: {e}"),
@@ -446,7 +448,7 @@ pub async fn import_national(
     if !errors.is_empty() {
         bail!("danh mục có {} dòng lỗi, chưa ghi gì:\n{}", errors.len(), errors.join("\n"));
     }
-    let mut tx = store.begin_write("import").await?;
+    let mut tx = store.begin_write("import", Timestamp::now()).await?;
     let report = tx
         .import_national(&NationalLists {
             units_2024: &u24,

@@ -1,6 +1,7 @@
 //! `khienmang review generate`: the interim or final review of the province
 //! (DOCX under Decree 30/2020/NĐ-CP and the XLSX annex) from live data.
 
+use khienmang_core::time::Timestamp;
 use std::path::PathBuf;
 
 use anyhow::{Context, Result, anyhow};
@@ -34,7 +35,7 @@ pub async fn run(config: &Config, command: ReviewCommand) -> Result<()> {
         ReviewKind::parse(&kind).ok_or_else(|| anyhow!("loại báo cáo {kind:?} không có: dùng interim hoặc final"))?;
     let store = crate::open(config, &db).await?;
     config.reports.resolved().configure_province(&store, false).await?;
-    let province = store.report_routing().await?.province;
+    let province = store.reports_province(Timestamp::now().vietnam_date()).await?;
     let today = date.unwrap_or_else(|| (chrono::Utc::now() + chrono::Duration::hours(7)).date_naive());
     let data = review_data(&store, kind, province, today).await?;
     std::fs::create_dir_all(&out).with_context(|| format!("không tạo được thư mục {}", out.display()))?;

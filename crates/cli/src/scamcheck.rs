@@ -1,6 +1,7 @@
 //! `khienmang scamcheck …`: the scam-check parsers from the command line,
 //! and feeds in and out of the database.
 
+use khienmang_core::time::Timestamp;
 use std::path::PathBuf;
 
 use anyhow::{Context, Result, bail};
@@ -60,7 +61,7 @@ pub async fn run(config: &Config, command: ScamcheckCommand) -> Result<()> {
             let format = FeedFormat::from_name(&format).map_err(|e| anyhow::anyhow!(e.message_vi()))?;
             let bytes = std::fs::read(&file).with_context(|| format!("không đọc được {}", file.display()))?;
             let store = crate::open(config, &db).await?;
-            let r = store.import_feed("cli", format, &bytes).await?;
+            let r = store.import_feed("cli", format, &bytes, Timestamp::now()).await?;
             println!(
                 "Đã đọc {} dấu hiệu: {} được liệt kê, {} giữ nguyên theo quyết định của cán bộ, {} dòng bỏ qua, {} mục không thuộc loại theo dõi.",
                 r.read,

@@ -13,6 +13,7 @@ pub mod org;
 pub mod outreach;
 pub mod reports;
 pub mod scamcheck;
+pub mod secret;
 pub mod targets;
 pub mod text;
 pub mod time;

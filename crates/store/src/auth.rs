@@ -7,7 +7,7 @@ use serde::Serialize;
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
-use crate::{Result, Store, StoreError, WriteTx, now_utc};
+use crate::{Result, Store, StoreError, WriteTx};
 use khienmang_core::time::Timestamp;
 
 #[derive(Debug, Clone, Serialize)]
@@ -223,8 +223,7 @@ pub struct SessionInfo {
 /// What names a session in its owner's list: 16 hex digits of a digest of
 /// its token's digest, so the list gives out nothing that opens a session.
 pub fn session_reference(token_hash: &str) -> String {
-    use sha2::{Digest, Sha256};
-    hex::encode(&Sha256::digest(token_hash.as_bytes())[..8])
+    khienmang_core::secret::token_hash(token_hash)[..16].to_string()
 }
 
 impl WriteTx {
@@ -275,7 +274,7 @@ impl WriteTx {
         .bind(u.role.as_str())
         .bind(u.scope_unit_id.map(|s| s.0))
         .bind(i64::from(u.is_demo))
-        .bind(now_utc())
+        .bind(self.stamp())
         .bind(i64::from(temporary))
         .fetch_one(&mut *self.tx)
         .await?;
@@ -409,7 +408,7 @@ impl WriteTx {
     async fn signed_in(&mut self, user_id: i64) -> Result<()> {
         sqlx::query("UPDATE users SET last_sign_in_at = $2 WHERE id = $1")
             .bind(user_id)
-            .bind(now_utc())
+            .bind(self.stamp())
             .execute(&mut *self.tx)
             .await?;
         Ok(())
@@ -545,7 +544,7 @@ impl WriteTx {
         second_factor_done: bool,
         expires_at: &str,
     ) -> Result<()> {
-        let now = now_utc();
+        let now = self.stamp();
         sqlx::query(
             "INSERT INTO sessions (token_hash, user_id, csrf_token, second_factor_done, created_at, expires_at, last_seen) \
              VALUES ($1, $2, $3, $4, $5, $6, $7)",
@@ -638,7 +637,7 @@ impl WriteTx {
                 "INSERT INTO initiative_leaders (initiative_id, user_id, linked_by, linked_at) \
                  VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
             );
-            (insert.bind(initiative).bind(user).bind(self.actor.clone()).bind(now_utc()), "initiative.leader_link")
+            (insert.bind(initiative).bind(user).bind(self.actor.clone()).bind(self.stamp()), "initiative.leader_link")
         } else {
             let delete = sqlx::query("DELETE FROM initiative_leaders WHERE initiative_id = $1 AND user_id = $2");
             (delete.bind(initiative).bind(user), "initiative.leader_unlink")

@@ -20,7 +20,8 @@ use sha2::{Digest, Sha256};
 use sqlx::Row;
 
 use crate::db::{Backend, Val, bulk_insert};
-use crate::{Result, Store, StoreError, now_utc};
+use crate::{Result, Store, StoreError};
+use khienmang_core::time::Timestamp;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Kind {
@@ -211,11 +212,11 @@ fn cell(value: &Value, kind: Kind) -> Option<Val> {
 
 impl Store {
     /// Writes every table to `out`; returns the number of rows written.
-    pub async fn backup(&self, out: &mut dyn Write) -> Result<u64> {
+    pub async fn backup(&self, out: &mut dyn Write, now: Timestamp) -> Result<u64> {
         let mut tx = self.pool().begin().await?;
         let tables = schema(&mut tx, self.backend()).await?;
         let mut file = HashedOut { out, hash: Sha256::new() };
-        file.line(&json!({"format": FORMAT, "created_at": now_utc()}).to_string())?;
+        file.line(&json!({"format": FORMAT, "created_at": now.stored()}).to_string())?;
         let mut counts = serde_json::Map::new();
         let mut total = 0u64;
         for table in &tables {
@@ -247,8 +248,8 @@ impl Store {
 
     /// Restores a backup into a freshly migrated, empty database. Nothing is
     /// kept unless the whole file checks out.
-    pub async fn restore(&self, input: &mut dyn BufRead) -> Result<u64> {
-        let mut tx = self.begin_write("system").await?;
+    pub async fn restore(&self, input: &mut dyn BufRead, now: Timestamp) -> Result<u64> {
+        let mut tx = self.begin_write("system", now).await?;
         let tables = schema(tx.conn(), self.backend()).await?;
         // The migrations fill the audit head and may leave settings: those
         // two are replaced, every other table must be empty.

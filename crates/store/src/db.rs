@@ -8,6 +8,7 @@ use khienmang_core::audit::entry_hash;
 use std::sync::Arc;
 
 use khienmang_core::org::{OpError, OrgHistory};
+use khienmang_core::time::Timestamp;
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{Any, AnyPool, ConnectOptions, Executor, Row};
 use tokio::sync::RwLock;
@@ -69,11 +70,6 @@ pub struct Store {
     caches: Arc<Caches>,
 }
 
-/// Current UTC time as stored: RFC 3339 with seconds.
-pub fn now_utc() -> String {
-    khienmang_core::time::Timestamp::now().stored()
-}
-
 /// An instant read back from the database; a broken value is refused, not a panic.
 pub(crate) fn read_instant(s: &str) -> Result<chrono::DateTime<chrono::Utc>> {
     khienmang_core::time::Timestamp::parse_stored(s)
@@ -133,7 +129,8 @@ impl Store {
     }
 
     /// Applies the migrations not yet applied. Safe to run at every start.
-    pub async fn migrate(&self) -> Result<usize> {
+    /// `now` is recorded as each migration's time.
+    pub async fn migrate(&self, now: Timestamp) -> Result<usize> {
         self.pool
             .execute(
                 "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, applied_at TEXT NOT NULL)",
@@ -158,7 +155,7 @@ impl Store {
             }
             sqlx::query("INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)")
                 .bind(*version)
-                .bind(now_utc())
+                .bind(now.stored())
                 .execute(&mut *tx)
                 .await?;
             tx.commit().await?;
@@ -178,10 +175,18 @@ impl Store {
     /// Starts a write: takes the audit head's lock first, so every writer is
     /// serialised behind it on both backends (on SQLite this also makes the
     /// transaction a write transaction from its first statement).
-    pub async fn begin_write(&self, actor: &str) -> Result<WriteTx> {
+    /// `now` is the write's time: every row and audit entry it stamps.
+    pub async fn begin_write(&self, actor: &str, now: Timestamp) -> Result<WriteTx> {
         let mut tx = self.pool.begin().await?;
         sqlx::query("UPDATE audit_head SET seq = seq WHERE id = 1").execute(&mut *tx).await?;
-        Ok(WriteTx { tx, actor: actor.to_string(), backend: self.backend, on_commit: Vec::new(), store: self.clone() })
+        Ok(WriteTx {
+            tx,
+            actor: actor.to_string(),
+            now,
+            backend: self.backend,
+            on_commit: Vec::new(),
+            store: self.clone(),
+        })
     }
 
     /// After rows were inserted with explicit ids, moves PostgreSQL's
@@ -223,6 +228,8 @@ impl Store {
 pub struct WriteTx {
     pub(crate) tx: sqlx::Transaction<'static, Any>,
     pub(crate) actor: String,
+    /// The write's time, given by whoever began it.
+    now: Timestamp,
     pub(crate) backend: Backend,
     /// What feature modules asked to be done when this transaction commits
     /// (the targets cache: see [`crate::targets`]).
@@ -247,6 +254,16 @@ impl WriteTx {
         &self.actor
     }
 
+    /// The write's time.
+    pub fn now(&self) -> Timestamp {
+        self.now
+    }
+
+    /// The write's time as stored.
+    pub(crate) fn stamp(&self) -> String {
+        self.now.stored()
+    }
+
     pub fn conn(&mut self) -> &mut sqlx::AnyConnection {
         &mut self.tx
     }
@@ -256,7 +273,7 @@ impl WriteTx {
         let head = sqlx::query("SELECT seq, hash FROM audit_head WHERE id = 1").fetch_one(&mut *self.tx).await?;
         let (prev_seq, prev_hash): (i64, String) = (head.try_get(0)?, head.try_get(1)?);
         let seq = prev_seq + 1;
-        let at = now_utc();
+        let at = self.stamp();
         let details = details.to_string();
         let hash = entry_hash(seq, &at, &self.actor, action, object, &details, &prev_hash);
         sqlx::query(

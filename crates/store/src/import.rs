@@ -2,6 +2,7 @@
 //! registry templates (villages, agencies, enterprises, schools).
 //! Parsing and row validation are in core; here rows meet the database.
 
+use khienmang_core::time::Timestamp;
 use std::collections::{BTreeSet, HashMap, HashSet};
 
 use khienmang_core::Date;
@@ -12,7 +13,7 @@ use serde::Serialize;
 
 use crate::db::{Val, bulk_insert};
 use crate::org::{INSERT_VERSION_COLUMNS, version_values};
-use crate::{Result, Store, StoreError, WriteTx, now_utc};
+use crate::{Result, Store, StoreError, WriteTx};
 
 /// The day the 2024 lists are taken to describe.
 pub fn list_2024_from() -> Date {
@@ -331,7 +332,7 @@ impl WriteTx {
             }
         }
 
-        let created = now_utc();
+        let created = self.stamp();
         let unit_rows = fresh.iter().map(|id| vec![Val::I(Some(id.0)), Val::S(Some(created.clone()))]).collect();
         bulk_insert(self, "org_units", &["id", "created_at"], unit_rows).await?;
         bulk_insert(self, "org_unit_versions", INSERT_VERSION_COLUMNS, versions).await?;
@@ -410,6 +411,7 @@ impl Store {
         mut errors: Vec<RowError>,
         default_from: Date,
         scope: Option<UnitId>,
+        today: Date,
     ) -> Result<RowCheck> {
         let level = kind_level(kind);
         let mut valid = Vec::new();
@@ -446,7 +448,7 @@ impl Store {
             // Rows are written, so the commune must be in the scope today,
             // not only in its history (a commune merged away is read-only).
             if let Some(root) = scope
-                && !self.is_within_on(root, commune, khienmang_core::outreach::vn_date(chrono::Utc::now())).await?
+                && !self.is_within_on(root, commune, today).await?
             {
                 errors.push(row_error(
                     row.line,
@@ -499,7 +501,7 @@ impl WriteTx {
         let ids = self.new_unit_ids(rows.len()).await?;
         let mut versions = Vec::with_capacity(rows.len());
         let mut events = Vec::with_capacity(rows.len());
-        let created = now_utc();
+        let created = self.stamp();
         for (r, id) in rows.iter().zip(&ids) {
             let v = UnitVersion {
                 unit_id: *id,
@@ -554,9 +556,16 @@ pub struct StagedImport {
 impl Store {
     /// Keeps an uploaded file for its confirmation step (staged files are not
     /// registry data and expire after a day).
-    pub async fn stage_import(&self, id: &str, user_id: i64, kind: &str, filename: &str, content: &[u8]) -> Result<()> {
-        let day_ago =
-            (chrono::Utc::now() - chrono::Duration::days(1)).to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    pub async fn stage_import(
+        &self,
+        id: &str,
+        user_id: i64,
+        kind: &str,
+        filename: &str,
+        content: &[u8],
+        now: Timestamp,
+    ) -> Result<()> {
+        let day_ago = (now.utc() - chrono::Duration::days(1)).to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
         sqlx::query("DELETE FROM import_batches WHERE created_at < $1").bind(day_ago).execute(self.pool()).await?;
         sqlx::query("INSERT INTO import_batches (id, user_id, kind, filename, content, created_at) VALUES ($1, $2, $3, $4, $5, $6)")
             .bind(id.to_string())
@@ -564,7 +573,7 @@ impl Store {
             .bind(kind.to_string())
             .bind(filename.to_string())
             .bind(content.to_vec())
-            .bind(now_utc())
+            .bind(now.stored())
             .execute(self.pool())
             .await?;
         Ok(())
@@ -600,7 +609,7 @@ impl WriteTx {
     pub async fn insert_histories(&mut self, units: Vec<UnitHistory>, what: &str) -> Result<Vec<UnitId>> {
         let first_unit = self.max_id("org_units").await? + 1;
         let mut next_event = self.max_id("org_events").await?;
-        let created = now_utc();
+        let created = self.stamp();
         let (mut unit_rows, mut versions, mut events, mut ids) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
         for (i, u) in units.into_iter().enumerate() {
             let id = UnitId(first_unit + i as i64);

@@ -17,6 +17,6 @@ pub mod reports;
 pub mod scamcheck;
 pub mod targets;
 
-pub use db::{Backend, Store, StoreError, WriteTx, now_utc};
+pub use db::{Backend, Store, StoreError, WriteTx};
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;

@@ -15,7 +15,7 @@ use sqlx::Row;
 use sqlx::any::AnyRow;
 
 use crate::db::{Val, bind_all, bulk_insert};
-use crate::{Result, Store, StoreError, WriteTx, now_utc};
+use crate::{Result, Store, StoreError, WriteTx};
 
 pub(crate) const VERSION_COLUMNS: &str = "unit_id, valid_from, valid_to, code, name, level, unit_type, parent_id, \
      households, population, enterprise_size, school_level, official_page, lat, lon";
@@ -434,7 +434,7 @@ impl WriteTx {
         let mut ids = Vec::with_capacity(n);
         for _ in 0..n {
             let id: i64 = sqlx::query_scalar("INSERT INTO org_units (created_at) VALUES ($1) RETURNING id")
-                .bind(now_utc())
+                .bind(self.stamp())
                 .fetch_one(&mut *self.tx)
                 .await?;
             ids.push(UnitId(id));
@@ -469,7 +469,7 @@ impl WriteTx {
         .bind(&summary)
         .bind(legal_basis.map(str::to_string))
         .bind(self.actor.clone())
-        .bind(now_utc())
+        .bind(self.stamp())
         .fetch_one(&mut *self.tx)
         .await?;
         self.write_changes(event_id, on, changes).await?;

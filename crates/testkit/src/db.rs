@@ -26,7 +26,7 @@ pub fn temp_path(prefix: &str) -> PathBuf {
 /// Connects to `url` and brings its schema up to date.
 pub async fn open_migrated(url: &str) -> Result<Store> {
     let store = Store::connect(url).await.with_context(|| format!("connecting to {url}"))?;
-    store.migrate().await.with_context(|| format!("migrating {url}"))?;
+    store.migrate(khienmang_core::time::Timestamp::now()).await.with_context(|| format!("migrating {url}"))?;
     Ok(store)
 }
 

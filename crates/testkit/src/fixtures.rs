@@ -6,6 +6,7 @@ use anyhow::{Context, Result, anyhow};
 use khienmang_core::Date;
 use khienmang_core::auth::Role;
 use khienmang_core::org::{Level, NewUnit, OrgOp, UnitId};
+use khienmang_core::time::Timestamp;
 use khienmang_store::Store;
 use khienmang_store::auth::NewUser;
 use khienmang_store::movement::InitiativeInput;
@@ -23,7 +24,7 @@ pub fn day(s: &str) -> Date {
 
 /// Creates `unit` effective `on`, in a write transaction of its own.
 pub async fn create_unit(store: &Store, actor: &str, unit: NewUnit, on: Date) -> Result<UnitId> {
-    let mut tx = store.begin_write(actor).await?;
+    let mut tx = store.begin_write(actor, Timestamp::now()).await?;
     let ids = tx.apply_op(&OrgOp::Create { unit }, on, None).await?;
     tx.commit().await?;
     ids.first().copied().context("the creation made no unit")
@@ -39,7 +40,7 @@ pub async fn province_with_communes(
     communes: impl IntoIterator<Item = String>,
     on: Date,
 ) -> Result<(UnitId, Vec<UnitId>)> {
-    let mut tx = store.begin_write(actor).await?;
+    let mut tx = store.begin_write(actor, Timestamp::now()).await?;
     let create = OrgOp::Create { unit: NewUnit::new(province, Level::Province, None) };
     let province = *tx.apply_op(&create, on, None).await?.first().context("a province")?;
     let mut ids = Vec::new();
@@ -62,7 +63,7 @@ pub async fn create_user(
     password: &str,
 ) -> Result<i64> {
     let hash = khienmang_web::auth::hash_password(password).map_err(|e| anyhow!(e.to_string()))?;
-    let mut tx = store.begin_write(actor).await?;
+    let mut tx = store.begin_write(actor, Timestamp::now()).await?;
     let id = tx
         .create_user(&NewUser {
             username,
@@ -99,7 +100,7 @@ pub fn initiative_input(unit: UnitId, name: &str) -> InitiativeInput {
 
 /// Registers `input` straight in the store and returns its id.
 pub async fn create_initiative(store: &Store, input: InitiativeInput) -> i64 {
-    let mut tx = store.begin_write(TEST_ACTOR).await.unwrap();
+    let mut tx = store.begin_write(TEST_ACTOR, Timestamp::now()).await.unwrap();
     let id = tx.create_initiative(&input).await.unwrap();
     tx.commit().await.unwrap();
     id

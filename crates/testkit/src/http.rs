@@ -64,7 +64,10 @@ impl TestApp {
         import_bac_ninh(&store).await;
         let province = province(&store, "24", day("2026-01-01")).await.unwrap();
         // As `[reports] province = "24"` does for a real server.
-        assert_eq!(store.configure_province("24", day("2026-01-01")).await.unwrap(), province);
+        assert_eq!(
+            store.configure_province("24", day("2026-01-01"), khienmang_core::time::Timestamp::now()).await.unwrap(),
+            province
+        );
         let communes = store.children_on(province, day("2026-01-01"), 1000, 0).await.unwrap();
         let a = communes.iter().find(|c| c.code.as_deref() == Some("07210")).expect("commune 07210");
         let b = communes.iter().find(|c| c.code != a.code).unwrap();

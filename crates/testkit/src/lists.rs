@@ -6,6 +6,7 @@ use anyhow::{Context, Result, anyhow, bail};
 use khienmang_core::Date;
 use khienmang_core::import::{ImportError, ReorgRecord, UnitRecord, parse_reorg, parse_unit_list};
 use khienmang_core::org::{Level, UnitId};
+use khienmang_core::time::Timestamp;
 use khienmang_store::Store;
 use khienmang_store::import::{NationalImportReport, NationalLists};
 
@@ -55,7 +56,7 @@ impl BundledLists {
             Provinces::WholeCountry => (None, None),
             Provinces::BacNinh => (Some(&["24", "27"]), Some(&["24"])),
         };
-        let mut tx = store.begin_write(actor).await?;
+        let mut tx = store.begin_write(actor, Timestamp::now()).await?;
         let report = tx
             .import_national(&NationalLists {
                 units_2024: &self.units_2024,

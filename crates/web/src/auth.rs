@@ -9,7 +9,6 @@ use axum::extract::{Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use base64::Engine;
-use chrono::Utc;
 use rand::RngCore;
 use serde::{Deserialize, Serialize};
 use totp_rs::{Algorithm, Secret, TOTP};
@@ -19,7 +18,7 @@ use crate::access::{Authenticated, Identity, MaybeIdentity, RequestLang};
 use crate::error::{WebError, WebResult};
 use crate::kit::form::{Fields, Form, FormError, Refusal, refused};
 use crate::page::{Chrome, Page, render};
-use crate::security::{SESSION_COOKIE, hash_token};
+use crate::security::SESSION_COOKIE;
 use khienmang_core::auth::{AccountRefusal, check_new_password, local_target};
 use khienmang_store::WriteTx;
 use khienmang_store::auth::{Attempt, Locked, User};
@@ -94,8 +93,9 @@ pub fn totp_step(user: &str, secret_b32: &str, code: &str, unix_time: u64) -> Op
         .fold(None, |found, s| if one_step.check(code, s * one_step.step) { Some(s) } else { found })
 }
 
+/// The one-time code's step, by the clock (RFC 6238).
 fn unix_now() -> u64 {
-    u64::try_from(Utc::now().timestamp()).unwrap_or(0)
+    u64::try_from(crate::access::now().utc().timestamp()).unwrap_or(0)
 }
 
 /// Why a login was refused, as the user reads it.
@@ -137,7 +137,7 @@ async fn check_login(state: &AppState, username: &str, password: &str) -> WebRes
         return Ok(Err(LoginRefusal::BadCredentials));
     };
     let mut tx = state.store.anonymous_tx().await?;
-    let attempt = tx.begin_attempt(user.id, Utc::now()).await?;
+    let attempt = tx.begin_attempt(user.id, tx.now().utc()).await?;
     tx.commit().await?;
     let attempt = match attempt {
         Ok(a) => a,
@@ -167,9 +167,16 @@ async fn open_session(
     second_factor_done: bool,
 ) -> WebResult<(String, String)> {
     let token = random_token();
-    let expires = (Utc::now() + chrono::Duration::hours(state.config.session_hours))
+    let expires = (crate::access::now().utc() + chrono::Duration::hours(state.config.session_hours))
         .to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
-    tx.create_session(user.id, &hash_token(&token), &random_token(), second_factor_done, &expires).await?;
+    tx.create_session(
+        user.id,
+        &khienmang_core::secret::token_hash(&token),
+        &random_token(),
+        second_factor_done,
+        &expires,
+    )
+    .await?;
     Ok((token, expires))
 }
 
@@ -226,9 +233,9 @@ pub async fn login_submit(
             let two_step = user.totp_secret.is_some();
             let mut tx = state.store.account_tx(&user).await?;
             let admitted = if two_step {
-                tx.attempt_half_done(&attempt, Utc::now()).await?
+                tx.attempt_half_done(&attempt, tx.now().utc()).await?
             } else {
-                tx.attempt_succeeded(&attempt, Utc::now()).await?
+                tx.attempt_succeeded(&attempt, tx.now().utc()).await?
             };
             match admitted {
                 Ok(()) => {
@@ -308,7 +315,7 @@ pub async fn totp_submit(
     }
     // A code is an attempt like a password: counted first, refused
     // unchecked while the account is locked.
-    let now = Utc::now();
+    let now = crate::access::now().utc();
     let mut tx = state.store.account_tx(&id.user).await?;
     let attempt = match tx.begin_attempt(id.user.id, now).await? {
         Ok(a) => a,
@@ -455,7 +462,7 @@ pub async fn api_login(State(state): State<AppState>, Json(body): Json<ApiLogin>
             return Err(lock.map_or(WebError::Unauthenticated, |l| locked(l.0)));
         }
     }
-    if let Err(l) = tx.attempt_succeeded(&attempt, Utc::now()).await? {
+    if let Err(l) = tx.attempt_succeeded(&attempt, tx.now().utc()).await? {
         tx.commit().await?;
         return Err(locked(l.0));
     }
@@ -533,7 +540,7 @@ async fn sessions_page(
     let here = khienmang_store::auth::session_reference(&id.token_hash);
     let sessions = state
         .store
-        .own_sessions(id, Utc::now())
+        .own_sessions(id, crate::access::now().utc())
         .await?
         .into_iter()
         .map(|s| SessionRow {
@@ -636,7 +643,7 @@ pub async fn password_submit(
     }
     let locked = |until: String| format!("Tài khoản tạm khóa đến {until} vì nhập sai nhiều lần.");
     let mut tx = state.store.account_tx(&id.user).await?;
-    let attempt = tx.begin_attempt(id.user.id, Utc::now()).await?;
+    let attempt = tx.begin_attempt(id.user.id, tx.now().utc()).await?;
     tx.commit().await?;
     let attempt = match attempt {
         Ok(a) => a,
@@ -649,7 +656,7 @@ pub async fn password_submit(
         tx.commit().await?;
         return refuse("current", lock.map_or_else(|| "Mật khẩu hiện tại không đúng.".into(), |l| locked(l.0)));
     }
-    if let Err(l) = tx.attempt_succeeded(&attempt, Utc::now()).await? {
+    if let Err(l) = tx.attempt_succeeded(&attempt, tx.now().utc()).await? {
         tx.commit().await?;
         return refuse("current", locked(l.0));
     }

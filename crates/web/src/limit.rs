@@ -321,8 +321,9 @@ pub struct Limits {
     shards: [Mutex<Shard>; SHARDS],
 }
 
+/// The limiter's window: the clock's hour, not any write's time.
 fn current_hour() -> i64 {
-    chrono::Utc::now().timestamp().div_euclid(3600)
+    crate::access::now().utc().timestamp().div_euclid(3600)
 }
 
 impl Limits {
@@ -432,7 +433,7 @@ impl Limits {
                 }
             }
         }
-        if chrono::Utc::now().timestamp().rem_euclid(3600) < 2 {
+        if crate::access::now().utc().timestamp().rem_euclid(3600) < 2 {
             store.purge_rate_limits(hour - 1).await?;
         }
         Ok(())

@@ -38,7 +38,9 @@ pub async fn metrics(State(state): State<AppState>, headers: axum::http::HeaderM
     let given =
         headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer "));
     match (&state.config.metrics_token, given) {
-        (Some(token), Some(given)) if crate::kit::secret::same(token, given) => metrics_unguarded(State(state)).await,
+        (Some(token), Some(given)) if khienmang_core::secret::same(token, given) => {
+            metrics_unguarded(State(state)).await
+        }
         (Some(_), _) => StatusCode::FORBIDDEN.into_response(),
         (None, _) => StatusCode::NOT_FOUND.into_response(),
     }

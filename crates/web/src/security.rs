@@ -9,15 +9,14 @@ use axum::extract::{MatchedPath, Request, State};
 use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, header};
 use axum::middleware::{Next, from_fn, from_fn_with_state};
 use axum::response::{IntoResponse, Response};
-use sha2::{Digest, Sha256};
 use tower_http::trace::TraceLayer;
 
 use crate::AppState;
 use crate::access::{Identity, RequestLang, Via};
 use crate::error::{ErrorKey, ErrorMessage, WebError};
 use crate::i18n::Lang;
-use crate::kit::secret;
 use crate::kit::upload::MAX_BODY;
+use khienmang_core::secret;
 
 pub const SESSION_COOKIE: &str = "km_session";
 pub const CSRF_HEADER: &str = "x-csrf-token";
@@ -36,10 +35,6 @@ pub fn layers(router: Router<AppState>, state: AppState) -> Router<AppState> {
         .layer(from_fn(respond))
         .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY))
         .layer(TraceLayer::new_for_http())
-}
-
-pub fn hash_token(token: &str) -> String {
-    hex::encode(Sha256::digest(token.as_bytes()))
 }
 
 pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
@@ -69,8 +64,8 @@ async fn load_session(state: &AppState, mut req: Request) -> Result<Request, Res
         .map(|t| (t.trim().to_string(), Via::Bearer));
     let found = bearer.or_else(|| cookie(req.headers(), SESSION_COOKIE).map(|t| (t, Via::Cookie)));
     if let Some((token, via)) = found {
-        let token_hash = hash_token(&token);
-        let now = chrono::Utc::now();
+        let token_hash = secret::token_hash(&token);
+        let now = crate::access::now().utc();
         match state.store.session(&token_hash, now).await {
             Ok(Some(s)) => {
                 // Use keeps a session alive; 30 idle minutes end it.

@@ -13,6 +13,7 @@ use khienmang_core::admin::{
     Score, SpendingLine, Stage, UnitKind,
 };
 use khienmang_core::org::Level;
+use khienmang_core::time::Timestamp;
 use khienmang_store::Store;
 use khienmang_store::admin::reporting_units;
 use rand::rngs::StdRng;
@@ -33,11 +34,11 @@ pub async fn seed(store: &Store) -> Result<usize> {
     }
     let today = chrono::Utc::now().date_naive();
     let year = today.year().clamp(2024, 2030);
-    let province = store.report_routing().await?.province;
+    let province = store.reports_province(Timestamp::now().vietnam_date()).await?;
     let history = store.org_history().await?;
     let mut rng = StdRng::seed_from_u64(8);
 
-    let mut tx = store.begin_write("tinh").await?;
+    let mut tx = store.begin_write("tinh", Timestamp::now()).await?;
     tx.seed_document_plan().await?;
     let amounts: [(BudgetLevel, Option<SpendingLine>, Stage, i64, Date, Date); 8] = [
         (
@@ -133,12 +134,12 @@ pub async fn seed(store: &Store) -> Result<usize> {
                 Score { criterion: c.code.clone(), points: (p.max(0.0) as u32).min(c.max_points), evidence: vec![] }
             })
             .collect();
-        let mut tx = store.begin_write("demo-xa").await?;
+        let mut tx = store.begin_write("demo-xa", Timestamp::now()).await?;
         tx.score_evaluation(*unit, UnitKind::Commune, year, &set, scores).await?;
         tx.submit_evaluation(*unit, year).await?;
         tx.commit().await?;
         if i % 2 == 0 {
-            let mut tx = store.begin_write("tinh").await?;
+            let mut tx = store.begin_write("tinh", Timestamp::now()).await?;
             tx.decide_evaluation(*unit, year, true, "", today).await?;
             tx.commit().await?;
         }
@@ -147,7 +148,7 @@ pub async fn seed(store: &Store) -> Result<usize> {
 
     // Duties: the province police's yearly duties reported for 2024 and 2025;
     // the others' left for the overdue list.
-    let mut tx = store.begin_write("tinh").await?;
+    let mut tx = store.begin_write("tinh", Timestamp::now()).await?;
     for d in DUTIES.iter().filter(|d| d.body == "cong-an-tinh") {
         for due in d.due.due_dates(ymd(2024, 9, 1)?, ymd(2025, 12, 31)?) {
             let received = due + chrono::Days::new(rng.gen_range(0..9));
@@ -172,7 +173,7 @@ pub async fn seed(store: &Store) -> Result<usize> {
 
     // Award nominations at each step.
     if let Some(first) = communes.first().copied() {
-        let mut tx = store.begin_write("tinh").await?;
+        let mut tx = store.begin_write("tinh", Timestamp::now()).await?;
         let people = [
             (
                 "Nguyễn Thị Hoa",
@@ -213,7 +214,7 @@ pub async fn seed(store: &Store) -> Result<usize> {
                 tx.step_nomination(id, NominationStatus::Approved, province, today, None, Some(&decision)).await?;
             }
         }
-        tx.set_setting(ADMIN_KEY, &khienmang_store::now_utc()).await?;
+        tx.set_setting(ADMIN_KEY, &tx.now().stored()).await?;
         tx.commit().await?;
     }
     Ok(evaluated)

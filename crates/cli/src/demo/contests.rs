@@ -3,6 +3,7 @@
 //! residents as the people who may take part), two organiser staff numbers
 //! and sample entries, so the leaderboards are not empty.
 
+use khienmang_core::time::Timestamp;
 use std::collections::{BTreeMap, HashSet};
 
 use anyhow::{Context, Result};
@@ -254,7 +255,7 @@ pub async fn seed(store: &Store, key: &FieldKey) -> Result<usize> {
         .collect();
     let staff: Vec<PersonKey> = STAFF_PHONES.iter().map(|p| PersonKey::parse(p)).collect::<Result<_, _>>()?;
 
-    let mut tx = store.begin_write("tinh").await?;
+    let mut tx = store.begin_write("tinh", Timestamp::now()).await?;
     let contest = tx
         .create_contest(&NewContest {
             rules: ContestRules {
@@ -305,7 +306,7 @@ pub async fn seed(store: &Store, key: &FieldKey) -> Result<usize> {
         let name = format!("{} {}", FAMILY[rng.gen_range(0..FAMILY.len())], GIVEN[rng.gen_range(0..GIVEN.len())]);
         let unit = (!with_units.is_empty()).then(|| with_units[rng.gen_range(0..with_units.len())]);
         let started_at = now - Duration::hours(i64::from(i) * 4 + 2) - Duration::minutes(rng.gen_range(0..59));
-        let mut tx = store.begin_write(khienmang_store::outreach::contests::ENTRANT).await?;
+        let mut tx = store.begin_write(khienmang_store::outreach::contests::ENTRANT, Timestamp::now()).await?;
         let started = tx.start_attempts(&setup, &keys, &[VerifiedEntrant { person, name, unit }], started_at).await?;
         tx.commit().await?;
         let skill = rng.gen_range(0.55..0.98);
@@ -333,8 +334,8 @@ pub async fn seed(store: &Store, key: &FieldKey) -> Result<usize> {
             written += 1;
         }
     }
-    let mut tx = store.begin_write("tinh").await?;
-    tx.set_setting(CONTESTS_KEY, &khienmang_store::now_utc()).await?;
+    let mut tx = store.begin_write("tinh", Timestamp::now()).await?;
+    tx.set_setting(CONTESTS_KEY, &tx.now().stored()).await?;
     tx.commit().await?;
     Ok(written)
 }

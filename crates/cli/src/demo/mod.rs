@@ -15,6 +15,7 @@ use anyhow::{Context, Result};
 use khienmang_core::Date;
 use khienmang_core::auth::Role;
 use khienmang_core::org::{EnterpriseSize, EventKind, Level, OrgHistory, SchoolLevel, UnitAttrs, UnitId, UnitVersion};
+use khienmang_core::time::Timestamp;
 use khienmang_store::Store;
 use khienmang_store::auth::NewUser;
 use khienmang_store::import::{UnitHistory, list_2024_from, reorg_2025_date};
@@ -80,7 +81,7 @@ pub async fn seed(store: &Store) -> Result<()> {
         );
     }
     // Reports go to new Bắc Ninh (also in a demo database made before the setting was required).
-    store.configure_province("24", chrono::Utc::now().date_naive().max(reorg_2025_date())).await?;
+    store.configure_province("24", chrono::Utc::now().date_naive().max(reorg_2025_date()), Timestamp::now()).await?;
     if store.setting(DEMO_KEY).await?.is_some() {
         println!("Dữ liệu thử nghiệm đã có; dùng lại.");
         return Ok(());
@@ -96,9 +97,9 @@ pub async fn seed(store: &Store) -> Result<()> {
         .into_iter()
         .find(|v| v.level == Level::Province)
         .context("thiếu tỉnh Bắc Ninh mới")?;
-    let mut tx = store.begin_write("demo").await?;
+    let mut tx = store.begin_write("demo", Timestamp::now()).await?;
     let seeded = movement::seed(&mut tx, &history, province.unit_id, today).await?;
-    tx.set_setting(DEMO_KEY, &khienmang_store::now_utc()).await?;
+    tx.set_setting(DEMO_KEY, &tx.now().stored()).await?;
     tx.commit().await?;
     link_demo_leader(store, today).await?;
     println!(
@@ -132,10 +133,10 @@ async fn seed_units(store: &Store) -> Result<()> {
         }
     }
     let count = units.len();
-    let mut tx = store.begin_write("demo").await?;
+    let mut tx = store.begin_write("demo", Timestamp::now()).await?;
     tx.insert_histories(units, "demo: thôn, cơ quan, doanh nghiệp, trường học").await?;
     create_demo_accounts(store, &mut tx).await?;
-    tx.set_setting(DEMO_UNITS_KEY, &khienmang_store::now_utc()).await?;
+    tx.set_setting(DEMO_UNITS_KEY, &tx.now().stored()).await?;
     tx.commit().await?;
     println!("Đã tạo {count} đơn vị thử nghiệm và các tài khoản thử nghiệm.");
 
@@ -258,7 +259,7 @@ async fn link_demo_leader(store: &Store, today: Date) -> Result<()> {
         }
     }
     let Some(ini) = linked else { return Ok(()) };
-    let mut tx = store.begin_write("demo").await?;
+    let mut tx = store.begin_write("demo", Timestamp::now()).await?;
     tx.set_initiative_leader(ini.id, leader.id, true).await?;
     tx.commit().await?;
     println!("Tài khoản mohinh được giao mô hình «{}».", ini.name);

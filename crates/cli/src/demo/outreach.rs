@@ -3,6 +3,7 @@
 //! survey with answers from many communes (a few with too few answers, so
 //! the results show suppression).
 
+use khienmang_core::time::Timestamp;
 use std::collections::BTreeSet;
 
 use anyhow::Result;
@@ -48,11 +49,11 @@ pub async fn seed(store: &Store) -> Result<usize> {
     }
     let now = Utc::now();
     let today = khienmang_core::outreach::vn_date(now);
-    let province = store.report_routing().await?.province;
+    let province = store.reports_province(Timestamp::now().vietnam_date()).await?;
     let history = store.org_history().await?;
     let mut rng = StdRng::seed_from_u64(7);
 
-    let mut tx = store.begin_write("tinh").await?;
+    let mut tx = store.begin_write("tinh", Timestamp::now()).await?;
     for (i, (title, summary, body, category)) in WARNINGS.iter().enumerate() {
         let published_at = now - Duration::days(3 * (WARNINGS.len() - i) as i64);
         let w = WarningInput {
@@ -97,7 +98,7 @@ pub async fn seed(store: &Store) -> Result<usize> {
 
     // About 40% of the running initiatives confirm sharing.
     let initiatives = store.initiative_refs(&history, province, today).await?;
-    let mut tx = store.begin_write("demo-mohinh").await?;
+    let mut tx = store.begin_write("demo-mohinh", Timestamp::now()).await?;
     for i in initiatives.iter().filter(|i| i.active) {
         if rng.gen_bool(0.4) {
             let reach = rng.gen_range(20..600);
@@ -107,7 +108,7 @@ pub async fn seed(store: &Store) -> Result<usize> {
     tx.commit().await?;
 
     let survey: Survey = serde_json::from_str(SURVEY)?;
-    let mut tx = store.begin_write("tinh").await?;
+    let mut tx = store.begin_write("tinh", Timestamp::now()).await?;
     let survey_id = tx
         .create_survey(&SurveyRecord {
             id: 0,
@@ -117,7 +118,7 @@ pub async fn seed(store: &Store) -> Result<usize> {
             closes_on: today + chrono::Days::new(30),
         })
         .await?;
-    tx.set_setting(OUTREACH_KEY, &khienmang_store::now_utc()).await?;
+    tx.set_setting(OUTREACH_KEY, &tx.now().stored()).await?;
     tx.commit().await?;
 
     let communes: Vec<_> = history

@@ -7,6 +7,7 @@ use anyhow::Result;
 use chrono::{DateTime, Duration, Utc};
 use khienmang_core::org::UnitId;
 use khienmang_core::reports::{Channel, Contact, Draft, Status};
+use khienmang_core::time::Timestamp;
 use khienmang_store::Store;
 use khienmang_store::reports::{FieldKey, NewReport};
 use rand::rngs::StdRng;
@@ -59,7 +60,8 @@ pub async fn seed(store: &Store, key: &FieldKey) -> Result<usize> {
     if store.setting(REPORTS_KEY).await?.is_some() {
         return Ok(0);
     }
-    let communes: Vec<UnitId> = store.report_communes().await?.iter().map(|v| v.unit_id).collect();
+    let communes: Vec<UnitId> =
+        store.report_communes(Timestamp::now().vietnam_date()).await?.iter().map(|v| v.unit_id).collect();
     if communes.is_empty() {
         return Ok(0);
     }
@@ -84,8 +86,8 @@ pub async fn seed(store: &Store, key: &FieldKey) -> Result<usize> {
         let draft = Draft { category: category.into(), description, contact, ..Default::default() };
         let draft = draft.check().map_err(|e| anyhow::anyhow!(e.message_vi()))?;
         let report = NewReport { channel: Channel::Web, draft, commune: Some(commune), attachments: Vec::new() };
-        let receipt = store.receive_reports_at(key, vec![report], at).await?.remove(0);
-        let mut tx = store.begin_write("demo").await?;
+        let receipt = store.receive_reports_at(key, vec![report], at, Timestamp::now()).await?.remove(0);
+        let mut tx = store.begin_write("demo", Timestamp::now()).await?;
         // Older reports have moved further; a few are left overdue.
         let stage = if days_ago < 3 { 0 } else { rng.gen_range(0..10).min(days_ago / 4) };
         if stage >= 1 {
@@ -114,8 +116,8 @@ pub async fn seed(store: &Store, key: &FieldKey) -> Result<usize> {
         tx.commit().await?;
         count += 1;
     }
-    let mut tx = store.begin_write("demo").await?;
-    tx.set_setting(REPORTS_KEY, &khienmang_store::now_utc()).await?;
+    let mut tx = store.begin_write("demo", Timestamp::now()).await?;
+    tx.set_setting(REPORTS_KEY, &tx.now().stored()).await?;
     tx.commit().await?;
     Ok(count)
 }

@@ -6,6 +6,7 @@ use anyhow::Result;
 use chrono::{Duration, Utc};
 use khienmang_core::reports::Category;
 use khienmang_core::scamcheck::{IndicatorStatus, Query};
+use khienmang_core::time::Timestamp;
 use khienmang_store::Store;
 use khienmang_store::scamcheck::Listing;
 
@@ -21,7 +22,7 @@ pub async fn seed(store: &Store) -> Result<usize> {
         return Ok(0);
     }
     let now = Utc::now();
-    let mut tx = store.begin_write("phantich").await?;
+    let mut tx = store.begin_write("phantich", Timestamp::now()).await?;
     for text in VERIFIED {
         let Some(key) = Query::detect(text).ok().and_then(|q| q.subject).map(|s| s.key()) else { continue };
         let listing = Listing {
@@ -39,7 +40,7 @@ pub async fn seed(store: &Store) -> Result<usize> {
         };
         tx.list_indicator(&listing, false).await?;
     }
-    tx.set_setting(SCAMCHECK_KEY, &khienmang_store::now_utc()).await?;
+    tx.set_setting(SCAMCHECK_KEY, &tx.now().stored()).await?;
     tx.commit().await?;
     Ok(VERIFIED.len())
 }

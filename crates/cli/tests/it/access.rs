@@ -4,6 +4,7 @@
 
 use axum::http::Method;
 use khienmang_core::auth::Role;
+use khienmang_core::time::Timestamp;
 use reqwest::StatusCode;
 
 use khienmang_testkit::fixtures::{TEST_ACTOR, create_unit, day, initiative_input};
@@ -102,7 +103,7 @@ struct Records {
 async fn records_of(app: &TestApp, unit: khienmang_core::org::UnitId) -> Records {
     use khienmang_core::targets::PersonRole;
     use khienmang_store::movement::{DocumentInput, DocumentKind, InitiativeInput, PersonInput, VoiceInput};
-    let mut tx = app.store.begin_write("test").await.unwrap();
+    let mut tx = app.store.begin_write("test", Timestamp::now()).await.unwrap();
     let initiative = tx
         .create_initiative(&InitiativeInput { since: day("2026-01-01"), ..initiative_input(unit, "Mô hình thử") })
         .await
@@ -159,7 +160,7 @@ async fn records_of(app: &TestApp, unit: khienmang_core::org::UnitId) -> Records
             on,
         )
         .unwrap();
-        let mut tx = app.store.begin_write("test").await.unwrap();
+        let mut tx = app.store.begin_write("test", Timestamp::now()).await.unwrap();
         let id = tx.nominate(n, on).await.unwrap();
         tx.commit().await.unwrap();
         id
@@ -201,7 +202,7 @@ async fn outreach_of(app: &TestApp, unit: khienmang_core::org::UnitId) -> (i64, 
     )
     .unwrap();
     let today = day("2026-01-01").max(chrono::Utc::now().date_naive());
-    let mut tx = app.store.begin_write("test").await.unwrap();
+    let mut tx = app.store.begin_write("test", Timestamp::now()).await.unwrap();
     let c = tx.create_campaign(&campaign).await.unwrap();
     let s = tx
         .create_survey(&SurveyRecord {
@@ -240,8 +241,9 @@ async fn report_of(app: &TestApp, unit: khienmang_core::org::UnitId) -> (i64, i6
         }],
     };
     let key = FieldKey::generate().0;
-    let receipt = app.store.receive_reports_at(&key, vec![report], chrono::Utc::now()).await.unwrap().remove(0);
-    let mut tx = app.store.begin_write("test").await.unwrap();
+    let receipt =
+        app.store.receive_reports_at(&key, vec![report], chrono::Utc::now(), Timestamp::now()).await.unwrap().remove(0);
+    let mut tx = app.store.begin_write("test", Timestamp::now()).await.unwrap();
     tx.report_assign(receipt.id, unit, None).await.unwrap();
     tx.commit().await.unwrap();
     let attachment = app.store.report_attachments(receipt.id).await.unwrap()[0].id;

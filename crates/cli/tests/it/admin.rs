@@ -8,6 +8,7 @@
 use chrono::Datelike;
 use khienmang_core::admin::{DOCUMENT_TOTAL, PeriodKind, ReportingPeriod, ReviewKind, completeness, review_docx};
 use khienmang_core::auth::Role;
+use khienmang_core::time::Timestamp;
 use khienmang_store::admin::{reporting_units, review_data};
 use reqwest::StatusCode;
 use serde_json::Value;
@@ -243,7 +244,7 @@ async fn a_commune_merged_in_2025_never_pushes_a_reporting_rate_past_100_percent
     let q3 = ReportingPeriod::new(PeriodKind::Quarter, 2025, 3).unwrap();
     // Every commune of each period reports; the old communes report for Q3
     // too (late, under their old ids) and so does 07210.
-    let mut tx = app.store.begin_write("test").await.unwrap();
+    let mut tx = app.store.begin_write("test", Timestamp::now()).await.unwrap();
     for u in units.iter().filter(|u| u.is_active_on(q2.end())) {
         tx.add_period_report(u.id, q2, day("2025-07-03"), "Q2").await.unwrap();
     }
@@ -270,7 +271,7 @@ async fn a_commune_merged_in_2025_never_pushes_a_reporting_rate_past_100_percent
     // Only the old communes report for Q4: 07210 counts as received through
     // them, and nothing else does.
     let q4 = ReportingPeriod::new(PeriodKind::Quarter, 2025, 4).unwrap();
-    let mut tx = app.store.begin_write("test").await.unwrap();
+    let mut tx = app.store.begin_write("test", Timestamp::now()).await.unwrap();
     for o in &old {
         tx.add_period_report(*o, q4, day("2026-01-02"), "Q4").await.unwrap();
     }
@@ -282,7 +283,7 @@ async fn a_commune_merged_in_2025_never_pushes_a_reporting_rate_past_100_percent
     assert!(c4.completeness.unwrap() <= 1.0 / c4.expected as f64 + 1e-12);
 
     // A report for a period not yet started is refused.
-    let mut tx = app.store.begin_write("test").await.unwrap();
+    let mut tx = app.store.begin_write("test", Timestamp::now()).await.unwrap();
     let next = ReportingPeriod::new(PeriodKind::Quarter, 2030, 4).unwrap();
     assert!(tx.add_period_report(merged_into, next, day("2026-01-02"), "x").await.is_err());
 }

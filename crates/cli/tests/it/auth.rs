@@ -2,6 +2,7 @@
 //! security headers.
 
 use khienmang_core::auth::Role;
+use khienmang_core::time::Timestamp;
 use khienmang_web::WebConfig;
 use reqwest::StatusCode;
 
@@ -154,7 +155,7 @@ async fn totp_second_factor_is_required_once_enrolled_and_enforced_for_staff() {
 
     let secret = totp_rs::Secret::generate_secret().to_encoded().to_string();
     let user = app.store.user_by_name("tinh").await.unwrap().unwrap();
-    let mut tx = app.store.begin_write("test").await.unwrap();
+    let mut tx = app.store.begin_write("test", Timestamp::now()).await.unwrap();
     tx.set_totp(user.id, Some(&secret)).await.unwrap();
     tx.commit().await.unwrap();
 
@@ -194,7 +195,7 @@ async fn a_wrong_password_shows_the_login_page_saying_so() {
 async fn demo_accounts_are_refused_unless_allowed() {
     let app = TestApp::start().await;
     let hash = khienmang_web::auth::hash_password("demo").unwrap();
-    let mut tx = app.store.begin_write("test").await.unwrap();
+    let mut tx = app.store.begin_write("test", Timestamp::now()).await.unwrap();
     tx.create_user(&khienmang_store::auth::NewUser {
         username: "tinh",
         display_name: "demo",
@@ -370,7 +371,7 @@ async fn with_totp(app: &TestApp, user: &str) -> totp_rs::TOTP {
     app.user(user, Role::Secretariat, Some(app.province)).await;
     let secret = totp_rs::Secret::generate_secret().to_encoded().to_string();
     let id = app.store.user_by_name(user).await.unwrap().unwrap().id;
-    let mut tx = app.store.begin_write("test").await.unwrap();
+    let mut tx = app.store.begin_write("test", Timestamp::now()).await.unwrap();
     tx.set_totp(id, Some(&secret)).await.unwrap();
     tx.commit().await.unwrap();
     totp_of(&secret, user)
@@ -610,7 +611,7 @@ async fn sessions_end_when_idle_at_their_lifetime_and_on_a_password_change() {
     let token = app.token("tinh").await;
     assert_eq!(app.get_json(&token, "/api/v1/me").await.0, 200);
     let id = app.store.user_by_name("tinh").await.unwrap().unwrap().id;
-    let mut tx = app.store.begin_write("test").await.unwrap();
+    let mut tx = app.store.begin_write("test", Timestamp::now()).await.unwrap();
     tx.set_password(id, &khienmang_web::auth::hash_password("mat-khau-moi-2026").unwrap()).await.unwrap();
     tx.commit().await.unwrap();
     assert_eq!(app.get_json(&token, "/api/v1/me").await.0, 401);

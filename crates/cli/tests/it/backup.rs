@@ -1,6 +1,7 @@
 //! Backup while serving, restore into an empty database, same data and an
 //! intact audit chain.
 
+use khienmang_core::time::Timestamp;
 use std::collections::BTreeMap;
 
 use khienmang_core::auth::Role;
@@ -18,7 +19,7 @@ async fn backup_restores_to_an_identical_database() {
     // Registry data too, with an attached file (a byte column).
     let commune = app.commune_a.0;
     let signed = b"%PDF-1.7 ke hoach".to_vec();
-    let mut tx = app.store.begin_write("test").await.unwrap();
+    let mut tx = app.store.begin_write("test", Timestamp::now()).await.unwrap();
     let document = tx
         .add_document(&DocumentInput {
             unit: commune,
@@ -40,11 +41,11 @@ async fn backup_restores_to_an_identical_database() {
     let before = app.store.with_targets(today, plan_of).await.unwrap();
     assert_eq!(before, Some((1, 1)));
     let mut bytes = Vec::new();
-    let rows = app.store.backup(&mut bytes).await.unwrap();
+    let rows = app.store.backup(&mut bytes, Timestamp::now()).await.unwrap();
     assert!(rows > 400);
 
     let (copy, _) = fresh_store().await;
-    let restored = copy.restore(&mut bytes.as_slice()).await.unwrap();
+    let restored = copy.restore(&mut bytes.as_slice(), Timestamp::now()).await.unwrap();
     assert_eq!(restored, rows);
     assert!(copy.audit_verify().await.unwrap().is_ok());
     let original = app.store.unit_versions(app.commune_a.0).await.unwrap();
@@ -55,10 +56,10 @@ async fn backup_restores_to_an_identical_database() {
     assert_eq!(copy.with_targets(today, plan_of).await.unwrap(), before, "the same targets after a restore");
 
     // Restoring twice is refused: only into an empty database.
-    let again = copy.restore(&mut bytes.as_slice()).await;
+    let again = copy.restore(&mut bytes.as_slice(), Timestamp::now()).await;
     assert!(again.is_err());
     // New writes after a restore continue the ids and the chain.
-    let mut tx = copy.begin_write("test").await.unwrap();
+    let mut tx = copy.begin_write("test", Timestamp::now()).await.unwrap();
     tx.audit("test.after_restore", "x", &serde_json::json!({})).await.unwrap();
     let next = tx.submit_unit_report(commune, 2026).await;
     assert!(next.is_ok());
@@ -83,10 +84,10 @@ async fn backup_restores_to_an_identical_database() {
 async fn a_damaged_backup_is_refused_and_writes_nothing() {
     let app = TestApp::start().await;
     let mut bytes = Vec::new();
-    app.store.backup(&mut bytes).await.unwrap();
+    app.store.backup(&mut bytes, Timestamp::now()).await.unwrap();
     let cut = &bytes[..bytes.len() / 2];
     let (copy, _) = fresh_store().await;
-    let err = copy.restore(&mut &cut[..]).await.unwrap_err();
+    let err = copy.restore(&mut &cut[..], Timestamp::now()).await.unwrap_err();
     assert!(err.to_string().contains("Tệp sao lưu không hợp lệ"), "{err}");
     assert!(copy.audit_verify().await.unwrap().is_ok());
     assert!(copy.unit_versions(app.commune_a.0).await.unwrap().is_empty());
@@ -230,7 +231,7 @@ async fn a_backup_with_rows_in_every_table_restores_every_table() {
     }
     fill_every_table(&app.store, &tables).await;
     let mut backup = Vec::new();
-    let rows = app.store.backup(&mut backup).await.unwrap();
+    let rows = app.store.backup(&mut backup, Timestamp::now()).await.unwrap();
     // Left out on purpose, by name: sessions, staged uploads, migrations.
     let excluded = khienmang_store::backup::EXCLUDED_TABLES;
     for kept in ["surveys", "survey_responses", "warnings", "campaigns", "campaign_shares", "users", "audit_log"] {
@@ -238,7 +239,7 @@ async fn a_backup_with_rows_in_every_table_restores_every_table() {
     }
 
     let (copy, _) = fresh_store().await;
-    assert_eq!(copy.restore(&mut backup.as_slice()).await.unwrap(), rows);
+    assert_eq!(copy.restore(&mut backup.as_slice(), Timestamp::now()).await.unwrap(), rows);
     assert!(copy.audit_verify().await.unwrap().is_ok());
     let mut total = 0;
     for table in tables.keys() {
@@ -260,7 +261,7 @@ async fn a_backup_with_rows_in_every_table_restores_every_table() {
     assert_eq!(listed, expected);
     // The same content, cell for cell: the copy's backup holds the same rows.
     let mut again = Vec::new();
-    copy.backup(&mut again).await.unwrap();
+    copy.backup(&mut again, Timestamp::now()).await.unwrap();
     assert_eq!(data_lines(&again), data_lines(&backup));
 }
 
@@ -272,7 +273,7 @@ async fn an_edited_data_row_is_refused_and_restores_nothing() {
     let app = TestApp::start().await;
     app.user("tinh", Role::Secretariat, Some(app.province)).await;
     let mut backup = Vec::new();
-    app.store.backup(&mut backup).await.unwrap();
+    app.store.backup(&mut backup, Timestamp::now()).await.unwrap();
     let text = String::from_utf8(backup).unwrap();
     let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
     let parsed: Vec<serde_json::Value> = lines.iter().map(|l| serde_json::from_str(l).unwrap()).collect();
@@ -285,7 +286,7 @@ async fn an_edited_data_row_is_refused_and_restores_nothing() {
     let edited = lines.join("\n") + "\n";
 
     let (copy, _) = fresh_store().await;
-    let err = copy.restore(&mut edited.as_bytes()).await.unwrap_err().to_string();
+    let err = copy.restore(&mut edited.as_bytes(), Timestamp::now()).await.unwrap_err().to_string();
     assert!(err.contains("Tệp sao lưu không hợp lệ") && err.contains("đã bị sửa"), "{err}");
     assert_eq!(count(&copy, "users").await, 0);
     assert_eq!(count(&copy, "org_units").await, 0);
@@ -293,10 +294,10 @@ async fn an_edited_data_row_is_refused_and_restores_nothing() {
     // A dropped row is refused too (the table's count no longer matches).
     let mut short: Vec<&str> = text.lines().collect();
     short.remove(at + 1);
-    let err = copy.restore(&mut (short.join("\n") + "\n").as_bytes()).await.unwrap_err().to_string();
+    let err = copy.restore(&mut (short.join("\n") + "\n").as_bytes(), Timestamp::now()).await.unwrap_err().to_string();
     assert!(err.contains("Tệp sao lưu không hợp lệ"), "{err}");
     // The untouched file restores.
-    assert!(copy.restore(&mut text.as_bytes()).await.is_ok());
+    assert!(copy.restore(&mut text.as_bytes(), Timestamp::now()).await.is_ok());
     assert!(copy.user_by_name("tinh").await.unwrap().is_some());
 }
 
@@ -307,7 +308,7 @@ async fn an_endless_line_is_refused_before_it_is_parsed() {
     let (copy, _) = fresh_store().await;
     let start = b"{\"format\":\"khienmang-backup-2\"}\n[\"".as_slice();
     let mut endless = std::io::BufReader::new(std::io::Read::chain(start, std::io::repeat(b'a')));
-    let err = copy.restore(&mut endless).await.unwrap_err().to_string();
+    let err = copy.restore(&mut endless, Timestamp::now()).await.unwrap_err().to_string();
     assert!(err.contains("dòng dài hơn"), "{err}");
 }
 

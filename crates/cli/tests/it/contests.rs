@@ -46,7 +46,7 @@ pub async fn open_contest(store: &Store, organiser: UnitId, units: &[(UnitId, u3
             correct: 0,
         })
         .collect();
-    let mut tx = store.begin_write("test").await.unwrap();
+    let mut tx = store.begin_write("test", Timestamp::now()).await.unwrap();
     let id = tx
         .create_contest(&NewContest {
             rules: ContestRules {

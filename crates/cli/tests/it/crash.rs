@@ -6,6 +6,7 @@
 //! score; requests cut off by a kill may fail, but none that was
 //! acknowledged may be lost.
 
+use khienmang_core::time::Timestamp;
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
@@ -279,7 +280,7 @@ impl Run {
     async fn new(flags: &'static [&'static str]) -> (Run, khienmang_store::Store) {
         let (store, url) = fresh_store().await;
         import_bac_ninh(&store).await;
-        store.configure_province("24", chrono::Utc::now().date_naive()).await.unwrap();
+        store.configure_province("24", chrono::Utc::now().date_naive(), Timestamp::now()).await.unwrap();
         let dir: PathBuf = temp_path("khienmang-crash");
         std::fs::create_dir_all(&dir).unwrap();
         let log = dir.join("server.log");
@@ -335,7 +336,7 @@ async fn acknowledged_reports_survive_sigkill() {
     let started = Instant::now();
     let (run, store) = Run::new(&[]).await;
     let communes: Vec<String> = store
-        .report_communes()
+        .report_communes(Timestamp::now().vietnam_date())
         .await
         .unwrap()
         .iter()
@@ -412,7 +413,7 @@ async fn acknowledged_contest_answers_survive_sigkill() {
     let (run, store) = Run::new(&["--allow-demo-accounts"]).await;
     let today = day("2026-01-01");
     let province = store.units_by_code("24", today).await.unwrap().into_iter().find(|v| v.level == Level::Province);
-    let commune = store.report_communes().await.unwrap()[0].unit_id;
+    let commune = store.report_communes(Timestamp::now().vietnam_date()).await.unwrap()[0].unit_id;
     let contest = crate::contests::open_contest(&store, province.unwrap().unit_id, &[(commune, 1000)], 600, 3).await;
     let shared = Arc::new(Shared::default());
     let mut senders = tokio::task::JoinSet::new();

@@ -7,6 +7,7 @@
 use khienmang_core::auth::Role;
 use khienmang_core::movement::Stage;
 use khienmang_core::org::{Level, NewUnit, UnitAttrs, UnitId};
+use khienmang_core::time::Timestamp;
 use khienmang_store::movement::{InitiativeInput, NewMember};
 use reqwest::multipart::{Form, Part};
 use rust_xlsxwriter::{Format, Workbook};
@@ -281,7 +282,7 @@ async fn viewing_the_member_list_is_audited() {
     let t = officer(&app, "xa", app.commune_a.0).await;
     let v = village(&app, app.commune_a.0, "Thôn Tây", "07210-002").await;
     let i = initiative(&app, app.commune_a.0, "Nhóm Zalo thôn Tây", Stage::Active).await;
-    let mut tx = app.store.begin_write("test").await.unwrap();
+    let mut tx = app.store.begin_write("test", Timestamp::now()).await.unwrap();
     let member = |name: &str, household| NewMember {
         village: v,
         full_name: name.into(),

@@ -4,6 +4,7 @@
 //! error shape without storing anything.
 
 use khienmang_core::reports::{Channel, Status};
+use khienmang_core::time::Timestamp;
 use reqwest::StatusCode;
 use serde_json::Value;
 
@@ -295,7 +296,7 @@ async fn a_closed_request_reads_closed_with_the_officers_public_note() {
     let report = app.store.report_by_code(&code).await.unwrap().unwrap();
     let message = "Chị Bình giữ lại sao kê, ngân hàng sẽ gọi chị theo số đã cho.";
     let note = "Nội dung đã được chuyển cho ngân hàng phối hợp xử lý.";
-    let mut tx = app.store.begin_write("test").await.unwrap();
+    let mut tx = app.store.begin_write("test", Timestamp::now()).await.unwrap();
     tx.report_move_noted(report.id, Status::NotOurs, Some(message), Some(note)).await.unwrap();
     tx.commit().await.unwrap();
 

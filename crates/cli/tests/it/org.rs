@@ -2,6 +2,7 @@
 //! "as of" reads and roll-ups.
 
 use khienmang_core::auth::Role;
+use khienmang_core::time::Timestamp;
 use serde_json::{Value, json};
 
 use khienmang_testkit::db::{fresh_store, temp_path};
@@ -94,7 +95,7 @@ async fn cached_subtree_equals_the_recursive_sql_query_and_follows_writes() {
     assert_eq!(app.store.subtree_on(app.province, day("2026-01-01")).await.unwrap().len(), 100);
     // A write through another Store handle (another replica) is seen at once.
     let other = khienmang_store::Store::connect(&app.url).await.unwrap();
-    let mut tx = other.begin_write("replica-2").await.unwrap();
+    let mut tx = other.begin_write("replica-2", Timestamp::now()).await.unwrap();
     tx.apply_op(&khienmang_core::org::OrgOp::Abolish { unit: app.commune_b.0 }, day("2026-02-01"), None).await.unwrap();
     tx.commit().await.unwrap();
     let after = app.store.subtree_on(app.province, day("2026-03-01")).await.unwrap();
@@ -496,14 +497,14 @@ async fn reports_go_nowhere_until_the_province_is_configured_not_to_the_first_to
     import_bac_ninh(&store).await;
     let fake = NewUnit { code: Some("00".into()), ..NewUnit::new("Tỉnh Giả", Level::Province, None) };
     create_unit(&store, TEST_ACTOR, fake, day("2026-01-01")).await.unwrap();
-    let refused = store.report_communes().await.unwrap_err().to_string();
+    let refused = store.report_communes(Timestamp::now().vietnam_date()).await.unwrap_err().to_string();
     assert!(refused.contains("[reports] province"), "{refused}");
 
     let today = chrono::Utc::now().date_naive();
-    let province = store.configure_province("24", today).await.unwrap();
-    assert_eq!(store.reports_province().await.unwrap(), province);
-    assert_eq!(store.report_communes().await.unwrap().len(), 99);
-    let unknown = store.configure_province("97", today).await.unwrap_err().to_string();
+    let province = store.configure_province("24", today, Timestamp::now()).await.unwrap();
+    assert_eq!(store.reports_province(today).await.unwrap(), province);
+    assert_eq!(store.report_communes(Timestamp::now().vietnam_date()).await.unwrap().len(), 99);
+    let unknown = store.configure_province("97", today, Timestamp::now()).await.unwrap_err().to_string();
     assert!(unknown.contains("\"97\""), "{unknown}");
-    assert_eq!(store.reports_province().await.unwrap(), province, "a refused code changes nothing");
+    assert_eq!(store.reports_province(today).await.unwrap(), province, "a refused code changes nothing");
 }

@@ -7,6 +7,7 @@
 //! suppresses small groups in its results.
 
 use khienmang_core::auth::Role;
+use khienmang_core::time::Timestamp;
 use reqwest::StatusCode;
 
 use khienmang_testkit::fixtures::{day, initiative_input};
@@ -130,7 +131,7 @@ async fn campaign_coverage_follows_confirmations_and_official_posts_feed_target_
     app.user("xa-a", Role::CommuneOfficer, Some(app.commune_a.0)).await;
     let (tinh, xa) = (app.token("tinh").await, app.token("xa-a").await);
     let mut ids = Vec::new();
-    let mut tx = app.store.begin_write("test").await.unwrap();
+    let mut tx = app.store.begin_write("test", Timestamp::now()).await.unwrap();
     for (unit, name) in
         [(app.commune_a.0, "Tổ công nghệ số A"), (app.commune_a.0, "Zalo thôn A"), (app.commune_b.0, "Tổ B")]
     {

@@ -4,6 +4,7 @@
 //! retention, mail, and refused input that stores nothing.
 
 use khienmang_core::auth::Role;
+use khienmang_core::time::Timestamp;
 use khienmang_store::reports::FieldKey;
 use khienmang_web::WebConfig;
 use reqwest::StatusCode;
@@ -145,7 +146,7 @@ async fn contacts_are_sealed_and_shown_only_to_the_handling_unit_with_an_audit_e
 
     // Nowhere in the database in plaintext: not in a full dump of every table…
     let mut dump = Vec::new();
-    app.store.backup(&mut dump).await.unwrap();
+    app.store.backup(&mut dump, Timestamp::now()).await.unwrap();
     let dump = String::from_utf8_lossy(&dump);
     for secret in [PHONE_E164, "987654321", EMAIL] {
         assert!(!dump.contains(secret), "{secret} is in the database dump");
@@ -233,7 +234,7 @@ async fn overdue_reports_escalate_and_contacts_expire() {
     assert!(notes.iter().any(|n| n.report_id == Some(report.id) && n.body.contains("quá hạn")));
 
     // Closed, then kept for the retention period, then the contact goes.
-    let mut tx = app.store.begin_write("test").await.unwrap();
+    let mut tx = app.store.begin_write("test", Timestamp::now()).await.unwrap();
     tx.report_move(report.id, khienmang_core::reports::Status::Rejected, None).await.unwrap();
     tx.commit().await.unwrap();
     let retention = chrono::Duration::days(180);
@@ -249,7 +250,7 @@ async fn the_reporter_can_delete_their_contact_and_pending_mail_to_them_goes_too
     let (_, receipt) = send(&app, fraud(&app.commune_a.1, "Ứng dụng cho vay đe dọa người thân của tôi.")).await;
     let (code, secret) = (receipt["code"].as_str().unwrap(), receipt["secret"].as_str().unwrap());
     let report = app.store.report_by_code(code).await.unwrap().unwrap();
-    let mut tx = app.store.begin_write("test").await.unwrap();
+    let mut tx = app.store.begin_write("test", Timestamp::now()).await.unwrap();
     tx.report_ask(report.id, "Bạn còn giữ ảnh chụp tin nhắn không?").await.unwrap();
     tx.commit().await.unwrap();
     let pending = |app: &TestApp| {
@@ -329,7 +330,7 @@ async fn status_messages_reach_the_reporter_by_mail_through_the_jobs_command() {
         TestApp::start_with(WebConfig { require_totp: false, field_key: Some(key), ..WebConfig::default() }).await;
     let (_, receipt) = send(&app, fraud(&app.commune_a.1, "Trang bán hàng giả mạo nhận tiền rồi chặn liên lạc.")).await;
     let report = app.store.report_by_code(receipt["code"].as_str().unwrap()).await.unwrap().unwrap();
-    let mut tx = app.store.begin_write("test").await.unwrap();
+    let mut tx = app.store.begin_write("test", Timestamp::now()).await.unwrap();
     tx.report_move(report.id, khienmang_core::reports::Status::Triaged, Some("Đã chuyển Công an xã xác minh."))
         .await
         .unwrap();
@@ -504,7 +505,7 @@ async fn reports_follow_a_tree_changed_by_another_replica_after_routing_was_buil
 
     let today = chrono::Utc::now().date_naive();
     let replica = khienmang_store::Store::connect(&app.url).await.unwrap();
-    let mut tx = replica.begin_write("replica-2").await.unwrap();
+    let mut tx = replica.begin_write("replica-2", Timestamp::now()).await.unwrap();
     tx.apply_op(&OrgOp::Abolish { unit: app.commune_b.0 }, today, None).await.unwrap();
     let created = NewUnit {
         code: Some("99001".into()),
@@ -539,7 +540,12 @@ async fn a_batch_notifies_each_unit_once_with_its_count() {
     let key = FieldKey::generate().0;
     let receipts = app
         .store
-        .receive_reports_at(&key, vec![fraud_report(a), fraud_report(b), fraud_report(a)], chrono::Utc::now())
+        .receive_reports_at(
+            &key,
+            vec![fraud_report(a), fraud_report(b), fraud_report(a)],
+            chrono::Utc::now(),
+            Timestamp::now(),
+        )
         .await
         .unwrap();
     assert_eq!(receipts.iter().map(|r| r.unit_id).collect::<Vec<_>>(), [a, b, a]);
@@ -623,7 +629,7 @@ async fn a_report_sent_at_one_in_the_morning_on_reorganisation_day_goes_by_the_n
     let app = TestApp::start().await;
     // Commune B merges into a new commune on 1 July 2027.
     let effective = day("2027-07-01");
-    let mut tx = app.store.begin_write("test").await.unwrap();
+    let mut tx = app.store.begin_write("test", Timestamp::now()).await.unwrap();
     let created = NewUnit {
         code: Some("99002".into()),
         unit_type: Some("Phường".into()),
@@ -636,7 +642,7 @@ async fn a_report_sent_at_one_in_the_morning_on_reorganisation_day_goes_by_the_n
     let at = |s: &str| chrono::DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&chrono::Utc);
     let key = FieldKey::generate().0;
     let (before_midnight, one_am) = (at("2027-06-30T23:59:00+07:00"), at("2027-07-01T01:00:00+07:00"));
-    let send = |commune, when| app.store.receive_reports_at(&key, vec![fraud_report(commune)], when);
+    let send = |commune, when| app.store.receive_reports_at(&key, vec![fraud_report(commune)], when, Timestamp::now());
 
     assert_eq!(send(merged, before_midnight).await.unwrap()[0].unit_id, merged, "23:59: the old commune");
     assert!(send(successor, before_midnight).await.is_err(), "23:59: the new commune is not there yet");

@@ -4,6 +4,7 @@
 //! look-alikes; a QR photo of a listed account; an owner's dispute that is
 //! upheld takes the listing off; every decision is audited.
 
+use khienmang_core::time::Timestamp;
 use std::time::{Duration, Instant};
 
 use khienmang_core::auth::Role;
@@ -123,11 +124,11 @@ async fn reported_then_verified_then_disputed_and_withdrawn() {
         .await
         .unwrap();
     report(&app, "Lại bị gọi từ số này, đòi chuyển tiền phí hồ sơ vay vốn.").await;
-    assert_eq!(app.store.resight_indicators().await.unwrap(), 2, "the number and the account");
+    assert_eq!(app.store.resight_indicators(Timestamp::now()).await.unwrap(), 2, "the number and the account");
     let (until, reports) = expires(&app).await;
     assert_eq!(reports, 3);
     assert!(until > chrono::Utc::now().to_rfc3339(), "the listing lives on from the new report: {until}");
-    assert_eq!(app.store.resight_indicators().await.unwrap(), 0, "nothing new, nothing changed");
+    assert_eq!(app.store.resight_indicators(Timestamp::now()).await.unwrap(), 0, "nothing new, nothing changed");
 
     // Private lookup: only 4 bytes go out, the full hash comes back.
     let full = hex::encode(Sha256::digest(b"tel:+84856123789"));
@@ -352,7 +353,7 @@ async fn the_dispute_page_names_only_listings_shown_to_the_public_and_never_by_a
         let form = [("key", key), ("decision", decision), ("category", "fraud"), ("note", "")];
         assert_eq!(post_form(&app, Some(&analyst), "/scamcheck/indicators", &form).await.0, StatusCode::SEE_OTHER);
     }
-    let mut tx = app.store.begin_write("test").await.unwrap();
+    let mut tx = app.store.begin_write("test", Timestamp::now()).await.unwrap();
     let now = chrono::Utc::now();
     let candidate = Listing {
         key: IndicatorKey::from_stored("tel:+84911444555"),

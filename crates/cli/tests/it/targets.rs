@@ -4,6 +4,7 @@
 
 use khienmang_core::auth::Role;
 use khienmang_core::org::{EnterpriseSize, Level, NewUnit, OrgOp, UnitAttrs, UnitId};
+use khienmang_core::time::Timestamp;
 use khienmang_store::movement::{DocumentInput, DocumentKind, NewMember};
 use serde_json::Value;
 
@@ -39,7 +40,7 @@ async fn targets_follow_the_registry_through_the_merger() {
     assert!(old_communes.len() >= 2, "07210 was formed by a merger");
     let old = old_communes[0];
 
-    let mut tx = app.store.begin_write("test").await.unwrap();
+    let mut tx = app.store.begin_write("test", Timestamp::now()).await.unwrap();
     let after = day("2025-07-01");
     let medium = UnitAttrs { enterprise_size: Some(EnterpriseSize::Medium), ..Default::default() };
     let micro = UnitAttrs { enterprise_size: Some(EnterpriseSize::Micro), ..Default::default() };
@@ -93,7 +94,7 @@ async fn targets_follow_the_registry_through_the_merger() {
     // 2.9c: a listed member makes the village's household count current at once.
     let (_, before) = app.get_json(&token, &format!("/api/v1/targets?unit={}&year=2026", v.0)).await;
     assert!(target(&before, "2.9c")["value"].is_null());
-    let mut tx = app.store.begin_write("test").await.unwrap();
+    let mut tx = app.store.begin_write("test", Timestamp::now()).await.unwrap();
     let members: Vec<NewMember> = (0..3)
         .map(|i| NewMember {
             village: v,

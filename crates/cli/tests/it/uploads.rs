@@ -4,6 +4,7 @@
 //! answering; a batch check body is bounded before it is parsed; QR photos
 //! are decoded off the request workers.
 
+use khienmang_core::time::Timestamp;
 use std::io::{Cursor, Read, Write};
 
 use chrono::Utc;
@@ -99,7 +100,7 @@ async fn initiative(app: &TestApp) -> i64 {
 
 async fn contest(app: &TestApp) -> i64 {
     let now = Utc::now();
-    let mut tx = app.store.begin_write("test").await.unwrap();
+    let mut tx = app.store.begin_write("test", Timestamp::now()).await.unwrap();
     let id = tx
         .create_contest(&NewContest {
             rules: ContestRules {

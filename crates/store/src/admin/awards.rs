@@ -10,7 +10,7 @@ use sqlx::Row;
 use sqlx::any::AnyRow;
 
 use super::invalid;
-use crate::{Result, Store, StoreError, WriteTx, now_utc};
+use crate::{Result, Store, StoreError, WriteTx};
 
 /// A stored nomination.
 #[derive(Debug, Clone, Serialize)]
@@ -78,7 +78,7 @@ impl WriteTx {
         .bind(n.status.as_str())
         .bind(n.nominee.name())
         .bind(&json)
-        .bind(now_utc())
+        .bind(self.stamp())
         .fetch_one(&mut *self.tx)
         .await?;
         self.audit(
@@ -121,7 +121,7 @@ impl WriteTx {
         .bind(to.as_str())
         .bind(&json)
         .bind(decision_no)
-        .bind(now_utc())
+        .bind(self.stamp())
         .bind(id)
         .execute(&mut *self.tx)
         .await?;

@@ -15,7 +15,7 @@ use sqlx::Row;
 use utoipa::ToSchema;
 
 use super::{day, invalid};
-use crate::{Result, Store, WriteTx, now_utc};
+use crate::{Result, Store, WriteTx};
 
 /// One stored amount.
 #[derive(Debug, Clone, Serialize)]
@@ -221,7 +221,7 @@ impl WriteTx {
         .bind(e.to.to_string())
         .bind(note)
         .bind(&self.actor)
-        .bind(now_utc())
+        .bind(self.stamp())
         .fetch_one(&mut *self.tx)
         .await?;
         self.audit(

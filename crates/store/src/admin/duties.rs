@@ -12,7 +12,7 @@ use serde_json::json;
 use sqlx::Row;
 
 use super::{day, invalid};
-use crate::{Result, Store, WriteTx, now_utc};
+use crate::{Result, Store, WriteTx};
 
 /// Every commune that lay under `root` at any time, with its lifetime as a
 /// commune and the unit that carried it on: what completeness counts.
@@ -99,7 +99,7 @@ impl WriteTx {
         .bind(received_on.to_string())
         .bind(summary)
         .bind(&self.actor)
-        .bind(now_utc())
+        .bind(self.stamp())
         .execute(&mut *self.tx)
         .await?;
         self.audit("duty.report", &format!("duty:{duty}"), &json!({"due": due.to_string()})).await?;
@@ -128,7 +128,7 @@ impl WriteTx {
         .bind(received_on.to_string())
         .bind(summary.trim())
         .bind(&self.actor)
-        .bind(now_utc())
+        .bind(self.stamp())
         .execute(&mut *self.tx)
         .await?;
         self.audit("duty.period_report", &format!("unit:{}", unit.0), &json!({"period": period.label_vi()})).await?;

@@ -12,7 +12,7 @@ use sqlx::Row;
 use sqlx::any::AnyRow;
 
 use super::{day, invalid};
-use crate::{Result, Store, StoreError, WriteTx, now_utc};
+use crate::{Result, Store, StoreError, WriteTx};
 
 /// The kind of evaluation a unit of `level` gets; provinces and the former
 /// districts are not scored.
@@ -136,7 +136,7 @@ impl WriteTx {
         .bind(set.kind.as_str())
         .bind(&criteria)
         .bind(&self.actor)
-        .bind(now_utc())
+        .bind(self.stamp())
         .execute(&mut *self.tx)
         .await?;
         self.audit(
@@ -173,7 +173,7 @@ impl WriteTx {
         };
         let t = evaluation.set_scores(set, scores).map_err(|e| invalid(e.message_vi()))?;
         let scores = serde_json::to_string(&evaluation.scores).map_err(|e| invalid(e.to_string()))?;
-        let now = now_utc();
+        let now = self.stamp();
         let class = Classification::of(t);
         if existing.is_some() {
             sqlx::query(
@@ -216,7 +216,7 @@ impl WriteTx {
         e.submit().map_err(|err| invalid(err.message_vi()))?;
         sqlx::query("UPDATE evaluations SET status = $1, submitted_at = $2 WHERE unit_id = $3 AND year = $4")
             .bind(e.status.as_str())
-            .bind(now_utc())
+            .bind(self.stamp())
             .bind(unit.0)
             .bind(i64::from(year))
             .execute(&mut *self.tx)

@@ -10,7 +10,7 @@ use sqlx::Row;
 use crate::db::Val;
 use crate::org::date;
 use crate::targets::FactChange;
-use crate::{Result, Store, WriteTx, now_utc};
+use crate::{Result, Store, WriteTx};
 
 use super::shared::{check_year, optional, required, unit_name_of};
 
@@ -88,7 +88,7 @@ impl WriteTx {
                     Val::S(Some(held_on.to_string())),
                     Val::S(Some(title)),
                     Val::I(participants.map(|p| p.max(0))),
-                    Val::S(Some(now_utc())),
+                    Val::S(Some(self.stamp())),
                 ],
             )
             .await?;
@@ -113,7 +113,7 @@ impl WriteTx {
                     Val::S(Some(posted_on.to_string())),
                     Val::S(Some(title)),
                     Val::S(optional(url)),
-                    Val::S(Some(now_utc())),
+                    Val::S(Some(self.stamp())),
                 ],
             )
             .await?;
@@ -133,7 +133,7 @@ impl WriteTx {
         sqlx::query("INSERT INTO unit_reports (unit_id, year, submitted_at, actor) VALUES ($1, $2, $3, $4)")
             .bind(unit.0)
             .bind(i64::from(year))
-            .bind(now_utc())
+            .bind(self.stamp())
             .bind(self.actor.clone())
             .execute(&mut *self.tx)
             .await?;

@@ -10,7 +10,7 @@ use sqlx::Row;
 use crate::db::Val;
 use crate::org::date;
 use crate::targets::FactChange;
-use crate::{Result, Store, WriteTx, now_utc};
+use crate::{Result, Store, WriteTx};
 
 use super::shared::{check_year, invalid, required, unit_name_of};
 use crate::org::year_of;
@@ -137,7 +137,7 @@ impl WriteTx {
                     Val::S(file_name),
                     Val::S(file_type),
                     Val::B(data),
-                    Val::S(Some(now_utc())),
+                    Val::S(Some(self.stamp())),
                 ],
             )
             .await?;

@@ -13,7 +13,7 @@ use sqlx::any::AnyRow;
 use crate::db::{Val, bulk_insert};
 use crate::org::date;
 use crate::targets::FactChange;
-use crate::{Result, Store, StoreError, WriteTx, now_utc};
+use crate::{Result, Store, StoreError, WriteTx};
 
 use super::shared::{check_year, invalid, optional, required, unit_name_of};
 
@@ -381,7 +381,7 @@ impl WriteTx {
             return Err(invalid("Chọn ít nhất một nội dung trọng tâm."));
         }
         let focus: Vec<&str> = input.focus.iter().map(|f| f.as_str()).collect();
-        let now = now_utc();
+        let now = self.stamp();
         let id = self
             .insert_returning_id(
                 "INSERT INTO initiatives (unit_id, name, name_folded, leader_name, participant_kind, leader_kind, \
@@ -426,7 +426,7 @@ impl WriteTx {
         .bind(on.to_string())
         .bind(optional(note))
         .bind(self.actor.clone())
-        .bind(now_utc())
+        .bind(self.stamp())
         .execute(&mut *self.tx)
         .await?;
         Ok(())
@@ -481,7 +481,7 @@ impl WriteTx {
                     Val::S(Some(channel.key.clone())),
                     Val::S(Some(channel.url.clone())),
                     Val::I(audience.map(|a| a.max(0))),
-                    Val::S(Some(now_utc())),
+                    Val::S(Some(self.stamp())),
                 ],
             )
             .await?;
@@ -497,7 +497,7 @@ impl WriteTx {
         .bind(initiative)
         .bind(&name)
         .bind(optional(leader))
-        .bind(now_utc())
+        .bind(self.stamp())
         .execute(&mut *self.tx)
         .await?;
         self.audit("initiative.group", &format!("initiative:{initiative}"), &json!({"group": name})).await?;
@@ -570,7 +570,7 @@ impl WriteTx {
 
     /// Lists members; the audit entry records how many, never who.
     pub async fn add_members(&mut self, initiative: i64, members: &[NewMember]) -> Result<usize> {
-        let now = now_utc();
+        let now = self.stamp();
         let mut rows = Vec::with_capacity(members.len());
         let mut villages = Vec::new();
         for m in members {
@@ -629,7 +629,7 @@ impl WriteTx {
         .bind(report.reports_received)
         .bind(optional(report.note.as_deref()))
         .bind(self.actor.clone())
-        .bind(now_utc())
+        .bind(self.stamp())
         .execute(&mut *self.tx)
         .await?;
         self.audit(

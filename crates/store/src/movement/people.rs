@@ -11,7 +11,7 @@ use sqlx::Row;
 use crate::db::{Val, bulk_insert};
 use crate::org::date;
 use crate::targets::FactChange;
-use crate::{Result, Store, StoreError, WriteTx, now_utc};
+use crate::{Result, Store, StoreError, WriteTx};
 
 use super::shared::{check_year, invalid, optional, required, unit_name_of};
 
@@ -235,7 +235,7 @@ impl WriteTx {
                     Val::I(p.initiative),
                     Val::I(Some(i64::from(p.registered_from))),
                     Val::I(p.registered_to.map(i64::from)),
-                    Val::S(Some(now_utc())),
+                    Val::S(Some(self.stamp())),
                 ],
             )
             .await?;
@@ -263,7 +263,7 @@ impl WriteTx {
                     Val::S(Some(title.clone())),
                     Val::S(Some(held_on.to_string())),
                     Val::S(optional(place)),
-                    Val::S(Some(now_utc())),
+                    Val::S(Some(self.stamp())),
                 ],
             )
             .await?;
@@ -313,7 +313,7 @@ impl WriteTx {
                     Val::I(Some(i64::from(v.consent))),
                     Val::I(v.initiative),
                     Val::I(Some(i64::from(v.registered_from))),
-                    Val::S(Some(now_utc())),
+                    Val::S(Some(self.stamp())),
                 ],
             )
             .await?;

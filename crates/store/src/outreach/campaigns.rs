@@ -2,7 +2,6 @@
 //! that they shared its content, with the reach they saw. A confirmation of
 //! a post on an official page also counts for target 2.7.
 
-use chrono::Utc;
 use khienmang_core::org::{Level, MAX_DEPTH, OrgHistory, UnitId};
 use khienmang_core::outreach::{Campaign, InitiativeRef, ShareConfirmation};
 use serde_json::json;
@@ -102,7 +101,7 @@ impl WriteTx {
         .bind(Timestamp::from(c.schedule.publish_at).stored())
         .bind(c.schedule.end_at.map(|t| Timestamp::from(t).stored()))
         .bind(&self.actor)
-        .bind(crate::now_utc())
+        .bind(self.stamp())
         .fetch_one(&mut *self.tx)
         .await?;
         self.audit("campaign.create", &format!("campaign:{id}"), &json!({"title": c.title, "items": c.items.len()}))
@@ -132,7 +131,7 @@ impl WriteTx {
         .bind(reach)
         .bind(link)
         // Milliseconds: a correction made in the same second still comes later.
-        .bind(Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true))
+        .bind(self.now().stored_millis())
         .bind(&self.actor)
         .execute(&mut *self.tx)
         .await?;

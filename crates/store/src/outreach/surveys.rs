@@ -85,7 +85,7 @@ impl WriteTx {
         .bind(s.opens_on.to_string())
         .bind(s.closes_on.to_string())
         .bind(&self.actor)
-        .bind(crate::now_utc())
+        .bind(self.stamp())
         .fetch_one(&mut *self.tx)
         .await?;
         self.audit(

@@ -9,7 +9,7 @@ use sqlx::Row;
 use sqlx::any::AnyRow;
 
 use crate::db::read_instant;
-use crate::{Result, Store, StoreError, WriteTx, now_utc};
+use crate::{Result, Store, StoreError, WriteTx};
 use khienmang_core::time::Timestamp;
 
 /// A new or changed warning; `link` is filled in by the web layer.
@@ -61,7 +61,7 @@ impl WriteTx {
     /// made unique with a number when the title's slug is taken.
     pub async fn publish_warning(&mut self, w: &WarningInput) -> Result<String> {
         let base = slugify(&w.title);
-        let now = Utc::now();
+        let now = self.now().utc();
         let mut check = Warning {
             id: 0,
             slug: base.clone(),
@@ -108,7 +108,7 @@ impl WriteTx {
 
     pub async fn withdraw_warning(&mut self, slug: &str) -> Result<()> {
         let done = sqlx::query("UPDATE warnings SET withdrawn_at = $1 WHERE slug = $2 AND withdrawn_at IS NULL")
-            .bind(now_utc())
+            .bind(self.stamp())
             .bind(slug)
             .execute(&mut *self.tx)
             .await?;

@@ -1,6 +1,7 @@
 //! Duplicates and correlations: reports that may be the same, and the
 //! identifiers shared by several reports that analysts turn into indicators.
 
+use khienmang_core::time::Timestamp;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use khienmang_core::org::UnitId;
@@ -43,6 +44,16 @@ pub struct Correlation {
     pub codes: Vec<String>,
 }
 
+/// What a report is compared by when looking for ones like it.
+#[derive(Clone, Copy)]
+pub struct Likeness<'a> {
+    pub text: &'a str,
+    pub identifiers: &'a [Identifier],
+    pub commune: Option<UnitId>,
+    /// The report itself, when it is already stored.
+    pub exclude: Option<i64>,
+}
+
 fn excerpt(text: &str) -> String {
     let mut out: String = text.chars().take(140).collect();
     if text.chars().count() > 140 {
@@ -80,20 +91,19 @@ impl Store {
         Ok(out)
     }
 
-    /// Reports that may be the same as a text with these identifiers: those
+    /// Reports that may be the same as `like`'s text with its identifiers: those
     /// sharing an identifier anywhere, and those in the same commune in the
     /// last 90 days whose text is alike (diacritics ignored). Only reports
     /// handled within `scope` count (the whole country for `None`): the
     /// queue's rule, so a session never learns of reports it cannot open.
     pub async fn similar_reports(
         &self,
-        text: &str,
-        identifiers: &[Identifier],
-        commune: Option<UnitId>,
-        exclude: Option<i64>,
+        like: &Likeness<'_>,
         scope: Option<UnitId>,
         limit: usize,
+        now: Timestamp,
     ) -> Result<Vec<SimilarReport>> {
+        let Likeness { text, identifiers, commune, exclude } = *like;
         let mut shared: HashMap<i64, usize> = HashMap::new();
         for id in identifiers {
             let ids: Vec<i64> = sqlx::query_scalar(
@@ -107,7 +117,7 @@ impl Store {
                 *shared.entry(r).or_default() += 1;
             }
         }
-        let since = (chrono::Utc::now() - chrono::Duration::days(DUPLICATE_WINDOW_DAYS))
+        let since = (now.utc() - chrono::Duration::days(DUPLICATE_WINDOW_DAYS))
             .to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
         let mut rows = Vec::new();
         if let Some(commune) = commune {

@@ -17,7 +17,7 @@ use tokio::sync::{mpsc, oneshot};
 
 use super::{FieldKey, REPORTER, ReportRouting, invalid};
 use crate::db::{Val, bulk_insert, bulk_insert_returning, next_batch};
-use crate::{Result, Store, StoreError, WriteTx, now_utc};
+use crate::{Result, Store, StoreError, WriteTx};
 
 /// Reports written in one transaction at most.
 const MAX_BATCH: usize = 512;
@@ -59,6 +59,8 @@ struct Routed {
     unit: UnitId,
     /// The routing it was routed with.
     routing: Arc<ReportRouting>,
+    /// When the request handed it over.
+    received: Timestamp,
 }
 
 type Job = (Routed, oneshot::Sender<Result<Receipt>>);
@@ -82,7 +84,10 @@ impl Intake {
         let writer = store.clone();
         tokio::spawn(async move {
             while let Some(batch) = next_batch(&mut queue, MAX_BATCH).await {
-                let now = Timestamp::now();
+                // The batch's time: when its last report was handed over.
+                let Some(now) = batch.iter().map(|(r, _)| r.received).max() else {
+                    continue;
+                };
                 let batch = match writer.report_routing_on(now.vietnam_date()).await {
                     Ok(current) => reroute(batch, &current),
                     Err(e) => {
@@ -97,7 +102,7 @@ impl Intake {
                 if reports.is_empty() {
                     continue;
                 }
-                match write_batch(&writer, &key, &reports, now.utc()).await {
+                match write_batch(&writer, &key, &reports, now.utc(), now).await {
                     Ok(receipts) => {
                         for (reply, receipt) in replies.into_iter().zip(receipts) {
                             let _ = reply.send(Ok(receipt));
@@ -115,9 +120,10 @@ impl Intake {
         Intake { store, jobs }
     }
 
-    /// Routes the report and waits until it is committed.
-    pub async fn submit(&self, report: NewReport) -> Result<Receipt> {
-        let day = Timestamp::now().vietnam_date();
+    /// Routes the report (on `now`'s date in Viet Nam) and waits until it
+    /// is committed.
+    pub async fn submit(&self, report: NewReport, now: Timestamp) -> Result<Receipt> {
+        let day = now.vietnam_date();
         let mut routing = self.store.report_routing_cached(day).await?;
         let (commune, unit) = match route(&routing, &report) {
             Ok(routed) => routed,
@@ -129,7 +135,7 @@ impl Intake {
         };
         let (reply, answer) = oneshot::channel();
         self.jobs
-            .send((Routed { report, commune, unit, routing }, reply))
+            .send((Routed { report, commune, unit, routing, received: now }, reply))
             .await
             .map_err(|_| invalid("Hệ thống tiếp nhận đang dừng."))?;
         answer.await.map_err(|_| invalid("Hệ thống tiếp nhận đang dừng."))?
@@ -176,21 +182,22 @@ fn route(routing: &ReportRouting, report: &NewReport) -> Result<(Option<UnitId>,
 
 impl Store {
     /// Routes (on the tree of `at`'s date in Viet Nam) and writes reports
-    /// received at `at` in one transaction, without the queue: for imports
-    /// of earlier reports and demo data.
+    /// received at `at` in one transaction written at `now`, without the
+    /// queue: for imports of earlier reports and demo data.
     pub async fn receive_reports_at(
         &self,
         key: &FieldKey,
         reports: Vec<NewReport>,
         at: chrono::DateTime<Utc>,
+        now: Timestamp,
     ) -> Result<Vec<Receipt>> {
         let routing = self.report_routing_on(vietnam_date(at)).await?;
         let mut routed = Vec::with_capacity(reports.len());
         for report in reports {
             let (commune, unit) = route(&routing, &report)?;
-            routed.push(Routed { report, commune, unit, routing: routing.clone() });
+            routed.push(Routed { report, commune, unit, routing: routing.clone(), received: now });
         }
-        write_batch(self, key, &routed, at).await
+        write_batch(self, key, &routed, at, now).await
     }
 }
 
@@ -198,9 +205,11 @@ async fn write_batch(
     store: &Store,
     key: &FieldKey,
     reports: &[Routed],
-    now: chrono::DateTime<Utc>,
+    received: chrono::DateTime<Utc>,
+    now: Timestamp,
 ) -> Result<Vec<Receipt>> {
-    let mut tx = store.begin_write(REPORTER).await?;
+    let mut tx = store.begin_write(REPORTER, now).await?;
+    let now = received;
     let at = now.to_rfc3339_opts(SecondsFormat::Secs, true);
     let codes = fresh_codes(&mut tx, reports.len()).await?;
     let mut receipts = Vec::with_capacity(reports.len());
@@ -300,7 +309,7 @@ async fn write_batch(
     for r in &receipts {
         units.entry(r.unit_id).or_insert((0, r.id)).0 += 1;
     }
-    let noticed = now_utc();
+    let noticed = tx.stamp();
     let notifications = units
         .into_iter()
         .map(|(unit, (n, first))| {
@@ -358,7 +367,7 @@ async fn check_taken(tx: &mut WriteTx, codes: &[TrackingCode]) -> Result<HashSet
 }
 
 pub(crate) async fn insert_attachments(tx: &mut WriteTx, report: i64, attachments: &[NewAttachment]) -> Result<()> {
-    let now = now_utc();
+    let now = tx.stamp();
     let rows = attachments
         .iter()
         .map(|a| {

@@ -48,7 +48,7 @@ impl Store {
         }
         let history = self.org_history().await?;
         let today = now.date_naive();
-        let mut tx = self.begin_write(SYSTEM).await?;
+        let mut tx = self.begin_write(SYSTEM, Timestamp::from(now)).await?;
         let mut count = 0;
         for row in &rows {
             let id: i64 = row.try_get("id")?;
@@ -96,7 +96,7 @@ impl Store {
         if ids.is_empty() {
             return Ok(0);
         }
-        let mut tx = self.begin_write(SYSTEM).await?;
+        let mut tx = self.begin_write(SYSTEM, Timestamp::from(now)).await?;
         for id in &ids {
             tx.report_remove_contact(*id, "Đã xóa thông tin liên hệ khi hết thời hạn lưu trữ.").await?;
         }

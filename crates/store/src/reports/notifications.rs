@@ -5,7 +5,7 @@ use khienmang_core::org::UnitId;
 use serde::Serialize;
 use sqlx::Row;
 
-use crate::{Result, Store, WriteTx, now_utc};
+use crate::{Result, Store, WriteTx};
 
 use super::records::Report;
 
@@ -47,7 +47,7 @@ impl Store {
 impl WriteTx {
     /// Tells a unit's staff in the app, and by e-mail those who gave one.
     pub(crate) async fn notify_unit(&mut self, unit: UnitId, report: &Report, text: &str) -> Result<()> {
-        let now = now_utc();
+        let now = self.stamp();
         sqlx::query("INSERT INTO notifications (unit_id, report_id, at, body) VALUES ($1, $2, $3, $4)")
             .bind(unit.0)
             .bind(report.id)
@@ -76,7 +76,7 @@ impl WriteTx {
         subject: &str,
         body: &str,
     ) -> Result<()> {
-        let now = now_utc();
+        let now = self.stamp();
         sqlx::query(
             "INSERT INTO email_outbox (report_id, to_reporter, recipient, subject, body, created_at, next_attempt_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7)",
@@ -96,7 +96,7 @@ impl WriteTx {
     /// Marks a unit's notifications as read.
     pub async fn notifications_read(&mut self, unit: UnitId) -> Result<()> {
         sqlx::query("UPDATE notifications SET read_at = $1 WHERE unit_id = $2 AND read_at IS NULL")
-            .bind(now_utc())
+            .bind(self.stamp())
             .bind(unit.0)
             .execute(&mut *self.tx)
             .await?;

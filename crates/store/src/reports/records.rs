@@ -7,7 +7,7 @@ use serde::Serialize;
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
-use crate::{Result, StoreError, WriteTx, now_utc};
+use crate::{Result, StoreError, WriteTx};
 
 /// The actor recorded for what a reporter does with code and secret.
 pub const REPORTER: &str = "reporter";
@@ -154,7 +154,7 @@ impl WriteTx {
             "INSERT INTO report_events (report_id, at, actor, kind, status, body, to_reporter) VALUES ($1, $2, $3, $4, $5, $6, $7)",
         )
         .bind(report)
-        .bind(now_utc())
+        .bind(self.stamp())
         .bind(self.actor.clone())
         .bind(kind)
         .bind(status.map(|s| s.as_str()))

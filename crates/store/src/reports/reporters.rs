@@ -2,6 +2,7 @@
 //! the communes of the intake form, and adding to, reopening, rating or
 //! erasing the contact of one's report; the messages the reporter reads.
 
+use khienmang_core::Date;
 use khienmang_core::org::UnitId;
 use khienmang_core::reports::Status;
 use serde_json::json;
@@ -10,14 +11,9 @@ use super::intake;
 use super::intake::NewAttachment;
 use super::records::SELECT;
 
-use crate::{Result, Store, WriteTx, now_utc};
+use crate::{Result, Store, WriteTx};
 
 use super::records::{Report, invalid, report_from_row};
-
-/// Compares two hex digests without stopping at the first difference.
-fn same_digest(a: &str, b: &str) -> bool {
-    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
-}
 
 impl Store {
     pub async fn report_by_code(&self, code: &str) -> Result<Option<Report>> {
@@ -35,28 +31,28 @@ impl Store {
             .await?;
         let given = khienmang_core::reports::secret_hash(secret);
         match stored {
-            Some(stored) if same_digest(&stored, &given) => self.report_by_code(code.as_str()).await,
+            Some(stored) if khienmang_core::secret::same(&stored, &given) => self.report_by_code(code.as_str()).await,
             _ => Ok(None),
         }
     }
 
     /// The province citizens' reports belong to: the setting
     /// `reports.province` (required; see [`Store::configure_province`]).
-    pub async fn reports_province(&self) -> Result<UnitId> {
-        Ok(self.report_routing().await?.province)
+    /// `on` is the date in Viet Nam whose routing is read.
+    pub async fn reports_province(&self, on: Date) -> Result<UnitId> {
+        Ok(self.report_routing_on(on).await?.province)
     }
 
-    /// The communes of the reports' province today, with coordinates when
+    /// The communes of the reports' province on `on`, with coordinates when
     /// known, in name order, for the intake form.
-    pub async fn report_communes(&self) -> Result<Vec<khienmang_core::org::UnitVersion>> {
-        Ok(self.report_routing().await?.communes.clone())
+    pub async fn report_communes(&self, on: Date) -> Result<Vec<khienmang_core::org::UnitVersion>> {
+        Ok(self.report_routing_on(on).await?.communes.clone())
     }
 
     /// The commune of the reports' province named by its id or official
-    /// code today, as the routing last built knows it (the intake checks it
-    /// again when it writes).
-    pub async fn report_commune(&self, given: &str) -> Result<Option<UnitId>> {
-        let day = khienmang_core::time::Timestamp::now().vietnam_date();
+    /// code on `day`, as the routing last built knows it (the intake checks
+    /// it again when it writes).
+    pub async fn report_commune(&self, given: &str, day: Date) -> Result<Option<UnitId>> {
         if let Some(commune) = self.report_routing_cached(day).await?.commune(given) {
             return Ok(Some(commune));
         }
@@ -113,7 +109,7 @@ impl WriteTx {
             if attachments.is_empty() { text } else { format!("{text}\n[{} tệp đính kèm]", attachments.len()) };
         self.report_event(id, "reporter_info", None, Some(body.trim()), true).await?;
         sqlx::query("UPDATE reports SET updated_at = $1 WHERE id = $2")
-            .bind(now_utc())
+            .bind(self.stamp())
             .bind(id)
             .execute(&mut *self.tx)
             .await?;
@@ -135,12 +131,11 @@ impl WriteTx {
         let Some(closed) = closed else {
             return Err(invalid("Chỉ mở lại được phản ánh đã đóng."));
         };
-        let limit =
-            (chrono::Utc::now() - chrono::Duration::days(30)).to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+        let now = self.now().utc();
+        let limit = (now - chrono::Duration::days(30)).to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
         if closed < limit {
             return Err(invalid("Phản ánh đã đóng quá 30 ngày; hãy gửi phản ánh mới."));
         }
-        let now = chrono::Utc::now();
         let due =
             khienmang_core::reports::due_at(report.category, now).to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
         sqlx::query(
@@ -176,7 +171,7 @@ impl WriteTx {
         .bind(stars)
         .bind(i64::from(fixed))
         .bind(comment)
-        .bind(now_utc())
+        .bind(self.stamp())
         .bind(id)
         .execute(&mut *self.tx)
         .await?;
@@ -197,7 +192,7 @@ impl WriteTx {
         let changed = sqlx::query(
             "UPDATE reports SET contact_sealed = NULL, contact_removed_at = $1, updated_at = $1 WHERE id = $2 AND contact_sealed IS NOT NULL",
         )
-        .bind(now_utc())
+        .bind(self.stamp())
         .bind(id)
         .execute(&mut *self.tx)
         .await?

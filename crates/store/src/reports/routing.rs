@@ -78,8 +78,9 @@ impl ReportRouting {
 impl Store {
     /// Points the installation at the top-level unit whose official code is
     /// `code` on `on` (from `[reports] province`), writing the setting only
-    /// when it changes. Refused when no single top-level unit has that code.
-    pub async fn configure_province(&self, code: &str, on: Date) -> Result<UnitId> {
+    /// when it changes (at `now`). Refused when no single top-level unit
+    /// has that code.
+    pub async fn configure_province(&self, code: &str, on: Date, now: Timestamp) -> Result<UnitId> {
         let code = code.trim();
         if code.is_empty() || code.len() > MAX_CODE_LEN {
             return Err(StoreError::Invalid(format!(
@@ -101,7 +102,7 @@ impl Store {
             )));
         };
         if self.setting(PROVINCE_SETTING).await?.as_deref() != Some(province.0.to_string().as_str()) {
-            let mut tx = self.begin_write("config").await?;
+            let mut tx = self.begin_write("config", now).await?;
             tx.set_setting(PROVINCE_SETTING, &province.0.to_string()).await?;
             tx.audit("settings.reports_province", &format!("unit:{province}"), &serde_json::json!({ "code": code }))
                 .await?;
@@ -124,12 +125,6 @@ impl Store {
             return Ok(routing.clone());
         }
         self.report_routing_on(day).await
-    }
-
-    /// The routing of today in Viet Nam, for callers that want the
-    /// province ([`Store::report_routing_on`]).
-    pub async fn report_routing(&self) -> Result<Arc<ReportRouting>> {
-        self.report_routing_on(Timestamp::now().vietnam_date()).await
     }
 
     /// The routing on `day` (a date in Viet Nam: a report sent at 01:00 on

@@ -3,12 +3,13 @@
 
 use khienmang_core::org::UnitId;
 use khienmang_core::reports::{Contact, Status};
+use khienmang_core::time::Timestamp;
 use serde_json::json;
 use sqlx::Row;
 
 use super::seal::FieldKey;
 
-use crate::{Result, Store, StoreError, WriteTx, now_utc};
+use crate::{Result, Store, StoreError, WriteTx};
 
 use super::records::{
     Attachment, MAX_PUBLIC_NOTE_CHARS, Report, ReportEvent, ReportFilter, SELECT, invalid, report_from_row,
@@ -36,6 +37,7 @@ impl Store {
         filter: &ReportFilter,
         limit: i64,
         offset: i64,
+        now: Timestamp,
     ) -> Result<Vec<Report>> {
         let units = self.handling_units_within(root).await?;
         if units.is_empty() {
@@ -56,7 +58,7 @@ impl Store {
             sql.push_str(" AND r.closed_at IS NULL");
         }
         if filter.overdue_only {
-            binds.push(now_utc());
+            binds.push(now.stored());
             sql.push_str(&format!(" AND r.due_at < ${}", binds.len()));
         }
         sql.push_str(&format!(" ORDER BY r.due_at, r.id LIMIT {} OFFSET {}", limit.clamp(1, 1000), offset.max(0)));
@@ -164,7 +166,7 @@ impl WriteTx {
         if to == Status::Duplicate {
             return Err(invalid("Để đánh dấu trùng, hãy chọn phản ánh gốc và dùng «Gộp vào phản ánh này»."));
         }
-        let now = now_utc();
+        let now = self.stamp();
         let closing = to.is_closed();
         sqlx::query(
             "UPDATE reports SET status = $1, closed_at = $2, on_time = $3, updated_at = $4, \
@@ -215,7 +217,7 @@ impl WriteTx {
             .bind(unit.0)
             .bind(assignee.map(str::trim).filter(|a| !a.is_empty()))
             .bind(to.as_str())
-            .bind(now_utc())
+            .bind(self.stamp())
             .bind(id)
             .execute(&mut *self.tx)
             .await?;
@@ -243,7 +245,7 @@ impl WriteTx {
         if !report.status.can_move_to(Status::Duplicate) {
             return Err(invalid("Phản ánh đã đóng, không gộp được."));
         }
-        let now = now_utc();
+        let now = self.stamp();
         sqlx::query(
             "UPDATE reports SET status = 'duplicate', duplicate_of = $1, closed_at = $2, on_time = $3, updated_at = $2 WHERE id = $4",
         )

@@ -7,6 +7,7 @@ use khienmang_core::scamcheck::feeds::{
     ExportIndicator, ExportKind, ExportState, FeedCategory, FeedFormat, FeedProblem, FeedValue,
 };
 use khienmang_core::scamcheck::{IndicatorKey, IndicatorStatus};
+use khienmang_core::time::Timestamp;
 use serde::Serialize;
 use serde_json::json;
 
@@ -31,16 +32,22 @@ pub struct FeedImportReport {
 impl Store {
     /// Reads a feed file and lists its indicators, all in one transaction
     /// (a file that is not the format changes nothing).
-    pub async fn import_feed(&self, actor: &str, format: FeedFormat, bytes: &[u8]) -> Result<FeedImportReport> {
+    pub async fn import_feed(
+        &self,
+        actor: &str,
+        format: FeedFormat,
+        bytes: &[u8],
+        at: Timestamp,
+    ) -> Result<FeedImportReport> {
         let feed = format.parse(bytes).map_err(|e| StoreError::Invalid(e.message_vi()))?;
-        let now = Utc::now();
+        let now = at.utc();
         let mut report = FeedImportReport {
             read: feed.indicators.len(),
             ignored: feed.ignored,
             skipped: feed.skipped,
             ..Default::default()
         };
-        let mut tx = self.begin_write(actor).await?;
+        let mut tx = self.begin_write(actor, at).await?;
         for f in &feed.indicators {
             let listing = Listing {
                 key: key_of(&f.value),

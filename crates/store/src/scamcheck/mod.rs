@@ -16,7 +16,7 @@ use sqlx::Row;
 use sqlx::any::AnyRow;
 
 use crate::reports::FieldKey;
-use crate::{Result, Store, StoreError, WriteTx, now_utc};
+use crate::{Result, Store, StoreError, WriteTx};
 use khienmang_core::time::Timestamp;
 
 pub use feeds::FeedImportReport;
@@ -244,8 +244,8 @@ impl Store {
     }
 
     /// Adds today's checks to the counts (kind and verdict only, never the value).
-    pub async fn add_check_counts(&self, counts: &[(NaiveDate, &str, &str, i64)]) -> Result<()> {
-        let mut tx = self.begin_write(crate::reports::SYSTEM).await?;
+    pub async fn add_check_counts(&self, counts: &[(NaiveDate, &str, &str, i64)], now: Timestamp) -> Result<()> {
+        let mut tx = self.begin_write(crate::reports::SYSTEM, now).await?;
         for (day, kind, verdict, n) in counts {
             sqlx::query(
                 "INSERT INTO check_counts (day, kind, verdict, n) VALUES ($1, $2, $3, $4) \
@@ -270,7 +270,7 @@ impl Store {
 
     /// Re-sightings: a verified indicator that citizens report again lives
     /// on from the last report (the decay restarts); report counts follow.
-    pub async fn resight_indicators(&self) -> Result<usize> {
+    pub async fn resight_indicators(&self, now: Timestamp) -> Result<usize> {
         let rows: Vec<(i64, String, i64, String)> = sqlx::query_as(
             "SELECT i.id, i.kind, COUNT(*), MAX(r.received_at) FROM indicators i \
              JOIN report_identifiers ri ON ri.kind = i.kind AND ('tel:' || ri.value = i.key \
@@ -284,10 +284,10 @@ impl Store {
         if rows.is_empty() {
             return Ok(0);
         }
-        let mut tx = self.begin_write(crate::reports::SYSTEM).await?;
+        let mut tx = self.begin_write(crate::reports::SYSTEM, now).await?;
         let seq = tx.bump_generation(SEQ).await?;
         for (id, kind, reports, last) in &rows {
-            let seen = DateTime::parse_from_rfc3339(last).map(|t| t.with_timezone(&Utc)).unwrap_or_else(|_| Utc::now());
+            let seen = DateTime::parse_from_rfc3339(last).map(|t| t.with_timezone(&Utc)).unwrap_or_else(|_| now.utc());
             let until = seen + kind_lifetime(kind_of(kind));
             sqlx::query(
                 "UPDATE indicators SET reports = $1, last_seen = CASE WHEN last_seen < $2 THEN $2 ELSE last_seen END, \
@@ -346,7 +346,7 @@ impl WriteTx {
         .bind(expires)
         .bind(l.imitates.clone())
         .bind(decided)
-        .bind((!from_feed).then(now_utc))
+        .bind((!from_feed).then(|| self.stamp()))
         .bind(l.note.clone())
         .bind(seq)
         .fetch_optional(&mut *self.tx)
@@ -373,7 +373,7 @@ impl WriteTx {
         )
         .bind(note)
         .bind(&self.actor)
-        .bind(now_utc())
+        .bind(self.stamp())
         .bind(seq)
         .bind(id)
         .execute(&mut *self.tx)
@@ -423,7 +423,7 @@ impl WriteTx {
                     crate::db::Val::S(Some(secret_hash(&secret))),
                     crate::db::Val::S(Some(statement.to_owned())),
                     crate::db::Val::B(sealed),
-                    crate::db::Val::S(Some(now_utc())),
+                    crate::db::Val::S(Some(self.stamp())),
                 ],
             )
             .await?;
@@ -453,7 +453,7 @@ impl WriteTx {
         )
         .bind(if upheld { "upheld" } else { "rejected" })
         .bind(&self.actor)
-        .bind(now_utc())
+        .bind(self.stamp())
         .bind(decision.trim())
         .bind(dispute_id)
         .execute(&mut *self.tx)
@@ -473,7 +473,7 @@ impl WriteTx {
             .bind(state)
             .bind(seq)
             .bind(&self.actor)
-            .bind(now_utc())
+            .bind(self.stamp())
             .bind(indicator)
             .execute(&mut *self.tx)
             .await?;

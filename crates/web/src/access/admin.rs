@@ -13,7 +13,7 @@ use khienmang_core::admin::{CriteriaSet, PeriodKind, PeriodReport, ReviewKind, U
 use khienmang_core::org::{OrgHistory, UnitId};
 use khienmang_store::admin::{BudgetRecord, BudgetSummary, EvaluationRecord, NominationRecord, review_data};
 
-use super::{Granted, ProgrammeManage, Scope, Within};
+use super::{Granted, ProgrammeManage, Scope, Within, today};
 use crate::error::{WebError, WebResult};
 
 impl Granted {
@@ -123,7 +123,7 @@ impl ProgrammeManage {
     pub async fn review_data(&self, kind: ReviewKind, on: Date) -> WebResult<ReviewData> {
         let province = match self.0.scope.root() {
             Some(root) => root,
-            None => self.0.store.report_routing().await?.province,
+            None => self.0.store.reports_province(today()).await?,
         };
         Ok(review_data(&self.0.store, kind, province, on).await?)
     }

@@ -55,6 +55,7 @@ use axum::http::request::Parts;
 use khienmang_core::Date;
 use khienmang_core::auth::{Capability, Role};
 use khienmang_core::org::UnitId;
+use khienmang_core::time::Timestamp;
 use khienmang_store::auth::User;
 use khienmang_store::movement::Initiative;
 use khienmang_store::{Store, WriteTx};
@@ -174,10 +175,17 @@ impl Scope {
     }
 }
 
+/// The clock: the time a write is made at (read once where the access
+/// layer opens it) and what the reads that need "now" are given. The store
+/// never reads the clock itself.
+pub fn now() -> Timestamp {
+    Timestamp::now()
+}
+
 /// Today's date in Viet Nam: the date a write is checked against, and the
 /// pages' "today" (re-exported as `org::today`).
 pub fn today() -> Date {
-    khienmang_core::time::Timestamp::now().vietnam_date()
+    now().vietnam_date()
 }
 
 /// The store as the application state holds it: only the access layer
@@ -315,7 +323,7 @@ impl Granted {
     pub async fn home_unit(&self, _on: Date) -> WebResult<UnitId> {
         match self.scope {
             Scope::Subtree(root) => Ok(root),
-            Scope::Country => Ok(self.store.reports_province().await?),
+            Scope::Country => Ok(self.store.reports_province(today()).await?),
         }
     }
 
@@ -372,7 +380,7 @@ impl Granted {
             }
             Target::Programme | Target::Own => {}
         }
-        Ok(self.store.begin_write(&self.actor).await?)
+        Ok(self.store.begin_write(&self.actor, now()).await?)
     }
 
     /// Begins (checking `target`), runs `change`, and commits if it

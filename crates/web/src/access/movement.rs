@@ -13,7 +13,7 @@ use khienmang_store::movement::{
     PersonEntry, StageEntry, TrainingEntry, VillageCount, VoiceEntry,
 };
 
-use super::{Granted, Within, today};
+use super::{Granted, Within, now, today};
 use crate::error::{WebError, WebResult};
 
 impl Granted {
@@ -82,7 +82,7 @@ impl Granted {
 
     /// Keeps an uploaded file for its commit, under the session's name.
     pub async fn stage_upload(&self, batch: &str, kind: &str, filename: &str, bytes: &[u8]) -> WebResult<()> {
-        Ok(self.store.stage_import(batch, self.user_id, kind, filename, bytes).await?)
+        Ok(self.store.stage_import(batch, self.user_id, kind, filename, bytes, now()).await?)
     }
 
     /// A file this session staged (NotFound for anyone else's).

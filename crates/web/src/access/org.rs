@@ -9,7 +9,7 @@ use khienmang_core::org::{OrgHistory, OrgOp, UnitId, UnitVersion};
 use khienmang_store::import::{CheckedRow, RowCheck, StagedImport};
 use khienmang_store::org::{LinkedUnit, OrgEvent};
 
-use super::{OrgRead, OrgWrite, Scope, Target, Within};
+use super::{OrgRead, OrgWrite, Scope, Target, Within, now, today};
 use crate::error::{WebError, WebResult};
 
 impl Within<'_> {
@@ -126,7 +126,11 @@ impl OrgWrite {
 
     /// Checks template rows against the tree and the scope; writes nothing.
     pub async fn check_rows(&self, kind: TemplateKind, parsed: ParseReport, default_from: Date) -> WebResult<RowCheck> {
-        Ok(self.0.store.check_rows(kind, parsed.rows, parsed.errors, default_from, self.0.scope.root()).await?)
+        Ok(self
+            .0
+            .store
+            .check_rows(kind, parsed.rows, parsed.errors, default_from, self.0.scope.root(), today())
+            .await?)
     }
 
     /// Writes rows [`OrgWrite::check_rows`] passed (it checked the scope).
@@ -137,7 +141,7 @@ impl OrgWrite {
 
     /// Keeps an uploaded file for its commit, under the session's name.
     pub async fn stage_import(&self, batch: &str, kind: &str, filename: &str, bytes: &[u8]) -> WebResult<()> {
-        Ok(self.0.store.stage_import(batch, self.0.user_id, kind, filename, bytes).await?)
+        Ok(self.0.store.stage_import(batch, self.0.user_id, kind, filename, bytes, now()).await?)
     }
 
     /// A file this session staged (NotFound for anyone else's).

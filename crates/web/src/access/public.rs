@@ -69,7 +69,7 @@ impl OutreachPublic<'_> {
         let history = self.0.org_history().await?;
         let root = match s.area {
             Some(a) => a,
-            None => self.0.report_routing().await?.province,
+            None => self.0.reports_province(super::today()).await?,
         };
         Ok(history.subtree_on(root, on).into_iter().filter(|v| v.level == Level::Commune).cloned().collect())
     }
@@ -177,7 +177,7 @@ impl ScamcheckPublic<'_> {
         contact: &Contact,
         key: &FieldKey,
     ) -> Result<DisputeReceipt, StoreError> {
-        let mut tx = self.0.begin_write(khienmang_store::reports::REPORTER).await?;
+        let mut tx = self.0.begin_write(khienmang_store::reports::REPORTER, super::now()).await?;
         let receipt = tx.file_dispute(indicator, statement, contact, key).await?;
         tx.commit().await?;
         Ok(receipt)
@@ -208,16 +208,16 @@ mod reports_and_sessions {
     use khienmang_core::org::{UnitId, UnitVersion};
     use khienmang_core::reports::Category;
     use khienmang_store::auth::{Session, SessionInfo, User};
-    use khienmang_store::reports::{REPORTER, Receipt, Report, ReportEvent, ReportStats};
+    use khienmang_store::reports::{Likeness, REPORTER, Receipt, Report, ReportEvent, ReportStats};
     use khienmang_store::{Result as StoreResult, WriteTx};
 
-    use super::super::{Identity, Vault};
+    use super::super::{Identity, Vault, now, today};
     use crate::error::{WebError, WebResult};
 
     impl Vault {
         /// The communes a citizen may say the report is about.
         pub async fn report_communes(&self) -> StoreResult<Vec<UnitVersion>> {
-            self.0.report_communes().await
+            self.0.report_communes(today()).await
         }
 
         /// The name of the unit a just-received report went to (for the receipt page).
@@ -228,7 +228,7 @@ mod reports_and_sessions {
         /// The commune a citizen named (its id or official code), today.
         pub async fn resolve_commune(&self, given: &str) -> WebResult<UnitId> {
             self.0
-                .report_commune(given)
+                .report_commune(given, today())
                 .await?
                 .ok_or_else(|| WebError::BadRequest("Không tìm thấy xã/phường đã chọn trong tỉnh.".into()))
         }
@@ -242,7 +242,8 @@ mod reports_and_sessions {
             commune: Option<UnitId>,
             limit: usize,
         ) -> StoreResult<usize> {
-            Ok(self.0.similar_reports(description, identifiers, commune, None, None, limit).await?.len())
+            let like = Likeness { text: description, identifiers, commune, exclude: None };
+            Ok(self.0.similar_reports(&like, None, limit, now()).await?.len())
         }
 
         /// The report its reporter opens with the code and the secret.
@@ -275,14 +276,14 @@ mod reports_and_sessions {
 
         /// The public statistics of the province the reports are received for.
         pub async fn province_report_stats(&self, year: Option<i32>) -> StoreResult<ReportStats> {
-            let province = self.0.reports_province().await?;
+            let province = self.0.reports_province(today()).await?;
             self.0.report_stats(Some(province), year).await
         }
 
         /// A transaction in the reporter's name, for the report the caller
         /// opened with its code and secret. The caller commits it.
         pub async fn reporter_tx(&self, _opened: &Report) -> StoreResult<WriteTx> {
-            self.0.begin_write(REPORTER).await
+            self.0.begin_write(REPORTER, now()).await
         }
 
         /// The account signing in under `username`, if there is one.
@@ -293,13 +294,13 @@ mod reports_and_sessions {
         /// A transaction in no one's name, for a sign-in attempt not yet tied
         /// to an account. The caller commits it.
         pub async fn anonymous_tx(&self) -> StoreResult<WriteTx> {
-            self.0.begin_write("anonymous").await
+            self.0.begin_write("anonymous", now()).await
         }
 
         /// A transaction in the account's own name, for its sign-in, second
         /// factor and sessions. The caller commits it.
         pub async fn account_tx(&self, user: &User) -> StoreResult<WriteTx> {
-            self.0.begin_write(&user.username).await
+            self.0.begin_write(&user.username, now()).await
         }
 
         /// The live sessions of the signed-in account.

@@ -8,10 +8,12 @@
 
 use khienmang_core::reports::Identifier;
 use khienmang_store::reports::{
-    Attachment, Correlation, Notification, Report, ReportEvent, ReportFilter, SimilarReport,
+    Attachment, Correlation, Likeness, Notification, Report, ReportEvent, ReportFilter, SimilarReport,
 };
 
-use super::{Granted, ReportRead};
+use khienmang_core::time::Timestamp;
+
+use super::{Granted, ReportRead, now};
 use crate::error::{WebError, WebResult};
 
 impl Granted {
@@ -30,8 +32,15 @@ impl ReportRead {
     }
 
     /// Reports handled in the scope, newest first (paginated).
-    pub async fn reports(&self, filter: &ReportFilter, limit: i64, offset: i64) -> WebResult<Vec<Report>> {
-        Ok(self.0.store.reports_within(self.0.scope.root(), filter, limit, offset).await?)
+    /// `now` decides which are overdue.
+    pub async fn reports(
+        &self,
+        filter: &ReportFilter,
+        limit: i64,
+        offset: i64,
+        now: Timestamp,
+    ) -> WebResult<Vec<Report>> {
+        Ok(self.0.store.reports_within(self.0.scope.root(), filter, limit, offset, now).await?)
     }
 
     /// The latest notifications of the scope's root (none for the whole country).
@@ -80,8 +89,8 @@ impl OfReport<'_> {
     /// Reports like it that the session could open itself.
     pub async fn similar(&self, identifiers: &[Identifier], limit: usize) -> WebResult<Vec<SimilarReport>> {
         let r = self.report;
-        let scope = self.g.scope.root();
-        Ok(self.g.store.similar_reports(&r.description, identifiers, r.commune_id, Some(r.id), scope, limit).await?)
+        let like = Likeness { text: &r.description, identifiers, commune: r.commune_id, exclude: Some(r.id) };
+        Ok(self.g.store.similar_reports(&like, self.g.scope.root(), limit, now()).await?)
     }
 
     /// Its timeline.

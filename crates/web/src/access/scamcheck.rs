@@ -8,7 +8,7 @@ use khienmang_core::scamcheck::feeds::FeedFormat;
 use khienmang_store::reports::Correlation;
 use khienmang_store::scamcheck::{Dispute, FeedImportReport, Indicator};
 
-use super::IndicatorManage;
+use super::{IndicatorManage, now};
 use crate::error::WebResult;
 
 impl IndicatorManage {
@@ -35,6 +35,6 @@ impl IndicatorManage {
 
     /// Imports a feed file in the session's name.
     pub async fn import_feed(&self, format: FeedFormat, bytes: &[u8]) -> WebResult<FeedImportReport> {
-        Ok(self.0.store.import_feed(&self.0.actor, format, bytes).await?)
+        Ok(self.0.store.import_feed(&self.0.actor, format, bytes, now()).await?)
     }
 }

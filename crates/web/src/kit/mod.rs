@@ -1,5 +1,5 @@
 //! The web kit: the one way each chore shared by many handlers is done —
-//! escaping text for HTML, reading a form or an upload, comparing a secret,
+//! escaping text for HTML, reading a form or an upload,
 //! writing a workbook. A handler that needs one of these takes it from here,
 //! so a fix (a bound, a message, an escape) is made once.
 //!
@@ -9,6 +9,5 @@
 
 pub mod form;
 pub mod html;
-pub mod secret;
 pub mod upload;
 pub mod xlsx;

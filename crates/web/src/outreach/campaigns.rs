@@ -8,7 +8,6 @@ use std::collections::BTreeSet;
 use askama::Template;
 use axum::extract::Path;
 use axum::response::{Html, Redirect};
-use chrono::Utc;
 use khienmang_core::link::HttpUrl;
 use khienmang_core::movement::Focus;
 use khienmang_core::org::UnitId;
@@ -55,7 +54,7 @@ async fn coverage_in_scope(g: &crate::access::Granted, c: &Campaign) -> WebResul
 
 /// `GET /campaigns`.
 pub async fn list(Page { lang, id }: Page, m: MovementRead) -> WebResult<Html<String>> {
-    let now = Utc::now();
+    let now = crate::access::now().utc();
     let mut campaigns = Vec::new();
     for c in m.0.campaigns().await? {
         let cov = coverage_in_scope(&m.0, &c).await?;
@@ -131,7 +130,7 @@ pub async fn page(Page { lang, id }: Page, m: MovementRead, Path(campaign): Path
         .collect();
     render(&CampaignPage {
         chrome: Chrome::new(lang, id.as_ref(), "campaigns"),
-        state: c.schedule.state(Utc::now()).label_vi(),
+        state: c.schedule.state(crate::access::now().utc()).label_vi(),
         overall: row("Toàn phạm vi".into(), &cov.overall),
         communes,
         untargeted_reach: cov.untargeted_reach,
@@ -196,7 +195,7 @@ pub async fn create(m: OutreachManage, Form(f): Form<CampaignIn>) -> WebResult<R
         .map(|t| Focus::parse(t).ok_or_else(|| WebError::BadRequest(format!("Chủ đề “{t}” không có."))))
         .collect::<WebResult<Vec<_>>>()?;
     // Whole seconds, as confirmations are stored: one in the same second still counts.
-    let now = chrono::SubsecRound::trunc_subsecs(Utc::now(), 0);
+    let now = chrono::SubsecRound::trunc_subsecs(crate::access::now().utc(), 0);
     let c = Campaign {
         id: 0,
         title: f.title.trim().to_owned(),

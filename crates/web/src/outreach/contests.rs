@@ -81,7 +81,7 @@ impl ContestsRuntime {
         client: ClientAddr,
     ) -> WebResult<Option<String>> {
         limits.check(LimitClass::ContestCode, client)?;
-        let code: OneTimeCode = public.contest_code(&self.keys, contest, person, Utc::now()).await?;
+        let code: OneTimeCode = public.contest_code(&self.keys, contest, person, crate::access::now().utc()).await?;
         let text = otp_sms_text(&code);
         let (sender, to) = (self.sms.clone(), person.clone());
         tokio::task::spawn_blocking(move || sender.send(&to, &text))

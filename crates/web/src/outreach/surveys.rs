@@ -10,7 +10,6 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{AppendHeaders, Html, IntoResponse, Redirect, Response};
-use chrono::Utc;
 use khienmang_core::org::{Level, UnitId};
 use khienmang_core::outreach::{
     Answer, Answers, DEFAULT_MIN_GROUP, Figure, Mean, QuestionKind, ReportTree, Response as SurveyResponse, Survey,
@@ -289,7 +288,8 @@ pub async fn submit(
         return Err(refuse("Xã, phường không thuộc phạm vi khảo sát.".into()));
     }
     let answers = read_answers(&s.survey, &fields).map_err(refuse)?;
-    let response = SurveyResponse { respondent: None, unit, started_at: None, submitted_at: Utc::now(), answers };
+    let response =
+        SurveyResponse { respondent: None, unit, started_at: None, submitted_at: crate::access::now().utc(), answers };
     let stored = match s.survey.to_stored(response) {
         Ok(stored) => stored,
         Err(e) => {

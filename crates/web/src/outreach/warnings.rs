@@ -51,7 +51,7 @@ struct ListPage {
 
 async fn current(state: &AppState, site: &str) -> WebResult<Vec<Warning>> {
     let all = state.store.outreach_public().recent_warnings(500).await?;
-    Ok(public_feed(&all, Utc::now(), FEED_LIMIT)
+    Ok(public_feed(&all, crate::access::now().utc(), FEED_LIMIT)
         .into_iter()
         .cloned()
         .map(|mut w| {
@@ -90,7 +90,7 @@ pub async fn page(
     Path(slug): Path<String>,
 ) -> WebResult<Html<String>> {
     let mut w = state.store.outreach_public().warning(&slug).await?;
-    if w.published_at > Utc::now() {
+    if w.published_at > crate::access::now().utc() {
         return Err(WebError::NotFound);
     }
     let site = state.site_url().to_string();
@@ -132,7 +132,7 @@ async fn feed(state: &AppState, atom: bool) -> WebResult<Response> {
     let site = state.site_url().to_string();
     let warnings = current(state, &site).await?;
     let refs: Vec<&Warning> = warnings.iter().collect();
-    let m = meta(&site, Utc::now());
+    let m = meta(&site, crate::access::now().utc());
     let (body, content_type) = if atom {
         (atom_feed(&m, &refs), "application/atom+xml; charset=utf-8")
     } else {
@@ -158,7 +158,7 @@ pub async fn publish(m: OutreachManage, Form(f): Form<WarningIn>) -> WebResult<R
     let category =
         Category::parse(&f.category).ok_or_else(|| WebError::BadRequest("Loại cảnh báo không hợp lệ.".into()))?;
     let published_at = match f.publish_at.trim() {
-        "" => Utc::now(),
+        "" => crate::access::now().utc(),
         t => chrono::NaiveDateTime::parse_from_str(t, "%Y-%m-%dT%H:%M")
             .map(|local| local.and_utc() - chrono::Duration::hours(7))
             .map_err(|_| WebError::BadRequest("Thời điểm đăng không hợp lệ.".into()))?,

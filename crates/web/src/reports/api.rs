@@ -154,7 +154,7 @@ pub async fn create(State(state): State<AppState>, client: ClientAddr, req: Requ
     } else {
         return Ok(unsupported().into_response());
     };
-    let receipt = submission.submit(&state.store, &state.reports, Channel::Api).await?;
+    let receipt = submission.submit(&state.store, &state.reports, Channel::Api, crate::access::now()).await?;
     let out = ReceiptOut {
         code: receipt.code,
         secret: receipt.secret,
@@ -281,9 +281,9 @@ impl StaffReport {
            ("limit" = Option<i64>, Query), ("offset" = Option<i64>, Query)),
     responses((status = 200, body = [StaffReport])), security(("bearer" = [])))]
 pub async fn list(r: ReportRead, Query(q): Query<ListQuery>) -> WebResult<Json<Vec<StaffReport>>> {
-    let now = khienmang_store::now_utc();
-    let reports = r.reports(&q.filter(), q.limit.unwrap_or(100), q.offset.unwrap_or(0)).await?;
-    Ok(Json(reports.into_iter().map(|x| StaffReport::of(x, &now)).collect()))
+    let now = crate::access::now();
+    let reports = r.reports(&q.filter(), q.limit.unwrap_or(100), q.offset.unwrap_or(0), now).await?;
+    Ok(Json(reports.into_iter().map(|x| StaffReport::of(x, &now.stored())).collect()))
 }
 
 #[utoipa::path(get, path = "/api/v1/reports/{id}",
@@ -292,5 +292,5 @@ pub async fn list(r: ReportRead, Query(q): Query<ListQuery>) -> WebResult<Json<V
     security(("bearer" = [])))]
 pub async fn get(r: ReportRead, Path(id): Path<i64>) -> WebResult<Json<StaffReport>> {
     let report = r.report(id).await?;
-    Ok(Json(StaffReport::of(report, &khienmang_store::now_utc())))
+    Ok(Json(StaffReport::of(report, &crate::access::now().stored())))
 }

@@ -16,6 +16,7 @@ use std::path::PathBuf;
 use axum::extract::Multipart;
 use khienmang_core::reports::attachment::{self, MAX_ATTACHMENTS};
 use khienmang_core::reports::{Channel, Draft};
+use khienmang_core::time::Timestamp;
 use khienmang_store::Store;
 use khienmang_store::reports::{FieldKey, FileStore, Intake, NewAttachment, NewReport, Receipt};
 
@@ -93,8 +94,14 @@ impl Submission {
     }
 
     /// Checks everything, cleans and stores the files, and hands the report
-    /// to the intake writer; returns once it is committed.
-    pub async fn submit(self, vault: &Vault, rt: &ReportsRuntime, channel: Channel) -> WebResult<Receipt> {
+    /// to the intake writer as received at `now`; returns once it is committed.
+    pub async fn submit(
+        self,
+        vault: &Vault,
+        rt: &ReportsRuntime,
+        channel: Channel,
+        now: Timestamp,
+    ) -> WebResult<Receipt> {
         if !self.trap.trim().is_empty() {
             return Err(WebError::BadRequest("Không gửi được phản ánh.".into()));
         }
@@ -107,7 +114,7 @@ impl Submission {
             return Err(WebError::BadRequest(format!("Chỉ gửi tối đa {MAX_ATTACHMENTS} tệp đính kèm.")));
         }
         let attachments = store_files(rt, self.files).await?;
-        Ok(rt.intake.submit(NewReport { channel, draft, commune, attachments }).await?)
+        Ok(rt.intake.submit(NewReport { channel, draft, commune, attachments }, now).await?)
     }
 }
 

@@ -431,7 +431,7 @@ async fn find_requests(state: &AppState, q: &RequestQuery) -> GeoResult<Vec<Repo
         }
         return Ok(out);
     }
-    let (since, until) = q.range(Utc::now())?;
+    let (since, until) = q.range(crate::access::now().utc())?;
     if q.categories.len() <= 1 {
         let category = q.categories.first().copied();
         return Ok(state.store.reports_received(&since, &until, category, q.open, MAX_REQUESTS).await?);
@@ -593,7 +593,9 @@ pub async fn create(
         if body.len() > MAX_FORM_BYTES {
             return Err(too_large());
         }
-        let receipt = submission(form_fields(&body)?)?.submit(&state.store, &state.reports, Channel::Open311).await?;
+        let receipt = submission(form_fields(&body)?)?
+            .submit(&state.store, &state.reports, Channel::Open311, crate::access::now())
+            .await?;
         let created = [Created {
             service_request_id: receipt.code,
             service_notice: format!(

@@ -140,7 +140,7 @@ pub async fn submit(
         contact_email: d.contact.email.clone().unwrap_or_default(),
     };
     let complaint = looks_like_complaint(&d.description);
-    match submission.submit(&state.store, &state.reports, Channel::Web).await {
+    match submission.submit(&state.store, &state.reports, Channel::Web, crate::access::now()).await {
         Ok(receipt) => {
             let handled_by = state.store.handling_unit_name(&receipt).await?;
             let page = SentPage {
@@ -402,7 +402,7 @@ pub async fn stats_page(
     let chrome = Chrome::new(lang, id.as_ref(), "stats");
     let year = q.year.and_then(|y| y.parse::<i32>().ok()).filter(|y| (2024..=2100).contains(y));
     let stats = state.store.province_report_stats(year).await?;
-    let this_year = chrono::Datelike::year(&chrono::Utc::now().date_naive());
+    let this_year = chrono::Datelike::year(&crate::access::now().utc().date_naive());
     let chosen = year.map(|y| y.to_string()).unwrap_or_default();
     let years = (2024..=this_year).rev().map(|y| Opt::new(y.to_string(), y.to_string(), &chosen)).collect();
     let html = render(&StatsPage { chrome, stats, years })?;

@@ -60,15 +60,16 @@ pub async fn queue(r: ReportRead, Page { lang, id }: Page, Query(q): Query<Queue
         open_only: q.view.is_empty() || q.view == "open",
         overdue_only: q.view == "overdue",
     };
-    let now = khienmang_store::now_utc();
+    let now = crate::access::now();
+    let stamp = now.stored();
     let rows = r
-        .reports(&filter, 300, 0)
+        .reports(&filter, 300, 0, now)
         .await?
         .into_iter()
         .map(|report| QueueRow {
             received: local_time(&report.received_at),
             due: local_time(&report.due_at),
-            overdue: report.is_overdue(&now),
+            overdue: report.is_overdue(&stamp),
             report,
         })
         .collect();
@@ -170,7 +171,7 @@ async fn detail_page(
         .map(|s| Opt::new(s.as_str(), s.label_vi(), ""))
         .collect();
     let units = if can_handle { assignable(r, &report).await? } else { Vec::new() };
-    let now = khienmang_store::now_utc();
+    let now = crate::access::now().stored();
     // Only the unit handling the report sees who sent it (the province
     // sees it for reports it handles itself).
     let can_see_contact = can_handle && r.0.scope.root() == Some(report.unit_id) && report.has_contact;

@@ -100,7 +100,7 @@ mod tests {
         let path = std::env::temp_dir().join(format!("khienmang-fastpath-{}.db", std::process::id()));
         let _ = std::fs::remove_file(&path);
         let store = khienmang_store::Store::connect(&format!("sqlite://{}", path.display())).await.unwrap();
-        store.migrate().await.unwrap();
+        store.migrate(khienmang_core::time::Timestamp::now()).await.unwrap();
         store
     }
 

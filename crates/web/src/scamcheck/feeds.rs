@@ -30,7 +30,7 @@ pub async fn feed(State(state): State<AppState>, Path(file): Path<String>) -> We
         Some(name) => (name, true),
         None => (file.as_str(), false),
     };
-    let now = chrono::Utc::now();
+    let now = crate::access::now().utc();
     let list = state.store.scamcheck_public().feed_indicators(now).await?;
     let (body, mime) = match name {
         "indicators.csv" => (feed_csv(&list), "text/csv; charset=utf-8"),

@@ -86,13 +86,15 @@ impl ScamcheckRuntime {
             let mut tick = tokio::time::interval(COUNTS_EVERY);
             loop {
                 tick.tick().await;
+                // A job of its own: it reads the clock once per flush.
+                let now = crate::access::now();
                 let drained: Vec<_> = counts
                     .drain()
                     .into_iter()
-                    .map(|(kind, verdict, n)| (chrono::Utc::now().date_naive(), kind, verdict, n))
+                    .map(|(kind, verdict, n)| (now.utc().date_naive(), kind, verdict, n))
                     .collect();
                 if !drained.is_empty()
-                    && let Err(e) = store.add_check_counts(&drained).await
+                    && let Err(e) = store.add_check_counts(&drained, now).await
                 {
                     tracing::warn!(error = %e, "check counts not saved");
                 }

@@ -179,7 +179,7 @@ async fn disputable(state: &AppState, reference: &str) -> WebResult<khienmang_st
         return Err(WebError::NotFound);
     }
     let hash = reference.to_ascii_lowercase();
-    state.store.scamcheck_public().shown_listing(&hash, chrono::Utc::now()).await?.ok_or(WebError::NotFound)
+    state.store.scamcheck_public().shown_listing(&hash, crate::access::now().utc()).await?.ok_or(WebError::NotFound)
 }
 
 /// `GET /check/dispute?indicator=HASH`: the owner's form.

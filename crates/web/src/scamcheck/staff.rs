@@ -5,7 +5,6 @@
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::{Html, Redirect};
-use chrono::Utc;
 use khienmang_core::reports::Category;
 use khienmang_core::scamcheck::{IndicatorKey, IndicatorStatus};
 use khienmang_store::reports::Correlation;
@@ -84,7 +83,7 @@ pub async fn decide(m: IndicatorManage, State(_): State<AppState>, Form(f): Form
     if key.as_str().is_empty() {
         return Err(WebError::BadRequest("Thiếu nội dung cần xác minh.".into()));
     }
-    let now = Utc::now();
+    let now = crate::access::now().utc();
     let listing = Listing {
         key,
         status,

@@ -107,11 +107,6 @@ fn otp_hash(salt_hex: &str, person: &PersonKey, code: &str) -> String {
     hex::encode(h.finalize())
 }
 
-/// Equal without leaking, through timing, how many leading bytes matched.
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
-}
-
 impl OtpChallenge {
     pub fn issue(person: PersonKey, code: &OneTimeCode, salt: [u8; 16], now: DateTime<Utc>) -> OtpChallenge {
         let salt = hex::encode(salt);
@@ -146,7 +141,7 @@ impl OtpChallenge {
         }
         self.tries += 1;
         let hash = otp_hash(&self.salt, &self.person, &code);
-        if constant_time_eq(hash.as_bytes(), self.code_hash.as_bytes()) {
+        if crate::secret::same(&self.code_hash, &hash) {
             self.verified_at = Some(now);
             Ok(())
         } else {

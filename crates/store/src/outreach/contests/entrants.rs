@@ -14,10 +14,11 @@ use sqlx::Row;
 use crate::db::{Val, bulk_insert_returning};
 use crate::{Result, Store, StoreError, WriteTx};
 
-use super::keys::{CODES_PER_HOUR, ENTRANT, EntrantKeys, invalid, token_hash};
+use super::keys::{CODES_PER_HOUR, ENTRANT, EntrantKeys, invalid};
 use super::organisers::clean_name;
 use super::records::{AttemptSetup, ContestRecord, StartedAttempt, VerifiedEntrant};
 use crate::db::read_instant;
+use khienmang_core::secret::token_hash;
 use khienmang_core::time::Timestamp;
 
 impl Store {
@@ -84,7 +85,7 @@ impl Store {
         // and across replicas) count one after another and each sees the
         // codes the others committed; counted outside, parallel requests
         // all read the same number and all pass.
-        let mut tx = self.begin_write(ENTRANT).await?;
+        let mut tx = self.begin_write(ENTRANT, Timestamp::from(now)).await?;
         let recent: i64 = sqlx::query_scalar(
             "SELECT CAST(COUNT(*) AS BIGINT) FROM contest_codes WHERE person_hash = $1 AND issued_at > $2",
         )
@@ -133,7 +134,7 @@ impl Store {
     ) -> Result<StartedAttempt> {
         let hash = keys.hash(&entrant.person);
         let setup = self.attempt_setup(contest_id).await?;
-        let mut tx = self.begin_write(ENTRANT).await?;
+        let mut tx = self.begin_write(ENTRANT, Timestamp::from(now)).await?;
         let row = sqlx::query(
             "SELECT id, salt, code_hash, issued_at, expires_at, tries, verified_at FROM contest_codes \
              WHERE contest_id = $1 AND person_hash = $2 ORDER BY id DESC LIMIT 1",

@@ -2,6 +2,7 @@
 //! number, timestamps as stored, token checks and the limits on names and codes.
 
 use khienmang_core::outreach::contest::PersonKey;
+use khienmang_core::secret;
 use sha2::{Digest, Sha256};
 
 use crate::reports::FieldKey;
@@ -55,19 +56,9 @@ impl EntrantKeys {
     }
 }
 
-/// SHA-256 of an attempt's token, as stored.
-pub fn token_hash(token: &str) -> String {
-    hex::encode(Sha256::digest(token.as_bytes()))
-}
-
 /// Whether `token` is the one whose hash is stored.
 pub fn same_token(token: &str, stored_hash: &str) -> bool {
-    same_secret(&token_hash(token), stored_hash)
-}
-
-/// Equal without telling, through timing, how much matched.
-pub(crate) fn same_secret(a: &str, b: &str) -> bool {
-    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+    secret::same(stored_hash, &secret::token_hash(token))
 }
 
 pub(super) fn u64_of(v: i64) -> u64 {

@@ -40,7 +40,7 @@ impl WriteTx {
             return Err(invalid("Cần nêu câu hỏi dự đoán (ví dụ: có bao nhiêu người trả lời đúng tất cả các câu?)."));
         }
         let quotas = serde_json::to_string(&c.rules.quotas).map_err(|e| invalid(e.to_string()))?;
-        let now = crate::now_utc();
+        let now = self.stamp();
         let id = self
             .insert_returning_id(
                 "INSERT INTO contests (title, description, organiser_unit_id, opens_at, closes_at, question_count, \
@@ -92,7 +92,7 @@ impl WriteTx {
             q.id = QuestionId(i as i64 + 1);
         }
         validate_bank(&renumbered).map_err(|e| invalid(e.message_vi()))?;
-        let now = crate::now_utc();
+        let now = self.stamp();
         let mut rows = Vec::with_capacity(questions.len());
         for q in questions {
             rows.push(vec![
@@ -162,7 +162,7 @@ impl WriteTx {
             .await?
             .into_iter()
             .collect();
-        let now = crate::now_utc();
+        let now = self.stamp();
         let mut seen = existing;
         let mut rows = Vec::new();
         let mut masked = Vec::new();
@@ -224,7 +224,7 @@ impl WriteTx {
                     Val::S(Some(title.to_owned())),
                     Val::S(Some(reward.to_owned())),
                     Val::S(Some(self.actor.clone())),
-                    Val::S(Some(crate::now_utc())),
+                    Val::S(Some(self.stamp())),
                 ],
             )
             .await?;

@@ -16,7 +16,7 @@ use serde_json::json;
 use sqlx::Row;
 use tokio::sync::{mpsc, oneshot};
 
-use super::keys::{ENTRANT, GENERATION, same_secret, token_hash};
+use super::keys::{ENTRANT, GENERATION, same_token};
 use super::live::LiveBoards;
 use super::records::{ATTEMPT_COLUMNS, attempt_record, bank_question};
 use crate::db::{Val, bulk_insert_returning, next_batch};
@@ -150,7 +150,11 @@ async fn write_batch(
     banks: &mut Banks,
     sheets: &[AnswerSubmission],
 ) -> Result<Vec<Result<Submitted>>> {
-    let mut tx = store.begin_write(ENTRANT).await?;
+    // The batch's time: when its last sheet arrived.
+    let Some(now) = sheets.iter().map(|s| s.received_at).max() else {
+        return Ok(Vec::new());
+    };
+    let mut tx = store.begin_write(ENTRANT, Timestamp::from(now)).await?;
     let generation: Option<String> = sqlx::query_scalar("SELECT value FROM settings WHERE key = $1")
         .bind(GENERATION)
         .fetch_optional(tx.conn())
@@ -186,7 +190,7 @@ async fn write_batch(
             results[job] = Some(Err(StoreError::NotFound));
             continue;
         };
-        if !same_secret(&token_hash(&s.sheet.token), &a.token_hash) {
+        if !same_token(&s.sheet.token, &a.token_hash) {
             results[job] = Some(Err(StoreError::NotFound));
             continue;
         }
@@ -290,7 +294,7 @@ async fn write_batch(
             ids.insert(r.try_get::<i64, _>(1)?, r.try_get::<i64, _>(0)?);
         }
         let done: Vec<i64> = graded.iter().map(|g| g.attempt).collect();
-        let now = Timestamp::from(Utc::now()).stored_millis();
+        let now = tx.now().stored_millis();
         for chunk in done.chunks(500) {
             let marks: Vec<String> = (2..chunk.len() + 2).map(|i| format!("${i}")).collect();
             let sql = format!("UPDATE contest_attempts SET submitted_at = $1 WHERE id IN ({})", marks.join(","));

@@ -8,7 +8,6 @@ use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use chrono::Utc;
 use khienmang_core::outreach::contest::{EntryId, PersonKey};
 use khienmang_core::outreach::contest_input::parse_sheet_json;
 use khienmang_store::outreach::contests::{AnswerSubmission, SubmitOutcome, VerifiedEntrant};
@@ -44,7 +43,7 @@ fn read<T: for<'de> Deserialize<'de>>(headers: &HeaderMap, body: &Bytes, example
 #[utoipa::path(get, path = "/api/v1/contests", tag = "contests",
     responses((status = 200, description = "[{id, title, opens_at, closes_at, question_count, time_limit_secs, max_attempts, attempt_period, prediction_question, open}]")))]
 pub async fn list(State(state): State<AppState>) -> WebResult<Json<Value>> {
-    let now = Utc::now();
+    let now = crate::access::now().utc();
     let contests: Vec<Value> = state
         .store
         .outreach_public()
@@ -141,7 +140,9 @@ pub async fn start(
     };
     let entrant = VerifiedEntrant { person, name: input.name, unit };
     let public = state.store.outreach_public();
-    let started = public.start_contest_attempt(&state.contests.keys, c.id, entrant, &input.code, Utc::now()).await?;
+    let started = public
+        .start_contest_attempt(&state.contests.keys, c.id, entrant, &input.code, crate::access::now().utc())
+        .await?;
     let bank = public.contest_bank(&c).await?;
     let mut questions = Vec::with_capacity(started.draw.questions.len());
     for (index, dq) in started.draw.questions.iter().enumerate() {
@@ -181,7 +182,7 @@ pub async fn submit(
     headers: HeaderMap,
     body: Bytes,
 ) -> WebResult<Json<Value>> {
-    let received_at = Utc::now();
+    let received_at = crate::access::now().utc();
     require_json(&headers)?;
     let sheet = parse_sheet_json(&body).map_err(|e| WebError::BadRequest(e.message_vi()))?;
     let done = state.contests.submissions.submit(AnswerSubmission { contest, attempt, sheet, received_at }).await?;

@@ -11,7 +11,6 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use chrono::Utc;
 use khienmang_core::org::UnitId;
 use khienmang_core::outreach::contest::{EntryId, PersonKey, SUBMISSION_GRACE};
 use khienmang_core::outreach::contest_input::parse_sheet_form;
@@ -48,7 +47,7 @@ pub struct ContestView {
 
 impl ContestView {
     pub fn of(c: &ContestRecord) -> ContestView {
-        let now = Utc::now();
+        let now = crate::access::now().utc();
         let (status_label, status) = status_of(c, now);
         let policy = c.rules.attempts;
         ContestView {
@@ -225,7 +224,7 @@ pub async fn start_submit(
     match state
         .store
         .outreach_public()
-        .start_contest_attempt(&state.contests.keys, c.id, entrant, &f.code, Utc::now())
+        .start_contest_attempt(&state.contests.keys, c.id, entrant, &f.code, crate::access::now().utc())
         .await
     {
         Ok(started) => {
@@ -341,7 +340,7 @@ pub async fn attempt_page(
             choices: shown.into_iter().map(str::to_owned).enumerate().collect(),
         });
     }
-    let now = Utc::now();
+    let now = crate::access::now().utc();
     let remaining = a.window.remaining(now);
     let secs = remaining.num_seconds();
     render(&AttemptPage {
@@ -365,7 +364,7 @@ pub async fn attempt_submit(
     Path((contest, attempt)): Path<(i64, i64)>,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> WebResult<Redirect> {
-    let received_at = Utc::now();
+    let received_at = crate::access::now().utc();
     let sheet = parse_sheet_form(&fields).map_err(|e| WebError::BadRequest(e.message_vi()))?;
     state.contests.submissions.submit(AnswerSubmission { contest, attempt, sheet, received_at }).await?;
     Ok(Redirect::to(&format!("/contests/{contest}/attempts/{attempt}/result")))

@@ -70,7 +70,7 @@ pub async fn list(Page { lang, id }: Page, m: OutreachManage) -> WebResult<Html<
         let counts = m.of_contest(&c).counts().await?;
         rows.push(ListRow { view: ContestView::of(&c), entries: counts.counted, people: counts.people });
     }
-    let now = Utc::now();
+    let now = crate::access::now().utc();
     render(&ListPage {
         chrome: Chrome::new(lang, id.as_ref(), "contests"),
         rows,
@@ -242,7 +242,7 @@ pub async fn page(
             reward: p.reward,
         })
         .collect();
-    let now = Utc::now();
+    let now = crate::access::now().utc();
     render(&AdminPage {
         chrome: Chrome::new(lang, id.as_ref(), "contests"),
         organiser: names.get(&c.organiser).cloned().unwrap_or_default(),
@@ -507,7 +507,7 @@ pub async fn close_submit(
     let c = m.contest_to_change(contest).await?;
     let r = results(&m.of_contest(&c), &runtime(&state).keys, &c).await?;
     m.write(Target::Unit(c.organiser), async |tx| {
-        Ok(tx.close_contest_results(&c, r.actual_all_correct, Utc::now()).await?)
+        Ok(tx.close_contest_results(&c, r.actual_all_correct, tx.now().utc()).await?)
     })
     .await?;
     Ok(Redirect::to(&format!("/outreach/contests/{}#results", c.id)))
@@ -565,7 +565,7 @@ pub async fn export(
         },
         r.actual_all_correct,
         status,
-        when_vi(Utc::now())
+        when_vi(crate::access::now().utc())
     );
     let results_sheet = Sheet {
         title: format!("Kết quả: {}", c.rules.title),
