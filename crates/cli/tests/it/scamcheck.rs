@@ -422,3 +422,63 @@ async fn the_dispute_page_names_only_listings_shown_to_the_public_and_never_by_a
     let verified = rows.iter().find(|r| r.1 == "tel:+84856123789").unwrap();
     assert_eq!(form(verified.2.to_uppercase()).await.0, StatusCode::OK);
 }
+
+/// A client that asks the server's check API in front of the router, and
+/// the router alone, and compares.
+mod check_in_front {
+    use std::convert::Infallible;
+    use std::net::SocketAddr;
+
+    use axum::body::{Body, to_bytes};
+    use axum::extract::{ConnectInfo, Request};
+    use axum::http::{HeaderMap, StatusCode};
+    use axum::response::Response;
+    use khienmang_web::limit::LimitClass;
+    use khienmang_web::scamcheck::fast_path::CheckFirst;
+    use tower::{Service, ServiceExt};
+
+    async fn send(
+        service: impl Service<Request, Response = Response, Error = Infallible>,
+        uri: &str,
+    ) -> (StatusCode, HeaderMap, String) {
+        let peer = ConnectInfo(SocketAddr::from(([203, 0, 113, 9], 4000)));
+        let req = Request::builder().uri(uri).extension(peer).body(Body::empty()).unwrap();
+        let res = service.oneshot(req).await.unwrap();
+        let (parts, body) = res.into_parts();
+        (parts.status, parts.headers, String::from_utf8(to_bytes(body, 1 << 20).await.unwrap().to_vec()).unwrap())
+    }
+
+    /// Each request is answered the same in front of the router as by the
+    /// router alone: status, every header and the body, refusals included.
+    #[tokio::test]
+    async fn the_check_in_front_of_the_router_answers_as_the_router_does() {
+        let (store, _) = khienmang_testkit::db::fresh_store().await;
+        let mut limits = khienmang_web::limit::LimitSettings::default();
+        limits.set(LimitClass::Check, 3);
+        let config =
+            khienmang_web::WebConfig { require_totp: false, cookie_secure: false, limits, ..Default::default() };
+        // Two servers with their own limiter each, asked the same things in the same order.
+        let routed = khienmang_web::router(khienmang_web::AppState::new(store.clone(), config.clone(), None));
+        let state = khienmang_web::AppState::new(store, config, None);
+        let front = CheckFirst { router: khienmang_web::router(state.clone()), state };
+        let asked = [
+            "/api/v1/check?q=0912%20345%20678",
+            "/api/v1/check?q=https%3A%2F%2Fvietcombank.com.vn%2F",
+            "/api/v1/check?q=xin+ch%C3%A0o",
+            "/api/v1/check?q=1&q=2",
+            "/api/v1/check",
+            "/api/v1/check?q=0912345678&lang=en",
+            // The limit of three checks is now spent (the two routed-only
+            // shapes and the bad text counted too): refused.
+            "/api/v1/check?q=0912345678",
+        ];
+        for uri in asked {
+            let (a, b) = (send(routed.clone(), uri).await, send(front.clone(), uri).await);
+            assert_eq!(a, b, "{uri}");
+        }
+        let (status, headers, body) = send(front.clone(), "/api/v1/check?q=0987654321").await;
+        assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "{body}");
+        assert!(body.contains("\"error\":\"too_many_requests\""), "{body}");
+        assert_eq!(headers["content-security-policy"], "default-src 'none'; frame-ancestors 'none'");
+    }
+}

@@ -7,7 +7,7 @@
 //! JSON errors under /api, the security headers and the request metrics. A
 //! request of any other shape (another parameter, `q` twice or missing)
 //! goes through the router, which answers it as it always has; a test
-//! holds the two answers equal.
+//! holds the two answers equal (`scamcheck::the_check_in_front_of_the_router_answers_as_the_router_does`).
 
 use std::borrow::Cow;
 use std::convert::Infallible;
@@ -84,67 +84,4 @@ fn answer(state: &AppState, req: &Request, q: &str) -> Response {
         res.headers_mut().insert(header::CONTENT_LENGTH, HeaderValue::from(len));
     }
     security::finish(res, metrics::SharedString::const_str("GET"), metrics::SharedString::const_str(PATH), start)
-}
-
-#[cfg(test)]
-mod tests {
-    #![allow(clippy::unwrap_used, clippy::expect_used)]
-
-    use axum::body::{Body, to_bytes};
-    use axum::http::{HeaderMap, StatusCode};
-    use tower::ServiceExt;
-
-    use super::*;
-
-    async fn store() -> khienmang_store::Store {
-        let path = std::env::temp_dir().join(format!("khienmang-fastpath-{}.db", std::process::id()));
-        let _ = std::fs::remove_file(&path);
-        let store = khienmang_store::Store::connect(&format!("sqlite://{}", path.display())).await.unwrap();
-        store.migrate(khienmang_core::time::Timestamp::now()).await.unwrap();
-        store
-    }
-
-    async fn send(
-        service: impl Service<Request, Response = Response, Error = Infallible>,
-        uri: &str,
-    ) -> (StatusCode, HeaderMap, String) {
-        let peer = ConnectInfo(SocketAddr::from(([203, 0, 113, 9], 4000)));
-        let req = Request::builder().uri(uri).extension(peer).body(Body::empty()).unwrap();
-        let res = service.oneshot(req).await.unwrap();
-        let (parts, body) = res.into_parts();
-        (parts.status, parts.headers, String::from_utf8(to_bytes(body, 1 << 20).await.unwrap().to_vec()).unwrap())
-    }
-
-    /// Each request is answered the same in front of the router as by the
-    /// router alone: status, every header and the body, refusals included.
-    #[tokio::test]
-    async fn the_check_in_front_of_the_router_answers_as_the_router_does() {
-        let store = store().await;
-        let mut limits = crate::limit::LimitSettings::default();
-        limits.set(LimitClass::Check, 3);
-        let config = crate::WebConfig { require_totp: false, cookie_secure: false, limits, ..Default::default() };
-        // Two servers with their own limiter each, asked the same things in the same order.
-        let routed = crate::router(crate::AppState::new(store.clone(), config.clone(), None));
-        let state = crate::AppState::new(store, config, None);
-        let front = CheckFirst { router: crate::router(state.clone()), state };
-        let asked = [
-            "/api/v1/check?q=0912%20345%20678",
-            "/api/v1/check?q=https%3A%2F%2Fvietcombank.com.vn%2F",
-            "/api/v1/check?q=xin+ch%C3%A0o",
-            "/api/v1/check?q=1&q=2",
-            "/api/v1/check",
-            "/api/v1/check?q=0912345678&lang=en",
-            // The limit of three checks is now spent (the two routed-only
-            // shapes and the bad text counted too): refused.
-            "/api/v1/check?q=0912345678",
-        ];
-        for uri in asked {
-            let (a, b) = (send(routed.clone(), uri).await, send(front.clone(), uri).await);
-            assert_eq!(a, b, "{uri}");
-        }
-        let (status, headers, body) = send(front.clone(), "/api/v1/check?q=0987654321").await;
-        assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "{body}");
-        assert!(body.contains("\"error\":\"too_many_requests\""), "{body}");
-        assert_eq!(headers["content-security-policy"], "default-src 'none'; frame-ancestors 'none'");
-    }
 }
