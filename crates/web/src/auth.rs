@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 use totp_rs::{Algorithm, Secret, TOTP};
 
 use crate::AppState;
-use crate::access::{Authenticated, Identity, MaybeIdentity, RequestLang};
+use crate::access::{Authenticated, CHANGE_PASSWORD, Identity, MaybeIdentity, RequestLang};
 use crate::error::{WebError, WebResult};
 use crate::kit::form::{Fields, Form, FormError, Refusal, refused};
 use crate::page::{Chrome, Page, render};
@@ -588,10 +588,6 @@ pub async fn end_sessions(
     let notice = chrome.tr.t("sessions.ended").replace("{n}", &ended.to_string());
     sessions_page(&state, &id, lang, Some(notice)).await
 }
-
-/// Where an account changes its own password, and where a sign-in with a
-/// temporary password is sent before anything else.
-pub const CHANGE_PASSWORD: &str = "/account/password";
 
 #[derive(Template)]
 #[template(path = "account_password.html")]

@@ -5,7 +5,7 @@
 //!
 //! A temporary password is made by the server (the API's caller may give
 //! one), shown once with a printable sheet of first-login instructions, and
-//! must be changed at the first sign-in ([`crate::auth::CHANGE_PASSWORD`]).
+//! must be changed at the first sign-in ([`crate::access::CHANGE_PASSWORD`]).
 
 use askama::Template;
 use axum::Json;

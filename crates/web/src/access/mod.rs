@@ -45,6 +45,7 @@ mod movement;
 mod ops;
 mod org;
 mod outreach;
+
 pub mod public;
 pub mod reports;
 mod scamcheck;
@@ -65,6 +66,10 @@ use crate::{AppState, i18n::Lang};
 
 pub use outreach::{OfContest, ScopedSurvey};
 pub use users::{AccountsFound, NewAccount};
+
+/// Where an account changes its own password, and where a sign-in with a
+/// temporary password is sent before anything else.
+pub const CHANGE_PASSWORD: &str = "/account/password";
 
 /// How the request authenticated.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -120,7 +125,7 @@ impl FromRequestParts<AppState> for Authenticated {
         // A temporary password is changed before anything else is done.
         if id.user.must_change_password {
             return Err(match id.via {
-                Via::Cookie => WebError::Redirect(crate::auth::CHANGE_PASSWORD.into()),
+                Via::Cookie => WebError::Redirect(CHANGE_PASSWORD.into()),
                 Via::Bearer => WebError::Account(khienmang_core::auth::AccountRefusal::PasswordChangeRequired),
             });
         }
