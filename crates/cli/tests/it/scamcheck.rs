@@ -468,8 +468,8 @@ mod check_in_front {
             "/api/v1/check?q=1&q=2",
             "/api/v1/check",
             "/api/v1/check?q=0912345678&lang=en",
-            // The limit of three checks is now spent (the two routed-only
-            // shapes and the bad text counted too): refused.
+            // Past the third request (the bad text counted too) the limit
+            // of three is spent: both paths refuse alike from the fourth on.
             "/api/v1/check?q=0912345678",
         ];
         for uri in asked {

@@ -55,9 +55,18 @@ impl UserAdmin {
         self.audit_view("personal_data.view", "users", details).await?;
         let wanted = fold(query);
         let mut found = Vec::new();
+        // Accounts share units: each unit's place in the scope is asked once.
+        let mut within = std::collections::HashMap::new();
         for u in self.0.store.all_users().await? {
             let matches = wanted.is_empty() || fold(&format!("{} {}", u.username, u.display_name)).contains(&wanted);
-            if matches && self.visible(&u).await? {
+            if !matches {
+                continue;
+            }
+            let visible = match within.get(&u.scope_unit_id) {
+                Some(v) => *v,
+                None => *within.entry(u.scope_unit_id).or_insert(self.visible(&u).await?),
+            };
+            if visible {
                 found.push(u);
             }
         }
