@@ -4,7 +4,7 @@
 // official; a look-alike is suspicious and names what it imitates; the
 // analyst's page shows candidates and indicators. axe-core on every page.
 import {
-  DESKTOP, PHONE, assert, assertEqual, checkAxe, expectNoPageProblems, goto, launchBrowser, login, newPage,
+  BASE_URL, DESKTOP, PHONE, assert, assertEqual, checkAxe, expectNoPageProblems, goto, launchBrowser, login, newPage,
   runSteps, screenshot,
 } from './lib.mjs';
 
@@ -74,6 +74,40 @@ const steps = [
     assert(candidates.includes('+84922888404'), 'the reported-only number is a candidate');
     await screenshot(analyst, 'scamcheck-staff.png');
     await analyst.context().close();
+  }],
+  ['desktop: the secretariat adds an official domain, a typo comes back beside its field, then voids it', async () => {
+    const staff = await newPage(browser, DESKTOP);
+    await login(staff, 'tinh', 'demo');
+    await goto(staff, '/scamcheck');
+    await Promise.all([staff.waitForURL((u) => u.pathname === '/scamcheck/official'), staff.locator('#official-link').click()]);
+    assert((await staff.locator('#official').textContent()).includes('vietcombank.com.vn'), 'the starting list is shown');
+    const form = staff.locator('#add-official');
+    await form.locator('#add-kind').selectOption('domain');
+    await form.locator('#add-value').fill('http://');
+    await form.locator('#add-owner').fill('Ngân hàng Mẫu');
+    await form.locator('#add-source').fill('Công văn 12/NHM');
+    await Promise.all([staff.waitForLoadState('domcontentloaded'), form.locator('button[type=submit]').click()]);
+    await staff.locator('#add-value-error').waitFor();
+    assertEqual(await staff.locator('#add-source').inputValue(), 'Công văn 12/NHM', 'what was typed is kept');
+    await checkAxe(staff, 'official list, refused entry');
+    await staff.locator('#add-value').fill('nganhangmau.com.vn');
+    await Promise.all([staff.waitForURL((u) => u.search.includes('done=added')), staff.locator('#add-official button[type=submit]').click()]);
+    await staff.locator('#done-notice').waitFor();
+    await screenshot(staff, 'official-list.png');
+    // Every check answers "official" for it within the poll interval.
+    let verdict = '';
+    for (let i = 0; i < 40 && verdict !== 'official'; i++) {
+      verdict = (await (await fetch(`${BASE_URL}/api/v1/check?q=nganhangmau.com.vn`)).json()).verdict;
+      if (verdict !== 'official') await new Promise((r) => setTimeout(r, 100));
+    }
+    assertEqual(verdict, 'official', 'the new entry is official for the check');
+    await Promise.all([staff.waitForURL((u) => /\/scamcheck\/official\/\d+$/.test(u.pathname)),
+      staff.locator('#official a', { hasText: 'nganhangmau.com.vn' }).click()]);
+    await checkAxe(staff, 'official entry');
+    await staff.locator('#void-reason').fill('Nhập nhầm khi thử');
+    await Promise.all([staff.waitForURL((u) => u.search.includes('done=voided')), staff.locator('#void-official button[type=submit]').click()]);
+    assert((await staff.locator('tr.voided').first().textContent()).includes('nganhangmau.com.vn'), 'the voided entry stays, marked');
+    await staff.context().close();
   }],
 ];
 

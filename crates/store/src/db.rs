@@ -33,6 +33,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (10, include_str!("../migrations/0010_rate_limits.sql")),
     (11, include_str!("../migrations/0011_initiative_leaders.sql")),
     (12, include_str!("../migrations/0012_accounts.sql")),
+    (16, include_str!("../migrations/0016_official_entries.sql")),
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

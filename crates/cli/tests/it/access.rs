@@ -312,6 +312,7 @@ fn programme_capability(method: &Method, path: &str) -> Option<khienmang_core::a
         return Some(Capability::OutreachManage);
     }
     let manage = path.starts_with("/budget")
+        || path.starts_with("/scamcheck/official")
         || path == "/api/v1/budget/summary"
         || path.starts_with("/reviews")
         || path == "/awards/{id}/step"
@@ -401,6 +402,10 @@ fn body_for(path: &str, target: i64, records: Records) -> Option<reqwest::Body> 
         "/scamcheck/indicators" => form("key=tel%3A%2B84900000001&decision=reject&category=fraud".into()),
         "/scamcheck/indicators/{id}/withdraw" => form("note=Sai".into()),
         "/scamcheck/disputes/{id}" => form("outcome=rejected&decision=Sai".into()),
+        "/scamcheck/official" | "/scamcheck/official/{id}" => {
+            form(format!("kind=domain&value=walk{target}.example.vn&owner=A&source=B"))
+        }
+        "/scamcheck/official/{id}/void" => form("reason=Nhập+nhầm".into()),
         "/evaluations/{id}/scores" => form("year=2026".into()),
         "/evaluations/{id}/decision" => form("year=2026&decision=approve".into()),
         "/awards" => form(format!("nominee_type=person&name=A&unit={target}&kind=regular&achievement=B")),
@@ -648,7 +653,9 @@ enum Target {
 
 /// Routes naming a unit or a record: in the path, or (for these) in the body.
 fn names_a_unit_or_record(method: &Method, path: &str) -> bool {
-    if is_public(method, path) {
+    // The official list is the province's, of no unit: the capability is
+    // the whole rule (checked by `each_role_gets_exactly_its_capabilities`).
+    if is_public(method, path) || path.starts_with("/scamcheck/official") {
         return false;
     }
     path.contains("{id}")

@@ -482,3 +482,113 @@ mod check_in_front {
         assert_eq!(headers["content-security-policy"], "default-src 'none'; frame-ancestors 'none'");
     }
 }
+
+/// The verdict a replica at `base` gives, polled until it is `want`.
+async fn until_verdict_at(app: &TestApp, base: &str, q: &str, want: &str) -> Value {
+    let start = Instant::now();
+    loop {
+        let res = app.http.get(format!("{base}/api/v1/check")).query(&[("q", q)]).send().await.unwrap();
+        let v: Value = res.json().await.unwrap();
+        if v["verdict"] == want {
+            return v;
+        }
+        assert!(start.elapsed() < Duration::from_secs(5), "{q} at {base}: still {v} after 5 s, wanted {want}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+#[tokio::test]
+async fn the_official_list_is_kept_by_the_secretariat_and_every_replica_checks_against_it() {
+    let app = TestApp::start().await;
+    let replica = app.replica(khienmang_web::WebConfig { require_totp: false, ..Default::default() }).await;
+    app.user("tinh", Role::Secretariat, Some(app.province)).await;
+    app.user("xa", Role::CommuneOfficer, Some(app.commune_a.0)).await;
+    app.user("phantich", Role::Analyst, Some(app.province)).await;
+    let tinh = app.token("tinh").await;
+
+    // The list the check started with is data now: a bank's site is official,
+    // a made-up bank's is not, yet.
+    until_verdict(&app, "https://vietcombank.com.vn/", "official").await;
+    assert_eq!(check(&app, "https://nganhangmau.com.vn/").await["verdict"], "unknown");
+
+    // Neither a commune officer nor an analyst changes the list.
+    let entry = [("kind", "domain"), ("value", "nganhangmau.com.vn"), ("owner", "Ngân hàng Mẫu"), ("source", "Thư")];
+    for who in ["xa", "phantich"] {
+        let t = app.token(who).await;
+        let (status, _) = post_form(&app, Some(&t), "/scamcheck/official", &entry).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{who}");
+        let res = app.http.get(format!("{}/scamcheck/official", app.base)).bearer_auth(&t).send().await.unwrap();
+        assert_eq!(res.status(), StatusCode::FORBIDDEN, "{who}");
+    }
+
+    // A refused entry comes back with what was typed and the reason beside the field.
+    let typo = [("kind", "domain"), ("value", "http://"), ("owner", "Ngân hàng Mẫu"), ("source", "Thư số 12")];
+    let (status, page) = post_form(&app, Some(&tinh), "/scamcheck/official", &typo).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("id=\"add-value-error\""), "the reason sits beside the value");
+    assert!(page.contains("value=\"Thư số 12\""), "what was typed is kept");
+    let duplicate = [("kind", "domain"), ("value", "VIETCOMBANK.com.vn"), ("owner", "X"), ("source", "Y")];
+    let (status, page) = post_form(&app, Some(&tinh), "/scamcheck/official", &duplicate).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("đã có trong danh sách"), "{page}");
+
+    // Added: both replicas answer "official" within their poll, and a look-alike
+    // of the new domain is suspicious and names it.
+    let (status, _) = post_form(&app, Some(&tinh), "/scamcheck/official", &entry).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    for base in [app.base.as_str(), replica.as_str()] {
+        let v = until_verdict_at(&app, base, "https://nganhangmau.com.vn/dang-nhap", "official").await;
+        assert_eq!(v["evidence"]["official_owner"], "nganhangmau.com.vn");
+    }
+    let v = until_verdict_at(&app, &replica, "nganhangmau-hotro.com", "suspicious").await;
+    assert_eq!(v["evidence"]["imitates"], "nganhangmau.com.vn");
+
+    // An official account: its transfers are answered "official" with the owner.
+    let account = [
+        ("kind", "bank_account"),
+        ("value", "0071 0008 88999"),
+        ("bank", "970436"),
+        ("owner", "Quỹ cứu trợ tỉnh"),
+        ("source", "Quyết định 12/QĐ-UBND"),
+    ];
+    assert_eq!(post_form(&app, Some(&tinh), "/scamcheck/official", &account).await.0, StatusCode::SEE_OTHER);
+    let v = until_verdict_at(&app, &replica, "Vietcombank 0071000888999", "official").await;
+    assert_eq!(v["evidence"]["official_owner"], "Quỹ cứu trợ tỉnh");
+
+    // Corrected, then voided with a reason: it stops counting on every replica,
+    // the page keeps it with who voided it and why, and the audit log has each step.
+    let id: i64 = sqlx::query_scalar("SELECT id FROM official_entries WHERE value = 'nganhangmau.com.vn'")
+        .fetch_one(app.store.pool())
+        .await
+        .unwrap();
+    let fixed = [("kind", "domain"), ("value", "nganhangmau.vn"), ("owner", "Ngân hàng Mẫu"), ("source", "Thư số 12")];
+    assert_eq!(
+        post_form(&app, Some(&tinh), &format!("/scamcheck/official/{id}"), &fixed).await.0,
+        StatusCode::SEE_OTHER
+    );
+    until_verdict_at(&app, &replica, "https://nganhangmau.vn/", "official").await;
+    let (status, page) =
+        post_form(&app, Some(&tinh), &format!("/scamcheck/official/{id}/void"), &[("reason", " ")]).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("id=\"void-reason-error\""), "{page}");
+    let void = [("reason", "Nhập nhầm: không phải ngân hàng")];
+    assert_eq!(
+        post_form(&app, Some(&tinh), &format!("/scamcheck/official/{id}/void"), &void).await.0,
+        StatusCode::SEE_OTHER
+    );
+    for base in [app.base.as_str(), replica.as_str()] {
+        until_verdict_at(&app, base, "https://nganhangmau.vn/", "unknown").await;
+    }
+    let res = app.http.get(format!("{}/scamcheck/official/{id}", app.base)).bearer_auth(&tinh).send().await.unwrap();
+    let page = res.text().await.unwrap();
+    assert!(page.contains("Nhập nhầm: không phải ngân hàng") && page.contains("official.edit"), "{page}");
+    let actions = audit_actions(&app).await;
+    for action in ["official.add", "official.edit", "official.void"] {
+        assert!(actions.iter().any(|a| a == action), "{action} in {actions:?}");
+    }
+    // A voided entry cannot be corrected or voided again.
+    assert_eq!(
+        post_form(&app, Some(&tinh), &format!("/scamcheck/official/{id}/void"), &void).await.0,
+        StatusCode::NOT_FOUND
+    );
+}

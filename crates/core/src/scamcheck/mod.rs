@@ -25,7 +25,7 @@ pub use index::{
     IndicatorEntry, IndicatorIndex, IndicatorKey, IndicatorKind, IndicatorState, UrlHit, bank_hash, phone_hash,
 };
 pub use lookalike::{Lookalike, LookalikeDetector, Technique};
-pub use official::{OFFICIAL_DOMAINS, OFFICIAL_PHONES, official_domain, official_phone};
+pub use official::{MAX_OWNER_CHARS, OfficialEntry, OfficialError, OfficialKind, OfficialList};
 pub use phone::{PhoneError, PhoneKind, PhoneNumber};
 pub use qr::{MAX_QR_IMAGE_BYTES, MAX_QR_IMAGE_SIDE, QrError, QrPayload, TransferTo, decode_qr_image};
 pub use url::{CanonicalUrl, LookupExpression, MAX_URL_BYTES, UrlError};

@@ -10,7 +10,7 @@ use super::check::{Query, Subject, SubjectKind};
 use super::domain::Domain;
 use super::index::{IndicatorEntry, IndicatorIndex, IndicatorKey, IndicatorState};
 use super::lookalike::{LookalikeDetector, Technique};
-use super::official::{OFFICIAL_DOMAINS, official_domain, official_phone};
+use super::official::OfficialList;
 use crate::Date;
 use crate::category::Category;
 
@@ -108,19 +108,24 @@ pub fn decay_score(base: u8, age: Duration, lifetime: Duration) -> u8 {
     (f64::from(base) * (1.0 - (t / tau).powf(1.0 / DELTA))).round().clamp(0.0, 100.0) as u8
 }
 
-/// Decides verdicts; built once with the official domains to protect.
+/// Decides verdicts; built from the official list in force, and built
+/// anew when the secretariat changes it.
 #[derive(Debug, Clone)]
 pub struct Checker {
+    official: OfficialList,
     lookalikes: LookalikeDetector,
 }
 
 impl Checker {
-    pub fn new() -> Checker {
-        // The list is fixed and every entry parses (a test holds to it).
-        let lookalikes = LookalikeDetector::new(OFFICIAL_DOMAINS)
-            .or_else(|_| LookalikeDetector::new(&[]))
-            .unwrap_or_else(|_| unreachable_detector());
-        Checker { lookalikes }
+    pub fn new(official: OfficialList) -> Checker {
+        let domains: Vec<&str> = official.domains().collect();
+        // Every entry was checked as a domain when it was added; should one
+        // still fail, the others keep protecting.
+        let lookalikes = LookalikeDetector::new(&domains).unwrap_or_else(|_| {
+            let usable: Vec<&str> = domains.iter().copied().filter(|d| LookalikeDetector::new(&[d]).is_ok()).collect();
+            LookalikeDetector::new(&usable).unwrap_or_else(|_| unreachable_detector())
+        });
+        Checker { official, lookalikes }
     }
 
     /// The outcome for `query` on `today`; an expired verified listing
@@ -141,7 +146,10 @@ impl Checker {
         let Some(subject) = &query.subject else { return outcome(Verdict::Unknown, Evidence::default()) };
         let today_n = IndicatorEntry::day(today);
         match subject {
-            Subject::Phone(p) if let Some(owner) = official_phone(p) => official(owner.to_owned()),
+            Subject::Phone(p) if let Some(owner) = self.official.phone_owner(p) => official(owner.to_owned()),
+            Subject::BankAccount { bin, number, .. } if let Some(owner) = self.official.account_owner(bin, number) => {
+                official(owner.to_owned())
+            }
             Subject::Phone(_) | Subject::BankAccount { .. } => {
                 let key = subject.key();
                 listed(lookup(&key), today_n, key.as_str())
@@ -154,7 +162,7 @@ impl Checker {
                     return listed(Some(hit.entry), today_n, hit.expression.as_str());
                 }
                 let domain = Domain::from_url(url).ok();
-                if let Some(owner) = domain.as_ref().and_then(official_domain) {
+                if let Some(owner) = domain.as_ref().and_then(|d| self.official.domain_owner(d)) {
                     return official(owner.to_owned());
                 }
                 let mut out = match hit {
@@ -196,12 +204,6 @@ impl Checker {
             entries[*i] = entry;
         }
         queries.iter().zip(entries).map(|(q, entry)| self.decide(index, q, today, |_| entry)).collect()
-    }
-}
-
-impl Default for Checker {
-    fn default() -> Self {
-        Checker::new()
     }
 }
 
@@ -286,6 +288,7 @@ mod tests {
 
     use super::*;
     use crate::scamcheck::IndicatorKey;
+    use crate::scamcheck::official::tests::sample;
 
     fn d(s: &str) -> Date {
         s.parse().unwrap()
@@ -308,7 +311,7 @@ mod tests {
     }
 
     fn verdict(i: &IndicatorIndex, text: &str, today: &str) -> Outcome {
-        Checker::new().check(i, &Query::detect(text).unwrap(), d(today))
+        Checker::new(sample()).check(i, &Query::detect(text).unwrap(), d(today))
     }
 
     #[test]
@@ -331,7 +334,7 @@ mod tests {
         ];
         // More than one pipeline group, the kinds interleaved.
         let queries: Vec<Query> = (0..40).map(|n| Query::detect(texts[n % texts.len()]).unwrap()).collect();
-        let checker = Checker::new();
+        let checker = Checker::new(sample());
         let today = d("2026-06-01");
         let many = checker.check_many(&i, &queries, today);
         let one_by_one: Vec<Outcome> = queries.iter().map(|q| checker.check(&i, q, today)).collect();
@@ -361,6 +364,21 @@ mod tests {
         let out = verdict(&i, "vietcombank-hotro.com", "2026-06-01");
         assert_eq!(out.verdict, Verdict::Suspicious);
         assert_eq!(out.evidence.imitates.as_deref(), Some("vietcombank.com.vn"));
+        // An account the list names is official even when citizens reported it.
+        let i = index(&[("bank:970436:0071000888999", entry(IndicatorState::Reported, 3, d("2030-01-01")))]);
+        let out = verdict(&i, "Vietcombank 0071000888999", "2026-06-01");
+        assert_eq!(out.verdict, Verdict::Official);
+        assert_eq!(out.evidence.official_owner.as_deref(), Some("Quỹ phòng chống thiên tai tỉnh"));
+    }
+
+    #[test]
+    fn without_the_list_nothing_but_gov_vn_is_official() {
+        let i = index(&[]);
+        let checker = Checker::new(OfficialList::default());
+        let out = |text: &str| checker.check(&i, &Query::detect(text).unwrap(), d("2026-06-01")).verdict;
+        assert_eq!(out("https://vietcombank.com.vn/"), Verdict::Unknown);
+        assert_eq!(out("https://dichvucong.gov.vn/"), Verdict::Official);
+        assert_eq!(out("1900 545413"), Verdict::Unknown);
     }
 
     #[test]

@@ -2,15 +2,18 @@
 //! polls for indicator rows with a higher `seq` and for reports received
 //! since it last looked, and patches its index (the index's overlay), so a
 //! verified or withdrawn indicator is seen by checks within the poll
-//! interval on every replica. Lookups take a read lock and never wait for
-//! the database.
+//! interval on every replica. The checker built from the official list is
+//! rebuilt the same way when the list's generation moves. Lookups take a
+//! read lock and never wait for the database.
 
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 
 use chrono::NaiveDate;
 use khienmang_core::reports::Category;
-use khienmang_core::scamcheck::{IndicatorEntry, IndicatorIndex, IndicatorKey, IndicatorState, category_code};
+use khienmang_core::scamcheck::{
+    Checker, IndicatorEntry, IndicatorIndex, IndicatorKey, IndicatorState, OfficialList, category_code,
+};
 use sqlx::Row;
 use tokio::sync::Mutex;
 
@@ -56,17 +59,30 @@ struct Reported {
 
 #[derive(Default)]
 struct Sync {
+    /// The official list's generation the checker was built from.
+    official: Option<i64>,
     seq: i64,
     last_report: i64,
     listed: HashMap<Hash, Listed>,
     reported: HashMap<Hash, Reported>,
 }
 
-/// The shared live index.
-#[derive(Clone, Default)]
+/// The shared live index, and the checker of the official list in force.
+#[derive(Clone)]
 pub struct LiveIndex {
     index: Arc<RwLock<IndicatorIndex>>,
+    checker: Arc<RwLock<Checker>>,
     sync: Arc<Mutex<Sync>>,
+}
+
+impl Default for LiveIndex {
+    fn default() -> Self {
+        LiveIndex {
+            index: Arc::default(),
+            checker: Arc::new(RwLock::new(Checker::new(OfficialList::default()))),
+            sync: Arc::default(),
+        }
+    }
 }
 
 impl LiveIndex {
@@ -76,10 +92,23 @@ impl LiveIndex {
         f(&guard)
     }
 
+    /// Runs `f` with the checker in force and the current index.
+    pub fn check<T>(&self, f: impl FnOnce(&Checker, &IndicatorIndex) -> T) -> T {
+        let checker = self.checker.read().unwrap_or_else(|p| p.into_inner());
+        let index = self.index.read().unwrap_or_else(|p| p.into_inner());
+        f(&checker, &index)
+    }
+
     /// Loads what changed since the last call (everything the first time).
     /// Returns how many keys changed.
     pub async fn refresh(&self, store: &Store) -> Result<usize> {
         let mut sync = self.sync.lock().await;
+        let generation = store.official_generation().await?;
+        if sync.official != Some(generation) {
+            let checker = Checker::new(store.official_list().await?);
+            *self.checker.write().unwrap_or_else(|p| p.into_inner()) = checker;
+            sync.official = Some(generation);
+        }
         let first = sync.seq == 0 && sync.last_report == 0;
         let mut changed: Vec<Hash> = Vec::new();
         // The hosts of the link keys seen, for the index's host filter.

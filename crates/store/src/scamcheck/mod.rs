@@ -6,6 +6,7 @@
 
 mod feeds;
 pub mod live;
+mod official;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use khienmang_core::reports::{Category, Contact, TrackingCode, new_secret, secret_hash};
@@ -21,6 +22,7 @@ use khienmang_core::time::Timestamp;
 
 pub use feeds::FeedImportReport;
 pub use live::LiveIndex;
+pub use official::{MAX_SOURCE_CHARS, OfficialRow, checked_source};
 
 /// Raised by every write to `indicators`; replicas poll for rows above theirs.
 pub(crate) const SEQ: &str = "scamcheck.seq";

@@ -1,7 +1,8 @@
 //! Scam check (SPEC M6): the public check page and JSON API ([`public`],
 //! [`api`]), the private lookup by hash prefix, owners' disputes, and the
 //! analysts' page where candidate indicators from correlated reports are
-//! verified or rejected and disputes decided ([`staff`]).
+//! verified or rejected and disputes decided ([`staff`]), and the official
+//! list the secretariat keeps ([`official`]).
 //!
 //! Checks read the live index in memory; what was checked is never logged,
 //! only counted by kind and verdict.
@@ -9,6 +10,7 @@
 pub mod api;
 pub mod fast_path;
 pub mod feeds;
+pub mod official;
 pub mod public;
 pub mod staff;
 
@@ -16,7 +18,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::Duration;
 
-use khienmang_core::scamcheck::{Checker, Outcome, Query, QueryError, SubjectKind, Verdict, decode_qr_image};
+use khienmang_core::scamcheck::{Outcome, Query, QueryError, SubjectKind, Verdict, decode_qr_image};
 use khienmang_store::Store;
 use khienmang_store::scamcheck::LiveIndex;
 
@@ -31,8 +33,8 @@ const COUNTS_EVERY: Duration = Duration::from_secs(60);
 /// What checks need at run time.
 #[derive(Clone)]
 pub struct ScamcheckRuntime {
+    /// The indicators and the official list, as this replica last saw them.
     pub live: LiveIndex,
-    pub checker: Arc<Checker>,
     counts: Arc<CheckCounts>,
     /// Slots for decoding QR photos, apart from the uploads' so that
     /// anonymous photos cannot keep staff from importing.
@@ -74,12 +76,7 @@ impl CheckCounts {
 impl ScamcheckRuntime {
     /// Starts following the indicators and flushing the counts.
     pub fn start(store: &Store) -> ScamcheckRuntime {
-        let rt = ScamcheckRuntime {
-            live: LiveIndex::default(),
-            checker: Arc::new(Checker::new()),
-            counts: Arc::default(),
-            images: Offload::per_core(),
-        };
+        let rt = ScamcheckRuntime { live: LiveIndex::default(), counts: Arc::default(), images: Offload::per_core() };
         rt.live.follow(store.clone(), REFRESH_EVERY);
         let (counts, store) = (rt.counts.clone(), store.clone());
         tokio::spawn(async move {
@@ -106,7 +103,7 @@ impl ScamcheckRuntime {
     /// Checks a query against the live index and counts it (kind and verdict only).
     pub fn check(&self, query: &Query) -> Outcome {
         let today = crate::org::today();
-        let outcome = self.live.read(|index| self.checker.check(index, query, today));
+        let outcome = self.live.check(|checker, index| checker.check(index, query, today));
         self.counts.add(query.kind, outcome.verdict);
         outcome
     }
@@ -114,7 +111,7 @@ impl ScamcheckRuntime {
     /// [`Self::check`] for many queries, in one pass over the index.
     pub fn check_many(&self, queries: &[Query]) -> Vec<Outcome> {
         let today = crate::org::today();
-        let outcomes = self.live.read(|index| self.checker.check_many(index, queries, today));
+        let outcomes = self.live.check(|checker, index| checker.check_many(index, queries, today));
         for (query, outcome) in queries.iter().zip(&outcomes) {
             self.counts.add(query.kind, outcome.verdict);
         }
