@@ -158,6 +158,39 @@ impl IntoResponse for WebError {
     }
 }
 
+/// A page in place of the framework's own refusals (a path's id that is not
+/// a number, a query that does not parse, a method the route does not take):
+/// these come as bare text, and a person should read what happened and find
+/// the way home. The status stays; the API keeps its own answers.
+pub fn readable_page(res: Response) -> Response {
+    let status = res.status();
+    let ours = res.extensions().get::<ErrorMessage>().is_some()
+        || res
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|t| t.starts_with("text/html"));
+    if !status.is_client_error() || ours {
+        return res;
+    }
+    let error = match status {
+        StatusCode::NOT_FOUND => WebError::NotFound,
+        StatusCode::PAYLOAD_TOO_LARGE => WebError::TooLarge("Nội dung gửi lên quá lớn.".into()),
+        StatusCode::METHOD_NOT_ALLOWED => WebError::BadRequest(
+            "Địa chỉ này chỉ nhận dữ liệu gửi từ biểu mẫu của hệ thống. Hãy mở lại trang trước.".into(),
+        ),
+        _ => WebError::BadRequest(
+            "Địa chỉ hoặc nội dung gửi lên không hợp lệ. Hãy quay lại trang trước rồi thử lại.".into(),
+        ),
+    };
+    let mut page = error.into_response();
+    *page.status_mut() = status;
+    if let Some(allow) = res.headers().get(header::ALLOW) {
+        page.headers_mut().insert(header::ALLOW, allow.clone());
+    }
+    page
+}
+
 /// Carried on error responses so the API layer can rewrite them as JSON.
 #[derive(Clone)]
 pub struct ErrorMessage(pub String);

@@ -162,6 +162,7 @@ async fn respond(req: Request, next: Next) -> Response {
     let next_path = (!is_api && wants_html && !is_login)
         .then(|| req.uri().path_and_query().map(|p| p.to_string()).unwrap_or_default());
     let res = next.run(req).await;
+    let res = if is_api { res } else { crate::error::readable_page(res) };
     finish(api_errors(res, is_api, next_path), method, route, start)
 }
 

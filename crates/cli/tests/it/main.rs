@@ -11,6 +11,7 @@ mod auth;
 mod backup;
 mod contests;
 mod crash;
+mod forms;
 mod import;
 mod limits;
 mod links;

@@ -106,25 +106,38 @@ impl Fields {
 }
 
 /// A urlencoded form body as the struct `T`. Refused as axum's own form
-/// reader refuses: another content type is 415, a body past the bound 413,
-/// a missing or malformed field 422 with the field's name.
+/// reader refuses (another content type 415, a body past the bound 413, a
+/// missing or malformed field 422), but as a page in Vietnamese naming the
+/// field, never the framework's own text.
 pub struct Form<T>(pub T);
 
 impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Form<T> {
-    type Rejection = Response;
+    type Rejection = WebError;
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
         let content_type = req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
         if !is_urlencoded(content_type) {
-            return Err((
-                StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                "Form requests must have `Content-Type: application/x-www-form-urlencoded`",
-            )
-                .into_response());
+            return Err(WebError::Unsupported("Biểu mẫu phải được gửi từ trang của hệ thống.".into()));
         }
-        let bytes = body(req, state, MAX_FORM_BYTES).await?;
-        T::deserialize(serde_urlencoded::Deserializer::new(form_urlencoded::parse(&bytes))).map(Form).map_err(|e| {
-            (StatusCode::UNPROCESSABLE_ENTITY, format!("Failed to deserialize form body: {e}")).into_response()
-        })
+        let bytes = body(req, state, MAX_FORM_BYTES)
+            .await
+            .map_err(|_| WebError::TooLarge("Nội dung gửi lên quá lớn.".into()))?;
+        T::deserialize(serde_urlencoded::Deserializer::new(form_urlencoded::parse(&bytes)))
+            .map(Form)
+            .map_err(|e| WebError::BadRequest(refusal_vi(&e.to_string())))
+    }
+}
+
+/// What a user reads when a form's field is missing or not of its kind:
+/// the field's name, from the decoder's message ("missing field `unit`").
+fn refusal_vi(decoder: &str) -> String {
+    let field = decoder.split('`').nth(1).filter(|f| f.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'));
+    match field {
+        Some(f) if decoder.starts_with("missing field") => {
+            format!("Chưa điền mục «{f}». Hãy quay lại biểu mẫu, điền đủ các mục rồi gửi lại.")
+        }
+        _ => "Có mục trong biểu mẫu chưa đúng dạng (ví dụ: cần chọn từ danh sách, hoặc nhập số). \
+              Hãy quay lại biểu mẫu, kiểm tra rồi gửi lại."
+            .into(),
     }
 }
 

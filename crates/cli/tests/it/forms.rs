@@ -1,0 +1,92 @@
+//! No dead ends: every form of the staff side, sent empty and sent with
+//! malformed values, answers with a page a person can read (the reason in
+//! Vietnamese, the way home), never the framework's bare text, and never a
+//! server error.
+
+use khienmang_core::auth::Role;
+use khienmang_testkit::http::TestApp;
+use reqwest::StatusCode;
+use reqwest::header::CONTENT_TYPE;
+
+/// Values that are of no field's kind: not numbers, not dates, not choices,
+/// a broken percent escape, and a key without a value.
+const MALFORMED: &str =
+    "id=x&unit=abc&initiative=mot&year=hai-nghin&amount=-x&effective=31/02&kind=%ZZ&role=vua&=&scope";
+
+#[tokio::test]
+async fn every_form_sent_empty_or_malformed_answers_with_a_readable_page() {
+    let app = TestApp::start().await;
+    app.user("tinh", Role::Secretariat, Some(app.province)).await;
+    let token = app.token("tinh").await;
+    let mut dead_ends = Vec::new();
+    for (method, path, _) in khienmang_web::route_table() {
+        // Pages only: the API answers JSON, and its own tests cover it. The
+        // sign-in steps are the public's (their tests cover them).
+        // Open311 is an API of its own format.
+        if method != axum::http::Method::POST
+            || path.starts_with("/api/")
+            || path.starts_with("/open311/")
+            || path.starts_with("/login")
+        {
+            continue;
+        }
+        let url = format!(
+            "{}{}",
+            app.base,
+            path.replace("{id}", "1")
+                .replace("{batch}", "0123456789abcdef0123456789abcdef")
+                .replace("{slug}", "khong-co")
+                .replace("{code}", "PA-00000-00000")
+        );
+        for body in ["", MALFORMED] {
+            let res = app
+                .http
+                .post(&url)
+                .bearer_auth(&token)
+                .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .body(body)
+                .send()
+                .await
+                .unwrap();
+            let status = res.status();
+            let kind = res.headers().get(CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
+            let text = res.text().await.unwrap_or_default();
+            let readable = status.is_redirection()
+                || (kind.starts_with("text/html") && text.contains("<h1") && !text.contains("Failed to"))
+                || (kind.starts_with("application/") && status.is_success());
+            if status == StatusCode::INTERNAL_SERVER_ERROR || !readable {
+                dead_ends.push(format!(
+                    "POST {path} with {:?}: {status} {kind}: {}",
+                    body,
+                    text.chars().take(120).collect::<String>()
+                ));
+            }
+        }
+    }
+    assert!(dead_ends.is_empty(), "{} dead ends:\n{}", dead_ends.len(), dead_ends.join("\n"));
+}
+
+/// An address typed or cut short by hand: an id that is not a number, a
+/// query that does not parse, a form's address opened as a page.
+#[tokio::test]
+async fn a_mistyped_address_answers_with_a_readable_page() {
+    let app = TestApp::start().await;
+    app.user("tinh", Role::Secretariat, Some(app.province)).await;
+    let token = app.token("tinh").await;
+    for (path, want) in [
+        ("/movement/initiatives/abc", StatusCode::BAD_REQUEST),
+        ("/org/units/12x", StatusCode::BAD_REQUEST),
+        ("/scamcheck/official/%20", StatusCode::BAD_REQUEST),
+        ("/scamcheck/official/1/void", StatusCode::METHOD_NOT_ALLOWED),
+    ] {
+        let res = app.http.get(format!("{}{path}", app.base)).bearer_auth(&token).send().await.unwrap();
+        assert_eq!(res.status(), want, "{path}");
+        let kind = res.headers().get(CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
+        let text = res.text().await.unwrap();
+        assert!(kind.starts_with("text/html") && text.contains("Về trang chủ"), "{path}: {kind} {text}");
+    }
+    // The API keeps answering JSON.
+    let res = app.http.get(format!("{}/api/v1/org/units/12x", app.base)).bearer_auth(&token).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    assert!(res.headers()[CONTENT_TYPE].to_str().unwrap().starts_with("application/json"));
+}
