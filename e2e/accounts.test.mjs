@@ -63,12 +63,12 @@ const steps = [
     await officer.locator('#pw-current').fill(temporary);
     await officer.locator('#pw-new').fill('mat-khau-rieng-e2e');
     await officer.locator('#pw-confirm').fill('mat-khau-rieng-e2e');
-    await Promise.all([officer.waitForURL((u) => u.pathname === '/'), officer.locator('#password-form button[type=submit]').click()]);
+    await Promise.all([officer.waitForURL((u) => u.pathname === '/work'), officer.locator('#password-form button[type=submit]').click()]);
     await goto(officer, '/org');
     assertEqual(new URL(officer.url()).pathname, '/org', 'the staff pages open');
     await signOut(officer);
     await login(officer, USERNAME, 'mat-khau-rieng-e2e');
-    assertEqual(new URL(officer.url()).pathname, '/', 'the new password signs in to the staff home');
+    assertEqual(new URL(officer.url()).pathname, '/work', 'the new password signs in to the staff home');
   }],
   ['the secretariat sees the sign-in on the account page', async () => {
     await login(admin, 'tinh', 'demo');

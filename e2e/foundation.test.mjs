@@ -108,7 +108,7 @@ const steps = [
 
   ['log in as tinh/demo lands on /', async () => {
     await login(page, 'tinh', 'demo');
-    assertEqual(new URL(page.url()).pathname, '/', 'page after logging in');
+    assertEqual(new URL(page.url()).pathname, '/work', 'page after logging in');
     assert(await page.locator('nav a[href="/org"]').count() > 0, 'the home page has no nav link to /org');
     await screenshot(page, 'home.png');
     await checkAxe(page, 'home');
@@ -262,7 +262,7 @@ const steps = [
     await page.context().close();
     page = await newPage(browser, DESKTOP);
     await login(page, `xa-${COMMUNE_CODE}`, 'demo');
-    assertEqual(new URL(page.url()).pathname, '/', `page after logging in as xa-${COMMUNE_CODE}`);
+    assertEqual(new URL(page.url()).pathname, '/work', `page after logging in as xa-${COMMUNE_CODE}`);
     // Their own commune opens...
     await goto(page, `/org/units/${own.id}`);
     assertEqual(((await page.locator('h1').first().textContent()) ?? '').trim(), 'Phường Bắc Giang', 'own commune h1');

@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 use totp_rs::{Algorithm, Secret, TOTP};
 
 use crate::AppState;
-use crate::access::{Authenticated, CHANGE_PASSWORD, Identity, MaybeIdentity, RequestLang};
+use crate::access::{Authenticated, CHANGE_PASSWORD, Identity, MaybeIdentity, RequestLang, WORK};
 use crate::error::{WebError, WebResult};
 use crate::kit::form::{Fields, Form, FormError, Refusal, refused};
 use crate::page::{Chrome, Page, render};
@@ -202,7 +202,7 @@ pub struct NextQuery {
 
 /// Only paths that stay on this site are followed after login.
 fn safe_next(next: &str) -> String {
-    local_target(next).unwrap_or("/").to_string()
+    local_target(next).unwrap_or(WORK).to_string()
 }
 
 pub async fn login_page(lang: RequestLang, Query(q): Query<NextQuery>) -> WebResult<Html<String>> {
@@ -309,9 +309,9 @@ pub async fn totp_submit(
     Form(form): Form<TotpForm>,
 ) -> WebResult<Response> {
     let id = id.ok_or(WebError::Unauthenticated)?;
-    let secret = id.user.totp_secret.clone().ok_or(WebError::Redirect("/".into()))?;
+    let secret = id.user.totp_secret.clone().ok_or(WebError::Redirect(WORK.into()))?;
     if id.second_factor_done {
-        return Err(WebError::Redirect("/".into()));
+        return Err(WebError::Redirect(WORK.into()));
     }
     // A code is an attempt like a password: counted first, refused
     // unchecked while the account is locked.
@@ -337,7 +337,7 @@ pub async fn totp_submit(
             Ok(()) => {
                 tx.complete_second_factor(&id.token_hash, id.user.id).await?;
                 tx.commit().await?;
-                return Ok((StatusCode::SEE_OTHER, [(header::LOCATION, "/")]).into_response());
+                return Ok((StatusCode::SEE_OTHER, [(header::LOCATION, WORK)]).into_response());
             }
             Err(locked) => {
                 tx.end_session(&id.token_hash, id.user.id).await?;
@@ -371,7 +371,7 @@ pub async fn totp_submit(
 fn start_over(state: &AppState, lang: RequestLang, locked: Locked) -> WebResult<Response> {
     let chrome = Chrome::new(lang, None, "login");
     let error = format!("{} {} {}.", chrome.tr.t("totp.start_over"), chrome.tr.t("login.locked"), locked.0);
-    let page = LoginPage { chrome, error: Some(error), next: "/".into(), username: String::new() };
+    let page = LoginPage { chrome, error: Some(error), next: WORK.into(), username: String::new() };
     let cookie = session_cookie(state, "", 0);
     Ok((StatusCode::TOO_MANY_REQUESTS, [(header::SET_COOKIE, cookie)], render(&page)?).into_response())
 }
@@ -403,7 +403,7 @@ pub async fn totp_enrol_submit(
         tx.claim_totp_step(id.user.id, step).await?;
         tx.complete_second_factor(&id.token_hash, id.user.id).await?;
         tx.commit().await?;
-        return Ok((StatusCode::SEE_OTHER, [(header::LOCATION, "/")]).into_response());
+        return Ok((StatusCode::SEE_OTHER, [(header::LOCATION, WORK)]).into_response());
     }
     let chrome = Chrome::new(lang, Some(&id), "totp");
     let error = Some(chrome.tr.t("totp.wrong").to_string());
@@ -658,5 +658,5 @@ pub async fn password_submit(
     }
     tx.change_own_password(id.user.id, &hash_blocking(new.to_string()).await?, Some(&id.token_hash)).await?;
     tx.commit().await?;
-    Ok((StatusCode::SEE_OTHER, [(header::LOCATION, "/")]).into_response())
+    Ok((StatusCode::SEE_OTHER, [(header::LOCATION, WORK)]).into_response())
 }

@@ -26,6 +26,7 @@ mod security;
 pub mod server;
 mod targets;
 mod users;
+mod work;
 
 use std::sync::Arc;
 
@@ -154,7 +155,8 @@ impl std::ops::Deref for AppState {
 pub fn route_table() -> Vec<(Method, &'static str, MethodRouter<AppState>)> {
     use axum::routing::{get, post};
     vec![
-        (Method::GET, "/", get(page::home)),
+        (Method::GET, "/", get(work::overview)),
+        (Method::GET, "/work", get(work::overview)),
         (Method::GET, "/login", get(auth::login_page)),
         (Method::POST, "/login", post(auth::login_submit)),
         (Method::POST, "/logout", post(auth::logout)),

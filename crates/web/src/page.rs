@@ -6,7 +6,7 @@ use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 
-use crate::access::{Authenticated, Identity, MaybeIdentity, RequestLang};
+use crate::access::{Identity, MaybeIdentity, RequestLang};
 use crate::error::{WebError, WebResult};
 use crate::i18n::{Lang, Tr};
 
@@ -93,26 +93,6 @@ pub fn render(t: &impl Template) -> WebResult<Html<String>> {
 /// True when htmx asked for a fragment rather than a whole page.
 pub fn is_htmx(headers: &HeaderMap) -> bool {
     headers.contains_key("hx-request") && !headers.contains_key("hx-boosted")
-}
-
-#[derive(Template)]
-#[template(path = "home.html")]
-struct HomePage {
-    chrome: Chrome,
-    scope_name: String,
-}
-
-pub async fn home(
-    lang: RequestLang,
-    Authenticated(id): Authenticated,
-    state: axum::extract::State<crate::AppState>,
-) -> WebResult<Html<String>> {
-    let chrome = Chrome::new(lang, Some(&id), "home");
-    let scope_name = match id.user.scope_unit_id {
-        None => chrome.tr.t("home.whole_country").to_string(),
-        Some(u) => state.store.scope_name(u).await?,
-    };
-    render(&HomePage { chrome, scope_name })
 }
 
 pub async fn set_lang(Path(lang): Path<String>, headers: HeaderMap) -> Response {

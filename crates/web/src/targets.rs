@@ -204,6 +204,25 @@ fn target_row(v: &TargetValue, table: &TargetTable, unit: UnitId) -> TargetRow {
     }
 }
 
+/// The targets behind their trajectory this year at the scope's own unit:
+/// (code, label), for the work overview.
+pub async fn behind_this_year(m: &MovementRead) -> WebResult<Vec<(&'static str, &'static str)>> {
+    let sel = Selection::of(m, &TargetsQuery::default()).await?;
+    let behind = sel
+        .at
+        .with_targets(sel.today, |snap| {
+            let rows = snap.table(sel.mapped).rows(sel.unit, sel.year)?;
+            Some(
+                rows.iter()
+                    .filter(|v| v.status.as_str() == "behind")
+                    .map(|v| (v.target.code(), v.target.label_vi()))
+                    .collect::<Vec<_>>(),
+            )
+        })
+        .await?;
+    Ok(behind.unwrap_or_default())
+}
+
 /// The province dashboard and every node's drill-down.
 pub async fn dashboard(
     Page { lang, id }: Page,

@@ -479,7 +479,7 @@ async fn parallel_totp_guesses_are_counted_one_by_one() {
     }
     assert!(checked <= 4, "{checked} wrong codes were checked and answered before the lock");
     let right = send_code(&app, &cookie, &csrf, &totp.generate_current().unwrap()).await;
-    assert_ne!(right.headers().get("location").map(|l| l.to_str().unwrap()), Some("/"));
+    assert_ne!(right.headers().get("location").map(|l| l.to_str().unwrap()), Some("/work"));
     let (failures, locked_until, sessions) = lockout_state(&app, "tinh").await;
     assert_eq!((failures, sessions), (5, 0));
     assert!(locked_until.is_some());
@@ -527,7 +527,7 @@ async fn a_used_totp_code_is_refused() {
 
 /// `next` and the language switch's Referer are followed only to paths that
 /// stay on this site as a browser reads them: a tab or newline (which
-/// browsers drop), `//`, `/\` and absolute URLs all go home instead.
+/// browsers drop), `//`, `/\` and absolute URLs all go to the work overview instead.
 #[tokio::test]
 async fn login_next_and_language_referer_never_leave_the_site() {
     let app = TestApp::start().await;
@@ -542,14 +542,14 @@ async fn login_next_and_language_referer_never_leave_the_site() {
             .await
             .unwrap();
         assert_eq!(res.status(), StatusCode::SEE_OTHER, "{attack:?}");
-        assert_eq!(res.headers()["location"], "/", "{attack:?}");
+        assert_eq!(res.headers()["location"], "/work", "{attack:?}");
     }
     // The probe's form: the tab percent-encoded in the login link.
     for query in
         ["/%09/evil.example", "/%0a/evil.example", "%2F%2Fevil.example", "/%5Cevil.example", "https://evil.example"]
     {
         let page = app.http.get(format!("{}/login?next={query}", app.base)).send().await.unwrap().text().await.unwrap();
-        assert!(page.contains(r#"name="next" value="/">"#), "{query}");
+        assert!(page.contains(r#"name="next" value="/work">"#), "{query}");
     }
     // A harmless local path is kept.
     let res = app

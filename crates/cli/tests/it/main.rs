@@ -23,4 +23,5 @@ mod reports;
 mod scamcheck;
 mod targets;
 mod uploads;
+mod work;
 mod write_scope;

@@ -67,6 +67,9 @@ use crate::{AppState, i18n::Lang};
 pub use outreach::{OfContest, ScopedSurvey};
 pub use users::{AccountsFound, NewAccount};
 
+/// Where sign-in lands: the work overview of the session's role.
+pub const WORK: &str = "/work";
+
 /// Where an account changes its own password, and where a sign-in with a
 /// temporary password is sent before anything else.
 pub const CHANGE_PASSWORD: &str = "/account/password";
@@ -255,6 +258,16 @@ macro_rules! capability {
             async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
                 let Authenticated(id) = Authenticated::from_request_parts(parts, state).await?;
                 Ok($name(grant(state, &id, $cap)?))
+            }
+        }
+
+        /// `Option<Self>`: the capability when the role has it, for a page
+        /// that shows each role what it may do (the work overview).
+        impl axum::extract::OptionalFromRequestParts<AppState> for $name {
+            type Rejection = WebError;
+            async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Option<Self>, Self::Rejection> {
+                let Authenticated(id) = Authenticated::from_request_parts(parts, state).await?;
+                Ok(grant(state, &id, $cap).ok().map($name))
             }
         }
     };

@@ -6,6 +6,7 @@
 mod accounts;
 mod reports;
 mod scamcheck;
+mod work;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Lang {
@@ -816,6 +817,7 @@ impl Tr {
             .chain(reports::STRINGS)
             .chain(scamcheck::STRINGS)
             .chain(accounts::STRINGS)
+            .chain(work::STRINGS)
             .find(|(k, _, _)| *k == key)
         {
             Some((_, vi, en)) => match self.lang {
@@ -851,7 +853,8 @@ mod tests {
 
     #[test]
     fn every_key_is_translated_once() {
-        let mut keys: Vec<&str> = STRINGS.iter().map(|(k, _, _)| *k).collect();
+        let tables = [STRINGS, reports::STRINGS, scamcheck::STRINGS, accounts::STRINGS, work::STRINGS];
+        let mut keys: Vec<&str> = tables.iter().flat_map(|t| t.iter().map(|(k, _, _)| *k)).collect();
         keys.sort();
         let before = keys.len();
         keys.dedup();
