@@ -339,7 +339,8 @@ pub async fn seed(tx: &mut WriteTx, history: &OrgHistory, province_2025: UnitId,
                     description: Some("Tuyên truyền, tiếp nhận phản ánh về lừa đảo và tin xấu độc trên mạng.".into()),
                     stage: Stage::Proposed,
                     since: started,
-                })
+                }
+                .check()?)
                 .await?;
             seeded.initiatives += 1;
             let active_on = (started + chrono::Duration::days(30)).min(today);

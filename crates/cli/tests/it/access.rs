@@ -105,7 +105,9 @@ async fn records_of(app: &TestApp, unit: khienmang_core::org::UnitId) -> Records
     use khienmang_store::movement::{DocumentInput, DocumentKind, InitiativeInput, PersonInput, VoiceInput};
     let mut tx = app.store.begin_write("test", Timestamp::now()).await.unwrap();
     let initiative = tx
-        .create_initiative(&InitiativeInput { since: day("2026-01-01"), ..initiative_input(unit, "Mô hình thử") })
+        .create_initiative(
+            &InitiativeInput { since: day("2026-01-01"), ..initiative_input(unit, "Mô hình thử") }.check().unwrap(),
+        )
         .await
         .unwrap();
     let person = tx

@@ -140,7 +140,9 @@ async fn campaign_coverage_follows_confirmations_and_official_posts_feed_target_
                 participant_kind: ParticipantKind::AgencyLinked,
                 since: day("2026-01-01"),
                 ..initiative_input(unit, name)
-            })
+            }
+            .check()
+            .unwrap())
             .await
             .unwrap(),
         );

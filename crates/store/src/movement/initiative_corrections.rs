@@ -38,7 +38,9 @@ impl Store {
              WHERE (record_kind = 'initiative' AND record_id = $1) \
              OR (record_kind = 'channel' AND record_id IN \
                  (SELECT CAST(id AS TEXT) FROM initiative_channels WHERE initiative_id = $2)) \
-             OR (record_kind = 'member_count' AND record_id LIKE $3) ORDER BY id",
+             OR (record_kind = 'group' AND record_id IN \
+                 (SELECT CAST(id AS TEXT) FROM initiative_groups WHERE initiative_id = $2)) \
+             OR (record_kind IN ('member_count', 'participant') AND record_id LIKE $3) ORDER BY id",
         )
         .bind(id.to_string())
         .bind(id)
@@ -240,5 +242,24 @@ impl WriteTx {
         }
         let id = format!("{initiative}/{}/{year}", village.0);
         self.record_change(RecordKind::MemberCount, &id, ChangeAction::Void, Map::new(), Some(reason.as_str())).await
+    }
+
+    /// Voids a sub-group of an initiative.
+    pub async fn void_group(&mut self, initiative: i64, group: i64, reason: &VoidReason) -> Result<()> {
+        if self.mark_void("initiative_groups", "id = $4 AND initiative_id = $5", &[group, initiative], reason).await? == 0 {
+            return Err(StoreError::NotFound);
+        }
+        self.record_change(RecordKind::Group, &group.to_string(), ChangeAction::Void, Map::new(), Some(reason.as_str()))
+            .await
+    }
+
+    /// Voids a unit's part in an initiative (it leaves targets 2.9a–b).
+    pub async fn void_participant(&mut self, initiative: i64, unit: UnitId, reason: &VoidReason) -> Result<()> {
+        let keys = [initiative, unit.0];
+        if self.mark_void("initiative_units", "initiative_id = $4 AND unit_id = $5", &keys, reason).await? == 0 {
+            return Err(StoreError::NotFound);
+        }
+        let id = format!("{initiative}/{}", unit.0);
+        self.record_change(RecordKind::Participant, &id, ChangeAction::Void, Map::new(), Some(reason.as_str())).await
     }
 }
