@@ -313,6 +313,10 @@ fn programme_capability(method: &Method, path: &str) -> Option<khienmang_core::a
     if path.starts_with("/outreach/contests") {
         return Some(Capability::OutreachManage);
     }
+    // Restoring a voided record is the secretariat's decision.
+    if path.ends_with("/restore") {
+        return Some(Capability::ProgrammeManage);
+    }
     let manage = path.starts_with("/budget")
         || path == "/api/v1/budget/summary"
         || path.starts_with("/reviews")
@@ -348,7 +352,12 @@ fn capability_for(method: &Method, path: &str) -> Option<khienmang_core::auth::C
         Some(khienmang_core::auth::Capability::OrgWrite)
     } else if path.starts_with("/org") || path.starts_with("/api/v1/org") {
         Some(khienmang_core::auth::Capability::OrgRead)
-    } else if is_movement(path) && (*method == Method::POST || path == "/movement/initiatives/new") {
+    } else if is_movement(path)
+        && (*method == Method::POST
+            || *method == Method::PATCH
+            || path == "/movement/initiatives/new"
+            || path.ends_with("/edit"))
+    {
         Some(khienmang_core::auth::Capability::MovementWrite)
     } else if is_movement(path) {
         Some(khienmang_core::auth::Capability::MovementRead)
