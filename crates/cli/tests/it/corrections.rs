@@ -195,7 +195,10 @@ async fn another_commune_can_neither_correct_nor_void_nor_restore() {
     let path = format!("/api/v1/initiatives/{id}");
     assert_eq!(send(&app, &b, reqwest::Method::PATCH, &path, Some(json!({"name": "X"}))).await.0, 404);
     let void = json!({"reason": "Không phải của tôi"});
-    assert_eq!(send(&app, &b, reqwest::Method::POST, &format!("/api/v1/initiatives/{id}/void"), Some(void)).await.0, 404);
+    assert_eq!(
+        send(&app, &b, reqwest::Method::POST, &format!("/api/v1/initiatives/{id}/void"), Some(void)).await.0,
+        404
+    );
     assert_eq!(html(&app, &b, &format!("/movement/initiatives/{id}/edit")).await.0, 404);
     let (status, _) = post_form(&app, &b, &format!("/movement/initiatives/{id}/void"), &[("reason", "Sai")]).await;
     assert_eq!(status, 404);
@@ -221,7 +224,12 @@ async fn the_pages_correct_void_and_show_the_history() {
         &app,
         &xa,
         &format!("/movement/initiatives/{id}/edit"),
-        &[("name", "Nhóm Zalo thôn Đông"), ("participant_kind", "joint"), ("leader_kind", "other"), ("content_kind", "awareness")],
+        &[
+            ("name", "Nhóm Zalo thôn Đông"),
+            ("participant_kind", "joint"),
+            ("leader_kind", "other"),
+            ("content_kind", "awareness"),
+        ],
     )
     .await;
     assert_eq!(status, 422);
@@ -251,9 +259,13 @@ async fn the_pages_correct_void_and_show_the_history() {
     let res = ch.json(&json!({"url": "https://facebook.com/groups/thondong"})).send().await.unwrap();
     let channel: Value = res.json().await.unwrap();
     let cid = channel["id"].as_i64().unwrap().to_string();
-    let (status, page) =
-        post_form(&app, &xa, &format!("/movement/initiatives/{id}/channels/void"), &[("channel", &cid), ("reason", "")])
-            .await;
+    let (status, page) = post_form(
+        &app,
+        &xa,
+        &format!("/movement/initiatives/{id}/channels/void"),
+        &[("channel", &cid), ("reason", "")],
+    )
+    .await;
     assert_eq!(status, 422);
     assert!(page.contains("Chưa nhập lý do"), "the reason is required");
     let (status, _) = post_form(

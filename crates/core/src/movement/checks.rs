@@ -129,7 +129,9 @@ impl InputError {
         match self.problem {
             Problem::Missing => format!("Enter {what}."),
             Problem::TooLong => format!("{} is longer than {MAX_NAME_CHARS} characters.", capitalise(what)),
-            Problem::YearOutOfRange => format!("{} must be within {}–{}.", capitalise(what), YEARS.start(), YEARS.end()),
+            Problem::YearOutOfRange => {
+                format!("{} must be within {}–{}.", capitalise(what), YEARS.start(), YEARS.end())
+            }
             Problem::EndBeforeStart => format!("{} is before the start.", capitalise(what)),
             Problem::FirstStage => "A new initiative starts as proposed or active.".into(),
             Problem::NoFocus => "Choose at least one thematic focus.".into(),

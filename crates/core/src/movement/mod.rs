@@ -22,11 +22,10 @@ pub mod initiative;
 pub mod members;
 pub mod record;
 
+pub use channel::{Channel, ChannelError, MAX_CHANNEL_CHARS, Platform};
 pub use checks::{InputError, Problem};
 pub use corrections::{ChangeAction, RecordKind, VoidReason};
 pub use document::DocumentKind;
-pub use record::{CheckedInitiative, CheckedInitiativeFields, InitiativeFields, InitiativeInput};
-pub use channel::{Channel, ChannelError, MAX_CHANNEL_CHARS, Platform};
 pub use initiative::{
     CRITERIA_VI, ContentKind, Criteria, Focus, LeaderKind, ParticipantKind, Stage, TransitionError, check_transition,
 };
@@ -34,3 +33,4 @@ pub use members::{
     MEMBER_COLUMNS, MemberRecord, MembersReport, PEOPLE_COLUMNS, PeopleReport, PersonRecord, household_key,
     members_template_xlsx, parse_members, parse_people, people_template_xlsx,
 };
+pub use record::{CheckedInitiative, CheckedInitiativeFields, InitiativeFields, InitiativeInput};

@@ -4,7 +4,7 @@
 //! the secretariat), a channel corrected or voided, a member count voided.
 //! Each goes through the shared [`WriteTx::record_change`].
 
-use khienmang_core::movement::{Channel, ChangeAction, CheckedInitiativeFields, RecordKind, VoidReason};
+use khienmang_core::movement::{ChangeAction, Channel, CheckedInitiativeFields, RecordKind, VoidReason};
 use khienmang_core::org::UnitId;
 use khienmang_core::text::fold;
 use serde_json::{Map, json};
@@ -122,8 +122,14 @@ impl WriteTx {
         for table in CASCADE {
             self.mark_void(table, "initiative_id = $4", &[id], reason).await?;
         }
-        self.record_change(RecordKind::Initiative, &id.to_string(), ChangeAction::Void, Map::new(), Some(reason.as_str()))
-            .await
+        self.record_change(
+            RecordKind::Initiative,
+            &id.to_string(),
+            ChangeAction::Void,
+            Map::new(),
+            Some(reason.as_str()),
+        )
+        .await
     }
 
     /// Restores a voided initiative and what was voided with it (the
@@ -137,11 +143,12 @@ impl WriteTx {
         let Some(at) = at.ok_or(StoreError::NotFound)? else {
             return Err(StoreError::Invalid("Mô hình này chưa bị hủy.".into()));
         };
-        let channels = sqlx::query("SELECT id, channel_key FROM initiative_channels WHERE initiative_id = $1 AND voided_at = $2")
-            .bind(id)
-            .bind(at.clone())
-            .fetch_all(&mut *self.tx)
-            .await?;
+        let channels =
+            sqlx::query("SELECT id, channel_key FROM initiative_channels WHERE initiative_id = $1 AND voided_at = $2")
+                .bind(id)
+                .bind(at.clone())
+                .fetch_all(&mut *self.tx)
+                .await?;
         for r in channels {
             let cid: i64 = r.try_get(0)?;
             let key: String = r.try_get(1)?;
@@ -199,21 +206,25 @@ impl WriteTx {
         if changes.is_empty() {
             return Ok(false);
         }
-        sqlx::query("UPDATE initiative_channels SET platform = $1, channel_key = $2, url = $3, audience = $4 WHERE id = $5")
-            .bind(channel.platform.as_str())
-            .bind(channel.key.clone())
-            .bind(channel.url.clone())
-            .bind(audience)
-            .bind(channel_id)
-            .execute(&mut *self.tx)
-            .await?;
+        sqlx::query(
+            "UPDATE initiative_channels SET platform = $1, channel_key = $2, url = $3, audience = $4 WHERE id = $5",
+        )
+        .bind(channel.platform.as_str())
+        .bind(channel.key.clone())
+        .bind(channel.url.clone())
+        .bind(audience)
+        .bind(channel_id)
+        .execute(&mut *self.tx)
+        .await?;
         self.record_change(RecordKind::Channel, &channel_id.to_string(), ChangeAction::Edit, changes, None).await?;
         Ok(true)
     }
 
     /// Voids one channel of an initiative; its link may then be registered again.
     pub async fn void_channel(&mut self, initiative: i64, channel_id: i64, reason: &VoidReason) -> Result<()> {
-        if self.mark_void("initiative_channels", "id = $4 AND initiative_id = $5", &[channel_id, initiative], reason).await?
+        if self
+            .mark_void("initiative_channels", "id = $4 AND initiative_id = $5", &[channel_id, initiative], reason)
+            .await?
             == 0
         {
             return Err(StoreError::NotFound);
@@ -222,8 +233,14 @@ impl WriteTx {
             .bind(channel_id)
             .execute(&mut *self.tx)
             .await?;
-        self.record_change(RecordKind::Channel, &channel_id.to_string(), ChangeAction::Void, Map::new(), Some(reason.as_str()))
-            .await
+        self.record_change(
+            RecordKind::Channel,
+            &channel_id.to_string(),
+            ChangeAction::Void,
+            Map::new(),
+            Some(reason.as_str()),
+        )
+        .await
     }
 
     /// Voids the members counted in a village for a year.
@@ -235,7 +252,14 @@ impl WriteTx {
         reason: &VoidReason,
     ) -> Result<()> {
         let keys = [initiative, village.0, i64::from(year)];
-        if self.mark_void("initiative_village_counts", "initiative_id = $4 AND village_id = $5 AND year = $6", &keys, reason).await?
+        if self
+            .mark_void(
+                "initiative_village_counts",
+                "initiative_id = $4 AND village_id = $5 AND year = $6",
+                &keys,
+                reason,
+            )
+            .await?
             == 0
         {
             return Err(StoreError::NotFound);
@@ -246,7 +270,9 @@ impl WriteTx {
 
     /// Voids a sub-group of an initiative.
     pub async fn void_group(&mut self, initiative: i64, group: i64, reason: &VoidReason) -> Result<()> {
-        if self.mark_void("initiative_groups", "id = $4 AND initiative_id = $5", &[group, initiative], reason).await? == 0 {
+        if self.mark_void("initiative_groups", "id = $4 AND initiative_id = $5", &[group, initiative], reason).await?
+            == 0
+        {
             return Err(StoreError::NotFound);
         }
         self.record_change(RecordKind::Group, &group.to_string(), ChangeAction::Void, Map::new(), Some(reason.as_str()))

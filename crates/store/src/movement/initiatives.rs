@@ -4,7 +4,8 @@
 use khienmang_core::Date;
 use khienmang_core::movement::checks::village_count;
 use khienmang_core::movement::{
-    Channel, CheckedInitiative, ContentKind, Focus, InitiativeFields, LeaderKind, ParticipantKind, Stage, check_transition,
+    Channel, CheckedInitiative, ContentKind, Focus, InitiativeFields, LeaderKind, ParticipantKind, Stage,
+    check_transition,
 };
 use khienmang_core::org::UnitId;
 use khienmang_core::text::fold;

@@ -11,8 +11,8 @@ use khienmang_core::org::{UnitId, UnitVersion};
 use khienmang_core::targets::PersonRole;
 use khienmang_store::auth::User;
 use khienmang_store::movement::{
-    ActivityEntry, ActivityReport, RecordChange, ChannelEntry, DocumentEntry, GroupEntry, Initiative, Member, ParticipantEntry,
-    PersonEntry, StageEntry, TrainingEntry, VillageCount, VoiceEntry,
+    ActivityEntry, ActivityReport, ChannelEntry, DocumentEntry, GroupEntry, Initiative, Member, ParticipantEntry,
+    PersonEntry, RecordChange, StageEntry, TrainingEntry, VillageCount, VoiceEntry,
 };
 
 use super::{Granted, Within, now, today};

@@ -74,11 +74,7 @@ fn facebook_pages_and_profiles() {
         &["facebook.com/share/g/AbCdE/", "https://m.facebook.com/share/g/AbCdE?mibextid=K35"],
     );
     assert_eq!(key("https://www.facebook.com/share/1AbCdE/"), "facebook:share/1AbCdE");
-    assert_ne!(
-        key("facebook.com/share/g/AbCdE"),
-        key("facebook.com/share/g/abcde"),
-        "share tokens keep their case"
-    );
+    assert_ne!(key("facebook.com/share/g/AbCdE"), key("facebook.com/share/g/abcde"), "share tokens keep their case");
 }
 
 #[test]
@@ -181,10 +177,7 @@ fn telegram() {
 fn viber() {
     all_same("viber:g2/AQBxyz", &["https://invite.viber.com/?g2=AQBxyz&lang=vi", "invite.viber.com/?g2=AQBxyz#x"]);
     assert_eq!(key("invite.viber.com/?g2=AQ%2Bb%3D"), "viber:g2/AQ+b=");
-    assert_eq!(
-        Channel::parse("invite.viber.com/?g2=AQ%2Bb%3D").unwrap().url,
-        "https://invite.viber.com/?g2=AQ%2Bb%3D"
-    );
+    assert_eq!(Channel::parse("invite.viber.com/?g2=AQ%2Bb%3D").unwrap().url, "https://invite.viber.com/?g2=AQ%2Bb%3D");
     all_same("viber:chats/anninh", &["chats.viber.com/AnNinh", "https://chats.viber.com/anninh/?lang=vi"]);
     assert_eq!(key("vb.me/a1B2c3"), "viber:vb.me/a1B2c3");
     assert_eq!(Channel::parse("invite.viber.com/?lang=vi"), Err(ChannelError::NotAChannel));

@@ -634,4 +634,3 @@ pub async fn members_page(Page { lang, id }: Page, m: MovementRead, Path(iid): P
         members,
     })
 }
-

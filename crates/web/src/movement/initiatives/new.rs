@@ -215,4 +215,3 @@ pub async fn create(Page { lang, id }: Page, m: MovementWrite, fields: Fields) -
         }
     }
 }
-
