@@ -21,6 +21,11 @@ pub(crate) const STRINGS: &[(&str, &str, &str)] = &[
     ("fix.reason_shown", "Lý do", "Reason"),
     ("fix.void", "Hủy bản ghi", "Void"),
     ("fix.voided", "Bản ghi này đã bị hủy", "This record was voided"),
+    (
+        "fix.voided_done",
+        "Đã hủy mô hình; mô hình không còn trong danh sách và số liệu chỉ tiêu.",
+        "The initiative was voided; it left the list and the targets.",
+    ),
     ("fix.restore", "Khôi phục", "Restore"),
     ("fix.changes", "Lịch sử sửa đổi", "Change history"),
     ("fix.no_changes", "Chưa có sửa đổi nào.", "No change yet."),
