@@ -194,6 +194,16 @@ pub fn count(field: &'static str, n: i64) -> Result<i64, InputError> {
     if n < 0 { Err(InputError::new(field, Problem::Negative)) } else { Ok(n) }
 }
 
+/// A period of days (an activity report's) that does not end before it starts.
+pub fn period(from: crate::Date, to: crate::Date) -> Result<(crate::Date, crate::Date), InputError> {
+    if to < from { Err(InputError::new("period_to", Problem::EndBeforeStart)) } else { Ok((from, to)) }
+}
+
+/// A trusted voice is enlisted only with their consent to cooperate.
+pub fn consent(given: bool) -> Result<(), InputError> {
+    if given { Ok(()) } else { Err(InputError::new("consent", Problem::NoConsent)) }
+}
+
 /// Members and households counted in a village: neither negative, and no
 /// more households than members.
 pub fn village_count(members: i64, households: i64) -> Result<(i64, i64), InputError> {
@@ -235,6 +245,15 @@ mod tests {
         for (field, vi, en) in FIELDS {
             assert!(!vi.is_empty() && !en.is_empty(), "{field}");
         }
+    }
+
+    #[test]
+    fn a_period_ends_after_it_starts_and_enlisting_needs_consent() {
+        let d = |s: &str| s.parse::<crate::Date>().unwrap();
+        assert!(period(d("2026-01-01"), d("2026-01-01")).is_ok());
+        assert_eq!(period(d("2026-02-01"), d("2026-01-01")).unwrap_err().field, "period_to");
+        assert_eq!(consent(false).unwrap_err().message_vi(), "Chưa có sự đồng thuận hợp tác của người có uy tín.");
+        assert!(consent(true).is_ok());
     }
 
     #[test]

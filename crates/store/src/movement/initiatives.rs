@@ -2,7 +2,7 @@
 //! units, village counts, members and activity reports.
 
 use khienmang_core::Date;
-use khienmang_core::movement::checks::village_count;
+use khienmang_core::movement::checks::{self, village_count};
 use khienmang_core::movement::{
     Channel, CheckedInitiative, ContentKind, Focus, InitiativeFields, LeaderKind, ParticipantKind, Stage,
     check_transition,
@@ -520,10 +520,7 @@ impl WriteTx {
 
     /// A unit taking part in an initiative besides its owner (2.9a, 2.9b).
     pub async fn add_participant(&mut self, initiative: i64, unit: UnitId, from: i32, to: Option<i32>) -> Result<()> {
-        check_year(from)?;
-        if to.is_some_and(|to| to < from) {
-            return Err(invalid("Năm kết thúc trước năm bắt đầu."));
-        }
+        checks::year_span("from_year", from, "to_year", to)?;
         sqlx::query("DELETE FROM initiative_units WHERE initiative_id = $1 AND unit_id = $2")
             .bind(initiative)
             .bind(unit.0)
@@ -587,10 +584,7 @@ impl WriteTx {
         let mut villages = Vec::new();
         for m in members {
             let name = required(&m.full_name, "full_name")?;
-            check_year(m.joined_year)?;
-            if m.left_year.is_some_and(|left| left < m.joined_year) {
-                return Err(invalid("Năm rời trước năm tham gia."));
-            }
+            checks::year_span("joined_year", m.joined_year, "left_year", m.left_year)?;
             villages.push(m.village);
             rows.push(vec![
                 Val::I(Some(initiative)),
@@ -623,11 +617,9 @@ impl WriteTx {
     }
 
     pub async fn add_initiative_report(&mut self, initiative: i64, report: &ActivityReport) -> Result<()> {
-        if report.period_to < report.period_from {
-            return Err(invalid("Kỳ báo cáo kết thúc trước khi bắt đầu."));
-        }
-        if report.posts < 0 || report.reach < 0 || report.reports_received < 0 {
-            return Err(invalid("Số liệu không được âm."));
+        checks::period(report.period_from, report.period_to)?;
+        for n in [report.posts, report.reach, report.reports_received] {
+            checks::count("posts", n)?;
         }
         sqlx::query(
             "INSERT INTO initiative_reports (initiative_id, period_from, period_to, posts, reach, reports_received, note, actor, created_at) \

@@ -13,7 +13,9 @@ use crate::org::date;
 use crate::targets::FactChange;
 use crate::{Result, Store, StoreError, WriteTx};
 
-use super::shared::{check_year, invalid, optional, required, unit_name_of};
+use khienmang_core::movement::checks;
+
+use super::shared::{check_year, optional, required, unit_name_of};
 
 #[derive(Debug, Clone)]
 pub struct PersonInput {
@@ -219,10 +221,7 @@ impl Store {
 impl WriteTx {
     pub async fn create_person(&mut self, p: &PersonInput) -> Result<i64> {
         let name = required(&p.full_name, "full_name")?;
-        check_year(p.registered_from)?;
-        if p.registered_to.is_some_and(|to| to < p.registered_from) {
-            return Err(invalid("Năm kết thúc trước năm bắt đầu."));
-        }
+        checks::year_span("registered_from", p.registered_from, "registered_to", p.registered_to)?;
         let id = self
             .insert_returning_id(
                 "INSERT INTO people (unit_id, full_name, role, position, initiative_id, registered_from, registered_to, created_at) \
@@ -331,8 +330,7 @@ impl WriteTx {
             .await?;
         match consent {
             None => return Err(StoreError::NotFound),
-            Some(0) => return Err(invalid("Chưa có sự đồng thuận hợp tác của người có uy tín.")),
-            Some(_) => {}
+            Some(given) => checks::consent(given != 0)?,
         }
         sqlx::query("DELETE FROM voice_enlistments WHERE voice_id = $1 AND year = $2")
             .bind(voice)
