@@ -187,6 +187,19 @@ async fn a_correction_shows_in_the_list_and_the_targets_and_a_void_drops_the_fig
 }
 
 #[tokio::test]
+async fn the_api_document_describes_correct_void_and_restore() {
+    let app = TestApp::start().await;
+    let doc: Value = app.http.get(format!("{}/api/openapi.json", app.base)).send().await.unwrap().json().await.unwrap();
+    let paths = &doc["paths"];
+    assert!(paths["/api/v1/initiatives/{id}"]["patch"].is_object(), "PATCH documented");
+    assert!(paths["/api/v1/initiatives/{id}/void"]["post"].is_object(), "void documented");
+    assert!(paths["/api/v1/initiatives/{id}/restore"]["post"].is_object(), "restore documented");
+    let list = &paths["/api/v1/initiatives"]["get"]["parameters"];
+    let names: Vec<&str> = list.as_array().unwrap().iter().map(|p| p["name"].as_str().unwrap()).collect();
+    assert!(names.contains(&"limit") && names.contains(&"offset"), "the list is paged: {names:?}");
+}
+
+#[tokio::test]
 async fn another_commune_can_neither_correct_nor_void_nor_restore() {
     let app = TestApp::start().await;
     let b = officer(&app, "xa-b", Role::CommuneOfficer, app.commune_b.0).await;
