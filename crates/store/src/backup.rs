@@ -41,6 +41,10 @@ use Kind::*;
 pub const EXCLUDED_TABLES: &[&str] =
     &["sessions", "import_batches", "schema_migrations", "rate_limit_keys", "rate_limit_counts"];
 
+/// Tables the migrations fill (the audit head, settings, the scam check's
+/// starting official list): a restore replaces their rows.
+const FILLED_BY_MIGRATIONS: &[&str] = &["audit_head", "settings", "official_entries"];
+
 const FORMAT: &str = "khienmang-backup-2";
 /// Longer lines are refused before they are parsed; the longest real rows
 /// are documents (10 MB, twice that in hex).
@@ -251,9 +255,8 @@ impl Store {
     pub async fn restore(&self, input: &mut dyn BufRead, now: Timestamp) -> Result<u64> {
         let mut tx = self.begin_write("system", now).await?;
         let tables = schema(tx.conn(), self.backend()).await?;
-        // The migrations fill the audit head and may leave settings: those
-        // two are replaced, every other table must be empty.
-        for table in tables.iter().filter(|t| t.name != "audit_head" && t.name != "settings") {
+        // What the migrations fill is replaced; every other table must be empty.
+        for table in tables.iter().filter(|t| !FILLED_BY_MIGRATIONS.contains(&t.name.as_str())) {
             let sql = format!("SELECT CAST(COUNT(*) AS BIGINT) FROM {}", table.name);
             let rows: i64 = sqlx::query_scalar(&sql).fetch_one(tx.conn()).await?;
             if rows > 0 {
@@ -271,8 +274,9 @@ impl Store {
             }
             _ => return Err(bad("không đúng định dạng")),
         }
-        sqlx::query("DELETE FROM audit_head").execute(tx.conn()).await?;
-        sqlx::query("DELETE FROM settings").execute(tx.conn()).await?;
+        for table in FILLED_BY_MIGRATIONS {
+            sqlx::query(&format!("DELETE FROM {table}")).execute(tx.conn()).await?;
+        }
         let by_name: BTreeMap<&str, &Table> = tables.iter().map(|t| (t.name.as_str(), t)).collect();
         let mut restored: BTreeMap<String, u64> = BTreeMap::new();
         let end = loop {

@@ -33,6 +33,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (10, include_str!("../migrations/0010_rate_limits.sql")),
     (11, include_str!("../migrations/0011_initiative_leaders.sql")),
     (12, include_str!("../migrations/0012_accounts.sql")),
+    (13, include_str!("../migrations/0013_corrections.sql")),
     (16, include_str!("../migrations/0016_official_entries.sql")),
 ];
 
@@ -55,6 +56,13 @@ pub enum StoreError {
     Invalid(String),
     #[error("unsupported database URL {0:?}: use sqlite://PATH or postgres://...")]
     BadUrl(String),
+}
+
+/// A refused field from core's checks, shown as its Vietnamese message.
+impl From<khienmang_core::movement::InputError> for StoreError {
+    fn from(e: khienmang_core::movement::InputError) -> Self {
+        StoreError::Invalid(e.message_vi())
+    }
 }
 
 /// The tree's history and the generation it was read at.

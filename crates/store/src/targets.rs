@@ -170,7 +170,7 @@ impl Store {
         };
         let day =
             |r: &sqlx::any::AnyRow, i: usize| -> Result<Option<Date>> { Ok(r.try_get::<String, _>(i)?.parse().ok()) };
-        for r in rows("SELECT unit_id, kind, issued_on, year FROM movement_documents").await? {
+        for r in rows("SELECT unit_id, kind, issued_on, year FROM movement_documents WHERE voided_at IS NULL").await? {
             let unit = UnitId(r.try_get(0)?);
             if r.try_get::<String, _>(1)? == "resolution" {
                 facts.resolutions.extend(day(&r, 2)?.map(|d| (unit, d)));
@@ -179,7 +179,9 @@ impl Store {
             }
         }
         let trained = self.person_years().await?;
-        for r in rows("SELECT id, unit_id, role, registered_from, registered_to FROM people").await? {
+        for r in
+            rows("SELECT id, unit_id, role, registered_from, registered_to FROM people WHERE voided_at IS NULL").await?
+        {
             let Some(role) = PersonRole::parse(&r.try_get::<String, _>(2)?) else { continue };
             facts.people.push(Person {
                 unit: UnitId(r.try_get(1)?),
@@ -189,11 +191,11 @@ impl Store {
                 trained_years: trained.get(&r.try_get::<i64, _>(0)?).cloned().unwrap_or_default(),
             });
         }
-        for r in rows("SELECT village_id, held_on FROM village_activities").await? {
+        for r in rows("SELECT village_id, held_on FROM village_activities WHERE voided_at IS NULL").await? {
             let village = UnitId(r.try_get(0)?);
             facts.village_activities.extend(day(&r, 1)?.map(|d| (village, year_of(d))));
         }
-        for r in rows("SELECT unit_id, posted_on FROM page_posts").await? {
+        for r in rows("SELECT unit_id, posted_on FROM page_posts WHERE voided_at IS NULL").await? {
             let unit = UnitId(r.try_get(0)?);
             facts.page_posts.extend(day(&r, 1)?.map(|d| (unit, year_of(d))));
         }
@@ -201,7 +203,9 @@ impl Store {
         for r in rows("SELECT voice_id, year FROM voice_enlistments").await? {
             enlisted.entry(r.try_get(0)?).or_default().push(year(&r, 1)?);
         }
-        for r in rows("SELECT id, unit_id, registered_from, registered_to FROM trusted_voices").await? {
+        for r in rows("SELECT id, unit_id, registered_from, registered_to FROM trusted_voices WHERE voided_at IS NULL")
+            .await?
+        {
             facts.trusted_voices.push(Voice {
                 unit: UnitId(r.try_get(1)?),
                 registered_from: year(&r, 2)?,
@@ -237,14 +241,18 @@ impl Store {
             }
         }
         let mut out = Vec::new();
-        for r in sqlx::query("SELECT id, unit_id FROM initiatives").fetch_all(self.pool()).await? {
+        for r in
+            sqlx::query("SELECT id, unit_id FROM initiatives WHERE voided_at IS NULL").fetch_all(self.pool()).await?
+        {
             if let Some(&(Some(from), to)) = spans.get(&r.try_get::<i64, _>(0)?) {
                 out.push((UnitId(r.try_get(1)?), from, to));
             }
         }
-        let rows = sqlx::query("SELECT initiative_id, unit_id, from_year, to_year FROM initiative_units")
-            .fetch_all(self.pool())
-            .await?;
+        let rows = sqlx::query(
+            "SELECT initiative_id, unit_id, from_year, to_year FROM initiative_units WHERE voided_at IS NULL",
+        )
+        .fetch_all(self.pool())
+        .await?;
         for r in rows {
             let Some(&(Some(from), to)) = spans.get(&r.try_get::<i64, _>(0)?) else { continue };
             let own_from = i32::try_from(r.try_get::<i64, _>(2)?).unwrap_or(from);
@@ -299,12 +307,15 @@ async fn village_households(
     pool: &sqlx::AnyPool,
     villages: Option<&[UnitId]>,
 ) -> Result<HashMap<UnitId, Vec<(i32, i64)>>> {
+    // Rows voided (or of a voided initiative) leave the figures.
+    let live =
+        " WHERE voided_at IS NULL AND initiative_id NOT IN (SELECT id FROM initiatives WHERE voided_at IS NOT NULL)";
     let filter = match villages {
         Some([]) => return Ok(HashMap::new()),
         Some(list) => {
-            format!(" WHERE village_id IN ({})", list.iter().map(|v| v.0.to_string()).collect::<Vec<_>>().join(","))
+            format!("{live} AND village_id IN ({})", list.iter().map(|v| v.0.to_string()).collect::<Vec<_>>().join(","))
         }
-        None => String::new(),
+        None => live.to_string(),
     };
     let member_rows = sqlx::query(&format!(
         "SELECT village_id, initiative_id, household_key, joined_year, left_year FROM initiative_members{filter}"

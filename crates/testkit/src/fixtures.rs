@@ -101,7 +101,7 @@ pub fn initiative_input(unit: UnitId, name: &str) -> InitiativeInput {
 /// Registers `input` straight in the store and returns its id.
 pub async fn create_initiative(store: &Store, input: InitiativeInput) -> i64 {
     let mut tx = store.begin_write(TEST_ACTOR, Timestamp::now()).await.unwrap();
-    let id = tx.create_initiative(&input).await.unwrap();
+    let id = tx.create_initiative(&input.check().unwrap()).await.unwrap();
     tx.commit().await.unwrap();
     id
 }

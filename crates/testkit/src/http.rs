@@ -131,6 +131,7 @@ const WRITTEN_TABLES: &[&str] = &[
     "initiative_channels",
     "initiative_members",
     "initiative_village_counts",
+    "record_changes",
     "people",
     "trainings",
     "trusted_voices",

@@ -59,6 +59,13 @@ pub enum WebError {
     Redirect(String),
 }
 
+/// A field refused by core's checks: its message, beside the field.
+impl From<khienmang_core::movement::InputError> for WebError {
+    fn from(e: khienmang_core::movement::InputError) -> Self {
+        WebError::BadRequest(e.message_vi())
+    }
+}
+
 impl From<StoreError> for WebError {
     fn from(e: StoreError) -> Self {
         match e {

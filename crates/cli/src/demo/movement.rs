@@ -323,23 +323,32 @@ pub async fn seed(tx: &mut WriteTx, history: &OrgHistory, province_2025: UnitId,
             let start_year = if rng.gen_bool(0.6) { 2024 } else { 2025 };
             let started = day(start_year, rng.gen_range(2..=10), rng.gen_range(1..=28));
             let id = tx
-                .create_initiative(&InitiativeInput {
-                    unit: owner.unit_id,
-                    name: format!("{theme} {}", owner.name),
-                    leader_name: Some(person_name(&mut rng)),
-                    participant_kind: if owner.level == Level::Village {
-                        ParticipantKind::LocalityLinked
-                    } else {
-                        ParticipantKind::AgencyLinked
-                    },
-                    leader_kind: if rng.gen_bool(0.2) { LeaderKind::TrustedVoiceInProvince } else { LeaderKind::Other },
-                    content_kind: ContentKind::Awareness,
-                    focus: vec![focus],
-                    criteria: [true, rng.gen_bool(0.9), rng.gen_bool(p)],
-                    description: Some("Tuyên truyền, tiếp nhận phản ánh về lừa đảo và tin xấu độc trên mạng.".into()),
-                    stage: Stage::Proposed,
-                    since: started,
-                })
+                .create_initiative(
+                    &InitiativeInput {
+                        unit: owner.unit_id,
+                        name: format!("{theme} {}", owner.name),
+                        leader_name: Some(person_name(&mut rng)),
+                        participant_kind: if owner.level == Level::Village {
+                            ParticipantKind::LocalityLinked
+                        } else {
+                            ParticipantKind::AgencyLinked
+                        },
+                        leader_kind: if rng.gen_bool(0.2) {
+                            LeaderKind::TrustedVoiceInProvince
+                        } else {
+                            LeaderKind::Other
+                        },
+                        content_kind: ContentKind::Awareness,
+                        focus: vec![focus],
+                        criteria: [true, rng.gen_bool(0.9), rng.gen_bool(p)],
+                        description: Some(
+                            "Tuyên truyền, tiếp nhận phản ánh về lừa đảo và tin xấu độc trên mạng.".into(),
+                        ),
+                        stage: Stage::Proposed,
+                        since: started,
+                    }
+                    .check()?,
+                )
                 .await?;
             seeded.initiatives += 1;
             let active_on = (started + chrono::Duration::days(30)).min(today);

@@ -105,7 +105,9 @@ async fn records_of(app: &TestApp, unit: khienmang_core::org::UnitId) -> Records
     use khienmang_store::movement::{DocumentInput, DocumentKind, InitiativeInput, PersonInput, VoiceInput};
     let mut tx = app.store.begin_write("test", Timestamp::now()).await.unwrap();
     let initiative = tx
-        .create_initiative(&InitiativeInput { since: day("2026-01-01"), ..initiative_input(unit, "Mô hình thử") })
+        .create_initiative(
+            &InitiativeInput { since: day("2026-01-01"), ..initiative_input(unit, "Mô hình thử") }.check().unwrap(),
+        )
         .await
         .unwrap();
     let person = tx
@@ -311,6 +313,10 @@ fn programme_capability(method: &Method, path: &str) -> Option<khienmang_core::a
     if path.starts_with("/outreach/contests") {
         return Some(Capability::OutreachManage);
     }
+    // Restoring a voided record is the secretariat's decision.
+    if path.ends_with("/restore") {
+        return Some(Capability::ProgrammeManage);
+    }
     let manage = path.starts_with("/budget")
         || path.starts_with("/scamcheck/official")
         || path == "/api/v1/budget/summary"
@@ -347,7 +353,12 @@ fn capability_for(method: &Method, path: &str) -> Option<khienmang_core::auth::C
         Some(khienmang_core::auth::Capability::OrgWrite)
     } else if path.starts_with("/org") || path.starts_with("/api/v1/org") {
         Some(khienmang_core::auth::Capability::OrgRead)
-    } else if is_movement(path) && (*method == Method::POST || path == "/movement/initiatives/new") {
+    } else if is_movement(path)
+        && (*method == Method::POST
+            || *method == Method::PATCH
+            || path == "/movement/initiatives/new"
+            || path.ends_with("/edit"))
+    {
         Some(khienmang_core::auth::Capability::MovementWrite)
     } else if is_movement(path) {
         Some(khienmang_core::auth::Capability::MovementRead)

@@ -10,6 +10,7 @@ mod audit;
 mod auth;
 mod backup;
 mod contests;
+mod corrections;
 mod crash;
 mod forms;
 mod import;

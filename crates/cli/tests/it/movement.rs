@@ -104,6 +104,7 @@ async fn an_initiative_is_registered_through_the_form() {
     let (_, home) = get_html(&app, &t, "/movement?q=zalo+an+ninh+mang").await;
     assert!(home.contains("Tổ Zalo an ninh mạng thôn Đông"), "{home}");
     let (_, list) = app.get_json(&t, "/api/v1/initiatives").await;
+    let list = &list["initiatives"];
     assert_eq!(list.as_array().unwrap().len(), 1);
     assert_eq!(list[0]["criteria"]["mass_participation"], false);
     assert_eq!(list[0]["focus"], json!(["anti_fraud", "fake_news"]));
@@ -356,7 +357,7 @@ async fn a_commune_officer_cannot_read_or_change_another_communes_initiative() {
 
     // The lists show only the officer's own commune.
     let (_, list) = app.get_json(&t, "/api/v1/initiatives").await;
-    let ids: Vec<i64> = list.as_array().unwrap().iter().map(|i| i["id"].as_i64().unwrap()).collect();
+    let ids: Vec<i64> = list["initiatives"].as_array().unwrap().iter().map(|i| i["id"].as_i64().unwrap()).collect();
     assert_eq!(ids, vec![ours]);
     let (_, home) = get_html(&app, &t, "/movement").await;
     assert!(home.contains("Mô hình của mình") && !home.contains("Mô hình của xã khác"));

@@ -136,11 +136,15 @@ async fn campaign_coverage_follows_confirmations_and_official_posts_feed_target_
         [(app.commune_a.0, "Tổ công nghệ số A"), (app.commune_a.0, "Zalo thôn A"), (app.commune_b.0, "Tổ B")]
     {
         ids.push(
-            tx.create_initiative(&InitiativeInput {
-                participant_kind: ParticipantKind::AgencyLinked,
-                since: day("2026-01-01"),
-                ..initiative_input(unit, name)
-            })
+            tx.create_initiative(
+                &InitiativeInput {
+                    participant_kind: ParticipantKind::AgencyLinked,
+                    since: day("2026-01-01"),
+                    ..initiative_input(unit, name)
+                }
+                .check()
+                .unwrap(),
+            )
             .await
             .unwrap(),
         );

@@ -105,7 +105,8 @@ async fn targets_follow_the_registry_through_the_merger() {
             left_year: None,
         })
         .collect();
-    let initiative = tx.create_initiative(&initiative_input(v, "Tổ phòng chống lừa đảo")).await.unwrap();
+    let initiative =
+        tx.create_initiative(&initiative_input(v, "Tổ phòng chống lừa đảo").check().unwrap()).await.unwrap();
     tx.add_members(initiative, &members).await.unwrap();
     tx.commit().await.unwrap();
     let (_, after) = app.get_json(&token, &format!("/api/v1/targets?unit={}&year=2026", v.0)).await;

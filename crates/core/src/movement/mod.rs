@@ -6,15 +6,26 @@
 //!   per channel, document 5.2);
 //! - [`initiative`]: an initiative's classifications (I.1.3.3) and thematic
 //!   focus, its three criteria (I.1.3.1) and its dated lifecycle;
+//! - [`checks`] and [`record`]: the checks of what a user types, pure
+//!   functions returning a checked value the store writes;
+//! - [`corrections`]: the records that can be corrected or voided, and why;
+//! - [`document`]: plans and thematic resolutions;
 //! - [`members`]: the bulk lists of an initiative's members (households
 //!   de-duplicated by a key, for target 2.9c) and of people with a role
 //!   (training, outreach officers, staff), with their Excel templates.
 
 pub mod channel;
+pub mod checks;
+pub mod corrections;
+pub mod document;
 pub mod initiative;
 pub mod members;
+pub mod record;
 
 pub use channel::{Channel, ChannelError, MAX_CHANNEL_CHARS, Platform};
+pub use checks::{InputError, Problem};
+pub use corrections::{ChangeAction, RecordKind, VoidReason};
+pub use document::DocumentKind;
 pub use initiative::{
     CRITERIA_VI, ContentKind, Criteria, Focus, LeaderKind, ParticipantKind, Stage, TransitionError, check_transition,
 };
@@ -22,3 +33,4 @@ pub use members::{
     MEMBER_COLUMNS, MemberRecord, MembersReport, PEOPLE_COLUMNS, PeopleReport, PersonRecord, household_key,
     members_template_xlsx, parse_members, parse_people, people_template_xlsx,
 };
+pub use record::{CheckedInitiative, CheckedInitiativeFields, InitiativeFields, InitiativeInput};

@@ -134,7 +134,7 @@ impl Store {
     pub async fn budget_entries(&self) -> Result<Vec<BudgetRecord>> {
         let rows = sqlx::query(
             "SELECT id, unit_id, level, line, stage, amount, from_day, to_day, note, created_by FROM budget_entries \
-             ORDER BY from_day, id",
+             WHERE voided_at IS NULL ORDER BY from_day, id",
         )
         .fetch_all(self.pool())
         .await?;
@@ -239,9 +239,10 @@ impl WriteTx {
     /// Seeds the document's plan as yearly estimates, once: nothing is
     /// written when estimates exist already. Returns the entries written.
     pub async fn seed_document_plan(&mut self) -> Result<usize> {
-        let existing: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM budget_entries WHERE stage = 'estimate'")
-            .fetch_one(&mut *self.tx)
-            .await?;
+        let existing: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM budget_entries WHERE stage = 'estimate' AND voided_at IS NULL")
+                .fetch_one(&mut *self.tx)
+                .await?;
         if existing > 0 {
             return Ok(0);
         }

@@ -67,7 +67,7 @@ pub async fn review_data(store: &Store, kind: ReviewKind, province: UnitId, toda
     let place = name.trim_start_matches("Tỉnh ").trim_start_matches("Thành phố ").to_owned();
 
     let mut year_results = Vec::new();
-    let initiatives = count_within(store, "initiatives", "1 = 1", &within).await?;
+    let initiatives = count_within(store, "initiatives", "voided_at IS NULL", &within).await?;
     year_results.push(("Mô hình đã đăng ký".to_owned(), initiatives));
     let (from, to) = kind.period();
     for y in from.year()..=year {

@@ -32,14 +32,14 @@ impl Store {
         let sql = if posts {
             format!(
                 "SELECT p.id, p.unit_id, {} AS unit_name, p.posted_on AS day, p.title, p.url AS detail \
-                 FROM page_posts p ORDER BY p.posted_on DESC, p.id DESC",
+                 FROM page_posts p WHERE p.voided_at IS NULL ORDER BY p.posted_on DESC, p.id DESC",
                 // Qualified: a bare `unit_id` would name the versions table's own column.
                 unit_name_of("p.unit_id")
             )
         } else {
             format!(
                 "SELECT id, village_id AS unit_id, {} AS unit_name, held_on AS day, title, \
-                 CAST(participants AS TEXT) AS detail FROM village_activities ORDER BY held_on DESC, id DESC",
+                 CAST(participants AS TEXT) AS detail FROM village_activities WHERE voided_at IS NULL ORDER BY held_on DESC, id DESC",
                 unit_name_of("village_id")
             )
         };
@@ -79,7 +79,7 @@ impl WriteTx {
         title: &str,
         participants: Option<i64>,
     ) -> Result<i64> {
-        let title = required(title, "nội dung hoạt động")?;
+        let title = required(title, "activity_title")?;
         let id = self
             .insert_returning_id(
                 "INSERT INTO village_activities (village_id, held_on, title, participants, created_at) VALUES ($1, $2, $3, $4, $5)",
@@ -104,7 +104,7 @@ impl WriteTx {
         title: &str,
         url: Option<&str>,
     ) -> Result<i64> {
-        let title = required(title, "tiêu đề tin bài")?;
+        let title = required(title, "post_title")?;
         let id = self
             .insert_returning_id(
                 "INSERT INTO page_posts (unit_id, posted_on, title, url, created_at) VALUES ($1, $2, $3, $4, $5)",

@@ -15,35 +15,7 @@ use crate::{Result, Store, WriteTx};
 use super::shared::{check_year, invalid, required, unit_name_of};
 use crate::org::year_of;
 
-/// A yearly plan (2.2) or a thematic resolution (2.1).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum DocumentKind {
-    Plan,
-    Resolution,
-}
-
-impl DocumentKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            DocumentKind::Plan => "plan",
-            DocumentKind::Resolution => "resolution",
-        }
-    }
-    pub fn parse(s: &str) -> Option<Self> {
-        match s {
-            "plan" => Some(DocumentKind::Plan),
-            "resolution" => Some(DocumentKind::Resolution),
-            _ => None,
-        }
-    }
-    pub fn label_vi(self) -> &'static str {
-        match self {
-            DocumentKind::Plan => "Kế hoạch",
-            DocumentKind::Resolution => "Nghị quyết chuyên đề",
-        }
-    }
-}
+pub use khienmang_core::movement::DocumentKind;
 
 #[derive(Debug, Clone)]
 pub struct DocumentInput {
@@ -75,7 +47,7 @@ impl Store {
         let within = self.subtree_ids(root).await?;
         let sql = format!(
             "SELECT d.id, d.unit_id, {} AS unit_name, d.kind, d.number, d.title, d.issued_on, d.year, d.file_name \
-             FROM movement_documents d ORDER BY d.issued_on DESC, d.id DESC",
+             FROM movement_documents d WHERE d.voided_at IS NULL ORDER BY d.issued_on DESC, d.id DESC",
             unit_name_of("d.unit_id")
         );
         let rows = sqlx::query(&sql).fetch_all(self.pool()).await?;
@@ -115,8 +87,8 @@ impl Store {
 
 impl WriteTx {
     pub async fn add_document(&mut self, d: &DocumentInput) -> Result<i64> {
-        let number = required(&d.number, "số văn bản")?;
-        let title = required(&d.title, "trích yếu")?;
+        let number = required(&d.number, "number")?;
+        let title = required(&d.title, "summary")?;
         check_year(d.year)?;
         let year = if d.kind == DocumentKind::Resolution { year_of(d.issued_on) } else { d.year };
         let (file_name, file_type, data) = match &d.file {

@@ -2,7 +2,11 @@
 //! units, village counts, members and activity reports.
 
 use khienmang_core::Date;
-use khienmang_core::movement::{Channel, ContentKind, Focus, LeaderKind, ParticipantKind, Stage, check_transition};
+use khienmang_core::movement::checks::{self, village_count};
+use khienmang_core::movement::{
+    Channel, CheckedInitiative, ContentKind, Focus, InitiativeFields, LeaderKind, ParticipantKind, Stage,
+    check_transition,
+};
 use khienmang_core::org::UnitId;
 use khienmang_core::text::fold;
 use serde::Serialize;
@@ -15,25 +19,10 @@ use crate::org::date;
 use crate::targets::FactChange;
 use crate::{Result, Store, StoreError, WriteTx};
 
+use super::corrections::{Voided, voided_of};
 use super::shared::{check_year, invalid, optional, required, unit_name_of};
 
-/// What a new initiative is registered with.
-#[derive(Debug, Clone)]
-pub struct InitiativeInput {
-    pub unit: UnitId,
-    pub name: String,
-    pub leader_name: Option<String>,
-    pub participant_kind: ParticipantKind,
-    pub leader_kind: LeaderKind,
-    pub content_kind: ContentKind,
-    pub focus: Vec<Focus>,
-    /// The three criteria of I.1.3.1, in the document's order.
-    pub criteria: [bool; 3],
-    pub description: Option<String>,
-    /// The first stage (proposed or active) and its date.
-    pub stage: Stage,
-    pub since: Date,
-}
+pub use khienmang_core::movement::InitiativeInput;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Initiative {
@@ -52,6 +41,25 @@ pub struct Initiative {
     pub stage_since: Date,
     pub channels: i64,
     pub members: i64,
+    /// Set when the initiative was voided (entered by mistake); only the
+    /// secretariat still sees it.
+    pub voided: Option<Voided>,
+}
+
+impl Initiative {
+    /// What a correction may change, as it stands.
+    pub fn fields(&self) -> InitiativeFields {
+        InitiativeFields {
+            name: self.name.clone(),
+            leader_name: self.leader_name.clone(),
+            participant_kind: self.participant_kind,
+            leader_kind: self.leader_kind,
+            content_kind: self.content_kind,
+            focus: self.focus.clone(),
+            criteria: self.criteria,
+            description: self.description.clone(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -73,6 +81,7 @@ pub struct ChannelEntry {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct GroupEntry {
+    pub id: i64,
     pub name: String,
     pub leader_name: Option<String>,
 }
@@ -157,6 +166,7 @@ fn initiative_from_row(row: &AnyRow) -> Result<Initiative> {
         stage_since: date(&parse("stage_since")?)?,
         channels: row.try_get("channels")?,
         members: row.try_get("members")?,
+        voided: voided_of(row)?,
     })
 }
 
@@ -164,7 +174,9 @@ fn initiative_select() -> String {
     format!(
         "SELECT i.id, i.unit_id, {} AS unit_name, i.name, i.leader_name, i.participant_kind, i.leader_kind, \
          i.content_kind, i.focus, i.criterion_1, i.criterion_2, i.criterion_3, i.description, i.stage, i.stage_since, \
-         (SELECT CAST(COUNT(*) AS BIGINT) FROM initiative_channels c WHERE c.initiative_id = i.id) AS channels, \
+         i.voided_at, i.voided_by, i.void_reason, \
+         (SELECT CAST(COUNT(*) AS BIGINT) FROM initiative_channels c WHERE c.initiative_id = i.id \
+         AND c.voided_at IS NULL) AS channels, \
          (SELECT CAST(COUNT(*) AS BIGINT) FROM initiative_members m WHERE m.initiative_id = i.id) AS members \
          FROM initiatives i",
         unit_name_of("i.unit_id")
@@ -178,8 +190,10 @@ impl Store {
         let within = self.subtree_ids(root).await?;
         let mut sql = initiative_select();
         let folded = query.map(fold).filter(|q| !q.is_empty());
+        // A voided initiative leaves every list.
+        sql.push_str(" WHERE i.voided_at IS NULL");
         if folded.is_some() {
-            sql.push_str(" WHERE i.name_folded LIKE $1");
+            sql.push_str(" AND i.name_folded LIKE $1");
         }
         sql.push_str(" ORDER BY i.id DESC");
         let mut q = sqlx::query(&sql);
@@ -197,6 +211,7 @@ impl Store {
         Ok(out)
     }
 
+    /// One initiative by id, voided or not (the caller decides who sees a void).
     pub async fn initiative(&self, id: i64) -> Result<Option<Initiative>> {
         let sql = format!("{} WHERE i.id = $1", initiative_select());
         let row = sqlx::query(&sql).bind(id).fetch_optional(self.pool()).await?;
@@ -225,7 +240,8 @@ impl Store {
 
     pub async fn initiative_channels(&self, id: i64) -> Result<Vec<ChannelEntry>> {
         let rows = sqlx::query(
-            "SELECT id, platform, channel_key, url, audience FROM initiative_channels WHERE initiative_id = $1 ORDER BY id",
+            "SELECT id, platform, channel_key, url, audience FROM initiative_channels WHERE initiative_id = $1 \
+             AND voided_at IS NULL ORDER BY id",
         )
         .bind(id)
         .fetch_all(self.pool())
@@ -244,11 +260,13 @@ impl Store {
     }
 
     pub async fn initiative_groups(&self, id: i64) -> Result<Vec<GroupEntry>> {
-        let rows = sqlx::query("SELECT name, leader_name FROM initiative_groups WHERE initiative_id = $1 ORDER BY id")
+        let rows = sqlx::query("SELECT id, name, leader_name FROM initiative_groups WHERE initiative_id = $1 AND voided_at IS NULL ORDER BY id")
             .bind(id)
             .fetch_all(self.pool())
             .await?;
-        rows.iter().map(|r| Ok(GroupEntry { name: r.try_get(0)?, leader_name: r.try_get(1)? })).collect()
+        rows.iter()
+            .map(|r| Ok(GroupEntry { id: r.try_get(0)?, name: r.try_get(1)?, leader_name: r.try_get(2)? }))
+            .collect()
     }
 
     pub async fn initiative_reports(&self, id: i64) -> Result<Vec<ActivityReport>> {
@@ -277,7 +295,7 @@ impl Store {
     pub async fn initiative_villages(&self, id: i64) -> Result<Vec<VillageCount>> {
         let counted = format!(
             "SELECT village_id, {} AS village_name, year, members, households, 0 AS listed \
-             FROM initiative_village_counts WHERE initiative_id = $1",
+             FROM initiative_village_counts WHERE initiative_id = $1 AND voided_at IS NULL",
             unit_name_of("village_id")
         );
         let listed = format!(
@@ -334,7 +352,7 @@ impl Store {
     pub async fn initiative_participants(&self, id: i64) -> Result<Vec<ParticipantEntry>> {
         let sql = format!(
             "SELECT p.unit_id, {} AS unit_name, p.from_year, p.to_year FROM initiative_units p \
-             WHERE p.initiative_id = $1 ORDER BY p.from_year, p.unit_id",
+             WHERE p.initiative_id = $1 AND p.voided_at IS NULL ORDER BY p.from_year, p.unit_id",
             unit_name_of("p.unit_id")
         );
         let rows = sqlx::query(&sql).bind(id).fetch_all(self.pool()).await?;
@@ -351,13 +369,13 @@ impl Store {
     }
 }
 
-async fn channel_owner<'e, E: sqlx::Executor<'e, Database = sqlx::Any>>(
+pub(super) async fn channel_owner<'e, E: sqlx::Executor<'e, Database = sqlx::Any>>(
     exec: E,
     key: &str,
 ) -> Result<Option<ChannelOwner>> {
     let sql = format!(
         "SELECT i.id, i.name, {} AS unit_name FROM initiative_channels c JOIN initiatives i ON i.id = c.initiative_id \
-         WHERE c.channel_key = $1",
+         WHERE c.channel_key = $1 AND c.voided_at IS NULL",
         unit_name_of("i.unit_id")
     );
     let row = sqlx::query(&sql).bind(key).fetch_optional(exec).await?;
@@ -372,15 +390,11 @@ async fn channel_owner<'e, E: sqlx::Executor<'e, Database = sqlx::Any>>(
 }
 
 impl WriteTx {
-    pub async fn create_initiative(&mut self, input: &InitiativeInput) -> Result<i64> {
-        let name = required(&input.name, "tên mô hình")?;
-        if !matches!(input.stage, Stage::Proposed | Stage::Active) {
-            return Err(invalid("Mô hình mới phải ở giai đoạn đề xuất hoặc đang hoạt động."));
-        }
-        if input.focus.is_empty() {
-            return Err(invalid("Chọn ít nhất một nội dung trọng tâm."));
-        }
-        let focus: Vec<&str> = input.focus.iter().map(|f| f.as_str()).collect();
+    /// Registers an initiative checked by [`InitiativeInput::check`].
+    pub async fn create_initiative(&mut self, input: &CheckedInitiative) -> Result<i64> {
+        let f = input.fields();
+        let name = f.name.clone();
+        let focus: Vec<&str> = f.focus.iter().map(|f| f.as_str()).collect();
         let now = self.stamp();
         let id = self
             .insert_returning_id(
@@ -388,29 +402,29 @@ impl WriteTx {
                  content_kind, focus, criterion_1, criterion_2, criterion_3, description, stage, stage_since, created_at) \
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
                 vec![
-                    Val::I(Some(input.unit.0)),
+                    Val::I(Some(input.unit().0)),
                     Val::S(Some(name.clone())),
                     Val::S(Some(fold(&name))),
-                    Val::S(optional(input.leader_name.as_deref())),
-                    Val::S(Some(input.participant_kind.as_str().into())),
-                    Val::S(Some(input.leader_kind.as_str().into())),
-                    Val::S(Some(input.content_kind.as_str().into())),
+                    Val::S(f.leader_name.clone()),
+                    Val::S(Some(f.participant_kind.as_str().into())),
+                    Val::S(Some(f.leader_kind.as_str().into())),
+                    Val::S(Some(f.content_kind.as_str().into())),
                     Val::S(Some(focus.join(","))),
-                    Val::I(Some(i64::from(input.criteria[0]))),
-                    Val::I(Some(i64::from(input.criteria[1]))),
-                    Val::I(Some(i64::from(input.criteria[2]))),
-                    Val::S(optional(input.description.as_deref())),
-                    Val::S(Some(input.stage.as_str().into())),
-                    Val::S(Some(input.since.to_string())),
+                    Val::I(Some(i64::from(f.criteria[0]))),
+                    Val::I(Some(i64::from(f.criteria[1]))),
+                    Val::I(Some(i64::from(f.criteria[2]))),
+                    Val::S(f.description.clone()),
+                    Val::S(Some(input.stage().as_str().into())),
+                    Val::S(Some(input.since().to_string())),
                     Val::S(Some(now.clone())),
                 ],
             )
             .await?;
-        self.insert_stage(id, input.stage, input.since, None).await?;
+        self.insert_stage(id, input.stage(), input.since(), None).await?;
         self.audit(
             "initiative.create",
             &format!("initiative:{id}"),
-            &json!({"unit": input.unit.0, "name": name, "stage": input.stage.as_str()}),
+            &json!({"unit": input.unit().0, "name": name, "stage": input.stage().as_str()}),
         )
         .await?;
         self.facts_changed(FactChange::Other);
@@ -490,7 +504,7 @@ impl WriteTx {
     }
 
     pub async fn add_group(&mut self, initiative: i64, name: &str, leader: Option<&str>) -> Result<()> {
-        let name = required(name, "tên tổ, nhóm")?;
+        let name = required(name, "group_name")?;
         sqlx::query(
             "INSERT INTO initiative_groups (initiative_id, name, leader_name, created_at) VALUES ($1, $2, $3, $4)",
         )
@@ -506,10 +520,7 @@ impl WriteTx {
 
     /// A unit taking part in an initiative besides its owner (2.9a, 2.9b).
     pub async fn add_participant(&mut self, initiative: i64, unit: UnitId, from: i32, to: Option<i32>) -> Result<()> {
-        check_year(from)?;
-        if to.is_some_and(|to| to < from) {
-            return Err(invalid("Năm kết thúc trước năm bắt đầu."));
-        }
+        checks::year_span("from_year", from, "to_year", to)?;
         sqlx::query("DELETE FROM initiative_units WHERE initiative_id = $1 AND unit_id = $2")
             .bind(initiative)
             .bind(unit.0)
@@ -539,9 +550,7 @@ impl WriteTx {
         households: i64,
     ) -> Result<()> {
         check_year(year)?;
-        if members < 0 || households < 0 || households > members {
-            return Err(invalid("Số hộ phải từ 0 đến số thành viên."));
-        }
+        village_count(members, households)?;
         sqlx::query("DELETE FROM initiative_village_counts WHERE initiative_id = $1 AND village_id = $2 AND year = $3")
             .bind(initiative)
             .bind(village.0)
@@ -574,11 +583,8 @@ impl WriteTx {
         let mut rows = Vec::with_capacity(members.len());
         let mut villages = Vec::new();
         for m in members {
-            let name = required(&m.full_name, "họ và tên")?;
-            check_year(m.joined_year)?;
-            if m.left_year.is_some_and(|left| left < m.joined_year) {
-                return Err(invalid("Năm rời trước năm tham gia."));
-            }
+            let name = required(&m.full_name, "full_name")?;
+            checks::year_span("joined_year", m.joined_year, "left_year", m.left_year)?;
             villages.push(m.village);
             rows.push(vec![
                 Val::I(Some(initiative)),
@@ -611,11 +617,9 @@ impl WriteTx {
     }
 
     pub async fn add_initiative_report(&mut self, initiative: i64, report: &ActivityReport) -> Result<()> {
-        if report.period_to < report.period_from {
-            return Err(invalid("Kỳ báo cáo kết thúc trước khi bắt đầu."));
-        }
-        if report.posts < 0 || report.reach < 0 || report.reports_received < 0 {
-            return Err(invalid("Số liệu không được âm."));
+        checks::period(report.period_from, report.period_to)?;
+        for n in [report.posts, report.reach, report.reports_received] {
+            checks::count("posts", n)?;
         }
         sqlx::query(
             "INSERT INTO initiative_reports (initiative_id, period_from, period_to, posts, reach, reports_received, note, actor, created_at) \

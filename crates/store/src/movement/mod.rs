@@ -4,12 +4,15 @@
 //! Every write is audited and tells the targets cache what it changed.
 
 mod activities;
+mod corrections;
 mod documents;
+mod initiative_corrections;
 mod initiatives;
 mod people;
 mod shared;
 
 pub use activities::*;
+pub use corrections::{RecordChange, Voided, changed_fields};
 pub use documents::*;
 pub use initiatives::*;
 pub use people::*;

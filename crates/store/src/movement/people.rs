@@ -13,7 +13,9 @@ use crate::org::date;
 use crate::targets::FactChange;
 use crate::{Result, Store, StoreError, WriteTx};
 
-use super::shared::{check_year, invalid, optional, required, unit_name_of};
+use khienmang_core::movement::checks;
+
+use super::shared::{check_year, optional, required, unit_name_of};
 
 #[derive(Debug, Clone)]
 pub struct PersonInput {
@@ -82,7 +84,7 @@ impl Store {
         let within = self.subtree_ids(root).await?;
         let sql = format!(
             "SELECT p.id, p.unit_id, {} AS unit_name, p.full_name, p.role, p.position, p.registered_from, \
-             p.registered_to FROM people p ORDER BY p.full_name, p.id",
+             p.registered_to FROM people p WHERE p.voided_at IS NULL ORDER BY p.full_name, p.id",
             unit_name_of("p.unit_id")
         );
         let rows = sqlx::query(&sql).fetch_all(self.pool()).await?;
@@ -114,7 +116,7 @@ impl Store {
     /// Years each person was trained or updated.
     pub(crate) async fn person_years(&self) -> Result<std::collections::HashMap<i64, Vec<i32>>> {
         let rows = sqlx::query(
-            "SELECT a.person_id, t.held_on FROM training_attendees a JOIN trainings t ON t.id = a.training_id \
+            "SELECT a.person_id, t.held_on FROM training_attendees a JOIN trainings t ON t.id = a.training_id WHERE t.voided_at IS NULL \
              UNION ALL SELECT person_id, CAST(year AS TEXT) FROM person_updates",
         )
         .fetch_all(self.pool())
@@ -138,7 +140,7 @@ impl Store {
         let sql = format!(
             "SELECT t.id, t.unit_id, {} AS unit_name, t.title, t.held_on, t.place, \
              (SELECT CAST(COUNT(*) AS BIGINT) FROM training_attendees a WHERE a.training_id = t.id) AS attendees \
-             FROM trainings t ORDER BY t.held_on DESC, t.id DESC",
+             FROM trainings t WHERE t.voided_at IS NULL ORDER BY t.held_on DESC, t.id DESC",
             unit_name_of("t.unit_id")
         );
         let rows = sqlx::query(&sql).fetch_all(self.pool()).await?;
@@ -164,7 +166,7 @@ impl Store {
         let within = self.subtree_ids(root).await?;
         let sql = format!(
             "SELECT v.id, v.unit_id, {} AS unit_name, v.full_name, v.in_province, v.channels, v.audience, v.consent, \
-             v.registered_from FROM trusted_voices v ORDER BY v.full_name, v.id",
+             v.registered_from FROM trusted_voices v WHERE v.voided_at IS NULL ORDER BY v.full_name, v.id",
             unit_name_of("v.unit_id")
         );
         let rows = sqlx::query(&sql).fetch_all(self.pool()).await?;
@@ -218,11 +220,8 @@ impl Store {
 
 impl WriteTx {
     pub async fn create_person(&mut self, p: &PersonInput) -> Result<i64> {
-        let name = required(&p.full_name, "họ và tên")?;
-        check_year(p.registered_from)?;
-        if p.registered_to.is_some_and(|to| to < p.registered_from) {
-            return Err(invalid("Năm kết thúc trước năm bắt đầu."));
-        }
+        let name = required(&p.full_name, "full_name")?;
+        checks::year_span("registered_from", p.registered_from, "registered_to", p.registered_to)?;
         let id = self
             .insert_returning_id(
                 "INSERT INTO people (unit_id, full_name, role, position, initiative_id, registered_from, registered_to, created_at) \
@@ -254,7 +253,7 @@ impl WriteTx {
         place: Option<&str>,
         attendees: &[i64],
     ) -> Result<i64> {
-        let title = required(title, "tên lớp tập huấn")?;
+        let title = required(title, "training_title")?;
         let id = self
             .insert_returning_id(
                 "INSERT INTO trainings (unit_id, title, held_on, place, created_at) VALUES ($1, $2, $3, $4, $5)",
@@ -298,7 +297,7 @@ impl WriteTx {
     }
 
     pub async fn create_voice(&mut self, v: &VoiceInput) -> Result<i64> {
-        let name = required(&v.full_name, "họ và tên")?;
+        let name = required(&v.full_name, "full_name")?;
         check_year(v.registered_from)?;
         let id = self
             .insert_returning_id(
@@ -331,8 +330,7 @@ impl WriteTx {
             .await?;
         match consent {
             None => return Err(StoreError::NotFound),
-            Some(0) => return Err(invalid("Chưa có sự đồng thuận hợp tác của người có uy tín.")),
-            Some(_) => {}
+            Some(given) => checks::consent(given != 0)?,
         }
         sqlx::query("DELETE FROM voice_enlistments WHERE voice_id = $1 AND year = $2")
             .bind(voice)

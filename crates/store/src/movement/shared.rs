@@ -1,8 +1,10 @@
-//! What the registries share: the units a scope sees, the checks of typed
-//! text and years, and the SQL that names a unit.
+//! What the registries share: the units a scope sees, the core's checks of
+//! typed text and years adapted to the store's error, and the SQL that names
+//! a unit.
 
 use std::collections::HashSet;
 
+use khienmang_core::movement::checks;
 use khienmang_core::org::UnitId;
 
 use crate::{Result, Store, StoreError};
@@ -11,23 +13,20 @@ pub(super) fn invalid(message: &str) -> StoreError {
     StoreError::Invalid(message.to_string())
 }
 
+// The rules themselves are core's pure functions; these adapt their
+// refusal to the store's error for the writes not yet taking checked values.
+
 pub(super) fn check_year(year: i32) -> Result<()> {
-    if (2000..=2100).contains(&year) { Ok(()) } else { Err(invalid("Năm phải trong khoảng 2000–2100.")) }
+    checks::year("year", year)?;
+    Ok(())
 }
 
-pub(super) fn required(text: &str, what: &str) -> Result<String> {
-    let t = text.trim();
-    if t.is_empty() {
-        return Err(StoreError::Invalid(format!("Chưa nhập {what}.")));
-    }
-    if t.chars().count() > 500 {
-        return Err(StoreError::Invalid(format!("{what} dài quá 500 ký tự.")));
-    }
-    Ok(t.to_string())
+pub(super) fn required(text: &str, field: &'static str) -> Result<String> {
+    Ok(checks::required(field, text)?)
 }
 
 pub(super) fn optional(text: Option<&str>) -> Option<String> {
-    text.map(str::trim).filter(|t| !t.is_empty()).map(|t| t.chars().take(2000).collect())
+    checks::optional(text)
 }
 
 /// The current name of each unit, by id: one query for a whole list.

@@ -383,6 +383,10 @@ impl Granted {
                 self.ensure_write(unit).await?;
             }
             Target::Initiative(ini) => {
+                // A voided initiative takes no change until it is restored.
+                if ini.voided.is_some() {
+                    return Err(WebError::NotFound);
+                }
                 self.ensure_write(ini.unit_id).await?;
                 if self.role == Role::InitiativeLeader && !self.store.leads_initiative(self.user_id, ini.id).await? {
                     return Err(WebError::Refused(LEADER_NOT_LINKED.into()));
@@ -434,8 +438,8 @@ pub enum Target<'a> {
     /// A movement registry's record of `unit`: as [`Target::Unit`], and
     /// refused to initiative leaders, who change only their initiatives.
     Registry(UnitId),
-    /// An initiative: its unit in the subtree today and, for an initiative
-    /// leader, the initiative linked to the account.
+    /// An initiative: not voided, its unit in the subtree today and, for an
+    /// initiative leader, the initiative linked to the account.
     Initiative(&'a Initiative),
     /// A citizen's report by id: it must exist and the unit handling it be
     /// in the scope (NotFound otherwise), as for reading it. A report keeps

@@ -5,12 +5,14 @@
 //! outside the scope. Writes go through [`super::Granted::begin`].
 
 use khienmang_core::Date;
+use khienmang_core::auth::Capability;
+use khienmang_core::movement::RecordKind;
 use khienmang_core::org::{UnitId, UnitVersion};
 use khienmang_core::targets::PersonRole;
 use khienmang_store::auth::User;
 use khienmang_store::movement::{
     ActivityEntry, ActivityReport, ChannelEntry, DocumentEntry, GroupEntry, Initiative, Member, ParticipantEntry,
-    PersonEntry, StageEntry, TrainingEntry, VillageCount, VoiceEntry,
+    PersonEntry, RecordChange, StageEntry, TrainingEntry, VillageCount, VoiceEntry,
 };
 
 use super::{Granted, Within, now, today};
@@ -23,11 +25,21 @@ impl Granted {
         Ok(Within { g: self, unit: self.home_unit(on).await? })
     }
 
-    /// The initiative, or NotFound when it is absent or owned outside the scope.
+    /// The initiative, or NotFound when it is absent or owned outside the
+    /// scope. A voided one is NotFound to everyone but those who may restore
+    /// it (the secretariat), who see it marked void.
     pub async fn initiative(&self, id: i64) -> WebResult<Initiative> {
         let ini = self.store.initiative(id).await?.ok_or(WebError::NotFound)?;
         self.ensure(ini.unit_id).await?;
+        if ini.voided.is_some() && !self.may_restore() {
+            return Err(WebError::NotFound);
+        }
         Ok(ini)
+    }
+
+    /// Whether the session may restore a voided record (and so still sees it).
+    pub fn may_restore(&self) -> bool {
+        self.role.can(Capability::ProgrammeManage)
     }
 
     /// The records of an initiative loaded by [`Granted::initiative`].
@@ -171,6 +183,11 @@ impl OfInitiative<'_> {
     }
     pub async fn members(&self) -> WebResult<Vec<Member>> {
         Ok(self.g.store.initiative_members(self.id).await?)
+    }
+    /// Its history of corrections, voids and restores (its own, its
+    /// channels' and its member counts'), oldest first.
+    pub async fn history(&self) -> WebResult<Vec<(RecordKind, RecordChange)>> {
+        Ok(self.g.store.initiative_history(self.id).await?)
     }
     /// The initiative-leader accounts linked to it.
     pub async fn leaders(&self) -> WebResult<Vec<User>> {

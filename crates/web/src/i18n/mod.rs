@@ -4,6 +4,7 @@
 //! here, so that the pages depend on the strings and never the other way.
 
 mod accounts;
+mod corrections;
 mod reports;
 mod scamcheck;
 mod work;
@@ -818,6 +819,7 @@ impl Tr {
             .chain(scamcheck::STRINGS)
             .chain(accounts::STRINGS)
             .chain(work::STRINGS)
+            .chain(corrections::STRINGS)
             .find(|(k, _, _)| *k == key)
         {
             Some((_, vi, en)) => match self.lang {
@@ -853,7 +855,8 @@ mod tests {
 
     #[test]
     fn every_key_is_translated_once() {
-        let tables = [STRINGS, reports::STRINGS, scamcheck::STRINGS, accounts::STRINGS, work::STRINGS];
+        let tables =
+            [STRINGS, reports::STRINGS, scamcheck::STRINGS, accounts::STRINGS, work::STRINGS, corrections::STRINGS];
         let mut keys: Vec<&str> = tables.iter().flat_map(|t| t.iter().map(|(k, _, _)| *k)).collect();
         keys.sort();
         let before = keys.len();

@@ -159,6 +159,9 @@ pub fn see_other(to: String) -> Response {
 pub struct HomeQuery {
     #[serde(default)]
     q: Option<String>,
+    /// Set by the redirect after an initiative was voided, to confirm it.
+    #[serde(default)]
+    voided: Option<u8>,
 }
 
 pub struct InitiativeRow {
@@ -190,6 +193,8 @@ struct HomePage {
     years: Vec<Opt>,
     reported_years: String,
     form: Refusal,
+    /// An initiative was just voided.
+    voided: bool,
 }
 
 async fn home_page(
@@ -198,6 +203,7 @@ async fn home_page(
     g: &Granted,
     q: &str,
     error: Option<FormError>,
+    voided: bool,
 ) -> WebResult<Html<String>> {
     let on = today();
     let here = g.home(on).await?;
@@ -245,11 +251,12 @@ async fn home_page(
         years: year_options(this_year()),
         reported_years: years.join(", "),
         form: Refusal { error, entered: Fields::default() },
+        voided,
     })
 }
 
 pub async fn home(Page { lang, id }: Page, m: MovementRead, Query(q): Query<HomeQuery>) -> WebResult<Html<String>> {
-    home_page(lang, id.as_ref(), &m.0, q.q.as_deref().unwrap_or(""), None).await
+    home_page(lang, id.as_ref(), &m.0, q.q.as_deref().unwrap_or(""), None, q.voided == Some(1)).await
 }
 
 /// A unit's yearly report: from then on its missing facts read "no", not "no data".
@@ -268,7 +275,7 @@ pub async fn report_submit(Page { lang, id }: Page, m: MovementWrite, fields: Fi
         Ok(()) => Ok(see_other("/movement#unit-report".into())),
         Err(e) => {
             let error = FormError::of("report", e)?;
-            Ok(refused(home_page(lang, id.as_ref(), g, "", Some(error)).await?))
+            Ok(refused(home_page(lang, id.as_ref(), g, "", Some(error), false).await?))
         }
     }
 }

@@ -1,25 +1,20 @@
 //! Initiatives: registration with the document's classifications (I.1.3.3)
 //! and criteria (I.1.3.1); the initiative's page with its lifecycle,
 //! channels (one guiding unit each), sub-groups, units taking part, members
-//! per village and activity reports; the audited list of its members; the
-//! JSON API.
+//! per village and activity reports, and its history of corrections; the
+//! audited list of its members. Registration is in [`new`], correction and
+//! void in [`edit`], the JSON API in [`api`].
 
 use askama::Template;
-use axum::Json;
-use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, Query};
-use axum::http::StatusCode;
 use axum::response::{Html, Response};
 use khienmang_core::auth::Role;
-use khienmang_core::movement::{
-    CRITERIA_VI, Channel, ContentKind, Criteria, Focus, LeaderKind, ParticipantKind, Platform, Stage,
-};
+use khienmang_core::movement::{CRITERIA_VI, Channel, Criteria, Platform, RecordKind, Stage};
 use khienmang_core::org::Level;
 use khienmang_store::auth::User;
-use khienmang_store::movement::{ActivityReport, Initiative, InitiativeInput};
-use serde::{Deserialize, Serialize};
+use khienmang_store::movement::{ActivityReport, Initiative, RecordChange};
+use serde::Deserialize;
 use serde_json::json;
-use utoipa::ToSchema;
 
 use super::{
     audit_view, bad, can_write, parse_count, parse_year, required_count, required_day, required_year, scope_units,
@@ -28,9 +23,10 @@ use super::{
 use crate::access::{Granted, Identity, MovementRead, MovementWrite, RequestLang};
 use crate::error::{WebError, WebResult};
 use crate::i18n::{date_vi, number_vi};
-use crate::kit::form::{Check, Fields, FormError, Opt, Refusal, refused};
+use crate::kit::form::{Fields, FormError, Opt, Refusal, refused};
 use crate::org::today;
 use crate::page::{Chrome, Page, render};
+use crate::reports::local_time;
 
 /// The initiative, or 404 when it is absent or owned outside the scope.
 pub async fn load(g: &Granted, id: i64) -> WebResult<Initiative> {
@@ -41,178 +37,13 @@ fn options<T: Copy>(all: &[T], code: fn(T) -> &'static str, label: fn(T) -> &'st
     all.iter().map(|&v| Opt::new(code(v), label(v), current)).collect()
 }
 
-// ---- registration ----
+mod api;
+mod edit;
+mod new;
 
-/// The registration form as entered, shown again when it is refused.
-#[derive(Default)]
-pub struct Draft {
-    pub unit: String,
-    pub name: String,
-    pub leader: String,
-    pub participant_kind: String,
-    pub leader_kind: String,
-    pub content_kind: String,
-    pub focus: Vec<String>,
-    pub criteria: [bool; 3],
-    pub description: String,
-    pub stage: String,
-    pub since: String,
-}
-
-impl Draft {
-    fn of(f: &Fields) -> Draft {
-        Draft {
-            unit: f.get("unit").into(),
-            name: f.get("name").into(),
-            leader: f.get("leader").into(),
-            participant_kind: f.get("participant_kind").into(),
-            leader_kind: f.get("leader_kind").into(),
-            content_kind: f.get("content_kind").into(),
-            focus: f.all("focus").into_iter().map(String::from).collect(),
-            criteria: [f.has("criterion_1"), f.has("criterion_2"), f.has("criterion_3")],
-            description: f.get("description").into(),
-            stage: f.get("stage").into(),
-            since: f.get("since").into(),
-        }
-    }
-}
-
-#[derive(Template)]
-#[template(path = "movement/initiative_new.html")]
-struct NewPage {
-    chrome: Chrome,
-    draft: Draft,
-    units: Vec<Opt>,
-    participant_kinds: Vec<Opt>,
-    leader_kinds: Vec<Opt>,
-    content_kinds: Vec<Opt>,
-    focus: Vec<Check>,
-    criteria: Vec<Check>,
-    stages: Vec<Opt>,
-    error: Option<String>,
-}
-
-async fn new_page(
-    lang: RequestLang,
-    id: Option<&Identity>,
-    g: &Granted,
-    draft: Draft,
-    error: Option<String>,
-) -> WebResult<Html<String>> {
-    let focus = Focus::ALL
-        .iter()
-        .map(|f| Check {
-            id: format!("focus-{}", f.as_str()),
-            value: f.as_str().into(),
-            label: f.label_vi().into(),
-            checked: draft.focus.iter().any(|x| x == f.as_str()),
-        })
-        .collect();
-    let criteria = CRITERIA_VI
-        .iter()
-        .enumerate()
-        .map(|(i, text)| Check {
-            id: format!("criterion-{}", i + 1),
-            value: format!("criterion_{}", i + 1),
-            label: format!("({}) {text}", i + 1),
-            checked: draft.criteria[i],
-        })
-        .collect();
-    let stages =
-        [Stage::Proposed, Stage::Active].iter().map(|s| Opt::new(s.as_str(), s.label_vi(), &draft.stage)).collect();
-    render(&NewPage {
-        chrome: Chrome::new(lang, id, "movement"),
-        units: unit_options(&scope_units(g).await?, None, &draft.unit),
-        participant_kinds: options(
-            ParticipantKind::ALL,
-            ParticipantKind::as_str,
-            ParticipantKind::label_vi,
-            &draft.participant_kind,
-        ),
-        leader_kinds: options(LeaderKind::ALL, LeaderKind::as_str, LeaderKind::label_vi, &draft.leader_kind),
-        content_kinds: options(ContentKind::ALL, ContentKind::as_str, ContentKind::label_vi, &draft.content_kind),
-        focus,
-        criteria,
-        stages,
-        draft,
-        error,
-    })
-}
-
-pub async fn new_form(Page { lang, id }: Page, m: MovementWrite) -> WebResult<Html<String>> {
-    let here = m.0.home(today()).await?;
-    let home = here.unit();
-    let draft = Draft {
-        unit: home.0.to_string(),
-        stage: Stage::Active.as_str().into(),
-        since: today().to_string(),
-        ..Draft::default()
-    };
-    new_page(lang, id.as_ref(), &m.0, draft, None).await
-}
-
-async fn input_of(g: &Granted, d: &Draft) -> WebResult<InitiativeInput> {
-    let unit = unit_in_scope(g, &d.unit).await?;
-    if d.name.is_empty() {
-        return Err(bad("Chưa nhập tên mô hình."));
-    }
-    let participant_kind = ParticipantKind::parse(&d.participant_kind)
-        .ok_or_else(|| bad("Hãy chọn phân loại theo đối tượng tham gia."))?;
-    let leader_kind =
-        LeaderKind::parse(&d.leader_kind).ok_or_else(|| bad("Hãy chọn phân loại theo người đứng đầu mô hình."))?;
-    let content_kind =
-        ContentKind::parse(&d.content_kind).ok_or_else(|| bad("Hãy chọn phân loại theo nội dung, tính chất."))?;
-    let focus = d
-        .focus
-        .iter()
-        .map(|f| Focus::parse(f).ok_or_else(|| bad("Nội dung trọng tâm không hợp lệ.")))
-        .collect::<WebResult<Vec<Focus>>>()?;
-    if focus.is_empty() {
-        return Err(bad("Chọn ít nhất một nội dung trọng tâm."));
-    }
-    let stage = Stage::parse(&d.stage).filter(|s| matches!(s, Stage::Proposed | Stage::Active)).ok_or_else(|| {
-        WebError::BadRequest(format!(
-            "Giai đoạn ban đầu phải là «{}» hoặc «{}».",
-            Stage::Proposed.label_vi(),
-            Stage::Active.label_vi()
-        ))
-    })?;
-    let since = required_day(&d.since, "ngày bắt đầu giai đoạn")?;
-    let text = |s: &str| Some(s.to_string()).filter(|s| !s.is_empty());
-    Ok(InitiativeInput {
-        unit,
-        name: d.name.clone(),
-        leader_name: text(&d.leader),
-        participant_kind,
-        leader_kind,
-        content_kind,
-        focus,
-        criteria: d.criteria,
-        description: text(&d.description),
-        stage,
-        since,
-    })
-}
-
-pub async fn create(Page { lang, id }: Page, m: MovementWrite, fields: Fields) -> WebResult<Response> {
-    let g = &m.0;
-    let draft = Draft::of(&fields);
-    let result = async {
-        let input = input_of(g, &draft).await?;
-        let mut tx = g.write_for(input.unit).await?;
-        let new_id = tx.create_initiative(&input).await?;
-        tx.commit().await?;
-        Ok::<_, WebError>(new_id)
-    }
-    .await;
-    match result {
-        Ok(new_id) => Ok(see_other(format!("/movement/initiatives/{new_id}"))),
-        Err(e) => {
-            let error = FormError::of("new", e)?;
-            Ok(refused(new_page(lang, id.as_ref(), g, draft, Some(error.message)).await?))
-        }
-    }
-}
+pub use api::*;
+pub use edit::*;
+pub use new::*;
 
 // ---- the initiative's page ----
 
@@ -225,12 +56,15 @@ pub struct StageRow {
 }
 
 pub struct ChannelRow {
+    pub id: i64,
     pub platform: &'static str,
     pub url: String,
     pub audience: String,
 }
 
 pub struct NamedRow {
+    /// The record a row's void form names (a group's id, a unit's id).
+    pub key: i64,
     pub name: String,
     pub detail: String,
 }
@@ -244,6 +78,49 @@ pub struct VillageRow {
     pub members_text: String,
     pub households_text: String,
     pub listed: bool,
+}
+
+/// One row of the record's history: who, when, what changed.
+pub struct ChangeRow {
+    pub when: String,
+    pub iso: String,
+    pub actor: String,
+    pub action: &'static str,
+    pub action_code: &'static str,
+    pub what: &'static str,
+    /// "field: old → new", one per changed field.
+    pub changes: Vec<String>,
+    pub reason: String,
+}
+
+fn shown(v: &serde_json::Value) -> String {
+    match v {
+        serde_json::Value::Null => "—".into(),
+        serde_json::Value::String(s) => s.clone(),
+        serde_json::Value::Array(items) => items.iter().map(shown).collect::<Vec<_>>().join(", "),
+        other => other.to_string(),
+    }
+}
+
+fn change_row((kind, c): (RecordKind, RecordChange)) -> ChangeRow {
+    let changes = c
+        .changes
+        .iter()
+        .map(|(field, pair)| {
+            let (old, new) = (pair.get(0).map(shown).unwrap_or_default(), pair.get(1).map(shown).unwrap_or_default());
+            format!("{field}: «{old}» → «{new}»")
+        })
+        .collect();
+    ChangeRow {
+        when: local_time(&c.at),
+        iso: c.at,
+        actor: c.actor,
+        action: c.action.label_vi(),
+        action_code: c.action.as_str(),
+        what: kind.label_vi(),
+        changes,
+        reason: c.reason.unwrap_or_default(),
+    }
 }
 
 pub struct ReportRow {
@@ -275,6 +152,12 @@ struct InitiativePage {
     participants: Vec<NamedRow>,
     villages: Vec<VillageRow>,
     reports: Vec<ReportRow>,
+    changes: Vec<ChangeRow>,
+    /// Set when the initiative is void (only the secretariat sees it then).
+    voided: Option<String>,
+    may_restore: bool,
+    /// A correction was just saved.
+    saved: bool,
     members: String,
     units: Vec<Opt>,
     village_options: Vec<Opt>,
@@ -324,6 +207,7 @@ async fn initiative_page(
         .await?
         .into_iter()
         .map(|c| ChannelRow {
+            id: c.id,
             platform: Platform::parse(&c.platform).map(Platform::label_vi).unwrap_or("?"),
             url: c.url,
             audience: c.audience.map(number_vi).unwrap_or_default(),
@@ -334,7 +218,7 @@ async fn initiative_page(
         .groups()
         .await?
         .into_iter()
-        .map(|g| NamedRow { name: g.name, detail: g.leader_name.unwrap_or_default() })
+        .map(|g| NamedRow { key: g.id, name: g.name, detail: g.leader_name.unwrap_or_default() })
         .collect();
     let participants = g
         .of_initiative(&ini)
@@ -342,6 +226,7 @@ async fn initiative_page(
         .await?
         .into_iter()
         .map(|p| NamedRow {
+            key: p.unit_id.0,
             name: p.unit_name,
             detail: match p.to_year {
                 Some(to) => format!("{}–{to}", p.from_year),
@@ -378,7 +263,10 @@ async fn initiative_page(
             note: r.note.unwrap_or_default(),
         })
         .collect();
-    let can_write = can_write(id);
+    let changes = g.of_initiative(&ini).history().await?.into_iter().map(change_row).collect();
+    let voided = ini.voided.as_ref().map(|v| format!("{} · {} · {}", local_time(&v.at), v.by, v.reason));
+    // A voided initiative takes no change until the secretariat restores it.
+    let can_write = can_write(id) && voided.is_none();
     let (units, village_options) = if can_write {
         let all = scope_units(g).await?;
         (
@@ -424,6 +312,10 @@ async fn initiative_page(
         participants,
         villages,
         reports,
+        changes,
+        may_restore: voided.is_some() && g.may_restore(),
+        voided,
+        saved: entered.get("saved") == "1",
         members: number_vi(ini.members),
         units,
         village_options,
@@ -509,14 +401,27 @@ async fn change_leader(
     after_change(lang, id.as_ref(), g, ini, "leaders", fields, result).await
 }
 
-pub async fn page(Page { lang, id }: Page, m: MovementRead, Path(iid): Path<i64>) -> WebResult<Html<String>> {
+#[derive(Deserialize)]
+pub struct PageQuery {
+    /// Set by the redirect after a correction, to confirm it.
+    #[serde(default)]
+    saved: Option<u8>,
+}
+
+pub async fn page(
+    Page { lang, id }: Page,
+    m: MovementRead,
+    Path(iid): Path<i64>,
+    Query(q): Query<PageQuery>,
+) -> WebResult<Html<String>> {
     let ini = load(&m.0, iid).await?;
-    initiative_page(lang, id.as_ref(), &m.0, ini, None, Fields::default()).await
+    let shown = if q.saved == Some(1) { Fields(vec![("saved".into(), "1".into())]) } else { Fields::default() };
+    initiative_page(lang, id.as_ref(), &m.0, ini, None, shown).await
 }
 
 /// After a change from the initiative's page: back to it (303), or the page
 /// again with the message next to the refused form (422).
-async fn after_change(
+pub(super) async fn after_change(
     lang: RequestLang,
     id: Option<&Identity>,
     g: &Granted,
@@ -556,7 +461,7 @@ pub async fn stage_submit(
 }
 
 /// Registers a channel; the store refuses one already guided, naming the unit.
-async fn register_channel(
+pub(super) async fn register_channel(
     g: &Granted,
     ini: &Initiative,
     url: &str,
@@ -728,228 +633,4 @@ pub async fn members_page(Page { lang, id }: Page, m: MovementRead, Path(iid): P
         ini_name: ini.name,
         members,
     })
-}
-
-// ---- JSON API ----
-
-/// Which of the three criteria of I.1.3.1 an initiative meets.
-#[derive(Serialize, ToSchema)]
-pub struct ApiCriteria {
-    /// (1) Led and managed by the Party committee, the authorities or the head of the body.
-    leadership: bool,
-    /// (2) Draws many people in and changes their awareness.
-    mass_participation: bool,
-    /// (3) Works under the police's advice and guidance.
-    police_guidance: bool,
-}
-
-/// An initiative ("mô hình") of the movement.
-#[derive(Serialize, ToSchema)]
-pub struct ApiInitiative {
-    id: i64,
-    /// The owning unit.
-    unit_id: i64,
-    unit_name: String,
-    name: String,
-    leader_name: Option<String>,
-    /// agency_linked, locality_linked or joint.
-    participant_kind: String,
-    /// trusted_voice_in_province, trusted_voice_outside_province or other.
-    leader_kind: String,
-    /// awareness or science_technology.
-    content_kind: String,
-    /// anti_fraud, child_safety, black_market_lending, fake_news, drugs, other.
-    focus: Vec<String>,
-    criteria: ApiCriteria,
-    /// All three criteria met.
-    criteria_met: bool,
-    /// proposed, active, exemplary, replicated, ended or dissolved.
-    stage: String,
-    /// YYYY-MM-DD
-    stage_since: String,
-    channels: i64,
-    /// Members listed by name (counted members are in `villages`).
-    listed_members: i64,
-}
-
-impl From<&Initiative> for ApiInitiative {
-    fn from(i: &Initiative) -> Self {
-        let c = Criteria::from_array(i.criteria);
-        ApiInitiative {
-            id: i.id,
-            unit_id: i.unit_id.0,
-            unit_name: i.unit_name.clone(),
-            name: i.name.clone(),
-            leader_name: i.leader_name.clone(),
-            participant_kind: i.participant_kind.as_str().into(),
-            leader_kind: i.leader_kind.as_str().into(),
-            content_kind: i.content_kind.as_str().into(),
-            focus: i.focus.iter().map(|f| f.as_str().to_string()).collect(),
-            criteria_met: c.met(),
-            criteria: ApiCriteria {
-                leadership: c.leadership,
-                mass_participation: c.mass_participation,
-                police_guidance: c.police_guidance,
-            },
-            stage: i.stage.as_str().into(),
-            stage_since: i.stage_since.to_string(),
-            channels: i.channels,
-            listed_members: i.members,
-        }
-    }
-}
-
-#[derive(Serialize, ToSchema)]
-pub struct ApiStage {
-    stage: String,
-    effective: String,
-    note: Option<String>,
-}
-
-#[derive(Serialize, ToSchema)]
-pub struct ApiChannel {
-    id: i64,
-    /// facebook, zalo, tiktok, youtube, telegram, viber or website.
-    platform: String,
-    /// The canonical key: the same channel however its link is written.
-    key: String,
-    url: String,
-    audience: Option<i64>,
-}
-
-#[derive(Serialize, ToSchema)]
-pub struct ApiVillageCount {
-    village_id: i64,
-    village_name: String,
-    year: i32,
-    members: i64,
-    /// Households with a member, each counted once.
-    households: i64,
-    /// Counted from the listed members rather than entered as numbers.
-    listed: bool,
-}
-
-#[derive(Serialize, ToSchema)]
-pub struct ApiReport {
-    period_from: String,
-    period_to: String,
-    posts: i64,
-    reach: i64,
-    reports_received: i64,
-    note: Option<String>,
-}
-
-/// An initiative with its history, channels, members per village and reports.
-#[derive(Serialize, ToSchema)]
-pub struct ApiInitiativeDetail {
-    initiative: ApiInitiative,
-    stages: Vec<ApiStage>,
-    channels: Vec<ApiChannel>,
-    villages: Vec<ApiVillageCount>,
-    reports: Vec<ApiReport>,
-}
-
-#[derive(Deserialize, utoipa::IntoParams)]
-pub struct ApiListQuery {
-    /// Name search, diacritics and case ignored.
-    #[serde(default)]
-    q: Option<String>,
-}
-
-/// The initiatives owned by units within the caller's scope, newest first.
-#[utoipa::path(get, path = "/api/v1/initiatives", params(ApiListQuery),
-    responses((status = 200, body = Vec<ApiInitiative>)), tag = "movement", security(("bearer" = [])))]
-pub async fn api_list(m: MovementRead, Query(q): Query<ApiListQuery>) -> WebResult<Json<Vec<ApiInitiative>>> {
-    let here = m.0.home(today()).await?;
-    let found = here.initiatives(q.q.as_deref()).await?;
-    Ok(Json(found.iter().map(ApiInitiative::from).collect()))
-}
-
-/// One initiative with its lifecycle, channels, members per village and reports.
-#[utoipa::path(get, path = "/api/v1/initiatives/{id}", params(("id" = i64, Path,)),
-    responses((status = 200, body = ApiInitiativeDetail), (status = 404)), tag = "movement", security(("bearer" = [])))]
-pub async fn api_get(m: MovementRead, Path(iid): Path<i64>) -> WebResult<Json<ApiInitiativeDetail>> {
-    let ini = load(&m.0, iid).await?;
-    let stages =
-        m.0.of_initiative(&ini)
-            .stages()
-            .await?
-            .into_iter()
-            .map(|s| ApiStage { stage: s.stage.as_str().into(), effective: s.effective.to_string(), note: s.note })
-            .collect();
-    let channels =
-        m.0.of_initiative(&ini)
-            .channels()
-            .await?
-            .into_iter()
-            .map(|c| ApiChannel { id: c.id, platform: c.platform, key: c.key, url: c.url, audience: c.audience })
-            .collect();
-    let villages =
-        m.0.of_initiative(&ini)
-            .villages()
-            .await?
-            .into_iter()
-            .map(|v| ApiVillageCount {
-                village_id: v.village_id.0,
-                village_name: v.village_name,
-                year: v.year,
-                members: v.members,
-                households: v.households,
-                listed: v.listed,
-            })
-            .collect();
-    let reports =
-        m.0.of_initiative(&ini)
-            .reports()
-            .await?
-            .into_iter()
-            .map(|r| ApiReport {
-                period_from: r.period_from.to_string(),
-                period_to: r.period_to.to_string(),
-                posts: r.posts,
-                reach: r.reach,
-                reports_received: r.reports_received,
-                note: r.note,
-            })
-            .collect();
-    Ok(Json(ApiInitiativeDetail { initiative: ApiInitiative::from(&ini), stages, channels, villages, reports }))
-}
-
-#[derive(Deserialize, ToSchema)]
-pub struct ApiChannelInput {
-    /// The channel's link, however written ("m.facebook.com/groups/123?ref=share").
-    url: String,
-    /// Followers or members, if known.
-    #[serde(default)]
-    audience: Option<i64>,
-}
-
-/// Register a channel of an initiative. A channel already registered (under
-/// any spelling of its link) is refused with 422; the message names the
-/// unit that already guides it.
-#[utoipa::path(post, path = "/api/v1/initiatives/{id}/channels", params(("id" = i64, Path,)), request_body = ApiChannelInput,
-    responses((status = 201, body = ApiChannel), (status = 404), (status = 422)), tag = "movement", security(("bearer" = [])))]
-pub async fn api_add_channel(
-    m: MovementWrite,
-    Path(iid): Path<i64>,
-    body: Result<Json<ApiChannelInput>, JsonRejection>,
-) -> WebResult<(StatusCode, Json<ApiChannel>)> {
-    // The scope first: outside it, every request is the same 404.
-    let ini = load(&m.0, iid).await?;
-    let Json(body) =
-        body.map_err(|e| WebError::BadRequest(format!("Nội dung JSON không hợp lệ: {}", e.body_text())))?;
-    if body.audience.is_some_and(|a| a < 0) {
-        return Err(bad("Số người theo dõi phải là số nguyên không âm."));
-    }
-    let (channel_id, channel) = register_channel(&m.0, &ini, &body.url, body.audience).await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(ApiChannel {
-            id: channel_id,
-            platform: channel.platform.as_str().into(),
-            key: channel.key,
-            url: channel.url,
-            audience: body.audience,
-        }),
-    ))
 }
