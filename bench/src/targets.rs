@@ -471,7 +471,7 @@ pub async fn bench_targets(b: &str, store: &Store, runs: usize, checks: &mut Che
     let today = (chrono::Utc::now() + chrono::Duration::hours(7)).date_naive();
     let history = store.org_history().await?;
     count(&format!("targets_units_{b}"), history.snapshot(today).subtree(province).len(), "units");
-    let (load, (facts, _)) = measure(0, 3, async || Ok(store.load_facts().await?)).await?;
+    let (load, facts) = measure(0, 3, async || Ok(store.load_facts().await?)).await?;
     figure(&format!("targets_load_facts_{b}_median"), ms(load.median()), "ms");
     let members: i64 =
         sqlx::query_scalar("SELECT CAST(COUNT(*) AS BIGINT) FROM initiative_members").fetch_one(store.pool()).await?;

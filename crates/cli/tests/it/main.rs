@@ -21,6 +21,7 @@ mod org;
 mod outreach;
 mod reports;
 mod scamcheck;
+mod target_patches;
 mod targets;
 mod uploads;
 mod write_scope;

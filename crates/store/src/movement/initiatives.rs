@@ -413,7 +413,7 @@ impl WriteTx {
             &json!({"unit": input.unit.0, "name": name, "stage": input.stage.as_str()}),
         )
         .await?;
-        self.facts_changed(FactChange::Other);
+        self.facts_changed(FactChange::Initiative(id));
         Ok(id)
     }
 
@@ -458,7 +458,7 @@ impl WriteTx {
             .execute(&mut *self.tx)
             .await?;
         self.audit("initiative.stage", &format!("initiative:{id}"), &json!({"stage": next.as_str(), "on": on})).await?;
-        self.facts_changed(FactChange::Other);
+        self.facts_changed(FactChange::Initiative(id));
         Ok(())
     }
 
@@ -486,6 +486,7 @@ impl WriteTx {
             )
             .await?;
         self.audit("initiative.channel", &format!("initiative:{initiative}"), &json!({"channel": channel.key})).await?;
+        self.facts_changed(FactChange::Channel(id));
         Ok(id)
     }
 
@@ -525,7 +526,7 @@ impl WriteTx {
         .execute(&mut *self.tx)
         .await?;
         self.audit("initiative.participant", &format!("initiative:{initiative}"), &json!({"unit": unit.0})).await?;
-        self.facts_changed(FactChange::Other);
+        self.facts_changed(FactChange::Initiative(initiative));
         Ok(())
     }
 

@@ -3,10 +3,10 @@
 //! and one bottom-up pass over the tree to add them up. Units are addressed by
 //! dense indices; the only hash look-ups are made once per fact and per tree.
 
+mod patches;
 mod readings;
 mod units;
 
-use std::collections::HashMap;
 use std::ops::RangeInclusive;
 use std::sync::Arc;
 
@@ -35,7 +35,7 @@ const S_VOICE: usize = 7;
 const S_UNITS: usize = 8;
 const S_ENTERPRISES: usize = 9;
 const S_HOUSEHOLDS: usize = 10;
-/// The people targets, in the order of [`Scratch::people`].
+/// The people targets, in the order of [`Leaves::people`].
 const PEOPLE_SLOTS: [usize; 4] = [S_STAFF, S_LEADER, S_OUTREACH, S_VOICE];
 
 fn slot(target: TargetId) -> Option<usize> {
@@ -159,14 +159,13 @@ impl<'a> DenseFacts<'a> {
         let initiatives =
             facts.initiative_participation.iter().filter_map(|&(u, from, to)| Some((at(u)?, from, to))).collect();
         let households = facts.households_with_member.iter().filter_map(|&(u, y, n)| Some((y, at(u)?, n))).collect();
-        let which = |target: TargetId| PEOPLE_SLOTS.iter().position(|&s| Some(s) == slot(target)).unwrap_or(0);
         let mut registered: Vec<Registered<'a>> = facts
             .people
             .iter()
             .filter_map(|p| {
                 Some(Registered {
                     unit: at(p.unit)?,
-                    which: which(p.role.target()),
+                    which: people_slot(p.role.target()),
                     from: p.registered_from,
                     to: p.registered_to,
                     years: &p.trained_years,
@@ -207,100 +206,121 @@ impl Placement {
     }
 
     fn place(&mut self, history: &OrgHistory, index: &UnitIndex, facts: &DenseFacts<'_>, units: &Tree, date: Date) {
-        self.person.fill(NONE);
-        self.unit.fill(NONE);
-        for d in (0..index.ids.len()).filter(|&d| facts.referenced[d]) {
-            if units.node_of[d] != NONE {
-                self.person[d] = dense_len(d);
-                self.unit[d] = dense_len(d);
-                continue;
-            }
-            let Some(s) = history.successor_on(index.ids[d], date).map(|s| index.get(s)) else { continue };
-            let Some(node) = units.node(s) else { continue };
-            self.person[d] = s;
-            if units.levels[node] == index.last_level[d] {
-                self.unit[d] = s;
-            }
+        for d in 0..index.ids.len() {
+            (self.person[d], self.unit[d]) =
+                if facts.referenced[d] { place_one(history, index, units, date, d) } else { (NONE, NONE) };
         }
     }
 }
 
-/// Per-unit marks and counts for one year, reused from year to year.
-struct Scratch {
-    flags: Vec<u8>,
+/// Where the facts recorded against dense unit `d` land on `date`: (people,
+/// unit facts), `NONE` where nowhere.
+fn place_one(history: &OrgHistory, index: &UnitIndex, units: &Tree, date: Date, d: usize) -> (u32, u32) {
+    if units.node_of[d] != NONE {
+        return (dense_len(d), dense_len(d));
+    }
+    let Some(s) = history.successor_on(index.ids[d], date).map(|s| index.get(s)) else { return (NONE, NONE) };
+    let Some(node) = units.node(s) else { return (NONE, NONE) };
+    (s, if units.levels[node] == index.last_level[d] { s } else { NONE })
+}
+
+/// The index into [`PEOPLE_SLOTS`] of the target a person counts for.
+fn people_slot(target: TargetId) -> usize {
+    PEOPLE_SLOTS.iter().position(|&s| Some(s) == slot(target)).unwrap_or(0)
+}
+
+/// What the facts placed on each unit add up to in one year. Counts rather
+/// than marks, so that a fact can be taken away again (see `patches`).
+#[derive(Debug)]
+struct Leaves {
+    /// How many facts give each mark, in the order of the mark bits.
+    marks: Vec<[u32; 6]>,
     /// For each people target: trained, registered.
     people: Vec<[u32; 8]>,
-    hh_last: Vec<Option<i64>>,
+    /// A village's own household count.
     hh_own: Vec<Option<i64>>,
-    hh_carried: Vec<Option<i64>>,
+    /// The household counts carried from units merged into it: how many, their sum.
+    hh_carried: Vec<(u32, i64)>,
 }
 
-impl Scratch {
+impl Leaves {
     fn new(n: usize) -> Self {
-        Self {
-            flags: vec![0; n],
-            people: vec![[0; 8]; n],
-            hh_last: vec![None; n],
-            hh_own: vec![None; n],
-            hh_carried: vec![None; n],
+        Self { marks: vec![[0; 6]; n], people: vec![[0; 8]; n], hh_own: vec![None; n], hh_carried: vec![(0, 0); n] }
+    }
+
+    /// One fact giving `bit` to the unit at `at`, added (`sign` 1) or taken away (-1).
+    fn mark(&mut self, at: u32, bit: u8, sign: i32) {
+        if let Some(counts) = self.marks.get_mut(at as usize) {
+            let c = &mut counts[bit.trailing_zeros() as usize];
+            *c = c.saturating_add_signed(sign);
         }
     }
 
-    fn collect(&mut self, facts: &DenseFacts<'_>, place: &Placement, year: i32) {
-        self.flags.fill(0);
-        self.people.fill([0; 8]);
-        self.hh_own.fill(None);
-        self.hh_carried.fill(None);
-        let flags = &mut self.flags;
-        let mut mark = |unit: u32, bit: u8| {
-            let p = place.unit[unit as usize];
-            if p != NONE {
-                flags[p as usize] |= bit;
+    /// One person or voice registered at `at` (index `which` of
+    /// [`PEOPLE_SLOTS`]), trained (or enlisted) in the year or not.
+    fn person(&mut self, at: u32, which: usize, trained: bool, sign: i32) {
+        if let Some(counts) = self.people.get_mut(at as usize) {
+            counts[2 * which + 1] = counts[2 * which + 1].saturating_add_signed(sign);
+            if trained {
+                counts[2 * which] = counts[2 * which].saturating_add_signed(sign);
             }
-        };
+        }
+    }
+
+    /// A household count recorded against `recorded` landing at `at`: its own
+    /// when it stands, else carried.
+    fn households(&mut self, recorded: u32, at: u32, n: i64, sign: i32) {
+        let n = n.max(0);
+        if at == recorded {
+            if let Some(own) = self.hh_own.get_mut(at as usize) {
+                *own = (sign > 0).then_some(n);
+            }
+        } else if let Some((count, sum)) = self.hh_carried.get_mut(at as usize) {
+            *count = count.saturating_add_signed(sign);
+            *sum = sum.saturating_add(i64::from(sign) * n);
+        }
+    }
+
+    fn flags(&self, d: usize) -> u8 {
+        let counts = &self.marks[d];
+        (0..6).filter(|&k| counts[k] > 0).fold(0, |f, k| f | (1 << k))
+    }
+
+    /// Counts the facts of one year, placed as `place` says. `hh_last` is
+    /// scratch space of one entry per unit, left empty.
+    fn collect(&mut self, facts: &DenseFacts<'_>, place: &Placement, year: i32, hh_last: &mut [Option<i64>]) {
         for &(_, u, ()) in facts.resolutions.up_to(year) {
-            mark(u, F_RESOLUTION);
+            self.mark(place.unit[u as usize], F_RESOLUTION, 1);
         }
         for &(_, u, bit) in facts.marks.year(year) {
-            mark(u, bit);
+            self.mark(place.unit[u as usize], bit, 1);
         }
         for &(u, from, to) in &facts.initiatives {
             if active(from, to, year) {
-                mark(u, F_INITIATIVE);
+                self.mark(place.unit[u as usize], F_INITIATIVE, 1);
             }
         }
         for r in &facts.registered {
-            let p = place.person[r.unit as usize];
-            if p != NONE && active(r.from, r.to, year) {
-                let counts = &mut self.people[p as usize];
-                counts[2 * r.which + 1] = counts[2 * r.which + 1].saturating_add(1);
-                if r.years.contains(&year) {
-                    counts[2 * r.which] = counts[2 * r.which].saturating_add(1);
-                }
+            if active(r.from, r.to, year) {
+                self.person(place.person[r.unit as usize], r.which, r.years.contains(&year), 1);
             }
         }
         // Households: the last entry per recorded unit; a village's own entry
         // wins over the entries carried from the units merged into it.
         let households = facts.households.year(year);
         for &(_, u, n) in households {
-            self.hh_last[u as usize] = Some(n.max(0));
+            hh_last[u as usize] = Some(n);
         }
         for &(_, u, _) in households {
-            let Some(n) = self.hh_last[u as usize].take() else { continue };
-            let p = place.unit[u as usize];
-            if p == u {
-                self.hh_own[p as usize] = Some(n);
-            } else if p != NONE {
-                let carried = &mut self.hh_carried[p as usize];
-                *carried = Some(carried.unwrap_or(0).saturating_add(n));
-            }
+            let Some(n) = hh_last[u as usize].take() else { continue };
+            self.households(u, place.unit[u as usize], n, 1);
         }
     }
 
     /// The counts of one unit standing on the reference date, with what its
     /// version is eligible for and its households (`NONE` when none).
     fn leaf(&self, d: usize, eligible: u8, households: u32) -> [Cell; SLOTS] {
-        let f = self.flags[d];
+        let f = self.flags(d);
         let reported = f & F_REPORT != 0;
         let mut cells = [Cell::default(); SLOTS];
         for (s, bit, mark) in UNIT_TARGETS {
@@ -315,20 +335,14 @@ impl Scratch {
             let any = u32::from(den > 0);
             cells[s] = Cell { num, den, eligible: any, reported: any };
         }
-        if let Some(leaf) = self.household_leaf(d, households, NONE) {
-            cells[S_HOUSEHOLDS] = leaf.cell();
+        if households != NONE {
+            let (count, sum) = self.hh_carried[d];
+            let record = self.hh_own[d].or((count > 0).then_some(sum));
+            let num = u32::try_from(record.unwrap_or(0)).unwrap_or(u32::MAX).min(households);
+            cells[S_HOUSEHOLDS] =
+                Cell { num, den: households, eligible: 1, reported: u32::from(record.is_some() || reported) };
         }
         cells
-    }
-
-    fn household_leaf(&self, d: usize, households: u32, out: u32) -> Option<HouseholdLeaf> {
-        (households != NONE).then(|| HouseholdLeaf {
-            out,
-            households,
-            own: self.hh_own[d],
-            carried: self.hh_carried[d],
-            reported: self.flags[d] & F_REPORT != 0,
-        })
     }
 }
 
@@ -337,30 +351,13 @@ impl Scratch {
 struct YearTable {
     year: i32,
     reference: Date,
+    /// The tree the counts are added up in (the year's own, or today's).
     tree: Arc<Tree>,
+    /// The tree standing on the reference date, where the facts are placed.
+    units: Arc<Tree>,
+    /// The counts behind each unit's leaf, so facts can be patched in.
+    leaves: Leaves,
     cells: Vec<[Cell; SLOTS]>,
-    /// What each village with households counted for 2.9c, so one village's
-    /// count can be changed without recomputing the year.
-    households: HashMap<u32, HouseholdLeaf>,
-}
-
-/// A village's part of 2.9c in one year.
-#[derive(Debug, Clone, Copy)]
-struct HouseholdLeaf {
-    /// The node its counts were added into.
-    out: u32,
-    households: u32,
-    own: Option<i64>,
-    carried: Option<i64>,
-    reported: bool,
-}
-
-impl HouseholdLeaf {
-    fn cell(&self) -> Cell {
-        let record = self.own.or(self.carried);
-        let num = u32::try_from(record.unwrap_or(0)).unwrap_or(u32::MAX).min(self.households);
-        Cell { num, den: self.households, eligible: 1, reported: u32::from(record.is_some() || self.reported) }
-    }
 }
 
 /// Every target for every node of the tree and every year asked for.
@@ -370,6 +367,8 @@ pub struct TargetTable {
     index: UnitIndex,
     /// The years asked for, in order, plus 2024 (the trajectories start there).
     tables: Vec<YearTable>,
+    /// In [`Mode::Today`], the node of today's tree each unit stands for.
+    stands: Option<Vec<u32>>,
 }
 
 impl std::fmt::Debug for TargetTable {
@@ -404,7 +403,7 @@ pub fn compute(
     let (first, last) = (*years.start(), *years.end());
     let requested = first..=last.min(first.saturating_add(MAX_YEARS - 1));
     let index = UnitIndex::new(history);
-    let mut table = TargetTable { mode, years: requested.clone(), index, tables: Vec::new() };
+    let mut table = TargetTable { mode, years: requested.clone(), index, tables: Vec::new(), stands: None };
     if requested.is_empty() {
         return table;
     }
@@ -433,18 +432,18 @@ pub fn compute(
         }
     };
 
-    let mut scratch = Scratch::new(index.ids.len());
+    let mut hh_last = vec![None; index.ids.len()];
     let mut place = Placement::new(index.ids.len());
     let mut tables = Vec::with_capacity(list.len());
     for year in list {
         let Some(end) = Date::from_ymd_opt(year, 12, 31) else { continue };
         let reference = end.min(today);
-        let units = Tree::on(index, reference);
+        let units = Arc::new(Tree::on(index, reference));
         place.place(history, index, &dense, &units, reference);
-        scratch.collect(&dense, &place, year);
+        let mut leaves = Leaves::new(index.ids.len());
+        leaves.collect(&dense, &place, year, &mut hh_last);
         let out_len = today_tree.as_ref().map_or(units.len(), |(t, _)| t.len());
         let mut cells = vec![[Cell::default(); SLOTS]; out_len];
-        let mut households = HashMap::new();
         for node in 0..units.len() {
             let d = units.units[node] as usize;
             let out = match &today_tree {
@@ -453,10 +452,7 @@ pub fn compute(
                 Some(_) => continue,
             };
             let v = units.version[node] as usize;
-            let leaf = scratch.leaf(d, index.ver_eligible[v], index.ver_households[v]);
-            if let Some(hh) = scratch.household_leaf(d, index.ver_households[v], dense_len(out)) {
-                households.insert(dense_len(d), hh);
-            }
+            let leaf = leaves.leaf(d, index.ver_eligible[v], index.ver_households[v]);
             if today_tree.is_none() {
                 cells[out] = leaf;
             } else {
@@ -466,12 +462,13 @@ pub fn compute(
             }
         }
         let tree = match &today_tree {
-            None => Arc::new(units),
+            None => Arc::clone(&units),
             Some((t, _)) => Arc::clone(t),
         };
         tree.sum_up(&mut cells);
-        tables.push(YearTable { year, reference, tree, cells, households });
+        tables.push(YearTable { year, reference, tree, units, leaves, cells });
     }
+    table.stands = today_tree.map(|(_, stands)| stands);
     table.tables = tables;
     table
 }

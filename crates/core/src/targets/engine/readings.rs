@@ -98,35 +98,6 @@ impl TargetTable {
         self.table(year).map(|t| t.reference)
     }
 
-    /// Changes the households with a member in an initiative recorded for one
-    /// village in one year (2.9c; `None` for no record) and updates the nodes
-    /// above it, without recomputing the table: the path a member added or
-    /// removed takes. Returns `false` when the village has no household count
-    /// standing that year, or the year was not computed; the caller then
-    /// recomputes, as it must for every other kind of change.
-    pub fn set_households_with_member(&mut self, village: UnitId, year: i32, count: Option<i64>) -> bool {
-        let dense = self.index.get(village);
-        let mut changed = false;
-        for t in self.tables.iter_mut().filter(|t| t.year == year) {
-            let Some(leaf) = t.households.get_mut(&dense) else { continue };
-            let before = leaf.cell();
-            leaf.own = count.map(|n| n.max(0));
-            let after = leaf.cell();
-            let mut node = leaf.out;
-            while node != NONE {
-                let cell = &mut t.cells[node as usize][S_HOUSEHOLDS];
-                let shift = |total: u32, old: u32, new: u32| {
-                    u32::try_from(i64::from(total) - i64::from(old) + i64::from(new)).unwrap_or(0)
-                };
-                cell.num = shift(cell.num, before.num, after.num);
-                cell.reported = shift(cell.reported, before.reported, after.reported);
-                node = t.tree.parent[node as usize];
-            }
-            changed = true;
-        }
-        changed
-    }
-
     /// The nodes of a year's tree, parents before children.
     pub fn nodes(&self, year: i32) -> Vec<UnitId> {
         self.table(year).map(|t| t.tree.units.iter().map(|&d| self.index.ids[d as usize]).collect()).unwrap_or_default()
