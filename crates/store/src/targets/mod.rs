@@ -159,13 +159,14 @@ impl Store {
         }
         let cache = self.targets_cache();
         let stands = |s: &TargetsSnapshot| s.key.movement == generation - 1;
-        // Who a training's change moves, as known before it.
-        let moved = {
+        // Who a training's change moves, and which initiatives counted, as
+        // known before the change.
+        let (moved, counted) = {
             let guard = cache.snapshot.read().unwrap_or_else(|e| e.into_inner());
             let Some(snapshot) = guard.as_ref().filter(|s| stands(s)) else { return Ok(()) };
-            snapshot.records.attendees_of(&changed.trainings)
+            (snapshot.records.attendees_of(&changed.trainings), snapshot.records.counted_of(&changed.initiatives))
         };
-        let fresh = Fresh::read(self.pool(), &changed, moved).await?;
+        let fresh = Fresh::read(self.pool(), &changed, moved, counted).await?;
         let mut guard = cache.snapshot.write().unwrap_or_else(|e| e.into_inner());
         let Some(snapshot) = guard.as_mut().filter(|s| stands(s)) else { return Ok(()) };
         let (removed, added) = snapshot.records.replace(fresh);

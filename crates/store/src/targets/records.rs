@@ -110,6 +110,9 @@ pub(crate) struct FactRecords {
     posts: HashMap<i64, (UnitId, i32)>,
     reports: HashSet<(UnitId, i32)>,
     initiatives: HashMap<i64, Participation>,
+    /// The initiatives the figures count at all (their query returns them):
+    /// when one comes or goes, so do its members.
+    counted: HashSet<i64>,
     /// Each village's households with a member in an initiative, by year.
     households: HashMap<UnitId, Vec<(i32, i64)>>,
 }
@@ -154,6 +157,7 @@ impl FactRecords {
     /// Every record the targets read.
     pub(crate) async fn load(pool: &sqlx::AnyPool) -> Result<Self> {
         let attendees = attendees(pool, "1 = 1").await?;
+        let (initiatives, counted) = initiatives(pool, Only::All).await?;
         let mut trained: HashMap<i64, Vec<i32>> = HashMap::new();
         let mut by_training: HashMap<i64, Vec<i64>> = HashMap::new();
         for &(training, person, y) in &attendees {
@@ -168,7 +172,8 @@ impl FactRecords {
             activities: dated(pool, ACTIVITIES, Only::All).await?,
             posts: dated(pool, POSTS, Only::All).await?,
             reports: reports(pool, None).await?,
-            initiatives: initiatives(pool, Only::All).await?,
+            initiatives,
+            counted,
             households: village_households(pool, None).await?,
         })
     }
@@ -199,6 +204,11 @@ impl FactRecords {
         trainings.iter().filter_map(|t| self.attendees.get(t)).flatten().copied().collect()
     }
 
+    /// Which of these initiatives the figures counted before the change.
+    pub(crate) fn counted_of(&self, initiatives: &BTreeSet<i64>) -> BTreeSet<i64> {
+        initiatives.iter().copied().filter(|id| self.counted.contains(id)).collect()
+    }
+
     /// Swaps the changed records for their fresh reading: the facts taken
     /// out and the facts put in.
     pub(crate) fn replace(&mut self, fresh: Fresh) -> (Facts, Facts) {
@@ -217,6 +227,13 @@ impl FactRecords {
         swap(&mut self.voices, fresh.voices, &mut out.trusted_voices, &mut put.trusted_voices);
         swap(&mut self.activities, fresh.activities, &mut out.village_activities, &mut put.village_activities);
         swap(&mut self.posts, fresh.posts, &mut out.page_posts, &mut put.page_posts);
+        for &(id, counted) in &fresh.counted {
+            if counted {
+                self.counted.insert(id);
+            } else {
+                self.counted.remove(&id);
+            }
+        }
         for (id, now) in fresh.initiatives {
             out.initiative_participation.extend(self.initiatives.remove(&id).into_iter().flatten());
             put.initiative_participation.extend(now.iter().copied());
@@ -269,13 +286,21 @@ pub(crate) struct Fresh {
     posts: Vec<(i64, Option<(UnitId, i32)>)>,
     reports: Vec<((UnitId, i32), bool)>,
     initiatives: Vec<(i64, Participation)>,
+    /// Whether each initiative read again is counted at all.
+    counted: Vec<(i64, bool)>,
     households: Vec<(UnitId, Vec<(i32, i64)>)>,
 }
 
 impl Fresh {
     /// Reads the changed records again. `people_moved` are the people a
-    /// change of trainings moves, as known before it.
-    pub(crate) async fn read(pool: &sqlx::AnyPool, changed: &Changed, mut people_moved: BTreeSet<i64>) -> Result<Self> {
+    /// change of trainings moves, and `counted` the changed initiatives the
+    /// figures counted, as known before the change.
+    pub(crate) async fn read(
+        pool: &sqlx::AnyPool,
+        changed: &Changed,
+        mut people_moved: BTreeSet<i64>,
+        counted: BTreeSet<i64>,
+    ) -> Result<Self> {
         let mut villages = BTreeSet::new();
         let ids = |set: &BTreeSet<i64>| set.iter().copied().collect::<Vec<_>>();
         let mut fresh = Fresh::default();
@@ -320,9 +345,16 @@ impl Fresh {
         }
         if !changed.initiatives.is_empty() {
             let list = ids(&changed.initiatives);
-            let mut read = initiatives(pool, Only::Ids(&list)).await?;
+            let (mut read, now_counted) = initiatives(pool, Only::Ids(&list)).await?;
             fresh.initiatives = list.iter().map(|id| (*id, read.remove(id).unwrap_or_default())).collect();
-            villages.extend(villages_of(pool, &list).await?);
+            fresh.counted = list.iter().map(|id| (*id, now_counted.contains(id))).collect();
+            // Only an initiative that came or went (created, voided) moves its
+            // members; an edit, a stage or a participant leaves them.
+            let moved: Vec<i64> =
+                list.iter().copied().filter(|id| counted.contains(id) != now_counted.contains(id)).collect();
+            if !moved.is_empty() {
+                villages.extend(villages_of(pool, &moved).await?);
+            }
         }
         villages.extend(&changed.villages);
         if !villages.is_empty() {
@@ -471,8 +503,9 @@ async fn reports(pool: &sqlx::AnyPool, only: Option<&BTreeSet<(UnitId, i32)>>) -
 }
 
 /// The years each initiative's owner and participants count as taking part
-/// in a running initiative; an initiative never running has none.
-async fn initiatives(pool: &sqlx::AnyPool, only: Only<'_>) -> Result<HashMap<i64, Vec<(UnitId, i32, Option<i32>)>>> {
+/// in a running initiative (an initiative never running has none), and the
+/// initiatives the figures count at all.
+async fn initiatives(pool: &sqlx::AnyPool, only: Only<'_>) -> Result<(HashMap<i64, Participation>, HashSet<i64>)> {
     let mut spans: HashMap<i64, (Option<i32>, Option<i32>)> = HashMap::new();
     let sql = format!(
         "SELECT initiative_id, stage, effective FROM initiative_stages WHERE {} ORDER BY effective, id",
@@ -489,8 +522,10 @@ async fn initiatives(pool: &sqlx::AnyPool, only: Only<'_>) -> Result<HashMap<i64
         }
     }
     let mut out: HashMap<i64, Participation> = HashMap::new();
+    let mut counted = HashSet::new();
     for r in fetch(pool, format!("SELECT id, unit_id FROM initiatives WHERE {}", only.on("id"))).await? {
         let id: i64 = r.try_get(0)?;
+        counted.insert(id);
         if let Some(&(Some(from), to)) = spans.get(&id) {
             out.entry(id).or_default().push((UnitId(r.try_get(1)?), from, to));
         }
@@ -513,7 +548,7 @@ async fn initiatives(pool: &sqlx::AnyPool, only: Only<'_>) -> Result<HashMap<i64
             out.entry(id).or_default().push((UnitId(r.try_get(1)?), start, end));
         }
     }
-    Ok(out)
+    Ok((out, counted))
 }
 
 /// The villages initiatives list or count members in.
@@ -529,6 +564,8 @@ async fn villages_of(pool: &sqlx::AnyPool, initiatives: &[i64]) -> Result<Vec<Un
 /// Households with a member in an initiative, by village and year: the
 /// distinct listed households, plus the households counted by initiatives that
 /// do not list their members in that village. `villages` limits the read.
+/// An initiative the `initiatives` query stops counting (voided) must leave
+/// these counts too: its filter goes here as well, as the members' own.
 pub(crate) async fn village_households(
     pool: &sqlx::AnyPool,
     villages: Option<&[UnitId]>,
