@@ -402,6 +402,22 @@ async fn attendees(pool: &sqlx::AnyPool, filter: &str) -> Result<Vec<(i64, i64, 
     Ok(out)
 }
 
+/// Adds the (id, year) rows `sql` reads to `years`.
+async fn add_years(pool: &sqlx::AnyPool, sql: String, years: &mut HashMap<i64, Vec<i32>>) -> Result<()> {
+    for r in fetch(pool, sql).await? {
+        years.entry(r.try_get(0)?).or_default().push(year(&r, 1)?);
+    }
+    Ok(())
+}
+
+/// A record's years, in order, each once.
+fn take_years(years: &mut HashMap<i64, Vec<i32>>, id: i64) -> Vec<i32> {
+    let mut list = years.remove(&id).unwrap_or_default();
+    list.sort_unstable();
+    list.dedup();
+    list
+}
+
 /// People with the years they were trained or updated; `trained` is given
 /// when the trainings were read already.
 async fn people(
@@ -420,17 +436,13 @@ async fn people(
         }
     };
     let updates = format!("SELECT person_id, year FROM person_updates WHERE {}", only.on("person_id"));
-    for r in fetch(pool, updates).await? {
-        years.entry(r.try_get(0)?).or_default().push(year(&r, 1)?);
-    }
+    add_years(pool, updates, &mut years).await?;
     let sql = format!("SELECT id, unit_id, role, registered_from, registered_to FROM people WHERE {}", only.on("id"));
     let mut out = HashMap::new();
     for r in fetch(pool, sql).await? {
         let Some(role) = PersonRole::parse(&r.try_get::<String, _>(2)?) else { continue };
         let id: i64 = r.try_get(0)?;
-        let mut trained_years = years.remove(&id).unwrap_or_default();
-        trained_years.sort_unstable();
-        trained_years.dedup();
+        let trained_years = take_years(&mut years, id);
         out.insert(
             id,
             Person {
@@ -448,15 +460,12 @@ async fn people(
 async fn voices(pool: &sqlx::AnyPool, only: Only<'_>) -> Result<HashMap<i64, Voice>> {
     let mut enlisted: HashMap<i64, Vec<i32>> = HashMap::new();
     let sql = format!("SELECT voice_id, year FROM voice_enlistments WHERE {}", only.on("voice_id"));
-    for r in fetch(pool, sql).await? {
-        enlisted.entry(r.try_get(0)?).or_default().push(year(&r, 1)?);
-    }
+    add_years(pool, sql, &mut enlisted).await?;
     let sql = format!("SELECT id, unit_id, registered_from, registered_to FROM trusted_voices WHERE {}", only.on("id"));
     let mut out = HashMap::new();
     for r in fetch(pool, sql).await? {
         let id: i64 = r.try_get(0)?;
-        let mut enlisted_years = enlisted.remove(&id).unwrap_or_default();
-        enlisted_years.sort_unstable();
+        let enlisted_years = take_years(&mut enlisted, id);
         out.insert(
             id,
             Voice {
