@@ -39,6 +39,7 @@ mod load;
 mod reports;
 mod review;
 mod scamcheck;
+mod target_patches;
 mod targets;
 
 /// Thresholds from the project's issue.

@@ -43,6 +43,19 @@ const SCHOOLS: usize = 60;
 const INITIATIVES: usize = 5_000;
 const MEMBERS: usize = 1_000_000;
 const MERGED_PAIRS: usize = 10;
+/// Divides the communes, the merged pairs, the initiatives and so the members
+/// (for a quick trial run, never for the figures): `1` unless set.
+const SCALE_VAR: &str = "KHIENMANG_BENCH_TARGETS_SCALE";
+
+/// (communes, merged pairs, initiatives) at the scale asked for.
+fn sizes() -> (usize, usize, usize) {
+    let scale = std::env::var(SCALE_VAR).ok().and_then(|v| v.parse::<usize>().ok()).unwrap_or(1).max(1);
+    (
+        COMMUNES.div_ceil(scale).max(2),
+        MERGED_PAIRS.div_ceil(scale).min(COMMUNES.div_ceil(scale) / 2),
+        INITIATIVES.div_ceil(scale),
+    )
+}
 const SEEDED_KEY: &str = "bench.targets";
 
 /// A small deterministic generator (the data must be the same every run).
@@ -89,6 +102,7 @@ pub async fn seed(store: &Store) -> Result<UnitId> {
     if let Some(id) = store.setting(SEEDED_KEY).await?.and_then(|v| v.parse().ok()) {
         return Ok(UnitId(id));
     }
+    let (communes_n, merged_pairs, initiatives_n) = sizes();
     let mut rng = Rng(0x5eed_2030);
     let mut tx = store.begin_write("bench", Timestamp::now()).await?;
     let province = tx
@@ -99,7 +113,7 @@ pub async fn seed(store: &Store) -> Result<UnitId> {
         .await?[0];
     let communes = tx
         .insert_histories(
-            (0..COMMUNES)
+            (0..communes_n)
                 .map(|i| version(format!("Xã {i}"), Level::Commune, Some(province), UnitAttrs::default()).map(one))
                 .collect::<Result<_>>()?,
             "bench",
@@ -135,7 +149,7 @@ pub async fn seed(store: &Store) -> Result<UnitId> {
     }
     let ids = tx.insert_histories(below, "bench").await?;
     // Ten pairs of communes merge into new communes on 1 July 2025.
-    for k in 0..MERGED_PAIRS {
+    for k in 0..merged_pairs {
         let new_unit = NewUnit::new(format!("Xã mới {k}"), Level::Commune, Some(province));
         let op =
             OrgOp::Merge { sources: vec![communes[2 * k], communes[2 * k + 1]], into: None, new_unit: Some(new_unit) };
@@ -145,7 +159,7 @@ pub async fn seed(store: &Store) -> Result<UnitId> {
 
     // The facts, in bulk. Merged communes have none of their own, so the
     // plain SQL (which reads each year's tree as it stood) counts the same.
-    let merged = |c: usize| c < 2 * MERGED_PAIRS;
+    let merged = |c: usize| c < 2 * merged_pairs;
     let per_commune = VILLAGES_PER_COMMUNE + AGENCIES + ENTERPRISES + SCHOOLS;
     let mut pool_tx = store.pool().begin().await?;
     let now = "2024-01-01T00:00:00Z".to_string();
@@ -260,9 +274,9 @@ pub async fn seed(store: &Store) -> Result<UnitId> {
     // Initiatives owned by villages, agencies and schools, each with members
     // from its commune's villages (households shared, so de-duplication matters).
     let owners: Vec<usize> = (0..ids.len()).filter(|k| kinds[*k] != Level::Enterprise).collect();
-    let mut initiatives = Vec::with_capacity(INITIATIVES);
-    let mut owner_of = Vec::with_capacity(INITIATIVES);
-    for n in 0..INITIATIVES {
+    let mut initiatives = Vec::with_capacity(initiatives_n);
+    let mut owner_of = Vec::with_capacity(initiatives_n);
+    for n in 0..initiatives_n {
         let k = owners[rng.below(owners.len() as u64) as usize];
         owner_of.push(k);
         initiatives.push(vec![
@@ -300,7 +314,7 @@ pub async fn seed(store: &Store) -> Result<UnitId> {
     let first_initiative: i64 =
         sqlx::query_scalar("SELECT CAST(MIN(id) AS BIGINT) FROM initiatives").fetch_one(&mut *pool_tx).await?;
     let mut stages = Vec::new();
-    let mut members = Vec::with_capacity(MEMBERS);
+    let mut members = Vec::with_capacity(MEMBERS / INITIATIVES * initiatives_n);
     for (n, &owner) in owner_of.iter().enumerate() {
         let id = first_initiative + n as i64;
         let start = 2024 + rng.below(2) as i32;
@@ -471,7 +485,7 @@ pub async fn bench_targets(b: &str, store: &Store, runs: usize, checks: &mut Che
     let today = (chrono::Utc::now() + chrono::Duration::hours(7)).date_naive();
     let history = store.org_history().await?;
     count(&format!("targets_units_{b}"), history.snapshot(today).subtree(province).len(), "units");
-    let (load, (facts, _)) = measure(0, 3, async || Ok(store.load_facts().await?)).await?;
+    let (load, facts) = measure(0, 3, async || Ok(store.load_facts().await?)).await?;
     figure(&format!("targets_load_facts_{b}_median"), ms(load.median()), "ms");
     let members: i64 =
         sqlx::query_scalar("SELECT CAST(COUNT(*) AS BIGINT) FROM initiative_members").fetch_one(store.pool()).await?;
@@ -567,9 +581,7 @@ pub async fn bench_targets(b: &str, store: &Store, runs: usize, checks: &mut Che
     })
     .await?;
     let (recompute, _) = measure(0, 3, async || {
-        let mut tx = store.begin_write("bench", Timestamp::now()).await?;
-        tx.submit_unit_report(province, 2024).await?;
-        tx.commit().await?;
+        crate::invalidate(store).await?;
         read(store).await
     })
     .await?;
@@ -580,11 +592,10 @@ pub async fn bench_targets(b: &str, store: &Store, runs: usize, checks: &mut Che
     checks.holds(&format!("targets_member_added_{b}_counted"), grew);
     let patched = read(store).await?;
     // After a full recompute the patched figures stand.
-    let mut tx = store.begin_write("bench", Timestamp::now()).await?;
-    tx.submit_unit_report(province, 2025).await?;
-    tx.commit().await?;
+    crate::invalidate(store).await?;
     checks.holds(&format!("targets_patch_equals_recompute_{b}"), read(store).await? == patched);
 
+    crate::target_patches::bench_target_patches(b, store, province, today, runs, checks).await?;
     dashboard(b, store, province, runs, checks).await
 }
 

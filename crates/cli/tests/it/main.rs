@@ -22,6 +22,7 @@ mod org;
 mod outreach;
 mod reports;
 mod scamcheck;
+mod target_patches;
 mod targets;
 mod uploads;
 mod work;

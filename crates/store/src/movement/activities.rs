@@ -93,7 +93,7 @@ impl WriteTx {
             )
             .await?;
         self.audit("activity.create", &format!("activity:{id}"), &json!({"village": village.0})).await?;
-        self.facts_changed(FactChange::Other);
+        self.facts_changed(FactChange::VillageActivity(id));
         Ok(id)
     }
 
@@ -118,7 +118,7 @@ impl WriteTx {
             )
             .await?;
         self.audit("post.create", &format!("post:{id}"), &json!({"unit": unit.0})).await?;
-        self.facts_changed(FactChange::Other);
+        self.facts_changed(FactChange::PagePost(id));
         Ok(id)
     }
 
@@ -138,7 +138,7 @@ impl WriteTx {
             .execute(&mut *self.tx)
             .await?;
         self.audit("unit.report", &format!("unit:{}", unit.0), &json!({"year": year})).await?;
-        self.facts_changed(FactChange::Other);
+        self.facts_changed(FactChange::UnitReport(unit, year));
         Ok(())
     }
 }

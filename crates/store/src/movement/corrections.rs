@@ -94,9 +94,12 @@ impl Store {
 impl WriteTx {
     /// The shared tail of every correction, void and restore: one history
     /// row, one audit entry (`<kind>.<action>` on `<kind>:<id>`) and the
-    /// targets told. The one place where the fact change is chosen.
+    /// targets told what to read again (`fact`: the caller knows which
+    /// records its change touched).
+    #[allow(clippy::too_many_arguments, reason = "one call shape for every correction, void and restore")]
     pub(crate) async fn record_change(
         &mut self,
+        fact: FactChange,
         kind: RecordKind,
         id: &str,
         action: ChangeAction,
@@ -123,7 +126,7 @@ impl WriteTx {
             &json!({"changes": changes, "reason": reason}),
         )
         .await?;
-        self.facts_changed(FactChange::Other);
+        self.facts_changed(fact);
         Ok(())
     }
 

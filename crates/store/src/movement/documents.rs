@@ -119,7 +119,7 @@ impl WriteTx {
             &json!({"unit": d.unit.0, "kind": d.kind.as_str(), "number": number}),
         )
         .await?;
-        self.facts_changed(FactChange::Other);
+        self.facts_changed(FactChange::Document(id));
         Ok(id)
     }
 }

@@ -12,6 +12,7 @@ use sqlx::Row;
 
 use super::corrections::{RecordChange, changed_fields};
 use super::initiatives::{Initiative, channel_owner};
+use crate::targets::FactChange;
 use crate::{Result, Store, StoreError, WriteTx};
 
 /// The tables that hang on an initiative and are voided with it.
@@ -101,7 +102,15 @@ impl WriteTx {
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound);
         }
-        self.record_change(RecordKind::Initiative, &current.id.to_string(), ChangeAction::Edit, changes, None).await?;
+        self.record_change(
+            FactChange::Initiative(current.id),
+            RecordKind::Initiative,
+            &current.id.to_string(),
+            ChangeAction::Edit,
+            changes,
+            None,
+        )
+        .await?;
         Ok(true)
     }
 
@@ -123,6 +132,7 @@ impl WriteTx {
             self.mark_void(table, "initiative_id = $4", &[id], reason).await?;
         }
         self.record_change(
+            FactChange::Initiative(id),
             RecordKind::Initiative,
             &id.to_string(),
             ChangeAction::Void,
@@ -158,7 +168,15 @@ impl WriteTx {
         for table in CASCADE {
             self.clear_void(table, "initiative_id = $1", &[id], Some(&at)).await?;
         }
-        self.record_change(RecordKind::Initiative, &id.to_string(), ChangeAction::Restore, Map::new(), None).await
+        self.record_change(
+            FactChange::Initiative(id),
+            RecordKind::Initiative,
+            &id.to_string(),
+            ChangeAction::Restore,
+            Map::new(),
+            None,
+        )
+        .await
     }
 
     async fn unpark_channel(&mut self, cid: i64, key: &str) -> Result<()> {
@@ -216,7 +234,15 @@ impl WriteTx {
         .bind(channel_id)
         .execute(&mut *self.tx)
         .await?;
-        self.record_change(RecordKind::Channel, &channel_id.to_string(), ChangeAction::Edit, changes, None).await?;
+        self.record_change(
+            FactChange::Channel(channel_id),
+            RecordKind::Channel,
+            &channel_id.to_string(),
+            ChangeAction::Edit,
+            changes,
+            None,
+        )
+        .await?;
         Ok(true)
     }
 
@@ -234,6 +260,7 @@ impl WriteTx {
             .execute(&mut *self.tx)
             .await?;
         self.record_change(
+            FactChange::Channel(channel_id),
             RecordKind::Channel,
             &channel_id.to_string(),
             ChangeAction::Void,
@@ -265,7 +292,15 @@ impl WriteTx {
             return Err(StoreError::NotFound);
         }
         let id = format!("{initiative}/{}/{year}", village.0);
-        self.record_change(RecordKind::MemberCount, &id, ChangeAction::Void, Map::new(), Some(reason.as_str())).await
+        self.record_change(
+            FactChange::Villages(vec![village]),
+            RecordKind::MemberCount,
+            &id,
+            ChangeAction::Void,
+            Map::new(),
+            Some(reason.as_str()),
+        )
+        .await
     }
 
     /// Voids a sub-group of an initiative.
@@ -275,8 +310,15 @@ impl WriteTx {
         {
             return Err(StoreError::NotFound);
         }
-        self.record_change(RecordKind::Group, &group.to_string(), ChangeAction::Void, Map::new(), Some(reason.as_str()))
-            .await
+        self.record_change(
+            FactChange::Initiative(initiative),
+            RecordKind::Group,
+            &group.to_string(),
+            ChangeAction::Void,
+            Map::new(),
+            Some(reason.as_str()),
+        )
+        .await
     }
 
     /// Voids a unit's part in an initiative (it leaves targets 2.9a–b).
@@ -286,6 +328,14 @@ impl WriteTx {
             return Err(StoreError::NotFound);
         }
         let id = format!("{initiative}/{}", unit.0);
-        self.record_change(RecordKind::Participant, &id, ChangeAction::Void, Map::new(), Some(reason.as_str())).await
+        self.record_change(
+            FactChange::Initiative(initiative),
+            RecordKind::Participant,
+            &id,
+            ChangeAction::Void,
+            Map::new(),
+            Some(reason.as_str()),
+        )
+        .await
     }
 }

@@ -427,7 +427,7 @@ impl WriteTx {
             &json!({"unit": input.unit().0, "name": name, "stage": input.stage().as_str()}),
         )
         .await?;
-        self.facts_changed(FactChange::Other);
+        self.facts_changed(FactChange::Initiative(id));
         Ok(id)
     }
 
@@ -472,7 +472,7 @@ impl WriteTx {
             .execute(&mut *self.tx)
             .await?;
         self.audit("initiative.stage", &format!("initiative:{id}"), &json!({"stage": next.as_str(), "on": on})).await?;
-        self.facts_changed(FactChange::Other);
+        self.facts_changed(FactChange::Initiative(id));
         Ok(())
     }
 
@@ -500,6 +500,7 @@ impl WriteTx {
             )
             .await?;
         self.audit("initiative.channel", &format!("initiative:{initiative}"), &json!({"channel": channel.key})).await?;
+        self.facts_changed(FactChange::Channel(id));
         Ok(id)
     }
 
@@ -536,7 +537,7 @@ impl WriteTx {
         .execute(&mut *self.tx)
         .await?;
         self.audit("initiative.participant", &format!("initiative:{initiative}"), &json!({"unit": unit.0})).await?;
-        self.facts_changed(FactChange::Other);
+        self.facts_changed(FactChange::Initiative(initiative));
         Ok(())
     }
 

@@ -240,7 +240,7 @@ impl WriteTx {
             .await?;
         self.audit("person.create", &format!("person:{id}"), &json!({"unit": p.unit.0, "role": p.role.as_str()}))
             .await?;
-        self.facts_changed(FactChange::Other);
+        self.facts_changed(FactChange::Person(id));
         Ok(id)
     }
 
@@ -273,7 +273,7 @@ impl WriteTx {
         bulk_insert(self, "training_attendees", &["training_id", "person_id"], rows).await?;
         self.audit("training.create", &format!("training:{id}"), &json!({"unit": unit.0, "attendees": people.len()}))
             .await?;
-        self.facts_changed(FactChange::Other);
+        self.facts_changed(FactChange::Training(id));
         Ok(id)
     }
 
@@ -292,7 +292,7 @@ impl WriteTx {
             .execute(&mut *self.tx)
             .await?;
         self.audit("person.update", &format!("person:{person}"), &json!({"year": year})).await?;
-        self.facts_changed(FactChange::Other);
+        self.facts_changed(FactChange::Person(person));
         Ok(())
     }
 
@@ -317,7 +317,7 @@ impl WriteTx {
             )
             .await?;
         self.audit("voice.create", &format!("voice:{id}"), &json!({"unit": v.unit.0, "consent": v.consent})).await?;
-        self.facts_changed(FactChange::Other);
+        self.facts_changed(FactChange::Voice(id));
         Ok(id)
     }
 
@@ -343,7 +343,7 @@ impl WriteTx {
             .execute(&mut *self.tx)
             .await?;
         self.audit("voice.enlist", &format!("voice:{voice}"), &json!({"year": year})).await?;
-        self.facts_changed(FactChange::Other);
+        self.facts_changed(FactChange::Voice(voice));
         Ok(())
     }
 }

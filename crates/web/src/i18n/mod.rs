@@ -4,6 +4,7 @@
 //! here, so that the pages depend on the strings and never the other way.
 
 mod accounts;
+mod contests;
 mod corrections;
 mod reports;
 mod scamcheck;
@@ -592,219 +593,23 @@ const STRINGS: &[(&str, &str, &str)] = &[
     ("movement.posted_on", "Ngày đăng", "Posted on"),
     ("movement.new_activity", "Ghi nhận hoạt động", "Record an activity"),
     ("movement.new_post", "Ghi nhận tin bài", "Record a post"),
-    // Online contests (outreach/contests).
-    ("ct.nav", "Cuộc thi", "Contests"),
-    ("ct.title", "Cuộc thi trực tuyến", "Online contests"),
-    (
-        "ct.lead",
-        "Tìm hiểu pháp luật về an ninh mạng và phòng, chống lừa đảo. Thi bằng điện thoại, không cần tài khoản: chỉ cần số điện thoại di động để nhận mã xác thực.",
-        "Learn the law on cybersecurity and fraud prevention. Take part on your phone, no account needed: just a mobile number to receive a code.",
-    ),
-    ("ct.none", "Chưa có cuộc thi nào.", "No contests yet."),
-    ("ct.window", "Thời gian", "Dates"),
-    ("ct.questions_in", "câu hỏi, làm trong", "questions in"),
-    ("ct.enter", "Tham gia thi", "Take part"),
-    ("ct.details", "Xem thể lệ", "See the rules"),
-    ("ct.leaderboard", "Bảng xếp hạng", "Leaderboard"),
-    ("ct.rules", "Thể lệ", "Rules"),
-    ("ct.per_attempt", "Mỗi lượt thi", "Each attempt"),
-    ("ct.attempts", "Số lượt thi", "Attempts"),
-    ("ct.prediction", "Câu hỏi dự đoán", "Prediction question"),
-    (
-        "ct.ranking_rule",
-        "Xếp hạng theo số câu trả lời đúng; nếu bằng nhau, người dự đoán gần đúng hơn số người trả lời đúng tất cả các câu xếp trên; tiếp đến người làm bài nhanh hơn, rồi người nộp bài sớm hơn. Mỗi người chỉ tính lượt thi tốt nhất.",
-        "Ranked by correct answers; on a tie, the prediction closer to the number of people who answered everything correctly comes first, then the shorter time, then the earlier submission. Only each person's best attempt counts.",
-    ),
-    (
-        "ct.staff_excluded",
-        "Cán bộ của cơ quan tổ chức cuộc thi không được tham gia dự thi.",
-        "Staff of the organising body may not take part.",
-    ),
-    ("ct.start_h", "Bắt đầu thi", "Start"),
-    ("ct.phone", "Số điện thoại di động", "Mobile number"),
-    (
-        "ct.phone_hint",
-        "Mã xác thực gồm 6 chữ số được gửi qua tin nhắn. Số điện thoại chỉ hiện dạng che (091****678) trên bảng xếp hạng.",
-        "A 6-digit code is sent by text message. Your number only appears masked (091****678) on the leaderboard.",
-    ),
-    ("ct.send_code", "Gửi mã xác thực", "Send the code"),
-    ("ct.not_open", "Cuộc thi hiện không mở để dự thi.", "The contest is not open for entries now."),
-    ("ct.code_h", "Nhập mã xác thực", "Enter the code"),
-    ("ct.code_sent", "Mã xác thực đã được gửi tới số", "A code was sent to"),
-    ("ct.demo_label", "Bản trình diễn:", "Demo:"),
-    ("ct.demo_code", "không gửi tin nhắn thật; mã xác thực là", "no real text message is sent; the code is"),
-    ("ct.code", "Mã xác thực (6 chữ số)", "Code (6 digits)"),
-    ("ct.name", "Họ và tên (ghi trên bảng xếp hạng)", "Full name (shown on the leaderboard)"),
-    ("ct.unit", "Đơn vị", "Unit"),
-    ("ct.no_unit", "Không thuộc đơn vị nào trong danh sách", "None of these"),
-    (
-        "ct.start_note",
-        "Đồng hồ bắt đầu tính ngay khi bấm «Bắt đầu làm bài»; thời hạn do máy chủ tính.",
-        "The clock starts as soon as you press Start; the server keeps the time.",
-    ),
-    ("ct.begin", "Bắt đầu làm bài", "Start"),
-    ("ct.resend", "Gửi lại mã", "Send the code again"),
-    ("ct.time_left", "Thời gian còn lại", "Time left"),
-    ("ct.time_up", "Hết giờ", "Time is up"),
-    ("ct.deadline", "Hạn nộp bài:", "Deadline:"),
-    ("ct.server_clock", "theo giờ máy chủ", "by the server's clock"),
-    (
-        "ct.over_note",
-        "Đã hết thời gian làm bài. Bài nộp bây giờ được lưu lại nhưng không được tính kết quả.",
-        "Time is up. A sheet sent now is kept but does not count.",
-    ),
-    ("ct.question", "Câu hỏi", "Question"),
-    (
-        "ct.prediction_hint",
-        "Ghi một số; có thể bỏ trống (người không dự đoán xếp sau khi bằng điểm).",
-        "A number; you may leave it blank (without a prediction you rank after equal scores).",
-    ),
-    ("ct.submit", "Nộp bài", "Submit"),
-    ("ct.result_h", "Kết quả của bạn", "Your result"),
-    ("ct.correct", "câu trả lời đúng", "correct answers"),
-    ("ct.time_taken", "Thời gian làm bài", "Time taken"),
-    ("ct.your_prediction", "Dự đoán", "Prediction"),
-    ("ct.rank", "Hạng", "Rank"),
-    (
-        "ct.not_best",
-        "Lượt này không phải kết quả tốt nhất của bạn; kết quả tốt nhất đang xếp hạng",
-        "Not your best attempt; your best ranks",
-    ),
-    ("ct.rank_pending", "Đang cập nhật", "Updating"),
-    (
-        "ct.provisional",
-        "Thứ hạng tạm thời. Số người trả lời đúng tất cả các câu được công bố cùng kết quả chính thức.",
-        "Provisional rank. The number of people who answered everything correctly is published with the final results.",
-    ),
-    ("ct.again", "Thi lượt khác", "Try again"),
-    (
-        "ct.final_actual",
-        "Kết quả chính thức: số người trả lời đúng tất cả các câu là",
-        "Final: people who answered every question correctly:",
-    ),
-    (
-        "ct.live_actual",
-        "Đến lúc này, số người trả lời đúng tất cả các câu là",
-        "So far, people who answered every question correctly:",
-    ),
-    (
-        "ct.until_final",
-        "Thứ hạng tạm thời. Số người trả lời đúng tất cả các câu, dự đoán của từng người và độ chênh lệch được công bố cùng kết quả chính thức, khi cuộc thi đã kết thúc.",
-        "Provisional ranking. The number of people who answered everything correctly, each entrant's prediction and how far off it was are published with the final results, once the contest is over.",
-    ),
-    ("ct.prizes", "Giải thưởng", "Prizes"),
-    ("ct.by_entrant", "Xếp hạng cá nhân", "Entrants"),
-    ("ct.no_entries", "Chưa có bài thi nào.", "No entries yet."),
-    ("ct.entrant", "Người dự thi", "Entrant"),
-    ("ct.score", "Số câu đúng", "Score"),
-    ("ct.closeness", "Chênh lệch dự đoán", "Prediction off by"),
-    ("ct.predicted", "dự đoán", "predicted"),
-    ("ct.pages", "Trang", "Pages"),
-    ("ct.prev", "Trang trước", "Previous"),
-    ("ct.next", "Trang sau", "Next"),
-    ("ct.by_unit", "Xếp hạng đơn vị theo tỷ lệ tham gia", "Units by participation"),
-    ("ct.no_units", "Chưa có đơn vị nào.", "No units yet."),
-    ("ct.participation", "Tỷ lệ tham gia", "Participation"),
-    ("ct.average", "Điểm trung bình", "Average score"),
-    ("ct.people", "người", "people"),
-    ("ct.admin_title", "Quản lý cuộc thi trực tuyến", "Online contests (organisers)"),
-    ("ct.public_pages", "Trang cuộc thi dành cho người dân", "The public contest pages"),
-    ("ct.public_page", "Trang dự thi", "Public page"),
-    ("ct.contest", "Cuộc thi", "Contest"),
-    ("ct.entrants", "Người dự thi", "Entrants"),
-    ("ct.sheets", "Bài được tính", "Counted sheets"),
-    ("ct.create", "Tạo cuộc thi", "Create a contest"),
-    ("ct.f_title", "Tên cuộc thi", "Title"),
-    ("ct.f_description", "Giới thiệu", "Description"),
-    ("ct.f_opens", "Bắt đầu (giờ Việt Nam)", "Opens (Viet Nam time)"),
-    ("ct.f_closes", "Kết thúc (giờ Việt Nam)", "Closes (Viet Nam time)"),
-    ("ct.f_count", "Số câu hỏi mỗi lượt", "Questions per attempt"),
-    ("ct.f_quotas", "Số câu theo lĩnh vực (không bắt buộc)", "Questions per category (optional)"),
-    (
-        "ct.f_quotas_hint",
-        "Mỗi dòng một lĩnh vực, ví dụ «Luật An ninh mạng: 4». Các câu còn lại lấy từ những lĩnh vực khác.",
-        "One category per line, e.g. \"Luật An ninh mạng: 4\". The rest come from other categories.",
-    ),
-    ("ct.f_limit", "Thời gian làm bài (giây)", "Time limit (seconds)"),
-    ("ct.f_attempts", "Số lượt thi tối đa", "Attempts allowed"),
-    ("ct.f_period", "Trong mỗi", "Per"),
-    ("ct.f_shared", "Lấy thêm câu hỏi từ ngân hàng dùng chung", "Also draw from the shared bank"),
-    ("ct.organiser", "Cơ quan tổ chức", "Organised by"),
-    ("ct.counts", "Số liệu", "Figures"),
-    ("ct.attempts_started", "lượt thi đã bắt đầu", "attempts started"),
-    ("ct.sheets_counted", "bài được tính", "sheets counted"),
-    ("ct.sheets_late", "bài nộp muộn (không tính)", "late sheets (not counted)"),
-    ("ct.results", "Kết quả", "Results"),
-    ("ct.entrants_ranked", "người được xếp hạng", "people ranked"),
-    ("ct.export", "Xuất Excel (số điện thoại đã che)", "Export to Excel (numbers masked)"),
-    ("ct.export_full", "Xuất Excel cho ban tổ chức (số điện thoại đầy đủ)", "Export for the organisers (full numbers)"),
-    ("ct.close", "Chốt kết quả chính thức", "Close the results"),
-    ("ct.no_prizes", "Chưa đặt giải thưởng.", "No prizes yet."),
-    ("ct.remove", "Xóa", "Remove"),
-    ("ct.prize_title", "Tên giải", "Prize"),
-    ("ct.rank_from", "Từ hạng", "From rank"),
-    ("ct.rank_to", "Đến hạng (bỏ trống nếu một người)", "To rank (blank for one)"),
-    ("ct.reward", "Phần thưởng", "Reward"),
-    ("ct.add_prize", "Thêm giải", "Add a prize"),
-    ("ct.bank", "Ngân hàng câu hỏi", "Question bank"),
-    ("ct.active", "câu đang dùng", "in use"),
-    ("ct.shared", "ngân hàng dùng chung", "shared bank"),
-    ("ct.retired", "đã ngừng dùng", "retired"),
-    ("ct.right", "đáp án đúng", "right answer"),
-    ("ct.retire", "Ngừng dùng câu này", "Retire this question"),
-    ("ct.add_question", "Thêm câu hỏi", "Add a question"),
-    ("ct.category", "Lĩnh vực", "Category"),
-    ("ct.choices", "Các phương án", "Choices"),
-    (
-        "ct.choices_hint",
-        "Mỗi dòng một phương án, từ 2 đến 6 phương án (A, B, C…).",
-        "One choice per line, 2 to 6 (A, B, C…).",
-    ),
-    ("ct.right_letter", "Đáp án đúng (A, B, C…)", "Right answer (A, B, C…)"),
-    ("ct.to_shared", "Đưa vào ngân hàng dùng chung", "Into the shared bank"),
-    ("ct.import", "Nhập câu hỏi từ tệp", "Import questions"),
-    (
-        "ct.import_hint",
-        "Tệp CSV hoặc Excel với các cột: Lĩnh vực, Câu hỏi, Phương án A … Phương án F, Đáp án đúng (chữ cái). Có một dòng lỗi thì không nhập câu nào.",
-        "A CSV or Excel file with the columns Lĩnh vực, Câu hỏi, Phương án A … F, Đáp án đúng (a letter). One bad row and nothing is imported.",
-    ),
-    ("ct.file", "Tệp câu hỏi", "File"),
-    ("ct.import_errors", "Tệp câu hỏi có lỗi", "The question file has errors"),
-    (
-        "ct.import_nothing",
-        "Chưa nhập câu hỏi nào. Hãy sửa các dòng dưới đây rồi gửi lại tệp.",
-        "Nothing was imported. Fix the rows below and send the file again.",
-    ),
-    ("ct.import_valid", "dòng hợp lệ", "valid rows"),
-    ("ct.line", "Dòng", "Line"),
-    ("ct.problem", "Lỗi", "Problem"),
-    ("ct.back", "Quay lại cuộc thi", "Back to the contest"),
-    ("ct.units", "Đơn vị dự thi và số người thuộc diện", "Units and their populations"),
-    (
-        "ct.units_lines",
-        "Đơn vị (mỗi dòng: mã hoặc số hiệu đơn vị; số người)",
-        "Units (one per line: code or number; people)",
-    ),
-    (
-        "ct.units_hint",
-        "Ví dụ «07210; 12000». Danh sách mới thay danh sách cũ. Số người dùng để tính tỷ lệ tham gia.",
-        "E.g. \"07210; 12000\". The new list replaces the old one. The number of people gives the participation rate.",
-    ),
-    (
-        "ct.all_communes",
-        "Thêm tất cả xã, phường trực thuộc (số người theo dân số)",
-        "Add every commune below (people from the population)",
-    ),
-    ("ct.save_units", "Lưu danh sách đơn vị", "Save the units"),
-    ("ct.staff", "Cán bộ cơ quan tổ chức", "Organisers' staff"),
-    (
-        "ct.staff_hint",
-        "Số điện thoại của cán bộ cơ quan tổ chức (người soạn đề) không được dự thi. Hệ thống chỉ lưu dạng mã hóa một chiều và dạng che.",
-        "Numbers of the organising body's staff (who wrote the questions) may not enter. Only a one-way hash and the masked form are kept.",
-    ),
-    ("ct.staff_phones", "Số điện thoại (mỗi dòng một số)", "Numbers (one per line)"),
-    ("ct.add_staff", "Thêm vào danh sách", "Add to the list"),
 ];
+
+/// Every table of strings, the general one first.
+/// Every table of strings: the general one, then each capability's own.
+const TABLES: &[&[(&str, &str, &str)]] = &[
+    STRINGS,
+    reports::STRINGS,
+    scamcheck::STRINGS,
+    accounts::STRINGS,
+    contests::STRINGS,
+    work::STRINGS,
+    corrections::STRINGS,
+];
+
+fn all_strings() -> impl Iterator<Item = &'static (&'static str, &'static str, &'static str)> {
+    TABLES.iter().flat_map(|t| t.iter())
+}
 
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Tr {
@@ -813,15 +618,7 @@ pub struct Tr {
 
 impl Tr {
     pub fn t(&self, key: &str) -> &'static str {
-        match STRINGS
-            .iter()
-            .chain(reports::STRINGS)
-            .chain(scamcheck::STRINGS)
-            .chain(accounts::STRINGS)
-            .chain(work::STRINGS)
-            .chain(corrections::STRINGS)
-            .find(|(k, _, _)| *k == key)
-        {
+        match all_strings().find(|(k, _, _)| *k == key) {
             Some((_, vi, en)) => match self.lang {
                 Lang::Vi => vi,
                 Lang::En => en,
@@ -855,14 +652,12 @@ mod tests {
 
     #[test]
     fn every_key_is_translated_once() {
-        let tables =
-            [STRINGS, reports::STRINGS, scamcheck::STRINGS, accounts::STRINGS, work::STRINGS, corrections::STRINGS];
-        let mut keys: Vec<&str> = tables.iter().flat_map(|t| t.iter().map(|(k, _, _)| *k)).collect();
+        let mut keys: Vec<&str> = all_strings().map(|(k, _, _)| *k).collect();
         keys.sort();
         let before = keys.len();
         keys.dedup();
         assert_eq!(before, keys.len(), "duplicate i18n keys");
-        assert!(STRINGS.iter().all(|(_, vi, en)| !vi.is_empty() && !en.is_empty()));
+        assert!(all_strings().all(|(_, vi, en)| !vi.is_empty() && !en.is_empty()));
     }
 
     #[test]
