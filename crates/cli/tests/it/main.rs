@@ -22,4 +22,5 @@ mod reports;
 mod scamcheck;
 mod targets;
 mod uploads;
+mod village_codes;
 mod write_scope;
