@@ -17,8 +17,10 @@ use sqlx::any::AnyRow;
 use crate::db::{Val, bind_all, bulk_insert};
 
 mod codes;
+mod preview;
 use crate::{Result, Store, StoreError, WriteTx};
 pub(crate) use codes::assign_village_codes;
+pub use preview::{OpPreview, PreviewAccount, PreviewReport, PreviewUnit};
 
 pub(crate) const VERSION_COLUMNS: &str = "unit_id, valid_from, valid_to, code, name, level, unit_type, parent_id, \
      households, population, enterprise_size, school_level, official_page, lat, lon";

@@ -9,6 +9,7 @@ mod admin;
 mod audit;
 mod auth;
 mod backup;
+mod boundaries;
 mod contests;
 mod crash;
 mod import;

@@ -4,6 +4,7 @@
 //! here, so that the pages depend on the strings and never the other way.
 
 mod accounts;
+mod boundaries;
 mod reports;
 mod scamcheck;
 
@@ -816,6 +817,7 @@ impl Tr {
             .chain(reports::STRINGS)
             .chain(scamcheck::STRINGS)
             .chain(accounts::STRINGS)
+            .chain(boundaries::STRINGS)
             .find(|(k, _, _)| *k == key)
         {
             Some((_, vi, en)) => match self.lang {
