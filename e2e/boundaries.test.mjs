@@ -97,6 +97,7 @@ const steps = [
     await goto(page, `/org/units/${first.id}`);
     assert((await page.locator('dd', { hasText: first.code }).count()) >= 1, 'the unit page shows the village code');
     await checkAxe(page, 'village page with the change forms');
+    await screenshot(page, 'unit-change-forms.png');
     const form = page.locator('#change-merge');
     await form.locator(`input[name=sources][value="${second.id}"]`).check();
     await form.locator('#bd-mg-target').selectOption('new');

@@ -311,7 +311,6 @@ pub async fn attrs_submit(org: OrgWrite, Path(unit): Path<i64>, Form(f): Form<At
         // Chosen from a list; an empty choice keeps what was recorded.
         enterprise_size: EnterpriseSize::parse(&f.enterprise_size).or(current.attrs.enterprise_size),
         school_level: SchoolLevel::parse(&f.school_level).or(current.attrs.school_level),
-        ..current.attrs
     };
     org.apply(&OrgOp::UpdateAttrs { unit, attrs }, on, None).await?;
     Ok(back_to(unit))

@@ -135,12 +135,31 @@ impl WriteTx {
         for u in closed.iter().filter(|u| !opened.contains(u)) {
             places.push(*u);
             let v = before.get(u);
+            // Where its history goes: the successor a link names (the default part of a split).
+            let successor = changes
+                .iter()
+                .filter_map(|c| match c {
+                    Change::Link(l) if l.from == *u => Some((l.is_default, l.to)),
+                    _ => None,
+                })
+                .max_by_key(|(default, _)| *default)
+                .map(|(_, to)| to);
+            let after = match successor {
+                Some(to) => match changes.iter().find_map(|c| match c {
+                    Change::Open(n) if n.unit_id == to => Some(n.name.clone()),
+                    _ => None,
+                }) {
+                    Some(name) => Some(name),
+                    None => Some(self.name_of(to).await?),
+                },
+                None => None,
+            };
             out.ended.push(PreviewUnit {
                 unit_id: *u,
                 name: v.map(|v| v.name.clone()).unwrap_or_else(|| format!("#{u}")),
                 code: v.and_then(|v| v.code.clone()),
                 before: None,
-                after: None,
+                after,
             });
         }
         // Everything under a unit that moves or ends goes with it.

@@ -60,6 +60,7 @@ pub(crate) const STRINGS: &[(&str, &str, &str)] = &[
     ("bd.affected", "Số đơn vị có hồ sơ đi theo", "Units whose records go with it"),
     ("bd.records", "Hồ sơ đi theo", "Records that go with it"),
     ("bd.count", "Số lượng", "Count"),
+    ("bd.record_kind", "Loại hồ sơ", "Kind of record"),
     ("bd.accounts", "Tài khoản làm việc tại các đơn vị này", "Accounts working at these units"),
     (
         "bd.accounts_note",

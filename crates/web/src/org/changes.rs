@@ -256,6 +256,7 @@ struct PreviewPage {
     chrome: Chrome,
     unit_id: i64,
     unit_name: String,
+    unit_code: String,
     kind: String,
     kind_label: &'static str,
     effective: String,
@@ -345,6 +346,7 @@ pub async fn change_submit(
         let page = PreviewPage {
             unit_id: unit.0,
             unit_name: shown.name.clone(),
+            unit_code: shown.code.clone().unwrap_or_default(),
             kind_label: chrome.tr.t(kind_key(&kind)),
             kind: kind.clone(),
             effective: date_vi(effective),
@@ -415,4 +417,79 @@ pub async fn parent_options(
 /// Whether a level can be moved under another unit from the unit page.
 pub fn movable(level: Level) -> bool {
     level != Level::Province
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+    use khienmang_core::org::{UnitAttrs, UnitVersion};
+    use proptest::prelude::*;
+
+    use super::*;
+
+    fn village() -> UnitVersion {
+        UnitVersion {
+            unit_id: UnitId(7),
+            valid_from: "2025-07-01".parse().unwrap(),
+            valid_to: None,
+            code: Some("07210.001".into()),
+            name: "Tổ dân phố số 1".into(),
+            level: Level::Village,
+            unit_type: Some("Tổ dân phố".into()),
+            parent_id: Some(UnitId(3)),
+            attrs: UnitAttrs::default(),
+            lat: None,
+            lon: None,
+        }
+    }
+
+    fn fields(pairs: &[(&str, &str)]) -> Fields {
+        Fields(pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect())
+    }
+
+    #[test]
+    fn forms_become_the_operations_they_name() {
+        let v = village();
+        let (op, _) =
+            build_op("merge", &v, &fields(&[("sources", "8"), ("target", "9"), ("effective", "01/08/2026")])).unwrap();
+        assert_eq!(op, OrgOp::Merge { sources: vec![UnitId(7), UnitId(8)], into: Some(UnitId(9)), new_unit: None });
+        let f = fields(&[("part1", "A"), ("part3", "B"), ("default_part", "3"), ("effective", "2026-08-01")]);
+        let (OrgOp::Split { parts, default_part, .. }, _) = build_op("split", &v, &f).unwrap() else { panic!() };
+        assert_eq!((parts.len(), default_part, parts[1].name.as_str()), (2, 1, "B"));
+        assert_eq!(parts[0].parent_id, Some(UnitId(3)), "parts stand where the unit stood");
+        let (section, _) = build_op("merge", &v, &fields(&[("target", "7"), ("effective", "2026-08-01")])).unwrap_err();
+        assert_eq!(section, "merge.target", "a unit is not its own successor");
+    }
+
+    proptest! {
+        /// Whatever a form holds, it becomes an operation or a refusal named
+        /// by its field, never a panic; accepted names are trimmed, bounded
+        /// and not empty.
+        #[test]
+        fn any_form_is_an_operation_or_a_refusal_beside_a_field(
+            kind in prop::sample::select(vec!["rename", "reparent", "merge", "split", "abolish"]),
+            pairs in prop::collection::vec(
+                (prop::sample::select(vec!["name", "parent", "sources", "target", "new_name", "part1", "part2",
+                    "part3", "default_part", "effective"]), ".{0,240}"),
+                0..12,
+            ),
+        ) {
+            let f = Fields(pairs.into_iter().map(|(k, v)| (k.to_string(), v)).collect());
+            match build_op(kind, &village(), &f) {
+                Ok((op, _)) => {
+                    let names: Vec<String> = match &op {
+                        OrgOp::Rename { name, .. } => vec![name.clone()],
+                        OrgOp::Split { parts, .. } => parts.iter().map(|p| p.name.clone()).collect(),
+                        OrgOp::Merge { new_unit: Some(u), .. } => vec![u.name.clone()],
+                        _ => vec![],
+                    };
+                    for n in names {
+                        prop_assert!(!n.is_empty() && n.trim() == n && n.chars().count() <= MAX_NAME_CHARS);
+                    }
+                }
+                Err((section, _)) => prop_assert!(section.starts_with(kind), "{} for {}", section, kind),
+            }
+        }
+    }
 }
