@@ -7,7 +7,7 @@ use std::str::FromStr;
 use khienmang_core::audit::entry_hash;
 use std::sync::Arc;
 
-use khienmang_core::org::{OpError, OrgHistory};
+use khienmang_core::org::{OpError, OrgHistory, UnitId};
 use khienmang_core::time::Timestamp;
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{Any, AnyPool, ConnectOptions, Executor, Row};
@@ -18,6 +18,10 @@ use crate::caches::Caches;
 
 /// Bumped by every write that changes the tree, so caches know to reload.
 pub(crate) const ORG_GENERATION: &str = "org.generation";
+
+/// The migration that adds village codes, after which the villages already
+/// stored are given theirs.
+const VILLAGE_CODES_MIGRATION: i64 = 15;
 
 /// One migration source; tokens are replaced per backend.
 const MIGRATIONS: &[(i64, &str)] = &[
@@ -34,6 +38,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (11, include_str!("../migrations/0011_initiative_leaders.sql")),
     (12, include_str!("../migrations/0012_accounts.sql")),
     (13, include_str!("../migrations/0013_corrections.sql")),
+    (15, include_str!("../migrations/0015_village_codes.sql")),
     (16, include_str!("../migrations/0016_official_entries.sql")),
 ];
 
@@ -161,6 +166,10 @@ impl Store {
                 if !body.trim().is_empty() {
                     tx.execute(body.as_str()).await?;
                 }
+            }
+            if *version == VILLAGE_CODES_MIGRATION {
+                // The villages already stored get their codes with the table.
+                crate::org::assign_village_codes(&mut tx, UnitId(0), None).await?;
             }
             sqlx::query("INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)")
                 .bind(*version)

@@ -535,11 +535,19 @@ impl WriteTx {
         bulk_insert(self, "org_unit_versions", INSERT_VERSION_COLUMNS, versions).await?;
         bulk_insert(self, "org_events", &["kind", "effective", "unit_id", "summary", "actor", "created_at"], events)
             .await?;
+        // Villages imported without a code get the next ones of their commune.
+        let codes = match ids.iter().min() {
+            Some(first) => {
+                let set: std::collections::HashSet<UnitId> = ids.iter().copied().collect();
+                crate::org::assign_village_codes(&mut self.tx, *first, Some(&set)).await?.len()
+            }
+            None => 0,
+        };
         self.bump_org_generation().await?;
         self.audit(
             "org.import_rows",
             "org",
-            &serde_json::json!({"kind": kind.as_str(), "rows": rows.len(), "source": source}),
+            &serde_json::json!({"kind": kind.as_str(), "rows": rows.len(), "source": source, "codes_given": codes}),
         )
         .await?;
         Ok(ids)
@@ -644,8 +652,15 @@ impl WriteTx {
         .await?;
         Store::bump_sequence(self, "org_units").await?;
         Store::bump_sequence(self, "org_events").await?;
+        // Generated villages get codes as any new village does.
+        let codes = crate::org::assign_village_codes(&mut self.tx, UnitId(first_unit), None).await?.len();
         self.bump_org_generation().await?;
-        self.audit("org.insert_generated", "org", &serde_json::json!({"what": what, "units": count})).await?;
+        self.audit(
+            "org.insert_generated",
+            "org",
+            &serde_json::json!({"what": what, "units": count, "codes_given": codes}),
+        )
+        .await?;
         Ok(ids)
     }
 

@@ -15,7 +15,12 @@ use sqlx::Row;
 use sqlx::any::AnyRow;
 
 use crate::db::{Val, bind_all, bulk_insert};
+
+mod codes;
+mod preview;
 use crate::{Result, Store, StoreError, WriteTx};
+pub(crate) use codes::assign_village_codes;
+pub use preview::{OpPreview, PreviewAccount, PreviewReport, PreviewUnit};
 
 pub(crate) const VERSION_COLUMNS: &str = "unit_id, valid_from, valid_to, code, name, level, unit_type, parent_id, \
      households, population, enterprise_size, school_level, official_page, lat, lon";
@@ -474,10 +479,19 @@ impl WriteTx {
         .await?;
         self.write_changes(event_id, on, changes).await?;
         self.ensure_no_loop(&placed_under, on).await?;
+        // New villages without a code get the next ones of their commune.
+        let codes = match new_ids.iter().min() {
+            Some(first) => {
+                let set: HashSet<UnitId> = new_ids.iter().copied().collect();
+                assign_village_codes(&mut self.tx, *first, Some(&set)).await?
+            }
+            None => Vec::new(),
+        };
+        let codes: Vec<(i64, String)> = codes.into_iter().map(|(u, c)| (u.0, c)).collect();
         self.audit(
             &format!("org.{}", op.kind().as_str()),
             &subject.map(|u| format!("unit:{u}")).unwrap_or_default(),
-            &serde_json::json!({ "effective": on.to_string(), "op": op, "summary": summary }),
+            &serde_json::json!({ "effective": on.to_string(), "op": op, "summary": summary, "codes": codes }),
         )
         .await?;
         Ok(new_ids)

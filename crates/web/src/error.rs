@@ -171,13 +171,14 @@ impl IntoResponse for WebError {
 /// the way home. The status stays; the API keeps its own answers.
 pub fn readable_page(res: Response) -> Response {
     let status = res.status();
-    let ours = res.extensions().get::<ErrorMessage>().is_some()
-        || res
-            .headers()
-            .get(header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|t| t.starts_with("text/html"));
-    if !status.is_client_error() || ours {
+    // The framework's refusals are bare text (or empty); pages and the
+    // answers of an API of its own format (Open311's JSON and XML) stay.
+    let bare = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_none_or(|t| t.starts_with("text/plain"));
+    if !status.is_client_error() || !bare || res.extensions().get::<ErrorMessage>().is_some() {
         return res;
     }
     let error = match status {

@@ -173,6 +173,8 @@ pub fn route_table() -> Vec<(Method, &'static str, MethodRouter<AppState>)> {
         (Method::POST, "/org/units/{id}/rename", post(org::rename_submit)),
         (Method::POST, "/org/units/{id}/attrs", post(org::attrs_submit)),
         (Method::POST, "/org/units/{id}/children", post(org::add_child_submit)),
+        (Method::POST, "/org/units/{id}/change/{kind}", post(org::change_submit)),
+        (Method::GET, "/org/units/{id}/parents", get(org::parent_options)),
         (Method::GET, "/import", get(import::import_page)),
         (Method::POST, "/import", post(import::dry_run)),
         (Method::POST, "/import/{batch}/commit", post(import::commit)),

@@ -15,10 +15,13 @@ use khienmang_store::org::{LinkedUnit, OrgEvent};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::access::{OrgRead, OrgWrite};
+mod changes;
+pub use changes::{change_submit, parent_options};
+
+use crate::access::{Granted, Identity, OrgRead, OrgWrite};
 use crate::error::{WebError, WebResult};
 use crate::i18n::{date_vi, number_vi};
-use crate::kit::form::Form;
+use crate::kit::form::{Form, Opt, Refusal};
 use crate::page::{Chrome, Page, is_htmx, render};
 
 pub use crate::access::today;
@@ -35,6 +38,9 @@ pub fn parse_day(s: &str) -> WebResult<Date> {
 pub struct AsOf {
     #[serde(default)]
     as_of: Option<String>,
+    /// Set after a change was saved, to say so on the page.
+    #[serde(default)]
+    saved: Option<String>,
 }
 
 impl AsOf {
@@ -120,7 +126,7 @@ pub async fn search_page(
     org: OrgRead,
     Query(q): Query<SearchQuery>,
 ) -> WebResult<Response> {
-    let on = AsOf { as_of: q.as_of.clone() }.date()?;
+    let on = AsOf { as_of: q.as_of.clone(), saved: None }.date()?;
     let hits = org.search(&q.q, q.as_of.as_ref().map(|_| on), 50).await?;
     let chrome = Chrome::new(lang, id.as_ref(), "org");
     let results: Vec<UnitRow> = hits.iter().map(UnitRow::of).collect();
@@ -149,6 +155,14 @@ struct UnitPage {
     rollup_today: String,
     can_write: bool,
     is_village_parent: bool,
+    /// The boundary change forms (for a session that may change the tree).
+    changes: Option<changes::ChangeForms>,
+    /// A refused change: its message beside the field, what was typed.
+    form: Refusal,
+    saved: bool,
+    movable: bool,
+    sizes: Vec<Opt>,
+    school_levels: Vec<Opt>,
 }
 
 pub async fn unit_page(
@@ -157,8 +171,20 @@ pub async fn unit_page(
     Path(unit): Path<i64>,
     Query(q): Query<AsOf>,
 ) -> WebResult<Html<String>> {
-    let unit = UnitId(unit);
-    let on = q.date()?;
+    let saved = q.saved.is_some();
+    unit_page_for(lang, id.as_ref(), &org, UnitId(unit), q.date()?, Refusal::default(), saved).await
+}
+
+/// A unit's page on `on`, with a refused change's message and input if any.
+pub(crate) async fn unit_page_for(
+    lang: crate::access::RequestLang,
+    id: Option<&Identity>,
+    org: &Granted,
+    unit: UnitId,
+    on: Date,
+    form: Refusal,
+    saved: bool,
+) -> WebResult<Html<String>> {
     let here = org.within(unit).await?;
     let versions = here.versions().await?;
     let current = here.on(on).await?;
@@ -172,7 +198,7 @@ pub async fn unit_page(
         history.versions().iter().filter(|v| v.is_valid_on(show_on)).filter_map(pop).collect();
     let fmt =
         |x: Option<i64>, chrome: &Chrome| x.map(number_vi).unwrap_or_else(|| chrome.tr.t("org.no_data").to_string());
-    let chrome = Chrome::new(lang, id.as_ref(), "org");
+    let chrome = Chrome::new(lang, id, "org");
     let rollup_then = fmt(history.rollup(&values, unit, RollupMode::AsOf(show_on)), &chrome);
     let rollup_today = match history.successor_on(unit, today()) {
         Some(now_unit) => {
@@ -184,13 +210,35 @@ pub async fn unit_page(
         }
         None => chrome.tr.t("org.no_data").to_string(),
     };
-    let can_write = id.as_ref().is_some_and(|i| i.user.role.can(khienmang_core::auth::Capability::OrgWrite));
+    let can_write = id.is_some_and(|i| i.user.role.can(khienmang_core::auth::Capability::OrgWrite));
+    // Boundary changes are made on today's tree.
+    let changes = match (&current, can_write) {
+        (Some(v), true) if org.unit_writable_today(unit).await? => {
+            Some(changes::change_forms(org, v, today(), &form.entered).await?)
+        }
+        _ => None,
+    };
+    let size = form.entered.get("enterprise_size");
+    let size = if size.is_empty() { shown.attrs.enterprise_size.map(|s| s.as_str()).unwrap_or("") } else { size };
+    let school = form.entered.get("school_level");
+    let school = if school.is_empty() { shown.attrs.school_level.map(|s| s.as_str()).unwrap_or("") } else { school };
     render(&UnitPage {
         chrome,
         as_of: on.to_string(),
         exists_on_date: current.is_some(),
         official_page: shown.attrs.official_page.clone().unwrap_or_default(),
         is_village_parent: shown.level == Level::Commune,
+        movable: changes::movable(shown.level),
+        sizes: if shown.level == Level::Enterprise {
+            EnterpriseSize::ALL.iter().map(|s| Opt::new(s.as_str(), s.label_vi(), size)).collect()
+        } else {
+            Vec::new()
+        },
+        school_levels: if shown.level == Level::School {
+            SchoolLevel::ALL.iter().map(|s| Opt::new(s.as_str(), s.label_vi(), school)).collect()
+        } else {
+            Vec::new()
+        },
         unit: UnitRow::of(&shown),
         breadcrumb: breadcrumb.iter().map(UnitRow::of).collect(),
         children: children.iter().map(UnitRow::of).collect(),
@@ -201,6 +249,9 @@ pub async fn unit_page(
         rollup_then,
         rollup_today,
         can_write,
+        changes,
+        form,
+        saved,
     })
 }
 
@@ -223,6 +274,10 @@ pub async fn rename_submit(org: OrgWrite, Path(unit): Path<i64>, Form(f): Form<R
 
 #[derive(Deserialize)]
 pub struct AttrsForm {
+    #[serde(default)]
+    enterprise_size: String,
+    #[serde(default)]
+    school_level: String,
     #[serde(default)]
     households: String,
     #[serde(default)]
@@ -253,7 +308,9 @@ pub async fn attrs_submit(org: OrgWrite, Path(unit): Path<i64>, Form(f): Form<At
         households: opt_count(&f.households, "Số hộ")?,
         population: opt_count(&f.population, "Số nhân khẩu")?,
         official_page: page.map(HttpUrl::into_string),
-        ..current.attrs
+        // Chosen from a list; an empty choice keeps what was recorded.
+        enterprise_size: EnterpriseSize::parse(&f.enterprise_size).or(current.attrs.enterprise_size),
+        school_level: SchoolLevel::parse(&f.school_level).or(current.attrs.school_level),
     };
     org.apply(&OrgOp::UpdateAttrs { unit, attrs }, on, None).await?;
     Ok(back_to(unit))
@@ -362,7 +419,7 @@ pub struct UnitsQuery {
 #[utoipa::path(get, path = "/api/v1/org/units", params(UnitsQuery),
     responses((status = 200, body = Vec<ApiUnit>)), tag = "org", security(("bearer" = [])))]
 pub async fn api_units(org: OrgRead, Query(q): Query<UnitsQuery>) -> WebResult<Json<Vec<ApiUnit>>> {
-    let on = AsOf { as_of: q.as_of.clone() }.date()?;
+    let on = AsOf { as_of: q.as_of.clone(), saved: None }.date()?;
     let found = match (&q.code, &q.q) {
         (Some(code), _) => org.units_by_code(code.trim(), on).await?,
         (None, Some(text)) => org.search(text, Some(on), 100).await?,
@@ -400,7 +457,7 @@ pub async fn api_children(
 ) -> WebResult<Json<Vec<ApiUnit>>> {
     let unit = UnitId(id);
     let here = org.within(unit).await?;
-    let on = AsOf { as_of: q.as_of }.date()?;
+    let on = AsOf { as_of: q.as_of, saved: None }.date()?;
     let limit = q.limit.unwrap_or(500).clamp(1, 1000);
     let children = here.children_on(on, limit, q.offset.unwrap_or(0).max(0)).await?;
     Ok(Json(children.iter().map(ApiUnit::from).collect()))

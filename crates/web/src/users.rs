@@ -132,10 +132,13 @@ async fn scope_options(admin: &UserAdmin, query: &str, chosen: &str) -> WebResul
         .into_iter()
         .map(|(u, parent)| {
             let kind = u.unit_type.clone().unwrap_or_else(|| u.level.label_vi().to_string());
+            // A village's code tells apart namesakes under one ward.
+            let code = u.code.as_deref().filter(|_| u.level == Level::Village).map(|c| format!(" · {c}"));
+            let code = code.unwrap_or_default();
             let label = if parent.is_empty() {
-                format!("{} ({kind})", u.name)
+                format!("{} ({kind}){code}", u.name)
             } else {
-                format!("{} ({kind}) · {parent}", u.name)
+                format!("{} ({kind}){code} · {parent}", u.name)
             };
             Opt::new(u.unit_id.0.to_string(), label, chosen)
         })

@@ -221,7 +221,7 @@ async fn outreach_of(app: &TestApp, unit: khienmang_core::org::UnitId) -> (i64, 
 }
 
 /// A citizen's report handled by `unit`, with a screenshot.
-async fn report_of(app: &TestApp, unit: khienmang_core::org::UnitId) -> (i64, i64) {
+pub(crate) async fn report_of(app: &TestApp, unit: khienmang_core::org::UnitId) -> (i64, i64) {
     use khienmang_core::reports::{Channel, Draft};
     use khienmang_store::reports::{FieldKey, FileStore, NewAttachment, NewReport};
     let bytes = b"%PDF-1.4 test %%EOF".to_vec();
@@ -287,6 +287,7 @@ fn fill(path: &str, unit: i64, records: Records) -> String {
     };
     path.replace("{id}", &id.to_string())
         .replace("{lang}", "en")
+        .replace("{kind}", "rename")
         .replace("{*path}", "app.css")
         .replace("{file}", file)
         .replace("{batch}", "0123456789abcdef0123456789abcdef")
@@ -390,6 +391,7 @@ fn body_for(path: &str, target: i64, records: Records) -> Option<reqwest::Body> 
         "/org/units/{id}/rename" => form("name=Đổi+tên&effective=2026-10-01".into()),
         "/org/units/{id}/attrs" => form("households=10&population=40&effective=2026-10-01".into()),
         "/org/units/{id}/children" => form("name=Thôn+Lạ&level=village&effective=2026-10-01".into()),
+        "/org/units/{id}/change/{kind}" => form("name=Đổi+tên+lần+nữa&effective=2026-10-01&confirm=1".into()),
         "/import/{batch}/commit" => form("mode=valid".into()),
         "/login" => form("username=nobody&password=x".into()),
         "/login/totp" | "/account/totp" => form("code=000000&secret=JBSWY3DPEHPK3PXP".into()),

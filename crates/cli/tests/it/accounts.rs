@@ -280,7 +280,7 @@ async fn the_secretariat_creates_an_account_in_the_form_and_its_owner_must_chang
         ("new", "rieng-2026-abc"),
         ("confirm", "rieng-2026-abc"),
     ];
-    assert_eq!(post_form(&app, &officer, "/account/password", &right).await, (StatusCode::SEE_OTHER, "/".into()));
+    assert_eq!(post_form(&app, &officer, "/account/password", &right).await, (StatusCode::SEE_OTHER, "/work".into()));
     let (status, _) = get_page(&app, &officer, "/movement").await;
     assert_eq!(status, 200, "the staff pages open once the password is changed");
 

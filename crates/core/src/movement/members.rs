@@ -270,7 +270,8 @@ fn parse_name(s: &str) -> Result<String, Problem> {
 }
 
 fn parse_code(s: &str) -> Result<String, Problem> {
-    let code = collapse_whitespace(s);
+    // A template's drop-down offers "code · name"; the code is what counts.
+    let code = crate::org::codes::code_of_label(&collapse_whitespace(s)).to_string();
     if code.chars().count() > MAX_CODE_CHARS {
         return Err(Problem::new(
             format!(
@@ -435,16 +436,52 @@ const LISTS_SHEET: &str = "Danh mục";
 /// The Excel template of a member list: title, guidance, headings (with a
 /// note on how to fill each column) and one example row to overwrite.
 pub fn members_template_xlsx() -> Result<Vec<u8>, ImportError> {
-    build_template(List::Members).map_err(|e| ImportError::BadXlsx(e.to_string()))
+    build_template(List::Members, &[]).map_err(|e| ImportError::BadXlsx(e.to_string()))
+}
+
+/// A village offered in a member template's drop-down list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TemplateVillage {
+    pub code: String,
+    pub name: String,
+    /// What tells it apart from a village of the same name (the commune it
+    /// belonged to before), if anything.
+    pub hint: Option<String>,
+}
+
+/// The member template of one commune or ward: as [`members_template_xlsx`],
+/// with its villages listed (code, name, where each was before) on a second
+/// sheet and offered as a drop-down in the village column, the example row
+/// naming the first of them.
+pub fn members_template_for_xlsx(villages: &[TemplateVillage]) -> Result<Vec<u8>, ImportError> {
+    build_template(List::Members, villages).map_err(|e| ImportError::BadXlsx(e.to_string()))
 }
 
 /// The Excel template of a people list, as [`members_template_xlsx`], with a
 /// drop-down list of roles.
 pub fn people_template_xlsx() -> Result<Vec<u8>, ImportError> {
-    build_template(List::People).map_err(|e| ImportError::BadXlsx(e.to_string()))
+    build_template(List::People, &[]).map_err(|e| ImportError::BadXlsx(e.to_string()))
 }
 
-fn build_template(list: List) -> Result<Vec<u8>, XlsxError> {
+/// The villages on the list sheet under a heading row: code, name, where
+/// it was before, and the drop-down label (code · name) in column D.
+fn write_villages(sheet: &mut Worksheet, villages: &[TemplateVillage]) -> Result<(), XlsxError> {
+    let bold = Format::new().set_bold();
+    sheet.set_column_width(0, 14)?.set_column_width(1, 30)?.set_column_width(2, 30)?.set_column_width(3, 50)?;
+    let heads = ["Mã thôn", "Tên thôn, tổ dân phố", "Trước đây thuộc", "Lựa chọn trong danh sách"];
+    for (col, head) in (0u16..).zip(heads) {
+        sheet.write_string_with_format(0, col, head, &bold)?;
+    }
+    for (row, v) in (1u32..).zip(villages) {
+        sheet.write_string(row, 0, &v.code)?;
+        sheet.write_string(row, 1, &v.name)?;
+        sheet.write_string(row, 2, v.hint.as_deref().unwrap_or(""))?;
+        sheet.write_string(row, 3, crate::org::codes::village_label(&v.code, &v.name, v.hint.as_deref()))?;
+    }
+    Ok(())
+}
+
+fn build_template(list: List, villages: &[TemplateVillage]) -> Result<Vec<u8>, XlsxError> {
     let columns = list.columns();
     let last_col = u16::try_from(columns.len().saturating_sub(1)).unwrap_or(u16::MAX);
     let mut sheet = Worksheet::new();
@@ -480,10 +517,17 @@ fn build_template(list: List) -> Result<Vec<u8>, XlsxError> {
     let text = Format::new().set_num_format("@");
     let example = Format::new().set_italic().set_font_color(Color::RGB(0x595959)).set_num_format("@");
     let mut lists = Worksheet::new();
-    lists.set_name(LISTS_SHEET)?.set_hidden(true);
+    lists.set_name(LISTS_SHEET)?;
+    // The role list is only a drop-down's source; the village list is also read.
+    lists.set_hidden(villages.is_empty());
     let mut has_lists = false;
 
+    let first_village = villages.first().map(|v| crate::org::codes::village_label(&v.code, &v.name, v.hint.as_deref()));
     for ((i, column), value) in columns.iter().enumerate().zip(list.example()) {
+        let value = match (&first_village, column.key) {
+            (Some(label), "village_code") => label.as_str(),
+            _ => value,
+        };
         let col = u16::try_from(i).unwrap_or(u16::MAX);
         sheet.write_string_with_format(HEADER_ROW, col, column.header_vi, &heading)?;
         sheet.insert_note(HEADER_ROW, col, &Note::new(column_hint_vi(column)).add_author_prefix(false))?;
@@ -509,6 +553,19 @@ fn build_template(list: List) -> Result<Vec<u8>, XlsxError> {
                         .allow_list_formula(Formula::new(range))
                         .set_error_title("Giá trị không hợp lệ")?
                         .set_error_message("Hãy chọn một vai trò trong danh sách thả xuống.")?,
+                )
+            }
+            "village_code" if !villages.is_empty() => {
+                write_villages(&mut lists, villages)?;
+                has_lists = true;
+                let range = format!("='{LISTS_SHEET}'!$D$2:$D${}", villages.len() + 1);
+                Some(
+                    DataValidation::new()
+                        .allow_list_formula(Formula::new(range))
+                        .ignore_blank(true)
+                        .set_error_style(rust_xlsxwriter::DataValidationErrorStyle::Warning)
+                        .set_error_title("Mã thôn không có trong danh mục")?
+                        .set_error_message("Hãy chọn thôn, tổ dân phố trong danh sách thả xuống.")?,
                 )
             }
             "joined_year" | "left_year" | "year" => Some(
@@ -669,6 +726,20 @@ mod tests {
         assert_eq!((r.records.len(), r.errors.len()), (1, 0), "{:?}", r.errors);
         assert_eq!(r.records[0].role, PersonRole::LegalReporter);
         assert_eq!(r.records[0].unit_code, "07210", "the code keeps its leading zero");
+    }
+
+    #[test]
+    fn a_communes_template_offers_its_villages_and_its_example_names_one() {
+        let village = |code: &str, hint: Option<&str>| TemplateVillage {
+            code: code.into(),
+            name: "Tổ dân phố số 1".into(),
+            hint: hint.map(str::to_string),
+        };
+        let bytes =
+            members_template_for_xlsx(&[village("25090.001", Some("Phường Cũ")), village("25090.002", None)]).unwrap();
+        let r = parse_members(&read_table(&bytes, MEMBER_COLUMNS).unwrap());
+        assert_eq!((r.records.len(), r.errors.len()), (1, 0), "{:?}", r.errors);
+        assert_eq!(r.records[0].village_code, "25090.001", "the label's code, not its name");
     }
 
     #[test]

@@ -30,7 +30,7 @@ pub use initiative::{
     CRITERIA_VI, ContentKind, Criteria, Focus, LeaderKind, ParticipantKind, Stage, TransitionError, check_transition,
 };
 pub use members::{
-    MEMBER_COLUMNS, MemberRecord, MembersReport, PEOPLE_COLUMNS, PeopleReport, PersonRecord, household_key,
-    members_template_xlsx, parse_members, parse_people, people_template_xlsx,
+    MEMBER_COLUMNS, MemberRecord, MembersReport, PEOPLE_COLUMNS, PeopleReport, PersonRecord, TemplateVillage,
+    household_key, members_template_for_xlsx, members_template_xlsx, parse_members, parse_people, people_template_xlsx,
 };
 pub use record::{CheckedInitiative, CheckedInitiativeFields, InitiativeFields, InitiativeInput};

@@ -4,6 +4,7 @@
 //! A unit's identity is its [`UnitId`], never its official code: codes are
 //! reused (old Bắc Giang was 24, new Bắc Ninh is 24).
 
+pub mod codes;
 mod history;
 pub mod ops;
 

@@ -205,6 +205,22 @@ impl OrgOp {
         out
     }
 
+    /// The existing units whose place in the tree the operation changes
+    /// (moved, merged away, split, abolished). A scope never does this to
+    /// its own root: that is the level above's decision (a commune officer
+    /// does not move or merge their commune), while it may still rename it
+    /// or change its attributes.
+    pub fn restructured_units(&self) -> Vec<UnitId> {
+        match self {
+            OrgOp::Reparent { unit, .. } | OrgOp::Abolish { unit } => vec![*unit],
+            OrgOp::Merge { sources, .. } => sources.clone(),
+            OrgOp::Split { source, .. } => vec![*source],
+            OrgOp::Create { .. } | OrgOp::Rename { .. } | OrgOp::UpdateAttrs { .. } | OrgOp::AbolishLevel { .. } => {
+                Vec::new()
+            }
+        }
+    }
+
     /// The unit attributes the operation writes.
     fn attrs(&self) -> Vec<&UnitAttrs> {
         match self {

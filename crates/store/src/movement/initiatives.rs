@@ -20,7 +20,7 @@ use crate::targets::FactChange;
 use crate::{Result, Store, StoreError, WriteTx};
 
 use super::corrections::{Voided, voided_of};
-use super::shared::{check_year, invalid, optional, required, unit_name_of};
+use super::shared::{check_year, invalid, optional, required, unit_name_of, village_label_of};
 
 pub use khienmang_core::movement::InitiativeInput;
 
@@ -120,6 +120,7 @@ pub struct NewMember {
 #[derive(Debug, Clone, Serialize)]
 pub struct Member {
     pub id: i64,
+    pub village_id: UnitId,
     pub village_name: String,
     pub full_name: String,
     pub joined_year: i32,
@@ -296,13 +297,13 @@ impl Store {
         let counted = format!(
             "SELECT village_id, {} AS village_name, year, members, households, 0 AS listed \
              FROM initiative_village_counts WHERE initiative_id = $1 AND voided_at IS NULL",
-            unit_name_of("village_id")
+            village_label_of("village_id")
         );
         let listed = format!(
             "SELECT village_id, {} AS village_name, CAST(MIN(joined_year) AS BIGINT) AS year, \
              CAST(COUNT(*) AS BIGINT) AS members, CAST(COUNT(DISTINCT household_key) AS BIGINT) AS households, \
              1 AS listed FROM initiative_members WHERE initiative_id = $1 GROUP BY village_id",
-            unit_name_of("village_id")
+            village_label_of("village_id")
         );
         let sql = format!("SELECT * FROM ({counted} UNION ALL {listed}) x ORDER BY village_name, year");
         let rows = sqlx::query(&sql).bind(id).fetch_all(self.pool()).await?;
@@ -323,15 +324,16 @@ impl Store {
     /// The listed members of an initiative: personal data, the caller audits the view.
     pub async fn initiative_members(&self, id: i64) -> Result<Vec<Member>> {
         let sql = format!(
-            "SELECT id, {} AS village_name, full_name, joined_year, left_year FROM initiative_members \
+            "SELECT id, {} AS village_name, full_name, joined_year, left_year, village_id FROM initiative_members \
              WHERE initiative_id = $1 ORDER BY village_name, full_name, id",
-            unit_name_of("village_id")
+            village_label_of("village_id")
         );
         let rows = sqlx::query(&sql).bind(id).fetch_all(self.pool()).await?;
         rows.iter()
             .map(|r| {
                 Ok(Member {
                     id: r.try_get(0)?,
+                    village_id: UnitId(r.try_get(5)?),
                     village_name: r.try_get::<Option<String>, _>(1)?.unwrap_or_default(),
                     full_name: r.try_get(2)?,
                     joined_year: i32::try_from(r.try_get::<i64, _>(3)?).unwrap_or(0),

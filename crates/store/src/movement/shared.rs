@@ -37,6 +37,15 @@ pub(super) fn unit_name_of(col: &str) -> String {
     UNIT_NAME.replace("{col}", col)
 }
 
+/// A village's current name with its code beside it, "Tổ dân phố số 1
+/// (24145.003)": one ward may hold several villages of one name.
+const VILLAGE_LABEL: &str = "(SELECT v.name || COALESCE(' (' || v.code || ')', '') FROM org_unit_versions v \
+     WHERE v.unit_id = {col} ORDER BY v.valid_from DESC LIMIT 1)";
+
+pub(super) fn village_label_of(col: &str) -> String {
+    VILLAGE_LABEL.replace("{col}", col)
+}
+
 impl Store {
     /// The units a scope rooted at `root` sees: the registry lists follow the
     /// whole history of a subtree, as [`Store::is_within`] does for one unit.

@@ -7,7 +7,7 @@ use khienmang_core::Date;
 use khienmang_core::import::{ParseReport, TemplateKind};
 use khienmang_core::org::{OrgHistory, OrgOp, UnitId, UnitVersion};
 use khienmang_store::import::{CheckedRow, RowCheck, StagedImport};
-use khienmang_store::org::{LinkedUnit, OrgEvent};
+use khienmang_store::org::{LinkedUnit, OpPreview, OrgEvent};
 
 use super::{OrgRead, OrgWrite, Scope, Target, Within, now, today};
 use crate::error::{WebError, WebResult};
@@ -84,11 +84,25 @@ impl OrgRead {
 
     /// Search, keeping only units inside the scope.
     pub async fn search(&self, q: &str, on: Option<Date>, limit: i64) -> WebResult<Vec<UnitVersion>> {
+        self.0.search_units(q, on, limit).await
+    }
+}
+
+impl super::Granted {
+    /// Whether the session may change `unit` today (it lies in the subtree
+    /// as it stands today, not only in its history).
+    pub async fn unit_writable_today(&self, unit: UnitId) -> WebResult<bool> {
+        self.scope.contains_today(&self.store, unit).await
+    }
+
+    /// Search by name or code ignoring diacritics, keeping only units inside the scope.
+    pub async fn search_units(&self, q: &str, on: Option<Date>, limit: i64) -> WebResult<Vec<UnitVersion>> {
+        let g = self;
         let mut out = Vec::new();
         // Over-fetch, then filter: most hits of a scoped search are outside it.
-        let fetch = if self.0.scope == Scope::Country { limit } else { limit * 20 };
-        for v in self.0.store.search_units(q, on, fetch).await? {
-            if self.0.scope.contains(&self.0.store, v.unit_id).await? {
+        let fetch = if g.scope == Scope::Country { limit } else { limit * 20 };
+        for v in g.store.search_units(q, on, fetch).await? {
+            if g.scope.contains(&g.store, v.unit_id).await? {
                 out.push(v);
                 if out.len() as i64 >= limit {
                     break;
@@ -109,6 +123,26 @@ impl OrgWrite {
     /// Making a top-level unit needs the whole country, whichever operation
     /// makes it (a create, or a merge or split whose new unit has no parent).
     pub async fn apply(&self, op: &OrgOp, on: Date, legal_basis: Option<&str>) -> WebResult<Vec<UnitId>> {
+        let touched = self.allowed(op)?;
+        // Writes need every unit in the subtree today, not just in its history.
+        self.write(Target::Units(&touched), async |tx| Ok(tx.apply_op(op, on, legal_basis).await?)).await
+    }
+
+    /// What `op` would move, checked as [`OrgWrite::apply`] checks it;
+    /// nothing is written (the transaction is rolled back).
+    pub async fn preview(&self, op: &OrgOp, on: Date) -> WebResult<OpPreview> {
+        let touched = self.allowed(op)?;
+        let mut tx = self.begin(Target::Units(&touched)).await?;
+        let preview = tx.preview_op(op, on).await?;
+        drop(tx);
+        Ok(preview)
+    }
+
+    /// The scope's rules for an operation, before its units are checked
+    /// to lie in the subtree today: only the whole country makes top-level
+    /// units, and a scope's root is moved, merged, split or abolished only
+    /// by the level above. Returns the units to check.
+    fn allowed(&self, op: &OrgOp) -> WebResult<Vec<UnitId>> {
         if self.0.scope != Scope::Country && op.new_units().iter().any(|u| u.parent_id.is_none()) {
             return Err(WebError::Refused(
                 "Chỉ tài khoản có phạm vi toàn quốc mới được lập đơn vị cấp cao nhất (đơn vị không có \
@@ -116,12 +150,20 @@ impl OrgWrite {
                     .into(),
             ));
         }
+        if let Some(root) = self.0.scope.root()
+            && op.restructured_units().contains(&root)
+        {
+            return Err(WebError::Refused(
+                "Đơn vị gốc của phạm vi quản lý chỉ được chuyển, sáp nhập, chia tách hoặc giải thể bởi cấp trên \
+                 (ví dụ Thường trực Công an tỉnh): cán bộ xã/phường không tự thay đổi địa giới của xã/phường mình."
+                    .into(),
+            ));
+        }
         let touched = op.touched_units();
         if touched.is_empty() && self.0.scope != Scope::Country {
             return Err(WebError::Forbidden);
         }
-        // Writes need every unit in the subtree today, not just in its history.
-        self.write(Target::Units(&touched), async |tx| Ok(tx.apply_op(op, on, legal_basis).await?)).await
+        Ok(touched)
     }
 
     /// Checks template rows against the tree and the scope; writes nothing.

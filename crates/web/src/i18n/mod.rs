@@ -4,6 +4,7 @@
 //! here, so that the pages depend on the strings and never the other way.
 
 mod accounts;
+mod boundaries;
 mod contests;
 mod corrections;
 mod reports;
@@ -605,6 +606,7 @@ const TABLES: &[&[(&str, &str, &str)]] = &[
     contests::STRINGS,
     work::STRINGS,
     corrections::STRINGS,
+    boundaries::STRINGS,
 ];
 
 fn all_strings() -> impl Iterator<Item = &'static (&'static str, &'static str, &'static str)> {

@@ -131,14 +131,28 @@ pub async fn scope_units(g: &Granted) -> WebResult<Vec<UnitVersion>> {
     g.home(on).await?.subtree_on(on).await
 }
 
-/// Select options for units, "Name (level)", the current one marked.
+/// Select options for units, "Name (level)", the current one marked. A
+/// name that repeats in the list (seven "Tổ dân phố số 1" in one ward) also
+/// shows its code and the unit it stands under.
 pub fn unit_options(units: &[UnitVersion], only: Option<Level>, current: &str) -> Vec<Opt> {
-    units
-        .iter()
-        .filter(|u| only.is_none_or(|l| u.level == l))
+    let shown: Vec<&UnitVersion> = units.iter().filter(|u| only.is_none_or(|l| u.level == l)).collect();
+    let mut names: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    for u in &shown {
+        *names.entry(khienmang_core::text::fold(&u.name)).or_default() += 1;
+    }
+    let parent_name = |p: Option<UnitId>| units.iter().find(|x| Some(x.unit_id) == p).map(|x| x.name.as_str());
+    shown
+        .into_iter()
         .map(|u| {
             let kind = u.unit_type.clone().unwrap_or_else(|| u.level.label_vi().to_string());
-            Opt::new(u.unit_id.0.to_string(), format!("{} ({kind})", u.name), current)
+            let mut label = format!("{} ({kind})", u.name);
+            if names.get(&khienmang_core::text::fold(&u.name)).is_some_and(|n| *n > 1) {
+                for extra in [u.code.as_deref(), parent_name(u.parent_id)].into_iter().flatten() {
+                    label.push_str(" · ");
+                    label.push_str(extra);
+                }
+            }
+            Opt::new(u.unit_id.0.to_string(), label, current)
         })
         .collect()
 }
@@ -280,12 +294,57 @@ pub async fn report_submit(Page { lang, id }: Page, m: MovementWrite, fields: Fi
     }
 }
 
-/// The XLSX templates of the registry's uploads.
-pub async fn template(_m: MovementRead, axum::extract::Path(file): axum::extract::Path<String>) -> WebResult<Response> {
-    use khienmang_core::movement::{members_template_xlsx, people_template_xlsx};
-    let (bytes, name) = match file.as_str() {
-        "members.xlsx" => (members_template_xlsx(), "mau-thanh-vien-mo-hinh.xlsx"),
-        "people.xlsx" => (people_template_xlsx(), "mau-danh-sach-nguoi.xlsx"),
+#[derive(Deserialize, Default)]
+pub struct TemplateQuery {
+    /// The initiative whose commune's villages the member template lists.
+    #[serde(default)]
+    initiative: Option<i64>,
+}
+
+/// The villages a member template of `ini` offers: those of the commune
+/// (or ward) the initiative stands in, if the scope reaches it, each with
+/// the commune it stood under before when it moved (how namesakes differ).
+async fn template_villages(g: &Granted, ini: i64) -> WebResult<Vec<khienmang_core::movement::TemplateVillage>> {
+    let on = today();
+    let ini = g.initiative(ini).await?;
+    let here = g.within(ini.unit_id).await?;
+    let Some(unit) = here.on(on).await? else { return Ok(Vec::new()) };
+    let commune = if unit.level == Level::Commune {
+        Some(unit.unit_id)
+    } else {
+        here.ancestors_on(on).await?.into_iter().rev().find(|a| a.level == Level::Commune).map(|a| a.unit_id)
+    };
+    let Some(commune) = commune else { return Ok(Vec::new()) };
+    let Ok(area) = g.within(commune).await else { return Ok(Vec::new()) };
+    let history = area.tree_history().await?;
+    let mut out = Vec::new();
+    for v in history.subtree_on(commune, on).into_iter().filter(|v| v.level == Level::Village) {
+        let Some(code) = v.code.clone() else { continue };
+        let before = v.valid_from.pred_opt().and_then(|d| history.version_on(v.unit_id, d).map(|p| (d, p)));
+        let hint = before
+            .filter(|(_, p)| p.parent_id != v.parent_id)
+            .and_then(|(d, p)| p.parent_id.and_then(|pp| history.version_on(pp, d)))
+            .map(|p| p.name.clone());
+        out.push(khienmang_core::movement::TemplateVillage { code, name: v.name.clone(), hint });
+    }
+    out.sort_by(|a, b| a.code.cmp(&b.code));
+    Ok(out)
+}
+
+/// The XLSX templates of the registry's uploads; the member template of an
+/// initiative lists its commune's villages with their codes.
+pub async fn template(
+    m: MovementRead,
+    axum::extract::Path(file): axum::extract::Path<String>,
+    Query(q): Query<TemplateQuery>,
+) -> WebResult<Response> {
+    use khienmang_core::movement::{members_template_for_xlsx, members_template_xlsx, people_template_xlsx};
+    let (bytes, name) = match (file.as_str(), q.initiative) {
+        ("members.xlsx", Some(ini)) => {
+            (members_template_for_xlsx(&template_villages(&m, ini).await?), "mau-thanh-vien-mo-hinh.xlsx")
+        }
+        ("members.xlsx", None) => (members_template_xlsx(), "mau-thanh-vien-mo-hinh.xlsx"),
+        ("people.xlsx", _) => (people_template_xlsx(), "mau-danh-sach-nguoi.xlsx"),
         _ => return Err(WebError::NotFound),
     };
     let bytes = bytes.map_err(|e| WebError::Internal(e.to_string()))?;

@@ -86,7 +86,9 @@ async fn resolve(g: &Granted, code: &str, on: Date, village: bool) -> WebResult<
     }
     for (v, inside) in &found {
         if *inside {
-            return Ok(Ok((v.unit_id, v.name.clone())));
+            // The code beside the name: several villages may share the name.
+            let name = if village { format!("{} ({code})", v.name) } else { v.name.clone() };
+            return Ok(Ok((v.unit_id, name)));
         }
     }
     Ok(Err((
@@ -118,13 +120,8 @@ async fn check_members(
     let code_column = heading(MEMBER_COLUMNS, "village_code");
     let name_column = heading(MEMBER_COLUMNS, "full_name");
     // Someone already listed in the same village is not listed twice.
-    let listed: HashSet<(String, String)> = g
-        .of_initiative(ini)
-        .members()
-        .await?
-        .into_iter()
-        .map(|m| (fold(&m.village_name), fold(&m.full_name)))
-        .collect();
+    let listed: HashSet<(UnitId, String)> =
+        g.of_initiative(ini).members().await?.into_iter().map(|m| (m.village_id, fold(&m.full_name))).collect();
     let mut villages: HashMap<String, Resolved> = HashMap::new();
     let mut households = HashSet::new();
     let mut valid = Vec::new();
@@ -135,7 +132,7 @@ async fn check_members(
         }
         match villages.get(&r.village_code) {
             Some(Ok((village, village_name))) => {
-                if listed.contains(&(fold(village_name), fold(&r.full_name))) {
+                if listed.contains(&(*village, fold(&r.full_name))) {
                     errors.push(RowError {
                         line: r.line,
                         column: name_column.clone(),
