@@ -318,7 +318,10 @@ fn programme_capability(method: &Method, path: &str) -> Option<khienmang_core::a
         || path == "/duties/reports";
     let outreach = (*method == Method::POST && ["/warnings", "/campaigns", "/surveys"].contains(&path))
         || path == "/warnings/{slug}/withdraw"
-        || path.starts_with("/surveys/{id}/results");
+        || path.starts_with("/surveys/{id}/results")
+        // The survey builder: a new survey, and a survey's questions before its first answer.
+        || path == "/surveys/new"
+        || path == "/surveys/{id}/edit";
     if outreach {
         Some(Capability::OutreachManage)
     } else if path.starts_with("/campaigns") {
@@ -411,7 +414,9 @@ fn body_for(path: &str, target: i64, records: Records) -> Option<reqwest::Body> 
         "/duties/period-reports" => form(format!("unit={target}&summary=x")),
         "/warnings" => form("title=Canh+bao&summary=Tom+tat&body=Noi+dung&category=fraud".into()),
         "/campaigns" => form("title=Chien+dich&items=article+%7C+Bai".into()),
-        "/surveys" => form("definition=%7B%7D".into()),
+        // A builder step (a question added): nothing saved, the form comes back.
+        "/surveys" => form("title=Khao+sat&action=add%3Achoice".into()),
+        "/surveys/{id}/edit" => form("title=Khao+sat&action=add%3Achoice".into()),
         "/movement/initiatives/{id}/campaign-shares" => form(format!("campaign={}&reach=5", records.campaign)),
         "/outreach/contests" => form(format!(
             "title=Thi&organiser={target}&opens_at=2026-01-01T08:00&closes_at=2026-02-01T08:00&question_count=5\

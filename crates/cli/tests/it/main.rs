@@ -20,6 +20,7 @@ mod org;
 mod outreach;
 mod reports;
 mod scamcheck;
+mod survey_builder;
 mod targets;
 mod uploads;
 mod write_scope;

@@ -214,13 +214,29 @@ async fn an_anonymous_survey_keeps_no_person_and_no_time_finer_than_the_day() {
     let app = TestApp::start().await;
     app.user("tinh", Role::Secretariat, Some(app.province)).await;
     let tinh = app.token("tinh").await;
-    let definition = r#"{"title": "Khảo sát", "anonymous": true, "questions": [
-      {"id": "q1", "text": "Có nhận cuộc gọi lừa đảo?", "required": true, "kind": {"type": "single_choice", "choices": ["Có", "Không"]},
-       "skip": [{"when": {"chose": {"choice": 1}}, "then": {"question": "q3"}}]},
-      {"id": "q2", "text": "Đã làm gì?", "required": false, "kind": {"type": "multiple_choice", "choices": ["Báo công an", "Bỏ qua"]}},
-      {"id": "q3", "text": "Mức độ hữu ích", "required": true, "kind": {"type": "scale", "min": 1, "max": 5, "min_label": "Thấp", "max_label": "Cao"}},
-      {"id": "q4", "text": "Góp ý", "required": false, "kind": {"type": "text", "max_chars": 500}}]}"#;
-    let (status, body) = post_form(&app, Some(&tinh), "/surveys", &[("definition", definition.to_owned())]).await;
+    // Built in the builder: q1 (a "No" skips q2), q2 several choices, q3 a scale, q4 free text.
+    let mut fields = crate::survey_builder::survey_fields("Khảo sát");
+    fields.retain(|(k, _)| !k.starts_with("q1.") && !k.starts_with("q2."));
+    for (k, v) in [
+        ("q1.key", "q2"),
+        ("q1.text", "Đã làm gì?"),
+        ("q1.kind", "multiple"),
+        ("q1.choices", "Báo công an\nBỏ qua"),
+        ("q2.key", "q3"),
+        ("q2.text", "Mức độ hữu ích"),
+        ("q2.kind", "scale"),
+        ("q2.required", "1"),
+        ("q2.min", "1"),
+        ("q2.max", "5"),
+        ("q3.key", "q4"),
+        ("q3.text", "Góp ý"),
+        ("q3.kind", "text"),
+        ("q3.max_chars", "500"),
+        ("action", "save"),
+    ] {
+        fields.push((k.to_owned(), v.to_owned()));
+    }
+    let (status, _, body) = crate::survey_builder::post_form(&app, Some(&tinh), "/surveys", &fields).await;
     assert_eq!(status, StatusCode::SEE_OTHER, "{body}");
     let survey = app.store.surveys().await.unwrap()[0].id;
     let audit_before: i64 =
@@ -269,7 +285,7 @@ async fn an_anonymous_survey_keeps_no_person_and_no_time_finer_than_the_day() {
     // A required answer missing, or a value off the scale: refused with the question named; nothing stored.
     let (status, body) = answer_as(&app, &new_respondent(), &format!("/surveys/{survey}"), &answer(&a, "0", "9")).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(body.contains("survey-error"), "{body}");
+    assert!(body.contains(r#"id="e-q3""#), "the reason beside the question: {body}");
     let rows: Vec<(String, String, Option<String>, String)> =
         sqlx::query_as("SELECT id, submitted_on, respondent, answers FROM survey_responses")
             .fetch_all(app.store.pool())

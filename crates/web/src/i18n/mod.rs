@@ -4,6 +4,7 @@
 //! here, so that the pages depend on the strings and never the other way.
 
 mod accounts;
+mod outreach;
 mod reports;
 mod scamcheck;
 
@@ -80,7 +81,6 @@ const STRINGS: &[(&str, &str, &str)] = &[
     ("os.until", "đến hết", "until"),
     ("os.results", "Kết quả", "Results"),
     ("os.new", "Tạo khảo sát", "New survey"),
-    ("os.definition", "Câu hỏi (JSON)", "Questions (JSON)"),
     (
         "os.anonymous_note",
         "Khảo sát ẩn danh: không ghi tên, số điện thoại hay giờ trả lời; chỉ lưu ngày và xã, phường.",
@@ -816,6 +816,7 @@ impl Tr {
             .chain(reports::STRINGS)
             .chain(scamcheck::STRINGS)
             .chain(accounts::STRINGS)
+            .chain(outreach::STRINGS)
             .find(|(k, _, _)| *k == key)
         {
             Some((_, vi, en)) => match self.lang {

@@ -5,5 +5,6 @@
 
 pub mod campaigns;
 pub mod contests;
+pub mod survey_builder;
 pub mod surveys;
 pub mod warnings;
