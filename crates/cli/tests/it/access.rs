@@ -193,6 +193,7 @@ async fn outreach_of(app: &TestApp, unit: khienmang_core::org::UnitId) -> (i64, 
             title: "Bài thử".into(),
             url: Some("https://example.vn/bai".into()),
             warning_id: None,
+            voided: None,
         }],
         schedule: Schedule { publish_at: now - chrono::Duration::days(1), end_at: None },
         targeting: Targeting { subtrees: [unit].into(), ..Default::default() },
@@ -321,7 +322,9 @@ fn programme_capability(method: &Method, path: &str) -> Option<khienmang_core::a
         || path.starts_with("/surveys/{id}/results")
         // The survey builder: a new survey, and a survey's questions before its first answer.
         || path == "/surveys/new"
-        || path == "/surveys/{id}/edit";
+        || path == "/surveys/{id}/edit"
+        // A campaign's items corrected or voided.
+        || path.starts_with("/campaigns/{id}/items");
     if outreach {
         Some(Capability::OutreachManage)
     } else if path.starts_with("/campaigns") {
@@ -413,7 +416,17 @@ fn body_for(path: &str, target: i64, records: Records) -> Option<reqwest::Body> 
         "/duties/reports" => form("duty=1.1&due=2024-12-31&summary=x".into()),
         "/duties/period-reports" => form(format!("unit={target}&summary=x")),
         "/warnings" => form("title=Canh+bao&summary=Tom+tat&body=Noi+dung&category=fraud".into()),
-        "/campaigns" => form("title=Chien+dich&items=article+%7C+Bai".into()),
+        "/campaigns" => form(
+            "title=Chien+dich&item0.title=Bai&item0.kind=article&item0.url=https%3A%2F%2Fexample.vn%2Fb&action=publish"
+                .into(),
+        ),
+        "/campaigns/{id}/items" => {
+            form("item0.title=Bai+2&item0.kind=article&item0.url=https%3A%2F%2Fexample.vn%2Fc".into())
+        }
+        "/campaigns/{id}/items/edit" => {
+            form("item=1&item0.title=Bai+sua&item0.kind=article&item0.url=https%3A%2F%2Fexample.vn%2Fb".into())
+        }
+        "/campaigns/{id}/items/void" => form("item=1&reason=Nhap+nham".into()),
         // A builder step (a question added): nothing saved, the form comes back.
         "/surveys" => form("title=Khao+sat&action=add%3Achoice".into()),
         "/surveys/{id}/edit" => form("title=Khao+sat&action=add%3Achoice".into()),
@@ -830,4 +843,7 @@ fn own_may_be_missing(path: &str) -> bool {
         || path.contains("{batch}")
         // The walk's body names prize 1, already removed by the walk on the merged commune's contest.
         || path == "/outreach/contests/{id}/prizes/remove"
+        // The walk's body names item 1, voided by an earlier role's walk of the same campaign.
+        || path == "/campaigns/{id}/items/edit"
+        || path == "/campaigns/{id}/items/void"
 }

@@ -146,21 +146,33 @@ async fn campaign_coverage_follows_confirmations_and_official_posts_feed_target_
         );
     }
     tx.commit().await.unwrap();
+    // Items as form rows (the third row left blank), the theme ticked from the list.
     let form = [
         ("title", "Tháng phòng, chống lừa đảo".to_owned()),
-        (
-            "items",
-            "video | 5 dấu hiệu lừa đảo | https://example.vn/v\narticle | Giả danh công an | https://example.vn/a"
-                .to_owned(),
-        ),
+        ("item0.title", "5 dấu hiệu lừa đảo".to_owned()),
+        ("item0.kind", "video".to_owned()),
+        ("item0.url", "https://example.vn/v".to_owned()),
+        ("item1.title", "Giả danh công an".to_owned()),
+        ("item1.kind", "article".to_owned()),
+        ("item1.url", "https://example.vn/a".to_owned()),
+        ("item2.title", String::new()),
+        ("item2.kind", "article".to_owned()),
         ("themes", "anti_fraud".to_owned()),
+        ("action", "publish".to_owned()),
     ];
     let (status, body) = post_form(&app, Some(&tinh), "/campaigns", &form).await;
     assert_eq!(status, StatusCode::SEE_OTHER, "{body}");
-    let bad = [("title", "X".to_owned()), ("items", "poster | Y".to_owned())];
+    // A row without a full link comes back with the reason beside it and what was typed.
+    let bad = [
+        ("title", "X".to_owned()),
+        ("item0.title", "Bài thiếu đường dẫn".to_owned()),
+        ("item0.kind", "article".to_owned()),
+        ("item0.url", "example.vn".to_owned()),
+        ("action", "publish".to_owned()),
+    ];
     let (status, body) = post_form(&app, Some(&tinh), "/campaigns", &bad).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(body.contains("Dòng 1"), "{body}");
+    assert!(body.contains(r#"id="r0-e-url""#) && body.contains("Bài thiếu đường dẫn"), "{body}");
     let campaign = app.store.campaigns().await.unwrap()[0].id;
 
     let posts = || async {
@@ -207,6 +219,36 @@ async fn campaign_coverage_follows_confirmations_and_official_posts_feed_target_
     post_form(&app, Some(&xa), &format!("/movement/initiatives/{}/campaign-shares", ids[0]), &again).await;
     let (_, _, page) = get(&app, Some(&xa), &format!("/campaigns/{campaign}")).await;
     assert!(page.contains("<td>2</td><td>1</td><td>50%</td><td>300</td>"));
+
+    // The secretariat corrects an item's title, then voids the item that was
+    // shared: it leaves the list and the coverage, and both changes are audited.
+    let url = format!("/campaigns/{campaign}/items/edit");
+    let fix = [
+        ("item", "2".to_owned()),
+        ("item0.title", "Giả danh công an gọi điện".to_owned()),
+        ("item0.kind", "article".to_owned()),
+        ("item0.url", "https://example.vn/a".to_owned()),
+    ];
+    assert_eq!(post_form(&app, Some(&tinh), &url, &fix).await.0, StatusCode::SEE_OTHER);
+    assert_eq!(post_form(&app, Some(&xa), &url, &fix).await.0, StatusCode::FORBIDDEN, "communes do not edit");
+    let void = format!("/campaigns/{campaign}/items/void");
+    let (status, body) = post_form(&app, Some(&tinh), &void, &[("item", "1".to_owned())]).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "a void needs a reason");
+    assert!(body.contains(r#"id="void-e-1""#), "{body}");
+    let (status, _) =
+        post_form(&app, Some(&tinh), &void, &[("item", "1".to_owned()), ("reason", "Nhập nhầm".to_owned())]).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let c = app.store.campaign(campaign).await.unwrap().unwrap();
+    assert_eq!(c.live_items().map(|i| i.title.as_str()).collect::<Vec<_>>(), ["Giả danh công an gọi điện"]);
+    let (_, _, page) = get(&app, Some(&xa), &format!("/campaigns/{campaign}")).await;
+    assert!(page.contains("<td>2</td><td>0</td><td>0%</td>"), "the voided item's share no longer counts");
+    let audited: i64 = sqlx::query_scalar(
+        "SELECT CAST(COUNT(*) AS BIGINT) FROM audit_log WHERE action IN ('campaign.item_edit', 'campaign.item_void')",
+    )
+    .fetch_one(app.store.pool())
+    .await
+    .unwrap();
+    assert_eq!(audited, 2);
 }
 
 #[tokio::test]

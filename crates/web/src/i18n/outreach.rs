@@ -1,5 +1,6 @@
 //! User-facing strings of the outreach authoring pages (the survey builder,
-//! answering a survey in pages), Vietnamese and English.
+//! answering a survey in pages, a campaign's items as form rows), Vietnamese
+//! and English.
 
 pub(crate) const STRINGS: &[(&str, &str, &str)] = &[
     ("sb.new_title", "Tạo khảo sát", "New survey"),
@@ -162,6 +163,55 @@ pub(crate) const STRINGS: &[(&str, &str, &str)] = &[
         "The definition could not be read: a problem at line {line}, column {column}. The questions being written are unchanged.",
     ),
     ("sb.err.import_large", "Định nghĩa quá dài (tối đa 256 KB).", "The definition is too long (256 KB at most)."),
+    ("ci.title", "Tiêu đề", "Title"),
+    ("ci.kind", "Loại", "Kind"),
+    ("ci.url", "Đường dẫn (tin, bài, video, hình ảnh)", "Link (article, video, image)"),
+    ("ci.warning", "Cảnh báo đã đăng (với loại cảnh báo)", "Published warning (for a warning)"),
+    ("ci.kind.article", "Tin, bài", "Article"),
+    ("ci.kind.video", "Video clip, phóng sự", "Video"),
+    ("ci.kind.image", "Hình ảnh, infographic", "Image, infographic"),
+    ("ci.kind.warning", "Cảnh báo", "Warning"),
+    ("ci.theme.anti_fraud", "Phòng, chống lừa đảo", "Fraud prevention"),
+    ("ci.theme.child_safety", "Bảo vệ trẻ em", "Child safety"),
+    ("ci.theme.black_market_lending", "Phòng, chống tín dụng đen", "Black-market lending"),
+    ("ci.theme.fake_news", "Phòng, chống tin giả", "Fake news"),
+    ("ci.theme.drugs", "Phòng, chống ma túy", "Drugs"),
+    ("ci.theme.other", "Nội dung khác", "Other"),
+    (
+        "ci.rows_help",
+        "Mỗi dòng một nội dung; dòng để trống được bỏ qua. Để trống phần chủ đề: mọi mô hình.",
+        "One item a row; blank rows are ignored. No theme ticked: every initiative.",
+    ),
+    ("ci.add_row", "Thêm một dòng", "One more row"),
+    ("ci.manage", "Sửa nội dung của chiến dịch", "Correct the campaign's items"),
+    ("ci.save_item", "Lưu sửa đổi", "Save the correction"),
+    ("ci.void_reason", "Lý do hủy (nội dung nhập nhầm)", "Reason for voiding (entered by mistake)"),
+    ("ci.void", "Hủy nội dung", "Void the item"),
+    ("ci.add_item", "Thêm nội dung", "Add an item"),
+    ("ci.voided", "Nội dung đã hủy", "Voided items"),
+    ("ci.err.title", "Nội dung cần có tiêu đề.", "The item needs a title."),
+    ("ci.err.title_long", "Tiêu đề dài quá 300 ký tự.", "The title is longer than 300 characters."),
+    ("ci.err.kind", "Hãy chọn loại nội dung.", "Pick the kind of item."),
+    (
+        "ci.err.url",
+        "Cần đường dẫn http(s) đầy đủ, ví dụ https://congan.bacninh.gov.vn/bai-viet.",
+        "Give a full http(s) link, for example https://congan.bacninh.gov.vn/article.",
+    ),
+    ("ci.err.warning", "Hãy chọn một cảnh báo đã đăng.", "Pick a published warning."),
+    ("ci.err.too_many", "Một chiến dịch có nhiều nhất {max} nội dung.", "A campaign has at most {max} items."),
+    ("ci.err.no_items", "Chiến dịch cần ít nhất một nội dung.", "The campaign needs at least one item."),
+    (
+        "ci.err.campaign_title",
+        "Cần đặt tên chiến dịch (tối đa 200 ký tự).",
+        "The campaign needs a title (200 characters at most).",
+    ),
+    ("ci.err.reason", "Hãy ghi lý do hủy.", "Give the reason for voiding."),
+    ("ci.err.reason_long", "Lý do dài quá 500 ký tự.", "The reason is longer than 500 characters."),
+    (
+        "ci.err.last_item",
+        "Đây là nội dung cuối cùng của chiến dịch: hãy thêm nội dung đúng trước khi hủy.",
+        "This is the campaign's last item: add the right one before voiding it.",
+    ),
     ("os.next", "Tiếp tục", "Next"),
     (
         "os.no_token",
