@@ -70,3 +70,61 @@ document.addEventListener("DOMContentLoaded", () => {
     button.addEventListener("click", () => window.print());
   }
 });
+
+// Surveys: with script, the whole path is one page. Every question is in
+// the form; those the answers so far skip are hidden and disabled (so they
+// are neither shown nor sent), following the same rules as the server,
+// which still drops any answer off the path before storing.
+document.addEventListener("DOMContentLoaded", () => {
+  const form = document.getElementById("survey-form");
+  if (!form || form.dataset.page !== "0") return;
+  const page = form.querySelector("input[name=page]");
+  if (page) page.remove();
+  const qs = [...form.querySelectorAll("fieldset[data-q]")];
+  const ids = qs.map((f) => f.dataset.q);
+  const picked = (f) => [...f.querySelectorAll("input:checked")].map((i) => i.value);
+  const typed = (f) => {
+    const i = f.querySelector("input[type=number]");
+    return i && i.value.trim() !== "" ? Number(i.value) : null;
+  };
+  const holds = (op, x, v) => ({ lt: x < v, le: x <= v, eq: x === v, ne: x !== v, ge: x >= v, gt: x > v })[op];
+  const nextAfter = (k) => {
+    const f = qs[k];
+    for (const rule of (f.dataset.rules || "").split(";").filter(Boolean)) {
+      const [when, to] = rule.split(">");
+      const [op, v] = when.split(":");
+      let match = false;
+      if (op === "c") match = picked(f).includes(v);
+      else {
+        const x = f.dataset.kind === "scale" ? (picked(f).length ? Number(picked(f)[0]) : null) : typed(f);
+        match = x !== null && holds(op, x, Number(v));
+      }
+      if (match) {
+        if (!to) return qs.length;
+        const j = ids.indexOf(to);
+        return j > k ? j : k + 1;
+      }
+    }
+    return k + 1;
+  };
+  const update = () => {
+    const on = new Set();
+    for (let k = 0; k < qs.length; k = nextAfter(k)) on.add(k);
+    qs.forEach((f, k) => { f.hidden = !on.has(k); f.disabled = !on.has(k); });
+  };
+  const send = document.getElementById("survey-submit");
+  if (send && send.dataset.send) send.textContent = send.dataset.send;
+  form.addEventListener("change", update);
+  form.addEventListener("input", update);
+  update();
+});
+
+// The survey builder: changing a question's kind shows its fields at once
+// (without script, the "update the preview" button does it).
+document.addEventListener("DOMContentLoaded", () => {
+  const refresh = document.getElementById("builder-refresh");
+  if (!refresh) return;
+  document.querySelectorAll("#builder select[data-refresh]").forEach((s) => {
+    s.addEventListener("change", () => refresh.click());
+  });
+});

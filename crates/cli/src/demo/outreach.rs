@@ -71,6 +71,7 @@ pub async fn seed(store: &Store) -> Result<usize> {
         title: title.into(),
         url: Some(url.into()),
         warning_id: None,
+        voided: None,
     };
     let campaign = Campaign {
         id: 0,

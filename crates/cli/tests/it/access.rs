@@ -195,6 +195,7 @@ async fn outreach_of(app: &TestApp, unit: khienmang_core::org::UnitId) -> (i64, 
             title: "Bài thử".into(),
             url: Some("https://example.vn/bai".into()),
             warning_id: None,
+            voided: None,
         }],
         schedule: Schedule { publish_at: now - chrono::Duration::days(1), end_at: None },
         targeting: Targeting { subtrees: [unit].into(), ..Default::default() },
@@ -326,7 +327,12 @@ fn programme_capability(method: &Method, path: &str) -> Option<khienmang_core::a
         || path == "/duties/reports";
     let outreach = (*method == Method::POST && ["/warnings", "/campaigns", "/surveys"].contains(&path))
         || path == "/warnings/{slug}/withdraw"
-        || path.starts_with("/surveys/{id}/results");
+        || path.starts_with("/surveys/{id}/results")
+        // The survey builder: a new survey, and a survey's questions before its first answer.
+        || path == "/surveys/new"
+        || path == "/surveys/{id}/edit"
+        // A campaign's items corrected or voided.
+        || path.starts_with("/campaigns/{id}/items");
     if outreach {
         Some(Capability::OutreachManage)
     } else if path.starts_with("/campaigns") {
@@ -428,8 +434,20 @@ fn body_for(path: &str, target: i64, records: Records) -> Option<reqwest::Body> 
         "/duties/reports" => form("duty=1.1&due=2024-12-31&summary=x".into()),
         "/duties/period-reports" => form(format!("unit={target}&summary=x")),
         "/warnings" => form("title=Canh+bao&summary=Tom+tat&body=Noi+dung&category=fraud".into()),
-        "/campaigns" => form("title=Chien+dich&items=article+%7C+Bai".into()),
-        "/surveys" => form("definition=%7B%7D".into()),
+        "/campaigns" => form(
+            "title=Chien+dich&item0.title=Bai&item0.kind=article&item0.url=https%3A%2F%2Fexample.vn%2Fb&action=publish"
+                .into(),
+        ),
+        "/campaigns/{id}/items" => {
+            form("item0.title=Bai+2&item0.kind=article&item0.url=https%3A%2F%2Fexample.vn%2Fc".into())
+        }
+        "/campaigns/{id}/items/edit" => {
+            form("item=1&item0.title=Bai+sua&item0.kind=article&item0.url=https%3A%2F%2Fexample.vn%2Fb".into())
+        }
+        "/campaigns/{id}/items/void" => form("item=1&reason=Nhap+nham".into()),
+        // A builder step (a question added): nothing saved, the form comes back.
+        "/surveys" => form("title=Khao+sat&action=add%3Achoice".into()),
+        "/surveys/{id}/edit" => form("title=Khao+sat&action=add%3Achoice".into()),
         "/movement/initiatives/{id}/campaign-shares" => form(format!("campaign={}&reach=5", records.campaign)),
         "/outreach/contests" => form(format!(
             "title=Thi&organiser={target}&opens_at=2026-01-01T08:00&closes_at=2026-02-01T08:00&question_count=5\
@@ -845,4 +863,7 @@ fn own_may_be_missing(path: &str) -> bool {
         || path.contains("{batch}")
         // The walk's body names prize 1, already removed by the walk on the merged commune's contest.
         || path == "/outreach/contests/{id}/prizes/remove"
+        // The walk's body names item 1, voided by an earlier role's walk of the same campaign.
+        || path == "/campaigns/{id}/items/edit"
+        || path == "/campaigns/{id}/items/void"
 }

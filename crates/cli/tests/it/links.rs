@@ -55,8 +55,11 @@ async fn script_and_data_links_are_refused_on_every_link_field_and_nothing_is_st
     let initiative = create_initiative(&app.store, initiative_input(app.commune_a.0, "Tổ công nghệ số A")).await;
     let campaign = [
         ("title", "Tháng phòng, chống lừa đảo".to_owned()),
-        ("items", "video | 5 dấu hiệu lừa đảo | https://example.vn/v".to_owned()),
+        ("item0.title", "5 dấu hiệu lừa đảo".to_owned()),
+        ("item0.kind", "video".to_owned()),
+        ("item0.url", "https://example.vn/v".to_owned()),
         ("themes", "anti_fraud".to_owned()),
+        ("action", "publish".to_owned()),
     ];
     assert_eq!(post_form(&app, &tinh, "/campaigns", &campaign).await.0, StatusCode::SEE_OTHER);
     let campaign = app.store.campaigns().await.unwrap()[0].id;
@@ -101,8 +104,11 @@ async fn script_and_data_links_are_refused_on_every_link_field_and_nothing_is_st
 
         let items = [
             ("title", "Chiến dịch khác".to_owned()),
-            ("items", format!("article | Bài viết | {attack}")),
+            ("item0.title", "Bài viết".to_owned()),
+            ("item0.kind", "article".to_owned()),
+            ("item0.url", attack.to_owned()),
             ("themes", "anti_fraud".to_owned()),
+            ("action", "publish".to_owned()),
         ];
         refused("campaign item", attack, post_form(&app, &tinh, "/campaigns", &items).await);
 

@@ -23,6 +23,7 @@ mod org;
 mod outreach;
 mod reports;
 mod scamcheck;
+mod survey_builder;
 mod target_patches;
 mod targets;
 mod uploads;

@@ -150,21 +150,33 @@ async fn campaign_coverage_follows_confirmations_and_official_posts_feed_target_
         );
     }
     tx.commit().await.unwrap();
+    // Items as form rows (the third row left blank), the theme ticked from the list.
     let form = [
         ("title", "Tháng phòng, chống lừa đảo".to_owned()),
-        (
-            "items",
-            "video | 5 dấu hiệu lừa đảo | https://example.vn/v\narticle | Giả danh công an | https://example.vn/a"
-                .to_owned(),
-        ),
+        ("item0.title", "5 dấu hiệu lừa đảo".to_owned()),
+        ("item0.kind", "video".to_owned()),
+        ("item0.url", "https://example.vn/v".to_owned()),
+        ("item1.title", "Giả danh công an".to_owned()),
+        ("item1.kind", "article".to_owned()),
+        ("item1.url", "https://example.vn/a".to_owned()),
+        ("item2.title", String::new()),
+        ("item2.kind", "article".to_owned()),
         ("themes", "anti_fraud".to_owned()),
+        ("action", "publish".to_owned()),
     ];
     let (status, body) = post_form(&app, Some(&tinh), "/campaigns", &form).await;
     assert_eq!(status, StatusCode::SEE_OTHER, "{body}");
-    let bad = [("title", "X".to_owned()), ("items", "poster | Y".to_owned())];
+    // A row without a full link comes back with the reason beside it and what was typed.
+    let bad = [
+        ("title", "X".to_owned()),
+        ("item0.title", "Bài thiếu đường dẫn".to_owned()),
+        ("item0.kind", "article".to_owned()),
+        ("item0.url", "example.vn".to_owned()),
+        ("action", "publish".to_owned()),
+    ];
     let (status, body) = post_form(&app, Some(&tinh), "/campaigns", &bad).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(body.contains("Dòng 1"), "{body}");
+    assert!(body.contains(r#"id="r0-e-url""#) && body.contains("Bài thiếu đường dẫn"), "{body}");
     let campaign = app.store.campaigns().await.unwrap()[0].id;
 
     let posts = || async {
@@ -211,6 +223,36 @@ async fn campaign_coverage_follows_confirmations_and_official_posts_feed_target_
     post_form(&app, Some(&xa), &format!("/movement/initiatives/{}/campaign-shares", ids[0]), &again).await;
     let (_, _, page) = get(&app, Some(&xa), &format!("/campaigns/{campaign}")).await;
     assert!(page.contains("<td>2</td><td>1</td><td>50%</td><td>300</td>"));
+
+    // The secretariat corrects an item's title, then voids the item that was
+    // shared: it leaves the list and the coverage, and both changes are audited.
+    let url = format!("/campaigns/{campaign}/items/edit");
+    let fix = [
+        ("item", "2".to_owned()),
+        ("item0.title", "Giả danh công an gọi điện".to_owned()),
+        ("item0.kind", "article".to_owned()),
+        ("item0.url", "https://example.vn/a".to_owned()),
+    ];
+    assert_eq!(post_form(&app, Some(&tinh), &url, &fix).await.0, StatusCode::SEE_OTHER);
+    assert_eq!(post_form(&app, Some(&xa), &url, &fix).await.0, StatusCode::FORBIDDEN, "communes do not edit");
+    let void = format!("/campaigns/{campaign}/items/void");
+    let (status, body) = post_form(&app, Some(&tinh), &void, &[("item", "1".to_owned())]).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "a void needs a reason");
+    assert!(body.contains(r#"id="void-e-1""#), "{body}");
+    let (status, _) =
+        post_form(&app, Some(&tinh), &void, &[("item", "1".to_owned()), ("reason", "Nhập nhầm".to_owned())]).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let c = app.store.campaign(campaign).await.unwrap().unwrap();
+    assert_eq!(c.live_items().map(|i| i.title.as_str()).collect::<Vec<_>>(), ["Giả danh công an gọi điện"]);
+    let (_, _, page) = get(&app, Some(&xa), &format!("/campaigns/{campaign}")).await;
+    assert!(page.contains("<td>2</td><td>0</td><td>0%</td>"), "the voided item's share no longer counts");
+    let audited: i64 = sqlx::query_scalar(
+        "SELECT CAST(COUNT(*) AS BIGINT) FROM audit_log WHERE action IN ('campaign.item_edit', 'campaign.item_void')",
+    )
+    .fetch_one(app.store.pool())
+    .await
+    .unwrap();
+    assert_eq!(audited, 2);
 }
 
 #[tokio::test]
@@ -218,13 +260,29 @@ async fn an_anonymous_survey_keeps_no_person_and_no_time_finer_than_the_day() {
     let app = TestApp::start().await;
     app.user("tinh", Role::Secretariat, Some(app.province)).await;
     let tinh = app.token("tinh").await;
-    let definition = r#"{"title": "Khảo sát", "anonymous": true, "questions": [
-      {"id": "q1", "text": "Có nhận cuộc gọi lừa đảo?", "required": true, "kind": {"type": "single_choice", "choices": ["Có", "Không"]},
-       "skip": [{"when": {"chose": {"choice": 1}}, "then": {"question": "q3"}}]},
-      {"id": "q2", "text": "Đã làm gì?", "required": false, "kind": {"type": "multiple_choice", "choices": ["Báo công an", "Bỏ qua"]}},
-      {"id": "q3", "text": "Mức độ hữu ích", "required": true, "kind": {"type": "scale", "min": 1, "max": 5, "min_label": "Thấp", "max_label": "Cao"}},
-      {"id": "q4", "text": "Góp ý", "required": false, "kind": {"type": "text", "max_chars": 500}}]}"#;
-    let (status, body) = post_form(&app, Some(&tinh), "/surveys", &[("definition", definition.to_owned())]).await;
+    // Built in the builder: q1 (a "No" skips q2), q2 several choices, q3 a scale, q4 free text.
+    let mut fields = crate::survey_builder::survey_fields("Khảo sát");
+    fields.retain(|(k, _)| !k.starts_with("q1.") && !k.starts_with("q2."));
+    for (k, v) in [
+        ("q1.key", "q2"),
+        ("q1.text", "Đã làm gì?"),
+        ("q1.kind", "multiple"),
+        ("q1.choices", "Báo công an\nBỏ qua"),
+        ("q2.key", "q3"),
+        ("q2.text", "Mức độ hữu ích"),
+        ("q2.kind", "scale"),
+        ("q2.required", "1"),
+        ("q2.min", "1"),
+        ("q2.max", "5"),
+        ("q3.key", "q4"),
+        ("q3.text", "Góp ý"),
+        ("q3.kind", "text"),
+        ("q3.max_chars", "500"),
+        ("action", "save"),
+    ] {
+        fields.push((k.to_owned(), v.to_owned()));
+    }
+    let (status, _, body) = crate::survey_builder::post_form(&app, Some(&tinh), "/surveys", &fields).await;
     assert_eq!(status, StatusCode::SEE_OTHER, "{body}");
     let survey = app.store.surveys().await.unwrap()[0].id;
     let audit_before: i64 =
@@ -273,7 +331,7 @@ async fn an_anonymous_survey_keeps_no_person_and_no_time_finer_than_the_day() {
     // A required answer missing, or a value off the scale: refused with the question named; nothing stored.
     let (status, body) = answer_as(&app, &new_respondent(), &format!("/surveys/{survey}"), &answer(&a, "0", "9")).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(body.contains("survey-error"), "{body}");
+    assert!(body.contains(r#"id="e-q3""#), "the reason beside the question: {body}");
     let rows: Vec<(String, String, Option<String>, String)> =
         sqlx::query_as("SELECT id, submitted_on, respondent, answers FROM survey_responses")
             .fetch_all(app.store.pool())

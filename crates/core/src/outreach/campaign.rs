@@ -34,6 +34,11 @@ pub struct ContentItem {
     pub url: Option<String>,
     /// The warning a warning item shares ([`super::warnings::Warning::id`]).
     pub warning_id: Option<i64>,
+    /// Why the item was voided (entered by mistake after the campaign was
+    /// published): it leaves the lists and the coverage, and stays in the
+    /// campaign's history and the audit log.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub voided: Option<String>,
 }
 
 /// When a campaign runs.
@@ -161,7 +166,7 @@ impl Campaign {
         if self.title.trim().is_empty() {
             return Err(CampaignError::NoTitle);
         }
-        if self.items.is_empty() {
+        if self.live_items().next().is_none() {
             return Err(CampaignError::NoItems);
         }
         let mut ids = BTreeSet::new();
@@ -192,6 +197,16 @@ impl Campaign {
             return Err(CampaignError::NoArea);
         }
         Ok(())
+    }
+
+    /// The items still offered (not voided), in order.
+    pub fn live_items(&self) -> impl Iterator<Item = &ContentItem> {
+        self.items.iter().filter(|i| i.voided.is_none())
+    }
+
+    /// The id a new item gets: never one in use, voided ones included.
+    pub fn next_item_id(&self) -> i64 {
+        self.items.iter().map(|i| i.id).max().unwrap_or(0) + 1
     }
 
     /// The initiatives this campaign asks to share.
@@ -268,7 +283,8 @@ pub struct Coverage {
 /// initiative confirms the same item twice, the later report replaces the
 /// earlier one, so a corrected reach is not added twice.
 pub fn coverage(campaign: &Campaign, initiatives: &[InitiativeRef], confirmations: &[ShareConfirmation]) -> Coverage {
-    let items: BTreeSet<i64> = campaign.items.iter().map(|i| i.id).collect();
+    // A share of a voided item no longer counts.
+    let items: BTreeSet<i64> = campaign.live_items().map(|i| i.id).collect();
     let mut latest: BTreeMap<(i64, Option<i64>), &ShareConfirmation> = BTreeMap::new();
     for c in confirmations {
         let valid = c.campaign_id == campaign.id
@@ -342,6 +358,7 @@ mod tests {
                     title: "Clip: giả danh công an".into(),
                     url: Some("https://www.youtube.com/watch?v=abc".into()),
                     warning_id: None,
+                    voided: None,
                 },
                 ContentItem {
                     id: 2,
@@ -349,6 +366,7 @@ mod tests {
                     title: "Cảnh báo".into(),
                     url: None,
                     warning_id: Some(7),
+                    voided: None,
                 },
             ],
             schedule: Schedule { publish_at: at(2), end_at: Some(at(30)) },

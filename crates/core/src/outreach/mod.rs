@@ -17,6 +17,7 @@
 //! the [`contest::SmsSender`] trait.
 
 pub mod campaign;
+pub mod campaign_form;
 pub mod contest;
 pub mod contest_input;
 pub mod survey;

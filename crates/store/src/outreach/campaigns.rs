@@ -109,6 +109,25 @@ impl WriteTx {
         Ok(id)
     }
 
+    /// Stores a corrected campaign (an item added, corrected or voided),
+    /// checked by core's rules; audited as `action` with `detail`.
+    pub async fn update_campaign(&mut self, c: &Campaign, action: &str, detail: serde_json::Value) -> Result<()> {
+        c.validate().map_err(|e| StoreError::Invalid(e.message_vi()))?;
+        let json = serde_json::to_string(c).map_err(|e| StoreError::Invalid(e.to_string()))?;
+        let changed = sqlx::query("UPDATE campaigns SET title = $1, campaign = $2 WHERE id = $3")
+            .bind(&c.title)
+            .bind(&json)
+            .bind(c.id)
+            .execute(&mut *self.tx)
+            .await?
+            .rows_affected();
+        if changed != 1 {
+            return Err(StoreError::NotFound);
+        }
+        self.audit(action, &format!("campaign:{}", c.id), &detail).await?;
+        Ok(())
+    }
+
     /// An initiative confirms it shared an item (or the campaign) and how
     /// many people it reached.
     pub async fn confirm_share(

@@ -98,7 +98,53 @@ impl WriteTx {
     }
 }
 
+impl WriteTx {
+    /// Replaces a survey's definition and dates, only while nobody has
+    /// answered it (answers are read against the questions they were given
+    /// to). The check and the change are one statement. Returns false when
+    /// the survey has answers (or does not exist): nothing is changed.
+    pub async fn update_survey(&mut self, id: i64, s: &SurveyRecord) -> Result<bool> {
+        s.survey.validate().map_err(|e| StoreError::Invalid(e.message_vi()))?;
+        if s.closes_on < s.opens_on {
+            return Err(StoreError::Invalid("Ngày kết thúc phải sau ngày bắt đầu.".into()));
+        }
+        let json = serde_json::to_string(&s.survey).map_err(|e| StoreError::Invalid(e.to_string()))?;
+        let changed = sqlx::query(
+            "UPDATE surveys SET title = $1, survey = $2, anonymous = $3, opens_on = $4, closes_on = $5 \
+             WHERE id = $6 AND NOT EXISTS (SELECT 1 FROM survey_responses WHERE survey_id = $6)",
+        )
+        .bind(&s.survey.title)
+        .bind(&json)
+        .bind(i64::from(s.survey.anonymous))
+        .bind(s.opens_on.to_string())
+        .bind(s.closes_on.to_string())
+        .bind(id)
+        .execute(&mut *self.tx)
+        .await?
+        .rows_affected()
+            == 1;
+        if changed {
+            self.audit(
+                "survey.edit",
+                &format!("survey:{id}"),
+                &json!({"title": s.survey.title, "anonymous": s.survey.anonymous,
+                    "questions": s.survey.questions.len(), "opens_on": s.opens_on, "closes_on": s.closes_on}),
+            )
+            .await?;
+        }
+        Ok(changed)
+    }
+}
+
 impl Store {
+    /// How many responses a survey has (its questions are fixed from the first).
+    pub async fn survey_response_count(&self, survey: i64) -> Result<i64> {
+        Ok(sqlx::query_scalar("SELECT CAST(COUNT(*) AS BIGINT) FROM survey_responses WHERE survey_id = $1")
+            .bind(survey)
+            .fetch_one(self.pool())
+            .await?)
+    }
+
     /// Stores a checked response (see [`Survey::to_stored`]). Not audited:
     /// see the module documentation.
     pub async fn add_survey_response(&self, survey: i64, response: &StoredResponse) -> Result<()> {

@@ -158,4 +158,9 @@ impl ScopedSurvey<'_> {
     pub async fn answers(&self) -> WebResult<Vec<(UnitId, Answers)>> {
         Ok(self.area.g.store.survey_answers(self.record.id).await?)
     }
+
+    /// How many responses it has: its questions are fixed from the first.
+    pub async fn response_count(&self) -> WebResult<i64> {
+        Ok(self.area.g.store.survey_response_count(self.record.id).await?)
+    }
 }

@@ -7,6 +7,7 @@ mod accounts;
 mod boundaries;
 mod contests;
 mod corrections;
+mod outreach;
 mod reports;
 mod scamcheck;
 mod work;
@@ -84,7 +85,6 @@ const STRINGS: &[(&str, &str, &str)] = &[
     ("os.until", "đến hết", "until"),
     ("os.results", "Kết quả", "Results"),
     ("os.new", "Tạo khảo sát", "New survey"),
-    ("os.definition", "Câu hỏi (JSON)", "Questions (JSON)"),
     (
         "os.anonymous_note",
         "Khảo sát ẩn danh: không ghi tên, số điện thoại hay giờ trả lời; chỉ lưu ngày và xã, phường.",
@@ -607,6 +607,7 @@ const TABLES: &[&[(&str, &str, &str)]] = &[
     work::STRINGS,
     corrections::STRINGS,
     boundaries::STRINGS,
+    outreach::STRINGS,
 ];
 
 fn all_strings() -> impl Iterator<Item = &'static (&'static str, &'static str, &'static str)> {

@@ -6,16 +6,19 @@
 use std::collections::BTreeSet;
 
 use askama::Template;
-use axum::extract::Path;
+use axum::extract::{Path, State};
 use axum::response::{Html, Redirect};
 use khienmang_core::link::HttpUrl;
-use khienmang_core::movement::Focus;
 use khienmang_core::org::UnitId;
-use khienmang_core::outreach::{Campaign, ContentItem, ContentKind, Schedule, Targeting, coverage};
+use khienmang_core::outreach::campaign_form::{ItemError, ItemRow};
+use khienmang_core::outreach::{Campaign, coverage};
 use serde::Deserialize;
 
-use crate::access::{MovementRead, MovementWrite, OutreachManage, Target};
+use super::campaign_items::{NewCampaign, RowView, row_views, warning_choices};
+use crate::AppState;
+use crate::access::{Granted, Identity, MovementRead, MovementWrite, RequestLang, Target};
 use crate::error::{WebError, WebResult};
+use crate::i18n::Tr;
 use crate::kit::form::Form;
 use crate::org::today;
 use crate::page::{Chrome, Page, render};
@@ -33,9 +36,8 @@ pub struct CampaignRow {
 struct ListPage {
     chrome: Chrome,
     campaigns: Vec<CampaignRow>,
-    can_create: bool,
-    themes: Vec<(&'static str, &'static str)>,
-    kinds: Vec<(&'static str, &'static str)>,
+    /// The new-campaign form, for those who publish campaigns.
+    new: Option<NewCampaign>,
 }
 
 fn rate(r: Option<f64>) -> String {
@@ -52,28 +54,40 @@ async fn coverage_in_scope(g: &crate::access::Granted, c: &Campaign) -> WebResul
     Ok(coverage(c, &initiatives, &shares))
 }
 
-/// `GET /campaigns`.
-pub async fn list(Page { lang, id }: Page, m: MovementRead) -> WebResult<Html<String>> {
+fn can_publish(id: Option<&Identity>) -> bool {
+    id.is_some_and(|i| i.user.role.can(khienmang_core::auth::Capability::OutreachManage))
+}
+
+/// The list of campaigns, with the new-campaign form as given.
+pub(super) async fn list_page(
+    lang: RequestLang,
+    id: Option<&Identity>,
+    g: &Granted,
+    new: Option<NewCampaign>,
+) -> WebResult<Html<String>> {
     let now = crate::access::now().utc();
     let mut campaigns = Vec::new();
-    for c in m.0.campaigns().await? {
-        let cov = coverage_in_scope(&m.0, &c).await?;
+    for c in g.campaigns().await? {
+        let cov = coverage_in_scope(g, &c).await?;
         campaigns.push(CampaignRow {
             id: c.id,
             title: c.title.clone(),
             state: c.schedule.state(now).label_vi(),
-            items: c.items.len(),
+            items: c.live_items().count(),
             coverage: rate(cov.overall.rate),
         });
     }
-    let can_create = id.as_ref().is_some_and(|i| i.user.role.can(khienmang_core::auth::Capability::OutreachManage));
-    render(&ListPage {
-        chrome: Chrome::new(lang, id.as_ref(), "campaigns"),
-        campaigns,
-        can_create,
-        themes: Focus::ALL.iter().map(|f| (f.as_str(), f.label_vi())).collect(),
-        kinds: ContentKind::ALL.iter().map(|k| (k.as_str(), k.label_vi())).collect(),
-    })
+    render(&ListPage { chrome: Chrome::new(lang, id, "campaigns"), campaigns, new })
+}
+
+/// `GET /campaigns`.
+pub async fn list(Page { lang, id }: Page, State(state): State<AppState>, m: MovementRead) -> WebResult<Html<String>> {
+    let new = if can_publish(id.as_ref()) {
+        Some(NewCampaign::blank(Tr { lang: lang.0 }, &warning_choices(&state).await?))
+    } else {
+        None
+    };
+    list_page(lang, id.as_ref(), &m.0, new).await
 }
 
 pub struct CommuneRow {
@@ -99,15 +113,87 @@ struct CampaignPage {
     communes: Vec<CommuneRow>,
     untargeted_reach: u64,
     mine: Vec<MyInitiative>,
+    /// The item forms, for those who publish campaigns.
+    manage: Option<ManageItems>,
+}
+
+/// An item's correction and void forms.
+pub struct ItemEdit {
+    pub id: i64,
+    pub title: String,
+    pub view: RowView,
+    pub reason: String,
+    pub e_void: Option<String>,
+}
+
+/// The forms that correct a campaign's items.
+pub struct ManageItems {
+    pub items: Vec<ItemEdit>,
+    pub new: RowView,
+    /// Items voided: title and reason.
+    pub voided: Vec<(String, String)>,
+}
+
+/// A refused item form, shown again on the campaign's page.
+pub enum PageRefusal {
+    None,
+    Item { item: Option<i64>, row: ItemRow, error: ItemError },
+    Void { item: i64, reason: String, message: String },
+}
+
+fn manage_items(tr: Tr, c: &Campaign, warnings: &[(i64, String)], refusal: PageRefusal) -> ManageItems {
+    let one = |row: &ItemRow, error: Option<ItemError>| {
+        let errors: Vec<(Option<usize>, ItemError)> = error.map(|e| (Some(0), e)).into_iter().collect();
+        row_views(tr, std::slice::from_ref(row), &errors, warnings).remove(0)
+    };
+    let items = c
+        .live_items()
+        .map(|item| {
+            let (row, error) = match &refusal {
+                PageRefusal::Item { item: Some(i), row, error } if *i == item.id => (row.clone(), Some(*error)),
+                _ => (ItemRow::of(item), None),
+            };
+            let (reason, e_void) = match &refusal {
+                PageRefusal::Void { item: i, reason, message } if *i == item.id => {
+                    (reason.clone(), Some(message.clone()))
+                }
+                _ => (String::new(), None),
+            };
+            ItemEdit { id: item.id, title: item.title.clone(), view: one(&row, error), reason, e_void }
+        })
+        .collect();
+    let new = match &refusal {
+        PageRefusal::Item { item: None, row, error } => one(row, Some(*error)),
+        _ => one(&ItemRow { kind: "article".into(), ..ItemRow::default() }, None),
+    };
+    let voided = c.items.iter().filter_map(|i| i.voided.as_ref().map(|r| (i.title.clone(), r.clone()))).collect();
+    ManageItems { items, new, voided }
 }
 
 /// `GET /campaigns/{id}`: items, coverage by commune, and the viewer's
 /// initiatives with a form to confirm sharing.
-pub async fn page(Page { lang, id }: Page, m: MovementRead, Path(campaign): Path<i64>) -> WebResult<Html<String>> {
+pub async fn page(
+    Page { lang, id }: Page,
+    State(state): State<AppState>,
+    m: MovementRead,
+    Path(campaign): Path<i64>,
+) -> WebResult<Html<String>> {
     let c = m.0.campaign(campaign).await?;
-    let cov = coverage_in_scope(&m.0, &c).await?;
+    campaign_page(lang, id.as_ref(), &state, &m.0, c, PageRefusal::None).await
+}
+
+/// A campaign's page, with a refused item form shown again.
+pub(super) async fn campaign_page(
+    lang: RequestLang,
+    id: Option<&Identity>,
+    state: &AppState,
+    g: &Granted,
+    c: Campaign,
+    refusal: PageRefusal,
+) -> WebResult<Html<String>> {
+    let cov = coverage_in_scope(g, &c).await?;
     let on = today();
-    let home = m.0.home(on).await?;
+    let home = g.home(on).await?;
     let history = home.tree_history().await?;
     let name = |u: UnitId| history.version_on(u, on).map(|v| v.name.clone()).unwrap_or_else(|| format!("#{}", u.0));
     let row = |n: String, f: &khienmang_core::outreach::CoverageFigure| CommuneRow {
@@ -128,8 +214,14 @@ pub async fn page(Page { lang, id }: Page, m: MovementRead, Path(campaign): Path
         .take(50)
         .map(|i| MyInitiative { id: i.id, name: format!("{} ({})", i.name, i.unit_name) })
         .collect();
+    let manage = if can_publish(id) {
+        Some(manage_items(Tr { lang: lang.0 }, &c, &warning_choices(state).await?, refusal))
+    } else {
+        None
+    };
     render(&CampaignPage {
-        chrome: Chrome::new(lang, id.as_ref(), "campaigns"),
+        manage,
+        chrome: Chrome::new(lang, id, "campaigns"),
         state: c.schedule.state(crate::access::now().utc()).label_vi(),
         overall: row("Toàn phạm vi".into(), &cov.overall),
         communes,
@@ -137,78 +229,6 @@ pub async fn page(Page { lang, id }: Page, m: MovementRead, Path(campaign): Path
         mine,
         c,
     })
-}
-
-#[derive(Deserialize)]
-pub struct CampaignIn {
-    title: String,
-    #[serde(default)]
-    description: String,
-    /// One item a line: "kind | title | https://…" (kind: article, video, image, warning).
-    items: String,
-    /// The area: this unit and everything below (default: the scope's root).
-    #[serde(default)]
-    area: Option<i64>,
-    /// Comma-separated theme codes; empty: every theme.
-    #[serde(default)]
-    themes: String,
-    #[serde(default)]
-    days: Option<i64>,
-}
-
-/// Reads "kind | title | url" lines; a bad line is named in the error.
-pub fn parse_items(text: &str) -> Result<Vec<ContentItem>, String> {
-    let mut out = Vec::new();
-    for (n, line) in text.lines().map(str::trim).filter(|l| !l.is_empty()).enumerate() {
-        let parts: Vec<&str> = line.split('|').map(str::trim).collect();
-        let kind = parts
-            .first()
-            .and_then(|k| ContentKind::parse(k))
-            .ok_or_else(|| format!("Dòng {}: loại nội dung phải là article, video, image hoặc warning.", n + 1))?;
-        let title = parts.get(1).filter(|t| !t.is_empty()).ok_or_else(|| format!("Dòng {}: thiếu tiêu đề.", n + 1))?;
-        let url = HttpUrl::parse_optional(parts.get(2).copied().unwrap_or_default())
-            .map_err(|e| format!("Dòng {}: {}", n + 1, e.message_vi()))?;
-        out.push(ContentItem {
-            id: i64::try_from(n).unwrap_or(0) + 1,
-            kind,
-            title: (*title).to_owned(),
-            url: url.map(HttpUrl::into_string),
-            warning_id: None,
-        });
-    }
-    Ok(out)
-}
-
-/// `POST /campaigns`.
-pub async fn create(m: OutreachManage, Form(f): Form<CampaignIn>) -> WebResult<Redirect> {
-    let items = parse_items(&f.items).map_err(WebError::BadRequest)?;
-    let area = match f.area {
-        Some(u) => UnitId(u),
-        None => m.0.home_unit(today()).await?,
-    };
-    m.0.ensure_write(area).await?;
-    let themes = f
-        .themes
-        .split(',')
-        .map(str::trim)
-        .filter(|t| !t.is_empty())
-        .map(|t| Focus::parse(t).ok_or_else(|| WebError::BadRequest(format!("Chủ đề “{t}” không có."))))
-        .collect::<WebResult<Vec<_>>>()?;
-    // Whole seconds, as confirmations are stored: one in the same second still counts.
-    let now = chrono::SubsecRound::trunc_subsecs(crate::access::now().utc(), 0);
-    let c = Campaign {
-        id: 0,
-        title: f.title.trim().to_owned(),
-        description: f.description.trim().to_owned(),
-        items,
-        schedule: Schedule {
-            publish_at: now,
-            end_at: f.days.filter(|d| *d > 0).map(|d| now + chrono::Duration::days(d)),
-        },
-        targeting: Targeting { units: BTreeSet::new(), subtrees: BTreeSet::from([area]), themes },
-    };
-    let id = m.write(Target::Unit(area), async |tx| Ok(tx.create_campaign(&c).await?)).await?;
-    Ok(Redirect::to(&format!("/campaigns/{id}")))
 }
 
 #[derive(Deserialize)]

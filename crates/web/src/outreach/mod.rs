@@ -3,7 +3,9 @@
 //! Rules live in `khienmang_core::outreach`, storage in
 //! `khienmang_store::outreach`.
 
+pub mod campaign_items;
 pub mod campaigns;
 pub mod contests;
+pub mod survey_builder;
 pub mod surveys;
 pub mod warnings;

@@ -2,40 +2,32 @@
 //! (skip logic applied by the server, which drops answers to questions the
 //! path skipped); results by commune with small groups suppressed, text
 //! answers never shown; an anonymous survey keeps no person and no time
-//! finer than the day.
+//! finer than the day. Without script a survey is answered a page at a
+//! time, each page ending where a skip rule may apply; with script the
+//! whole path is one page and skipped questions are hidden as answers
+//! change. The builder is in [`super::survey_builder`].
 
 use std::collections::BTreeMap;
 
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
-use axum::response::{AppendHeaders, Html, IntoResponse, Redirect, Response};
+use axum::response::{AppendHeaders, Html, IntoResponse, Response};
 use khienmang_core::org::{Level, UnitId};
+use khienmang_core::outreach::survey::MAX_TEXT_CHARS;
 use khienmang_core::outreach::{
     Answer, Answers, DEFAULT_MIN_GROUP, Figure, Mean, QuestionKind, ReportTree, Response as SurveyResponse, Survey,
     aggregate,
 };
 use khienmang_store::outreach::surveys::SurveyRecord;
-use serde::Deserialize;
 
 use crate::AppState;
-use crate::access::{OutreachManage, RequestLang, ScopedSurvey, Target};
+use crate::access::{OutreachManage, RequestLang, ScopedSurvey};
 use crate::error::{WebError, WebResult};
 use crate::kit::form::Form;
 use crate::kit::xlsx::{Cell, Column, ColumnKind, Sheet, xlsx_download};
 use crate::org::today;
 use crate::page::{Chrome, Page, render};
-
-/// An example definition for the staff form.
-const EXAMPLE: &str = r#"{"title": "Khảo sát hiệu quả tuyên truyền phòng, chống lừa đảo", "anonymous": true, "questions": [
- {"id": "q1", "text": "Trong 6 tháng qua, anh/chị có nhận được cuộc gọi, tin nhắn lừa đảo không?", "required": true,
-  "kind": {"type": "single_choice", "choices": ["Có", "Không"]},
-  "skip": [{"when": {"chose": {"choice": 1}}, "then": {"question": "q3"}}]},
- {"id": "q2", "text": "Anh/chị đã làm gì?", "required": false,
-  "kind": {"type": "multiple_choice", "choices": ["Báo công an", "Kiểm tra trên Khiên Mạng", "Bỏ qua"]}},
- {"id": "q3", "text": "Anh/chị đánh giá mức độ hữu ích của các buổi tuyên truyền (1–5)", "required": true,
-  "kind": {"type": "scale", "min": 1, "max": 5, "min_label": "Không hữu ích", "max_label": "Rất hữu ích"}}
-]}"#;
 
 pub struct SurveyRow {
     pub id: i64,
@@ -50,7 +42,6 @@ struct ListPage {
     chrome: Chrome,
     surveys: Vec<SurveyRow>,
     can_create: bool,
-    example: &'static str,
 }
 
 /// `GET /surveys`: open surveys; the secretariat's form.
@@ -71,32 +62,10 @@ pub async fn list(Page { lang, id }: Page, State(state): State<AppState>) -> Web
             until: s.closes_on.format("%d/%m/%Y").to_string(),
         })
         .collect();
-    render(&ListPage { chrome: Chrome::new(lang, id.as_ref(), "surveys"), surveys, can_create, example: EXAMPLE })
+    render(&ListPage { chrome: Chrome::new(lang, id.as_ref(), "surveys"), surveys, can_create })
 }
 
-#[derive(Deserialize)]
-pub struct SurveyIn {
-    definition: String,
-    #[serde(default)]
-    days: Option<i64>,
-}
-
-/// `POST /surveys`: a survey from its JSON definition, open from today.
-pub async fn create(m: OutreachManage, Form(f): Form<SurveyIn>) -> WebResult<Redirect> {
-    let survey: Survey = serde_json::from_str(&f.definition)
-        .map_err(|e| WebError::BadRequest(format!("Định nghĩa khảo sát không đọc được (JSON): {e}")))?;
-    let on = today();
-    let record = SurveyRecord {
-        id: 0,
-        survey,
-        area: Some(m.0.home_unit(on).await?),
-        opens_on: on,
-        closes_on: on + chrono::Days::new(u64::try_from(f.days.unwrap_or(30).clamp(1, 366)).unwrap_or(30)),
-    };
-    let id = m.write(Target::Programme, async |tx| Ok(tx.create_survey(&record).await?)).await?;
-    Ok(Redirect::to(&format!("/surveys/{id}")))
-}
-
+/// A question as the respondent's form shows it.
 pub struct FormQuestion {
     pub id: String,
     pub text: String,
@@ -107,36 +76,111 @@ pub struct FormQuestion {
     pub min: String,
     pub max: String,
     pub max_chars: usize,
+    /// On the page being answered (without script, one page at a time).
+    pub shown: bool,
+    /// Its skip rules for the page's script: `c:1>q3` (choice 1 picked:
+    /// go to q3), `lt:3>` (answer below 3: the end), joined by `;`.
+    pub rules: String,
+    /// What was answered, kept when the page comes back.
+    pub chosen: Vec<String>,
+    pub error: Option<String>,
 }
 
-#[derive(Template)]
-#[template(path = "outreach/survey.html")]
-struct FormPage {
-    chrome: Chrome,
-    id: i64,
-    title: String,
-    anonymous: bool,
-    open: bool,
-    communes: Vec<(i64, String)>,
-    questions: Vec<FormQuestion>,
-    error: Option<String>,
-    done: bool,
+impl FormQuestion {
+    pub fn new(id: &str, text: &str, required: bool) -> FormQuestion {
+        FormQuestion {
+            id: id.to_owned(),
+            text: text.to_owned(),
+            required,
+            kind: "text",
+            options: Vec::new(),
+            min: String::new(),
+            max: String::new(),
+            max_chars: 0,
+            shown: true,
+            rules: String::new(),
+            chosen: Vec::new(),
+            error: None,
+        }
+    }
+
+    pub fn is_chosen(&self, value: &str) -> bool {
+        self.chosen.iter().any(|c| c == value)
+    }
+
+    /// The text or number typed.
+    pub fn typed(&self) -> &str {
+        self.chosen.first().map(String::as_str).unwrap_or("")
+    }
 }
 
-fn form_questions(s: &Survey) -> Vec<FormQuestion> {
+/// The points of a scale, the ends labelled.
+pub fn scale_options(min: i32, max: i32, min_label: &str, max_label: &str) -> Vec<(String, String)> {
+    (min..=max)
+        .map(|v| {
+            let label = if v == min && !min_label.is_empty() {
+                format!("{v} – {min_label}")
+            } else if v == max && !max_label.is_empty() {
+                format!("{v} – {max_label}")
+            } else {
+                v.to_string()
+            };
+            (v.to_string(), label)
+        })
+        .collect()
+}
+
+fn rules_attr(q: &khienmang_core::outreach::SurveyQuestion) -> String {
+    use khienmang_core::outreach::{CompareOp, Condition, SkipTarget};
+    q.skip
+        .iter()
+        .map(|r| {
+            let when = match &r.when {
+                Condition::Chose { choice } => format!("c:{choice}"),
+                Condition::Compare { op, value } => {
+                    let op = match op {
+                        CompareOp::Lt => "lt",
+                        CompareOp::Le => "le",
+                        CompareOp::Eq => "eq",
+                        CompareOp::Ne => "ne",
+                        CompareOp::Ge => "ge",
+                        CompareOp::Gt => "gt",
+                    };
+                    format!("{op}:{value}")
+                }
+            };
+            let to = match &r.then {
+                SkipTarget::End => "",
+                SkipTarget::Question(t) => t,
+            };
+            format!("{when}>{to}")
+        })
+        .collect::<Vec<_>>()
+        .join(";")
+}
+
+/// The form values of an answer, as the inputs send them.
+fn answer_values(a: &Answer) -> Vec<String> {
+    match a {
+        Answer::Choice(c) => vec![c.to_string()],
+        Answer::Choices(cs) => cs.iter().map(usize::to_string).collect(),
+        Answer::Scale(x) => vec![x.to_string()],
+        Answer::Number(x) => vec![x.to_string()],
+        Answer::Text(t) => vec![t.clone()],
+    }
+}
+
+fn form_questions(s: &Survey, shown: std::ops::Range<usize>, answers: &Answers) -> Vec<FormQuestion> {
     s.questions
         .iter()
-        .map(|q| {
-            let mut f = FormQuestion {
-                id: q.id.clone(),
-                text: q.text.clone(),
-                required: q.required,
-                kind: "text",
-                options: Vec::new(),
-                min: String::new(),
-                max: String::new(),
-                max_chars: 0,
-            };
+        .enumerate()
+        .map(|(i, q)| {
+            let mut f = FormQuestion::new(&q.id, &q.text, q.required);
+            f.shown = shown.contains(&i);
+            f.rules = rules_attr(q);
+            if f.shown {
+                f.chosen = answers.get(&q.id).map(answer_values).unwrap_or_default();
+            }
             match &q.kind {
                 QuestionKind::SingleChoice { choices } | QuestionKind::MultipleChoice { choices, .. } => {
                     f.kind = if matches!(q.kind, QuestionKind::SingleChoice { .. }) { "single" } else { "multiple" };
@@ -144,18 +188,7 @@ fn form_questions(s: &Survey) -> Vec<FormQuestion> {
                 }
                 QuestionKind::Scale { min, max, min_label, max_label } => {
                     f.kind = "scale";
-                    f.options = (*min..=*max)
-                        .map(|v| {
-                            let label = if v == *min {
-                                format!("{v} – {min_label}")
-                            } else if v == *max {
-                                format!("{v} – {max_label}")
-                            } else {
-                                v.to_string()
-                            };
-                            (v.to_string(), label)
-                        })
-                        .collect();
+                    f.options = scale_options(*min, *max, min_label, max_label);
                 }
                 QuestionKind::Number { min, max, .. } => {
                     f.kind = "number";
@@ -167,6 +200,28 @@ fn form_questions(s: &Survey) -> Vec<FormQuestion> {
             f
         })
         .collect()
+}
+
+#[derive(Template)]
+#[template(path = "outreach/survey.html")]
+struct FormPage {
+    chrome: Chrome,
+    id: i64,
+    title: String,
+    anonymous: bool,
+    open: bool,
+    communes: Vec<(i64, String)>,
+    unit: String,
+    e_unit: Option<String>,
+    questions: Vec<FormQuestion>,
+    /// The first question of the page shown.
+    page: usize,
+    /// The survey ends after this page (its button sends).
+    last_page: bool,
+    /// Answers of earlier pages, carried as hidden fields.
+    carried: Vec<(String, String)>,
+    error: Option<String>,
+    done: bool,
 }
 
 async fn communes_of(state: &AppState, s: &SurveyRecord) -> WebResult<Vec<(i64, String)>> {
@@ -182,14 +237,43 @@ async fn communes_of(state: &AppState, s: &SurveyRecord) -> WebResult<Vec<(i64, 
     Ok(out)
 }
 
+/// Where the respondent is: the page shown, the answers so far, what to say.
+#[derive(Default)]
+struct At {
+    page: usize,
+    answers: Answers,
+    unit: String,
+    e_unit: Option<String>,
+    /// The refusal, and the question it is about (none: the form's).
+    error: Option<(Option<String>, String)>,
+    done: bool,
+}
+
 async fn form_page(
     state: &AppState,
     lang: RequestLang,
     id: Option<&crate::access::Identity>,
     s: &SurveyRecord,
-    error: Option<String>,
-    done: bool,
+    at: At,
 ) -> WebResult<Html<String>> {
+    let range = s.survey.page_at(at.page);
+    let mut questions = form_questions(&s.survey, range.clone(), &at.answers);
+    let mut error = None;
+    if let Some((question, message)) = at.error {
+        match questions.iter_mut().find(|q| Some(&q.id) == question.as_ref() && q.shown) {
+            Some(q) => q.error = Some(message),
+            None => error = Some(message),
+        }
+    }
+    // Answers of the questions before this page that the path went through.
+    let path = s.survey.path(&at.answers);
+    let carried = s.survey.questions[..range.start]
+        .iter()
+        .filter(|q| path.contains(&q.id.as_str()))
+        .flat_map(|q| {
+            at.answers.get(&q.id).map(answer_values).unwrap_or_default().into_iter().map(|v| (format!("q.{}", q.id), v))
+        })
+        .collect();
     render(&FormPage {
         chrome: Chrome::new(lang, id, "surveys"),
         id: s.id,
@@ -197,9 +281,16 @@ async fn form_page(
         anonymous: s.survey.anonymous,
         open: s.is_open(today()),
         communes: communes_of(state, s).await?,
-        questions: form_questions(&s.survey),
+        unit: at.unit,
+        e_unit: at.e_unit,
+        last_page: s.survey.next_page(at.page, &at.answers).is_none()
+            && range.end == s.survey.questions.len()
+            && s.survey.questions[range.clone()].iter().all(|q| q.skip.is_empty()),
+        page: at.page,
+        questions,
+        carried,
         error,
-        done,
+        done: at.done,
     })
 }
 
@@ -222,7 +313,7 @@ fn respondent(state: &AppState, headers: &HeaderMap) -> (Option<String>, Option<
     (None, Some((header::SET_COOKIE, cookie)))
 }
 
-/// `GET /surveys/{id}`.
+/// `GET /surveys/{id}`: the first page.
 pub async fn page(
     Page { lang, id }: Page,
     State(state): State<AppState>,
@@ -230,22 +321,27 @@ pub async fn page(
     headers: HeaderMap,
 ) -> WebResult<Response> {
     let s = state.store.outreach_public().survey(survey).await?;
-    let page = form_page(&state, lang, id.as_ref(), &s, None, false).await?;
+    let page = form_page(&state, lang, id.as_ref(), &s, At::default()).await?;
     Ok((AppendHeaders(respondent(&state, &headers).1), page).into_response())
 }
 
 /// The answers in a submitted form: `q.<id>` fields (repeated for multiple
-/// choice). Unparsable values are errors naming the question.
+/// choice). An unparsable value is refused naming its question.
 pub fn read_answers(survey: &Survey, fields: &[(String, String)]) -> Result<Answers, String> {
     let mut answers = Answers::new();
     for q in &survey.questions {
         let key = format!("q.{}", q.id);
-        let values: Vec<&str> =
-            fields.iter().filter(|(k, _)| *k == key).map(|(_, v)| v.trim()).filter(|v| !v.is_empty()).collect();
+        let values: Vec<&str> = fields
+            .iter()
+            .filter(|(k, _)| *k == key)
+            .map(|(_, v)| v.trim())
+            .filter(|v| !v.is_empty())
+            .take(khienmang_core::outreach::survey::MAX_SURVEY_CHOICES + 1)
+            .collect();
         if values.is_empty() {
             continue;
         }
-        let bad = || format!("Câu “{}”: câu trả lời không hợp lệ.", q.text);
+        let bad = || q.id.clone();
         let answer = match &q.kind {
             QuestionKind::SingleChoice { .. } => Answer::Choice(values[0].parse().map_err(|_| bad())?),
             QuestionKind::MultipleChoice { .. } => Answer::Choices(
@@ -253,14 +349,21 @@ pub fn read_answers(survey: &Survey, fields: &[(String, String)]) -> Result<Answ
             ),
             QuestionKind::Scale { .. } => Answer::Scale(values[0].parse().map_err(|_| bad())?),
             QuestionKind::Number { .. } => Answer::Number(values[0].parse().map_err(|_| bad())?),
-            QuestionKind::Text { .. } => Answer::Text(values[0].to_owned()),
+            QuestionKind::Text { .. } => Answer::Text(values[0].chars().take(MAX_TEXT_CHARS + 1).collect()),
         };
         answers.insert(q.id.clone(), answer);
     }
     Ok(answers)
 }
 
-/// `POST /surveys/{id}`: a response, anonymous unless the survey says otherwise.
+/// `POST /surveys/{id}`: a page of answers, or the whole response.
+///
+/// With a `page` field (the form without script) the page's answers are
+/// checked and the next page on the respondent's path is shown, carrying
+/// the earlier answers; after the last page the response is stored.
+/// Without one (the form with script, which shows the whole path at once)
+/// the response is stored at once. Either way, answers to questions off
+/// the path are dropped before anything is stored.
 pub async fn submit(
     Page { lang, id }: Page,
     State(state): State<AppState>,
@@ -269,40 +372,96 @@ pub async fn submit(
     Form(fields): Form<Vec<(String, String)>>,
 ) -> WebResult<Response> {
     let s = state.store.outreach_public().survey(survey).await?;
+    let tr = crate::i18n::Tr { lang: lang.0 };
     let (token, set_cookie) = respondent(&state, &headers);
+    let unit_typed = fields.iter().find(|(k, _)| k == "unit").map(|(_, v)| v.trim().to_owned()).unwrap_or_default();
+    let page_no = fields.iter().find(|(k, _)| k == "page").and_then(|(_, v)| v.trim().parse::<usize>().ok());
+    let (state_r, id_r, s_r) = (&state, id.as_ref(), &s);
+    let refuse = move |at: At, status: StatusCode| async move {
+        let page = form_page(state_r, lang, id_r, s_r, at).await?;
+        WebResult::Ok((status, page).into_response())
+    };
     let Some(token) = token else {
         // A script that never opened the page; a browser gets its token now.
-        let message = "Trình duyệt chưa nhận mã phiếu: hãy tải lại trang khảo sát rồi gửi lại.".to_string();
-        let page = form_page(&state, lang, id.as_ref(), &s, Some(message), false).await?;
+        let at = At { error: Some((None, tr.t("os.no_token").into())), ..At::default() };
+        let page = form_page(&state, lang, id.as_ref(), &s, at).await?;
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, AppendHeaders(set_cookie), page).into_response());
     };
     if !s.is_open(today()) {
-        return Err(WebError::BadRequest("Khảo sát đã kết thúc hoặc chưa bắt đầu.".into()));
+        return Err(WebError::BadRequest(tr.t("os.closed").into()));
     }
-    let unit = fields.iter().find(|(k, _)| k == "unit").and_then(|(_, v)| v.trim().parse::<i64>().ok()).map(UnitId);
-    let refuse = |msg: String| WebError::BadRequest(msg);
-    let Some(unit) = unit else {
-        return Err(refuse("Hãy chọn xã, phường nơi anh/chị sinh sống.".into()));
+    let answers = match read_answers(&s.survey, &fields) {
+        Ok(a) => a,
+        Err(q) => {
+            let at = At {
+                page: page_no.unwrap_or(0),
+                unit: unit_typed,
+                error: Some((Some(q), tr.t("os.bad_answer").into())),
+                ..At::default()
+            };
+            return refuse(at, StatusCode::UNPROCESSABLE_ENTITY).await;
+        }
     };
-    if !communes_of(&state, &s).await?.iter().any(|(u, _)| *u == unit.0) {
-        return Err(refuse("Xã, phường không thuộc phạm vi khảo sát.".into()));
+    let unit = unit_typed.parse::<i64>().ok().map(UnitId);
+    let unit_ok = match unit {
+        Some(u) => communes_of(&state, &s).await?.iter().any(|(c, _)| *c == u.0),
+        None => false,
+    };
+    let page = page_no.filter(|p| s.survey.is_page_start(*p, &answers)).unwrap_or(0);
+    if !unit_ok {
+        let key = if unit.is_none() { "os.pick_commune" } else { "os.commune_outside" };
+        let at = At { page: 0, answers, unit: unit_typed, e_unit: Some(tr.t(key).into()), ..At::default() };
+        return refuse(at, StatusCode::UNPROCESSABLE_ENTITY).await;
     }
-    let answers = read_answers(&s.survey, &fields).map_err(refuse)?;
-    let response =
-        SurveyResponse { respondent: None, unit, started_at: None, submitted_at: crate::access::now().utc(), answers };
+    if page_no.is_some() {
+        if let Err(e) = s.survey.check_page(page, &answers) {
+            let at = At {
+                page,
+                answers,
+                unit: unit_typed,
+                error: Some((Some(e.question().to_owned()), e.message_vi())),
+                ..At::default()
+            };
+            return refuse(at, StatusCode::UNPROCESSABLE_ENTITY).await;
+        }
+        if let Some(next) = s.survey.next_page(page, &answers) {
+            // The next page: only the answers of the path so far go on.
+            let kept: Answers =
+                answers.into_iter().filter(|(q, _)| s.survey.questions[..next].iter().any(|sq| &sq.id == q)).collect();
+            return refuse(At { page: next, answers: kept, unit: unit_typed, ..At::default() }, StatusCode::OK).await;
+        }
+    }
+    let response = SurveyResponse {
+        respondent: None,
+        unit: unit.unwrap_or(UnitId(0)),
+        started_at: None,
+        submitted_at: crate::access::now().utc(),
+        answers: answers.clone(),
+    };
     let stored = match s.survey.to_stored(response) {
         Ok(stored) => stored,
         Err(e) => {
-            let page = form_page(&state, lang, id.as_ref(), &s, Some(e.message_vi()), false).await?;
-            return Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+            // Back to the page of the question refused.
+            let at_q = s.survey.questions.iter().position(|q| q.id == e.question()).unwrap_or(0);
+            let mut start = 0;
+            while let Some(n) = s.survey.next_page(start, &answers).filter(|n| *n <= at_q) {
+                start = n;
+            }
+            let at = At {
+                page: start,
+                answers,
+                unit: unit_typed,
+                error: Some((Some(e.question().to_owned()), e.message_vi())),
+                ..At::default()
+            };
+            return refuse(at, StatusCode::UNPROCESSABLE_ENTITY).await;
         }
     };
     if !state.store.outreach_public().answer_survey_once(s.id, &stored, Some(&token)).await? {
-        let message = "Trình duyệt này đã gửi phiếu cho khảo sát này. Cảm ơn anh/chị đã tham gia.".to_string();
-        let page = form_page(&state, lang, id.as_ref(), &s, Some(message), false).await?;
-        return Ok((StatusCode::CONFLICT, page).into_response());
+        let at = At { error: Some((None, tr.t("os.already").into())), ..At::default() };
+        return refuse(at, StatusCode::CONFLICT).await;
     }
-    Ok(form_page(&state, lang, id.as_ref(), &s, None, true).await?.into_response())
+    refuse(At { done: true, ..At::default() }, StatusCode::OK).await
 }
 
 pub struct ResultRow {

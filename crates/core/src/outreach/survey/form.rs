@@ -328,7 +328,7 @@ impl Survey {
     }
 
     /// Where a respondent goes after question `i`, given the answers.
-    fn next_after(&self, i: usize, answers: &Answers) -> usize {
+    pub(super) fn next_after(&self, i: usize, answers: &Answers) -> usize {
         let q = &self.questions[i];
         let Some(answer) = answers.get(&q.id).filter(|a| !a.is_empty()) else {
             return i + 1;

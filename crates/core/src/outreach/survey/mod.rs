@@ -29,15 +29,20 @@
 //! aggregated.
 
 mod aggregate;
+mod builder;
 mod form;
+mod paging;
 mod report;
 mod responses;
 mod suppression;
 
 pub use aggregate::*;
+pub use builder::*;
 pub use form::*;
 pub use report::*;
 pub use responses::*;
 
+#[cfg(test)]
+mod builder_tests;
 #[cfg(test)]
 mod tests;
