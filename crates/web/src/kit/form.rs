@@ -202,6 +202,12 @@ impl Refusal {
     }
 }
 
+/// After a saved change: back to the page that shows it (303, so a reload
+/// does not post again).
+pub fn see_other(to: String) -> Response {
+    (StatusCode::SEE_OTHER, [(header::LOCATION, to)]).into_response()
+}
+
 /// A page shown again after a refused change: 422, the message on it.
 pub fn refused(html: Html<String>) -> Response {
     (StatusCode::UNPROCESSABLE_ENTITY, html).into_response()

@@ -13,7 +13,7 @@ pub mod uploads;
 use askama::Template;
 use axum::extract::multipart::MultipartRejection;
 use axum::extract::{Multipart, Query};
-use axum::http::{StatusCode, header};
+use axum::http::header;
 use axum::response::{Html, IntoResponse, Response};
 use chrono::Datelike;
 use khienmang_core::Date;
@@ -25,6 +25,7 @@ use serde::Deserialize;
 use crate::access::{Granted, Identity, MovementRead, MovementWrite, RequestLang};
 use crate::error::{WebError, WebResult};
 use crate::i18n::number_vi;
+pub use crate::kit::form::see_other;
 use crate::kit::form::{Fields, FormError, Opt, Refusal, refused};
 use crate::kit::upload::{self, UploadError};
 use crate::org::{parse_day, today};
@@ -162,11 +163,6 @@ pub async fn audit_view(g: &Granted, object: &str, details: serde_json::Value) -
     g.audit_view("personal_data.view", object, details).await
 }
 
-pub fn see_other(to: String) -> Response {
-    (StatusCode::SEE_OTHER, [(header::LOCATION, to)]).into_response()
-}
-
-/// The message of a refused change, if that is what `error` is about.
 // ---- the registry's home ----
 
 #[derive(Deserialize, Default)]

@@ -370,7 +370,7 @@ pub async fn change_submit(
     match org.apply(&op, effective, None).await {
         Ok(created) => {
             let to = after(&op, &created, &shown);
-            Ok(crate::movement::see_other(format!("/org/units/{to}?saved=1")))
+            Ok(crate::kit::form::see_other(format!("/org/units/{to}?saved=1")))
         }
         Err(e) => Ok(crate::kit::form::refused(again(Some(as_form_error(e)?), fields).await?)),
     }
