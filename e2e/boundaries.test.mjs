@@ -51,7 +51,7 @@ const steps = [
       if (same.length < 2) continue;
       assert(same.every((v) => v.code && v.code.startsWith(`${c.code}.`)), `village codes of ${c.name}: ${same.map((v) => v.code)}`);
       const officer = await token(`xa-${c.code}`);
-      const found = await api(officer, '/api/v1/initiatives');
+      const found = (await api(officer, '/api/v1/initiatives')).initiatives;
       if (found.length === 0) continue;
       ward = c;
       initiative = found[0];
