@@ -14,8 +14,8 @@ use crate::access::{Authenticated, IndicatorManage, MovementRead, ProgrammeRead,
 use crate::error::WebResult;
 use crate::page::{Chrome, Page, render};
 
-/// Counted up to this many; beyond it the overview says "N+" (the list
-/// itself pages through the rest).
+/// Open disputes are counted up to this many; beyond it the overview says
+/// "N+" (the analysts' page lists the rest).
 const CAP: usize = 500;
 
 /// One line of the overview: a count, what it counts, where it leads.
@@ -29,6 +29,11 @@ pub struct Due {
 }
 
 impl Due {
+    fn new(label: &'static str, count: usize, href: String, urgent: bool) -> Due {
+        Due { label, count, href, urgent }
+    }
+
+    /// The count as shown ("3", "500+").
     pub fn shown(&self) -> String {
         if self.count > CAP { format!("{CAP}+") } else { self.count.to_string() }
     }
@@ -47,24 +52,16 @@ struct WorkPage {
 
 async fn reports_due(r: &ReportRead) -> WebResult<Vec<Due>> {
     let now = crate::access::now();
-    let count = async |filter: ReportFilter| -> WebResult<usize> {
-        Ok(r.reports(&filter, CAP as i64 + 1, 0, now).await?.len())
-    };
     let open = ReportFilter { open_only: true, ..ReportFilter::default() };
+    let overdue = ReportFilter { overdue_only: true, ..open.clone() };
+    let new = ReportFilter { status: Some(Status::Received), ..open.clone() };
+    let count = async |filter: &ReportFilter| -> WebResult<usize> {
+        Ok(usize::try_from(r.count(filter, now).await?).unwrap_or(0))
+    };
     Ok(vec![
-        Due {
-            label: "work.reports_overdue",
-            count: count(ReportFilter { overdue_only: true, ..open.clone() }).await?,
-            href: "/reports?view=overdue".into(),
-            urgent: true,
-        },
-        Due {
-            label: "work.reports_new",
-            count: count(ReportFilter { status: Some(Status::Received), ..open.clone() }).await?,
-            href: "/reports?status=received".into(),
-            urgent: true,
-        },
-        Due { label: "work.reports_open", count: count(open).await?, href: "/reports?view=open".into(), urgent: false },
+        Due::new("work.reports_overdue", count(&overdue).await?, "/reports?view=overdue".into(), true),
+        Due::new("work.reports_new", count(&new).await?, "/reports?status=received".into(), true),
+        Due::new("work.reports_open", count(&open).await?, "/reports?view=open".into(), false),
     ])
 }
 
@@ -74,7 +71,7 @@ async fn evaluations_due(p: &ProgrammeRead) -> WebResult<Due> {
     let own = p.scope.root();
     let (_, list) = p.evaluations(year).await?;
     let count = list.iter().filter(|e| e.status == EvaluationStatus::Submitted && Some(e.unit) != own).count();
-    Ok(Due { label: "work.evaluations_submitted", count, href: format!("/evaluations?year={year}"), urgent: true })
+    Ok(Due::new("work.evaluations_submitted", count, format!("/evaluations?year={year}"), true))
 }
 
 /// `GET /work` (and `/` for a signed-in person, until `/` becomes the
@@ -95,7 +92,7 @@ pub async fn overview(
     }
     if let Some(i) = &indicators {
         let count = i.disputes(true, CAP as i64 + 1).await?.len();
-        due.push(Due { label: "work.disputes_open", count, href: "/scamcheck#disp-h".into(), urgent: true });
+        due.push(Due::new("work.disputes_open", count, "/scamcheck#disp-h".into(), true));
     }
     if let Some(p) = &programme {
         due.push(evaluations_due(p).await?);

@@ -43,30 +43,37 @@ impl Store {
         if units.is_empty() {
             return Ok(Vec::new());
         }
-        let list = units.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
-        let mut sql = format!("{SELECT} WHERE r.unit_id IN ({list})");
-        let mut binds = Vec::new();
-        if let Some(s) = filter.status {
-            binds.push(s.as_str().to_string());
-            sql.push_str(&format!(" AND r.status = ${}", binds.len()));
-        }
-        if let Some(c) = filter.category {
-            binds.push(c.as_str().to_string());
-            sql.push_str(&format!(" AND r.category = ${}", binds.len()));
-        }
-        if filter.open_only || filter.overdue_only {
-            sql.push_str(" AND r.closed_at IS NULL");
-        }
-        if filter.overdue_only {
-            binds.push(now.stored());
-            sql.push_str(&format!(" AND r.due_at < ${}", binds.len()));
-        }
-        sql.push_str(&format!(" ORDER BY r.due_at, r.id LIMIT {} OFFSET {}", limit.clamp(1, 1000), offset.max(0)));
+        let (condition, binds) = condition(&units, filter, now);
+        let sql = format!(
+            "{SELECT} WHERE {condition} ORDER BY r.due_at, r.id LIMIT {} OFFSET {}",
+            limit.clamp(1, 1000),
+            offset.max(0)
+        );
         let mut q = sqlx::query(&sql);
         for b in binds {
             q = q.bind(b);
         }
         q.fetch_all(self.pool()).await?.iter().map(report_from_row).collect()
+    }
+
+    /// How many reports [`Store::reports_within`] would list, all pages.
+    pub async fn count_reports_within(
+        &self,
+        root: Option<UnitId>,
+        filter: &ReportFilter,
+        now: Timestamp,
+    ) -> Result<i64> {
+        let units = self.handling_units_within(root).await?;
+        if units.is_empty() {
+            return Ok(0);
+        }
+        let (condition, binds) = condition(&units, filter, now);
+        let sql = format!("SELECT CAST(COUNT(*) AS BIGINT) FROM reports r WHERE {condition}");
+        let mut q = sqlx::query_scalar(&sql);
+        for b in binds {
+            q = q.bind(b);
+        }
+        Ok(q.fetch_one(self.pool()).await?)
     }
 
     pub async fn report_events(&self, id: i64) -> Result<Vec<ReportEvent>> {
@@ -331,4 +338,28 @@ impl WriteTx {
             .await?;
         Ok(())
     }
+}
+
+/// The reports of `units` that `filter` keeps, as a `WHERE` condition on `r`
+/// and its bound values (`now` decides which are overdue).
+fn condition(units: &[i64], filter: &ReportFilter, now: Timestamp) -> (String, Vec<String>) {
+    let list = units.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
+    let mut sql = format!("r.unit_id IN ({list})");
+    let mut binds = Vec::new();
+    if let Some(s) = filter.status {
+        binds.push(s.as_str().to_string());
+        sql.push_str(&format!(" AND r.status = ${}", binds.len()));
+    }
+    if let Some(c) = filter.category {
+        binds.push(c.as_str().to_string());
+        sql.push_str(&format!(" AND r.category = ${}", binds.len()));
+    }
+    if filter.open_only || filter.overdue_only {
+        sql.push_str(" AND r.closed_at IS NULL");
+    }
+    if filter.overdue_only {
+        binds.push(now.stored());
+        sql.push_str(&format!(" AND r.due_at < ${}", binds.len()));
+    }
+    (sql, binds)
 }

@@ -43,6 +43,11 @@ impl ReportRead {
         Ok(self.0.store.reports_within(self.0.scope.root(), filter, limit, offset, now).await?)
     }
 
+    /// How many reports handled in the scope `filter` keeps, all pages.
+    pub async fn count(&self, filter: &ReportFilter, now: Timestamp) -> WebResult<i64> {
+        Ok(self.0.store.count_reports_within(self.0.scope.root(), filter, now).await?)
+    }
+
     /// The latest notifications of the scope's root (none for the whole country).
     pub async fn notifications(&self, limit: i64) -> WebResult<Vec<Notification>> {
         match self.0.scope.root() {
