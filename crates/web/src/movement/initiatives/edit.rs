@@ -13,7 +13,7 @@ use khienmang_store::movement::Initiative;
 
 use super::super::{bad, parse_count, required_year, see_other, unit_in_scope, village_in_scope};
 use super::new::{Choices, Draft, fields_of};
-use super::{after_change, load};
+use super::{after_change, load, on_initiative};
 use crate::access::{Granted, Identity, MovementWrite, ProgrammeManage, RequestLang, Target};
 use crate::error::{WebError, WebResult};
 use crate::kit::form::{Check, Fields, FormError, Opt, Refusal, refused};
@@ -159,97 +159,80 @@ pub async fn restore_submit(
 
 /// `POST /movement/initiatives/{id}/channels/edit`: corrects a channel's link or audience.
 pub async fn channel_edit_submit(
-    Page { lang, id }: Page,
+    page: Page,
     m: MovementWrite,
     Path(iid): Path<i64>,
     fields: Fields,
 ) -> WebResult<Response> {
-    let g = &m.0;
-    let ini = load(g, iid).await?;
-    let result = async {
-        let channel_id = picked(&fields, "channel")?;
+    on_initiative(page, m, iid, "channels", fields, async |g, ini, fields| {
+        let channel_id = picked(fields, "channel")?;
         let channel = Channel::parse(fields.get("url")).map_err(|e| WebError::BadRequest(e.message_vi()))?;
         let audience = parse_count(fields.get("audience"), "Số người theo dõi")?;
-        g.write(Target::Initiative(&ini), async |tx| {
-            tx.edit_channel(ini.id, channel_id, &channel, audience).await?;
-            Ok(())
+        g.write(Target::Initiative(ini), async |tx| {
+            Ok(tx.edit_channel(ini.id, channel_id, &channel, audience).await.map(|_| ())?)
         })
         .await
-    }
-    .await;
-    after_change(lang, id.as_ref(), g, ini, "channels", fields, result).await
+    })
+    .await
 }
 
 /// `POST /movement/initiatives/{id}/channels/void`: voids a channel entered by mistake.
 pub async fn channel_void_submit(
-    Page { lang, id }: Page,
+    page: Page,
     m: MovementWrite,
     Path(iid): Path<i64>,
     fields: Fields,
 ) -> WebResult<Response> {
-    let g = &m.0;
-    let ini = load(g, iid).await?;
-    let result = async {
-        let channel_id = picked(&fields, "channel")?;
-        let why = reason(&fields)?;
-        g.write(Target::Initiative(&ini), async |tx| Ok(tx.void_channel(ini.id, channel_id, &why).await?)).await
-    }
-    .await;
-    after_change(lang, id.as_ref(), g, ini, "channels", fields, result).await
+    on_initiative(page, m, iid, "channels", fields, async |g, ini, fields| {
+        let channel_id = picked(fields, "channel")?;
+        let why = reason(fields)?;
+        g.write(Target::Initiative(ini), async |tx| Ok(tx.void_channel(ini.id, channel_id, &why).await?)).await
+    })
+    .await
 }
 
 /// `POST /movement/initiatives/{id}/groups/void`: voids a sub-group.
 pub async fn group_void_submit(
-    Page { lang, id }: Page,
+    page: Page,
     m: MovementWrite,
     Path(iid): Path<i64>,
     fields: Fields,
 ) -> WebResult<Response> {
-    let g = &m.0;
-    let ini = load(g, iid).await?;
-    let result = async {
-        let group = picked(&fields, "group")?;
-        let why = reason(&fields)?;
-        g.write(Target::Initiative(&ini), async |tx| Ok(tx.void_group(ini.id, group, &why).await?)).await
-    }
-    .await;
-    after_change(lang, id.as_ref(), g, ini, "groups", fields, result).await
+    on_initiative(page, m, iid, "groups", fields, async |g, ini, fields| {
+        let group = picked(fields, "group")?;
+        let why = reason(fields)?;
+        g.write(Target::Initiative(ini), async |tx| Ok(tx.void_group(ini.id, group, &why).await?)).await
+    })
+    .await
 }
 
 /// `POST /movement/initiatives/{id}/participants/void`: voids a unit's part in the initiative.
 pub async fn participant_void_submit(
-    Page { lang, id }: Page,
+    page: Page,
     m: MovementWrite,
     Path(iid): Path<i64>,
     fields: Fields,
 ) -> WebResult<Response> {
-    let g = &m.0;
-    let ini = load(g, iid).await?;
-    let result = async {
+    on_initiative(page, m, iid, "participants", fields, async |g, ini, fields| {
         let unit = unit_in_scope(g, fields.get("unit")).await?;
-        let why = reason(&fields)?;
-        g.write(Target::Initiative(&ini), async |tx| Ok(tx.void_participant(ini.id, unit, &why).await?)).await
-    }
-    .await;
-    after_change(lang, id.as_ref(), g, ini, "participants", fields, result).await
+        let why = reason(fields)?;
+        g.write(Target::Initiative(ini), async |tx| Ok(tx.void_participant(ini.id, unit, &why).await?)).await
+    })
+    .await
 }
 
 /// `POST /movement/initiatives/{id}/counts/void`: voids the members counted in a village for a year.
 pub async fn count_void_submit(
-    Page { lang, id }: Page,
+    page: Page,
     m: MovementWrite,
     Path(iid): Path<i64>,
     fields: Fields,
 ) -> WebResult<Response> {
-    let g = &m.0;
-    let ini = load(g, iid).await?;
-    let result = async {
+    on_initiative(page, m, iid, "villages", fields, async |g, ini, fields| {
         let village = village_in_scope(g, fields.get("village")).await?;
         let year = required_year(fields.get("year"), "năm")?;
-        let why = reason(&fields)?;
-        g.write(Target::Initiative(&ini), async |tx| Ok(tx.void_village_count(ini.id, village, year, &why).await?))
-            .await
-    }
-    .await;
-    after_change(lang, id.as_ref(), g, ini, "villages", fields, result).await
+        let why = reason(fields)?;
+        g.write(Target::Initiative(ini), async |tx| Ok(tx.void_village_count(ini.id, village, year, &why).await?)).await
+    })
+    .await
 }

@@ -20,7 +20,7 @@ use super::{
     audit_view, bad, can_write, parse_count, parse_year, required_count, required_day, required_year, scope_units,
     see_other, this_year, unit_in_scope, unit_options, village_in_scope, year_options,
 };
-use crate::access::{Granted, Identity, MovementRead, MovementWrite, RequestLang};
+use crate::access::{Granted, Identity, MovementRead, MovementWrite, RequestLang, Target};
 use crate::error::{WebError, WebResult};
 use crate::i18n::{date_vi, number_vi};
 use crate::kit::form::{Fields, FormError, Opt, Refusal, refused};
@@ -421,6 +421,23 @@ pub async fn page(
 
 /// After a change from the initiative's page: back to it (303), or the page
 /// again with the message next to the refused form (422).
+/// A form on an initiative's page: the initiative read within the scope,
+/// `change` run with what was typed, then back to the page's `section` (or
+/// the page again, the refusal beside that form and what was typed kept).
+pub(super) async fn on_initiative(
+    Page { lang, id }: Page,
+    m: MovementWrite,
+    iid: i64,
+    section: &'static str,
+    fields: Fields,
+    change: impl AsyncFnOnce(&Granted, &Initiative, &Fields) -> WebResult<()>,
+) -> WebResult<Response> {
+    let g = &m.0;
+    let ini = load(g, iid).await?;
+    let result = change(g, &ini, &fields).await;
+    after_change(lang, id.as_ref(), g, ini, section, fields, result).await
+}
+
 pub(super) async fn after_change(
     lang: RequestLang,
     id: Option<&Identity>,
@@ -439,25 +456,14 @@ pub(super) async fn after_change(
     }
 }
 
-pub async fn stage_submit(
-    Page { lang, id }: Page,
-    m: MovementWrite,
-    Path(iid): Path<i64>,
-    fields: Fields,
-) -> WebResult<Response> {
-    let g = &m.0;
-    let ini = load(g, iid).await?;
-    let result = async {
+pub async fn stage_submit(page: Page, m: MovementWrite, Path(iid): Path<i64>, fields: Fields) -> WebResult<Response> {
+    on_initiative(page, m, iid, "history", fields, async |g, ini, fields| {
         let stage = Stage::parse(fields.get("stage")).ok_or_else(|| bad("Hãy chọn giai đoạn mới."))?;
         let on = required_day(fields.get("on"), "ngày chuyển giai đoạn")?;
         let note = Some(fields.get("stage_note")).filter(|n| !n.is_empty());
-        let mut tx = g.write_for_initiative(&ini).await?;
-        tx.move_initiative(ini.id, stage, on, note).await?;
-        tx.commit().await?;
-        Ok::<(), WebError>(())
-    }
-    .await;
-    after_change(lang, id.as_ref(), g, ini, "history", fields, result).await
+        g.write(Target::Initiative(ini), async |tx| Ok(tx.move_initiative(ini.id, stage, on, note).await?)).await
+    })
+    .await
 }
 
 /// Registers a channel; the store refuses one already guided, naming the unit.
@@ -474,96 +480,57 @@ pub(super) async fn register_channel(
     Ok((channel_id, channel))
 }
 
-pub async fn channel_submit(
-    Page { lang, id }: Page,
-    m: MovementWrite,
-    Path(iid): Path<i64>,
-    fields: Fields,
-) -> WebResult<Response> {
-    let g = &m.0;
-    let ini = load(g, iid).await?;
-    let result = async {
+pub async fn channel_submit(page: Page, m: MovementWrite, Path(iid): Path<i64>, fields: Fields) -> WebResult<Response> {
+    on_initiative(page, m, iid, "channels", fields, async |g, ini, fields| {
         let audience = parse_count(fields.get("audience"), "Số người theo dõi")?;
-        register_channel(g, &ini, fields.get("url"), audience).await.map(|_| ())
-    }
-    .await;
-    after_change(lang, id.as_ref(), g, ini, "channels", fields, result).await
+        register_channel(g, ini, fields.get("url"), audience).await.map(|_| ())
+    })
+    .await
 }
 
-pub async fn group_submit(
-    Page { lang, id }: Page,
-    m: MovementWrite,
-    Path(iid): Path<i64>,
-    fields: Fields,
-) -> WebResult<Response> {
-    let g = &m.0;
-    let ini = load(g, iid).await?;
-    let result = async {
+pub async fn group_submit(page: Page, m: MovementWrite, Path(iid): Path<i64>, fields: Fields) -> WebResult<Response> {
+    on_initiative(page, m, iid, "groups", fields, async |g, ini, fields| {
         let leader = Some(fields.get("group_leader")).filter(|l| !l.is_empty());
-        let mut tx = g.write_for_initiative(&ini).await?;
-        tx.add_group(ini.id, fields.get("group_name"), leader).await?;
-        tx.commit().await?;
-        Ok::<(), WebError>(())
-    }
-    .await;
-    after_change(lang, id.as_ref(), g, ini, "groups", fields, result).await
+        let name = fields.get("group_name");
+        g.write(Target::Initiative(ini), async |tx| Ok(tx.add_group(ini.id, name, leader).await?)).await
+    })
+    .await
 }
 
 pub async fn participant_submit(
-    Page { lang, id }: Page,
+    page: Page,
     m: MovementWrite,
     Path(iid): Path<i64>,
     fields: Fields,
 ) -> WebResult<Response> {
-    let g = &m.0;
-    let ini = load(g, iid).await?;
-    let result = async {
+    on_initiative(page, m, iid, "participants", fields, async |g, ini, fields| {
         let unit = unit_in_scope(g, fields.get("unit")).await?;
         if unit == ini.unit_id {
             return Err(bad("Đơn vị này đã là đơn vị chủ trì của mô hình."));
         }
         let from = required_year(fields.get("from_year"), "năm bắt đầu tham gia")?;
         let to = parse_year(fields.get("to_year"), "Năm kết thúc")?;
-        let mut tx = g.write_for_initiative(&ini).await?;
-        tx.add_participant(ini.id, unit, from, to).await?;
-        tx.commit().await?;
-        Ok::<(), WebError>(())
-    }
-    .await;
-    after_change(lang, id.as_ref(), g, ini, "participants", fields, result).await
+        g.write(Target::Initiative(ini), async |tx| Ok(tx.add_participant(ini.id, unit, from, to).await?)).await
+    })
+    .await
 }
 
-pub async fn count_submit(
-    Page { lang, id }: Page,
-    m: MovementWrite,
-    Path(iid): Path<i64>,
-    fields: Fields,
-) -> WebResult<Response> {
-    let g = &m.0;
-    let ini = load(g, iid).await?;
-    let result = async {
+pub async fn count_submit(page: Page, m: MovementWrite, Path(iid): Path<i64>, fields: Fields) -> WebResult<Response> {
+    on_initiative(page, m, iid, "villages", fields, async |g, ini, fields| {
         let village = village_in_scope(g, fields.get("village")).await?;
         let year = required_year(fields.get("year"), "năm")?;
         let members = required_count(fields.get("members"), "số thành viên")?;
         let households = required_count(fields.get("households"), "số hộ")?;
-        let mut tx = g.write_for_initiative(&ini).await?;
-        tx.set_village_count(ini.id, village, year, members, households).await?;
-        tx.commit().await?;
-        Ok::<(), WebError>(())
-    }
-    .await;
-    after_change(lang, id.as_ref(), g, ini, "villages", fields, result).await
+        g.write(Target::Initiative(ini), async |tx| {
+            Ok(tx.set_village_count(ini.id, village, year, members, households).await?)
+        })
+        .await
+    })
+    .await
 }
 
-pub async fn report_submit(
-    Page { lang, id }: Page,
-    m: MovementWrite,
-    Path(iid): Path<i64>,
-    fields: Fields,
-) -> WebResult<Response> {
-    let g = &m.0;
-    let ini = load(g, iid).await?;
-    let result = async {
+pub async fn report_submit(page: Page, m: MovementWrite, Path(iid): Path<i64>, fields: Fields) -> WebResult<Response> {
+    on_initiative(page, m, iid, "reports", fields, async |g, ini, fields| {
         let report = ActivityReport {
             period_from: required_day(fields.get("period_from"), "ngày bắt đầu kỳ báo cáo")?,
             period_to: required_day(fields.get("period_to"), "ngày kết thúc kỳ báo cáo")?,
@@ -572,13 +539,9 @@ pub async fn report_submit(
             reports_received: parse_count(fields.get("reports_received"), "Số tin báo tiếp nhận")?.unwrap_or(0),
             note: Some(fields.get("report_note").to_string()).filter(|n| !n.is_empty()),
         };
-        let mut tx = g.write_for_initiative(&ini).await?;
-        tx.add_initiative_report(ini.id, &report).await?;
-        tx.commit().await?;
-        Ok::<(), WebError>(())
-    }
-    .await;
-    after_change(lang, id.as_ref(), g, ini, "reports", fields, result).await
+        g.write(Target::Initiative(ini), async |tx| Ok(tx.add_initiative_report(ini.id, &report).await?)).await
+    })
+    .await
 }
 
 /// Re-shows the initiative's page with a message next to the members upload.
