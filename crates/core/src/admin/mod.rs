@@ -11,12 +11,14 @@
 
 pub mod awards;
 pub mod budget;
+pub mod criteria;
 pub mod duties;
 pub mod evaluation;
 pub mod phases;
 pub mod review;
 
 pub use awards::{AwardError, AwardKind, Nomination, NominationStatus, Nominee, RegisterEntry, register};
+pub use criteria::{Bands, prefill_points};
 pub use budget::{
     BudgetEntry, BudgetError, BudgetLevel, BudgetRow, DISTRICT_LEVEL_END, DOCUMENT_PLAN, DOCUMENT_TOTAL, GroupBy,
     SpendingLine, Stage, Variance, document_plan_rows, format_dong, format_thousands, rehome, variance,
