@@ -190,7 +190,8 @@ async fn a_prefilled_score_is_the_figure_the_targets_page_shows() {
         let expected = prefill_points(c.max_points, t["value"].as_f64(), t["goal"].as_f64().unwrap());
         match expected {
             Some(p) => {
-                let input = format!("name=\"points.{}\" id=\"p-{}\" value=\"{p}\" data-prefilled=\"1\"", c.code, c.code);
+                let input =
+                    format!("name=\"points.{}\" id=\"p-{}\" value=\"{p}\" data-prefilled=\"1\"", c.code, c.code);
                 assert!(page.contains(&input), "criterion {}: {input}", c.code);
                 assert!(page.contains(&format!("tính từ chỉ tiêu {code}: ")), "the words beside {}", c.code);
                 checked += 1;
@@ -212,8 +213,11 @@ async fn a_prefilled_score_is_the_figure_the_targets_page_shows() {
     let stored = app.store.evaluation(a, YEAR).await.unwrap().unwrap();
     let s = stored.scores.iter().find(|s| s.criterion == "2.2").unwrap();
     assert_eq!((s.points, s.note.as_deref()), (6, Some("Kế hoạch ban hành muộn")));
-    let history =
-        app.store.record_history(khienmang_core::movement::RecordKind::Evaluation, &format!("{}:{YEAR}", a.0)).await.unwrap();
+    let history = app
+        .store
+        .record_history(khienmang_core::movement::RecordKind::Evaluation, &format!("{}:{YEAR}", a.0))
+        .await
+        .unwrap();
     assert_eq!(history.len(), 1, "the correction, not the first entry");
     assert_eq!(history[0].changes["điểm 2.2"], serde_json::json!([5, 6]));
 }
@@ -307,7 +311,8 @@ async fn a_nomination_is_picked_corrected_voided_out_of_the_register_and_restore
     // Another commune's officer sees and changes none of it.
     let before = app.write_count().await;
     assert_eq!(get_text(&app, &xb, &format!("/awards/{id}")).await.0, StatusCode::NOT_FOUND);
-    let fix = pairs(&[("nominee_type", "person"), ("name", "Trần Văn Bình"), ("kind", "regular"), ("achievement", "X")]);
+    let fix =
+        pairs(&[("nominee_type", "person"), ("name", "Trần Văn Bình"), ("kind", "regular"), ("achievement", "X")]);
     assert_eq!(post_form(&app, &xb, &format!("/awards/{id}/edit"), &fix).await.0, StatusCode::NOT_FOUND);
     let reason = pairs(&[("reason", "Nhập nhầm")]);
     assert_eq!(post_form(&app, &xb, &format!("/awards/{id}/void"), &reason).await.0, StatusCode::NOT_FOUND);
@@ -317,7 +322,9 @@ async fn a_nomination_is_picked_corrected_voided_out_of_the_register_and_restore
     let (status, body) = post_form(&app, &xa, &format!("/awards/{id}/edit"), &fix).await;
     assert_eq!(status, StatusCode::SEE_OTHER, "{body}");
     let n = app.store.nomination(id).await.unwrap().unwrap();
-    assert!(matches!(&n.nomination.nominee, Nominee::Person { name, unit: Some(u) } if name == "Trần Văn Bình" && *u == a));
+    assert!(
+        matches!(&n.nomination.nominee, Nominee::Person { name, unit: Some(u) } if name == "Trần Văn Bình" && *u == a)
+    );
     let (_, page) = get_text(&app, &xa, &format!("/awards/{id}")).await;
     assert!(page.contains("id=\"change-list\"") && page.contains("Trần Văn Bình"), "its history");
 

@@ -92,7 +92,10 @@ mod tests {
         assert_eq!(b.classify(Total(9400)), Classification::Good);
         assert_eq!(b.classify(Total(4500)), Classification::Average);
         assert_eq!(Bands { excellent: 80, good: 80, fair: 70, average: 40 }.validate(), Err(EvaluationError::BadBands));
-        assert_eq!(Bands { excellent: 101, good: 80, fair: 70, average: 40 }.validate(), Err(EvaluationError::BadBands));
+        assert_eq!(
+            Bands { excellent: 101, good: 80, fair: 70, average: 40 }.validate(),
+            Err(EvaluationError::BadBands)
+        );
         assert_eq!(Bands { excellent: 90, good: 80, fair: 70, average: 0 }.validate(), Err(EvaluationError::BadBands));
     }
 

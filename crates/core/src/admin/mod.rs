@@ -18,11 +18,11 @@ pub mod phases;
 pub mod review;
 
 pub use awards::{AwardError, AwardKind, Nomination, NominationStatus, Nominee, RegisterEntry, register};
-pub use criteria::{Bands, prefill_points};
 pub use budget::{
     BudgetEntry, BudgetError, BudgetLevel, BudgetRow, DISTRICT_LEVEL_END, DOCUMENT_PLAN, DOCUMENT_TOTAL, GroupBy,
     SpendingLine, Stage, Variance, document_plan_rows, format_dong, format_thousands, rehome, variance,
 };
+pub use criteria::{Bands, prefill_points};
 pub use duties::{
     BODIES, Body, Completeness, DUTIES, DueRule, Duty, DutyState, PeriodKind, PeriodReport, ReportingPeriod,
     ReportingUnit, completeness, duty_state, overdue,

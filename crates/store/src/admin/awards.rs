@@ -207,14 +207,16 @@ impl WriteTx {
             return Ok(());
         }
         let json = serde_json::to_string(&new).map_err(|e| invalid(e.to_string()))?;
-        sqlx::query("UPDATE award_nominations SET kind = $1, nominee_name = $2, nomination = $3, updated_at = $4 WHERE id = $5")
-            .bind(new.kind.as_str())
-            .bind(new.nominee.name())
-            .bind(&json)
-            .bind(self.stamp())
-            .bind(id)
-            .execute(&mut *self.tx)
-            .await?;
+        sqlx::query(
+            "UPDATE award_nominations SET kind = $1, nominee_name = $2, nomination = $3, updated_at = $4 WHERE id = $5",
+        )
+        .bind(new.kind.as_str())
+        .bind(new.nominee.name())
+        .bind(&json)
+        .bind(self.stamp())
+        .bind(id)
+        .execute(&mut *self.tx)
+        .await?;
         self.record_history_row(RecordKind::Nomination, &id.to_string(), ChangeAction::Edit, changes, None).await
     }
 
@@ -245,7 +247,13 @@ impl WriteTx {
             return Err(invalid("Hồ sơ này không bị hủy."));
         }
         self.clear_void("award_nominations", "id = $1", &[id], None).await?;
-        self.record_history_row(RecordKind::Nomination, &id.to_string(), ChangeAction::Restore, serde_json::Map::new(), None)
-            .await
+        self.record_history_row(
+            RecordKind::Nomination,
+            &id.to_string(),
+            ChangeAction::Restore,
+            serde_json::Map::new(),
+            None,
+        )
+        .await
     }
 }

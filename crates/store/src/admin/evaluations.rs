@@ -249,9 +249,10 @@ impl WriteTx {
         .bind(self.stamp())
         .execute(&mut *self.tx)
         .await?;
-        let mut changes = changed_fields(&set_summary(&previous), &set_summary(&saved));
+        let (before, after) = (set_summary(&previous), set_summary(&saved));
+        let mut changes = changed_fields(&before, &after);
         // A criterion removed is a change too.
-        if let (Some(old), Some(new)) = (set_summary(&previous).as_object(), set_summary(&saved).as_object()) {
+        if let (Some(old), Some(new)) = (before.as_object(), after.as_object()) {
             for (k, v) in old {
                 if !new.contains_key(k) {
                     changes.insert(k.clone(), json!([v, Value::Null]));
@@ -259,8 +260,14 @@ impl WriteTx {
             }
         }
         changes.insert("version".into(), json!([previous.version, version]));
-        self.record_history_row(RecordKind::CriteriaSet, &criteria_record_id(year, kind), ChangeAction::Edit, changes, None)
-            .await?;
+        self.record_history_row(
+            RecordKind::CriteriaSet,
+            &criteria_record_id(year, kind),
+            ChangeAction::Edit,
+            changes,
+            None,
+        )
+        .await?;
         // The evaluations still being edited follow the set.
         let sql = format!(
             "SELECT {COLUMNS} FROM evaluations WHERE year = $1 AND kind = $2 AND status IN ('self_assessment', 'returned') \

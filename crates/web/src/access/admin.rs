@@ -10,8 +10,8 @@ use khienmang_core::Date;
 use khienmang_core::admin::duties::DutyReport;
 use khienmang_core::admin::review::ReviewData;
 use khienmang_core::admin::{CriteriaSet, PeriodKind, PeriodReport, ReviewKind, UnitKind};
-use khienmang_core::org::{OrgHistory, UnitId};
 use khienmang_core::movement::RecordKind;
+use khienmang_core::org::{OrgHistory, UnitId};
 use khienmang_store::admin::{BudgetRecord, BudgetSummary, EvaluationRecord, NominationRecord, review_data};
 use khienmang_store::movement::RecordChange;
 

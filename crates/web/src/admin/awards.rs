@@ -40,12 +40,7 @@ pub struct YearQuery {
 /// The pickers of a nomination form: the scope's units and initiatives
 /// whose names contain `q` (diacritics ignored), at most [`PICK_LIMIT`]
 /// each, the current choices marked.
-pub(crate) async fn pickers(
-    g: &Granted,
-    q: &str,
-    unit: &str,
-    initiative: &str,
-) -> WebResult<(Vec<Opt>, Vec<Opt>)> {
+pub(crate) async fn pickers(g: &Granted, q: &str, unit: &str, initiative: &str) -> WebResult<(Vec<Opt>, Vec<Opt>)> {
     let wanted = fold(q.trim());
     let units: Vec<_> = scope_units(g)
         .await?
@@ -73,9 +68,10 @@ pub(crate) async fn nominee_from(g: &Granted, f: &Fields, proposer: UnitId) -> W
     let picked_unit = || -> WebResult<Option<UnitId>> {
         match f.get("nominee_unit") {
             "" => Ok(None),
-            raw => raw.parse::<i64>().map(|u| Some(UnitId(u))).map_err(|_| {
-                WebError::BadRequest("Hãy chọn đơn vị, tập thể trong danh sách.".into())
-            }),
+            raw => raw
+                .parse::<i64>()
+                .map(|u| Some(UnitId(u)))
+                .map_err(|_| WebError::BadRequest("Hãy chọn đơn vị, tập thể trong danh sách.".into())),
         }
     };
     match f.get("nominee_type") {
@@ -95,9 +91,10 @@ pub(crate) async fn nominee_from(g: &Granted, f: &Fields, proposer: UnitId) -> W
             Ok(Nominee::Unit { unit, name: unit_name(g, unit, today()).await? })
         }
         "initiative" => {
-            let id: i64 = f.get("initiative").parse().map_err(|_| {
-                WebError::BadRequest("Hãy chọn mô hình được đề nghị trong danh sách.".into())
-            })?;
+            let id: i64 = f
+                .get("initiative")
+                .parse()
+                .map_err(|_| WebError::BadRequest("Hãy chọn mô hình được đề nghị trong danh sách.".into()))?;
             let initiative = g.initiative(id).await?;
             g.ensure_write(initiative.unit_id).await?;
             Ok(Nominee::Initiative { initiative_id: id, name: initiative.name })
@@ -212,8 +209,7 @@ async fn show(
         })
         .collect();
     let entries = register(records.iter().filter_map(|r| r.register_entry()).collect());
-    let (units, initiatives) =
-        pickers(g, q, form.entered("nominee_unit"), form.entered("initiative")).await?;
+    let (units, initiatives) = pickers(g, q, form.entered("nominee_unit"), form.entered("initiative")).await?;
     let nominee_type = match form.entered("nominee_type") {
         "" => "person".to_owned(),
         t => t.to_owned(),
@@ -269,7 +265,9 @@ pub async fn nominate_submit(Page { lang, id }: Page, m: Evaluate, fields: Field
         Err(e) => {
             let error = FormError::of("nominate", e)?;
             let q = fields.get("q").to_owned();
-            Ok(refused(show(lang, id.as_ref(), &m.0, None, &q, false, Refusal { error: Some(error), entered: fields }).await?))
+            Ok(refused(
+                show(lang, id.as_ref(), &m.0, None, &q, false, Refusal { error: Some(error), entered: fields }).await?,
+            ))
         }
     }
 }

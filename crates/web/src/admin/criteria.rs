@@ -170,14 +170,13 @@ async fn show(
 ) -> WebResult<Html<String>> {
     let set = m.0.criteria_set(year, kind).await?;
     let sent = m.0.evaluations_sent_on(year, kind, set.version).await?;
-    let changes = m
-        .0
-        .programme_history(RecordKind::CriteriaSet, &criteria_record_id(year, kind))
-        .await?
-        .into_iter()
-        .rev()
-        .map(|c| change_row((RecordKind::CriteriaSet, c)))
-        .collect();
+    let changes =
+        m.0.programme_history(RecordKind::CriteriaSet, &criteria_record_id(year, kind))
+            .await?
+            .into_iter()
+            .rev()
+            .map(|c| change_row((RecordKind::CriteriaSet, c)))
+            .collect();
     let (rows, bands, form) = match entered {
         Some((error, fields)) => {
             (rows_entered(&fields), bands_entered(&fields), Refusal { error: Some(error), entered: fields })

@@ -21,10 +21,10 @@ use serde::Deserialize;
 
 use super::{ensure_below, unit_name, year_or_now};
 use crate::access::{Evaluate, ProgrammeRead, Target, Within};
-use crate::movement::initiatives::{ChangeRow, change_row};
 use crate::error::{WebError, WebResult};
 use crate::kit::form::Form;
 use crate::kit::xlsx::{Cell, Column, ColumnKind, Sheet, xlsx_download};
+use crate::movement::initiatives::{ChangeRow, change_row};
 use crate::org::today;
 use crate::page::{Chrome, Page, render};
 
@@ -249,7 +249,10 @@ async fn unit_targets(within: &Within<'_>, year: i32) -> WebResult<Option<[Targe
 
 /// What a criterion reading a target starts from: the points and the words
 /// beside them.
-fn computed(c: &khienmang_core::admin::Criterion, targets: Option<&[TargetValue; 12]>) -> Option<(Option<u32>, String)> {
+fn computed(
+    c: &khienmang_core::admin::Criterion,
+    targets: Option<&[TargetValue; 12]>,
+) -> Option<(Option<u32>, String)> {
     let target = c.target?;
     let v = targets.and_then(|rows| rows.iter().find(|v| v.target == target));
     let Some(v) = v.filter(|v| v.value.is_some()) else {
@@ -309,14 +312,13 @@ pub async fn page(
         })
         .collect();
     let t = record.as_ref().map_or(Total(0), |r| r.total);
-    let changes = m
-        .0
-        .programme_history(RecordKind::Evaluation, &evaluation_record_id(unit, year))
-        .await?
-        .into_iter()
-        .rev()
-        .map(|c| change_row((RecordKind::Evaluation, c)))
-        .collect();
+    let changes =
+        m.0.programme_history(RecordKind::Evaluation, &evaluation_record_id(unit, year))
+            .await?
+            .into_iter()
+            .rev()
+            .map(|c| change_row((RecordKind::Evaluation, c)))
+            .collect();
     render(&FormPage {
         chrome: Chrome::new(lang, id.as_ref(), "evaluations"),
         unit: unit.0,

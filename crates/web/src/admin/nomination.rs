@@ -73,7 +73,9 @@ fn fields_of(r: &NominationRecord) -> Fields {
     let (kind, unit, initiative, name) = match &n.nominee {
         Nominee::Person { name, unit } => ("person", unit.map(|u| u.0.to_string()), None, name.clone()),
         Nominee::Unit { unit, .. } => ("unit", Some(unit.0.to_string()), None, String::new()),
-        Nominee::Initiative { initiative_id, .. } => ("initiative", None, Some(initiative_id.to_string()), String::new()),
+        Nominee::Initiative { initiative_id, .. } => {
+            ("initiative", None, Some(initiative_id.to_string()), String::new())
+        }
     };
     Fields(vec![
         ("nominee_type".into(), kind.into()),
@@ -147,7 +149,12 @@ pub async fn page(
 
 /// `POST /awards/{id}/edit`: corrects the nominee, kind, deed date or
 /// achievement of a nomination not yet decided.
-pub async fn edit_submit(Page { lang, id }: Page, m: Evaluate, Path(nid): Path<i64>, fields: Fields) -> WebResult<Response> {
+pub async fn edit_submit(
+    Page { lang, id }: Page,
+    m: Evaluate,
+    Path(nid): Path<i64>,
+    fields: Fields,
+) -> WebResult<Response> {
     let record = m.0.nomination(nid).await?;
     let proposer = record.nomination.proposed_by;
     let outcome = async {
@@ -168,7 +175,12 @@ pub async fn edit_submit(Page { lang, id }: Page, m: Evaluate, Path(nid): Path<i
 }
 
 /// `POST /awards/{id}/void`: voids a nomination entered by mistake, with a reason.
-pub async fn void_submit(Page { lang, id }: Page, m: Evaluate, Path(nid): Path<i64>, fields: Fields) -> WebResult<Response> {
+pub async fn void_submit(
+    Page { lang, id }: Page,
+    m: Evaluate,
+    Path(nid): Path<i64>,
+    fields: Fields,
+) -> WebResult<Response> {
     let record = m.0.nomination(nid).await?;
     let proposer = record.nomination.proposed_by;
     let outcome = match VoidReason::parse(fields.get("reason")) {
@@ -201,10 +213,9 @@ pub async fn from_ranking(m: Evaluate, fields: Fields) -> WebResult<Response> {
     let on = today();
     let year = match fields.get("year") {
         "" => year_or_now(None, on),
-        raw => year_or_now(
-            Some(raw.parse().map_err(|_| WebError::BadRequest(format!("Năm «{raw}» không hợp lệ.")))?),
-            on,
-        ),
+        raw => {
+            year_or_now(Some(raw.parse().map_err(|_| WebError::BadRequest(format!("Năm «{raw}» không hợp lệ.")))?), on)
+        }
     };
     let kind = parse_kind(Some(fields.get("kind")))?;
     let award = AwardKind::parse(fields.get("award"))
