@@ -13,6 +13,7 @@ mod boundaries;
 mod contests;
 mod corrections;
 mod crash;
+mod evaluation;
 mod forms;
 mod import;
 mod limits;

@@ -21,6 +21,9 @@ string_enum!(
         Activity = "activity" / "Hoạt động",
         Post = "post" / "Tin bài",
         BudgetEntry = "budget_entry" / "Khoản kinh phí",
+        Evaluation = "evaluation" / "Kết quả đánh giá",
+        Nomination = "nomination" / "Hồ sơ đề nghị khen thưởng",
+        CriteriaSet = "criteria_set" / "Bộ tiêu chí đánh giá",
     }
 );
 

@@ -5,8 +5,10 @@
 
 pub mod awards;
 pub mod budget;
+pub mod criteria;
 pub mod duties;
 pub mod evaluations;
+pub mod nomination;
 pub mod reviews;
 
 use khienmang_core::Date;
