@@ -7,6 +7,7 @@ mod accounts;
 mod boundaries;
 mod contests;
 mod corrections;
+mod onboarding;
 mod outreach;
 mod reports;
 mod scamcheck;
@@ -608,6 +609,7 @@ const TABLES: &[&[(&str, &str, &str)]] = &[
     corrections::STRINGS,
     boundaries::STRINGS,
     outreach::STRINGS,
+    onboarding::STRINGS,
 ];
 
 fn all_strings() -> impl Iterator<Item = &'static (&'static str, &'static str, &'static str)> {
