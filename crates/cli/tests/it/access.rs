@@ -409,6 +409,11 @@ fn body_for(path: &str, target: i64, records: Records) -> Option<reqwest::Body> 
         "/users" => form(format!("username=walk.new.{target}&display_name=A&role=commune_officer&scope={target}")),
         "/users/{id}/edit" => form(format!("display_name=Đổi+tên&role=commune_officer&scope={target}")),
         "/users/{id}/disable" => form("disabled=1&reason=Thử".into()),
+        // The walk's account is a commune officer's: a link is refused as a
+        // choice (422) within the subtree, and as not found outside it.
+        "/users/{id}/initiatives" | "/users/{id}/initiatives/remove" => {
+            form(format!("initiative={}", records.initiative))
+        }
         "/api/v1/users" => Some(reqwest::Body::from(
             serde_json::json!({"username": format!("walk.api.{target}"), "display_name": "A",
                 "role": "commune_officer", "scope_unit_id": target, "password": "tam-thoi-2026"})

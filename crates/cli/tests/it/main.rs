@@ -19,6 +19,7 @@ mod import;
 mod limits;
 mod links;
 mod movement;
+mod onboarding;
 mod open311;
 mod org;
 mod outreach;

@@ -104,6 +104,19 @@ impl Granted {
         Ok(record)
     }
 
+    /// The duties of Part 3 due within `from..=to` and not yet reported,
+    /// as (duty code, due date): the calendar is the programme document's
+    /// (in core), the reports received are counted in the database.
+    pub async fn duties_due_between(&self, from: Date, to: Date) -> WebResult<Vec<(&'static str, Date)>> {
+        let reported: std::collections::HashSet<(String, Date)> =
+            self.store.duty_reports_due_between(from, to).await?.into_iter().collect();
+        Ok(khienmang_core::admin::DUTIES
+            .iter()
+            .flat_map(|d| d.due.due_dates(from, to).into_iter().map(move |due| (d.code, due)))
+            .filter(|(code, due)| !reported.contains(&(code.to_string(), *due)))
+            .collect())
+    }
+
     /// The reports received on the duties of Part 3 (the whole programme's).
     pub async fn duty_reports(&self) -> WebResult<Vec<DutyReport>> {
         Ok(self.store.duty_reports().await?)

@@ -8,6 +8,7 @@ mod boundaries;
 mod contests;
 mod corrections;
 mod evaluation;
+mod onboarding;
 mod outreach;
 mod reports;
 mod scamcheck;
@@ -610,6 +611,7 @@ const TABLES: &[&[(&str, &str, &str)]] = &[
     boundaries::STRINGS,
     outreach::STRINGS,
     evaluation::STRINGS,
+    onboarding::STRINGS,
 ];
 
 fn all_strings() -> impl Iterator<Item = &'static (&'static str, &'static str, &'static str)> {
