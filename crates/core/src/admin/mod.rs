@@ -19,7 +19,7 @@ pub mod review;
 pub use awards::{AwardError, AwardKind, Nomination, NominationStatus, Nominee, RegisterEntry, register};
 pub use budget::{
     BudgetEntry, BudgetError, BudgetLevel, BudgetRow, DISTRICT_LEVEL_END, DOCUMENT_PLAN, DOCUMENT_TOTAL, GroupBy,
-    SpendingLine, Stage, Variance, document_plan_rows, format_dong, format_thousands, rehome, variance,
+    SpendingLine, Stage, Variance, document_plan_rows, format_dong, format_thousands, parse_dong, rehome, variance,
 };
 pub use duties::{
     BODIES, Body, Completeness, DUTIES, DueRule, Duty, DutyState, PeriodKind, PeriodReport, ReportingPeriod,

@@ -106,6 +106,21 @@ impl WriteTx {
         changes: Map<String, Value>,
         reason: Option<&str>,
     ) -> Result<()> {
+        self.log_change(kind, id, action, changes, reason).await?;
+        self.facts_changed(fact);
+        Ok(())
+    }
+
+    /// The history row and the audit entry of a change to a record no
+    /// target reads (a budget entry); [`WriteTx::record_change`] for the rest.
+    pub(crate) async fn log_change(
+        &mut self,
+        kind: RecordKind,
+        id: &str,
+        action: ChangeAction,
+        changes: Map<String, Value>,
+        reason: Option<&str>,
+    ) -> Result<()> {
         let changes = Value::Object(changes);
         sqlx::query(
             "INSERT INTO record_changes (record_kind, record_id, actor, changed_at, action, changes, reason) \
@@ -126,7 +141,6 @@ impl WriteTx {
             &json!({"changes": changes, "reason": reason}),
         )
         .await?;
-        self.facts_changed(fact);
         Ok(())
     }
 

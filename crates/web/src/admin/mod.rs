@@ -5,6 +5,7 @@
 
 pub mod awards;
 pub mod budget;
+pub mod budget_entries;
 pub mod duties;
 pub mod evaluations;
 pub mod reviews;
