@@ -71,6 +71,18 @@ pub async fn metrics_unguarded(State(state): State<AppState>) -> Response {
         crate::outreach::contests::api::leaderboard,
         crate::users::api_list, crate::users::api_get, crate::users::api_create, crate::users::api_patch,
         crate::users::api_reset_password, crate::users::api_reset_second_factor,
+        crate::movement::records_api::documents_list, crate::movement::records_api::document_get,
+        crate::movement::records_api::document_create, crate::movement::records_api::document_patch,
+        crate::movement::records_api::document_void, crate::movement::records_api::document_restore,
+        crate::movement::records_api::activities_list, crate::movement::records_api::activity_get,
+        crate::movement::records_api::activity_create, crate::movement::records_api::activity_patch,
+        crate::movement::records_api::activity_void, crate::movement::records_api::activity_restore,
+        crate::movement::records_api::posts_list, crate::movement::records_api::post_get,
+        crate::movement::records_api::post_create, crate::movement::records_api::post_patch,
+        crate::movement::records_api::post_void, crate::movement::records_api::post_restore,
+        crate::admin::budget_entries::api_list, crate::admin::budget_entries::api_get,
+        crate::admin::budget_entries::api_create, crate::admin::budget_entries::api_patch,
+        crate::admin::budget_entries::api_void, crate::admin::budget_entries::api_restore,
     ),
     modifiers(&BearerAuth)
 )]

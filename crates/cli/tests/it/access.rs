@@ -90,6 +90,10 @@ struct Records {
     person: i64,
     voice: i64,
     document: i64,
+    /// A village activity, a page post and a budget entry of the unit (issue 18's corrections).
+    activity: i64,
+    post: i64,
+    budget: i64,
     report: i64,
     attachment: i64,
     nomination: i64,
@@ -147,6 +151,22 @@ async fn records_of(app: &TestApp, unit: khienmang_core::org::UnitId) -> Records
         })
         .await
         .unwrap();
+    // The unit stands in for a village: the store does not check the level.
+    let activity = tx.add_village_activity(unit, day("2026-01-03"), "Hoạt động thử", Some(20)).await.unwrap();
+    let post = tx.add_page_post(unit, day("2026-01-04"), "Tin bài thử", None).await.unwrap();
+    let budget = {
+        use khienmang_core::admin::{BudgetEntry, BudgetLevel, Stage};
+        let e = BudgetEntry::new(
+            BudgetLevel::Commune,
+            None,
+            Stage::Allocation,
+            1_000,
+            day("2026-01-05"),
+            day("2026-01-05"),
+        )
+        .unwrap();
+        tx.add_budget_entry(Some(unit), &e, None).await.unwrap()
+    };
     tx.commit().await.unwrap();
     let (report, attachment) = report_of(app, unit).await;
     let nomination = {
@@ -170,7 +190,22 @@ async fn records_of(app: &TestApp, unit: khienmang_core::org::UnitId) -> Records
     let (campaign, survey) = outreach_of(app, unit).await;
     let contest = crate::contests::open_contest(&app.store, unit, &[(unit, 10)], 60, 1).await;
     let account = account_of(app, unit).await;
-    Records { initiative, person, voice, document, report, attachment, nomination, campaign, survey, contest, account }
+    Records {
+        initiative,
+        person,
+        voice,
+        document,
+        activity,
+        post,
+        budget,
+        report,
+        attachment,
+        nomination,
+        campaign,
+        survey,
+        contest,
+        account,
+    }
 }
 
 /// A commune officer's account working within `unit`.
@@ -260,8 +295,14 @@ fn fill(path: &str, unit: i64, records: Records) -> String {
         records.person
     } else if path.starts_with("/movement/voices/") {
         records.voice
-    } else if path.starts_with("/movement/documents/") {
+    } else if path.starts_with("/movement/documents/") || path.starts_with("/api/v1/documents/") {
         records.document
+    } else if path.starts_with("/movement/activities/") || path.starts_with("/api/v1/activities/") {
+        records.activity
+    } else if path.starts_with("/movement/posts/") || path.starts_with("/api/v1/posts/") {
+        records.post
+    } else if path.starts_with("/budget/entries/") || path.starts_with("/api/v1/budget/entries/") {
+        records.budget
     } else if path.starts_with("/awards/") {
         records.nomination
     } else if path.starts_with("/campaigns/") {
@@ -298,7 +339,36 @@ fn fill(path: &str, unit: i64, records: Records) -> String {
 }
 
 fn is_movement(path: &str) -> bool {
-    path.starts_with("/movement") || path.starts_with("/api/v1/initiatives")
+    path.starts_with("/movement")
+        || path.starts_with("/api/v1/initiatives")
+        || path.starts_with("/api/v1/documents")
+        || path.starts_with("/api/v1/activities")
+        || path.starts_with("/api/v1/posts")
+}
+
+/// A correction, void or restore of a plan or resolution, a village
+/// activity or a page post (or the page of its forms): the unit's registry,
+/// never an initiative leader's, and never a unit kept only for its history.
+fn is_record_change(method: &Method, path: &str) -> bool {
+    let record = ["/movement/documents/{id}/", "/movement/activities/{id}/", "/movement/posts/{id}/"]
+        .iter()
+        .any(|p| path.starts_with(p))
+        || (["/api/v1/documents", "/api/v1/activities", "/api/v1/posts"].iter().any(|p| path.starts_with(p)));
+    record && (*method != Method::GET || path.ends_with("/edit"))
+}
+
+/// Records this walk voids as it goes (only the secretariat restores them),
+/// so a later request of the walk may find them gone.
+fn voided_by_the_walk(path: &str) -> bool {
+    ["/movement/documents/{id}", "/movement/activities/{id}", "/movement/posts/{id}", "/budget/entries/{id}"]
+        .iter()
+        .chain(&[
+            "/api/v1/documents/{id}",
+            "/api/v1/activities/{id}",
+            "/api/v1/posts/{id}",
+            "/api/v1/budget/entries/{id}",
+        ])
+        .any(|p| path.starts_with(p))
 }
 
 /// The province's list of scam indicators: not a unit's records.
@@ -322,6 +392,7 @@ fn programme_capability(method: &Method, path: &str) -> Option<khienmang_core::a
     let manage = path.starts_with("/budget")
         || path.starts_with("/scamcheck/official")
         || path == "/api/v1/budget/summary"
+        || path.starts_with("/api/v1/budget/entries")
         || path.starts_with("/reviews")
         || path == "/awards/{id}/step"
         // The criteria sets are the province's, edited by the secretariat.
@@ -444,6 +515,37 @@ fn body_for(path: &str, target: i64, records: Records) -> Option<reqwest::Body> 
         "/awards/{id}/restore" => form(String::new()),
         "/budget/entries" => form("level=commune&stage=allocation&amount=5&from=2026-01-01".into()),
         "/budget/seed" => form(String::new()),
+        "/budget/entries/{id}/edit" => form("level=commune&stage=allocation&amount=7.000&from=2026-01-05".into()),
+        "/movement/documents/{id}/void"
+        | "/movement/activities/{id}/void"
+        | "/movement/posts/{id}/void"
+        | "/budget/entries/{id}/void" => form("reason=Nh%E1%BA%ADp+nh%E1%BA%A7m".into()),
+        "/movement/activities/{id}/edit" => form(format!("village={target}&held_on=2026-02-01&title=S%E1%BB%ADa&participants=5")),
+        "/movement/posts/{id}/edit" => form(format!("unit={target}&posted_on=2026-02-01&post_title=S%E1%BB%ADa")),
+        "/api/v1/documents/{id}/void"
+        | "/api/v1/activities/{id}/void"
+        | "/api/v1/posts/{id}/void"
+        | "/api/v1/budget/entries/{id}/void" => Some(reqwest::Body::from(r#"{"reason": "Nhập nhầm"}"#)),
+        "/api/v1/documents" => Some(reqwest::Body::from(
+            serde_json::json!({"unit_id": target, "kind": "plan", "number": "02/KH", "title": "Kế hoạch",
+                "issued_on": "2026-02-01"})
+            .to_string(),
+        )),
+        "/api/v1/activities" => Some(reqwest::Body::from(
+            serde_json::json!({"village_id": target, "held_on": "2026-02-01", "title": "Hoạt động"}).to_string(),
+        )),
+        "/api/v1/posts" => Some(reqwest::Body::from(
+            serde_json::json!({"unit_id": target, "posted_on": "2026-02-01", "title": "Tin bài"}).to_string(),
+        )),
+        "/api/v1/documents/{id}" | "/api/v1/activities/{id}" | "/api/v1/posts/{id}" => {
+            Some(reqwest::Body::from(r#"{"title": "Sửa"}"#))
+        }
+        "/api/v1/budget/entries" => Some(reqwest::Body::from(
+            serde_json::json!({"level": "commune", "stage": "allocation", "amount": 5, "from": "2026-01-01",
+                "unit_id": target})
+            .to_string(),
+        )),
+        "/api/v1/budget/entries/{id}" => Some(reqwest::Body::from(r#"{"amount": 6}"#)),
         "/duties/reports" => form("duty=1.1&due=2024-12-31&summary=x".into()),
         "/duties/period-reports" => form(format!("unit={target}&summary=x")),
         "/warnings" => form("title=Canh+bao&summary=Tom+tat&body=Noi+dung&category=fraud".into()),
@@ -642,13 +744,18 @@ async fn each_role_gets_exactly_its_capabilities() {
                 }
                 // An initiative leader writes only the initiatives linked to it
                 // (none here); its own tests cover the links.
-                _ if role == Role::InitiativeLeader && is_movement(path) && method == Method::POST => assert!(
-                    status == StatusCode::FORBIDDEN
-                        || status == StatusCode::BAD_REQUEST
-                        || status == StatusCode::UNPROCESSABLE_ENTITY
-                        || status == StatusCode::NOT_FOUND,
-                    "{name}: {method} {path} answered {status}"
-                ),
+                _ if role == Role::InitiativeLeader
+                    && is_movement(path)
+                    && (method == Method::POST || is_record_change(&method, path)) =>
+                {
+                    assert!(
+                        status == StatusCode::FORBIDDEN
+                            || status == StatusCode::BAD_REQUEST
+                            || status == StatusCode::UNPROCESSABLE_ENTITY
+                            || status == StatusCode::NOT_FOUND,
+                        "{name}: {method} {path} answered {status}"
+                    )
+                }
                 _ => assert!(
                     // Past access control; 400/422 only for a body this walk does not fill in.
                     status.is_success()
@@ -663,7 +770,9 @@ async fn each_role_gets_exactly_its_capabilities() {
                             && (status == StatusCode::BAD_REQUEST || status == StatusCode::UNPROCESSABLE_ENTITY))
                         // No such indicator, dispute or evaluation for this home unit.
                         || ((is_scamcheck(path) || programme_capability(&method, path).is_some())
-                            && (status == StatusCode::NOT_FOUND || status == StatusCode::UNSUPPORTED_MEDIA_TYPE)),
+                            && (status == StatusCode::NOT_FOUND || status == StatusCode::UNSUPPORTED_MEDIA_TYPE))
+                        // A record this walk voided a step before (only the secretariat restores it).
+                        || (voided_by_the_walk(path) && status == StatusCode::NOT_FOUND),
                     "{name}: {method} {path} answered {status}"
                 ),
             }
@@ -712,6 +821,10 @@ fn names_a_unit_or_record(method: &Method, path: &str) -> bool {
                 "/outreach/contests",
                 "/users",
                 "/api/v1/users",
+                "/api/v1/documents",
+                "/api/v1/activities",
+                "/api/v1/posts",
+                "/api/v1/budget/entries",
             ]
             .contains(&path))
 }
@@ -840,6 +953,20 @@ async fn every_role_reads_and_writes_only_its_own_subtree_and_never_writes_histo
                         .contains(&status)
                         || (status == StatusCode::NOT_FOUND && own_may_be_missing(path));
                     (!refused || wrote).then_some("an unlinked initiative: expected a refusal")
+                } else if role == Role::InitiativeLeader && target == Target::Own && is_record_change(&method, path) {
+                    // A leader changes only its initiatives, never the unit's registry.
+                    let refused = [StatusCode::FORBIDDEN, StatusCode::BAD_REQUEST, StatusCode::UNPROCESSABLE_ENTITY]
+                        .contains(&status)
+                        || (status == StatusCode::NOT_FOUND && own_may_be_missing(path));
+                    (!refused || wrote).then_some("a leader and the unit's registry: expected a refusal")
+                } else if target == Target::Historical
+                    && history_is_own
+                    && method == Method::GET
+                    && (is_record_change(&method, path) || path == "/budget/entries/{id}/edit")
+                {
+                    // A correction form of a unit kept only for its history is refused with the reason.
+                    (!(status == StatusCode::FORBIDDEN || status == StatusCode::NOT_FOUND) || wrote)
+                        .then_some("history: a correction form offered")
                 } else if path == "/campaigns/{id}" {
                     // A campaign is the province's; its page counts coverage within the scope only.
                     (status != StatusCode::OK || leak.as_deref().is_some_and(|l| body.contains(l)))
@@ -887,7 +1014,8 @@ fn own_may_be_missing(path: &str) -> bool {
         // The walk's body names item 1, voided by an earlier role's walk of the same campaign.
         || path == "/campaigns/{id}/items/edit"
         || path == "/campaigns/{id}/items/void"
-        // The unit's nomination, voided by an earlier role's walk: hidden
-        // from those who cannot restore it until the secretariat does.
+        // A record an earlier role of the walk voided (only the secretariat restores it),
+        // a nomination among them.
+        || voided_by_the_walk(path)
         || path.starts_with("/awards/{id}")
 }

@@ -90,3 +90,66 @@ async fn a_mistyped_address_answers_with_a_readable_page() {
     assert_eq!(res.status(), StatusCode::BAD_REQUEST);
     assert!(res.headers()[CONTENT_TYPE].to_str().unwrap().starts_with("application/json"));
 }
+
+/// The correction and void forms of a plan, a village activity, a page post
+/// and a budget entry (issue 18), sent empty and malformed for records that
+/// exist: the record's page again, the reason beside the form, nothing written.
+#[tokio::test]
+async fn the_record_correction_forms_refuse_empty_and_malformed_values_on_their_page() {
+    use khienmang_core::admin::{BudgetEntry, BudgetLevel, Stage};
+    use khienmang_store::movement::{DocumentInput, DocumentKind};
+    use khienmang_testkit::fixtures::day;
+    let app = TestApp::start().await;
+    app.user("tinh", Role::Secretariat, Some(app.province)).await;
+    let token = app.token("tinh").await;
+    let unit = app.commune_a.0;
+    let mut tx = app.store.begin_write("test", khienmang_core::time::Timestamp::now()).await.unwrap();
+    let document = tx
+        .add_document(&DocumentInput {
+            unit,
+            kind: DocumentKind::Plan,
+            number: "01/KH".into(),
+            title: "Kế hoạch".into(),
+            issued_on: day("2026-01-02"),
+            year: 2026,
+            file: None,
+        })
+        .await
+        .unwrap();
+    let activity = tx.add_village_activity(unit, day("2026-01-03"), "Hoạt động", Some(3)).await.unwrap();
+    let post = tx.add_page_post(unit, day("2026-01-04"), "Tin bài", None).await.unwrap();
+    let entry =
+        BudgetEntry::new(BudgetLevel::Commune, None, Stage::Allocation, 5, day("2026-01-05"), day("2026-01-05"))
+            .unwrap();
+    let budget = tx.add_budget_entry(None, &entry, None).await.unwrap();
+    tx.commit().await.unwrap();
+    let before = app.write_count().await;
+    let mut dead_ends = Vec::new();
+    for base in [
+        format!("/movement/documents/{document}"),
+        format!("/movement/activities/{activity}"),
+        format!("/movement/posts/{post}"),
+        format!("/budget/entries/{budget}"),
+    ] {
+        for (form, marker) in [("edit", "id=\"edit-error\""), ("void", "id=\"void-error\"")] {
+            for body in ["", MALFORMED] {
+                let res = app
+                    .http
+                    .post(format!("{}{base}/{form}", app.base))
+                    .bearer_auth(&token)
+                    .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
+                    .body(body)
+                    .send()
+                    .await
+                    .unwrap();
+                let status = res.status();
+                let text = res.text().await.unwrap_or_default();
+                if status != StatusCode::UNPROCESSABLE_ENTITY || !text.contains("<h1") || !text.contains(marker) {
+                    dead_ends.push(format!("POST {base}/{form} with {body:?}: {status}"));
+                }
+            }
+        }
+    }
+    assert!(dead_ends.is_empty(), "{} dead ends:\n{}", dead_ends.len(), dead_ends.join("\n"));
+    assert_eq!(app.write_count().await, before, "nothing was written");
+}

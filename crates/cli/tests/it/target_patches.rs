@@ -1,7 +1,8 @@
 //! Registry changes of every kind patched into the cached targets: random
 //! sequences of writes (initiatives created, staged and joined, channels,
 //! member lists and counts, people, trainings, updates, trusted voices,
-//! plans, resolutions, activities, posts, yearly reports), and after each
+//! plans, resolutions, activities, posts (each also corrected, voided and
+//! restored), yearly reports), and after each
 //! commit the targets read from the cache equal the targets computed again
 //! from the database, without the cache computing anything again.
 
@@ -108,6 +109,11 @@ struct Written {
     voided: Vec<i64>,
     people: Vec<i64>,
     voices: Vec<i64>,
+    /// Plans and resolutions, village activities and page posts, and those voided.
+    documents: Vec<i64>,
+    activities: Vec<i64>,
+    posts: Vec<i64>,
+    voided_records: Vec<(usize, i64)>,
     channels: usize,
     households: u64,
 }
@@ -205,10 +211,14 @@ async fn one_write(store: &Store, w: &World, done: &mut Written, rng: &mut Rng, 
                 year,
                 file: None,
             };
-            tx.add_document(&doc).await.is_ok()
+            tx.add_document(&doc).await.map(|id| done.documents.push(id)).is_ok()
         }
-        12 => tx.add_village_activity(rng.pick(&w.villages), on, "Tuyên truyền", Some(30)).await.is_ok(),
-        13 => tx.add_page_post(rng.pick(&w.others), on, "Tin bài", None).await.is_ok(),
+        12 => tx
+            .add_village_activity(rng.pick(&w.villages), on, "Tuyên truyền", Some(30))
+            .await
+            .map(|id| done.activities.push(id))
+            .is_ok(),
+        13 => tx.add_page_post(rng.pick(&w.others), on, "Tin bài", None).await.map(|id| done.posts.push(id)).is_ok(),
         14 => tx.submit_unit_report(rng.pick(&units), year).await.is_ok(),
         // A record entered by mistake, voided (with its channels and counts),
         // then restored by the secretariat.
@@ -220,6 +230,53 @@ async fn one_write(store: &Store, w: &World, done: &mut Written, rng: &mut Rng, 
         16 if !done.voided.is_empty() => {
             let id = done.voided.swap_remove(rng.below(done.voided.len()));
             tx.restore_initiative(id).await.is_ok()
+        }
+        // A plan turned resolution (or back) moved to another unit and
+        // redated, an activity moved to another village, a post redated.
+        17 if !done.documents.is_empty() && !done.activities.is_empty() && !done.posts.is_empty() => {
+            use khienmang_core::movement::{ActivityFields, DocumentFields, PostFields};
+            let edited = match rng.below(3) {
+                0 => {
+                    let Some(d) = store.document(rng.pick(&done.documents)).await.unwrap() else { return false };
+                    let kind = if d.kind == DocumentKind::Plan { DocumentKind::Resolution } else { DocumentKind::Plan };
+                    let fields = DocumentFields { kind, issued_on: on, year, ..d.fields() };
+                    tx.edit_document(&d, rng.pick(&units), &fields.check().unwrap(), None).await
+                }
+                1 => {
+                    let Some(a) = store.activity(rng.pick(&done.activities), false).await.unwrap() else {
+                        return false;
+                    };
+                    let fields = ActivityFields { held_on: on, title: a.title.clone(), participants: Some(10) };
+                    tx.edit_village_activity(&a, rng.pick(&w.villages), &fields.check().unwrap()).await
+                }
+                _ => {
+                    let Some(p) = store.activity(rng.pick(&done.posts), true).await.unwrap() else { return false };
+                    let fields = PostFields { posted_on: on, title: p.title.clone(), url: None };
+                    tx.edit_page_post(&p, rng.pick(&w.others), &fields.check().unwrap()).await
+                }
+            };
+            // A voided record takes no correction: refused, rolled back.
+            edited.unwrap_or(false)
+        }
+        // One of them entered by mistake and voided, then restored.
+        18 if !done.documents.is_empty() && !done.activities.is_empty() && !done.posts.is_empty() => {
+            let reason = VoidReason::parse("Nhập nhầm").unwrap();
+            let which = rng.below(3);
+            let id = rng.pick([&done.documents, &done.activities, &done.posts][which]);
+            let voided = match which {
+                0 => tx.void_document(id, &reason).await,
+                1 => tx.void_village_activity(id, &reason).await,
+                _ => tx.void_page_post(id, &reason).await,
+            };
+            voided.map(|()| done.voided_records.push((which, id))).is_ok()
+        }
+        19 if !done.voided_records.is_empty() => {
+            let (which, id) = done.voided_records.swap_remove(rng.below(done.voided_records.len()));
+            match which {
+                0 => tx.restore_document(id).await.is_ok(),
+                1 => tx.restore_village_activity(id).await.is_ok(),
+                _ => tx.restore_page_post(id).await.is_ok(),
+            }
         }
         _ => false,
     };
@@ -237,7 +294,7 @@ async fn every_kind_of_registry_change_is_patched_as_a_full_reload_would_read() 
     let mut done = Written::default();
     // Every kind once, in order, then random sequences.
     let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
-    let mut committed = [0usize; 17];
+    let mut committed = [0usize; 20];
     for (kind, count) in committed.iter_mut().enumerate() {
         *count += usize::from(one_write(&store, &w, &mut done, &mut rng, kind).await);
     }
@@ -247,7 +304,7 @@ async fn every_kind_of_registry_change_is_patched_as_a_full_reload_would_read() 
     for seed in 1..=4u64 {
         let mut rng = Rng(seed.wrapping_mul(0x2545_f491_4f6c_dd1d));
         for step in 0..25 {
-            let kind = rng.below(17);
+            let kind = rng.below(20);
             committed[kind] += usize::from(one_write(&store, &w, &mut done, &mut rng, kind).await);
             let (cached, fresh) = both(&store, today).await;
             let first = cached.iter().zip(&fresh).find(|(a, b)| a != b);

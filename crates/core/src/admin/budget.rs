@@ -403,11 +403,64 @@ pub fn format_dong(n: i64) -> String {
     format!("{} đ", format_thousands(n))
 }
 
+/// An amount as people write it, in whole đồng: "12.500.000",
+/// "12 500 000", "12,500,000", "12500000" or "12.500.000 đ" → 12500000.
+/// Anything that is not a whole non-negative number ("12,5 tỷ", "1,5",
+/// "-5", "1e9") is `None`, for the form to refuse beside the field: groups
+/// after the first have exactly three digits, so a decimal comma is never
+/// read as a thousands separator. The entry and its correction read
+/// amounts the same way.
+pub fn parse_dong(s: &str) -> Option<i64> {
+    // Bounded before reading: no amount needs more than a few dozen characters.
+    if s.len() > 64 {
+        return None;
+    }
+    let s = s.trim();
+    let s = s.strip_suffix('đ').unwrap_or(s).trim_end();
+    let groups: Vec<&str> = s.split(['.', ',', ' ', '\u{a0}']).collect();
+    if groups.iter().any(|g| g.is_empty() || !g.chars().all(|c| c.is_ascii_digit())) {
+        return None;
+    }
+    if groups.len() > 1 && (groups[0].len() > 3 || groups[1..].iter().any(|g| g.len() != 3)) {
+        return None;
+    }
+    groups.concat().parse().ok()
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn amounts_as_people_write_them() {
+        assert_eq!(parse_dong("12.500.000"), Some(12_500_000));
+        assert_eq!(parse_dong("12 500 000"), Some(12_500_000));
+        assert_eq!(parse_dong("1 250 000 000 đ"), Some(1_250_000_000));
+        assert_eq!(parse_dong("37782328000"), Some(37_782_328_000));
+        assert_eq!(parse_dong("-5"), None);
+        assert_eq!(parse_dong("12,5 tỷ"), None);
+        assert_eq!(parse_dong("1e9"), None);
+        assert_eq!(parse_dong(""), None);
+        assert_eq!(parse_dong(&"9".repeat(80)), None);
+        assert_eq!(parse_dong("12,500,000"), Some(12_500_000));
+        assert_eq!(parse_dong("1,5"), None, "a decimal comma is not a thousands separator");
+        assert_eq!(parse_dong("12.5000"), None);
+    }
+
+    proptest! {
+        #[test]
+        fn formatted_amounts_read_back(n in 0_i64..=i64::MAX / 10) {
+            prop_assert_eq!(parse_dong(&format_thousands(n)), Some(n));
+            prop_assert_eq!(parse_dong(&format_dong(n)), Some(n));
+        }
+
+        #[test]
+        fn reading_an_amount_never_panics(s in "\\PC*") {
+            let _ = parse_dong(&s);
+        }
+    }
 
     #[test]
     fn document_plan_adds_up() {

@@ -20,7 +20,7 @@ pub mod review;
 pub use awards::{AwardError, AwardKind, Nomination, NominationStatus, Nominee, RegisterEntry, register};
 pub use budget::{
     BudgetEntry, BudgetError, BudgetLevel, BudgetRow, DISTRICT_LEVEL_END, DOCUMENT_PLAN, DOCUMENT_TOTAL, GroupBy,
-    SpendingLine, Stage, Variance, document_plan_rows, format_dong, format_thousands, rehome, variance,
+    SpendingLine, Stage, Variance, document_plan_rows, format_dong, format_thousands, parse_dong, rehome, variance,
 };
 pub use criteria::{Bands, prefill_points};
 pub use duties::{

@@ -87,6 +87,7 @@ const FIELDS: &[(&str, &str, &str)] = &[
     ("households", "số hộ", "the number of households"),
     ("period_to", "ngày kết thúc kỳ báo cáo", "the period's last day"),
     ("posts", "số liệu", "the figures"),
+    ("participants", "số người tham dự", "the number attending"),
     ("consent", "sự đồng thuận", "the consent"),
     ("reason", "lý do", "the reason"),
 ];

@@ -10,6 +10,8 @@
 //!   functions returning a checked value the store writes;
 //! - [`corrections`]: the records that can be corrected or voided, and why;
 //! - [`document`]: plans and thematic resolutions;
+//! - [`entries`]: the checks of a plan or resolution, a village activity
+//!   and a page post, on entry and on correction;
 //! - [`members`]: the bulk lists of an initiative's members (households
 //!   de-duplicated by a key, for target 2.9c) and of people with a role
 //!   (training, outreach officers, staff), with their Excel templates.
@@ -18,6 +20,7 @@ pub mod channel;
 pub mod checks;
 pub mod corrections;
 pub mod document;
+pub mod entries;
 pub mod initiative;
 pub mod members;
 pub mod record;
@@ -26,6 +29,7 @@ pub use channel::{Channel, ChannelError, MAX_CHANNEL_CHARS, Platform};
 pub use checks::{InputError, Problem};
 pub use corrections::{ChangeAction, RecordKind, VoidReason};
 pub use document::DocumentKind;
+pub use entries::{ActivityFields, CheckedActivity, CheckedDocument, CheckedPost, DocumentFields, PostFields};
 pub use initiative::{
     CRITERIA_VI, ContentKind, Criteria, Focus, LeaderKind, ParticipantKind, Stage, TransitionError, check_transition,
 };

@@ -217,7 +217,7 @@ impl WriteTx {
         .bind(id)
         .execute(&mut *self.tx)
         .await?;
-        self.record_history_row(RecordKind::Nomination, &id.to_string(), ChangeAction::Edit, changes, None).await
+        self.log_change(RecordKind::Nomination, &id.to_string(), ChangeAction::Edit, changes, None).await
     }
 
     /// Voids a nomination entered by mistake: it leaves the lists and the
@@ -230,7 +230,7 @@ impl WriteTx {
                 Err(e) => e,
             });
         }
-        self.record_history_row(
+        self.log_change(
             RecordKind::Nomination,
             &id.to_string(),
             ChangeAction::Void,
@@ -247,7 +247,7 @@ impl WriteTx {
             return Err(invalid("Hồ sơ này không bị hủy."));
         }
         self.clear_void("award_nominations", "id = $1", &[id], None).await?;
-        self.record_history_row(
+        self.log_change(
             RecordKind::Nomination,
             &id.to_string(),
             ChangeAction::Restore,

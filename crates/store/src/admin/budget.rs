@@ -8,6 +8,7 @@ use khienmang_core::admin::{
     BudgetEntry, BudgetLevel, BudgetRow, DISTRICT_LEVEL_END, DOCUMENT_PLAN, SpendingLine, Stage, document_plan_rows,
     rehome,
 };
+use khienmang_core::movement::{ChangeAction, RecordKind, VoidReason};
 use khienmang_core::org::UnitId;
 use serde::Serialize;
 use serde_json::json;
@@ -15,7 +16,8 @@ use sqlx::Row;
 use utoipa::ToSchema;
 
 use super::{day, invalid};
-use crate::{Result, Store, WriteTx};
+use crate::movement::{Voided, changed_fields, voided_of};
+use crate::{Result, Store, StoreError, WriteTx};
 
 /// One stored amount.
 #[derive(Debug, Clone, Serialize)]
@@ -25,6 +27,39 @@ pub struct BudgetRecord {
     pub entry: BudgetEntry,
     pub note: Option<String>,
     pub created_by: String,
+    /// Set when the entry was voided (the budget's figures never count one).
+    pub voided: Option<Voided>,
+}
+
+/// The columns an entry is read from; `filter` selects.
+fn entry_sql(filter: &str) -> String {
+    format!(
+        "SELECT id, unit_id, level, line, stage, amount, from_day, to_day, note, created_by, voided_at, voided_by, \
+         void_reason FROM budget_entries WHERE {filter}"
+    )
+}
+
+fn record_of(r: &sqlx::any::AnyRow) -> Result<BudgetRecord> {
+    let bad = |what: &str| invalid(format!("khoản kinh phí hỏng trong cơ sở dữ liệu: {what}"));
+    let line: Option<String> = r.try_get("line")?;
+    Ok(BudgetRecord {
+        id: r.try_get("id")?,
+        unit: r.try_get::<Option<i64>, _>("unit_id")?.map(UnitId),
+        entry: BudgetEntry {
+            level: BudgetLevel::parse(&r.try_get::<String, _>("level")?).ok_or_else(|| bad("level"))?,
+            line: match line {
+                Some(l) => Some(SpendingLine::parse(&l).ok_or_else(|| bad("line"))?),
+                None => None,
+            },
+            stage: Stage::parse(&r.try_get::<String, _>("stage")?).ok_or_else(|| bad("stage"))?,
+            amount: r.try_get("amount")?,
+            from: day(&r.try_get::<String, _>("from_day")?)?,
+            to: day(&r.try_get::<String, _>("to_day")?)?,
+        },
+        note: r.try_get("note")?,
+        created_by: r.try_get("created_by")?,
+        voided: voided_of(r)?,
+    })
 }
 
 /// The four stages of one level (or of the total), in whole đồng.
@@ -131,36 +166,16 @@ fn plan_totals(rows: &[PlanRow]) -> Vec<LevelTotals> {
 }
 
 impl Store {
+    /// Every entry not voided, by its first day.
     pub async fn budget_entries(&self) -> Result<Vec<BudgetRecord>> {
-        let rows = sqlx::query(
-            "SELECT id, unit_id, level, line, stage, amount, from_day, to_day, note, created_by FROM budget_entries \
-             WHERE voided_at IS NULL ORDER BY from_day, id",
-        )
-        .fetch_all(self.pool())
-        .await?;
-        let bad = |what: &str| invalid(format!("khoản kinh phí hỏng trong cơ sở dữ liệu: {what}"));
-        rows.iter()
-            .map(|r| {
-                let line: Option<String> = r.try_get("line")?;
-                Ok(BudgetRecord {
-                    id: r.try_get("id")?,
-                    unit: r.try_get::<Option<i64>, _>("unit_id")?.map(UnitId),
-                    entry: BudgetEntry {
-                        level: BudgetLevel::parse(&r.try_get::<String, _>("level")?).ok_or_else(|| bad("level"))?,
-                        line: match line {
-                            Some(l) => Some(SpendingLine::parse(&l).ok_or_else(|| bad("line"))?),
-                            None => None,
-                        },
-                        stage: Stage::parse(&r.try_get::<String, _>("stage")?).ok_or_else(|| bad("stage"))?,
-                        amount: r.try_get("amount")?,
-                        from: day(&r.try_get::<String, _>("from_day")?)?,
-                        to: day(&r.try_get::<String, _>("to_day")?)?,
-                    },
-                    note: r.try_get("note")?,
-                    created_by: r.try_get("created_by")?,
-                })
-            })
-            .collect()
+        let rows = sqlx::query(&entry_sql("voided_at IS NULL ORDER BY from_day, id")).fetch_all(self.pool()).await?;
+        rows.iter().map(record_of).collect()
+    }
+
+    /// One entry, voided or not (the caller decides who sees a void).
+    pub async fn budget_entry(&self, id: i64) -> Result<Option<BudgetRecord>> {
+        let row = sqlx::query(&entry_sql("id = $1")).bind(id).fetch_optional(self.pool()).await?;
+        row.as_ref().map(record_of).transpose()
     }
 
     /// Planned, allocated, spent and settled by level and in total.
@@ -234,6 +249,62 @@ impl WriteTx {
         )
         .await?;
         Ok(id)
+    }
+
+    /// Corrects an entry: its spending unit, level, line, stage, amount,
+    /// days and note (checked again by core). Returns whether anything
+    /// changed. No target reads the budget: its pages and the review read
+    /// the entries afresh.
+    pub async fn edit_budget_entry(
+        &mut self,
+        current: &BudgetRecord,
+        unit: Option<UnitId>,
+        e: &BudgetEntry,
+        note: Option<&str>,
+    ) -> Result<bool> {
+        let e =
+            BudgetEntry::new(e.level, e.line, e.stage, e.amount, e.from, e.to).map_err(|x| invalid(x.message_vi()))?;
+        let of = |unit: Option<UnitId>, e: &BudgetEntry, note: Option<&str>| {
+            json!({
+                "unit": unit.map(|u| u.0), "level": e.level.as_str(), "line": e.line.map(|l| l.code()),
+                "stage": e.stage.as_str(), "amount": e.amount, "from": e.from.to_string(), "to": e.to.to_string(),
+                "note": note,
+            })
+        };
+        let changes = changed_fields(&of(current.unit, &current.entry, current.note.as_deref()), &of(unit, &e, note));
+        if changes.is_empty() {
+            return Ok(false);
+        }
+        let done = sqlx::query(
+            "UPDATE budget_entries SET unit_id = $1, level = $2, line = $3, stage = $4, amount = $5, from_day = $6, \
+             to_day = $7, note = $8 WHERE id = $9 AND voided_at IS NULL",
+        )
+        .bind(unit.map(|u| u.0))
+        .bind(e.level.as_str())
+        .bind(e.line.map(|l| l.as_str()))
+        .bind(e.stage.as_str())
+        .bind(e.amount)
+        .bind(e.from.to_string())
+        .bind(e.to.to_string())
+        .bind(note)
+        .bind(current.id)
+        .execute(&mut *self.tx)
+        .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
+        self.log_change(RecordKind::BudgetEntry, &current.id.to_string(), ChangeAction::Edit, changes, None).await?;
+        Ok(true)
+    }
+
+    /// Voids an entry entered by mistake: it leaves the budget's figures,
+    /// its export and the reviews.
+    pub async fn void_budget_entry(&mut self, id: i64, reason: &VoidReason) -> Result<()> {
+        self.void_row("budget_entries", RecordKind::BudgetEntry, None, id, reason).await
+    }
+
+    pub async fn restore_budget_entry(&mut self, id: i64) -> Result<()> {
+        self.restore_row("budget_entries", RecordKind::BudgetEntry, None, id).await
     }
 
     /// Seeds the document's plan as yearly estimates, once: nothing is

@@ -260,7 +260,7 @@ impl WriteTx {
             }
         }
         changes.insert("version".into(), json!([previous.version, version]));
-        self.record_history_row(
+        self.log_change(
             RecordKind::CriteriaSet,
             &criteria_record_id(year, kind),
             ChangeAction::Edit,
@@ -297,7 +297,7 @@ impl WriteTx {
                 &json!({"tổng điểm": e.total.to_vi(), "xếp loại": e.classification.label_vi(), "phiên bản bộ tiêu chí": e.criteria_version}),
                 &json!({"tổng điểm": t.to_vi(), "xếp loại": class.label_vi(), "phiên bản bộ tiêu chí": version}),
             );
-            self.record_history_row(
+            self.log_change(
                 RecordKind::Evaluation,
                 &evaluation_record_id(e.unit, year),
                 ChangeAction::Edit,
@@ -368,7 +368,7 @@ impl WriteTx {
                 .filter_map(|s| s.note.as_ref().map(|n| format!("{}: {n}", s.criterion)))
                 .collect();
             let reason = (!notes.is_empty()).then(|| notes.join("; "));
-            self.record_history_row(
+            self.log_change(
                 RecordKind::Evaluation,
                 &evaluation_record_id(unit, year),
                 ChangeAction::Edit,

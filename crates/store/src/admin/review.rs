@@ -77,10 +77,11 @@ pub async fn review_data(store: &Store, kind: ReviewKind, province: UnitId, toda
     }
 
     let summary = store.budget_summary().await?;
+    // The levels only: the report adds its own "Tổng cộng" row, summing
+    // these (the summary's total among them would count every amount twice).
     let mut budget: Vec<BudgetSummaryRow> = summary
         .rehomed
         .iter()
-        .chain(std::iter::once(&summary.total))
         .map(|t| BudgetSummaryRow {
             label: t.label.clone(),
             planned: t.planned,
@@ -89,7 +90,7 @@ pub async fn review_data(store: &Store, kind: ReviewKind, province: UnitId, toda
             settled: t.settled,
         })
         .collect();
-    budget.retain(|b| b.planned != 0 || b.allocated != 0 || b.spent != 0 || b.settled != 0 || b.label == "Tổng cộng");
+    budget.retain(|b| b.planned != 0 || b.allocated != 0 || b.spent != 0 || b.settled != 0);
 
     let met = targets.iter().filter(|t| t.met == Some(true)).count();
     let known = targets.iter().filter(|t| t.met.is_some()).count();

@@ -106,15 +106,15 @@ impl WriteTx {
         changes: Map<String, Value>,
         reason: Option<&str>,
     ) -> Result<()> {
-        self.record_history_row(kind, id, action, changes, reason).await?;
+        self.log_change(kind, id, action, changes, reason).await?;
         self.facts_changed(fact);
         Ok(())
     }
 
-    /// The history row and audit entry of a change no target reads (an
-    /// evaluation, a nomination, a criteria set): [`WriteTx::record_change`]
-    /// without the targets.
-    pub(crate) async fn record_history_row(
+    /// The history row and the audit entry of a change to a record no
+    /// target reads (a budget entry, an evaluation, a nomination, a criteria
+    /// set); [`WriteTx::record_change`] for the rest.
+    pub(crate) async fn log_change(
         &mut self,
         kind: RecordKind,
         id: &str,

@@ -2,6 +2,7 @@
 //! their attached files.
 
 use khienmang_core::Date;
+use khienmang_core::movement::DocumentFields;
 use khienmang_core::org::UnitId;
 use serde::Serialize;
 use serde_json::json;
@@ -12,8 +13,8 @@ use crate::org::date;
 use crate::targets::FactChange;
 use crate::{Result, Store, WriteTx};
 
-use super::shared::{check_year, invalid, required, unit_name_of};
-use crate::org::year_of;
+use super::corrections::{Voided, voided_of};
+use super::shared::{invalid, unit_name_of};
 
 pub use khienmang_core::movement::DocumentKind;
 
@@ -29,6 +30,19 @@ pub struct DocumentInput {
     pub file: Option<(String, String, Vec<u8>)>,
 }
 
+impl DocumentInput {
+    /// The typed fields, for core's check (the same on entry and correction).
+    pub fn fields(&self) -> DocumentFields {
+        DocumentFields {
+            kind: self.kind,
+            number: self.number.clone(),
+            title: self.title.clone(),
+            issued_on: self.issued_on,
+            year: self.year,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct DocumentEntry {
     pub id: i64,
@@ -40,43 +54,75 @@ pub struct DocumentEntry {
     pub issued_on: Date,
     pub year: i32,
     pub file_name: Option<String>,
+    /// Set when the document was voided (lists never hold one).
+    pub voided: Option<Voided>,
+}
+
+impl DocumentEntry {
+    /// Its fields as its correction form starts from.
+    pub fn fields(&self) -> DocumentFields {
+        DocumentFields {
+            kind: self.kind,
+            number: self.number.clone(),
+            title: self.title.clone(),
+            issued_on: self.issued_on,
+            year: self.year,
+        }
+    }
+}
+
+/// The columns a document is read from, the rows `filter` selects.
+fn document_sql(filter: &str) -> String {
+    format!(
+        "SELECT d.id, d.unit_id, {} AS unit_name, d.kind, d.number, d.title, d.issued_on, d.year, d.file_name, \
+         d.voided_at, d.voided_by, d.void_reason FROM movement_documents d WHERE {filter}",
+        unit_name_of("d.unit_id")
+    )
+}
+
+fn document_of(r: &sqlx::any::AnyRow) -> Result<DocumentEntry> {
+    let kind: String = r.try_get("kind")?;
+    Ok(DocumentEntry {
+        id: r.try_get("id")?,
+        unit_id: UnitId(r.try_get("unit_id")?),
+        unit_name: r.try_get::<Option<String>, _>("unit_name")?.unwrap_or_default(),
+        kind: DocumentKind::parse(&kind).ok_or_else(|| invalid("loại văn bản không hợp lệ"))?,
+        number: r.try_get("number")?,
+        title: r.try_get("title")?,
+        issued_on: date(&r.try_get::<String, _>("issued_on")?)?,
+        year: i32::try_from(r.try_get::<i64, _>("year")?).unwrap_or(0),
+        file_name: r.try_get("file_name")?,
+        voided: voided_of(r)?,
+    })
 }
 
 impl Store {
     pub async fn documents_under(&self, root: UnitId) -> Result<Vec<DocumentEntry>> {
         let within = self.subtree_ids(root).await?;
-        let sql = format!(
-            "SELECT d.id, d.unit_id, {} AS unit_name, d.kind, d.number, d.title, d.issued_on, d.year, d.file_name \
-             FROM movement_documents d WHERE d.voided_at IS NULL ORDER BY d.issued_on DESC, d.id DESC",
-            unit_name_of("d.unit_id")
-        );
+        let sql = document_sql("d.voided_at IS NULL ORDER BY d.issued_on DESC, d.id DESC");
         let rows = sqlx::query(&sql).fetch_all(self.pool()).await?;
         let mut out = Vec::new();
         for r in &rows {
             let unit = UnitId(r.try_get("unit_id")?);
-            if !within.contains(&unit) {
-                continue;
+            if within.contains(&unit) {
+                out.push(document_of(r)?);
             }
-            let kind: String = r.try_get("kind")?;
-            out.push(DocumentEntry {
-                id: r.try_get("id")?,
-                unit_id: unit,
-                unit_name: r.try_get::<Option<String>, _>("unit_name")?.unwrap_or_default(),
-                kind: DocumentKind::parse(&kind).ok_or_else(|| invalid("loại văn bản không hợp lệ"))?,
-                number: r.try_get("number")?,
-                title: r.try_get("title")?,
-                issued_on: date(&r.try_get::<String, _>("issued_on")?)?,
-                year: i32::try_from(r.try_get::<i64, _>("year")?).unwrap_or(0),
-                file_name: r.try_get("file_name")?,
-            });
         }
         Ok(out)
     }
 
-    /// A document's owning unit and attached file (name, type, bytes).
+    /// One document, voided or not (the caller decides who sees a void).
+    pub async fn document(&self, id: i64) -> Result<Option<DocumentEntry>> {
+        let row = sqlx::query(&document_sql("d.id = $1")).bind(id).fetch_optional(self.pool()).await?;
+        row.as_ref().map(document_of).transpose()
+    }
+
+    /// A document's owning unit and attached file (name, type, bytes); none
+    /// for a voided document.
     pub async fn document_file(&self, id: i64) -> Result<Option<(UnitId, String, String, Vec<u8>)>> {
         let row = sqlx::query(
-            "SELECT unit_id, file_name, file_type, file_data FROM movement_documents WHERE id = $1 AND file_data IS NOT NULL",
+            "SELECT unit_id, file_name, file_type, file_data FROM movement_documents \
+             WHERE id = $1 AND file_data IS NOT NULL AND voided_at IS NULL",
         )
         .bind(id)
         .fetch_optional(self.pool())
@@ -87,10 +133,7 @@ impl Store {
 
 impl WriteTx {
     pub async fn add_document(&mut self, d: &DocumentInput) -> Result<i64> {
-        let number = required(&d.number, "number")?;
-        let title = required(&d.title, "summary")?;
-        check_year(d.year)?;
-        let year = if d.kind == DocumentKind::Resolution { year_of(d.issued_on) } else { d.year };
+        let checked = d.fields().check()?;
         let (file_name, file_type, data) = match &d.file {
             Some((n, t, b)) => (Some(n.clone()), Some(t.clone()), Some(b.clone())),
             None => (None, None, None),
@@ -101,11 +144,11 @@ impl WriteTx {
                  file_data, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
                 vec![
                     Val::I(Some(d.unit.0)),
-                    Val::S(Some(d.kind.as_str().into())),
-                    Val::S(Some(number.clone())),
-                    Val::S(Some(title)),
-                    Val::S(Some(d.issued_on.to_string())),
-                    Val::I(Some(i64::from(year))),
+                    Val::S(Some(checked.kind.as_str().into())),
+                    Val::S(Some(checked.number.clone())),
+                    Val::S(Some(checked.title.clone())),
+                    Val::S(Some(checked.issued_on.to_string())),
+                    Val::I(Some(i64::from(checked.year))),
                     Val::S(file_name),
                     Val::S(file_type),
                     Val::B(data),
@@ -116,7 +159,7 @@ impl WriteTx {
         self.audit(
             "document.create",
             &format!("document:{id}"),
-            &json!({"unit": d.unit.0, "kind": d.kind.as_str(), "number": number}),
+            &json!({"unit": d.unit.0, "kind": checked.kind.as_str(), "number": checked.number}),
         )
         .await?;
         self.facts_changed(FactChange::Document(id));

@@ -9,10 +9,13 @@ mod documents;
 mod initiative_corrections;
 mod initiatives;
 mod people;
+mod record_corrections;
 mod shared;
 
 pub use activities::*;
+pub(crate) use corrections::voided_of;
 pub use corrections::{RecordChange, Voided, changed_fields};
 pub use documents::*;
 pub use initiatives::*;
 pub use people::*;
+pub use record_corrections::Attachment;

@@ -154,6 +154,37 @@ impl ProgrammeManage {
         Ok(self.0.store.budget_entries().await?)
     }
 
+    /// The entries a list shows this session: those of no unit (the
+    /// programme's) and those spent by a unit in the scope.
+    pub async fn budget_entries_in_scope(&self) -> WebResult<Vec<BudgetRecord>> {
+        let mut out = Vec::new();
+        for r in self.0.store.budget_entries().await? {
+            if let Some(u) = r.unit
+                && !self.0.scope.contains(&self.0.store, u).await?
+            {
+                continue;
+            }
+            out.push(r);
+        }
+        Ok(out)
+    }
+
+    /// One budget entry, or NotFound when it is absent or spent by a unit
+    /// outside the scope. A voided one is shown marked (only the
+    /// secretariat, who may restore it, reaches the budget).
+    pub async fn budget_entry(&self, id: i64) -> WebResult<BudgetRecord> {
+        let r = self.0.store.budget_entry(id).await?.ok_or(WebError::NotFound)?;
+        if let Some(u) = r.unit {
+            self.0.ensure(u).await?;
+        }
+        Ok(r)
+    }
+
+    /// The history of an entry loaded by [`ProgrammeManage::budget_entry`].
+    pub async fn budget_history(&self, r: &BudgetRecord) -> WebResult<Vec<khienmang_store::movement::RecordChange>> {
+        Ok(self.0.store.history_of(khienmang_core::movement::RecordKind::BudgetEntry, r.id).await?)
+    }
+
     /// A review report's data, from the scope's province (or the province
     /// the system serves for the whole country).
     pub async fn review_data(&self, kind: ReviewKind, on: Date) -> WebResult<ReviewData> {

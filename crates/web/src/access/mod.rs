@@ -374,6 +374,13 @@ impl Granted {
     /// The one door for writes: checks `target`, then opens a transaction
     /// in the session's name. The caller commits it (dropping it rolls back).
     pub async fn begin(&self, target: Target<'_>) -> WebResult<WriteTx> {
+        self.check(target).await?;
+        Ok(self.store.begin_write(&self.actor, now()).await?)
+    }
+
+    /// The check [`Granted::begin`] makes, without opening a transaction:
+    /// for a form page that is shown only to whom may send it.
+    pub async fn check(&self, target: Target<'_>) -> WebResult<()> {
         match target {
             Target::Unit(unit) => self.ensure_write(unit).await?,
             Target::Registry(unit) => {
@@ -402,7 +409,7 @@ impl Granted {
             }
             Target::Programme | Target::Own => {}
         }
-        Ok(self.store.begin_write(&self.actor, now()).await?)
+        Ok(())
     }
 
     /// Begins (checking `target`), runs `change`, and commits if it

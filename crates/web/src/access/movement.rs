@@ -47,6 +47,35 @@ impl Granted {
         OfInitiative { g: self, id: ini.id }
     }
 
+    /// A plan or resolution, or NotFound when it is absent or its unit is
+    /// outside the scope; a voided one only for those who may restore it.
+    pub async fn document(&self, id: i64) -> WebResult<DocumentEntry> {
+        let d = self.store.document(id).await?.ok_or(WebError::NotFound)?;
+        self.ensure(d.unit_id).await?;
+        self.unless_voided(d.voided.is_some())?;
+        Ok(d)
+    }
+
+    /// A village activity (`posts == false`) or a page post, as
+    /// [`Granted::document`].
+    pub async fn activity(&self, id: i64, posts: bool) -> WebResult<ActivityEntry> {
+        let a = self.store.activity(id, posts).await?.ok_or(WebError::NotFound)?;
+        self.ensure(a.unit_id).await?;
+        self.unless_voided(a.voided.is_some())?;
+        Ok(a)
+    }
+
+    /// A voided record is NotFound to all but those who may restore it.
+    fn unless_voided(&self, voided: bool) -> WebResult<()> {
+        if voided && !self.may_restore() { Err(WebError::NotFound) } else { Ok(()) }
+    }
+
+    /// The history of a record this session loaded through its scope
+    /// ([`Granted::document`], [`Granted::activity`]), oldest first.
+    pub async fn history_of(&self, kind: RecordKind, id: i64) -> WebResult<Vec<RecordChange>> {
+        Ok(self.store.history_of(kind, id).await?)
+    }
+
     /// The unit a person is registered in, if it is in the scope.
     pub async fn person_unit(&self, id: i64) -> WebResult<UnitId> {
         let unit = self.store.person_unit(id).await?.ok_or(WebError::NotFound)?;

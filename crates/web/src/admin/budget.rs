@@ -1,21 +1,28 @@
 //! The budget page and API: the document's plan, the amounts by level as
 //! entered and with the district share re-homed, variance by spending line
-//! and by year, entry of amounts, and the XLSX export.
+//! and by year, the entries with their correction links, entry of amounts
+//! (as people write them), and the XLSX export. Correcting and voiding an
+//! entry is in [`super::budget_entries`].
 
 use askama::Template;
 use axum::Json;
+use axum::extract::Query;
 use axum::response::{Html, Redirect, Response};
 use khienmang_core::admin::{
-    BudgetEntry, BudgetLevel, DISTRICT_LEVEL_END, GroupBy, SpendingLine, Stage, Variance, format_dong, rehome, variance,
+    BudgetEntry, BudgetLevel, DISTRICT_LEVEL_END, GroupBy, SpendingLine, Stage, Variance, format_dong, parse_dong,
+    rehome, variance,
 };
 use khienmang_core::org::UnitId;
 use khienmang_store::admin::{BudgetSummary, LevelTotals};
-use serde::Deserialize;
 
-use crate::access::{ProgrammeManage, Target};
+use crate::access::{Identity, ProgrammeManage, RequestLang, Target};
 use crate::error::{WebError, WebResult};
-use crate::kit::form::Form;
+use crate::i18n::date_vi;
+use crate::kit::form::{Fields, FormError, Opt, Refusal, refused, see_other};
 use crate::kit::xlsx::{Cell, Column, ColumnKind, Sheet, xlsx_download};
+use crate::movement::documents::AfterVoid;
+use crate::movement::{bad, required_day};
+use crate::org::parse_day;
 use crate::page::{Chrome, Page, render};
 
 pub struct Line {
@@ -52,6 +59,17 @@ fn of_variance(v: &Variance) -> Line {
     line(label, [v.planned, v.allocated, v.spent, v.settled], v.spending_rate)
 }
 
+/// One entry in the page's list, with its correction link.
+pub struct EntryRow {
+    pub id: i64,
+    pub days: String,
+    pub level: &'static str,
+    pub line: String,
+    pub stage: &'static str,
+    pub amount: String,
+    pub note: String,
+}
+
 #[derive(Template)]
 #[template(path = "admin/budget.html")]
 struct BudgetPage {
@@ -63,20 +81,62 @@ struct BudgetPage {
     total: Line,
     by_line: Vec<Line>,
     by_year: Vec<Line>,
-    levels: Vec<(&'static str, &'static str)>,
-    lines: Vec<(&'static str, String)>,
-    stages: Vec<(&'static str, &'static str)>,
+    entries: Vec<EntryRow>,
+    levels: Vec<Opt>,
+    lines: Vec<Opt>,
+    stages: Vec<Opt>,
     empty: bool,
+    voided: bool,
+    saved: bool,
+    form: Refusal,
 }
 
-/// `GET /budget`.
-pub async fn page(Page { lang, id }: Page, m: ProgrammeManage) -> WebResult<Html<String>> {
+/// "01/01/2026 – 31/12/2026", or the one day.
+pub(crate) fn days_vi(e: &BudgetEntry) -> String {
+    if e.from == e.to { date_vi(e.from) } else { format!("{} – {}", date_vi(e.from), date_vi(e.to)) }
+}
+
+/// The choices of the entry form, the current (or typed) one chosen.
+pub(crate) fn entry_choices(level: &str, line: &str, stage: &str) -> (Vec<Opt>, Vec<Opt>, Vec<Opt>) {
+    (
+        BudgetLevel::ALL.iter().map(|l| Opt::new(l.as_str(), l.label_vi(), level)).collect(),
+        SpendingLine::ALL
+            .iter()
+            .map(|l| Opt::new(l.as_str(), format!("{}. {}", l.code(), l.label_vi()), line))
+            .collect(),
+        Stage::ALL.iter().map(|s| Opt::new(s.as_str(), s.label_vi(), stage)).collect(),
+    )
+}
+
+async fn budget_page(
+    lang: RequestLang,
+    id: Option<&Identity>,
+    m: &ProgrammeManage,
+    after: &AfterVoid,
+    error: Option<FormError>,
+    entered: Fields,
+) -> WebResult<Html<String>> {
     let s = m.budget_summary().await?;
     let entries: Vec<BudgetEntry> = m.budget_entries().await?.into_iter().map(|r| r.entry).collect();
     let rows = rehome(&entries, DISTRICT_LEVEL_END);
     let by = |line: bool, year: bool| variance(&rows, GroupBy { level: false, line, year });
+    let listed = m
+        .budget_entries_in_scope()
+        .await?
+        .into_iter()
+        .map(|r| EntryRow {
+            id: r.id,
+            days: days_vi(&r.entry),
+            level: r.entry.level.label_vi(),
+            line: r.entry.line.map(|l| format!("{}. {}", l.code(), l.label_vi())).unwrap_or_default(),
+            stage: r.entry.stage.label_vi(),
+            amount: format_dong(r.entry.amount),
+            note: r.note.unwrap_or_default(),
+        })
+        .collect();
+    let (levels, lines, stages) = entry_choices(entered.get("level"), entered.get("line"), entered.get("stage"));
     render(&BudgetPage {
-        chrome: Chrome::new(lang, id.as_ref(), "budget"),
+        chrome: Chrome::new(lang, id, "budget"),
         document: s.document.iter().map(of_totals).collect(),
         document_rehomed: s.document_rehomed.iter().map(of_totals).collect(),
         by_level: s.by_level.iter().map(of_totals).collect(),
@@ -84,11 +144,20 @@ pub async fn page(Page { lang, id }: Page, m: ProgrammeManage) -> WebResult<Html
         total: of_totals(&s.total),
         by_line: by(true, false).iter().map(of_variance).collect(),
         by_year: by(false, true).iter().map(of_variance).collect(),
-        levels: BudgetLevel::ALL.iter().map(|l| (l.as_str(), l.label_vi())).collect(),
-        lines: SpendingLine::ALL.iter().map(|l| (l.as_str(), format!("{}. {}", l.code(), l.label_vi()))).collect(),
-        stages: Stage::ALL.iter().map(|s| (s.as_str(), s.label_vi())).collect(),
+        entries: listed,
+        levels,
+        lines,
+        stages,
         empty: entries.is_empty(),
+        voided: after.shown(),
+        saved: after.saved(),
+        form: Refusal { error, entered },
     })
+}
+
+/// `GET /budget`.
+pub async fn page(Page { lang, id }: Page, m: ProgrammeManage, Query(q): Query<AfterVoid>) -> WebResult<Html<String>> {
+    budget_page(lang, id.as_ref(), &m, &q, None, Fields::default()).await
 }
 
 /// `GET /api/v1/budget/summary`: planned, allocated, spent and settled per
@@ -99,59 +168,54 @@ pub async fn api_summary(m: ProgrammeManage) -> WebResult<Json<BudgetSummary>> {
     Ok(Json(m.budget_summary().await?))
 }
 
-#[derive(Deserialize)]
-pub struct EntryIn {
-    level: String,
-    #[serde(default)]
-    line: String,
-    stage: String,
-    /// Whole đồng; dots and spaces between thousands are accepted.
-    amount: String,
-    from: String,
-    #[serde(default)]
-    to: String,
-    #[serde(default)]
-    unit: Option<i64>,
-    #[serde(default)]
-    note: String,
-}
-
-/// "1.250.000.000", "1 250 000 000" or "1250000000" → 1250000000.
-fn parse_dong(s: &str) -> Option<i64> {
-    let digits: String = s.chars().filter(|c| !matches!(c, '.' | ' ' | '\u{a0}' | ',')).collect();
-    let digits = digits.strip_suffix('đ').unwrap_or(&digits).trim();
-    if digits.is_empty() || !digits.chars().all(|c| c.is_ascii_digit()) {
-        return None;
-    }
-    digits.parse().ok()
-}
-
-/// `POST /budget/entries`.
-pub async fn entry_submit(m: ProgrammeManage, Form(f): Form<EntryIn>) -> WebResult<Redirect> {
-    let bad = |m: &str| WebError::BadRequest(m.to_owned());
-    let level = BudgetLevel::parse(&f.level).ok_or_else(|| bad("Cấp ngân sách không hợp lệ."))?;
-    let line = match f.line.trim() {
+/// An amount as typed in the entry form (and its correction): level, line,
+/// stage, amount as people write it, first and last day, note. A refusal
+/// names the field.
+pub(crate) fn entry_of(f: &Fields) -> WebResult<(BudgetEntry, Option<String>)> {
+    let level = BudgetLevel::parse(f.get("level")).ok_or_else(|| bad("Hãy chọn cấp ngân sách."))?;
+    let line = match f.get("line") {
         "" => None,
-        l => Some(SpendingLine::parse(l).ok_or_else(|| bad("Nội dung chi không hợp lệ."))?),
+        l => Some(SpendingLine::parse(l).ok_or_else(|| bad("Hãy chọn nội dung chi trong danh sách."))?),
     };
-    let stage = Stage::parse(&f.stage).ok_or_else(|| bad("Giai đoạn không hợp lệ."))?;
-    let amount = parse_dong(&f.amount).ok_or_else(|| bad("Số tiền phải là số đồng nguyên, ví dụ 1.250.000.000."))?;
-    let day =
-        |s: &str| s.trim().parse::<khienmang_core::Date>().map_err(|_| bad("Ngày không hợp lệ (năm-tháng-ngày)."));
-    let from = day(&f.from)?;
-    let to = if f.to.trim().is_empty() { from } else { day(&f.to)? };
+    let stage = Stage::parse(f.get("stage")).ok_or_else(|| bad("Hãy chọn giai đoạn."))?;
+    let typed: String = f.get("amount").chars().take(40).collect();
+    let amount = parse_dong(&typed).ok_or_else(|| {
+        WebError::BadRequest(format!(
+            "Số tiền «{typed}» không hợp lệ: phải là số đồng nguyên, không âm, ví dụ 12.500.000 hoặc 12 500 000."
+        ))
+    })?;
+    let from = required_day(f.get("from"), "ngày bắt đầu")?;
+    let to = if f.get("to").is_empty() { from } else { parse_day(f.get("to"))? };
     let entry =
         BudgetEntry::new(level, line, stage, amount, from, to).map_err(|e| WebError::BadRequest(e.message_vi()))?;
-    let unit = f.unit.map(UnitId);
-    let target = match unit {
-        Some(u) => Target::Unit(u),
-        None => Target::Programme,
-    };
-    m.0.write(target, async |tx| {
-        Ok(tx.add_budget_entry(unit, &entry, Some(f.note.trim()).filter(|n| !n.is_empty())).await?)
-    })
-    .await?;
-    Ok(Redirect::to("/budget"))
+    let note = Some(f.get("note").chars().take(2000).collect::<String>()).filter(|n| !n.is_empty());
+    Ok((entry, note))
+}
+
+/// `POST /budget/entries`: a refused amount comes back on the page with
+/// what was typed and the reason beside the form.
+pub async fn entry_submit(Page { lang, id }: Page, m: ProgrammeManage, fields: Fields) -> WebResult<Response> {
+    let result = async {
+        let (entry, note) = entry_of(&fields)?;
+        // The spending unit, when a client names one: in the scope today.
+        let unit = match fields.get("unit") {
+            "" => None,
+            u => Some(UnitId(u.parse().map_err(|_| bad("Hãy chọn đơn vị."))?)),
+        };
+        let target = match unit {
+            Some(u) => Target::Unit(u),
+            None => Target::Programme,
+        };
+        m.0.write(target, async |tx| Ok(tx.add_budget_entry(unit, &entry, note.as_deref()).await?)).await
+    }
+    .await;
+    match result {
+        Ok(_) => Ok(see_other("/budget?saved=1#entries".into())),
+        Err(e) => {
+            let error = FormError::of("add", e)?;
+            Ok(refused(budget_page(lang, id.as_ref(), &m, &AfterVoid::default(), Some(error), fields).await?))
+        }
+    }
 }
 
 /// `POST /budget/seed`: the document's plan as yearly estimates (once).
@@ -226,33 +290,4 @@ pub async fn export(m: ProgrammeManage) -> WebResult<Response> {
         },
     ];
     xlsx_download("kinh-phi.xlsx", &sheets).map_err(|e| WebError::Internal(e.to_string()))
-}
-
-#[cfg(test)]
-mod tests {
-    #![allow(clippy::unwrap_used)]
-    use super::parse_dong;
-    use proptest::prelude::*;
-
-    #[test]
-    fn amounts_as_people_write_them() {
-        assert_eq!(parse_dong("1.250.000.000"), Some(1_250_000_000));
-        assert_eq!(parse_dong("1 250 000 000 đ"), Some(1_250_000_000));
-        assert_eq!(parse_dong("37782328000"), Some(37_782_328_000));
-        assert_eq!(parse_dong("-5"), None);
-        assert_eq!(parse_dong("1,5e9"), None);
-        assert_eq!(parse_dong(""), None);
-    }
-
-    proptest! {
-        #[test]
-        fn formatted_amounts_read_back(n in 0_i64..=i64::MAX / 10) {
-            prop_assert_eq!(parse_dong(&khienmang_core::admin::format_thousands(n)), Some(n));
-        }
-
-        #[test]
-        fn never_panics(s in "\\PC*") {
-            let _ = parse_dong(&s);
-        }
-    }
 }

@@ -6,6 +6,7 @@
 pub mod awards;
 pub mod budget;
 pub mod criteria;
+pub mod budget_entries;
 pub mod duties;
 pub mod evaluations;
 pub mod nomination;

@@ -10,6 +10,7 @@ mod corrections;
 mod evaluation;
 mod onboarding;
 mod outreach;
+mod records;
 mod reports;
 mod scamcheck;
 mod work;
@@ -612,6 +613,7 @@ const TABLES: &[&[(&str, &str, &str)]] = &[
     outreach::STRINGS,
     evaluation::STRINGS,
     onboarding::STRINGS,
+    records::STRINGS,
 ];
 
 fn all_strings() -> impl Iterator<Item = &'static (&'static str, &'static str, &'static str)> {

@@ -17,6 +17,7 @@ use crate::org::today;
 use crate::page::{Chrome, Page, render};
 
 pub struct ActivityRow {
+    pub id: i64,
     pub unit_name: String,
     pub on: String,
     pub title: String,
@@ -28,6 +29,7 @@ pub struct ActivityRow {
 struct ActivitiesPage {
     chrome: Chrome,
     can_write: bool,
+    voided: bool,
     activities: Vec<ActivityRow>,
     posts: Vec<ActivityRow>,
     villages: Vec<Opt>,
@@ -40,6 +42,7 @@ async fn activities_page(
     lang: RequestLang,
     id: Option<&Identity>,
     g: &Granted,
+    voided: bool,
     error: Option<FormError>,
     entered: Fields,
 ) -> WebResult<Html<String>> {
@@ -47,6 +50,7 @@ async fn activities_page(
     let rows = |list: Vec<khienmang_store::movement::ActivityEntry>| {
         list.into_iter()
             .map(|a| ActivityRow {
+                id: a.id,
                 unit_name: a.unit_name,
                 on: date_vi(a.on),
                 title: a.title,
@@ -69,6 +73,7 @@ async fn activities_page(
     render(&ActivitiesPage {
         chrome: Chrome::new(lang, id, "movement"),
         can_write,
+        voided,
         activities,
         posts,
         villages,
@@ -78,8 +83,12 @@ async fn activities_page(
     })
 }
 
-pub async fn activities_list(Page { lang, id }: Page, m: MovementRead) -> WebResult<Html<String>> {
-    activities_page(lang, id.as_ref(), &m.0, None, Fields::default()).await
+pub async fn activities_list(
+    Page { lang, id }: Page,
+    m: MovementRead,
+    axum::extract::Query(q): axum::extract::Query<super::documents::AfterVoid>,
+) -> WebResult<Html<String>> {
+    activities_page(lang, id.as_ref(), &m.0, q.shown(), None, Fields::default()).await
 }
 
 async fn after_change(
@@ -94,7 +103,7 @@ async fn after_change(
         Ok(()) => Ok(see_other(format!("/movement/activities#{section}"))),
         Err(e) => {
             let error = FormError::of(section, e)?;
-            Ok(refused(activities_page(lang, id, g, Some(error), fields).await?))
+            Ok(refused(activities_page(lang, id, g, false, Some(error), fields).await?))
         }
     }
 }

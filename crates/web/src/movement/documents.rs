@@ -85,6 +85,7 @@ pub struct DocumentRow {
 struct DocumentsPage {
     chrome: Chrome,
     can_write: bool,
+    voided: bool,
     documents: Vec<DocumentRow>,
     units: Vec<Opt>,
     kinds: Vec<Opt>,
@@ -97,6 +98,7 @@ async fn documents_page(
     lang: RequestLang,
     id: Option<&Identity>,
     g: &Granted,
+    voided: bool,
     error: Option<FormError>,
     entered: Fields,
 ) -> WebResult<Html<String>> {
@@ -126,6 +128,7 @@ async fn documents_page(
     render(&DocumentsPage {
         chrome: Chrome::new(lang, id, "movement"),
         can_write,
+        voided,
         documents,
         units,
         kinds,
@@ -135,8 +138,32 @@ async fn documents_page(
     })
 }
 
-pub async fn documents_list(Page { lang, id }: Page, m: MovementRead) -> WebResult<Html<String>> {
-    documents_page(lang, id.as_ref(), &m.0, None, Fields::default()).await
+/// `?voided=1` after a record was voided (`?saved=1` after one was
+/// added): the list says so.
+#[derive(serde::Deserialize, Default)]
+pub struct AfterVoid {
+    #[serde(default)]
+    voided: Option<String>,
+    #[serde(default)]
+    saved: Option<String>,
+}
+
+impl AfterVoid {
+    pub fn shown(&self) -> bool {
+        self.voided.is_some()
+    }
+
+    pub fn saved(&self) -> bool {
+        self.saved.is_some()
+    }
+}
+
+pub async fn documents_list(
+    Page { lang, id }: Page,
+    m: MovementRead,
+    axum::extract::Query(q): axum::extract::Query<AfterVoid>,
+) -> WebResult<Html<String>> {
+    documents_page(lang, id.as_ref(), &m.0, q.shown(), None, Fields::default()).await
 }
 
 pub async fn document_submit(
@@ -177,7 +204,7 @@ pub async fn document_submit(
         Ok(()) => Ok(see_other("/movement/documents".into())),
         Err(e) => {
             let error = FormError::of("new", e)?;
-            Ok(refused(documents_page(lang, id.as_ref(), g, Some(error), entered).await?))
+            Ok(refused(documents_page(lang, id.as_ref(), g, false, Some(error), entered).await?))
         }
     }
 }

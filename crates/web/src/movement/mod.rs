@@ -8,6 +8,9 @@ pub mod activities;
 pub mod documents;
 pub mod initiatives;
 pub mod people;
+pub mod record_edits;
+pub mod record_page;
+pub mod records_api;
 pub mod uploads;
 
 use askama::Template;

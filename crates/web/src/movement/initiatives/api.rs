@@ -69,6 +69,12 @@ pub struct ApiVoid {
     reason: String,
 }
 
+impl From<&khienmang_store::movement::Voided> for ApiVoid {
+    fn from(v: &khienmang_store::movement::Voided) -> Self {
+        ApiVoid { at: v.at.clone(), by: v.by.clone(), reason: v.reason.clone() }
+    }
+}
+
 impl From<&Initiative> for ApiInitiative {
     fn from(i: &Initiative) -> Self {
         let c = Criteria::from_array(i.criteria);
@@ -316,11 +322,11 @@ pub struct ApiInitiativePatch {
 }
 
 /// A field given (possibly as `null`), as opposed to left out.
-fn present<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Option<String>>, D::Error> {
+pub(crate) fn present<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Option<String>>, D::Error> {
     Option::<String>::deserialize(d).map(Some)
 }
 
-fn json_body<T>(body: Result<Json<T>, JsonRejection>) -> WebResult<T> {
+pub(crate) fn json_body<T>(body: Result<Json<T>, JsonRejection>) -> WebResult<T> {
     body.map(|Json(b)| b).map_err(|e| WebError::BadRequest(format!("Nội dung JSON không hợp lệ: {}", e.body_text())))
 }
 
@@ -370,7 +376,7 @@ pub async fn api_patch(
 #[derive(Deserialize, ToSchema)]
 pub struct ApiVoidInput {
     /// Required: what was entered by mistake.
-    reason: String,
+    pub(crate) reason: String,
 }
 
 /// Void an initiative entered by mistake, with its channels and member
