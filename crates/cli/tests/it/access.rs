@@ -89,6 +89,8 @@ struct Records {
     initiative: i64,
     person: i64,
     voice: i64,
+    /// A training of the unit, the person above attending.
+    training: i64,
     document: i64,
     report: i64,
     attachment: i64,
@@ -129,12 +131,13 @@ async fn records_of(app: &TestApp, unit: khienmang_core::org::UnitId) -> Records
             in_province: true,
             channels: None,
             audience: None,
-            consent: true,
+            consent_on: Some(day("2026-01-01")),
             initiative: None,
             registered_from: 2026,
         })
         .await
         .unwrap();
+    let training = tx.create_training(unit, "Lớp thử", day("2026-02-01"), None, &[person]).await.unwrap();
     let document = tx
         .add_document(&DocumentInput {
             unit,
@@ -170,7 +173,20 @@ async fn records_of(app: &TestApp, unit: khienmang_core::org::UnitId) -> Records
     let (campaign, survey) = outreach_of(app, unit).await;
     let contest = crate::contests::open_contest(&app.store, unit, &[(unit, 10)], 60, 1).await;
     let account = account_of(app, unit).await;
-    Records { initiative, person, voice, document, report, attachment, nomination, campaign, survey, contest, account }
+    Records {
+        initiative,
+        person,
+        voice,
+        training,
+        document,
+        report,
+        attachment,
+        nomination,
+        campaign,
+        survey,
+        contest,
+        account,
+    }
 }
 
 /// A commune officer's account working within `unit`.
@@ -256,10 +272,12 @@ pub(crate) async fn report_of(app: &TestApp, unit: khienmang_core::org::UnitId) 
 fn fill(path: &str, unit: i64, records: Records) -> String {
     let id = if path.starts_with("/movement/initiatives/") || path.starts_with("/api/v1/initiatives/") {
         records.initiative
-    } else if path.starts_with("/movement/people/") {
+    } else if path.starts_with("/movement/people/") || path.starts_with("/api/v1/people/") {
         records.person
-    } else if path.starts_with("/movement/voices/") {
+    } else if path.starts_with("/movement/voices/") || path.starts_with("/api/v1/voices/") {
         records.voice
+    } else if path.starts_with("/movement/trainings/") || path.starts_with("/api/v1/trainings/") {
+        records.training
     } else if path.starts_with("/movement/documents/") {
         records.document
     } else if path.starts_with("/awards/") {
@@ -298,7 +316,21 @@ fn fill(path: &str, unit: i64, records: Records) -> String {
 }
 
 fn is_movement(path: &str) -> bool {
-    path.starts_with("/movement") || path.starts_with("/api/v1/initiatives")
+    path.starts_with("/movement") || path.starts_with("/api/v1/initiatives") || is_people_api(path)
+}
+
+/// The people registries' API: people, trainings, trusted voices.
+fn is_people_api(path: &str) -> bool {
+    ["/api/v1/people", "/api/v1/trainings", "/api/v1/voices"].iter().any(|p| path.starts_with(p))
+}
+
+/// A change to the people registries (a person, a training, a trusted
+/// voice), which an initiative leader may not make: it changes only the
+/// initiatives linked to it.
+fn is_people_registry_change(method: &Method, path: &str) -> bool {
+    *method != Method::GET
+        && (is_people_api(path)
+            || ["/movement/people", "/movement/trainings", "/movement/voices"].iter().any(|p| path.starts_with(p)))
 }
 
 /// The province's list of scam indicators: not a unit's records.
@@ -449,6 +481,33 @@ fn body_for(path: &str, target: i64, records: Records) -> Option<reqwest::Body> 
         "/surveys" => form("title=Khao+sat&action=add%3Achoice".into()),
         "/surveys/{id}/edit" => form("title=Khao+sat&action=add%3Achoice".into()),
         "/movement/initiatives/{id}/campaign-shares" => form(format!("campaign={}&reach=5", records.campaign)),
+        // The people registries' corrections (a void needs a reason, sent by their own tests only).
+        "/movement/people/{id}/edit" => {
+            form(format!("unit={target}&full_name=Ng%C6%B0%E1%BB%9Di+th%E1%BB%AD+s%E1%BB%ADa&role=legal_reporter&registered_from=2026"))
+        }
+        "/movement/trainings/{id}/edit" => form(format!(
+            "unit={target}&title=L%E1%BB%9Bp+s%E1%BB%ADa&held_on=2026-03-01&attendee={}&action=save",
+            records.person
+        )),
+        "/movement/voices/{id}/edit" => {
+            form(format!("unit={target}&full_name=Ng%C6%B0%E1%BB%9Di+s%E1%BB%ADa&where=in&consent_on=2026-01-01&registered_from=2026"))
+        }
+        "/api/v1/people" => Some(reqwest::Body::from(
+            serde_json::json!({"unit_id": target, "full_name": "Người mới", "role": "legal_reporter", "registered_from": 2026})
+                .to_string(),
+        )),
+        "/api/v1/people/{id}" => Some(reqwest::Body::from(r#"{"full_name": "Người thử đã sửa"}"#)),
+        "/api/v1/trainings" => Some(reqwest::Body::from(
+            serde_json::json!({"unit_id": target, "title": "Lớp mới", "held_on": "2026-04-01", "attendees": [records.person]})
+                .to_string(),
+        )),
+        "/api/v1/trainings/{id}" => Some(reqwest::Body::from(r#"{"title": "Lớp thử đã sửa"}"#)),
+        "/api/v1/voices" => Some(reqwest::Body::from(
+            serde_json::json!({"unit_id": target, "full_name": "Người có uy tín mới", "registered_from": 2026,
+                "consent_on": "2026-02-01"})
+            .to_string(),
+        )),
+        "/api/v1/voices/{id}" => Some(reqwest::Body::from(r#"{"full_name": "Người có uy tín đã sửa"}"#)),
         "/outreach/contests" => form(format!(
             "title=Thi&organiser={target}&opens_at=2026-01-01T08:00&closes_at=2026-02-01T08:00&question_count=5\
              &time_limit_secs=60&max_attempts=1&period=day&prediction_question=Bao+nhieu"
@@ -629,13 +688,18 @@ async fn each_role_gets_exactly_its_capabilities() {
                 }
                 // An initiative leader writes only the initiatives linked to it
                 // (none here); its own tests cover the links.
-                _ if role == Role::InitiativeLeader && is_movement(path) && method == Method::POST => assert!(
-                    status == StatusCode::FORBIDDEN
-                        || status == StatusCode::BAD_REQUEST
-                        || status == StatusCode::UNPROCESSABLE_ENTITY
-                        || status == StatusCode::NOT_FOUND,
-                    "{name}: {method} {path} answered {status}"
-                ),
+                _ if role == Role::InitiativeLeader
+                    && is_movement(path)
+                    && (method == Method::POST || method == Method::PATCH) =>
+                {
+                    assert!(
+                        status == StatusCode::FORBIDDEN
+                            || status == StatusCode::BAD_REQUEST
+                            || status == StatusCode::UNPROCESSABLE_ENTITY
+                            || status == StatusCode::NOT_FOUND,
+                        "{name}: {method} {path} answered {status}"
+                    );
+                }
                 _ => assert!(
                     // Past access control; 400/422 only for a body this walk does not fill in.
                     status.is_success()
@@ -692,7 +756,17 @@ fn names_a_unit_or_record(method: &Method, path: &str) -> bool {
     path.contains("{id}")
         || path == "/api/v1/org/operations"
         || (*method == Method::POST
-            && ["/awards", "/duties/period-reports", "/outreach/contests", "/users", "/api/v1/users"].contains(&path))
+            && [
+                "/awards",
+                "/duties/period-reports",
+                "/outreach/contests",
+                "/users",
+                "/api/v1/users",
+                "/api/v1/people",
+                "/api/v1/trainings",
+                "/api/v1/voices",
+            ]
+            .contains(&path))
 }
 
 /// Every route naming a unit or a record, as every staff role, on three
@@ -819,6 +893,14 @@ async fn every_role_reads_and_writes_only_its_own_subtree_and_never_writes_histo
                         .contains(&status)
                         || (status == StatusCode::NOT_FOUND && own_may_be_missing(path));
                     (!refused || wrote).then_some("an unlinked initiative: expected a refusal")
+                } else if role == Role::InitiativeLeader
+                    && target == Target::Own
+                    && is_people_registry_change(&method, path)
+                {
+                    // A leader changes only its initiatives, never the people registries.
+                    let refused = [StatusCode::FORBIDDEN, StatusCode::BAD_REQUEST, StatusCode::UNPROCESSABLE_ENTITY]
+                        .contains(&status);
+                    (!refused || wrote).then_some("a leader changed a people registry: expected a refusal")
                 } else if path == "/campaigns/{id}" {
                     // A campaign is the province's; its page counts coverage within the scope only.
                     (status != StatusCode::OK || leak.as_deref().is_some_and(|l| body.contains(l)))

@@ -10,6 +10,8 @@
 //!   functions returning a checked value the store writes;
 //! - [`corrections`]: the records that can be corrected or voided, and why;
 //! - [`document`]: plans and thematic resolutions;
+//! - [`people`]: a person with a role, a training, a trusted voice and the
+//!   dated consent that decides from when they count;
 //! - [`members`]: the bulk lists of an initiative's members (households
 //!   de-duplicated by a key, for target 2.9c) and of people with a role
 //!   (training, outreach officers, staff), with their Excel templates.
@@ -20,6 +22,7 @@ pub mod corrections;
 pub mod document;
 pub mod initiative;
 pub mod members;
+pub mod people;
 pub mod record;
 
 pub use channel::{Channel, ChannelError, MAX_CHANNEL_CHARS, Platform};
@@ -32,5 +35,9 @@ pub use initiative::{
 pub use members::{
     MEMBER_COLUMNS, MemberRecord, MembersReport, PEOPLE_COLUMNS, PeopleReport, PersonRecord, TemplateVillage,
     household_key, members_template_for_xlsx, members_template_xlsx, parse_members, parse_people, people_template_xlsx,
+};
+pub use people::{
+    CheckedPersonFields, CheckedTrainingFields, CheckedVoiceFields, PersonFields, TrainingFields, VoiceFields,
+    counted_enlistments, enlistment,
 };
 pub use record::{CheckedInitiative, CheckedInitiativeFields, InitiativeFields, InitiativeInput};
