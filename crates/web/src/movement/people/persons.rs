@@ -7,6 +7,7 @@ use askama::Template;
 use axum::extract::{Path, Query};
 use axum::response::{Html, Response};
 use khienmang_core::movement::{PersonFields, RecordKind};
+use khienmang_core::org::{Level, UnitVersion};
 use khienmang_core::targets::{PersonRole, TargetId};
 use khienmang_store::movement::{ListFilter, PersonEntry, PersonInput};
 use serde_json::json;
@@ -129,13 +130,17 @@ async fn people_page(
     let can_write = can_correct(id);
     let all_units = scope_units(g).await?;
     let units = if can_write { unit_options(&all_units, None, entered.get("unit")) } else { Vec::new() };
+    // The filter offers the units above the villages (a province has thousands
+    // of villages); a village is kept when it is the one filtered on.
+    let filter_units: Vec<UnitVersion> =
+        all_units.iter().filter(|u| u.level != Level::Village || Some(u.unit_id) == unit).cloned().collect();
     let registered_from = entered.get("year").parse().unwrap_or(year);
     render(&PeoplePage {
         chrome: Chrome::new(lang, id, "movement"),
         can_write,
         q: filter.query.clone().unwrap_or_default(),
         roles: role_options(role.map(PersonRole::as_str).unwrap_or("")),
-        filter_units: unit_options(&all_units, None, &unit_text),
+        filter_units: unit_options(&filter_units, None, &unit_text),
         role_choices: role_options(entered.get("role")),
         people,
         pager,
