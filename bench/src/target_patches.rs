@@ -130,7 +130,7 @@ async fn change(tx: &mut WriteTx, p: &Picks, kind: &str, n: usize, prepared: Opt
                 in_province: true,
                 channels: None,
                 audience: Some(1000),
-                consent: true,
+                consent_on: Some(khienmang_core::Date::from_ymd_opt(year, 1, 1).unwrap_or_default()),
                 initiative: None,
                 registered_from: year,
             };

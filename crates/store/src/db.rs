@@ -23,6 +23,10 @@ pub(crate) const ORG_GENERATION: &str = "org.generation";
 /// stored are given theirs.
 const VILLAGE_CODES_MIGRATION: i64 = 15;
 
+/// The migration that adds the people registries' folded names, after which
+/// the rows already stored get theirs.
+const PEOPLE_SEARCH_MIGRATION: i64 = 14;
+
 /// One migration source; tokens are replaced per backend.
 const MIGRATIONS: &[(i64, &str)] = &[
     (1, include_str!("../migrations/0001_foundation.sql")),
@@ -38,6 +42,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (11, include_str!("../migrations/0011_initiative_leaders.sql")),
     (12, include_str!("../migrations/0012_accounts.sql")),
     (13, include_str!("../migrations/0013_corrections.sql")),
+    (14, include_str!("../migrations/0014_people_search.sql")),
     (15, include_str!("../migrations/0015_village_codes.sql")),
     (16, include_str!("../migrations/0016_official_entries.sql")),
     (18, include_str!("../migrations/0018_criteria_versions.sql")),
@@ -173,6 +178,10 @@ impl Store {
             if *version == VILLAGE_CODES_MIGRATION {
                 // The villages already stored get their codes with the table.
                 crate::org::assign_village_codes(&mut tx, UnitId(0), None).await?;
+            }
+            if *version == PEOPLE_SEARCH_MIGRATION {
+                // Folding is Unicode work the databases do not share: done here.
+                crate::movement::fold_stored_names(&mut tx).await?;
             }
             sqlx::query("INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)")
                 .bind(*version)

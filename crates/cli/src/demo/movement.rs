@@ -282,7 +282,8 @@ pub async fn seed(tx: &mut WriteTx, history: &OrgHistory, province_2025: UnitId,
                         100_000_000_000u64 + rng.gen_range(0..9_999_999u64)
                     )),
                     audience: Some(rng.gen_range(1_000..80_000)),
-                    consent,
+                    // Consent on record from the start of the programme.
+                    consent_on: consent.then(|| Date::from_ymd_opt(2024, 1, 1)).flatten(),
                     initiative: None,
                     registered_from: 2024,
                 })

@@ -89,6 +89,8 @@ struct Records {
     initiative: i64,
     person: i64,
     voice: i64,
+    /// A training of the unit, the person above attending.
+    training: i64,
     document: i64,
     /// A village activity, a page post and a budget entry of the unit (issue 18's corrections).
     activity: i64,
@@ -133,12 +135,13 @@ async fn records_of(app: &TestApp, unit: khienmang_core::org::UnitId) -> Records
             in_province: true,
             channels: None,
             audience: None,
-            consent: true,
+            consent_on: Some(day("2026-01-01")),
             initiative: None,
             registered_from: 2026,
         })
         .await
         .unwrap();
+    let training = tx.create_training(unit, "Lớp thử", day("2026-02-01"), None, &[person]).await.unwrap();
     let document = tx
         .add_document(&DocumentInput {
             unit,
@@ -194,6 +197,7 @@ async fn records_of(app: &TestApp, unit: khienmang_core::org::UnitId) -> Records
         initiative,
         person,
         voice,
+        training,
         document,
         activity,
         post,
@@ -291,10 +295,12 @@ pub(crate) async fn report_of(app: &TestApp, unit: khienmang_core::org::UnitId) 
 fn fill(path: &str, unit: i64, records: Records) -> String {
     let id = if path.starts_with("/movement/initiatives/") || path.starts_with("/api/v1/initiatives/") {
         records.initiative
-    } else if path.starts_with("/movement/people/") {
+    } else if path.starts_with("/movement/people/") || path.starts_with("/api/v1/people/") {
         records.person
-    } else if path.starts_with("/movement/voices/") {
+    } else if path.starts_with("/movement/voices/") || path.starts_with("/api/v1/voices/") {
         records.voice
+    } else if path.starts_with("/movement/trainings/") || path.starts_with("/api/v1/trainings/") {
+        records.training
     } else if path.starts_with("/movement/documents/") || path.starts_with("/api/v1/documents/") {
         records.document
     } else if path.starts_with("/movement/activities/") || path.starts_with("/api/v1/activities/") {
@@ -344,6 +350,7 @@ fn is_movement(path: &str) -> bool {
         || path.starts_with("/api/v1/documents")
         || path.starts_with("/api/v1/activities")
         || path.starts_with("/api/v1/posts")
+        || is_people_api(path)
 }
 
 /// A correction, void or restore of a plan or resolution, a village
@@ -369,6 +376,20 @@ fn voided_by_the_walk(path: &str) -> bool {
             "/api/v1/budget/entries/{id}",
         ])
         .any(|p| path.starts_with(p))
+}
+
+/// The people registries' API: people, trainings, trusted voices.
+fn is_people_api(path: &str) -> bool {
+    ["/api/v1/people", "/api/v1/trainings", "/api/v1/voices"].iter().any(|p| path.starts_with(p))
+}
+
+/// A change to the people registries (a person, a training, a trusted
+/// voice), which an initiative leader may not make: it changes only the
+/// initiatives linked to it.
+fn is_people_registry_change(method: &Method, path: &str) -> bool {
+    *method != Method::GET
+        && (is_people_api(path)
+            || ["/movement/people", "/movement/trainings", "/movement/voices"].iter().any(|p| path.starts_with(p)))
 }
 
 /// The province's list of scam indicators: not a unit's records.
@@ -564,6 +585,33 @@ fn body_for(path: &str, target: i64, records: Records) -> Option<reqwest::Body> 
         "/surveys" => form("title=Khao+sat&action=add%3Achoice".into()),
         "/surveys/{id}/edit" => form("title=Khao+sat&action=add%3Achoice".into()),
         "/movement/initiatives/{id}/campaign-shares" => form(format!("campaign={}&reach=5", records.campaign)),
+        // The people registries' corrections (a void needs a reason, sent by their own tests only).
+        "/movement/people/{id}/edit" => {
+            form(format!("unit={target}&full_name=Ng%C6%B0%E1%BB%9Di+th%E1%BB%AD+s%E1%BB%ADa&role=legal_reporter&registered_from=2026"))
+        }
+        "/movement/trainings/{id}/edit" => form(format!(
+            "unit={target}&title=L%E1%BB%9Bp+s%E1%BB%ADa&held_on=2026-03-01&attendee={}&action=save",
+            records.person
+        )),
+        "/movement/voices/{id}/edit" => {
+            form(format!("unit={target}&full_name=Ng%C6%B0%E1%BB%9Di+s%E1%BB%ADa&where=in&consent_on=2026-01-01&registered_from=2026"))
+        }
+        "/api/v1/people" => Some(reqwest::Body::from(
+            serde_json::json!({"unit_id": target, "full_name": "Người mới", "role": "legal_reporter", "registered_from": 2026})
+                .to_string(),
+        )),
+        "/api/v1/people/{id}" => Some(reqwest::Body::from(r#"{"full_name": "Người thử đã sửa"}"#)),
+        "/api/v1/trainings" => Some(reqwest::Body::from(
+            serde_json::json!({"unit_id": target, "title": "Lớp mới", "held_on": "2026-04-01", "attendees": [records.person]})
+                .to_string(),
+        )),
+        "/api/v1/trainings/{id}" => Some(reqwest::Body::from(r#"{"title": "Lớp thử đã sửa"}"#)),
+        "/api/v1/voices" => Some(reqwest::Body::from(
+            serde_json::json!({"unit_id": target, "full_name": "Người có uy tín mới", "registered_from": 2026,
+                "consent_on": "2026-02-01"})
+            .to_string(),
+        )),
+        "/api/v1/voices/{id}" => Some(reqwest::Body::from(r#"{"full_name": "Người có uy tín đã sửa"}"#)),
         "/outreach/contests" => form(format!(
             "title=Thi&organiser={target}&opens_at=2026-01-01T08:00&closes_at=2026-02-01T08:00&question_count=5\
              &time_limit_secs=60&max_attempts=1&period=day&prediction_question=Bao+nhieu"
@@ -746,7 +794,7 @@ async fn each_role_gets_exactly_its_capabilities() {
                 // (none here); its own tests cover the links.
                 _ if role == Role::InitiativeLeader
                     && is_movement(path)
-                    && (method == Method::POST || is_record_change(&method, path)) =>
+                    && (method == Method::POST || method == Method::PATCH || is_record_change(&method, path)) =>
                 {
                     assert!(
                         status == StatusCode::FORBIDDEN
@@ -825,6 +873,9 @@ fn names_a_unit_or_record(method: &Method, path: &str) -> bool {
                 "/api/v1/activities",
                 "/api/v1/posts",
                 "/api/v1/budget/entries",
+                "/api/v1/people",
+                "/api/v1/trainings",
+                "/api/v1/voices",
             ]
             .contains(&path))
 }
@@ -967,6 +1018,14 @@ async fn every_role_reads_and_writes_only_its_own_subtree_and_never_writes_histo
                     // A correction form of a unit kept only for its history is refused with the reason.
                     (!(status == StatusCode::FORBIDDEN || status == StatusCode::NOT_FOUND) || wrote)
                         .then_some("history: a correction form offered")
+                } else if role == Role::InitiativeLeader
+                    && target == Target::Own
+                    && is_people_registry_change(&method, path)
+                {
+                    // A leader changes only its initiatives, never the people registries.
+                    let refused = [StatusCode::FORBIDDEN, StatusCode::BAD_REQUEST, StatusCode::UNPROCESSABLE_ENTITY]
+                        .contains(&status);
+                    (!refused || wrote).then_some("a leader changed a people registry: expected a refusal")
                 } else if path == "/campaigns/{id}" {
                     // A campaign is the province's; its page counts coverage within the scope only.
                     (status != StatusCode::OK || leak.as_deref().is_some_and(|l| body.contains(l)))

@@ -153,3 +153,65 @@ async fn the_record_correction_forms_refuse_empty_and_malformed_values_on_their_
     assert!(dead_ends.is_empty(), "{} dead ends:\n{}", dead_ends.len(), dead_ends.join("\n"));
     assert_eq!(app.write_count().await, before, "nothing was written");
 }
+
+/// The people registries' forms on records that exist (the walk above names
+/// record 1, which may not): sent empty or malformed, each comes back as its
+/// own page with the reason beside the form, and nothing is written.
+#[tokio::test]
+async fn the_people_registries_forms_answer_on_their_page_with_the_reason() {
+    let app = TestApp::start().await;
+    let c = app.commune_a.0;
+    app.user("xa", Role::CommuneOfficer, Some(c)).await;
+    let token = app.token("xa").await;
+    let create = |path: &'static str, body: serde_json::Value| {
+        let (app, token) = (&app, &token);
+        async move {
+            let res = app.http.post(format!("{}{path}", app.base)).bearer_auth(token).json(&body).send().await.unwrap();
+            assert_eq!(res.status(), StatusCode::CREATED, "{path}");
+            res.json::<serde_json::Value>().await.unwrap()["id"].as_i64().unwrap()
+        }
+    };
+    let person = create(
+        "/api/v1/people",
+        serde_json::json!({"unit_id": c.0, "full_name": "Người thử", "role": "legal_reporter", "registered_from": 2026}),
+    )
+    .await;
+    let training = create(
+        "/api/v1/trainings",
+        serde_json::json!({"unit_id": c.0, "title": "Lớp thử", "held_on": "2026-02-02", "attendees": [person]}),
+    )
+    .await;
+    let voice = create(
+        "/api/v1/voices",
+        serde_json::json!({"unit_id": c.0, "full_name": "Người có uy tín", "registered_from": 2026}),
+    )
+    .await;
+    let before = app.write_count().await;
+    for path in [
+        format!("/movement/people/{person}/edit"),
+        format!("/movement/people/{person}/void"),
+        format!("/movement/people/{person}/update"),
+        format!("/movement/trainings/{training}/edit"),
+        format!("/movement/trainings/{training}/void"),
+        format!("/movement/voices/{voice}/edit"),
+        format!("/movement/voices/{voice}/void"),
+        format!("/movement/voices/{voice}/enlist"),
+    ] {
+        for body in ["", MALFORMED] {
+            let res = app
+                .http
+                .post(format!("{}{path}", app.base))
+                .bearer_auth(&token)
+                .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .body(body)
+                .send()
+                .await
+                .unwrap();
+            let status = res.status();
+            let text = res.text().await.unwrap();
+            assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "POST {path} with {body:?}: {text}");
+            assert!(text.contains("<h1") && text.contains("class=\"error\""), "POST {path} with {body:?}: {text}");
+        }
+    }
+    assert_eq!(app.write_count().await, before, "a refused form wrote something");
+}

@@ -193,7 +193,7 @@ async fn one_write(store: &Store, w: &World, done: &mut Written, rng: &mut Rng, 
                 in_province: true,
                 channels: None,
                 audience: None,
-                consent: rng.below(4) > 0,
+                consent_on: (rng.below(4) > 0).then(|| day("2024-01-01")),
                 initiative: None,
                 registered_from: year,
             };

@@ -35,6 +35,8 @@ pub enum Problem {
     Negative,
     /// A trusted voice is enlisted only with their consent.
     NoConsent,
+    /// A trusted voice is enlisted for no year before they consented.
+    BeforeConsent,
 }
 
 impl Problem {
@@ -50,6 +52,7 @@ impl Problem {
             Problem::HouseholdsAboveMembers => "input.households_above_members",
             Problem::Negative => "input.negative",
             Problem::NoConsent => "input.no_consent",
+            Problem::BeforeConsent => "input.before_consent",
         }
     }
 }
@@ -89,6 +92,9 @@ const FIELDS: &[(&str, &str, &str)] = &[
     ("posts", "số liệu", "the figures"),
     ("participants", "số người tham dự", "the number attending"),
     ("consent", "sự đồng thuận", "the consent"),
+    ("consent_on", "ngày đồng thuận hợp tác", "the day consent was given"),
+    ("held_on", "ngày tập huấn", "the training's day"),
+    ("audience", "số người theo dõi", "the audience"),
     ("reason", "lý do", "the reason"),
 ];
 
@@ -121,6 +127,9 @@ impl InputError {
             Problem::HouseholdsAboveMembers => "Số hộ phải từ 0 đến số thành viên.".into(),
             Problem::Negative => format!("{} không được âm.", capitalise(what)),
             Problem::NoConsent => "Chưa có sự đồng thuận hợp tác của người có uy tín.".into(),
+            Problem::BeforeConsent => {
+                "Người có uy tín chỉ được tính từ năm đồng thuận hợp tác; năm này trước ngày đồng thuận.".into()
+            }
         }
     }
 
@@ -139,6 +148,9 @@ impl InputError {
             Problem::HouseholdsAboveMembers => "Households must be between 0 and the number of members.".into(),
             Problem::Negative => format!("{} cannot be negative.", capitalise(what)),
             Problem::NoConsent => "The trusted voice has not consented to cooperate.".into(),
+            Problem::BeforeConsent => {
+                "A trusted voice counts only from the year they consented; this year is before it.".into()
+            }
         }
     }
 }

@@ -12,6 +12,8 @@
 //! - [`document`]: plans and thematic resolutions;
 //! - [`entries`]: the checks of a plan or resolution, a village activity
 //!   and a page post, on entry and on correction;
+//! - [`people`]: a person with a role, a training, a trusted voice and the
+//!   dated consent that decides from when they count;
 //! - [`members`]: the bulk lists of an initiative's members (households
 //!   de-duplicated by a key, for target 2.9c) and of people with a role
 //!   (training, outreach officers, staff), with their Excel templates.
@@ -23,6 +25,7 @@ pub mod document;
 pub mod entries;
 pub mod initiative;
 pub mod members;
+pub mod people;
 pub mod record;
 
 pub use channel::{Channel, ChannelError, MAX_CHANNEL_CHARS, Platform};
@@ -36,5 +39,9 @@ pub use initiative::{
 pub use members::{
     MEMBER_COLUMNS, MemberRecord, MembersReport, PEOPLE_COLUMNS, PeopleReport, PersonRecord, TemplateVillage,
     household_key, members_template_for_xlsx, members_template_xlsx, parse_members, parse_people, people_template_xlsx,
+};
+pub use people::{
+    CheckedPersonFields, CheckedTrainingFields, CheckedVoiceFields, PersonFields, TrainingFields, VoiceFields,
+    counted_enlistments, enlistment,
 };
 pub use record::{CheckedInitiative, CheckedInitiativeFields, InitiativeFields, InitiativeInput};

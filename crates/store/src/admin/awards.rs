@@ -247,13 +247,7 @@ impl WriteTx {
             return Err(invalid("Hồ sơ này không bị hủy."));
         }
         self.clear_void("award_nominations", "id = $1", &[id], None).await?;
-        self.log_change(
-            RecordKind::Nomination,
-            &id.to_string(),
-            ChangeAction::Restore,
-            serde_json::Map::new(),
-            None,
-        )
-        .await
+        self.log_change(RecordKind::Nomination, &id.to_string(), ChangeAction::Restore, serde_json::Map::new(), None)
+            .await
     }
 }

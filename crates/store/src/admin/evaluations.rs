@@ -260,14 +260,8 @@ impl WriteTx {
             }
         }
         changes.insert("version".into(), json!([previous.version, version]));
-        self.log_change(
-            RecordKind::CriteriaSet,
-            &criteria_record_id(year, kind),
-            ChangeAction::Edit,
-            changes,
-            None,
-        )
-        .await?;
+        self.log_change(RecordKind::CriteriaSet, &criteria_record_id(year, kind), ChangeAction::Edit, changes, None)
+            .await?;
         // The evaluations still being edited follow the set.
         let sql = format!(
             "SELECT {COLUMNS} FROM evaluations WHERE year = $1 AND kind = $2 AND status IN ('self_assessment', 'returned') \

@@ -9,6 +9,8 @@ mod documents;
 mod initiative_corrections;
 mod initiatives;
 mod people;
+mod people_corrections;
+mod people_lists;
 mod record_corrections;
 mod shared;
 
@@ -18,4 +20,7 @@ pub use corrections::{RecordChange, Voided, changed_fields};
 pub use documents::*;
 pub use initiatives::*;
 pub use people::*;
+pub use people_lists::{ListFilter, Paged};
 pub use record_corrections::Attachment;
+
+pub(crate) use people::fold_stored_names;

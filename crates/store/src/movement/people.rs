@@ -1,21 +1,24 @@
 //! The registry of people: trained members with their trainings and yearly
-//! updates, and the trusted voices enlisted each year.
+//! updates, and the trusted voices enlisted each year. Registrations here;
+//! the paged lists and single records in [`super::people_lists`], the
+//! corrections, voids and restores in [`super::people_corrections`]. The
+//! checks are core's, the same for a registration and a correction.
 
 use khienmang_core::Date;
+use khienmang_core::movement::{PersonFields, TrainingFields, VoiceFields, enlistment};
 use khienmang_core::org::UnitId;
 use khienmang_core::targets::PersonRole;
+use khienmang_core::text::fold;
 use serde::Serialize;
 use serde_json::json;
-use sqlx::Row;
+use sqlx::{AnyConnection, Row};
 
 use crate::db::{Val, bulk_insert};
-use crate::org::date;
 use crate::targets::FactChange;
-use crate::{Result, Store, StoreError, WriteTx};
+use crate::{Result, StoreError, WriteTx};
 
-use khienmang_core::movement::checks;
-
-use super::shared::{check_year, optional, required, unit_name_of};
+use super::corrections::Voided;
+use super::shared::check_year;
 
 #[derive(Debug, Clone)]
 pub struct PersonInput {
@@ -40,6 +43,21 @@ pub struct PersonEntry {
     pub registered_to: Option<i32>,
     /// Years trained (any session) or updated.
     pub years: Vec<i32>,
+    /// Set when the person was voided (only the secretariat still sees it).
+    pub voided: Option<Voided>,
+}
+
+impl PersonEntry {
+    /// What a correction may change, as it stands.
+    pub fn fields(&self) -> PersonFields {
+        PersonFields {
+            full_name: self.full_name.clone(),
+            role: self.role,
+            position: self.position.clone(),
+            registered_from: self.registered_from,
+            registered_to: self.registered_to,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -51,6 +69,13 @@ pub struct TrainingEntry {
     pub held_on: Date,
     pub place: Option<String>,
     pub attendees: i64,
+    pub voided: Option<Voided>,
+}
+
+impl TrainingEntry {
+    pub fn fields(&self) -> TrainingFields {
+        TrainingFields { title: self.title.clone(), held_on: self.held_on, place: self.place.clone() }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -60,7 +85,8 @@ pub struct VoiceInput {
     pub in_province: bool,
     pub channels: Option<String>,
     pub audience: Option<i64>,
-    pub consent: bool,
+    /// The day the voice consented to cooperate; `None` while they have not.
+    pub consent_on: Option<Date>,
     pub initiative: Option<i64>,
     pub registered_from: i32,
 }
@@ -75,165 +101,70 @@ pub struct VoiceEntry {
     pub channels: Option<String>,
     pub audience: Option<i64>,
     pub consent: bool,
+    pub consent_on: Option<Date>,
+    pub initiative_id: Option<i64>,
     pub registered_from: i32,
     pub enlisted_years: Vec<i32>,
+    pub voided: Option<Voided>,
 }
 
-impl Store {
-    pub async fn people_under(&self, root: UnitId, role: Option<PersonRole>) -> Result<Vec<PersonEntry>> {
-        let within = self.subtree_ids(root).await?;
-        let sql = format!(
-            "SELECT p.id, p.unit_id, {} AS unit_name, p.full_name, p.role, p.position, p.registered_from, \
-             p.registered_to FROM people p WHERE p.voided_at IS NULL ORDER BY p.full_name, p.id",
-            unit_name_of("p.unit_id")
-        );
-        let rows = sqlx::query(&sql).fetch_all(self.pool()).await?;
-        let years = self.person_years().await?;
-        let mut out = Vec::new();
-        for r in &rows {
-            let unit = UnitId(r.try_get("unit_id")?);
-            let role_code: String = r.try_get("role")?;
-            let Some(person_role) = PersonRole::parse(&role_code) else { continue };
-            if !within.contains(&unit) || role.is_some_and(|wanted| wanted != person_role) {
-                continue;
-            }
-            let id: i64 = r.try_get("id")?;
-            out.push(PersonEntry {
-                id,
-                unit_id: unit,
-                unit_name: r.try_get::<Option<String>, _>("unit_name")?.unwrap_or_default(),
-                full_name: r.try_get("full_name")?,
-                role: person_role,
-                position: r.try_get("position")?,
-                registered_from: i32::try_from(r.try_get::<i64, _>("registered_from")?).unwrap_or(0),
-                registered_to: r.try_get::<Option<i64>, _>("registered_to")?.and_then(|y| i32::try_from(y).ok()),
-                years: years.get(&id).cloned().unwrap_or_default(),
-            });
+impl VoiceEntry {
+    pub fn fields(&self) -> VoiceFields {
+        VoiceFields {
+            full_name: self.full_name.clone(),
+            in_province: self.in_province,
+            channels: self.channels.clone(),
+            audience: self.audience,
+            consent_on: self.consent_on,
+            registered_from: self.registered_from,
         }
-        Ok(out)
     }
+}
 
-    /// Years each person was trained or updated.
-    pub(crate) async fn person_years(&self) -> Result<std::collections::HashMap<i64, Vec<i32>>> {
-        let rows = sqlx::query(
-            "SELECT a.person_id, t.held_on FROM training_attendees a JOIN trainings t ON t.id = a.training_id WHERE t.voided_at IS NULL \
-             UNION ALL SELECT person_id, CAST(year AS TEXT) FROM person_updates",
-        )
-        .fetch_all(self.pool())
-        .await?;
-        let mut years: std::collections::HashMap<i64, Vec<i32>> = std::collections::HashMap::new();
+/// Fills the folded names of the rows stored before they were kept (run
+/// once, by the migration that adds the columns).
+pub(crate) async fn fold_stored_names(conn: &mut AnyConnection) -> Result<()> {
+    for (table, from, to) in [
+        ("people", "full_name", "name_folded"),
+        ("trusted_voices", "full_name", "name_folded"),
+        ("trainings", "title", "title_folded"),
+    ] {
+        let rows = sqlx::query(&format!("SELECT id, {from} FROM {table}")).fetch_all(&mut *conn).await?;
         for r in rows {
-            let text: String = r.try_get(1)?;
-            if let Some(year) = text.get(..4).and_then(|y| y.parse().ok()) {
-                years.entry(r.try_get(0)?).or_default().push(year);
-            }
+            let (id, text): (i64, String) = (r.try_get(0)?, r.try_get(1)?);
+            sqlx::query(&format!("UPDATE {table} SET {to} = $1 WHERE id = $2"))
+                .bind(fold(&text))
+                .bind(id)
+                .execute(&mut *conn)
+                .await?;
         }
-        for list in years.values_mut() {
-            list.sort_unstable();
-            list.dedup();
-        }
-        Ok(years)
     }
-
-    pub async fn trainings_under(&self, root: UnitId) -> Result<Vec<TrainingEntry>> {
-        let within = self.subtree_ids(root).await?;
-        let sql = format!(
-            "SELECT t.id, t.unit_id, {} AS unit_name, t.title, t.held_on, t.place, \
-             (SELECT CAST(COUNT(*) AS BIGINT) FROM training_attendees a WHERE a.training_id = t.id) AS attendees \
-             FROM trainings t WHERE t.voided_at IS NULL ORDER BY t.held_on DESC, t.id DESC",
-            unit_name_of("t.unit_id")
-        );
-        let rows = sqlx::query(&sql).fetch_all(self.pool()).await?;
-        let mut out = Vec::new();
-        for r in &rows {
-            let unit = UnitId(r.try_get("unit_id")?);
-            if within.contains(&unit) {
-                out.push(TrainingEntry {
-                    id: r.try_get("id")?,
-                    unit_id: unit,
-                    unit_name: r.try_get::<Option<String>, _>("unit_name")?.unwrap_or_default(),
-                    title: r.try_get("title")?,
-                    held_on: date(&r.try_get::<String, _>("held_on")?)?,
-                    place: r.try_get("place")?,
-                    attendees: r.try_get("attendees")?,
-                });
-            }
-        }
-        Ok(out)
-    }
-
-    pub async fn voices_under(&self, root: UnitId) -> Result<Vec<VoiceEntry>> {
-        let within = self.subtree_ids(root).await?;
-        let sql = format!(
-            "SELECT v.id, v.unit_id, {} AS unit_name, v.full_name, v.in_province, v.channels, v.audience, v.consent, \
-             v.registered_from FROM trusted_voices v WHERE v.voided_at IS NULL ORDER BY v.full_name, v.id",
-            unit_name_of("v.unit_id")
-        );
-        let rows = sqlx::query(&sql).fetch_all(self.pool()).await?;
-        let enlisted = sqlx::query("SELECT voice_id, year FROM voice_enlistments ORDER BY year")
-            .fetch_all(self.pool())
-            .await?
-            .iter()
-            .map(|r| Ok((r.try_get::<i64, _>(0)?, i32::try_from(r.try_get::<i64, _>(1)?).unwrap_or(0))))
-            .collect::<Result<Vec<_>>>()?;
-        let mut out = Vec::new();
-        for r in &rows {
-            let unit = UnitId(r.try_get("unit_id")?);
-            if !within.contains(&unit) {
-                continue;
-            }
-            let id: i64 = r.try_get("id")?;
-            out.push(VoiceEntry {
-                id,
-                unit_id: unit,
-                unit_name: r.try_get::<Option<String>, _>("unit_name")?.unwrap_or_default(),
-                full_name: r.try_get("full_name")?,
-                in_province: r.try_get::<i64, _>("in_province")? != 0,
-                channels: r.try_get("channels")?,
-                audience: r.try_get("audience")?,
-                consent: r.try_get::<i64, _>("consent")? != 0,
-                registered_from: i32::try_from(r.try_get::<i64, _>("registered_from")?).unwrap_or(0),
-                enlisted_years: enlisted.iter().filter(|(v, _)| *v == id).map(|(_, y)| *y).collect(),
-            });
-        }
-        Ok(out)
-    }
-}
-
-impl Store {
-    /// The unit a registered person belongs to, so a page can check its scope.
-    pub async fn person_unit(&self, id: i64) -> Result<Option<UnitId>> {
-        let unit: Option<i64> =
-            sqlx::query_scalar("SELECT unit_id FROM people WHERE id = $1").bind(id).fetch_optional(self.pool()).await?;
-        Ok(unit.map(UnitId))
-    }
-
-    /// The unit a trusted voice is registered with.
-    pub async fn voice_unit(&self, id: i64) -> Result<Option<UnitId>> {
-        let unit: Option<i64> = sqlx::query_scalar("SELECT unit_id FROM trusted_voices WHERE id = $1")
-            .bind(id)
-            .fetch_optional(self.pool())
-            .await?;
-        Ok(unit.map(UnitId))
-    }
+    Ok(())
 }
 
 impl WriteTx {
     pub async fn create_person(&mut self, p: &PersonInput) -> Result<i64> {
-        let name = required(&p.full_name, "full_name")?;
-        checks::year_span("registered_from", p.registered_from, "registered_to", p.registered_to)?;
+        let f = PersonFields {
+            full_name: p.full_name.clone(),
+            role: p.role,
+            position: p.position.clone(),
+            registered_from: p.registered_from,
+            registered_to: p.registered_to,
+        }
+        .check()?;
         let id = self
             .insert_returning_id(
-                "INSERT INTO people (unit_id, full_name, role, position, initiative_id, registered_from, registered_to, created_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                "INSERT INTO people (unit_id, full_name, name_folded, role, position, initiative_id, registered_from, \
+                 registered_to, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
                 vec![
                     Val::I(Some(p.unit.0)),
-                    Val::S(Some(name)),
-                    Val::S(Some(p.role.as_str().into())),
-                    Val::S(optional(p.position.as_deref())),
+                    Val::S(Some(f.full_name.clone())),
+                    Val::S(Some(fold(&f.full_name))),
+                    Val::S(Some(f.role.as_str().into())),
+                    Val::S(f.position.clone()),
                     Val::I(p.initiative),
-                    Val::I(Some(i64::from(p.registered_from))),
-                    Val::I(p.registered_to.map(i64::from)),
+                    Val::I(Some(i64::from(f.registered_from))),
+                    Val::I(f.registered_to.map(i64::from)),
                     Val::S(Some(self.stamp())),
                 ],
             )
@@ -253,15 +184,17 @@ impl WriteTx {
         place: Option<&str>,
         attendees: &[i64],
     ) -> Result<i64> {
-        let title = required(title, "training_title")?;
+        let f = TrainingFields { title: title.to_string(), held_on, place: place.map(str::to_string) }.check()?;
         let id = self
             .insert_returning_id(
-                "INSERT INTO trainings (unit_id, title, held_on, place, created_at) VALUES ($1, $2, $3, $4, $5)",
+                "INSERT INTO trainings (unit_id, title, title_folded, held_on, place, created_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6)",
                 vec![
                     Val::I(Some(unit.0)),
-                    Val::S(Some(title.clone())),
-                    Val::S(Some(held_on.to_string())),
-                    Val::S(optional(place)),
+                    Val::S(Some(f.title.clone())),
+                    Val::S(Some(fold(&f.title))),
+                    Val::S(Some(f.held_on.to_string())),
+                    Val::S(f.place.clone()),
                     Val::S(Some(self.stamp())),
                 ],
             )
@@ -288,7 +221,7 @@ impl WriteTx {
         sqlx::query("INSERT INTO person_updates (person_id, year, note) VALUES ($1, $2, $3)")
             .bind(person)
             .bind(i64::from(year))
-            .bind(optional(note))
+            .bind(khienmang_core::movement::checks::optional(note))
             .execute(&mut *self.tx)
             .await?;
         self.audit("person.update", &format!("person:{person}"), &json!({"year": year})).await?;
@@ -297,41 +230,51 @@ impl WriteTx {
     }
 
     pub async fn create_voice(&mut self, v: &VoiceInput) -> Result<i64> {
-        let name = required(&v.full_name, "full_name")?;
-        check_year(v.registered_from)?;
+        let f = VoiceFields {
+            full_name: v.full_name.clone(),
+            in_province: v.in_province,
+            channels: v.channels.clone(),
+            audience: v.audience,
+            consent_on: v.consent_on,
+            registered_from: v.registered_from,
+        }
+        .check()?;
         let id = self
             .insert_returning_id(
-                "INSERT INTO trusted_voices (unit_id, full_name, in_province, channels, audience, consent, initiative_id, \
-                 registered_from, registered_to, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, NULL, $9)",
+                "INSERT INTO trusted_voices (unit_id, full_name, name_folded, in_province, channels, audience, consent, \
+                 consent_on, initiative_id, registered_from, registered_to, created_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, NULL, $11)",
                 vec![
                     Val::I(Some(v.unit.0)),
-                    Val::S(Some(name)),
-                    Val::I(Some(i64::from(v.in_province))),
-                    Val::S(optional(v.channels.as_deref())),
-                    Val::I(v.audience.map(|a| a.max(0))),
-                    Val::I(Some(i64::from(v.consent))),
+                    Val::S(Some(f.full_name.clone())),
+                    Val::S(Some(fold(&f.full_name))),
+                    Val::I(Some(i64::from(f.in_province))),
+                    Val::S(f.channels.clone()),
+                    Val::I(f.audience),
+                    Val::I(Some(i64::from(f.consent_on.is_some()))),
+                    Val::S(f.consent_on.map(|d| d.to_string())),
                     Val::I(v.initiative),
-                    Val::I(Some(i64::from(v.registered_from))),
+                    Val::I(Some(i64::from(f.registered_from))),
                     Val::S(Some(self.stamp())),
                 ],
             )
             .await?;
-        self.audit("voice.create", &format!("voice:{id}"), &json!({"unit": v.unit.0, "consent": v.consent})).await?;
+        let consent = f.consent_on.map(|d| d.to_string());
+        self.audit("voice.create", &format!("voice:{id}"), &json!({"unit": v.unit.0, "consent_on": consent})).await?;
         self.facts_changed(FactChange::Voice(id));
         Ok(id)
     }
 
-    /// A trusted voice enlisted for a year; only with their consent on record.
+    /// A trusted voice enlisted for a year: only with their consent given
+    /// by then (core's [`enlistment`]).
     pub async fn enlist_voice(&mut self, voice: i64, year: i32) -> Result<()> {
-        check_year(year)?;
-        let consent: Option<i64> = sqlx::query_scalar("SELECT consent FROM trusted_voices WHERE id = $1")
-            .bind(voice)
-            .fetch_optional(&mut *self.tx)
-            .await?;
-        match consent {
-            None => return Err(StoreError::NotFound),
-            Some(given) => checks::consent(given != 0)?,
-        }
+        let consent: Option<Option<String>> =
+            sqlx::query_scalar("SELECT consent_on FROM trusted_voices WHERE id = $1 AND voided_at IS NULL")
+                .bind(voice)
+                .fetch_optional(&mut *self.tx)
+                .await?;
+        let consent_on = consent.ok_or(StoreError::NotFound)?.and_then(|d| d.parse::<Date>().ok());
+        let year = enlistment(year, consent_on)?;
         sqlx::query("DELETE FROM voice_enlistments WHERE voice_id = $1 AND year = $2")
             .bind(voice)
             .bind(i64::from(year))

@@ -9,20 +9,13 @@ use khienmang_core::movement::{ChangeAction, CheckedActivity, CheckedDocument, C
 use khienmang_core::org::UnitId;
 use serde_json::{Map, Value, json};
 
-use super::corrections::{RecordChange, changed_fields};
+use super::corrections::changed_fields;
 use super::{ActivityEntry, DocumentEntry};
 use crate::targets::FactChange;
-use crate::{Result, Store, StoreError, WriteTx};
+use crate::{Result, StoreError, WriteTx};
 
 /// A replaced attachment: file name, content type, bytes.
 pub type Attachment = (String, String, Vec<u8>);
-
-impl Store {
-    /// The history of one record, oldest first.
-    pub async fn history_of(&self, kind: RecordKind, id: i64) -> Result<Vec<RecordChange>> {
-        self.record_history(kind, &id.to_string()).await
-    }
-}
 
 impl WriteTx {
     /// Voids the row `id` of `table` and keeps the step in the record's

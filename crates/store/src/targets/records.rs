@@ -8,7 +8,7 @@
 use std::collections::{BTreeSet, HashMap, HashSet};
 
 use khienmang_core::Date;
-use khienmang_core::movement::Stage;
+use khienmang_core::movement::{Stage, counted_enlistments};
 use khienmang_core::org::UnitId;
 use khienmang_core::targets::{
     FIRST_YEAR, Facts, HouseholdMember, LAST_YEAR, Person, PersonRole, Voice, households_with_member,
@@ -468,13 +468,16 @@ async fn voices(pool: &sqlx::AnyPool, only: Only<'_>) -> Result<HashMap<i64, Voi
     let sql = format!("SELECT voice_id, year FROM voice_enlistments WHERE {}", only.on("voice_id"));
     add_years(pool, sql, &mut enlisted).await?;
     let sql = format!(
-        "SELECT id, unit_id, registered_from, registered_to FROM trusted_voices WHERE voided_at IS NULL AND {}",
+        "SELECT id, unit_id, registered_from, registered_to, consent_on FROM trusted_voices \
+         WHERE voided_at IS NULL AND {}",
         only.on("id")
     );
     let mut out = HashMap::new();
     for r in fetch(pool, sql).await? {
         let id: i64 = r.try_get(0)?;
-        let enlisted_years = take_years(&mut enlisted, id);
+        // A voice counts as enlisted only from the year they consented.
+        let consent_on = r.try_get::<Option<String>, _>(4)?.and_then(|d| d.parse::<Date>().ok());
+        let enlisted_years = counted_enlistments(&take_years(&mut enlisted, id), consent_on);
         out.insert(
             id,
             Voice {

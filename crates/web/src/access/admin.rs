@@ -182,7 +182,7 @@ impl ProgrammeManage {
 
     /// The history of an entry loaded by [`ProgrammeManage::budget_entry`].
     pub async fn budget_history(&self, r: &BudgetRecord) -> WebResult<Vec<khienmang_store::movement::RecordChange>> {
-        Ok(self.0.store.history_of(khienmang_core::movement::RecordKind::BudgetEntry, r.id).await?)
+        Ok(self.0.store.record_history(khienmang_core::movement::RecordKind::BudgetEntry, &r.id.to_string()).await?)
     }
 
     /// A review report's data, from the scope's province (or the province

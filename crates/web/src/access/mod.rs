@@ -45,6 +45,7 @@ mod movement;
 mod ops;
 mod org;
 mod outreach;
+mod people;
 
 pub mod public;
 pub mod reports;

@@ -70,12 +70,6 @@ impl Granted {
         if voided && !self.may_restore() { Err(WebError::NotFound) } else { Ok(()) }
     }
 
-    /// The history of a record this session loaded through its scope
-    /// ([`Granted::document`], [`Granted::activity`]), oldest first.
-    pub async fn history_of(&self, kind: RecordKind, id: i64) -> WebResult<Vec<RecordChange>> {
-        Ok(self.store.history_of(kind, id).await?)
-    }
-
     /// The unit a person is registered in, if it is in the scope.
     pub async fn person_unit(&self, id: i64) -> WebResult<UnitId> {
         let unit = self.store.person_unit(id).await?.ok_or(WebError::NotFound)?;

@@ -5,8 +5,8 @@
 
 pub mod awards;
 pub mod budget;
-pub mod criteria;
 pub mod budget_entries;
+pub mod criteria;
 pub mod duties;
 pub mod evaluations;
 pub mod nomination;

@@ -10,6 +10,7 @@ mod corrections;
 mod evaluation;
 mod onboarding;
 mod outreach;
+mod people;
 mod records;
 mod reports;
 mod scamcheck;
@@ -614,6 +615,7 @@ const TABLES: &[&[(&str, &str, &str)]] = &[
     evaluation::STRINGS,
     onboarding::STRINGS,
     records::STRINGS,
+    people::STRINGS,
 ];
 
 fn all_strings() -> impl Iterator<Item = &'static (&'static str, &'static str, &'static str)> {

@@ -226,11 +226,13 @@ async fn home_page(
     let initiatives = here.initiatives(query).await?;
     let all = if query.is_some() { here.initiatives(None).await?.len() } else { initiatives.len() };
     let count = |n: usize| number_vi(i64::try_from(n).unwrap_or(i64::MAX));
+    // Counted in the database: a province has thousands of names.
+    let (people, trainings, voices) = here.people_counts().await?;
     let tiles = vec![
         Tile { href: "/movement", key: "movement.initiatives", count: count(all) },
-        Tile { href: "/movement/people", key: "movement.people", count: count(here.people(None).await?.len()) },
-        Tile { href: "/movement/trainings", key: "movement.trainings", count: count(here.trainings().await?.len()) },
-        Tile { href: "/movement/voices", key: "movement.voices", count: count(here.voices().await?.len()) },
+        Tile { href: "/movement/people", key: "movement.people", count: number_vi(people) },
+        Tile { href: "/movement/trainings", key: "movement.trainings", count: number_vi(trainings) },
+        Tile { href: "/movement/voices", key: "movement.voices", count: number_vi(voices) },
         Tile { href: "/movement/documents", key: "movement.documents", count: count(here.documents().await?.len()) },
         Tile {
             href: "/movement/activities",

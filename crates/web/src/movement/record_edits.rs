@@ -205,7 +205,7 @@ async fn view(g: &Granted, r: &Loaded, entered: &Fields) -> WebResult<RecordView
         fields,
         voided,
         kind: registry.kind(),
-        history: g.history_of(registry.kind(), r.id()).await?,
+        history: g.history_of(registry.kind(), r.id(), r.unit()).await?,
     })
 }
 
