@@ -40,6 +40,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (13, include_str!("../migrations/0013_corrections.sql")),
     (15, include_str!("../migrations/0015_village_codes.sql")),
     (16, include_str!("../migrations/0016_official_entries.sql")),
+    (19, include_str!("../migrations/0019_outreach_corrections.sql")),
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -21,6 +21,7 @@ mod movement;
 mod open311;
 mod org;
 mod outreach;
+mod outreach_corrections;
 mod reports;
 mod scamcheck;
 mod survey_builder;

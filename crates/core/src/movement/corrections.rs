@@ -21,6 +21,11 @@ string_enum!(
         Activity = "activity" / "Hoạt động",
         Post = "post" / "Tin bài",
         BudgetEntry = "budget_entry" / "Khoản kinh phí",
+        Warning = "warning" / "Cảnh báo",
+        Contest = "contest" / "Cuộc thi",
+        ContestQuestion = "contest_question" / "Câu hỏi thi",
+        DutyReport = "duty_report" / "Báo cáo nhiệm vụ",
+        PeriodReport = "period_report" / "Báo cáo định kỳ",
     }
 );
 

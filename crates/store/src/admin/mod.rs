@@ -12,7 +12,7 @@ mod review;
 
 pub use awards::NominationRecord;
 pub use budget::{BudgetRecord, BudgetSummary, LevelTotals};
-pub use duties::reporting_units;
+pub use duties::{DutyReportRecord, PeriodReportRecord, reporting_units};
 pub use evaluations::{EvaluationRecord, unit_kind};
 pub use review::review_data;
 

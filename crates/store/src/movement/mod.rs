@@ -4,7 +4,7 @@
 //! Every write is audited and tells the targets cache what it changed.
 
 mod activities;
-mod corrections;
+pub(crate) mod corrections;
 mod documents;
 mod initiative_corrections;
 mod initiatives;

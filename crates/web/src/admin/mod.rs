@@ -6,6 +6,7 @@
 pub mod awards;
 pub mod budget;
 pub mod duties;
+pub mod duty_corrections;
 pub mod evaluations;
 pub mod reviews;
 

@@ -8,6 +8,7 @@ mod boundaries;
 mod contests;
 mod corrections;
 mod outreach;
+mod outreach_corrections;
 mod reports;
 mod scamcheck;
 mod work;
@@ -608,6 +609,7 @@ const TABLES: &[&[(&str, &str, &str)]] = &[
     corrections::STRINGS,
     boundaries::STRINGS,
     outreach::STRINGS,
+    outreach_corrections::STRINGS,
 ];
 
 fn all_strings() -> impl Iterator<Item = &'static (&'static str, &'static str, &'static str)> {

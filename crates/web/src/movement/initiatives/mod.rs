@@ -102,7 +102,7 @@ fn shown(v: &serde_json::Value) -> String {
     }
 }
 
-fn change_row((kind, c): (RecordKind, RecordChange)) -> ChangeRow {
+pub(crate) fn change_row((kind, c): (RecordKind, RecordChange)) -> ChangeRow {
     let changes = c
         .changes
         .iter()
