@@ -371,7 +371,11 @@ pub fn route_table() -> Vec<(Method, &'static str, MethodRouter<AppState>)> {
         (Method::POST, "/outreach/contests/{id}/void", post(outreach::contests::settings::void_submit)),
         (Method::POST, "/outreach/contests/{id}/restore", post(outreach::contests::settings::restore_submit)),
         (Method::POST, "/outreach/contests/{id}/questions", post(outreach::contests::settings::question_submit)),
-        (Method::POST, "/outreach/contests/{id}/questions/edit", post(outreach::contests::settings::question_edit_submit)),
+        (
+            Method::POST,
+            "/outreach/contests/{id}/questions/edit",
+            post(outreach::contests::settings::question_edit_submit),
+        ),
         (Method::POST, "/outreach/contests/{id}/questions/import", post(outreach::contests::staff::questions_import)),
         (Method::POST, "/outreach/contests/{id}/questions/retire", post(outreach::contests::staff::question_retire)),
         (Method::POST, "/outreach/contests/{id}/units", post(outreach::contests::settings::units_submit)),

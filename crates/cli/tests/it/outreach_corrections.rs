@@ -157,7 +157,8 @@ fn contest_id(location: &str) -> i64 {
 }
 
 fn settings(title: &str, opens: &str, count: &str) -> Vec<(&'static str, String)> {
-    let closes = (chrono::Utc::now() + chrono::Duration::days(30) + chrono::Duration::hours(7)).format("%Y-%m-%dT%H:%M");
+    let closes =
+        (chrono::Utc::now() + chrono::Duration::days(30) + chrono::Duration::hours(7)).format("%Y-%m-%dT%H:%M");
     form(&[
         ("title", title),
         ("description", "Cuộc thi tìm hiểu pháp luật về an ninh mạng."),
@@ -227,7 +228,8 @@ async fn a_contest_is_set_up_through_forms_and_locked_once_it_opens() {
     let (status, body) = post_form(&app, Some(&tinh), &questions, &form(&[("category", "A"), ("text", "Câu?")])).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(body.contains("Hãy đánh dấu phương án đúng"), "{body}");
-    for text in ["Có người gọi xin mã OTP, bạn làm gì?", "Tin nhắn báo trúng thưởng, bạn làm gì?"] {
+    for text in ["Có người gọi xin mã OTP, bạn làm gì?", "Tin nhắn báo trúng thưởng, bạn làm gì?"]
+    {
         assert_eq!(post_form(&app, Some(&tinh), &questions, &question(text, "Từ chối")).await.0, StatusCode::SEE_OTHER);
     }
     let bank = app.store.contest_bank(&c).await.unwrap();
@@ -323,7 +325,8 @@ async fn a_contest_voided_before_it_opens_leaves_the_public_pages_until_restored
     assert_eq!(status, StatusCode::OK);
     assert!(body.contains("Tạo trùng") && body.contains("id=\"restore\""));
     // A voided contest takes no change until restored.
-    let (status, _) = post_form(&app, Some(&tinh), &format!("{page}/edit"), &settings("X", &opens.to_string(), "5")).await;
+    let (status, _) =
+        post_form(&app, Some(&tinh), &format!("{page}/edit"), &settings("X", &opens.to_string(), "5")).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(post_form(&app, Some(&tinh), &format!("{page}/restore"), &[]).await.0, StatusCode::SEE_OTHER);
     let (_, list) = get(&app, None, "/contests").await;
@@ -341,7 +344,8 @@ async fn duty_and_period_reports_are_corrected_and_voided_by_their_scope_and_res
     let (tinh, xa, other) = (app.token("tinh").await, app.token("xa-a").await, app.token("xa-b").await);
 
     // A body's report on a duty, recorded, corrected, voided and restored by the secretariat.
-    let report = form(&[("duty", "1.1"), ("due", "2024-12-31"), ("received_on", "2025-01-03"), ("summary", "Đã báo cáo")]);
+    let report =
+        form(&[("duty", "1.1"), ("due", "2024-12-31"), ("received_on", "2025-01-03"), ("summary", "Đã báo cáo")]);
     assert_eq!(post_form(&app, Some(&tinh), "/duties/reports", &report).await.0, StatusCode::SEE_OTHER);
     let id = app.store.duty_report_records().await.unwrap()[0].id;
     let path = format!("/duties/reports/{id}");
@@ -354,7 +358,10 @@ async fn duty_and_period_reports_are_corrected_and_voided_by_their_scope_and_res
     assert!(duties.contains("Đã báo cáo kết quả năm 2024"), "the duties page shows the corrected state");
     let (_, body) = get(&app, Some(&tinh), &path).await;
     assert!(body.contains("change-list") && body.contains("Đã báo cáo kết quả năm 2024"));
-    assert_eq!(post_form(&app, Some(&xa), &format!("{path}/void"), &form(&[("reason", "x")])).await.0, StatusCode::FORBIDDEN);
+    assert_eq!(
+        post_form(&app, Some(&xa), &format!("{path}/void"), &form(&[("reason", "x")])).await.0,
+        StatusCode::FORBIDDEN
+    );
     assert_eq!(
         post_form(&app, Some(&tinh), &format!("{path}/void"), &form(&[("reason", "Nhập trùng")])).await.0,
         StatusCode::SEE_OTHER
@@ -381,7 +388,13 @@ async fn duty_and_period_reports_are_corrected_and_voided_by_their_scope_and_res
         StatusCode::NOT_FOUND
     );
     assert!(!post_form(&app, None, &format!("{ppath}/void"), &form(&[("reason", "x")])).await.0.is_success());
-    let (status, body) = post_form(&app, Some(&xa), &format!("{ppath}/edit"), &form(&[("received_on", "hôm qua"), ("summary", "Sửa lần một")])).await;
+    let (status, body) = post_form(
+        &app,
+        Some(&xa),
+        &format!("{ppath}/edit"),
+        &form(&[("received_on", "hôm qua"), ("summary", "Sửa lần một")]),
+    )
+    .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(body.contains("Ngày nhận không hợp lệ") && body.contains("Sửa lần một"), "{body}");
     assert_eq!(post_form(&app, Some(&xa), &format!("{ppath}/edit"), &pfix).await.0, StatusCode::SEE_OTHER);
@@ -391,7 +404,14 @@ async fn duty_and_period_reports_are_corrected_and_voided_by_their_scope_and_res
         post_form(&app, Some(&xa), &format!("{ppath}/void"), &form(&[("reason", "Gửi nhầm kỳ")])).await.0,
         StatusCode::SEE_OTHER
     );
-    assert!(app.store.period_reports(khienmang_core::admin::PeriodKind::Quarter).await.unwrap().iter().all(|r| r.unit != app.commune_a.0));
+    assert!(
+        app.store
+            .period_reports(khienmang_core::admin::PeriodKind::Quarter)
+            .await
+            .unwrap()
+            .iter()
+            .all(|r| r.unit != app.commune_a.0)
+    );
     assert_eq!(post_form(&app, Some(&xa), &format!("{ppath}/restore"), &[]).await.0, StatusCode::FORBIDDEN);
     assert_eq!(post_form(&app, Some(&tinh), &format!("{ppath}/restore"), &[]).await.0, StatusCode::SEE_OTHER);
     let actions = audit_actions(&app, &format!("period_report:{pid}")).await;

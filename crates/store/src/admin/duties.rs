@@ -10,8 +10,8 @@ use std::collections::HashMap;
 use khienmang_core::Date;
 use khienmang_core::admin::duties::{DutyReport, duty_by_code};
 use khienmang_core::admin::{PeriodKind, PeriodReport, ReportingPeriod, ReportingUnit};
-use khienmang_core::org::{Level, OrgHistory, UnitId};
 use khienmang_core::movement::{ChangeAction, RecordKind, VoidReason};
+use khienmang_core::org::{Level, OrgHistory, UnitId};
 use serde_json::{Map, json};
 use sqlx::Row;
 
@@ -115,9 +115,10 @@ pub fn reporting_units(history: &OrgHistory, root: UnitId) -> Vec<ReportingUnit>
 
 impl Store {
     pub async fn duty_reports(&self) -> Result<Vec<DutyReport>> {
-        let rows = sqlx::query("SELECT duty, due, received_on FROM duty_reports WHERE voided_at IS NULL ORDER BY due, duty")
-            .fetch_all(self.pool())
-            .await?;
+        let rows =
+            sqlx::query("SELECT duty, due, received_on FROM duty_reports WHERE voided_at IS NULL ORDER BY due, duty")
+                .fetch_all(self.pool())
+                .await?;
         rows.iter()
             .map(|r| {
                 Ok(DutyReport {
@@ -180,7 +181,7 @@ impl Store {
                 out.extend(period_record(&r)?);
             }
         }
-        out.sort_by(|a, b| b.id.cmp(&a.id));
+        out.sort_by_key(|r| std::cmp::Reverse(r.id));
         out.truncate(usize::try_from(LISTED).unwrap_or(usize::MAX));
         Ok(out)
     }
@@ -260,7 +261,8 @@ impl WriteTx {
         let summary = summary.trim();
         let before = json!({"duty": current.duty, "due": current.due.to_string(),
             "received_on": current.received_on.to_string(), "summary": current.summary});
-        let after = json!({"duty": duty, "due": due.to_string(), "received_on": received_on.to_string(), "summary": summary});
+        let after =
+            json!({"duty": duty, "due": due.to_string(), "received_on": received_on.to_string(), "summary": summary});
         let changes = changed_fields(&before, &after);
         if changes.is_empty() {
             return Ok(false);
@@ -333,8 +335,15 @@ impl WriteTx {
         if self.mark_void(table, "id = $4", &[id], reason).await? == 0 {
             return Err(invalid("Báo cáo này đã bị hủy."));
         }
-        self.record_change(FactChange::Unread, kind, &id.to_string(), ChangeAction::Void, Map::new(), Some(reason.as_str()))
-            .await
+        self.record_change(
+            FactChange::Unread,
+            kind,
+            &id.to_string(),
+            ChangeAction::Void,
+            Map::new(),
+            Some(reason.as_str()),
+        )
+        .await
     }
 
     /// Restores a voided duty or period report (the secretariat's decision).

@@ -73,7 +73,8 @@ impl Store {
 
     /// A warning by its slug whatever its state, for the secretariat.
     pub async fn staff_warning(&self, slug: &str) -> Result<Option<StaffWarning>> {
-        let sql = format!("SELECT {COLUMNS}, withdrawn_at, voided_at, voided_by, void_reason FROM warnings WHERE slug = $1");
+        let sql =
+            format!("SELECT {COLUMNS}, withdrawn_at, voided_at, voided_by, void_reason FROM warnings WHERE slug = $1");
         let row = sqlx::query(&sql).bind(slug).fetch_optional(self.pool()).await?;
         row.as_ref()
             .map(|r| {
@@ -252,7 +253,14 @@ impl WriteTx {
         if self.clear_void("warnings", "id = $1", &[id], None).await? == 0 {
             return Err(StoreError::Invalid("Cảnh báo này chưa bị hủy.".into()));
         }
-        self.record_change(FactChange::Unread, RecordKind::Warning, &id.to_string(), ChangeAction::Restore, Map::new(), None)
-            .await
+        self.record_change(
+            FactChange::Unread,
+            RecordKind::Warning,
+            &id.to_string(),
+            ChangeAction::Restore,
+            Map::new(),
+            None,
+        )
+        .await
     }
 }

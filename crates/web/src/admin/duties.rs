@@ -194,20 +194,19 @@ pub async fn page(Page { lang, id }: Page, m: ProgrammeRead) -> WebResult<Html<S
         p = ReportingPeriod::containing(PeriodKind::Quarter, prev);
     }
     let can_manage = id.as_ref().is_some_and(|i| i.user.role.can(khienmang_core::auth::Capability::ProgrammeManage));
-    let received_duties = m
-        .0
-        .duty_report_records()
-        .await?
-        .into_iter()
-        .map(|r| ReceivedRow {
-            href: format!("/duties/reports/{}", r.id),
-            what: duty_by_code(&r.duty).map_or_else(|| r.duty.clone(), |d| format!("{} — {}", d.code, d.title_vi)),
-            due: r.due.format("%d/%m/%Y").to_string(),
-            received: r.received_on.format("%d/%m/%Y").to_string(),
-            summary: r.summary,
-            voided: r.voided.is_some(),
-        })
-        .collect();
+    let received_duties =
+        m.0.duty_report_records()
+            .await?
+            .into_iter()
+            .map(|r| ReceivedRow {
+                href: format!("/duties/reports/{}", r.id),
+                what: duty_by_code(&r.duty).map_or_else(|| r.duty.clone(), |d| format!("{} — {}", d.code, d.title_vi)),
+                due: r.due.format("%d/%m/%Y").to_string(),
+                received: r.received_on.format("%d/%m/%Y").to_string(),
+                summary: r.summary,
+                voided: r.voided.is_some(),
+            })
+            .collect();
     let unit_ids: Vec<UnitId> = units.iter().map(|u| u.id).collect();
     let mut received_periods = Vec::new();
     for r in m.0.period_report_records(&unit_ids).await? {

@@ -121,8 +121,7 @@ async fn report_page(
     error: Option<FormError>,
     saved: bool,
 ) -> WebResult<Html<String>> {
-    let changes =
-        g.record_history(s.kind, s.id).await?.into_iter().rev().map(|c| change_row((s.kind, c))).collect();
+    let changes = g.record_history(s.kind, s.id).await?.into_iter().rev().map(|c| change_row((s.kind, c))).collect();
     let typed = entered.as_ref();
     let pick = |name: &str, current: String| typed.map_or(current, |f| f.get(name).to_string());
     let duty = pick("duty", s.duty.clone().unwrap_or_default());
@@ -280,8 +279,8 @@ pub async fn period_page(
     Query(q): Query<SavedQuery>,
 ) -> WebResult<Html<String>> {
     let r = m.0.period_report_record(rid).await?;
-    let may_change = id.as_ref().is_some_and(|i| i.user.role.can(Capability::Evaluate))
-        && m.0.unit_writable_today(r.unit).await?;
+    let may_change =
+        id.as_ref().is_some_and(|i| i.user.role.can(Capability::Evaluate)) && m.0.unit_writable_today(r.unit).await?;
     let s = shown_period(&m.0, &r).await?;
     report_page(lang, id.as_ref(), &m.0, &s, may_change, None, None, q.saved.is_some()).await
 }
@@ -335,7 +334,6 @@ pub async fn period_restore(
     let r = m.0.period_report_record(rid).await?;
     let s = shown_period(&m.0, &r).await?;
     let result =
-        m.0.write(Target::Unit(r.unit), async |tx| Ok(tx.restore_report(RecordKind::PeriodReport, r.id).await?))
-            .await;
+        m.0.write(Target::Unit(r.unit), async |tx| Ok(tx.restore_report(RecordKind::PeriodReport, r.id).await?)).await;
     after(lang, id, &m.0, s, true, "restore", fields, result).await
 }

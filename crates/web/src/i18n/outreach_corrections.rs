@@ -78,7 +78,11 @@ pub(crate) const STRINGS: &[(&str, &str, &str)] = &[
     ),
     ("ctf.right_choice", "Phương án đúng là phương án", "The right choice is choice"),
     ("ctf.choice", "Phương án", "Choice"),
-    ("ctf.unit_search", "Tìm đơn vị tham gia (tên, không cần dấu)", "Find participating units (name, accents optional)"),
+    (
+        "ctf.unit_search",
+        "Tìm đơn vị tham gia (tên, không cần dấu)",
+        "Find participating units (name, accents optional)",
+    ),
     (
         "ctf.unit_search_help",
         "Gõ một phần tên rồi bấm «Tìm»; đánh dấu các đơn vị tham gia rồi bấm lưu. Bỏ dấu một đơn vị để bỏ đơn vị đó.",

@@ -106,8 +106,8 @@ pub async fn edit_form(
 
 /// The corrected fields, bounded before they are checked by core.
 fn input_of(fields: &Fields, w: &StaffWarning) -> WebResult<WarningInput> {
-    let category =
-        Category::parse(fields.get("category")).ok_or_else(|| WebError::BadRequest("Hãy chọn loại cảnh báo.".into()))?;
+    let category = Category::parse(fields.get("category"))
+        .ok_or_else(|| WebError::BadRequest("Hãy chọn loại cảnh báo.".into()))?;
     let title = fields.get("title");
     if title.chars().count() > MAX_TITLE_CHARS {
         return Err(WebError::BadRequest(format!("Tiêu đề dài tối đa {MAX_TITLE_CHARS} ký tự.")));

@@ -125,7 +125,8 @@ impl WriteTx {
         let choices: Vec<String> = serde_json::from_str(&row.try_get::<String, _>(2)?).unwrap_or_default();
         let before = json!({"category": row.try_get::<String, _>(0)?, "text": row.try_get::<String, _>(1)?,
             "choices": choices, "correct": row.try_get::<i64, _>(3)?});
-        let after = json!({"category": q.category.trim(), "text": q.text.trim(), "choices": q.choices, "correct": q.correct});
+        let after =
+            json!({"category": q.category.trim(), "text": q.text.trim(), "choices": q.choices, "correct": q.correct});
         let changes = changed_fields(&before, &after);
         if changes.is_empty() {
             return Ok(false);

@@ -119,7 +119,13 @@ impl Draft {
             opens_at: local_input(c.rules.opens_at),
             closes_at: local_input(c.rules.closes_at),
             question_count: c.rules.question_count.to_string(),
-            quotas: c.rules.quotas.iter().map(|q| format!("{}: {}", q.category, q.count)).collect::<Vec<_>>().join("\n"),
+            quotas: c
+                .rules
+                .quotas
+                .iter()
+                .map(|q| format!("{}: {}", q.category, q.count))
+                .collect::<Vec<_>>()
+                .join("\n"),
             // A limit stored in seconds shows rounded up to whole minutes.
             time_limit_minutes: c.rules.time_limit_secs.div_ceil(60).to_string(),
             max_attempts: c.rules.attempts.max_attempts.to_string(),
@@ -461,7 +467,8 @@ mod tests {
         let q = question_of(&f).unwrap();
         assert_eq!(q.choices, ["Đưa mã", "Từ chối"]);
         assert_eq!(q.correct, 1, "the ticked box, counted among those filled");
-        let blank_ticked = fields(&[("category", "A"), ("text", "B"), ("choice0", "C"), ("choice2", "D"), ("correct", "1")]);
+        let blank_ticked =
+            fields(&[("category", "A"), ("text", "B"), ("choice0", "C"), ("choice2", "D"), ("correct", "1")]);
         assert!(question_of(&blank_ticked).is_err(), "a ticked empty box is no answer");
     }
 
