@@ -9,7 +9,7 @@
 //! Usage: `khienmang-bench --database URL [--import-runs N] [--query-runs N] [NAME]`
 //! where NAME (optional) keeps only the benchmarks whose name contains it
 //! (`import`, `subtree`, `targets`, `review`, `reports`, `scamcheck`, `checkhttp`,
-//! `contests`).
+//! `contests`, `pages`).
 
 use khienmang_core::time::Timestamp;
 use std::collections::BTreeSet;
@@ -36,6 +36,7 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 mod check_http;
 mod contests;
 mod load;
+mod pages;
 mod reports;
 mod review;
 mod scamcheck;
@@ -56,8 +57,8 @@ const USAGE: &str = "usage: khienmang-bench --database URL [--import-runs N] [--
   URL   sqlite://PATH or postgres://USER:PASSWORD@HOST:PORT/DB
         (import runs use fresh databases beside it: PATH.import-N files,
         or DB_import_N databases created through the given connection)
-  NAME  run only the benchmarks whose name contains NAME: import, subtree, targets, reports, scamcheck,
-        checkhttp";
+  NAME  run only the benchmarks whose name contains NAME: import, subtree, targets, review, reports,
+        scamcheck, checkhttp, contests, pages";
 
 struct Args {
     database: String,
@@ -628,6 +629,8 @@ const REPORTS_DB: usize = 101;
 const CHECK_DB: usize = 102;
 /// The fresh database number the contests benchmark uses (dropped after).
 const CONTESTS_DB: usize = 103;
+/// The demo's data for the `pages` benchmark.
+const PAGES_DB: usize = 104;
 
 /// Logs a secretariat account of `province` into the server at `base` (made
 /// on first use) and returns its bearer token.
@@ -667,9 +670,10 @@ async fn main() -> Result<()> {
         && !wanted("checkhttp")
         && !wanted("review")
         && !wanted("contests")
+        && !wanted("pages")
     {
         bail!(
-            "no benchmark matches {:?}: use import, subtree, targets, review, reports, scamcheck, checkhttp or contests",
+            "no benchmark matches {:?}: use import, subtree, targets, review, reports, scamcheck, checkhttp, contests or pages",
             args.filter.unwrap_or_default()
         );
     }
@@ -725,6 +729,15 @@ async fn main() -> Result<()> {
         let result = contests::bench_contests(target.label(), &contests_store, &mut checks).await;
         contests_store.pool().close().await;
         target.drop_fresh(&admin, CONTESTS_DB).await?;
+        admin.pool().close().await;
+        result?;
+    }
+    if wanted("pages") {
+        // A database of its own with the demo's data, made by `khienmang demo`.
+        let admin = store_admin(&args.database).await?;
+        let url = target.create_fresh(&admin, PAGES_DB).await?;
+        let result = pages::bench_pages(target.label(), &url, &mut checks).await;
+        target.drop_fresh(&admin, PAGES_DB).await?;
         admin.pool().close().await;
         result?;
     }

@@ -554,6 +554,36 @@ impl WriteTx {
     }
 }
 
+/// Staged files older than this are forgotten.
+fn day_before(now: Timestamp) -> String {
+    (now.utc() - chrono::Duration::days(1)).to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
+
+/// A file to keep for its confirmation, with what its dry run found.
+pub struct StagedBatch<'a> {
+    pub id: &'a str,
+    pub user_id: i64,
+    pub kind: &'a str,
+    pub filename: &'a str,
+    pub content: &'a [u8],
+    /// Rows the dry run refused (0 when the file is clean).
+    pub refused_rows: usize,
+    /// The uploading session's scope root; none for the whole country.
+    pub unit: Option<UnitId>,
+}
+
+/// An upload left with refused rows, as the work overview lists it.
+#[derive(Debug, Clone)]
+pub struct RefusedUpload {
+    /// `villages`, `members:<initiative>`, `people`, `accounts`, …
+    pub kind: String,
+    pub filename: String,
+    pub created_at: String,
+    pub refused_rows: i64,
+    pub unit: Option<UnitId>,
+    pub username: String,
+}
+
 /// A file uploaded for a dry run, kept until the user confirms or abandons it.
 pub struct StagedImport {
     pub kind: String,
@@ -563,28 +593,72 @@ pub struct StagedImport {
 
 impl Store {
     /// Keeps an uploaded file for its confirmation step (staged files are not
-    /// registry data and expire after a day).
-    pub async fn stage_import(
-        &self,
-        id: &str,
-        user_id: i64,
-        kind: &str,
-        filename: &str,
-        content: &[u8],
-        now: Timestamp,
-    ) -> Result<()> {
-        let day_ago = (now.utc() - chrono::Duration::days(1)).to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
-        sqlx::query("DELETE FROM import_batches WHERE created_at < $1").bind(day_ago).execute(self.pool()).await?;
-        sqlx::query("INSERT INTO import_batches (id, user_id, kind, filename, content, created_at) VALUES ($1, $2, $3, $4, $5, $6)")
-            .bind(id.to_string())
-            .bind(user_id)
-            .bind(kind.to_string())
-            .bind(filename.to_string())
-            .bind(content.to_vec())
-            .bind(now.stored())
+    /// registry data and expire after a day), with what its dry run found:
+    /// the rows it refused, and the unit of the session that uploaded it
+    /// (its scope's root), so that the work overview counts uploads left
+    /// with errors within each scope ([`Store::refused_uploads`]).
+    pub async fn stage_import(&self, batch: &StagedBatch<'_>, now: Timestamp) -> Result<()> {
+        sqlx::query("DELETE FROM import_batches WHERE created_at < $1")
+            .bind(day_before(now))
             .execute(self.pool())
             .await?;
+        sqlx::query(
+            "INSERT INTO import_batches (id, user_id, kind, filename, content, created_at, refused_rows, unit_id) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        )
+        .bind(batch.id.to_string())
+        .bind(batch.user_id)
+        .bind(batch.kind.to_string())
+        .bind(batch.filename.to_string())
+        .bind(batch.content.to_vec())
+        .bind(now.stored())
+        .bind(i64::try_from(batch.refused_rows).unwrap_or(i64::MAX))
+        .bind(batch.unit.map(|u| u.0))
+        .execute(self.pool())
+        .await?;
         Ok(())
+    }
+
+    /// How many uploads of the last day were left with refused rows and not
+    /// imported, per unit of the session that uploaded them (none: a
+    /// session over the whole country). Counted in the database; the
+    /// caller keeps the units of its scope.
+    pub async fn refused_uploads(&self, now: Timestamp) -> Result<Vec<(Option<UnitId>, i64)>> {
+        let rows: Vec<(Option<i64>, i64)> = sqlx::query_as(
+            "SELECT unit_id, CAST(COUNT(*) AS BIGINT) FROM import_batches \
+             WHERE refused_rows > 0 AND created_at >= $1 GROUP BY unit_id",
+        )
+        .bind(day_before(now))
+        .fetch_all(self.pool())
+        .await?;
+        Ok(rows.into_iter().map(|(u, n)| (u.map(UnitId), n)).collect())
+    }
+
+    /// The uploads of the last day left with refused rows, newest first, at
+    /// most `limit` (the caller keeps those of its scope).
+    pub async fn refused_upload_list(&self, now: Timestamp, limit: i64) -> Result<Vec<RefusedUpload>> {
+        use sqlx::Row;
+        let rows = sqlx::query(
+            "SELECT b.kind, b.filename, b.created_at, b.refused_rows, b.unit_id, u.username FROM import_batches b \
+             JOIN users u ON u.id = b.user_id WHERE b.refused_rows > 0 AND b.created_at >= $1 \
+             ORDER BY b.created_at DESC LIMIT $2",
+        )
+        .bind(day_before(now))
+        .bind(limit)
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(RefusedUpload {
+                    kind: r.try_get(0)?,
+                    filename: r.try_get(1)?,
+                    created_at: r.try_get(2)?,
+                    refused_rows: r.try_get(3)?,
+                    unit: r.try_get::<Option<i64>, _>(4)?.map(UnitId),
+                    username: r.try_get(5)?,
+                })
+            })
+            .collect()
     }
 
     /// The staged file, only for the user who uploaded it.
@@ -599,7 +673,19 @@ impl Store {
             .transpose()
     }
 
+    /// Forgets a file once it was imported, with the earlier uploads of the
+    /// same list by the same person: they are superseded, no longer work
+    /// left with errors.
     pub async fn drop_staged(&self, id: &str) -> Result<()> {
+        sqlx::query(
+            "DELETE FROM import_batches WHERE id <> $1 AND EXISTS (SELECT 1 FROM import_batches b WHERE b.id = $2 \
+             AND b.user_id = import_batches.user_id AND b.kind = import_batches.kind \
+             AND b.created_at >= import_batches.created_at)",
+        )
+        .bind(id.to_string())
+        .bind(id.to_string())
+        .execute(self.pool())
+        .await?;
         sqlx::query("DELETE FROM import_batches WHERE id = $1").bind(id.to_string()).execute(self.pool()).await?;
         Ok(())
     }

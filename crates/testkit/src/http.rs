@@ -146,6 +146,7 @@ const WRITTEN_TABLES: &[&str] = &[
     "notifications",
     "email_outbox",
     "criteria_sets",
+    "criteria_set_versions",
     "evaluations",
     "award_nominations",
     "budget_entries",

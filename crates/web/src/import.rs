@@ -109,7 +109,7 @@ pub async fn dry_run(
         }
     };
     let batch = batch_id();
-    org.stage_import(&batch, kind.as_str(), &filename, &bytes).await?;
+    org.stage_import(&batch, kind.as_str(), &filename, &bytes, result.errors.len()).await?;
     let page = ReportPage {
         chrome,
         batch,

@@ -1,16 +1,21 @@
 //! The work overview (`/work`, where sign-in lands): what the session's role
 //! has to do now, counted within its scope, each count a link to the list it
-//! comes from. A role sees only the parts its capabilities open.
+//! comes from. A role sees only the parts its capabilities open. The uploads
+//! left with refused rows have their own short list (`/work/imports`), each
+//! leading back to the page where the file is uploaded again.
 
 use askama::Template;
 use axum::extract::State;
 use axum::response::Html;
-use khienmang_core::admin::EvaluationStatus;
+use khienmang_core::admin::{EvaluationStatus, PeriodKind, ReportingPeriod};
 use khienmang_core::reports::Status;
 use khienmang_store::reports::ReportFilter;
 
 use crate::AppState;
-use crate::access::{Authenticated, IndicatorManage, MovementRead, ProgrammeRead, ReportRead};
+use crate::access::{
+    Authenticated, Granted, IndicatorManage, MovementRead, MovementWrite, OrgWrite, ProgrammeManage, ProgrammeRead,
+    ReportRead, UserAdmin,
+};
 use crate::error::WebResult;
 use crate::page::{Chrome, Page, render};
 
@@ -58,11 +63,21 @@ async fn reports_due(r: &ReportRead) -> WebResult<Vec<Due>> {
     let count = async |filter: &ReportFilter| -> WebResult<usize> {
         Ok(usize::try_from(r.count(filter, now).await?).unwrap_or(0))
     };
+    let awaiting = ReportFilter { awaiting_reporter: true, ..open.clone() };
     Ok(vec![
         Due::new("work.reports_overdue", count(&overdue).await?, "/reports?view=overdue".into(), true),
         Due::new("work.reports_new", count(&new).await?, "/reports?status=received".into(), true),
         Due::new("work.reports_open", count(&open).await?, "/reports?view=open".into(), false),
+        // Waiting on the citizen, not on the session: not urgent.
+        Due::new("work.reports_awaiting_reporter", count(&awaiting).await?, "/reports?view=awaiting".into(), false),
     ])
+}
+
+/// The duties of Part 3 due this quarter (Viet Nam date) and not yet reported.
+async fn duties_due(p: &ProgrammeManage) -> WebResult<Due> {
+    let quarter = ReportingPeriod::containing(PeriodKind::Quarter, crate::org::today());
+    let count = p.duties_due_between(quarter.start(), quarter.end()).await?.len();
+    Ok(Due::new("work.duties_due", count, "/duties".into(), true))
 }
 
 /// The evaluations the units below sent up this year, waiting for a decision.
@@ -74,8 +89,39 @@ async fn evaluations_due(p: &ProgrammeRead) -> WebResult<Due> {
     Ok(Due::new("work.evaluations_submitted", count, format!("/evaluations?year={year}"), true))
 }
 
+/// What may upload lists (units, members, people, accounts): any of these
+/// capabilities, taken when the role has it.
+pub struct Uploaders {
+    movement: Option<MovementWrite>,
+    org: Option<OrgWrite>,
+    users: Option<UserAdmin>,
+}
+
+impl axum::extract::FromRequestParts<AppState> for Uploaders {
+    type Rejection = crate::error::WebError;
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        use axum::extract::OptionalFromRequestParts;
+        Ok(Uploaders {
+            movement: <MovementWrite as OptionalFromRequestParts<AppState>>::from_request_parts(parts, state).await?,
+            org: <OrgWrite as OptionalFromRequestParts<AppState>>::from_request_parts(parts, state).await?,
+            users: <UserAdmin as OptionalFromRequestParts<AppState>>::from_request_parts(parts, state).await?,
+        })
+    }
+}
+
+impl Uploaders {
+    /// The session's capability that uploads lists, if any (they share the scope).
+    fn granted(&self) -> Option<&Granted> {
+        self.movement.as_deref().or(self.org.as_deref()).or(self.users.as_deref())
+    }
+}
+
 /// `GET /work` (and `/` for a signed-in person, until `/` becomes the
 /// citizens' home).
+#[allow(clippy::too_many_arguments)]
 pub async fn overview(
     Page { lang, .. }: Page,
     Authenticated(who): Authenticated,
@@ -83,7 +129,9 @@ pub async fn overview(
     reports: Option<ReportRead>,
     indicators: Option<IndicatorManage>,
     programme: Option<ProgrammeRead>,
+    manage: Option<ProgrammeManage>,
     movement: Option<MovementRead>,
+    uploaders: Uploaders,
 ) -> WebResult<Html<String>> {
     let chrome = Chrome::new(lang, Some(&who), "home");
     let mut due = Vec::new();
@@ -97,6 +145,13 @@ pub async fn overview(
     if let Some(p) = &programme {
         due.push(evaluations_due(p).await?);
     }
+    if let Some(m) = &manage {
+        due.push(duties_due(m).await?);
+    }
+    if let Some(g) = uploaders.granted() {
+        let count = g.refused_upload_count().await?;
+        due.push(Due::new("work.imports_refused", count, "/work/imports".into(), false));
+    }
     // The late and waiting first, then what is merely open.
     due.sort_by_key(|d| !d.urgent);
     let behind = match &movement {
@@ -108,4 +163,66 @@ pub async fn overview(
         Some(u) => state.store.scope_name(u).await?,
     };
     render(&WorkPage { chrome, scope_name, due, behind, can_targets: movement.is_some() })
+}
+
+/// An upload left with refused rows, as its list shows it.
+pub struct RefusedRow {
+    pub filename: String,
+    pub kind: &'static str,
+    pub username: String,
+    pub at: String,
+    pub refused_rows: i64,
+    /// Where the list is uploaded again.
+    pub href: String,
+}
+
+/// What a staged upload's kind is, and where it is uploaded again.
+fn upload_place(kind: &str) -> (&'static str, String) {
+    if let Some(initiative) = kind.strip_prefix("members:") {
+        return ("Danh sách thành viên mô hình", format!("/movement/initiatives/{initiative}#villages"));
+    }
+    match kind {
+        "people" => ("Danh sách người theo vai trò", "/movement/people".into()),
+        crate::access::ONBOARDING_KIND => ("Danh sách tài khoản", "/users/onboarding".into()),
+        other => (
+            khienmang_core::import::TemplateKind::parse(other).map_or("Danh mục đơn vị", |k| k.label_vi()),
+            "/import".into(),
+        ),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "work_imports.html")]
+struct ImportsPage {
+    chrome: Chrome,
+    rows: Vec<RefusedRow>,
+}
+
+/// `GET /work/imports`: the scope's uploads of the last day left with
+/// refused rows and not imported, newest first.
+pub async fn imports(
+    Page { lang, .. }: Page,
+    Authenticated(who): Authenticated,
+    uploaders: Uploaders,
+) -> WebResult<Html<String>> {
+    let chrome = Chrome::new(lang, Some(&who), "home");
+    let found = match uploaders.granted() {
+        Some(g) => g.refused_upload_list(200).await?,
+        None => Vec::new(),
+    };
+    let rows = found
+        .into_iter()
+        .map(|u| {
+            let (kind, href) = upload_place(&u.kind);
+            RefusedRow {
+                filename: u.filename,
+                kind,
+                username: u.username,
+                at: crate::reports::local_time(&u.created_at),
+                refused_rows: u.refused_rows,
+                href,
+            }
+        })
+        .collect();
+    render(&ImportsPage { chrome, rows })
 }

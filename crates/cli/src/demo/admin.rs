@@ -131,7 +131,12 @@ pub async fn seed(store: &Store) -> Result<usize> {
             .iter()
             .map(|c| {
                 let p = (f64::from(c.max_points) * (skill + rng.gen_range(-0.1..0.1))).round();
-                Score { criterion: c.code.clone(), points: (p.max(0.0) as u32).min(c.max_points), evidence: vec![] }
+                Score {
+                    criterion: c.code.clone(),
+                    points: (p.max(0.0) as u32).min(c.max_points),
+                    evidence: vec![],
+                    note: None,
+                }
             })
             .collect();
         let mut tx = store.begin_write("demo-xa", Timestamp::now()).await?;

@@ -361,6 +361,8 @@ fn programme_capability(method: &Method, path: &str) -> Option<khienmang_core::a
         || path == "/api/v1/budget/summary"
         || path.starts_with("/reviews")
         || path == "/awards/{id}/step"
+        // The criteria sets are the province's, edited by the secretariat.
+        || path.starts_with("/evaluations/criteria")
         || path == "/duties/reports"
         // A body's report on a duty is corrected and voided by the secretariat.
         || (path.starts_with("/duties/reports/") && *method == Method::POST);
@@ -448,6 +450,11 @@ fn body_for(path: &str, target: i64, records: Records) -> Option<reqwest::Body> 
         "/users" => form(format!("username=walk.new.{target}&display_name=A&role=commune_officer&scope={target}")),
         "/users/{id}/edit" => form(format!("display_name=Đổi+tên&role=commune_officer&scope={target}")),
         "/users/{id}/disable" => form("disabled=1&reason=Thử".into()),
+        // The walk's account is a commune officer's: a link is refused as a
+        // choice (422) within the subtree, and as not found outside it.
+        "/users/{id}/initiatives" | "/users/{id}/initiatives/remove" => {
+            form(format!("initiative={}", records.initiative))
+        }
         "/api/v1/users" => Some(reqwest::Body::from(
             serde_json::json!({"username": format!("walk.api.{target}"), "display_name": "A",
                 "role": "commune_officer", "scope_unit_id": target, "password": "tam-thoi-2026"})
@@ -470,6 +477,12 @@ fn body_for(path: &str, target: i64, records: Records) -> Option<reqwest::Body> 
         "/evaluations/{id}/decision" => form("year=2026&decision=approve".into()),
         "/awards" => form(format!("nominee_type=person&name=A&unit={target}&kind=regular&achievement=B")),
         "/awards/{id}/step" => form("to=endorsed".into()),
+        // No criteria in the form: refused, nothing saved.
+        "/evaluations/criteria" => form("year=2026&kind=commune&rows=0".into()),
+        "/awards/from-ranking" => form(format!("year=2026&kind=commune&award=regular&unit={target}")),
+        "/awards/{id}/edit" => form("nominee_type=person&name=Ng%C6%B0%E1%BB%9Di+s%E1%BB%ADa&kind=regular&achievement=B".into()),
+        "/awards/{id}/void" => form("reason=Nh%E1%BA%ADp+nh%E1%BA%A7m".into()),
+        "/awards/{id}/restore" => form(String::new()),
         "/budget/entries" => form("level=commune&stage=allocation&amount=5&from=2026-01-01".into()),
         "/budget/seed" => form(String::new()),
         "/duties/reports" => form("duty=1.1&due=2024-12-31&summary=x".into()),
@@ -755,7 +768,15 @@ fn names_a_unit_or_record(method: &Method, path: &str) -> bool {
     path.contains("{id}")
         || path == "/api/v1/org/operations"
         || (*method == Method::POST
-            && ["/awards", "/duties/period-reports", "/outreach/contests", "/users", "/api/v1/users"].contains(&path))
+            && [
+                "/awards",
+                "/awards/from-ranking",
+                "/duties/period-reports",
+                "/outreach/contests",
+                "/users",
+                "/api/v1/users",
+            ]
+            .contains(&path))
 }
 
 /// Every route naming a unit or a record, as every staff role, on three
@@ -929,4 +950,7 @@ fn own_may_be_missing(path: &str) -> bool {
         // The walk's body names item 1, voided by an earlier role's walk of the same campaign.
         || path == "/campaigns/{id}/items/edit"
         || path == "/campaigns/{id}/items/void"
+        // The unit's nomination, voided by an earlier role's walk: hidden
+        // from those who cannot restore it until the secretariat does.
+        || path.starts_with("/awards/{id}")
 }

@@ -21,9 +21,11 @@ use std::collections::HashSet;
 
 use serde::{Deserialize, Serialize};
 
+use super::criteria::Bands;
 use crate::Date;
 use crate::macros::string_enum;
 use crate::org::UnitId;
+use crate::targets::TargetId;
 use crate::text::fold;
 
 string_enum!(
@@ -37,21 +39,30 @@ string_enum!(
     }
 );
 
-/// One criterion: up to `max_points` points, counted `weight` times.
+/// One criterion: up to `max_points` points, counted `weight` times; when
+/// it reads one of the targets, the unit's score starts from that target.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Criterion {
     pub code: String,
     pub title_vi: String,
     pub max_points: u32,
     pub weight: u32,
+    #[serde(default)]
+    pub target: Option<TargetId>,
 }
 
-/// The criteria for one kind of unit in one year.
+/// The criteria for one kind of unit in one year, with the thresholds of
+/// its classification bands. `version` counts the secretariat's saved
+/// versions of the year (0: the document's default, never saved).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CriteriaSet {
     pub year: i32,
     pub kind: UnitKind,
     pub criteria: Vec<Criterion>,
+    #[serde(default)]
+    pub bands: Bands,
+    #[serde(default)]
+    pub version: i64,
 }
 
 /// Why a criteria set, a score or a step is refused.
@@ -75,6 +86,10 @@ pub enum EvaluationError {
     NotLevelAbove,
     #[error("only the unit itself can edit or submit its evaluation")]
     NotTheUnit,
+    #[error("criterion {0} needs a title")]
+    NoTitle(String),
+    #[error("the bands must fall from Excellent to Average, each between 1 and 100 points")]
+    BadBands,
 }
 
 impl EvaluationError {
@@ -95,12 +110,17 @@ impl EvaluationError {
             }
             EvaluationError::NotLevelAbove => "Chỉ cấp trên mới được phê duyệt hoặc trả lại kết quả đánh giá.".into(),
             EvaluationError::NotTheUnit => "Chỉ đơn vị được đánh giá mới được sửa hoặc gửi kết quả tự đánh giá.".into(),
+            EvaluationError::NoTitle(c) => format!("Tiêu chí {c} cần có nội dung."),
+            EvaluationError::BadBands => {
+                "Ngưỡng xếp loại phải giảm dần từ Xuất sắc đến Trung bình, mỗi ngưỡng từ 1 đến 100 điểm.".into()
+            }
         }
     }
 }
 
 impl CriteriaSet {
-    /// Every criterion has a unique code, a maximum and a weight.
+    /// Every criterion has a unique code, a title, a maximum and a weight;
+    /// the bands fall from Excellent to Average.
     pub fn validate(&self) -> Result<(), EvaluationError> {
         if self.criteria.is_empty() {
             return Err(EvaluationError::NoCriteria);
@@ -110,11 +130,14 @@ impl CriteriaSet {
             if !seen.insert(c.code.as_str()) {
                 return Err(EvaluationError::DuplicateCriterion(c.code.clone()));
             }
+            if c.title_vi.trim().is_empty() {
+                return Err(EvaluationError::NoTitle(c.code.clone()));
+            }
             if c.max_points == 0 || c.weight == 0 {
                 return Err(EvaluationError::ZeroMaxOrWeight(c.code.clone()));
             }
         }
-        Ok(())
+        self.bands.validate()
     }
 
     pub fn criterion(&self, code: &str) -> Option<&Criterion> {
@@ -122,8 +145,9 @@ impl CriteriaSet {
     }
 }
 
+/// A default criterion; one coded like a target ("2.6", "2.9c") reads it.
 fn c(code: &str, title_vi: &str, max_points: u32, weight: u32) -> Criterion {
-    Criterion { code: code.into(), title_vi: title_vi.into(), max_points, weight }
+    Criterion { code: code.into(), title_vi: title_vi.into(), max_points, weight, target: TargetId::from_code(code) }
 }
 
 /// The default criteria for a kind, from the document. Codes say where each
@@ -198,7 +222,7 @@ pub fn default_criteria(kind: UnitKind, year: i32) -> CriteriaSet {
             ),
         ],
     };
-    CriteriaSet { year, kind, criteria }
+    CriteriaSet { year, kind, criteria, bands: Bands::default(), version: 0 }
 }
 
 /// The set in force for `kind` in `year`: the latest set of that kind whose
@@ -225,12 +249,15 @@ impl EvidenceLink {
     }
 }
 
-/// The points given on one criterion, with the links that prove them.
+/// The points given on one criterion, with the links that prove them and
+/// the unit's note (why it gave other points than its target suggests).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Score {
     pub criterion: String,
     pub points: u32,
     pub evidence: Vec<EvidenceLink>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
 }
 
 /// A total in hundredths of a point out of 100 (8750 = 87,50 points).
@@ -510,7 +537,7 @@ mod tests {
     use proptest::prelude::*;
 
     fn score(code: &str, points: u32) -> Score {
-        Score { criterion: code.into(), points, evidence: vec![] }
+        Score { criterion: code.into(), points, evidence: vec![], note: None }
     }
 
     #[test]
@@ -537,8 +564,13 @@ mod tests {
 
     #[test]
     fn total_is_weighted_and_normalised() {
-        let set =
-            CriteriaSet { year: 2025, kind: UnitKind::Commune, criteria: vec![c("a", "A", 10, 2), c("b", "B", 3, 1)] };
+        let set = CriteriaSet {
+            year: 2025,
+            kind: UnitKind::Commune,
+            criteria: vec![c("a", "A", 10, 2), c("b", "B", 3, 1)],
+            bands: Bands::default(),
+            version: 0,
+        };
         // (2·10/10 + 1·1/3) / 3 = 7/9 = 77,777… → 77,78
         assert_eq!(total(&set, &[score("a", 10), score("b", 1)]).unwrap(), Total(7778));
         assert_eq!(Total(7778).to_vi(), "77,78");

@@ -11,6 +11,7 @@
 
 pub mod awards;
 pub mod budget;
+pub mod criteria;
 pub mod duties;
 pub mod evaluation;
 pub mod phases;
@@ -21,6 +22,7 @@ pub use budget::{
     BudgetEntry, BudgetError, BudgetLevel, BudgetRow, DISTRICT_LEVEL_END, DOCUMENT_PLAN, DOCUMENT_TOTAL, GroupBy,
     SpendingLine, Stage, Variance, document_plan_rows, format_dong, format_thousands, rehome, variance,
 };
+pub use criteria::{Bands, prefill_points};
 pub use duties::{
     BODIES, Body, Completeness, DUTIES, DueRule, Duty, DutyState, PeriodKind, PeriodReport, ReportingPeriod,
     ReportingUnit, completeness, duty_state, overdue,

@@ -5,6 +5,7 @@
 //! The national administrative lists have their own parsers in [`units`].
 //! Whether a commune code exists is the store's business, not checked here.
 
+mod accounts;
 mod decode;
 mod rows;
 mod table;
@@ -12,6 +13,10 @@ mod templates;
 mod units;
 mod xlsx;
 
+pub use accounts::{
+    ACCOUNT_COLUMNS, AccountRecord, AccountsReport, MAX_ONBOARDING_BYTES, MAX_ONBOARDING_ROWS, UnitRef,
+    accounts_template_xlsx, parse_accounts,
+};
 pub use decode::decode_text;
 pub(crate) use rows::{Cells, Fields, Problem, collapse_whitespace};
 pub use rows::{ImportRow, ParseReport, RowError, parse_date, parse_rows};

@@ -615,9 +615,9 @@ fn changing_one_villages_households_matches_a_full_recompute() {
     after.households_with_member.push((u(V1), 2025, 40));
     after.households_with_member.retain(|&(v, _, _)| v != u(V3));
     for (mut patched, fresh) in [(then(&before), then(&after)), (today(&before), today(&after))] {
-        assert!(patched.set_households_with_member(u(V1), 2024, Some(95)));
-        assert!(patched.set_households_with_member(u(V1), 2025, Some(40)));
-        assert!(patched.set_households_with_member(u(V3), 2024, None));
+        assert!(patched.set_households_with_member(&world(), u(V1), 2024, Some(95)));
+        assert!(patched.set_households_with_member(&world(), u(V1), 2025, Some(40)));
+        assert!(patched.set_households_with_member(&world(), u(V3), 2024, None));
         for year in 2024..=2026 {
             for unit in fresh.nodes(year) {
                 assert_eq!(patched.rows(unit, year), fresh.rows(unit, year), "{unit:?} in {year}");
@@ -625,7 +625,7 @@ fn changing_one_villages_households_matches_a_full_recompute() {
         }
     }
     // An agency has no household count: the caller must recompute.
-    assert!(!then(&before).set_households_with_member(u(A1), 2024, Some(1)));
+    assert!(!then(&before).set_households_with_member(&world(), u(A1), 2024, Some(1)));
 }
 
 /// A corrupt tree (a village its own parent from the reorganisation, two
@@ -646,7 +646,7 @@ fn a_tree_with_loops_still_computes() {
         assert!(table.rows(u(V3), 2026).is_some(), "{mode:?}");
         assert_eq!(table.parent(u(V3), 2026), None);
         assert!(table.rows(u(31), 2026).is_none() && table.rows(u(32), 2026).is_none());
-        table.set_households_with_member(u(V3), 2026, Some(3));
+        table.set_households_with_member(&history, u(V3), 2026, Some(3));
         assert_eq!(table.series(u(V3), TargetId::Coverage).len(), 3);
     }
 }

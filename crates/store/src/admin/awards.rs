@@ -1,8 +1,13 @@
 //! Award nominations and their approval chain; the register is the
-//! approved ones with their decision numbers.
+//! approved ones with their decision numbers. A nomination is corrected
+//! (nominee, kind, achievement) until it is decided, voided with a reason
+//! when entered by mistake (it leaves the lists, the register and its
+//! counts but stays in its history and the audit log), and restored by the
+//! secretariat.
 
 use khienmang_core::Date;
-use khienmang_core::admin::{Nomination, NominationStatus, RegisterEntry};
+use khienmang_core::admin::{AwardKind, Nomination, NominationStatus, Nominee, RegisterEntry};
+use khienmang_core::movement::{ChangeAction, RecordKind, VoidReason};
 use khienmang_core::org::UnitId;
 use serde::Serialize;
 use serde_json::json;
@@ -10,7 +15,12 @@ use sqlx::Row;
 use sqlx::any::AnyRow;
 
 use super::invalid;
+use crate::movement::corrections::voided_of;
+use crate::movement::{Voided, changed_fields};
 use crate::{Result, Store, StoreError, WriteTx};
+
+const SELECT: &str =
+    "SELECT id, nomination, decision_no, updated_at, voided_at, voided_by, void_reason FROM award_nominations";
 
 /// A stored nomination.
 #[derive(Debug, Clone, Serialize)]
@@ -19,13 +29,38 @@ pub struct NominationRecord {
     pub nomination: Nomination,
     pub decision_no: Option<String>,
     pub updated_at: String,
+    /// Set while the nomination is voided (entered by mistake).
+    pub voided: Option<Voided>,
 }
 
 impl NominationRecord {
-    /// Its line in the register, once approved with a decision number.
+    /// Its line in the register, once approved with a decision number;
+    /// a voided nomination has none.
     pub fn register_entry(&self) -> Option<RegisterEntry> {
+        if self.voided.is_some() {
+            return None;
+        }
         self.nomination.register_entry(self.decision_no.as_deref()?).ok()
     }
+}
+
+/// What a correction may change on a nomination not yet decided.
+#[derive(Debug, Clone)]
+pub struct NominationFix {
+    pub nominee: Nominee,
+    pub kind: AwardKind,
+    pub deed_on: Option<khienmang_core::Date>,
+    pub achievement_vi: String,
+}
+
+/// The fields of a nomination as its history compares them.
+fn shown(n: &Nomination) -> serde_json::Value {
+    json!({
+        "đối tượng": format!("{} ({})", n.nominee.name(), n.nominee.kind_vi()),
+        "hình thức": n.kind.label_vi(),
+        "ngày lập thành tích": n.deed_on.map(|d| d.format("%d/%m/%Y").to_string()),
+        "thành tích": n.achievement_vi,
+    })
 }
 
 fn record(r: &AnyRow) -> Result<NominationRecord> {
@@ -35,13 +70,19 @@ fn record(r: &AnyRow) -> Result<NominationRecord> {
         nomination: serde_json::from_str(&json).map_err(|_| invalid("hồ sơ khen thưởng hỏng trong cơ sở dữ liệu"))?,
         decision_no: r.try_get("decision_no")?,
         updated_at: r.try_get("updated_at")?,
+        voided: voided_of(r)?,
     })
 }
 
 impl Store {
-    /// Nominations of `year` (every year with `None`), newest first.
+    /// Nominations of `year` (every year with `None`) that count, newest first.
     pub async fn nominations(&self, year: Option<i32>) -> Result<Vec<NominationRecord>> {
-        const SELECT: &str = "SELECT id, nomination, decision_no, updated_at FROM award_nominations";
+        Ok(self.nominations_with_voided(year).await?.into_iter().filter(|n| n.voided.is_none()).collect())
+    }
+
+    /// Nominations of `year` (every year with `None`) including the voided
+    /// ones, newest first: for the secretariat, who may restore them.
+    pub async fn nominations_with_voided(&self, year: Option<i32>) -> Result<Vec<NominationRecord>> {
         let rows = match year {
             Some(y) => {
                 let sql = format!("{SELECT} WHERE year = $1 ORDER BY id DESC");
@@ -52,11 +93,9 @@ impl Store {
         rows.iter().map(record).collect()
     }
 
+    /// A nomination, voided or not.
     pub async fn nomination(&self, id: i64) -> Result<Option<NominationRecord>> {
-        let row = sqlx::query("SELECT id, nomination, decision_no, updated_at FROM award_nominations WHERE id = $1")
-            .bind(id)
-            .fetch_optional(self.pool())
-            .await?;
+        let row = sqlx::query(&format!("{SELECT} WHERE id = $1")).bind(id).fetch_optional(self.pool()).await?;
         row.as_ref().map(record).transpose()
     }
 }
@@ -103,11 +142,10 @@ impl WriteTx {
         note: Option<String>,
         decision_no: Option<&str>,
     ) -> Result<()> {
-        let row = sqlx::query("SELECT id, nomination, decision_no, updated_at FROM award_nominations WHERE id = $1")
-            .bind(id)
-            .fetch_optional(&mut *self.tx)
-            .await?;
-        let mut rec = row.as_ref().map(record).transpose()?.ok_or(StoreError::NotFound)?;
+        let mut rec = self.load_nomination(id).await?;
+        if rec.voided.is_some() {
+            return Err(invalid("Hồ sơ này đã bị hủy; cần khôi phục trước khi xử lý tiếp."));
+        }
         let decision_no = decision_no.map(str::trim).filter(|d| !d.is_empty());
         if to == NominationStatus::Approved && decision_no.is_none() {
             return Err(invalid("Cần ghi số quyết định khen thưởng."));
@@ -128,5 +166,94 @@ impl WriteTx {
         self.audit("award.step", &format!("nomination:{id}"), &json!({"to": to.as_str(), "decision": decision_no}))
             .await?;
         Ok(())
+    }
+
+    async fn load_nomination(&mut self, id: i64) -> Result<NominationRecord> {
+        let row = sqlx::query(&format!("{SELECT} WHERE id = $1")).bind(id).fetch_optional(&mut *self.tx).await?;
+        row.as_ref().map(record).transpose()?.ok_or(StoreError::NotFound)
+    }
+
+    /// Corrects a nomination not yet decided (not approved or rejected) and
+    /// not voided; the history keeps what changed.
+    pub async fn correct_nomination(&mut self, id: i64, fix: NominationFix) -> Result<()> {
+        let rec = self.load_nomination(id).await?;
+        if rec.voided.is_some() {
+            return Err(invalid("Hồ sơ này đã bị hủy; cần khôi phục trước khi sửa."));
+        }
+        if rec.nomination.status.is_final() {
+            return Err(invalid("Hồ sơ đã có quyết định nên không sửa được nữa."));
+        }
+        let old = rec.nomination.clone();
+        // The draft's own checks (a name, an achievement, an ad-hoc date) apply to the correction.
+        let checked = Nomination::draft(
+            fix.nominee,
+            fix.kind,
+            old.year,
+            fix.deed_on,
+            fix.achievement_vi.trim(),
+            old.proposed_by,
+            old.history.first().map_or(chrono::NaiveDate::MIN, |s| s.on),
+        )
+        .map_err(|e| invalid(e.message_vi()))?;
+        let new = Nomination {
+            nominee: checked.nominee,
+            kind: checked.kind,
+            deed_on: checked.deed_on,
+            achievement_vi: checked.achievement_vi,
+            ..old.clone()
+        };
+        let changes = changed_fields(&shown(&old), &shown(&new));
+        if changes.is_empty() {
+            return Ok(());
+        }
+        let json = serde_json::to_string(&new).map_err(|e| invalid(e.to_string()))?;
+        sqlx::query(
+            "UPDATE award_nominations SET kind = $1, nominee_name = $2, nomination = $3, updated_at = $4 WHERE id = $5",
+        )
+        .bind(new.kind.as_str())
+        .bind(new.nominee.name())
+        .bind(&json)
+        .bind(self.stamp())
+        .bind(id)
+        .execute(&mut *self.tx)
+        .await?;
+        self.record_history_row(RecordKind::Nomination, &id.to_string(), ChangeAction::Edit, changes, None).await
+    }
+
+    /// Voids a nomination entered by mistake: it leaves the lists and the
+    /// register, and stays in its history and the audit log.
+    pub async fn void_nomination(&mut self, id: i64, reason: &VoidReason) -> Result<()> {
+        let marked = self.mark_void("award_nominations", "id = $4", &[id], reason).await?;
+        if marked == 0 {
+            return Err(match self.load_nomination(id).await {
+                Ok(_) => invalid("Hồ sơ này đã bị hủy trước đó."),
+                Err(e) => e,
+            });
+        }
+        self.record_history_row(
+            RecordKind::Nomination,
+            &id.to_string(),
+            ChangeAction::Void,
+            serde_json::Map::new(),
+            Some(reason.as_str()),
+        )
+        .await
+    }
+
+    /// Restores a voided nomination (the secretariat's decision).
+    pub async fn restore_nomination(&mut self, id: i64) -> Result<()> {
+        let rec = self.load_nomination(id).await?;
+        if rec.voided.is_none() {
+            return Err(invalid("Hồ sơ này không bị hủy."));
+        }
+        self.clear_void("award_nominations", "id = $1", &[id], None).await?;
+        self.record_history_row(
+            RecordKind::Nomination,
+            &id.to_string(),
+            ChangeAction::Restore,
+            serde_json::Map::new(),
+            None,
+        )
+        .await
     }
 }

@@ -130,6 +130,17 @@ impl Store {
             .collect()
     }
 
+    /// The duties reported for a due date within `from..=to`, as
+    /// (duty code, due date), each once.
+    pub async fn duty_reports_due_between(&self, from: Date, to: Date) -> Result<Vec<(String, Date)>> {
+        let rows = sqlx::query("SELECT DISTINCT duty, due FROM duty_reports WHERE due >= $1 AND due <= $2")
+            .bind(from.to_string())
+            .bind(to.to_string())
+            .fetch_all(self.pool())
+            .await?;
+        rows.iter().map(|r| Ok((r.try_get("duty")?, day(&r.try_get::<String, _>("due")?)?))).collect()
+    }
+
     /// The periodic reports of one kind of period (e.g. quarterly).
     pub async fn period_reports(&self, kind: PeriodKind) -> Result<Vec<PeriodReport>> {
         let rows = sqlx::query(

@@ -10,10 +10,10 @@ mod duties;
 mod evaluations;
 mod review;
 
-pub use awards::NominationRecord;
+pub use awards::{NominationFix, NominationRecord};
 pub use budget::{BudgetRecord, BudgetSummary, LevelTotals};
 pub use duties::{DutyReportRecord, PeriodReportRecord, reporting_units};
-pub use evaluations::{EvaluationRecord, unit_kind};
+pub use evaluations::{EvaluationRecord, criteria_record_id, evaluation_record_id, unit_kind};
 pub use review::review_data;
 
 use khienmang_core::Date;

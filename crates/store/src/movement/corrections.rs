@@ -106,6 +106,22 @@ impl WriteTx {
         changes: Map<String, Value>,
         reason: Option<&str>,
     ) -> Result<()> {
+        self.record_history_row(kind, id, action, changes, reason).await?;
+        self.facts_changed(fact);
+        Ok(())
+    }
+
+    /// The history row and audit entry of a change no target reads (an
+    /// evaluation, a nomination, a criteria set): [`WriteTx::record_change`]
+    /// without the targets.
+    pub(crate) async fn record_history_row(
+        &mut self,
+        kind: RecordKind,
+        id: &str,
+        action: ChangeAction,
+        changes: Map<String, Value>,
+        reason: Option<&str>,
+    ) -> Result<()> {
         let changes = Value::Object(changes);
         sqlx::query(
             "INSERT INTO record_changes (record_kind, record_id, actor, changed_at, action, changes, reason) \
@@ -126,7 +142,6 @@ impl WriteTx {
             &json!({"changes": changes, "reason": reason}),
         )
         .await?;
-        self.facts_changed(fact);
         Ok(())
     }
 

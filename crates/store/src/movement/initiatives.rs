@@ -212,6 +212,18 @@ impl Store {
         Ok(out)
     }
 
+    /// The initiatives linked to an initiative leader's account (not
+    /// voided), by name.
+    pub async fn initiatives_led_by(&self, user: i64) -> Result<Vec<Initiative>> {
+        let sql = format!(
+            "{} JOIN initiative_leaders l ON l.initiative_id = i.id WHERE l.user_id = $1 AND i.voided_at IS NULL \
+             ORDER BY i.name, i.id",
+            initiative_select()
+        );
+        let rows = sqlx::query(&sql).bind(user).fetch_all(self.pool()).await?;
+        rows.iter().map(initiative_from_row).collect()
+    }
+
     /// One initiative by id, voided or not (the caller decides who sees a void).
     pub async fn initiative(&self, id: i64) -> Result<Option<Initiative>> {
         let sql = format!("{} WHERE i.id = $1", initiative_select());

@@ -85,6 +85,9 @@ pub struct ReportFilter {
     pub category: Option<Category>,
     pub open_only: bool,
     pub overdue_only: bool,
+    /// Only reports where staff asked the reporter a question that the
+    /// reporter has not answered since.
+    pub awaiting_reporter: bool,
 }
 
 pub(crate) fn invalid(message: &str) -> StoreError {

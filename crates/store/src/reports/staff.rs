@@ -361,5 +361,13 @@ fn condition(units: &[i64], filter: &ReportFilter, now: Timestamp) -> (String, V
         binds.push(now.stored());
         sql.push_str(&format!(" AND r.due_at < ${}", binds.len()));
     }
+    if filter.awaiting_reporter {
+        // A question (to the reporter) with no information from the reporter after it.
+        sql.push_str(
+            " AND EXISTS (SELECT 1 FROM report_events q WHERE q.report_id = r.id AND q.kind = 'question' \
+             AND NOT EXISTS (SELECT 1 FROM report_events a WHERE a.report_id = r.id AND a.kind = 'reporter_info' \
+             AND a.id > q.id))",
+        );
+    }
     (sql, binds)
 }

@@ -10,8 +10,10 @@ use khienmang_core::Date;
 use khienmang_core::admin::duties::DutyReport;
 use khienmang_core::admin::review::ReviewData;
 use khienmang_core::admin::{CriteriaSet, PeriodKind, PeriodReport, ReviewKind, UnitKind};
+use khienmang_core::movement::RecordKind;
 use khienmang_core::org::{OrgHistory, UnitId};
 use khienmang_store::admin::{BudgetRecord, BudgetSummary, EvaluationRecord, NominationRecord, review_data};
+use khienmang_store::movement::RecordChange;
 
 use super::{Granted, ProgrammeManage, Scope, Within, today};
 use crate::error::{WebError, WebResult};
@@ -60,25 +62,59 @@ impl Granted {
         Ok(self.store.criteria_set(year, kind).await?)
     }
 
-    /// Nominations of `year` proposed by a unit in the scope.
+    /// The set an evaluation was scored against (`version` 0: the default).
+    pub async fn criteria_set_version(&self, year: i32, kind: UnitKind, version: i64) -> WebResult<CriteriaSet> {
+        Ok(self.store.criteria_set_version(year, kind, version).await?)
+    }
+
+    /// How many evaluations sent up keep `version` of the year's set.
+    pub async fn evaluations_sent_on(&self, year: i32, kind: UnitKind, version: i64) -> WebResult<i64> {
+        Ok(self.store.evaluations_sent_on(year, kind, version).await?)
+    }
+
+    /// The history of a programme record (a criteria set, an evaluation or
+    /// a nomination) the caller has already checked against the scope.
+    pub async fn programme_history(&self, kind: RecordKind, id: &str) -> WebResult<Vec<RecordChange>> {
+        Ok(self.store.record_history(kind, id).await?)
+    }
+
+    /// Nominations of `year` proposed by a unit in the scope; the voided
+    /// ones too for those who may restore them (the secretariat).
     pub async fn nominations(&self, year: i32) -> WebResult<Vec<NominationRecord>> {
         let within = match self.scope.root() {
             Some(root) => Some(self.store.org_history().await?.within(root)),
             None => None,
         };
-        Ok(self
-            .store
-            .nominations(Some(year))
-            .await?
-            .into_iter()
-            .filter(|n| within.as_ref().is_none_or(|w| w.contains(&n.nomination.proposed_by)))
-            .collect())
+        let list = if self.role.can(khienmang_core::auth::Capability::ProgrammeManage) {
+            self.store.nominations_with_voided(Some(year)).await?
+        } else {
+            self.store.nominations(Some(year)).await?
+        };
+        Ok(list.into_iter().filter(|n| within.as_ref().is_none_or(|w| w.contains(&n.nomination.proposed_by))).collect())
     }
 
-    /// A nomination, or NotFound if it is absent. Its proposing unit is
-    /// checked by the write that follows.
+    /// A nomination proposed by a unit in the scope, or NotFound. A voided
+    /// one is NotFound to everyone but those who may restore it.
     pub async fn nomination(&self, id: i64) -> WebResult<NominationRecord> {
-        self.store.nomination(id).await?.ok_or(WebError::NotFound)
+        let record = self.store.nomination(id).await?.ok_or(WebError::NotFound)?;
+        self.ensure(record.nomination.proposed_by).await?;
+        if record.voided.is_some() && !self.role.can(khienmang_core::auth::Capability::ProgrammeManage) {
+            return Err(WebError::NotFound);
+        }
+        Ok(record)
+    }
+
+    /// The duties of Part 3 due within `from..=to` and not yet reported,
+    /// as (duty code, due date): the calendar is the programme document's
+    /// (in core), the reports received are counted in the database.
+    pub async fn duties_due_between(&self, from: Date, to: Date) -> WebResult<Vec<(&'static str, Date)>> {
+        let reported: std::collections::HashSet<(String, Date)> =
+            self.store.duty_reports_due_between(from, to).await?.into_iter().collect();
+        Ok(khienmang_core::admin::DUTIES
+            .iter()
+            .flat_map(|d| d.due.due_dates(from, to).into_iter().map(move |due| (d.code, due)))
+            .filter(|(code, due)| !reported.contains(&(code.to_string(), *due)))
+            .collect())
     }
 
     /// The reports received on the duties of Part 3 (the whole programme's).

@@ -65,7 +65,7 @@ use crate::error::{WebError, WebResult};
 use crate::{AppState, i18n::Lang};
 
 pub use outreach::{OfContest, ScopedSurvey};
-pub use users::{AccountsFound, NewAccount};
+pub use users::{AccountsFound, NewAccount, ONBOARDING_KIND, UnitFinder, UnitFound};
 
 /// Where sign-in lands: the work overview of the session's role.
 pub const WORK: &str = "/work";
@@ -415,6 +415,67 @@ impl Granted {
         let mut tx = self.begin(target).await?;
         let out = change(&mut tx).await?;
         tx.commit().await?;
+        Ok(out)
+    }
+
+    /// Keeps an uploaded file for its confirmation under the session's name,
+    /// with the rows its dry run refused, filed under the session's scope
+    /// root so that the work overview of that scope (and those above) counts
+    /// it while it is left with errors.
+    pub async fn stage(&self, batch: &str, kind: &str, filename: &str, bytes: &[u8], refused: usize) -> WebResult<()> {
+        let staged = khienmang_store::import::StagedBatch {
+            id: batch,
+            user_id: self.user_id,
+            kind,
+            filename,
+            content: bytes,
+            refused_rows: refused,
+            unit: self.scope.root(),
+        };
+        Ok(self.store.stage_import(&staged, now()).await?)
+    }
+
+    /// Whether an upload filed under `unit` (none: a session over the
+    /// whole country) belongs to this scope.
+    fn holds_upload(unit: Option<UnitId>, within: Option<&std::collections::HashSet<UnitId>>) -> bool {
+        match (within, unit) {
+            (None, _) => true,
+            (Some(_), None) => false,
+            (Some(set), Some(u)) => set.contains(&u),
+        }
+    }
+
+    /// The units of the scope (none: the whole country).
+    async fn scope_units(&self) -> WebResult<Option<std::collections::HashSet<UnitId>>> {
+        match self.scope.root() {
+            None => Ok(None),
+            Some(root) => Ok(Some(self.store.subtree_ids(root).await?)),
+        }
+    }
+
+    /// How many uploads of the last day within the scope were left with
+    /// refused rows and not imported (counted in the database per unit).
+    pub async fn refused_upload_count(&self) -> WebResult<usize> {
+        let within = self.scope_units().await?;
+        let mut total = 0i64;
+        for (unit, n) in self.store.refused_uploads(now()).await? {
+            if Self::holds_upload(unit, within.as_ref()) {
+                total += n;
+            }
+        }
+        Ok(usize::try_from(total).unwrap_or(0))
+    }
+
+    /// Those uploads, newest first, at most `limit`.
+    pub async fn refused_upload_list(&self, limit: usize) -> WebResult<Vec<khienmang_store::import::RefusedUpload>> {
+        let within = self.scope_units().await?;
+        let mut out = Vec::new();
+        // Other scopes' uploads are skipped, so more are read than kept.
+        for u in self.store.refused_upload_list(now(), 2000).await? {
+            if out.len() < limit && Self::holds_upload(u.unit, within.as_ref()) {
+                out.push(u);
+            }
+        }
         Ok(out)
     }
 

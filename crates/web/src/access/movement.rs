@@ -15,7 +15,7 @@ use khienmang_store::movement::{
     PersonEntry, RecordChange, StageEntry, TrainingEntry, VillageCount, VoiceEntry,
 };
 
-use super::{Granted, Within, now, today};
+use super::{Granted, Within, today};
 use crate::error::{WebError, WebResult};
 
 impl Granted {
@@ -93,8 +93,15 @@ impl Granted {
     }
 
     /// Keeps an uploaded file for its commit, under the session's name.
-    pub async fn stage_upload(&self, batch: &str, kind: &str, filename: &str, bytes: &[u8]) -> WebResult<()> {
-        Ok(self.store.stage_import(batch, self.user_id, kind, filename, bytes, now()).await?)
+    pub async fn stage_upload(
+        &self,
+        batch: &str,
+        kind: &str,
+        filename: &str,
+        bytes: &[u8],
+        refused: usize,
+    ) -> WebResult<()> {
+        self.stage(batch, kind, filename, bytes, refused).await
     }
 
     /// A file this session staged (NotFound for anyone else's).

@@ -9,7 +9,7 @@ use khienmang_core::org::{OrgHistory, OrgOp, UnitId, UnitVersion};
 use khienmang_store::import::{CheckedRow, RowCheck, StagedImport};
 use khienmang_store::org::{LinkedUnit, OpPreview, OrgEvent};
 
-use super::{OrgRead, OrgWrite, Scope, Target, Within, now, today};
+use super::{OrgRead, OrgWrite, Scope, Target, Within, today};
 use crate::error::{WebError, WebResult};
 
 impl Within<'_> {
@@ -182,8 +182,15 @@ impl OrgWrite {
     }
 
     /// Keeps an uploaded file for its commit, under the session's name.
-    pub async fn stage_import(&self, batch: &str, kind: &str, filename: &str, bytes: &[u8]) -> WebResult<()> {
-        Ok(self.0.store.stage_import(batch, self.0.user_id, kind, filename, bytes, now()).await?)
+    pub async fn stage_import(
+        &self,
+        batch: &str,
+        kind: &str,
+        filename: &str,
+        bytes: &[u8],
+        refused: usize,
+    ) -> WebResult<()> {
+        self.0.stage(batch, kind, filename, bytes, refused).await
     }
 
     /// A file this session staged (NotFound for anyone else's).

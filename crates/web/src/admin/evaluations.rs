@@ -1,16 +1,22 @@
 //! Evaluation and ranking: a unit scores itself against the year's criteria
 //! with evidence links and submits; the level above approves or returns it;
 //! approved and submitted totals are ranked and classified, and exported
-//! for the evaluation of each unit's head.
+//! for the evaluation of each unit's head. A criterion that reads a target
+//! starts from the points the unit's computed target gives (the figure the
+//! targets page shows), which the unit may change with a note; the ranking
+//! leads to award nominations of the chosen units.
 
 use askama::Template;
 use axum::extract::{Path, Query};
 use axum::response::{Html, Redirect, Response};
 use khienmang_core::admin::{
-    Classification, EvaluationStatus, EvidenceLink, RankEntry, Score, Total, UnitKind, rank, total,
+    CriteriaSet, EvaluationStatus, EvidenceLink, RankEntry, Score, Total, UnitKind, prefill_points, rank, total,
 };
+use khienmang_core::auth::Capability;
+use khienmang_core::movement::RecordKind;
 use khienmang_core::org::UnitId;
-use khienmang_store::admin::{EvaluationRecord, unit_kind};
+use khienmang_core::targets::TargetValue;
+use khienmang_store::admin::{EvaluationRecord, evaluation_record_id, unit_kind};
 use serde::Deserialize;
 
 use super::{ensure_below, unit_name, year_or_now};
@@ -18,6 +24,7 @@ use crate::access::{Evaluate, ProgrammeRead, Target, Within};
 use crate::error::{WebError, WebResult};
 use crate::kit::form::Form;
 use crate::kit::xlsx::{Cell, Column, ColumnKind, Sheet, xlsx_download};
+use crate::movement::initiatives::{ChangeRow, change_row};
 use crate::org::today;
 use crate::page::{Chrome, Page, render};
 
@@ -32,6 +39,8 @@ pub struct YearQuery {
 
 pub struct RankRow {
     pub rank: usize,
+    /// Offered ticked for a nomination: the top three places.
+    pub top: bool,
     pub unit: i64,
     pub name: String,
     pub total: String,
@@ -56,9 +65,11 @@ struct ListPage {
     rows: Vec<RankRow>,
     /// Units of the kind in scope with nothing entered yet.
     not_started: Vec<(i64, String)>,
+    /// Whether the session may propose awards from the ranking.
+    can_nominate: bool,
 }
 
-fn parse_kind(kind: Option<&str>) -> WebResult<UnitKind> {
+pub(crate) fn parse_kind(kind: Option<&str>) -> WebResult<UnitKind> {
     match kind.filter(|k| !k.is_empty()) {
         None => Ok(UnitKind::Commune),
         Some(k) => UnitKind::parse(k).ok_or_else(|| WebError::BadRequest(format!("Loại đơn vị “{k}” không có."))),
@@ -67,7 +78,7 @@ fn parse_kind(kind: Option<&str>) -> WebResult<UnitKind> {
 
 /// The ranking of `kind` in the scope for `year`: submitted and approved
 /// evaluations (a self-assessment still being edited is not ranked).
-async fn ranking(
+pub(crate) async fn ranking(
     g: &crate::access::Granted,
     year: i32,
     kind: UnitKind,
@@ -108,10 +119,12 @@ pub async fn list(Page { lang, id }: Page, m: ProgrammeRead, Query(q): Query<Yea
             let (_, e) = entries.iter().find(|(x, _)| x.unit == r.entry.unit)?;
             Some(RankRow {
                 rank: r.competition_rank,
+                top: r.competition_rank <= 3,
                 unit: r.entry.unit.0,
                 name: r.entry.name.clone(),
                 total: r.entry.total.to_vi(),
-                classification: r.classification.label_vi(),
+                // The band of the set the evaluation was scored against.
+                classification: e.classification.label_vi(),
                 status: e.status.label_vi(),
                 status_code: e.status.as_str(),
             })
@@ -142,6 +155,7 @@ pub async fn list(Page { lang, id }: Page, m: ProgrammeRead, Query(q): Query<Yea
         home_status,
         rows,
         not_started,
+        can_nominate: id.as_ref().is_some_and(|i| i.user.role.can(Capability::Evaluate)),
     })
 }
 
@@ -166,17 +180,15 @@ pub async fn export(m: ProgrammeRead, Query(q): Query<YearQuery>) -> WebResult<R
         rows: ranked
             .iter()
             .map(|r| {
-                let status = entries
-                    .iter()
-                    .find(|(x, _)| x.unit == r.entry.unit)
-                    .map(|(_, e)| e.status.label_vi())
-                    .unwrap_or_default();
+                let record = entries.iter().find(|(x, _)| x.unit == r.entry.unit).map(|(_, e)| e);
+                let status = record.map(|e| e.status.label_vi()).unwrap_or_default();
+                let class = record.map_or(r.classification, |e| e.classification);
                 vec![
                     Cell::Integer(r.position as i64),
                     Cell::Integer(r.competition_rank as i64),
                     Cell::Text(r.entry.name.clone()),
                     Cell::Text(r.entry.total.to_vi()),
-                    Cell::Text(r.classification.label_vi().into()),
+                    Cell::Text(class.label_vi().into()),
                     Cell::Text(status.into()),
                     r.entry.approved_on.map(Cell::Date).unwrap_or(Cell::Empty),
                 ]
@@ -194,6 +206,11 @@ pub struct CriterionRow {
     pub weight: u32,
     pub points: String,
     pub evidence: String,
+    /// "tính từ chỉ tiêu 2.6: 50% → 5/10 điểm", for a criterion reading a target.
+    pub computed: Option<String>,
+    /// Whether the points shown are the computed ones (nothing entered yet).
+    pub prefilled: bool,
+    pub note: String,
 }
 
 #[derive(Template)]
@@ -212,6 +229,9 @@ struct FormPage {
     return_note: Option<String>,
     criteria: Vec<CriterionRow>,
     decided: Option<String>,
+    /// The version of the year's set the form shows (0: the document's default).
+    version: i64,
+    changes: Vec<ChangeRow>,
 }
 
 async fn kind_of(unit: &Within<'_>) -> WebResult<UnitKind> {
@@ -220,7 +240,36 @@ async fn kind_of(unit: &Within<'_>) -> WebResult<UnitKind> {
         .ok_or_else(|| WebError::BadRequest("Cấp tỉnh và cấp huyện không chấm điểm theo bộ tiêu chí này.".into()))
 }
 
-/// `GET /evaluations/{unit}`: the scoring form, with the criteria of the year.
+/// The unit's targets of `year` as the targets page reads them (the tree
+/// of the year, not mapped to today's): `None` when the unit has no row.
+async fn unit_targets(within: &Within<'_>, year: i32) -> WebResult<Option<[TargetValue; 12]>> {
+    let unit = within.unit();
+    within.with_targets(today(), |snap| snap.table(false).rows(unit, year)).await
+}
+
+/// What a criterion reading a target starts from: the points and the words
+/// beside them.
+fn computed(
+    c: &khienmang_core::admin::Criterion,
+    targets: Option<&[TargetValue; 12]>,
+) -> Option<(Option<u32>, String)> {
+    let target = c.target?;
+    let v = targets.and_then(|rows| rows.iter().find(|v| v.target == target));
+    let Some(v) = v.filter(|v| v.value.is_some()) else {
+        return Some((None, format!("chỉ tiêu {}: chưa có số liệu", target.code())));
+    };
+    let points = prefill_points(c.max_points, v.value, v.goal);
+    let shown = v.value.map(crate::dashboard::percent_vi).unwrap_or_default();
+    let words = match points {
+        Some(p) => format!("tính từ chỉ tiêu {}: {shown} → {p}/{} điểm", target.code(), c.max_points),
+        None => format!("chỉ tiêu {}: chưa có số liệu", target.code()),
+    };
+    Some((points, words))
+}
+
+/// `GET /evaluations/{unit}`: the scoring form, with the criteria of the
+/// year (those it was scored against, once sent up) and the points the
+/// unit's targets give.
 pub async fn page(
     Page { lang, id }: Page,
     m: ProgrammeRead,
@@ -232,28 +281,44 @@ pub async fn page(
     let on = today();
     let year = year_or_now(q.year, on);
     let kind = kind_of(&within).await?;
-    let set = m.0.criteria_set(year, kind).await?;
     let record = within.evaluation(year).await?;
+    let status = record.as_ref().map_or(EvaluationStatus::SelfAssessment, |r| r.status);
+    let set: CriteriaSet = match &record {
+        Some(r) if !status.is_editable() => m.0.criteria_set_version(year, kind, r.criteria_version).await?,
+        _ => m.0.criteria_set(year, kind).await?,
+    };
+    let targets = if status.is_editable() { unit_targets(&within, year).await? } else { None };
     let scores = record.as_ref().map(|r| r.scores.clone()).unwrap_or_default();
     let criteria = set
         .criteria
         .iter()
         .map(|c| {
             let s = scores.iter().find(|s| s.criterion == c.code);
+            let from_target = if status.is_editable() { computed(c, targets.as_ref()) } else { None };
+            let prefill = from_target.as_ref().and_then(|(p, _)| *p);
             CriterionRow {
                 code: c.code.clone(),
                 title: c.title_vi.clone(),
                 max: c.max_points,
                 weight: c.weight,
-                points: s.map(|s| s.points.to_string()).unwrap_or_default(),
+                points: s.map(|s| s.points.to_string()).or_else(|| prefill.map(|p| p.to_string())).unwrap_or_default(),
                 evidence: s
                     .map(|s| s.evidence.iter().map(|e| e.as_str()).collect::<Vec<_>>().join("\n"))
                     .unwrap_or_default(),
+                prefilled: s.is_none() && prefill.is_some(),
+                computed: from_target.map(|(_, words)| words),
+                note: s.and_then(|s| s.note.clone()).unwrap_or_default(),
             }
         })
         .collect();
-    let status = record.as_ref().map_or(EvaluationStatus::SelfAssessment, |r| r.status);
     let t = record.as_ref().map_or(Total(0), |r| r.total);
+    let changes =
+        m.0.programme_history(RecordKind::Evaluation, &evaluation_record_id(unit, year))
+            .await?
+            .into_iter()
+            .rev()
+            .map(|c| change_row((RecordKind::Evaluation, c)))
+            .collect();
     render(&FormPage {
         chrome: Chrome::new(lang, id.as_ref(), "evaluations"),
         unit: unit.0,
@@ -264,7 +329,7 @@ pub async fn page(
         status_code: status.as_str(),
         editable: status.is_editable(),
         total: t.to_vi(),
-        classification: Classification::of(t).label_vi(),
+        classification: record.as_ref().map_or_else(|| set.bands.classify(t), |r| r.classification).label_vi(),
         return_note: record.as_ref().and_then(|r| r.return_note.clone()),
         decided: record.as_ref().and_then(|r| {
             Some(format!(
@@ -274,6 +339,8 @@ pub async fn page(
             ))
         }),
         criteria,
+        version: set.version,
+        changes,
     })
 }
 
@@ -301,9 +368,14 @@ pub async fn scores_submit(
         let evidence = field(&format!("evidence.{}", c.code))
             .unwrap_or("")
             .split_whitespace()
+            .take(20)
             .map(|l| EvidenceLink::parse(l).map_err(|e| WebError::BadRequest(e.message_vi())))
             .collect::<WebResult<Vec<_>>>()?;
-        scores.push(Score { criterion: c.code.clone(), points, evidence });
+        let note = field(&format!("note.{}", c.code)).filter(|n| !n.is_empty()).map(str::to_owned);
+        if note.as_ref().is_some_and(|n| n.chars().count() > 500) {
+            return Err(WebError::BadRequest(format!("Tiêu chí {}: ghi chú dài quá 500 ký tự.", c.code)));
+        }
+        scores.push(Score { criterion: c.code.clone(), points, evidence, note });
     }
     total(&set, &scores).map_err(|e| WebError::BadRequest(e.message_vi()))?;
     let submit = field("submit") == Some("1");

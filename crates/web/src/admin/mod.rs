@@ -5,9 +5,11 @@
 
 pub mod awards;
 pub mod budget;
+pub mod criteria;
 pub mod duties;
 pub mod duty_corrections;
 pub mod evaluations;
+pub mod nomination;
 pub mod reviews;
 
 use khienmang_core::Date;

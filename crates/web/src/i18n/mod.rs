@@ -7,6 +7,8 @@ mod accounts;
 mod boundaries;
 mod contests;
 mod corrections;
+mod evaluation;
+mod onboarding;
 mod outreach;
 mod outreach_corrections;
 mod reports;
@@ -609,6 +611,8 @@ const TABLES: &[&[(&str, &str, &str)]] = &[
     corrections::STRINGS,
     boundaries::STRINGS,
     outreach::STRINGS,
+    evaluation::STRINGS,
+    onboarding::STRINGS,
     outreach_corrections::STRINGS,
 ];
 
@@ -623,8 +627,11 @@ pub struct Tr {
 
 impl Tr {
     pub fn t(&self, key: &str) -> &'static str {
-        match all_strings().find(|(k, _, _)| *k == key) {
-            Some((_, vi, en)) => match self.lang {
+        // Built once: a page looks up dozens of keys among a thousand.
+        static BY_KEY: std::sync::LazyLock<std::collections::HashMap<&str, (&str, &str)>> =
+            std::sync::LazyLock::new(|| all_strings().map(|&(k, vi, en)| (k, (vi, en))).collect());
+        match BY_KEY.get(key) {
+            Some((vi, en)) => match self.lang {
                 Lang::Vi => vi,
                 Lang::En => en,
             },

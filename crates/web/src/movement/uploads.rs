@@ -264,7 +264,7 @@ pub async fn members_dry_run(
         Err(message) => return refused_upload(lang, Some(&id), g, ini, message).await,
     };
     let batch = batch_id();
-    g.stage_upload(&batch, &format!("members:{}", ini.id), &upload.file_name, &file).await?;
+    g.stage_upload(&batch, &format!("members:{}", ini.id), &upload.file_name, &file, checked.errors.len()).await?;
     let page = ReportPage {
         chrome: Chrome::new(lang, Some(&id), "movement"),
         title: members_title(&ini),
@@ -347,7 +347,7 @@ pub async fn people_dry_run(
         Err(message) => return refused_people_upload(lang, Some(&id), g, message).await,
     };
     let batch = batch_id();
-    g.stage_upload(&batch, "people", &upload.file_name, &file).await?;
+    g.stage_upload(&batch, "people", &upload.file_name, &file, checked.errors.len()).await?;
     let page = ReportPage {
         chrome: Chrome::new(lang, Some(&id), "movement"),
         title: PEOPLE_TITLE.into(),

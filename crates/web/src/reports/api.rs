@@ -240,6 +240,7 @@ impl ListQuery {
             category: self.category.as_deref().and_then(Category::parse),
             open_only: false,
             overdue_only: self.overdue,
+            awaiting_reporter: false,
         }
     }
 }

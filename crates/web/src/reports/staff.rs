@@ -57,8 +57,10 @@ pub async fn queue(r: ReportRead, Page { lang, id }: Page, Query(q): Query<Queue
     let filter = ReportFilter {
         status: Status::parse(&q.status),
         category: Category::parse(&q.category),
-        open_only: q.view.is_empty() || q.view == "open",
+        open_only: q.view.is_empty() || q.view == "open" || q.view == "awaiting",
         overdue_only: q.view == "overdue",
+        // The work overview's "questions awaiting the reporter" leads here.
+        awaiting_reporter: q.view == "awaiting",
     };
     let now = crate::access::now();
     let stamp = now.stored();
@@ -82,6 +84,7 @@ pub async fn queue(r: ReportRead, Page { lang, id }: Page, Query(q): Query<Queue
     let views = vec![
         Opt::new("open", chrome.tr.t("rep.view_open"), view),
         Opt::new("overdue", chrome.tr.t("rep.view_overdue"), view),
+        Opt::new("awaiting", chrome.tr.t("rep.view_awaiting"), view),
         Opt::new("all", chrome.tr.t("rep.view_all"), view),
     ];
     let notifications = r.notifications(10).await?;

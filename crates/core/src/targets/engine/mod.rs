@@ -85,16 +85,19 @@ fn dense_len(n: usize) -> u32 {
 }
 
 /// A person or voice, reduced to what the count needs.
-struct Registered<'a> {
+#[derive(Debug)]
+struct Registered {
     unit: u32,
     /// Index into [`PEOPLE_SLOTS`].
     which: usize,
     from: i32,
     to: Option<i32>,
-    years: &'a [i32],
+    /// Where its years trained (or enlisted) are in [`DenseFacts::years`].
+    years: std::ops::Range<usize>,
 }
 
 /// Facts sorted by year.
+#[derive(Debug)]
 struct ByYear<T>(Vec<(i32, u32, T)>);
 
 impl<T> ByYear<T> {
@@ -122,19 +125,23 @@ impl<T> ByYear<T> {
 }
 
 /// The facts with dense unit indices; facts about unknown units are dropped.
-struct DenseFacts<'a> {
+/// A table keeps them until its first patch needs each year's counts.
+#[derive(Debug)]
+struct DenseFacts {
     resolutions: ByYear<()>,
     /// Plans, activities, posts and reports, with their mark.
     marks: ByYear<u8>,
     initiatives: Vec<(u32, i32, Option<i32>)>,
     households: ByYear<i64>,
-    registered: Vec<Registered<'a>>,
+    registered: Vec<Registered>,
+    /// The years of every registered person and voice, one after another.
+    years: Vec<i32>,
     /// Units some fact is recorded against.
     referenced: Vec<bool>,
 }
 
-impl<'a> DenseFacts<'a> {
-    fn new(index: &UnitIndex, facts: &'a Facts) -> Self {
+impl DenseFacts {
+    fn new(index: &UnitIndex, facts: &Facts) -> Self {
         use chrono::Datelike;
         let mut referenced = vec![false; index.ids.len()];
         let mut at = |unit: UnitId| -> Option<u32> {
@@ -159,34 +166,25 @@ impl<'a> DenseFacts<'a> {
         let initiatives =
             facts.initiative_participation.iter().filter_map(|&(u, from, to)| Some((at(u)?, from, to))).collect();
         let households = facts.households_with_member.iter().filter_map(|&(u, y, n)| Some((y, at(u)?, n))).collect();
-        let mut registered: Vec<Registered<'a>> = facts
+        let people = facts
             .people
             .iter()
-            .filter_map(|p| {
-                Some(Registered {
-                    unit: at(p.unit)?,
-                    which: people_slot(p.role.target()),
-                    from: p.registered_from,
-                    to: p.registered_to,
-                    years: &p.trained_years,
-                })
-            })
-            .collect();
-        registered.extend(facts.trusted_voices.iter().filter_map(|v| {
-            Some(Registered {
-                unit: at(v.unit)?,
-                which: 3,
-                from: v.registered_from,
-                to: v.registered_to,
-                years: &v.enlisted_years,
-            })
-        }));
+            .map(|p| (p.unit, people_slot(p.role.target()), p.registered_from, p.registered_to, &p.trained_years));
+        let voices =
+            facts.trusted_voices.iter().map(|v| (v.unit, 3, v.registered_from, v.registered_to, &v.enlisted_years));
+        let (mut registered, mut years) = (Vec::new(), Vec::new());
+        for (unit, which, from, to, trained) in people.chain(voices) {
+            let Some(unit) = at(unit) else { continue };
+            years.extend_from_slice(trained);
+            registered.push(Registered { unit, which, from, to, years: years.len() - trained.len()..years.len() });
+        }
         Self {
             resolutions: ByYear::unordered(resolutions),
             marks: ByYear::unordered(marks),
             initiatives,
             households: ByYear::stable(households),
             registered,
+            years,
             referenced,
         }
     }
@@ -205,7 +203,7 @@ impl Placement {
         Self { person: vec![NONE; n], unit: vec![NONE; n] }
     }
 
-    fn place(&mut self, history: &OrgHistory, index: &UnitIndex, facts: &DenseFacts<'_>, units: &Tree, date: Date) {
+    fn place(&mut self, history: &OrgHistory, index: &UnitIndex, facts: &DenseFacts, units: &Tree, date: Date) {
         for d in 0..index.ids.len() {
             (self.person[d], self.unit[d]) =
                 if facts.referenced[d] { place_one(history, index, units, date, d) } else { (NONE, NONE) };
@@ -248,6 +246,13 @@ impl Leaves {
         Self { marks: vec![[0; 6]; n], people: vec![[0; 8]; n], hh_own: vec![None; n], hh_carried: vec![(0, 0); n] }
     }
 
+    fn clear(&mut self) {
+        self.marks.fill([0; 6]);
+        self.people.fill([0; 8]);
+        self.hh_own.fill(None);
+        self.hh_carried.fill((0, 0));
+    }
+
     /// One fact giving `bit` to the unit at `at`, added (`sign` 1) or taken away (-1).
     fn mark(&mut self, at: u32, bit: u8, sign: i32) {
         if let Some(counts) = self.marks.get_mut(at as usize) {
@@ -288,7 +293,7 @@ impl Leaves {
 
     /// Counts the facts of one year, placed as `place` says. `hh_last` is
     /// scratch space of one entry per unit, left empty.
-    fn collect(&mut self, facts: &DenseFacts<'_>, place: &Placement, year: i32, hh_last: &mut [Option<i64>]) {
+    fn collect(&mut self, facts: &DenseFacts, place: &Placement, year: i32, hh_last: &mut [Option<i64>]) {
         for &(_, u, ()) in facts.resolutions.up_to(year) {
             self.mark(place.unit[u as usize], F_RESOLUTION, 1);
         }
@@ -302,7 +307,7 @@ impl Leaves {
         }
         for r in &facts.registered {
             if active(r.from, r.to, year) {
-                self.person(place.person[r.unit as usize], r.which, r.years.contains(&year), 1);
+                self.person(place.person[r.unit as usize], r.which, facts.years[r.years.clone()].contains(&year), 1);
             }
         }
         // Households: the last entry per recorded unit; a village's own entry
@@ -355,8 +360,10 @@ struct YearTable {
     tree: Arc<Tree>,
     /// The tree standing on the reference date, where the facts are placed.
     units: Arc<Tree>,
-    /// The counts behind each unit's leaf, so facts can be patched in.
-    leaves: Leaves,
+    /// The counts behind each unit's leaf, so facts can be patched in:
+    /// counted again from [`TargetTable::sources`] by the first patch, as
+    /// most tables are read and replaced without ever being patched.
+    leaves: Option<Leaves>,
     cells: Vec<[Cell; SLOTS]>,
 }
 
@@ -369,6 +376,8 @@ pub struct TargetTable {
     tables: Vec<YearTable>,
     /// In [`Mode::Today`], the node of today's tree each unit stands for.
     stands: Option<Vec<u32>>,
+    /// The facts computed from, until the first patch counts each year's leaves.
+    sources: Option<DenseFacts>,
 }
 
 impl std::fmt::Debug for TargetTable {
@@ -403,7 +412,8 @@ pub fn compute(
     let (first, last) = (*years.start(), *years.end());
     let requested = first..=last.min(first.saturating_add(MAX_YEARS - 1));
     let index = UnitIndex::new(history);
-    let mut table = TargetTable { mode, years: requested.clone(), index, tables: Vec::new(), stands: None };
+    let mut table =
+        TargetTable { mode, years: requested.clone(), index, tables: Vec::new(), stands: None, sources: None };
     if requested.is_empty() {
         return table;
     }
@@ -434,13 +444,15 @@ pub fn compute(
 
     let mut hh_last = vec![None; index.ids.len()];
     let mut place = Placement::new(index.ids.len());
+    // One year's counts at a time; a patch counts them again when it needs them.
+    let mut leaves = Leaves::new(index.ids.len());
     let mut tables = Vec::with_capacity(list.len());
     for year in list {
         let Some(end) = Date::from_ymd_opt(year, 12, 31) else { continue };
         let reference = end.min(today);
         let units = Arc::new(Tree::on(index, reference));
         place.place(history, index, &dense, &units, reference);
-        let mut leaves = Leaves::new(index.ids.len());
+        leaves.clear();
         leaves.collect(&dense, &place, year, &mut hh_last);
         let out_len = today_tree.as_ref().map_or(units.len(), |(t, _)| t.len());
         let mut cells = vec![[Cell::default(); SLOTS]; out_len];
@@ -466,9 +478,10 @@ pub fn compute(
             Some((t, _)) => Arc::clone(t),
         };
         tree.sum_up(&mut cells);
-        tables.push(YearTable { year, reference, tree, units, leaves, cells });
+        tables.push(YearTable { year, reference, tree, units, leaves: None, cells });
     }
     table.stands = today_tree.map(|(_, stands)| stands);
     table.tables = tables;
+    table.sources = Some(dense);
     table
 }

@@ -7,8 +7,8 @@
 use chrono::Datelike;
 
 use super::{
-    Cell, F_ACTIVITY, F_INITIATIVE, F_PLAN, F_POST, F_REPORT, F_RESOLUTION, NONE, SLOTS, TargetTable, YearTable,
-    people_slot, place_one,
+    Cell, F_ACTIVITY, F_INITIATIVE, F_PLAN, F_POST, F_REPORT, F_RESOLUTION, Leaves, NONE, Placement, SLOTS,
+    TargetTable, YearTable, people_slot, place_one,
 };
 use crate::org::{OrgHistory, UnitId};
 use crate::targets::facts::active;
@@ -43,6 +43,7 @@ impl TargetTable {
     /// computation leaves them out. `history` is the one the table was
     /// computed with: a boundary change needs a new computation.
     pub fn patch(&mut self, history: &OrgHistory, removed: &Facts, added: &Facts) {
+        self.count_leaves(history);
         for k in 0..self.tables.len() {
             let steps = self.steps(history, k, removed, added);
             self.apply(k, steps);
@@ -53,8 +54,15 @@ impl TargetTable {
     /// village in one year (2.9c; `None` for no record) and updates the nodes
     /// above it, without recomputing the table. Returns `false` when the
     /// village has no household count standing that year, or the year was
-    /// not computed.
-    pub fn set_households_with_member(&mut self, village: UnitId, year: i32, count: Option<i64>) -> bool {
+    /// not computed. `history` is the one the table was computed with.
+    pub fn set_households_with_member(
+        &mut self,
+        history: &OrgHistory,
+        village: UnitId,
+        year: i32,
+        count: Option<i64>,
+    ) -> bool {
+        self.count_leaves(history);
         let d = self.index.get(village);
         let mut changed = false;
         for k in 0..self.tables.len() {
@@ -69,6 +77,20 @@ impl TargetTable {
             }
         }
         changed
+    }
+
+    /// Counts each year's leaves from the facts the table was computed from,
+    /// once, before the first patch (the computation keeps only the totals).
+    fn count_leaves(&mut self, history: &OrgHistory) {
+        let Some(dense) = self.sources.take() else { return };
+        let n = self.index.ids.len();
+        let (mut place, mut hh_last) = (Placement::new(n), vec![None; n]);
+        for t in &mut self.tables {
+            place.place(history, &self.index, &dense, &t.units, t.reference);
+            let mut leaves = Leaves::new(n);
+            leaves.collect(&dense, &place, t.year, &mut hh_last);
+            t.leaves = Some(leaves);
+        }
     }
 
     /// The changes `removed` and `added` make to the counts of year table `k`:
@@ -152,7 +174,8 @@ impl TargetTable {
     fn leaf_of(&self, t: &YearTable, d: u32) -> Option<(usize, [Cell; SLOTS])> {
         let out = self.out_node(t, d)?;
         let v = t.units.version[t.units.node(d)?] as usize;
-        Some((out, t.leaves.leaf(d as usize, self.index.ver_eligible[v], self.index.ver_households[v])))
+        let leaves = t.leaves.as_ref()?;
+        Some((out, leaves.leaf(d as usize, self.index.ver_eligible[v], self.index.ver_households[v])))
     }
 
     /// Applies the steps to year table `k` and carries each changed leaf's
@@ -165,7 +188,7 @@ impl TargetTable {
         touched.sort_unstable();
         touched.dedup();
         let before: Vec<_> = touched.iter().map(|&d| self.leaf_of(&self.tables[k], d)).collect();
-        let leaves = &mut self.tables[k].leaves;
+        let Some(leaves) = self.tables[k].leaves.as_mut() else { return };
         for (at, step, sign) in steps {
             match step {
                 Step::Mark { bit } => leaves.mark(at, bit, sign),

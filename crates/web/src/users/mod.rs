@@ -6,6 +6,11 @@
 //! A temporary password is made by the server (the API's caller may give
 //! one), shown once with a printable sheet of first-login instructions, and
 //! must be changed at the first sign-in ([`crate::access::CHANGE_PASSWORD`]).
+//! Many accounts at once from a list are in [`onboarding`]; an initiative
+//! leader's links to the initiatives it leads, on its page, in [`leads`].
+
+pub mod leads;
+pub mod onboarding;
 
 use askama::Template;
 use axum::Json;
@@ -313,10 +318,12 @@ struct AccountPage {
     /// The confirmation of the change just saved ("" for none).
     done: &'static str,
     form: Refusal,
+    /// The initiatives an initiative leader's account leads (none for other roles).
+    leads: Option<leads::Leads>,
 }
 
 /// The confirmations an account's page shows after a change.
-const DONE: &[&str] = &["edit", "disable", "enable", "second_factor"];
+const DONE: &[&str] = &["edit", "disable", "enable", "second_factor", "lead_link", "lead_unlink"];
 
 async fn account_page(
     chrome: Chrome,
@@ -327,12 +334,16 @@ async fn account_page(
     entered: Fields,
 ) -> WebResult<Html<String>> {
     let account = rows(admin, std::slice::from_ref(u), &chrome).await?.remove(0);
-    let scope = match entered.get("scope") {
-        "" if entered.0.is_empty() => u.scope_unit_id.map(|s| s.0.to_string()).unwrap_or_default(),
-        s => s.to_string(),
+    // The edit form keeps what was typed in it, or shows the account as it is.
+    let scope = if entered.0.iter().any(|(k, _)| k == "scope") {
+        entered.get("scope").to_string()
+    } else {
+        u.scope_unit_id.map(|s| s.0.to_string()).unwrap_or_default()
     };
     let role = if entered.has("role") { entered.get("role") } else { u.role.as_str() };
+    let leads = leads::leads_of(admin, u, &entered).await?;
     render(&AccountPage {
+        leads,
         roles: role_options(admin, role),
         units: scope_options(admin, entered.get("unit_q"), &scope).await?,
         whole_country: admin.scope.root().is_none(),
