@@ -46,6 +46,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (15, include_str!("../migrations/0015_village_codes.sql")),
     (16, include_str!("../migrations/0016_official_entries.sql")),
     (18, include_str!("../migrations/0018_criteria_versions.sql")),
+    (19, include_str!("../migrations/0019_outreach_corrections.sql")),
     (20, include_str!("../migrations/0020_onboarding.sql")),
     (21, include_str!("../migrations/0021_voided_initiatives_index.sql")),
 ];

@@ -15,7 +15,7 @@ use khienmang_store::org::{LinkedUnit, OrgEvent};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-mod changes;
+pub(crate) mod changes;
 pub use changes::{change_submit, parent_options};
 
 use crate::access::{Granted, Identity, OrgRead, OrgWrite};

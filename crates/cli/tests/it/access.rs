@@ -102,6 +102,9 @@ struct Records {
     campaign: i64,
     survey: i64,
     contest: i64,
+    /// A body's report on a duty (the programme's) and the unit's period report.
+    duty_report: i64,
+    period_report: i64,
     /// A commune officer's account scoped to the unit.
     account: i64,
 }
@@ -193,6 +196,7 @@ async fn records_of(app: &TestApp, unit: khienmang_core::org::UnitId) -> Records
     let (campaign, survey) = outreach_of(app, unit).await;
     let contest = crate::contests::open_contest(&app.store, unit, &[(unit, 10)], 60, 1).await;
     let account = account_of(app, unit).await;
+    let (duty_report, period_report) = reports_of(app, unit).await;
     Records {
         initiative,
         person,
@@ -208,8 +212,25 @@ async fn records_of(app: &TestApp, unit: khienmang_core::org::UnitId) -> Records
         campaign,
         survey,
         contest,
+        duty_report,
+        period_report,
         account,
     }
+}
+
+/// A body's report on a duty and a period report of `unit` for this quarter.
+async fn reports_of(app: &TestApp, unit: khienmang_core::org::UnitId) -> (i64, i64) {
+    use khienmang_core::admin::{PeriodKind, ReportingPeriod};
+    let today = chrono::Utc::now().date_naive();
+    let mut tx = app.store.begin_write("test", Timestamp::now()).await.unwrap();
+    tx.report_duty("1.1", day("2024-12-31"), day("2025-01-03"), "Báo cáo thử").await.unwrap();
+    tx.add_period_report(unit, ReportingPeriod::containing(PeriodKind::Quarter, today), today, "Báo cáo quý thử")
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    let duty = app.store.duty_report_records().await.unwrap()[0].id;
+    let period = app.store.period_report_records(&[unit]).await.unwrap()[0].id;
+    (duty, period)
 }
 
 /// A commune officer's account working within `unit`.
@@ -315,6 +336,10 @@ fn fill(path: &str, unit: i64, records: Records) -> String {
         records.campaign
     } else if path.starts_with("/outreach/contests/") {
         records.contest
+    } else if path.starts_with("/duties/reports/") {
+        records.duty_report
+    } else if path.starts_with("/duties/period-reports/") {
+        records.period_report
     } else if path.starts_with("/surveys/") {
         records.survey
     } else if path.starts_with("/users/") || path.starts_with("/api/v1/users/") {
@@ -418,9 +443,13 @@ fn programme_capability(method: &Method, path: &str) -> Option<khienmang_core::a
         || path == "/awards/{id}/step"
         // The criteria sets are the province's, edited by the secretariat.
         || path.starts_with("/evaluations/criteria")
-        || path == "/duties/reports";
+        || path == "/duties/reports"
+        // A body's report on a duty is corrected and voided by the secretariat.
+        || (path.starts_with("/duties/reports/") && *method == Method::POST);
     let outreach = (*method == Method::POST && ["/warnings", "/campaigns", "/surveys"].contains(&path))
         || path == "/warnings/{slug}/withdraw"
+        // A warning corrected or voided (restored: the secretariat's, above).
+        || path.starts_with("/warnings/{slug}/")
         || path.starts_with("/surveys/{id}/results")
         // The survey builder: a new survey, and a survey's questions before its first answer.
         || path == "/surveys/new"
@@ -569,6 +598,13 @@ fn body_for(path: &str, target: i64, records: Records) -> Option<reqwest::Body> 
         "/api/v1/budget/entries/{id}" => Some(reqwest::Body::from(r#"{"amount": 6}"#)),
         "/duties/reports" => form("duty=1.1&due=2024-12-31&summary=x".into()),
         "/duties/period-reports" => form(format!("unit={target}&summary=x")),
+        "/duties/reports/{id}/edit" => form("duty=1.1&due=2024-12-31&received_on=2025-01-04&summary=Sua".into()),
+        "/duties/period-reports/{id}/edit" => {
+            form(format!("received_on={}&summary=Sua", chrono::Utc::now().date_naive()))
+        }
+        "/duties/reports/{id}/void" | "/duties/period-reports/{id}/void" => form("reason=Nhap+nham".into()),
+        "/warnings/{slug}/edit" => form("title=Canh+bao&summary=Tom+tat&body=Noi+dung&category=fraud".into()),
+        "/warnings/{slug}/void" => form("reason=Nhap+nham".into()),
         "/warnings" => form("title=Canh+bao&summary=Tom+tat&body=Noi+dung&category=fraud".into()),
         "/campaigns" => form(
             "title=Chien+dich&item0.title=Bai&item0.kind=article&item0.url=https%3A%2F%2Fexample.vn%2Fb&action=publish"
@@ -614,11 +650,20 @@ fn body_for(path: &str, target: i64, records: Records) -> Option<reqwest::Body> 
         "/api/v1/voices/{id}" => Some(reqwest::Body::from(r#"{"full_name": "Người có uy tín đã sửa"}"#)),
         "/outreach/contests" => form(format!(
             "title=Thi&organiser={target}&opens_at=2026-01-01T08:00&closes_at=2026-02-01T08:00&question_count=5\
-             &time_limit_secs=60&max_attempts=1&period=day&prediction_question=Bao+nhieu"
+             &time_limit_minutes=1&max_attempts=1&period=day&prediction_question=Bao+nhieu"
         )),
-        "/outreach/contests/{id}/questions" => form("category=A&text=B&choices=C%0AD&correct=A".into()),
+        "/outreach/contests/{id}/edit" => form(
+            "title=Thi&opens_at=2030-01-01T08:00&closes_at=2030-02-01T08:00&question_count=5\
+             &time_limit_minutes=1&max_attempts=1&period=day&prediction_question=Bao+nhieu"
+                .into(),
+        ),
+        "/outreach/contests/{id}/void" => form("reason=Nhap+nham".into()),
+        "/outreach/contests/{id}/questions" => form("category=A&text=B&choice0=C&choice1=D&correct=0".into()),
+        "/outreach/contests/{id}/questions/edit" => {
+            form("question=1&category=A&text=B&choice0=C&choice1=D&correct=0".into())
+        }
         "/outreach/contests/{id}/questions/retire" => form("question=1".into()),
-        "/outreach/contests/{id}/units" => form("units=".into()),
+        "/outreach/contests/{id}/units" => form("unit_q=".into()),
         "/outreach/contests/{id}/staff" => form("phones=0912000999".into()),
         "/outreach/contests/{id}/prizes" => form("rank_from=1&title=Nhat".into()),
         "/outreach/contests/{id}/prizes/remove" => form("prize=1".into()),
@@ -716,6 +761,12 @@ async fn commune_officer_cannot_read_or_change_another_commune() {
         }
         // Public pages (warnings, surveys) are everyone's.
         if is_public(&method, path) {
+            continue;
+        }
+        if path == "/duties/reports/{id}" {
+            // A body's report on a duty is the programme's, read by every commune that reads the duties.
+            let status = call(&app, &method, path, other, other_records, Some(&t)).await;
+            assert_eq!(status, StatusCode::OK, "{method} {path}");
             continue;
         }
         if path == "/campaigns/{id}" {
@@ -856,7 +907,7 @@ enum Target {
 fn names_a_unit_or_record(method: &Method, path: &str) -> bool {
     // The official list is the province's, of no unit: the capability is
     // the whole rule (checked by `each_role_gets_exactly_its_capabilities`).
-    if is_public(method, path) || path.starts_with("/scamcheck/official") {
+    if is_public(method, path) || path.starts_with("/scamcheck/official") || path.starts_with("/duties/reports/") {
         return false;
     }
     path.contains("{id}")

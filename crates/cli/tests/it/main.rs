@@ -23,6 +23,7 @@ mod onboarding;
 mod open311;
 mod org;
 mod outreach;
+mod outreach_corrections;
 mod people_corrections;
 mod records;
 mod reports;

@@ -180,7 +180,8 @@ async fn a_corrected_budget_amount_shows_in_the_page_the_export_and_the_review_a
     for a in ["budget_entry.edit", "budget_entry.void", "budget_entry.restore"] {
         assert!(actions.iter().any(|x| x == a), "{a} missing from {actions:?}");
     }
-    let history = app.store.record_history(khienmang_core::movement::RecordKind::BudgetEntry, &id.to_string()).await.unwrap();
+    let history =
+        app.store.record_history(khienmang_core::movement::RecordKind::BudgetEntry, &id.to_string()).await.unwrap();
     let steps: Vec<&str> = history.iter().map(|c| c.action.as_str()).collect();
     assert_eq!(steps, vec!["edit", "void", "restore", "edit"]);
     assert!(app.store.audit_verify().await.unwrap().is_ok(), "the chain holds");

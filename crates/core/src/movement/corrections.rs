@@ -24,6 +24,11 @@ string_enum!(
         Evaluation = "evaluation" / "Kết quả đánh giá",
         Nomination = "nomination" / "Hồ sơ đề nghị khen thưởng",
         CriteriaSet = "criteria_set" / "Bộ tiêu chí đánh giá",
+        Warning = "warning" / "Cảnh báo",
+        Contest = "contest" / "Cuộc thi",
+        ContestQuestion = "contest_question" / "Câu hỏi thi",
+        DutyReport = "duty_report" / "Báo cáo nhiệm vụ",
+        PeriodReport = "period_report" / "Báo cáo định kỳ",
     }
 );
 

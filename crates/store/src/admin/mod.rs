@@ -12,7 +12,7 @@ mod review;
 
 pub use awards::{NominationFix, NominationRecord};
 pub use budget::{BudgetRecord, BudgetSummary, LevelTotals};
-pub use duties::reporting_units;
+pub use duties::{DutyReportRecord, PeriodReportRecord, reporting_units};
 pub use evaluations::{EvaluationRecord, criteria_record_id, evaluation_record_id, unit_kind};
 pub use review::review_data;
 

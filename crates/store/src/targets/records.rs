@@ -45,6 +45,9 @@ pub(crate) enum FactChange {
     UnitReport(UnitId, i32),
     /// The members (listed or counted) of these villages.
     Villages(Vec<UnitId>),
+    /// A record no target reads (a warning, a contest, a duty report): no
+    /// figure is read again and the registry's generation stays.
+    Unread,
     /// Anything else: the next read computes everything again.
     #[allow(dead_code, reason = "for a write that cannot name the records it changes; none does today")]
     Other,
@@ -70,10 +73,15 @@ pub(crate) struct Changed {
 
 impl Changed {
     pub(crate) fn add(&mut self, change: FactChange) {
+        // A record no target reads leaves the figures and their generation
+        // alone (other replicas keep their cache).
+        if matches!(change, FactChange::Unread) {
+            return;
+        }
         self.any = true;
         match change {
             FactChange::Initiative(id) => _ = self.initiatives.insert(id),
-            FactChange::Channel(_) => {}
+            FactChange::Channel(_) | FactChange::Unread => {}
             FactChange::Person(id) => _ = self.people.insert(id),
             FactChange::Training(id) => _ = self.trainings.insert(id),
             FactChange::Voice(id) => _ = self.voices.insert(id),
@@ -644,4 +652,18 @@ pub(crate) async fn village_households(
             (v, list)
         })
         .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_record_no_target_reads_changes_nothing_the_targets_hold() {
+        let mut changed = Changed::default();
+        changed.add(FactChange::Unread);
+        assert_eq!(changed, Changed::default(), "no generation bump, no reload on other replicas");
+        changed.add(FactChange::Person(7));
+        assert!(changed.any && changed.people.contains(&7) && !changed.everything);
+    }
 }

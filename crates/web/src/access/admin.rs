@@ -126,6 +126,39 @@ impl Granted {
     pub async fn period_reports(&self, kind: PeriodKind) -> WebResult<Vec<PeriodReport>> {
         Ok(self.store.period_reports(kind).await?)
     }
+
+    /// The latest duty reports, voided ones marked (a record of the whole
+    /// programme: the capability is the rule).
+    pub async fn duty_report_records(&self) -> WebResult<Vec<khienmang_store::admin::DutyReportRecord>> {
+        Ok(self.store.duty_report_records().await?)
+    }
+
+    /// A duty report, or NotFound.
+    pub async fn duty_report_record(&self, id: i64) -> WebResult<khienmang_store::admin::DutyReportRecord> {
+        self.store.duty_report_record(id).await?.ok_or(WebError::NotFound)
+    }
+
+    /// The latest period reports of units in the scope, voided ones marked.
+    pub async fn period_report_records(
+        &self,
+        units: &[UnitId],
+    ) -> WebResult<Vec<khienmang_store::admin::PeriodReportRecord>> {
+        let mut mine = Vec::with_capacity(units.len());
+        for u in units {
+            if self.scope.contains(&self.store, *u).await? {
+                mine.push(*u);
+            }
+        }
+        Ok(self.store.period_report_records(&mine).await?)
+    }
+
+    /// A period report whose unit is in the scope, or NotFound (outside
+    /// looks the same).
+    pub async fn period_report_record(&self, id: i64) -> WebResult<khienmang_store::admin::PeriodReportRecord> {
+        let r = self.store.period_report_record(id).await?.ok_or(WebError::NotFound)?;
+        self.ensure(r.unit).await?;
+        Ok(r)
+    }
 }
 
 impl Within<'_> {

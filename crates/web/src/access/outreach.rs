@@ -58,7 +58,7 @@ impl OutreachManage {
     /// The contests organised inside the scope.
     pub async fn contests(&self) -> WebResult<Vec<ContestRecord>> {
         let mut out = Vec::new();
-        for c in self.0.store.contests().await? {
+        for c in self.0.store.contests_for_staff().await? {
             if self.0.scope.contains(&self.0.store, c.organiser).await? {
                 out.push(c);
             }
@@ -66,9 +66,10 @@ impl OutreachManage {
         Ok(out)
     }
 
-    /// A contest of the scope, or NotFound (outside the scope looks the same).
+    /// A contest of the scope, voided or not, or NotFound (outside the
+    /// scope looks the same).
     pub async fn contest(&self, id: i64) -> WebResult<ContestRecord> {
-        let c = self.0.store.contest(id).await?.ok_or(WebError::NotFound)?;
+        let c = self.0.store.contest_for_staff(id).await?.ok_or(WebError::NotFound)?;
         self.0.ensure(c.organiser).await?;
         Ok(c)
     }
@@ -76,9 +77,30 @@ impl OutreachManage {
     /// A contest the session may change: its organiser in the subtree today
     /// (a contest of a commune merged away is history, read and never written).
     pub async fn contest_to_change(&self, id: i64) -> WebResult<ContestRecord> {
+        let c = self.contest_to_restore(id).await?;
+        if c.voided.is_some() {
+            return Err(WebError::BadRequest("Cuộc thi này đã bị hủy: hãy khôi phục trước khi sửa.".into()));
+        }
+        Ok(c)
+    }
+
+    /// A contest the session may change, voided or not (to restore it).
+    pub async fn contest_to_restore(&self, id: i64) -> WebResult<ContestRecord> {
         let c = self.contest(id).await?;
         self.0.ensure_write(c.organiser).await?;
         Ok(c)
+    }
+
+    /// The units matching a search (diacritics ignored) that the session
+    /// may write today: what a contest's units are picked from.
+    pub async fn pickable_units(&self, query: &str, limit: i64) -> WebResult<Vec<khienmang_core::org::UnitVersion>> {
+        let mut out = Vec::new();
+        for v in self.0.search_units(query, Some(today()), limit).await? {
+            if self.0.unit_writable_today(v.unit_id).await? {
+                out.push(v);
+            }
+        }
+        Ok(out)
     }
 
     /// The records of a contest loaded by [`OutreachManage::contest`].
@@ -141,6 +163,12 @@ impl OfContest<'_> {
     pub async fn unit_names(&self, units: &[UnitId]) -> WebResult<BTreeMap<UnitId, String>> {
         names_of(&self.g.store, units).await
     }
+    /// The contest's history and its own questions'.
+    pub async fn history(
+        &self,
+    ) -> WebResult<Vec<(khienmang_core::movement::RecordKind, khienmang_store::movement::RecordChange)>> {
+        Ok(self.g.store.contest_history(self.c.id).await?)
+    }
     /// The tree's whole history, to find the communes under the organiser.
     pub async fn tree_history(&self) -> WebResult<Arc<OrgHistory>> {
         Ok(self.g.store.org_history().await?)
@@ -162,5 +190,40 @@ impl ScopedSurvey<'_> {
     /// How many responses it has: its questions are fixed from the first.
     pub async fn response_count(&self) -> WebResult<i64> {
         Ok(self.area.g.store.survey_response_count(self.record.id).await?)
+    }
+}
+
+/// Correcting and voiding outreach records (issue 18): the secretariat reads
+/// warnings in every state and a record's history through these.
+impl Granted {
+    /// A warning in any state (voided, withdrawn), or NotFound; the
+    /// capability the extractor checked (outreach or the secretariat's) is
+    /// the whole rule, a warning being the province's.
+    pub async fn staff_warning(&self, slug: &str) -> WebResult<khienmang_store::outreach::warnings::StaffWarning> {
+        self.store.staff_warning(slug).await?.ok_or(WebError::NotFound)
+    }
+
+    /// The voided warnings, for the secretariat to restore.
+    pub async fn voided_warnings(&self) -> WebResult<Vec<khienmang_store::outreach::warnings::StaffWarning>> {
+        Ok(self.store.voided_warnings(100).await?)
+    }
+
+    /// The history of an outreach or duties record the caller has loaded
+    /// through its own scoped read.
+    pub async fn record_history(
+        &self,
+        kind: khienmang_core::movement::RecordKind,
+        id: i64,
+    ) -> WebResult<Vec<khienmang_store::movement::RecordChange>> {
+        Ok(self.store.record_history(kind, &id.to_string()).await?)
+    }
+}
+
+impl OutreachManage {
+    /// The capability on a page anyone may open (the warnings), when the
+    /// signed-in session has it; `None` for citizens and other roles.
+    pub fn on_public_page(state: &crate::AppState, id: Option<&super::Identity>) -> Option<OutreachManage> {
+        id.and_then(|id| super::grant(state, id, khienmang_core::auth::Capability::OutreachManage).ok())
+            .map(OutreachManage)
     }
 }

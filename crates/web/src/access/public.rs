@@ -48,6 +48,11 @@ impl OutreachPublic<'_> {
         Ok(self.0.warnings(limit).await?)
     }
 
+    /// When a warning was last corrected (RFC 3339), for the note citizens read.
+    pub async fn warning_corrected_at(&self, id: i64) -> WebResult<Option<String>> {
+        Ok(self.0.warning_corrected_at(id).await?)
+    }
+
     /// A warning by its slug (published or not: the page checks), or NotFound.
     pub async fn warning(&self, slug: &str) -> WebResult<Warning> {
         self.0.warning_by_slug(slug).await?.ok_or(WebError::NotFound)

@@ -54,6 +54,16 @@ pub struct OverdueRow {
     pub escalated: bool,
 }
 
+/// A report received, as listed (voided ones marked, never counted).
+pub struct ReceivedRow {
+    pub href: String,
+    pub what: String,
+    pub due: String,
+    pub received: String,
+    pub summary: String,
+    pub voided: bool,
+}
+
 pub struct PeriodRow {
     pub label: String,
     pub expected: usize,
@@ -71,6 +81,8 @@ struct DutiesPage {
     overdue: Vec<OverdueRow>,
     reminders: Vec<(String, &'static str, &'static str)>,
     periods: Vec<PeriodRow>,
+    received_duties: Vec<ReceivedRow>,
+    received_periods: Vec<ReceivedRow>,
     duty_codes: Vec<(&'static str, String)>,
     can_manage: bool,
     home: i64,
@@ -182,12 +194,39 @@ pub async fn page(Page { lang, id }: Page, m: ProgrammeRead) -> WebResult<Html<S
         p = ReportingPeriod::containing(PeriodKind::Quarter, prev);
     }
     let can_manage = id.as_ref().is_some_and(|i| i.user.role.can(khienmang_core::auth::Capability::ProgrammeManage));
+    let received_duties =
+        m.0.duty_report_records()
+            .await?
+            .into_iter()
+            .map(|r| ReceivedRow {
+                href: format!("/duties/reports/{}", r.id),
+                what: duty_by_code(&r.duty).map_or_else(|| r.duty.clone(), |d| format!("{} — {}", d.code, d.title_vi)),
+                due: r.due.format("%d/%m/%Y").to_string(),
+                received: r.received_on.format("%d/%m/%Y").to_string(),
+                summary: r.summary,
+                voided: r.voided.is_some(),
+            })
+            .collect();
+    let unit_ids: Vec<UnitId> = units.iter().map(|u| u.id).collect();
+    let mut received_periods = Vec::new();
+    for r in m.0.period_report_records(&unit_ids).await? {
+        received_periods.push(ReceivedRow {
+            href: format!("/duties/period-reports/{}", r.id),
+            what: unit_name(&m.0, r.unit, r.period.end()).await?,
+            due: r.period.label_vi(),
+            received: r.received_on.format("%d/%m/%Y").to_string(),
+            summary: r.summary,
+            voided: r.voided.is_some(),
+        });
+    }
     render(&DutiesPage {
         chrome: Chrome::new(lang, id.as_ref(), "duties"),
         bodies: body_rows(&reports, on),
         overdue: overdue_rows,
         reminders,
         periods,
+        received_duties,
+        received_periods,
         duty_codes: khienmang_core::admin::DUTIES
             .iter()
             .map(|d| (d.code, format!("{} — {}", d.code, d.title_vi)))

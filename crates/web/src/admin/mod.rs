@@ -8,6 +8,7 @@ pub mod budget;
 pub mod budget_entries;
 pub mod criteria;
 pub mod duties;
+pub mod duty_corrections;
 pub mod evaluations;
 pub mod nomination;
 pub mod reviews;

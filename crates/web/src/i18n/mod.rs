@@ -10,6 +10,7 @@ mod corrections;
 mod evaluation;
 mod onboarding;
 mod outreach;
+mod outreach_corrections;
 mod people;
 mod records;
 mod reports;
@@ -616,6 +617,7 @@ const TABLES: &[&[(&str, &str, &str)]] = &[
     onboarding::STRINGS,
     records::STRINGS,
     people::STRINGS,
+    outreach_corrections::STRINGS,
 ];
 
 fn all_strings() -> impl Iterator<Item = &'static (&'static str, &'static str, &'static str)> {

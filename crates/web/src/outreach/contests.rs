@@ -2,7 +2,8 @@
 //! number → one-time code → questions with a countdown → prediction →
 //! result), the public leaderboards, the JSON API ([`api`]) and the
 //! organisers' pages ([`staff`]: create, question bank, units, staff list,
-//! prizes, results and their export).
+//! prizes, results and their export; [`settings`]: the settings, questions
+//! and units as forms, corrected or voided before the contest opens).
 //!
 //! The deadline is the server's: a sheet is stamped when it arrives and
 //! judged by core's `accept_submission`. Leaderboards are read from memory
@@ -10,6 +11,7 @@
 
 pub mod api;
 pub mod public;
+pub mod settings;
 pub mod staff;
 
 use std::sync::Arc;

@@ -8,4 +8,5 @@ pub mod campaigns;
 pub mod contests;
 pub mod survey_builder;
 pub mod surveys;
+pub mod warning_corrections;
 pub mod warnings;

@@ -45,6 +45,8 @@ fn shown(w: &Warning) -> Shown {
 struct ListPage {
     chrome: Chrome,
     warnings: Vec<Shown>,
+    /// Voided warnings, shown to the secretariat only (to restore one).
+    voided: Vec<Shown>,
     can_publish: bool,
     categories: Vec<(&'static str, &'static str)>,
 }
@@ -64,10 +66,16 @@ async fn current(state: &AppState, site: &str) -> WebResult<Vec<Warning>> {
 /// `GET /warnings`.
 pub async fn list(Page { lang, id }: Page, State(state): State<AppState>) -> WebResult<Html<String>> {
     let warnings = current(&state, "").await?;
-    let can_publish = id.as_ref().is_some_and(|i| i.user.role.can(khienmang_core::auth::Capability::OutreachManage));
+    let manage = OutreachManage::on_public_page(&state, id.as_ref());
+    let can_publish = manage.is_some();
+    let voided = match &manage {
+        Some(m) => m.voided_warnings().await?.iter().map(|w| shown(&w.warning)).collect(),
+        None => Vec::new(),
+    };
     render(&ListPage {
         chrome: Chrome::new(lang, id.as_ref(), "warnings"),
         warnings: warnings.iter().map(shown).collect(),
+        voided,
         can_publish,
         categories: Category::ALL.iter().map(|c| (c.as_str(), c.label_vi())).collect(),
     })
@@ -81,6 +89,8 @@ struct WarningPage {
     body: String,
     og: Vec<(&'static str, String)>,
     can_publish: bool,
+    /// "dd/mm/yyyy" of the latest correction, if it was corrected.
+    corrected_on: Option<String>,
 }
 
 /// `GET /warnings/{slug}`: the share page.
@@ -97,12 +107,19 @@ pub async fn page(
     w.link = format!("{site}/warnings/{}", w.slug);
     let og = open_graph(&w, "Khiên Mạng", None);
     let can_publish = id.as_ref().is_some_and(|i| i.user.role.can(khienmang_core::auth::Capability::OutreachManage));
+    let corrected_on = state
+        .store
+        .outreach_public()
+        .warning_corrected_at(w.id)
+        .await?
+        .map(|at| crate::reports::local_time(&at).chars().take(10).collect());
     render(&WarningPage {
         chrome: Chrome::new(lang, id.as_ref(), "warnings"),
         w: shown(&w),
         body: body_html(&w.body),
         og: og.meta_tags(),
         can_publish,
+        corrected_on,
     })
 }
 

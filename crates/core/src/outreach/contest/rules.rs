@@ -38,6 +38,8 @@ pub enum RulesError {
     NotOpenYet { opens_at: DateTime<Utc> },
     #[error("the contest is closed")]
     Closed,
+    #[error("the contest has opened: its settings are locked")]
+    SettingsLocked { opens_at: DateTime<Utc> },
 }
 
 impl RulesError {
@@ -55,6 +57,12 @@ impl RulesError {
                 )
             }
             RulesError::Closed => "Cuộc thi đã kết thúc.".into(),
+            RulesError::SettingsLocked { opens_at } => format!(
+                "Cuộc thi đã mở từ {}: để công bằng cho người dự thi, tên, thời gian, số câu, đơn vị tham gia và \
+                 ngân hàng câu hỏi không còn sửa được, cuộc thi cũng không hủy được nữa. Vẫn sửa được giải thưởng, \
+                 danh sách cán bộ tổ chức và rút một câu hỏi sai khỏi ngân hàng.",
+                vn_naive(*opens_at).format("%H:%M ngày %d/%m/%Y")
+            ),
         }
     }
 }
@@ -79,6 +87,13 @@ impl ContestRules {
         Ok(())
     }
 
+    /// The settings, the units and the question bank change, and the
+    /// contest may be voided, only before it opens: after that, entrants
+    /// would not all have played the same contest.
+    pub fn ensure_settings_open(&self, now: DateTime<Utc>) -> Result<(), RulesError> {
+        if now >= self.opens_at { Err(RulesError::SettingsLocked { opens_at: self.opens_at }) } else { Ok(()) }
+    }
+
     pub fn is_open(&self, now: DateTime<Utc>) -> bool {
         self.opens_at <= now && now < self.closes_at
     }
@@ -95,5 +110,32 @@ impl ContestRules {
         let mut attempt = Attempt::new(now, Duration::seconds(i64::from(self.time_limit_secs)));
         attempt.deadline = attempt.deadline.min(self.closes_at);
         Ok(attempt)
+    }
+}
+
+#[cfg(test)]
+mod settings_tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+    use super::*;
+    use crate::outreach::contest::Period;
+
+    #[test]
+    fn settings_change_only_before_the_contest_opens() {
+        let opens = DateTime::parse_from_rfc3339("2026-03-01T01:00:00Z").unwrap().to_utc();
+        let rules = ContestRules {
+            title: "Thi".into(),
+            opens_at: opens,
+            closes_at: opens + Duration::days(7),
+            question_count: 5,
+            quotas: vec![],
+            time_limit_secs: 600,
+            attempts: AttemptPolicy { max_attempts: 1, period: Period::Contest },
+        };
+        assert!(rules.ensure_settings_open(opens - Duration::seconds(1)).is_ok());
+        let e = rules.ensure_settings_open(opens).unwrap_err();
+        assert_eq!(e, RulesError::SettingsLocked { opens_at: opens });
+        assert!(e.message_vi().contains("08:00 ngày 01/03/2026"), "{}", e.message_vi());
+        assert!(rules.ensure_settings_open(opens + Duration::days(30)).is_err(), "closed is locked too");
     }
 }

@@ -11,6 +11,7 @@
 //! number sealed with the field key (only the organisers' own result sheet
 //! opens it, to call the winners).
 
+mod corrections;
 mod entrants;
 mod keys;
 mod live;
@@ -19,6 +20,7 @@ mod reads;
 mod records;
 mod submit;
 
+pub use corrections::{ensure_before_opening, settings_of};
 pub use keys::*;
 pub use live::{LiveBoards, Snapshot};
 pub use organisers::*;

@@ -19,13 +19,27 @@ use super::records::{
 use crate::db::read_instant;
 
 impl Store {
-    /// Every contest, the latest to open first.
+    /// Every contest not voided, the latest to open first.
     pub async fn contests(&self) -> Result<Vec<ContestRecord>> {
+        let sql =
+            format!("SELECT {CONTEST_COLUMNS} FROM contests WHERE voided_at IS NULL ORDER BY opens_at DESC, id DESC");
+        sqlx::query(&sql).fetch_all(self.pool()).await?.iter().map(contest_record).collect()
+    }
+
+    /// A contest not voided: what citizens and the live boards reach.
+    pub async fn contest(&self, id: i64) -> Result<Option<ContestRecord>> {
+        let sql = format!("SELECT {CONTEST_COLUMNS} FROM contests WHERE id = $1 AND voided_at IS NULL");
+        sqlx::query(&sql).bind(id).fetch_optional(self.pool()).await?.as_ref().map(contest_record).transpose()
+    }
+
+    /// Every contest, voided ones included: the organisers' list.
+    pub async fn contests_for_staff(&self) -> Result<Vec<ContestRecord>> {
         let sql = format!("SELECT {CONTEST_COLUMNS} FROM contests ORDER BY opens_at DESC, id DESC");
         sqlx::query(&sql).fetch_all(self.pool()).await?.iter().map(contest_record).collect()
     }
 
-    pub async fn contest(&self, id: i64) -> Result<Option<ContestRecord>> {
+    /// A contest, voided or not: the organisers' page (to restore it).
+    pub async fn contest_for_staff(&self, id: i64) -> Result<Option<ContestRecord>> {
         let sql = format!("SELECT {CONTEST_COLUMNS} FROM contests WHERE id = $1");
         sqlx::query(&sql).bind(id).fetch_optional(self.pool()).await?.as_ref().map(contest_record).transpose()
     }

@@ -29,6 +29,9 @@ pub struct ContestRecord {
     pub actual_all_correct: Option<u64>,
     pub closed_at: Option<String>,
     pub created_at: String,
+    /// Voided before it opened (entered by mistake): gone from every
+    /// public page, kept for its history.
+    pub voided: Option<crate::movement::Voided>,
 }
 
 /// What the organisers fill in to create a contest.
@@ -43,7 +46,7 @@ pub struct NewContest {
 
 pub(super) const CONTEST_COLUMNS: &str = "id, title, description, organiser_unit_id, opens_at, closes_at, question_count, quotas, \
      time_limit_secs, max_attempts, attempt_period, prediction_question, use_shared_bank, actual_all_correct, \
-     closed_at, created_at";
+     closed_at, created_at, voided_at, voided_by, void_reason";
 
 pub(super) fn contest_record(r: &AnyRow) -> Result<ContestRecord> {
     let quotas: Vec<Quota> = serde_json::from_str(&r.try_get::<String, _>("quotas")?)
@@ -68,6 +71,7 @@ pub(super) fn contest_record(r: &AnyRow) -> Result<ContestRecord> {
         actual_all_correct: r.try_get::<Option<i64>, _>("actual_all_correct")?.and_then(|v| u64::try_from(v).ok()),
         closed_at: r.try_get("closed_at")?,
         created_at: r.try_get("created_at")?,
+        voided: crate::movement::corrections::voided_of(r)?,
     })
 }
 

@@ -7,23 +7,22 @@
 use askama::Template;
 use axum::extract::{Multipart, Path, Query};
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use chrono::{DateTime, NaiveDateTime, Utc};
 use khienmang_core::org::{Level, UnitId};
-use khienmang_core::outreach::contest::{
-    AttemptPolicy, ContestRules, Period, PersonKey, Question, QuestionId, Quota, RESULT_HEADERS_VI, export_rows,
-};
-use khienmang_core::outreach::contest_input::{QUESTION_COLUMNS, choice_index, parse_question_rows};
-use khienmang_store::outreach::contests::{ContestUnit, NewContest};
+use khienmang_core::outreach::contest::{MAX_CHOICES, PersonKey, RESULT_HEADERS_VI, export_rows};
+use khienmang_core::outreach::contest_input::{QUESTION_COLUMNS, parse_question_rows};
+use khienmang_store::outreach::contests::{ContestRecord, ContestUnit, ensure_before_opening};
 use serde::Deserialize;
 
 use super::public::ContestView;
+use super::settings::{Draft, period_options};
 use super::{ContestsRuntime, results, when_vi};
 use crate::AppState;
 use crate::access::{OfContest, OutreachManage, Target};
 use crate::error::{WebError, WebResult};
-use crate::kit::form::Form;
+use crate::kit::form::{Fields, Form, FormError, Opt, Refusal, refused, see_other};
 use crate::kit::upload;
 use crate::kit::xlsx::{Cell, Column, ColumnKind, Sheet, workbook, xlsx_response_headers};
+use crate::movement::initiatives::{ChangeRow, change_row};
 use crate::offload::read_upload_table;
 use crate::org::today;
 use crate::page::{Chrome, Page, render};
@@ -39,6 +38,14 @@ fn runtime(state: &AppState) -> &ContestsRuntime {
     &state.contests
 }
 
+fn number<T: std::str::FromStr>(text: &str, what: &str) -> WebResult<T> {
+    let digits: String = text.chars().filter(|c| !c.is_whitespace() && *c != '.').collect();
+    if digits.len() > 9 {
+        return Err(bad(format!("{what} quá lớn.")));
+    }
+    digits.parse().map_err(|_| bad(format!("{what} phải là một số nguyên.")))
+}
+
 // ---------------------------------------------------------------------------
 // The list and creation
 // ---------------------------------------------------------------------------
@@ -47,6 +54,7 @@ pub struct ListRow {
     pub view: ContestView,
     pub entries: i64,
     pub people: i64,
+    pub voided: bool,
 }
 
 #[derive(Template)]
@@ -55,100 +63,77 @@ struct ListPage {
     chrome: Chrome,
     rows: Vec<ListRow>,
     home: i64,
-    opens: String,
-    closes: String,
+    draft: Draft,
+    periods: Vec<Opt>,
+    voided_done: bool,
+    form: Refusal,
 }
 
-fn local_input(t: DateTime<Utc>) -> String {
-    (t + chrono::Duration::hours(7)).format("%Y-%m-%dT%H:%M").to_string()
+#[derive(Deserialize, Default)]
+pub struct ListQuery {
+    #[serde(default)]
+    voided: Option<String>,
 }
 
-/// `GET /outreach/contests`.
-pub async fn list(Page { lang, id }: Page, m: OutreachManage) -> WebResult<Html<String>> {
+async fn list_page(
+    Page { lang, id }: Page,
+    m: &OutreachManage,
+    draft: Draft,
+    form: Refusal,
+    voided_done: bool,
+) -> WebResult<Html<String>> {
     let mut rows = Vec::new();
     for c in m.contests().await? {
         let counts = m.of_contest(&c).counts().await?;
-        rows.push(ListRow { view: ContestView::of(&c), entries: counts.counted, people: counts.people });
+        rows.push(ListRow {
+            view: ContestView::of(&c),
+            entries: counts.counted,
+            people: counts.people,
+            voided: c.voided.is_some(),
+        });
     }
-    let now = crate::access::now().utc();
+    let periods = period_options(&draft.period);
     render(&ListPage {
         chrome: Chrome::new(lang, id.as_ref(), "contests"),
         rows,
         home: m.0.home_unit(today()).await?.0,
-        opens: local_input(now),
-        closes: local_input(now + chrono::Duration::days(30)),
+        draft,
+        periods,
+        voided_done,
+        form,
     })
 }
 
-#[derive(Deserialize)]
-pub struct CreateIn {
-    title: String,
-    #[serde(default)]
-    description: String,
-    organiser: i64,
-    opens_at: String,
-    closes_at: String,
-    question_count: String,
-    #[serde(default)]
-    quotas: String,
-    time_limit_secs: String,
-    max_attempts: String,
-    period: String,
-    prediction_question: String,
-    #[serde(default)]
-    use_shared_bank: Option<String>,
+/// `GET /outreach/contests`.
+pub async fn list(page: Page, m: OutreachManage, Query(q): Query<ListQuery>) -> WebResult<Html<String>> {
+    let draft = Draft::new_contest(crate::access::now().utc());
+    list_page(page, &m, draft, Refusal::default(), q.voided.is_some()).await
 }
 
-/// "2026-03-01T08:00" (Viet Nam time, as a datetime-local box sends it).
-fn parse_local(text: &str, what: &str) -> WebResult<DateTime<Utc>> {
-    let t = text.trim();
-    let naive = NaiveDateTime::parse_from_str(t, "%Y-%m-%dT%H:%M")
-        .or_else(|_| NaiveDateTime::parse_from_str(t, "%Y-%m-%dT%H:%M:%S"))
-        .map_err(|_| bad(format!("{what} không hợp lệ (ngày và giờ, ví dụ 2026-03-01T08:00).")))?;
-    Ok(naive.and_utc() - chrono::Duration::hours(7))
-}
-
-fn number<T: std::str::FromStr>(text: &str, what: &str) -> WebResult<T> {
-    let digits: String = text.chars().filter(|c| !c.is_whitespace() && *c != '.').collect();
-    digits.parse().map_err(|_| bad(format!("{what} phải là một số nguyên.")))
-}
-
-/// "Lĩnh vực: số câu", one per line.
-fn parse_quotas(text: &str) -> WebResult<Vec<Quota>> {
-    text.lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
-        .map(|line| {
-            let (category, count) =
-                line.rsplit_once(':').ok_or_else(|| bad(format!("Dòng «{line}»: ghi theo mẫu «Lĩnh vực: số câu».")))?;
-            Ok(Quota { category: category.trim().to_owned(), count: number(count, "Số câu của lĩnh vực")? })
-        })
-        .collect()
-}
-
-/// `POST /outreach/contests`.
-pub async fn create(m: OutreachManage, Form(f): Form<CreateIn>) -> WebResult<Redirect> {
-    let organiser = UnitId(f.organiser);
+/// `POST /outreach/contests`: a new contest from the settings form; a
+/// refusal comes back with what was typed and the reason beside the form.
+pub async fn create(page: Page, m: OutreachManage, fields: Fields) -> WebResult<Response> {
+    // The organiser is the session's home unit unless the form names one (in the scope today).
+    let organiser = match fields.get("organiser") {
+        "" => m.0.home_unit(today()).await?,
+        raw if raw.len() <= 20 => UnitId(raw.parse().map_err(|_| bad("Đơn vị tổ chức không hợp lệ."))?),
+        _ => return Err(bad("Đơn vị tổ chức không hợp lệ.")),
+    };
     m.0.ensure_write(organiser).await?;
-    let period = Period::parse(&f.period).ok_or_else(|| bad("Chu kỳ giới hạn lượt thi không hợp lệ."))?;
-    let rules = ContestRules {
-        title: f.title.trim().to_owned(),
-        opens_at: parse_local(&f.opens_at, "Thời điểm bắt đầu")?,
-        closes_at: parse_local(&f.closes_at, "Thời điểm kết thúc")?,
-        question_count: number(&f.question_count, "Số câu hỏi mỗi lượt")?,
-        quotas: parse_quotas(&f.quotas)?,
-        time_limit_secs: number(&f.time_limit_secs, "Thời gian làm bài")?,
-        attempts: AttemptPolicy { max_attempts: number(&f.max_attempts, "Số lượt thi")?, period },
-    };
-    let contest = NewContest {
-        rules,
-        organiser,
-        description: f.description,
-        prediction_question: f.prediction_question,
-        use_shared_bank: f.use_shared_bank.is_some(),
-    };
-    let id = m.write(Target::Unit(organiser), async |tx| Ok(tx.create_contest(&contest).await?)).await?;
-    Ok(Redirect::to(&format!("/outreach/contests/{id}")))
+    let draft = Draft::of_fields(&fields);
+    let result = async {
+        let contest = draft.check(organiser)?;
+        m.write(Target::Unit(organiser), async |tx| Ok(tx.create_contest(&contest).await?)).await
+    }
+    .await;
+    match result {
+        Ok(id) => Ok(see_other(format!("/outreach/contests/{id}?saved=1"))),
+        Err(e) => {
+            let error = FormError::of("create", e)?;
+            let form = Refusal { error: Some(error), entered: fields };
+            Ok(refused(list_page(page, &m, draft, form, false).await?))
+        }
+    }
 }
 
 // ---------------------------------------------------------------------------
@@ -160,12 +145,24 @@ pub struct QuestionRow {
     pub category: String,
     pub text: String,
     pub choices: Vec<(char, String, bool)>,
+    /// The six choice boxes of its correction form: (number, text, right).
+    pub slots: Vec<(usize, String, bool)>,
     pub shared: bool,
     pub active: bool,
+    /// One of the contest's own questions, still to be corrected before opening.
+    pub editable: bool,
 }
 
 pub struct UnitLine {
     pub name: String,
+    pub eligible: String,
+}
+
+/// A unit in the picker: ticked when it takes part (or was ticked before a search).
+pub struct UnitPick {
+    pub id: i64,
+    pub label: String,
+    pub checked: bool,
     pub eligible: String,
 }
 
@@ -193,40 +190,147 @@ struct AdminPage {
     actual: u64,
     closed: bool,
     can_close: bool,
+    /// Before it opens and not voided: the settings, units and bank change.
+    may_change: bool,
+    /// "Voided: when · by whom · why".
+    voided: Option<String>,
+    may_restore: bool,
+    draft: Draft,
+    periods: Vec<Opt>,
+    /// The unit picker: the contest's units and the search's hits.
+    picks: Vec<UnitPick>,
+    /// The new-question form's six choice boxes.
+    new_slots: Vec<(usize, String, bool)>,
+    changes: Vec<ChangeRow>,
+    saved: bool,
+    form: Refusal,
 }
 
 const LETTERS: [char; 6] = ['A', 'B', 'C', 'D', 'E', 'F'];
 
+/// What a page shown again carries: the form that was sent (its section,
+/// what was typed, why it was refused) and the unit picker's search hits.
+#[derive(Default)]
+pub struct Extra {
+    pub section: &'static str,
+    pub fields: Fields,
+    pub error: Option<WebError>,
+    pub picks: Vec<UnitPick>,
+}
+
+#[derive(Deserialize, Default)]
+pub struct PageQuery {
+    #[serde(default)]
+    saved: Option<String>,
+}
+
 /// `GET /outreach/contests/{id}`.
 pub async fn page(
-    Page { lang, id }: Page,
+    page: Page,
     axum::extract::State(state): axum::extract::State<AppState>,
     m: OutreachManage,
     Path(contest): Path<i64>,
-) -> WebResult<Html<String>> {
+    Query(q): Query<PageQuery>,
+) -> WebResult<Response> {
     let c = m.contest(contest).await?;
-    let of = m.of_contest(&c);
+    let saved = q.saved.is_some();
+    admin_page(page, &state, &m, &c, Extra::default(), saved).await.map(IntoResponse::into_response)
+}
+
+/// The contest's page shown again after a form: 422 with the reason beside
+/// the form when refused, 200 after a search of the unit picker.
+pub async fn admin_response(
+    page: Page,
+    state: &AppState,
+    m: &OutreachManage,
+    c: &ContestRecord,
+    extra: Extra,
+) -> WebResult<Response> {
+    let refused_now = extra.error.is_some();
+    let html = admin_page(page, state, m, c, extra, false).await?;
+    Ok(if refused_now { refused(html) } else { html.into_response() })
+}
+
+/// The six choice boxes of a question form: the question's (or what was typed).
+fn slots(choices: &[String], correct: Option<usize>) -> Vec<(usize, String, bool)> {
+    (0..MAX_CHOICES).map(|i| (i, choices.get(i).cloned().unwrap_or_default(), correct == Some(i))).collect()
+}
+
+fn typed_slots(f: &Fields) -> Vec<(usize, String, bool)> {
+    let right: Option<usize> = f.get("correct").parse().ok();
+    (0..MAX_CHOICES).map(|i| (i, f.get(&format!("choice{i}")).to_string(), right == Some(i))).collect()
+}
+
+async fn admin_page(
+    Page { lang, id }: Page,
+    state: &AppState,
+    m: &OutreachManage,
+    c: &ContestRecord,
+    extra: Extra,
+    saved: bool,
+) -> WebResult<Html<String>> {
+    let of = m.of_contest(c);
+    let now = crate::access::now().utc();
+    let may_change = c.voided.is_none() && c.rules.ensure_settings_open(now).is_ok();
+    let error = extra.error.map(|e| FormError::of(extra.section, e)).transpose()?;
+    let entered = extra.fields;
+    // A refused correction of a question shows what was typed in that question's form.
+    let typed_question: Option<i64> =
+        if extra.section == "question_edit" { entered.get("question").parse().ok() } else { None };
     let bank = of.bank().await?;
     let questions: Vec<QuestionRow> = bank
         .iter()
-        .map(|b| QuestionRow {
-            id: b.question.id.0,
-            category: b.question.category.clone(),
-            text: b.question.text.clone(),
-            choices: b
-                .question
-                .choices
-                .iter()
-                .enumerate()
-                .map(|(i, text)| (LETTERS.get(i).copied().unwrap_or('?'), text.clone(), i == b.question.correct))
-                .collect(),
-            shared: b.shared,
-            active: b.active,
+        .map(|b| {
+            let id = b.question.id.0;
+            let slots = if typed_question == Some(id) {
+                typed_slots(&entered)
+            } else {
+                slots(&b.question.choices, Some(b.question.correct))
+            };
+            QuestionRow {
+                id,
+                category: b.question.category.clone(),
+                text: b.question.text.clone(),
+                choices: b
+                    .question
+                    .choices
+                    .iter()
+                    .enumerate()
+                    .map(|(i, text)| (LETTERS.get(i).copied().unwrap_or('?'), text.clone(), i == b.question.correct))
+                    .collect(),
+                slots,
+                shared: b.shared,
+                active: b.active,
+                editable: may_change && !b.shared && b.active,
+            }
         })
         .collect();
     let units = of.units().await?;
     let names = of.unit_names(&units.iter().map(|u| u.unit).chain([c.organiser]).collect::<Vec<_>>()).await?;
-    let r = results(&of, &runtime(&state).keys, &c).await?;
+    // The picker: what takes part (or was ticked before a search), then the search's hits.
+    let ticked: Vec<&str> = entered.all("unit");
+    let searched = extra.section == "units" && entered.has("find");
+    let mut picks: Vec<UnitPick> = units
+        .iter()
+        .map(|u| UnitPick {
+            id: u.unit.0,
+            label: names.get(&u.unit).cloned().unwrap_or_else(|| format!("#{}", u.unit.0)),
+            checked: !searched || ticked.contains(&u.unit.0.to_string().as_str()),
+            eligible: if searched {
+                entered.get(&format!("eligible_{}", u.unit.0)).to_string()
+            } else {
+                u.eligible.map(|n| n.to_string()).unwrap_or_default()
+            },
+        })
+        .collect();
+    for mut hit in extra.picks {
+        if picks.iter().any(|p| p.id == hit.id) {
+            continue;
+        }
+        hit.checked = ticked.contains(&hit.id.to_string().as_str());
+        picks.push(hit);
+    }
+    let r = results(&of, &runtime(state).keys, c).await?;
     let prizes = of
         .prizes()
         .await?
@@ -242,7 +346,10 @@ pub async fn page(
             reward: p.reward,
         })
         .collect();
-    let now = crate::access::now().utc();
+    let draft = if extra.section == "settings" { Draft::of_fields(&entered) } else { Draft::of_contest(c) };
+    let new_slots = if extra.section == "question" { typed_slots(&entered) } else { slots(&[], None) };
+    let changes = of.history().await?.into_iter().rev().map(change_row).collect();
+    let may_restore = id.as_ref().is_some_and(|i| i.user.role.can(khienmang_core::auth::Capability::ProgrammeManage));
     render(&AdminPage {
         chrome: Chrome::new(lang, id.as_ref(), "contests"),
         organiser: names.get(&c.organiser).cloned().unwrap_or_default(),
@@ -270,49 +377,24 @@ pub async fn page(
         ranked: r.ranked.len(),
         actual: r.actual_all_correct,
         closed: c.actual_all_correct.is_some(),
-        can_close: c.actual_all_correct.is_none() && now >= c.rules.closes_at,
-        c: ContestView::of(&c),
+        can_close: c.voided.is_none() && c.actual_all_correct.is_none() && now >= c.rules.closes_at,
+        may_change,
+        voided: c.voided.as_ref().map(|v| format!("{} · {} · {}", crate::reports::local_time(&v.at), v.by, v.reason)),
+        may_restore,
+        periods: period_options(&draft.period),
+        draft,
+        picks,
+        new_slots,
+        changes,
+        saved,
+        form: Refusal { error, entered },
+        c: ContestView::of(c),
     })
 }
 
 // ---------------------------------------------------------------------------
 // The question bank
 // ---------------------------------------------------------------------------
-
-#[derive(Deserialize)]
-pub struct QuestionIn {
-    category: String,
-    text: String,
-    choices: String,
-    correct: String,
-    #[serde(default)]
-    shared: Option<String>,
-}
-
-/// `POST /outreach/contests/{id}/questions`: one question, its choices one
-/// per line, the right one by letter.
-pub async fn question_submit(
-    m: OutreachManage,
-    Path(contest): Path<i64>,
-    Form(f): Form<QuestionIn>,
-) -> WebResult<Redirect> {
-    let c = m.contest_to_change(contest).await?;
-    let correct = choice_index(&f.correct).ok_or_else(|| bad("Đáp án đúng phải là một chữ cái từ A đến F."))?;
-    let q = Question {
-        id: QuestionId(1),
-        category: f.category.trim().to_owned(),
-        text: f.text.trim().to_owned(),
-        choices: f.choices.lines().map(str::trim).filter(|l| !l.is_empty()).map(str::to_owned).collect(),
-        correct,
-    };
-    if q.category.is_empty() {
-        return Err(bad("Cần ghi lĩnh vực của câu hỏi."));
-    }
-    q.validate().map_err(|e| bad(e.message_vi()))?;
-    let target = if f.shared.is_some() { None } else { Some(c.id) };
-    m.write(Target::Unit(c.organiser), async |tx| Ok(tx.add_contest_questions(target, &[q]).await?)).await?;
-    Ok(Redirect::to(&format!("/outreach/contests/{}#bank", c.id)))
-}
 
 #[derive(Template)]
 #[template(path = "outreach/contests/admin_import.html")]
@@ -334,6 +416,7 @@ pub async fn questions_import(
     mp: Result<Multipart, axum::extract::multipart::MultipartRejection>,
 ) -> WebResult<Response> {
     let c = m.contest_to_change(contest).await?;
+    ensure_before_opening(&c, crate::access::now().utc())?;
     let mp = mp.map_err(|_| upload::not_multipart("Tệp"))?;
     let upload = upload::read_intake(mp).await?;
     let shared = upload.fields.0.iter().any(|(k, v)| k == "shared" && !v.is_empty());
@@ -379,14 +462,6 @@ pub async fn question_retire(
 // Units, staff, prizes, closing
 // ---------------------------------------------------------------------------
 
-#[derive(Deserialize)]
-pub struct UnitsIn {
-    #[serde(default)]
-    units: String,
-    #[serde(default)]
-    all_communes: Option<String>,
-}
-
 /// The communes under `unit` today, each with its population as the
 /// number of people who may take part.
 pub async fn communes_under(of: &OfContest<'_>, unit: UnitId) -> WebResult<Vec<ContestUnit>> {
@@ -399,37 +474,6 @@ pub async fn communes_under(of: &OfContest<'_>, unit: UnitId) -> WebResult<Vec<C
         .filter(|v| v.level == Level::Commune && v.is_valid_on(on) && within.contains(&v.unit_id))
         .map(|v| ContestUnit { unit: v.unit_id, eligible: v.attrs.population.and_then(|p| u64::try_from(p).ok()) })
         .collect())
-}
-
-/// `POST /outreach/contests/{id}/units`: lines "code or number; people",
-/// and/or every commune of the organiser.
-pub async fn units_submit(m: OutreachManage, Path(contest): Path<i64>, Form(f): Form<UnitsIn>) -> WebResult<Redirect> {
-    let c = m.contest_to_change(contest).await?;
-    let mut units =
-        if f.all_communes.is_some() { communes_under(&m.of_contest(&c), c.organiser).await? } else { Vec::new() };
-    let on = today();
-    for line in f.units.lines().map(str::trim).filter(|l| !l.is_empty()) {
-        let mut parts = line.split([';', '\t', ',']).map(str::trim);
-        let name = parts.next().unwrap_or_default();
-        let eligible = match parts.next().filter(|p| !p.is_empty()) {
-            Some(n) => Some(number::<u64>(n, &format!("Số người của «{name}»"))?),
-            None => None,
-        };
-        let by_code = m.unit_by_code(name, on).await?;
-        let unit = match by_code {
-            Some(u) => u,
-            None => {
-                UnitId(name.parse().map_err(|_| bad(format!("Không tìm thấy đơn vị «{name}» (ghi mã hoặc số hiệu).")))?)
-            }
-        };
-        if !m.writable_unit(unit).await? {
-            return Err(bad(format!("Không tìm thấy đơn vị «{name}» trong phạm vi quản lý.")));
-        }
-        units.retain(|u| u.unit != unit);
-        units.push(ContestUnit { unit, eligible });
-    }
-    m.write(Target::Unit(c.organiser), async |tx| Ok(tx.set_contest_units(c.id, &units).await?)).await?;
-    Ok(Redirect::to(&format!("/outreach/contests/{}#units", c.id)))
 }
 
 #[derive(Deserialize)]
