@@ -157,7 +157,7 @@ pub fn route_table() -> Vec<(Method, &'static str, MethodRouter<AppState>)> {
     vec![
         (Method::GET, "/", get(work::overview)),
         (Method::GET, "/work", get(work::overview)),
-        (Method::GET, "/work/imports", get(work::imports)),
+        (Method::GET, "/uploads/refused", get(work::imports)),
         (Method::GET, "/login", get(auth::login_page)),
         (Method::POST, "/login", post(auth::login_submit)),
         (Method::POST, "/logout", post(auth::logout)),

@@ -1,7 +1,7 @@
 //! The work overview (`/work`, where sign-in lands): what the session's role
 //! has to do now, counted within its scope, each count a link to the list it
 //! comes from. A role sees only the parts its capabilities open. The uploads
-//! left with refused rows have their own short list (`/work/imports`), each
+//! left with refused rows have their own short list (`/uploads/refused`), each
 //! leading back to the page where the file is uploaded again.
 
 use askama::Template;
@@ -150,7 +150,7 @@ pub async fn overview(
     }
     if let Some(g) = uploaders.granted() {
         let count = g.refused_upload_count().await?;
-        due.push(Due::new("work.imports_refused", count, "/work/imports".into(), false));
+        due.push(Due::new("work.imports_refused", count, "/uploads/refused".into(), false));
     }
     // The late and waiting first, then what is merely open.
     due.sort_by_key(|d| !d.urgent);
@@ -198,7 +198,7 @@ struct ImportsPage {
     rows: Vec<RefusedRow>,
 }
 
-/// `GET /work/imports`: the scope's uploads of the last day left with
+/// `GET /uploads/refused`: the scope's uploads of the last day left with
 /// refused rows and not imported, newest first.
 pub async fn imports(
     Page { lang, .. }: Page,

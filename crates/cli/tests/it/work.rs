@@ -141,7 +141,7 @@ async fn questions_awaiting_the_reporter_uploads_left_with_errors_and_duties_due
     let list = |token: String| {
         let app = &app;
         async move {
-            let res = app.http.get(format!("{}/work/imports", app.base)).bearer_auth(token).send().await.unwrap();
+            let res = app.http.get(format!("{}/uploads/refused", app.base)).bearer_auth(token).send().await.unwrap();
             assert_eq!(res.status(), StatusCode::OK);
             res.text().await.unwrap()
         }
