@@ -283,6 +283,10 @@ capability!(
     OrgWrite = Capability::OrgWrite
 );
 capability!(
+    /// Abolish a whole administrative level within the scope.
+    OrgReorganise = Capability::OrgReorganise
+);
+capability!(
     /// Read the audit log.
     AuditRead = Capability::AuditRead
 );
