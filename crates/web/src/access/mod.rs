@@ -41,6 +41,7 @@
 
 mod admin;
 mod dashboard;
+mod history;
 mod movement;
 mod ops;
 mod org;
