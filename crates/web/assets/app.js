@@ -161,13 +161,14 @@ document.addEventListener("DOMContentLoaded", () => {
       const data = new FormData(form);
       if (button && button.name) data.set(button.name, button.value);
       const get = (form.getAttribute("method") || "get").toLowerCase() === "get";
-      let url = form.action;
+      // Read the attribute: a button named "action" shadows form.action.
+      let url = new URL(form.getAttribute("action") || location.href, location.href).href;
       const init = { signal: inflight.signal, credentials: "same-origin" };
       if (get) {
-        url = form.action.split("?")[0] + "?" + new URLSearchParams(data).toString();
+        url = url.split("?")[0] + "?" + new URLSearchParams(data).toString();
       } else {
         init.method = "POST";
-        init.body = form.enctype === "multipart/form-data" ? data : new URLSearchParams(data);
+        init.body = form.getAttribute("enctype") === "multipart/form-data" ? data : new URLSearchParams(data);
       }
       let res;
       try {
