@@ -175,6 +175,7 @@ pub fn route_table() -> Vec<(Method, &'static str, MethodRouter<AppState>)> {
         (Method::POST, "/org/units/{id}/attrs", post(org::attrs_submit)),
         (Method::POST, "/org/units/{id}/children", post(org::add_child_submit)),
         (Method::POST, "/org/units/{id}/change/{kind}", post(org::change_submit)),
+        (Method::POST, "/org/units/{id}/abolish-level", post(org::abolish_level_submit)),
         (Method::GET, "/org/units/{id}/parents", get(org::parent_options)),
         (Method::GET, "/import", get(import::import_page)),
         (Method::POST, "/import", post(import::dry_run)),

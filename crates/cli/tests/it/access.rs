@@ -477,6 +477,8 @@ fn capability_for(method: &Method, path: &str) -> Option<khienmang_core::auth::C
         Some(khienmang_core::auth::Capability::AuditRead)
     } else if is_accounts(path) {
         Some(khienmang_core::auth::Capability::UserAdmin)
+    } else if path == "/org/units/{id}/abolish-level" {
+        Some(khienmang_core::auth::Capability::OrgReorganise)
     } else if path.starts_with("/import")
         || (*method == Method::POST && (path.starts_with("/org") || path.starts_with("/api/v1/org")))
     {
@@ -521,6 +523,8 @@ fn body_for(path: &str, target: i64, records: Records) -> Option<reqwest::Body> 
         "/org/units/{id}/attrs" => form("households=10&population=40&effective=2026-10-01".into()),
         "/org/units/{id}/children" => form("name=Thôn+Lạ&level=village&effective=2026-10-01".into()),
         "/org/units/{id}/change/{kind}" => form("name=Đổi+tên+lần+nữa&effective=2026-10-01&confirm=1".into()),
+        // A preview only: confirmed, it would end every village of the subtree under the walk.
+        "/org/units/{id}/abolish-level" => form("level=village&effective=2026-10-01".into()),
         "/import/{batch}/commit" => form("mode=valid".into()),
         "/login" => form("username=nobody&password=x".into()),
         "/login/totp" | "/account/totp" => form("code=000000&secret=JBSWY3DPEHPK3PXP".into()),
@@ -761,6 +765,14 @@ async fn commune_officer_cannot_read_or_change_another_commune() {
         }
         // Public pages (warnings, surveys) are everyone's.
         if is_public(&method, path) {
+            continue;
+        }
+        if path == "/org/units/{id}/abolish-level" {
+            // A whole level is abolished by the province: refused alike for either commune, nothing learnt.
+            for (unit, records) in [(other, other_records), (own, own_records)] {
+                let status = call(&app, &method, path, unit, records, Some(&t)).await;
+                assert_eq!(status, StatusCode::FORBIDDEN, "{method} {path}: communes abolish no level");
+            }
             continue;
         }
         if path == "/duties/reports/{id}" {

@@ -41,6 +41,7 @@
 
 mod admin;
 mod dashboard;
+mod history;
 mod movement;
 mod ops;
 mod org;
@@ -281,6 +282,10 @@ capability!(
 capability!(
     /// Change the tree within the scope.
     OrgWrite = Capability::OrgWrite
+);
+capability!(
+    /// Abolish a whole administrative level within the scope.
+    OrgReorganise = Capability::OrgReorganise
 );
 capability!(
     /// Read the audit log.

@@ -8,6 +8,7 @@ mod boundaries;
 mod contests;
 mod corrections;
 mod evaluation;
+mod levels;
 mod onboarding;
 mod outreach;
 mod outreach_corrections;
@@ -618,6 +619,8 @@ const TABLES: &[&[(&str, &str, &str)]] = &[
     records::STRINGS,
     people::STRINGS,
     outreach_corrections::STRINGS,
+    levels::STRINGS,
+    levels::HISTORY,
 ];
 
 fn all_strings() -> impl Iterator<Item = &'static (&'static str, &'static str, &'static str)> {
@@ -631,16 +634,19 @@ pub struct Tr {
 
 impl Tr {
     pub fn t(&self, key: &str) -> &'static str {
+        self.get(key).unwrap_or("⟦missing text⟧")
+    }
+
+    /// The text of `key`, or None when no table has it (for a caller with
+    /// a fallback of its own).
+    pub fn get(&self, key: &str) -> Option<&'static str> {
         // Built once: a page looks up dozens of keys among a thousand.
         static BY_KEY: std::sync::LazyLock<std::collections::HashMap<&str, (&str, &str)>> =
             std::sync::LazyLock::new(|| all_strings().map(|&(k, vi, en)| (k, (vi, en))).collect());
-        match BY_KEY.get(key) {
-            Some((vi, en)) => match self.lang {
-                Lang::Vi => vi,
-                Lang::En => en,
-            },
-            None => "⟦missing text⟧",
-        }
+        BY_KEY.get(key).map(|(vi, en)| match self.lang {
+            Lang::Vi => *vi,
+            Lang::En => *en,
+        })
     }
 }
 
