@@ -101,7 +101,7 @@ impl TestDatabase {
 pub async fn drop_stale_databases(server_url: &str, now: i64) -> Result<Vec<String>> {
     let admin = Store::connect(server_url).await.with_context(|| format!("connecting to {server_url}"))?;
     let rows: Vec<(String, bool)> = sqlx::query_as(
-        "SELECT d.datname, EXISTS (SELECT 1 FROM pg_stat_activity a WHERE a.datname = d.datname) \
+        "SELECT CAST(d.datname AS TEXT), EXISTS (SELECT 1 FROM pg_stat_activity a WHERE a.datname = d.datname) \
          FROM pg_database d WHERE d.datname LIKE 'kmt\\_%' AND pg_get_userbyid(d.datdba) = current_user",
     )
     .fetch_all(admin.pool())

@@ -20,7 +20,7 @@ fn test_database_names_carry_the_time_they_were_made() {
 
 async fn exists(server: &str, name: &str) -> bool {
     let store = khienmang_store::Store::connect(server).await.unwrap();
-    let found: Option<String> = sqlx::query_scalar("SELECT datname FROM pg_database WHERE datname = $1")
+    let found: Option<String> = sqlx::query_scalar("SELECT CAST(datname AS TEXT) FROM pg_database WHERE datname = $1")
         .bind(name)
         .fetch_optional(store.pool())
         .await
