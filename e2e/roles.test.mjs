@@ -102,6 +102,14 @@ async function seenEverywhere(p, unit, before, moves, label) {
   return { dash, review: rev };
 }
 
+/// A screenshot of one part of the page (the pages are long: a full-page
+/// picture would be too small to read).
+async function shot(p, selector, name) {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  await p.locator(selector).first().screenshot({ path: path.join(ARTIFACTS, name) });
+  console.log(`    screenshot: ${name} (${selector})`);
+}
+
 async function figuresNow(p, unit, label) {
   return { dash: await dashboard(p, unit, label), review: await review(`review-${label}-before-${RUN}`) };
 }
@@ -260,8 +268,9 @@ const steps = [
     await page.locator('#vo-reason').fill('Nhập nhầm thôn');
     await submit(page, '#void-form', (u) => u.pathname === '/movement/activities' && u.searchParams.has('voided'));
     assert(await page.locator('#voided-done').isVisible(), 'the void is confirmed');
-    await screenshot(page, 'roles-commune-activity-voided.png');
+    await shot(page, '#voided-done', 'roles-commune-activity-voided.png');
     await seenEverywhere(page, ids.commune, corrected, { '2.6': [-1, 0] }, 'commune-activity-voided');
+    await shot(page, '#targets-table', 'roles-commune-dashboard.png');
     expectNoPageProblems(page, 'commune officer');
     await page.context().close();
   }],
@@ -310,6 +319,7 @@ const steps = [
     assert(await page.locator('#saved').isVisible(), 'the correction is confirmed');
     await checkAxe(page, 'plan corrected');
     await seenEverywhere(page, agency, voided, { '2.2': [1, 0] }, 'agency-plan');
+    await shot(page, '#targets-table', 'roles-agency-dashboard.png');
     expectNoPageProblems(page, 'unit officer');
     await page.context().close();
   }],
@@ -392,7 +402,7 @@ const steps = [
     await report(120);
     const fixed = await page.locator('#report-list tbody tr', { hasText: `Quý III ${RUN}` }).innerText();
     assert(fixed.includes('120') && !fixed.includes('1.200'), `the report entered again: ${fixed}`);
-    await screenshot(page, 'roles-leader-report.png');
+    await shot(page, '#reports', 'roles-leader-report.png');
     expectNoPageProblems(page, 'initiative leader');
     await page.context().close();
   }],
