@@ -202,6 +202,7 @@ pub fn route_table() -> Vec<(Method, &'static str, MethodRouter<AppState>)> {
             post(movement::initiatives::participant_void_submit),
         ),
         (Method::POST, "/movement/initiatives/{id}/counts/void", post(movement::initiatives::count_void_submit)),
+        (Method::POST, "/movement/initiatives/{id}/reports/void", post(movement::initiatives::report_void_submit)),
         (Method::POST, "/movement/initiatives/{id}/stage", post(movement::initiatives::stage_submit)),
         (Method::POST, "/movement/initiatives/{id}/channels", post(movement::initiatives::channel_submit)),
         (Method::POST, "/movement/initiatives/{id}/groups", post(movement::initiatives::group_submit)),

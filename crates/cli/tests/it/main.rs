@@ -31,6 +31,7 @@ mod scamcheck;
 mod survey_builder;
 mod target_patches;
 mod targets;
+mod test_databases;
 mod uploads;
 mod village_codes;
 mod work;

@@ -206,6 +206,22 @@ pub async fn group_void_submit(
     .await
 }
 
+/// `POST /movement/initiatives/{id}/reports/void`: voids a periodic
+/// activity report entered by mistake (it is then entered again right).
+pub async fn report_void_submit(
+    page: Page,
+    m: MovementWrite,
+    Path(iid): Path<i64>,
+    fields: Fields,
+) -> WebResult<Response> {
+    on_initiative(page, m, iid, "reports", fields, async |g, ini, fields| {
+        let report = picked(fields, "report")?;
+        let why = reason(fields)?;
+        g.write(Target::Initiative(ini), async |tx| Ok(tx.void_initiative_report(ini.id, report, &why).await?)).await
+    })
+    .await
+}
+
 /// `POST /movement/initiatives/{id}/participants/void`: voids a unit's part in the initiative.
 pub async fn participant_void_submit(
     page: Page,

@@ -12,7 +12,7 @@ use khienmang_core::auth::Role;
 use khienmang_core::movement::{CRITERIA_VI, Channel, Criteria, Platform, Stage};
 use khienmang_core::org::Level;
 use khienmang_store::auth::User;
-use khienmang_store::movement::{ActivityReport, Initiative};
+use khienmang_store::movement::{ActivityReport, Initiative, ReportEntry};
 use serde::Deserialize;
 use serde_json::json;
 
@@ -82,6 +82,7 @@ pub struct VillageRow {
 }
 
 pub struct ReportRow {
+    pub id: i64,
     pub period: String,
     pub posts: String,
     pub reach: String,
@@ -213,7 +214,8 @@ async fn initiative_page(
         .reports()
         .await?
         .into_iter()
-        .map(|r| ReportRow {
+        .map(|ReportEntry { id, report: r }| ReportRow {
+            id,
             period: format!("{} – {}", date_vi(r.period_from), date_vi(r.period_to)),
             posts: number_vi(r.posts),
             reach: number_vi(r.reach),
