@@ -10,4 +10,5 @@
 pub mod form;
 pub mod html;
 pub mod upload;
+pub mod words;
 pub mod xlsx;
