@@ -64,10 +64,36 @@ document.addEventListener("DOMContentLoaded", () => {
   tick();
 });
 
-// Accounts: the "print the first-login sheet" button (no inline script).
+// Accounts: the "print the first-login sheet" button (no inline script);
+// the report receipt's print button too. Shown only where script runs.
 document.addEventListener("DOMContentLoaded", () => {
   for (const button of document.querySelectorAll("[data-print]")) {
+    button.hidden = false;
     button.addEventListener("click", () => window.print());
+  }
+});
+
+// The report receipt: copy the code and secret in one go. The button stays
+// hidden without script or clipboard; the save link works without either.
+document.addEventListener("DOMContentLoaded", () => {
+  for (const button of document.querySelectorAll("[data-copy-from]")) {
+    if (!navigator.clipboard) continue;
+    button.hidden = false;
+    const status = document.getElementById(button.dataset.status);
+    button.addEventListener("click", () => {
+      const text = button.dataset.copyFrom.split(" ")
+        .map((id) => document.getElementById(id))
+        .filter((el) => el)
+        .map((el) => {
+          const label = el.closest("dd") && el.closest("dd").previousElementSibling;
+          return (label ? label.textContent + ": " : "") + el.textContent.trim();
+        })
+        .join("\n");
+      navigator.clipboard.writeText(text).then(
+        () => { if (status) status.textContent = button.dataset.copied; },
+        () => { if (status) status.textContent = button.dataset.failed; },
+      );
+    });
   }
 });
 

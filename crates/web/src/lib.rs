@@ -10,6 +10,7 @@ mod assets;
 pub mod auth;
 pub mod dashboard;
 mod error;
+mod home;
 mod i18n;
 mod import;
 mod kit;
@@ -155,7 +156,7 @@ impl std::ops::Deref for AppState {
 pub fn route_table() -> Vec<(Method, &'static str, MethodRouter<AppState>)> {
     use axum::routing::{get, post};
     vec![
-        (Method::GET, "/", get(work::overview)),
+        (Method::GET, "/", get(home::page)),
         (Method::GET, "/work", get(work::overview)),
         (Method::GET, "/uploads/refused", get(work::imports)),
         (Method::GET, "/login", get(auth::login_page)),

@@ -12,6 +12,8 @@ use khienmang_testkit::http::TestApp;
 
 /// Routes anyone may call. Everything else needs a session.
 const PUBLIC: &[(&str, &str)] = &[
+    // The citizens' home: what anyone can do here, and the staff sign-in link.
+    ("GET", "/"),
     ("GET", "/login"),
     ("POST", "/login"),
     ("GET", "/lang/{lang}"),

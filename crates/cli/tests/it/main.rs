@@ -15,6 +15,7 @@ mod corrections;
 mod crash;
 mod evaluation;
 mod forms;
+mod home;
 mod import;
 mod limits;
 mod links;

@@ -8,6 +8,7 @@ mod boundaries;
 mod contests;
 mod corrections;
 mod evaluation;
+mod home;
 mod levels;
 mod onboarding;
 mod outreach;
@@ -621,11 +622,15 @@ const TABLES: &[&[(&str, &str, &str)]] = &[
     outreach_corrections::STRINGS,
     levels::STRINGS,
     levels::HISTORY,
+    home::STRINGS,
 ];
 
 fn all_strings() -> impl Iterator<Item = &'static (&'static str, &'static str, &'static str)> {
     TABLES.iter().flat_map(|t| t.iter())
 }
+
+/// What a key with no text shows (so a test or a reviewer notices).
+pub const MISSING: &str = "⟦missing text⟧";
 
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Tr {
@@ -634,7 +639,7 @@ pub struct Tr {
 
 impl Tr {
     pub fn t(&self, key: &str) -> &'static str {
-        self.get(key).unwrap_or("⟦missing text⟧")
+        self.get(key).unwrap_or(MISSING)
     }
 
     /// The text of `key`, or None when no table has it (for a caller with
@@ -650,22 +655,45 @@ impl Tr {
     }
 }
 
-/// 1.234.567 — Vietnamese digit grouping.
+/// 1.234.567 — Vietnamese digit grouping ([`khienmang_core::display::number`]).
 pub fn number_vi(n: i64) -> String {
-    let digits = n.unsigned_abs().to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push('.');
-        }
-        out.push(c);
-    }
-    if n < 0 { format!("-{out}") } else { out }
+    khienmang_core::display::number(n)
 }
 
-/// dd/mm/yyyy
+/// dd/mm/yyyy ([`khienmang_core::display::date`]).
 pub fn date_vi(d: khienmang_core::Date) -> String {
-    d.format("%d/%m/%Y").to_string()
+    khienmang_core::display::date(d)
+}
+
+impl From<Lang> for khienmang_core::display::Language {
+    fn from(lang: Lang) -> Self {
+        match lang {
+            Lang::Vi => khienmang_core::display::Language::Vietnamese,
+            Lang::En => khienmang_core::display::Language::English,
+        }
+    }
+}
+
+impl Tr {
+    /// A stored month key (`2026-01`) as the reader's language says it.
+    pub fn month_key(&self, key: &str) -> String {
+        khienmang_core::display::month_key(key, self.lang.into())
+    }
+
+    /// A stored instant or date as people read it, in Viet Nam time.
+    pub fn when(&self, stored: &str) -> String {
+        khienmang_core::display::stored(stored)
+    }
+
+    /// An identifier as a person reads it ([`khienmang_core::display::identifier`]).
+    pub fn shown(&self, stored: &str) -> String {
+        khienmang_core::display::identifier(stored)
+    }
+
+    /// A time taken: "54,9 giây" / "54.9 seconds".
+    pub fn seconds(&self, ms: u64) -> String {
+        khienmang_core::display::seconds(ms, self.lang.into())
+    }
 }
 
 #[cfg(test)]

@@ -11,4 +11,5 @@ pub mod form;
 pub mod history;
 pub mod html;
 pub mod upload;
+pub mod words;
 pub mod xlsx;
