@@ -8,6 +8,7 @@ mod boundaries;
 mod contests;
 mod corrections;
 mod evaluation;
+mod figures;
 mod onboarding;
 mod outreach;
 mod outreach_corrections;
@@ -618,6 +619,7 @@ const TABLES: &[&[(&str, &str, &str)]] = &[
     records::STRINGS,
     people::STRINGS,
     outreach_corrections::STRINGS,
+    figures::STRINGS,
 ];
 
 fn all_strings() -> impl Iterator<Item = &'static (&'static str, &'static str, &'static str)> {
