@@ -157,9 +157,9 @@ async fn the_dashboard_draws_no_future_year_and_reads_2_9_as_its_parts() {
     let names = book.sheet_names().to_vec();
     let sheet = book.worksheet_range(&names[0]).unwrap();
     let rows: Vec<Vec<calamine::Data>> = sheet.rows().map(|r| r.to_vec()).collect();
-    let header = rows.iter().position(|r| r.iter().any(|c| c.to_string() == "Tỷ lệ đạt")).unwrap();
-    let share = rows[header].iter().position(|c| c.to_string() == "Tỷ lệ đạt").unwrap();
-    let composite = rows.iter().find(|r| r.first().is_some_and(|c| c.to_string() == "2.9")).unwrap();
+    let header = rows.iter().position(|r| r.iter().any(|c| *c == "Tỷ lệ đạt")).unwrap();
+    let share = rows[header].iter().position(|c| *c == "Tỷ lệ đạt").unwrap();
+    let composite = rows.iter().find(|r| r.first().is_some_and(|c| *c == "2.9")).unwrap();
     assert!(
         matches!(&composite[share], calamine::Data::String(s) if s.contains("phần đạt") || s == "Chưa có số liệu"),
         "2.9 in the export: {:?}",
