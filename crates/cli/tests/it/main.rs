@@ -14,6 +14,7 @@ mod contests;
 mod corrections;
 mod crash;
 mod evaluation;
+mod figures;
 mod forms;
 mod home;
 mod import;

@@ -43,6 +43,7 @@ use serde::{Deserialize, Serialize};
 use super::budget::format_thousands;
 use super::phases::ReviewKind;
 use crate::Date;
+use crate::targets::Status;
 
 /// The header of the targets table, as printed.
 pub const TARGETS_HEADER: [&str; 5] = ["STT", "Chỉ tiêu", "Mục tiêu", "Kết quả", "Đánh giá"];
@@ -81,8 +82,8 @@ pub struct TargetRow {
     pub value_text: String,
     /// The result in percent (0–100), when there is one.
     pub percent: Option<f64>,
-    /// Met or not; `None` when there is no data.
-    pub met: Option<bool>,
+    /// Where it stands, as the dashboard rates it ([`crate::targets::rate`]).
+    pub status: Status,
 }
 
 impl TargetRow {
@@ -97,12 +98,9 @@ impl TargetRow {
         }
     }
 
+    /// "Đạt", "Đúng lộ trình", "Chậm" or "Chưa có số liệu": the dashboard's words.
     pub fn assessment_vi(&self) -> &'static str {
-        match self.met {
-            Some(true) => "Đạt",
-            Some(false) => "Chưa đạt",
-            None => "Chưa có số liệu",
-        }
+        self.status.label_vi()
     }
 }
 
@@ -433,13 +431,13 @@ pub fn review_annex_xlsx(data: &ReviewData) -> Result<Vec<u8>, ReviewError> {
 
 /// A filled-in example, used by the tests and as a template for callers.
 pub fn sample_review_data() -> ReviewData {
-    let t = |code: &str, title: &str, goal: &str, value: &str, percent: Option<f64>, met: Option<bool>| TargetRow {
+    let t = |code: &str, title: &str, goal: &str, value: &str, percent: Option<f64>, status: Status| TargetRow {
         code: code.into(),
         title: title.into(),
         goal_text: goal.into(),
         value_text: value.into(),
         percent,
-        met,
+        status,
     };
     ReviewData {
         kind: ReviewKind::Interim,
@@ -457,10 +455,10 @@ pub fn sample_review_data() -> ReviewData {
                 .into(),
         ],
         targets: vec![
-            t("2.1", "Cấp ủy có nghị quyết chuyên đề", "100%", "99/99 cấp ủy", Some(100.0), Some(true)),
-            t("2.2", "Đơn vị xây dựng kế hoạch hằng năm", "100%", "1.180/1.250 đơn vị", Some(94.4), Some(false)),
-            t("2.8", "Người có uy tín, ảnh hưởng được tranh thủ", "Tối thiểu 80%", "", Some(82.5), Some(true)),
-            t("2.9c", "Hộ dân có người tham gia mô hình", "80%", "", None, None),
+            t("2.1", "Cấp ủy có nghị quyết chuyên đề", "100%", "99/99 cấp ủy", Some(100.0), Status::Met),
+            t("2.2", "Đơn vị xây dựng kế hoạch hằng năm", "100%", "1.180/1.250 đơn vị", Some(94.4), Status::Behind),
+            t("2.8", "Người có uy tín, ảnh hưởng được tranh thủ", "Tối thiểu 80%", "", Some(82.5), Status::Met),
+            t("2.9c", "Hộ dân có người tham gia mô hình", "80%", "", None, Status::NoData),
         ],
         year_results: vec![
             ("Số mô hình đang hoạt động".into(), 2_345),

@@ -98,7 +98,7 @@ mod facts;
 #[cfg(test)]
 mod tests;
 
-pub use engine::{Ranked, TargetTable, compute};
+pub use engine::{Ranked, TargetTable, compute, rate, rate_parts};
 pub use facts::{Facts, HouseholdMember, Person, PersonRole, Voice, households_with_member};
 
 use serde::{Deserialize, Serialize};

@@ -21,25 +21,42 @@ fn goal_text(t: TargetId) -> String {
     }
 }
 
-/// One target as the dashboard shows it: the counts, the percent, met or not.
-pub fn target_row(v: &TargetValue) -> TargetRow {
+/// One target as the dashboard shows it: the counts, the percent, and the
+/// dashboard's own rating ([`khienmang_core::targets::rate`]). `row` is the
+/// node's whole row, for the parts a composite target (2.9) is read from.
+pub fn target_row(v: &TargetValue, row: &[TargetValue]) -> TargetRow {
     let applies = v.denominator > 0 || v.eligible_units > 0;
+    let composite = v.target == TargetId::Coverage;
+    let value_text = if !applies {
+        String::new()
+    } else if composite {
+        parts_text(v, row)
+    } else {
+        format!("{}/{}", format_thousands(v.numerator), format_thousands(v.denominator))
+    };
     TargetRow {
         code: v.target.code().to_owned(),
         title: v.target.label_vi().to_owned(),
         goal_text: goal_text(v.target),
-        value_text: if applies {
-            format!("{}/{}", format_thousands(v.numerator), format_thousands(v.denominator))
-        } else {
-            String::new()
-        },
-        percent: v.value.filter(|x| x.is_finite()).map(|x| x * 100.0),
-        met: match v.status {
-            Status::NoData => None,
-            Status::Met => Some(true),
-            Status::OnTrack | Status::Behind => Some(false),
-        },
+        value_text,
+        // A share of parts met is not a percentage of anything a reader counts.
+        percent: if composite { None } else { v.value.filter(|x| x.is_finite()).map(|x| x * 100.0) },
+        status: v.status,
     }
+}
+
+/// "2/3 phần đạt (2.9a: Đạt; 2.9b: Chậm; 2.9c: Đạt)": a composite target
+/// read as its parts, with each part's own rating.
+pub fn parts_text(v: &TargetValue, row: &[TargetValue]) -> String {
+    let parts: Vec<String> = row
+        .iter()
+        .filter(|p| {
+            matches!(p.target, TargetId::CoverageUnits | TargetId::CoverageEnterprises | TargetId::CoverageHouseholds)
+                && p.denominator > 0
+        })
+        .map(|p| format!("{}: {}", p.target.code(), p.status.label_vi()))
+        .collect();
+    format!("{}/{} phần đạt ({})", v.numerator, v.denominator, parts.join("; "))
 }
 
 /// The year a review made on `today` reports: this year, within the
@@ -58,7 +75,7 @@ pub async fn review_data(store: &Store, kind: ReviewKind, province: UnitId, toda
                 .version_on(province, today)
                 .or_else(|| snap.history.versions().iter().rev().find(|v| v.unit_id == province))
                 .map(|v| v.name.clone());
-            let rows = snap.then.rows(province, year).map(|r| r.iter().map(target_row).collect::<Vec<_>>());
+            let rows = snap.then.rows(province, year).map(|r| r.iter().map(|v| target_row(v, &r)).collect::<Vec<_>>());
             (name, rows, snap.history.within(province))
         })
         .await?;
@@ -92,8 +109,9 @@ pub async fn review_data(store: &Store, kind: ReviewKind, province: UnitId, toda
         .collect();
     budget.retain(|b| b.planned != 0 || b.allocated != 0 || b.spent != 0 || b.settled != 0);
 
-    let met = targets.iter().filter(|t| t.met == Some(true)).count();
-    let known = targets.iter().filter(|t| t.met.is_some()).count();
+    let count = |status: Status| targets.iter().filter(|t| t.status == status).count();
+    let (met, on_track, behind) = (count(Status::Met), count(Status::OnTrack), count(Status::Behind));
+    let known = met + on_track + behind;
     Ok(ReviewData {
         kind,
         province_name: place.clone(),
@@ -112,8 +130,9 @@ pub async fn review_data(store: &Store, kind: ReviewKind, province: UnitId, toda
                 to.format("%d/%m/%Y"),
             ),
             format!(
-                "Số liệu năm {year} được tổng hợp từ hệ thống Khiên Mạng ngày {}: {met}/{known} chỉ tiêu có số liệu \
-                 đã đạt; chi tiết tại bảng dưới đây và Phụ lục kèm theo.",
+                "Số liệu năm {year} được tổng hợp từ hệ thống Khiên Mạng ngày {}: trong {known} chỉ tiêu có số liệu, \
+                 {met} chỉ tiêu đã đạt, {on_track} chỉ tiêu đúng lộ trình, {behind} chỉ tiêu chậm so với lộ trình; \
+                 chi tiết tại bảng dưới đây và Phụ lục kèm theo.",
                 today.format("%d/%m/%Y"),
             ),
         ],

@@ -8,6 +8,7 @@ mod boundaries;
 mod contests;
 mod corrections;
 mod evaluation;
+mod figures;
 mod home;
 mod levels;
 mod onboarding;
@@ -623,6 +624,7 @@ const TABLES: &[&[(&str, &str, &str)]] = &[
     levels::STRINGS,
     levels::HISTORY,
     home::STRINGS,
+    figures::STRINGS,
 ];
 
 fn all_strings() -> impl Iterator<Item = &'static (&'static str, &'static str, &'static str)> {
