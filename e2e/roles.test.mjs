@@ -329,7 +329,9 @@ const steps = [
     page = await newPage(browser, DESKTOP);
     await login(page, 'mohinh', 'demo');
     await goto(page, '/movement');
-    const link = page.locator('main a[href^="/movement/initiatives/"]:not([href$="/new"])').first();
+    // Its own initiative, marked and listed first (the commune's others are
+    // only read).
+    const link = page.locator('#initiative-list tr[data-yours="true"] a[href^="/movement/initiatives/"]').first();
     await Promise.all([page.waitForURL((u) => /^\/movement\/initiatives\/\d+$/.test(u.pathname)), link.click()]);
     const initiative = new URL(page.url()).pathname;
     await checkAxe(page, 'the leader\'s initiative');

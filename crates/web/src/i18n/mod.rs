@@ -431,6 +431,7 @@ const STRINGS: &[(&str, &str, &str)] = &[
     ("movement.criteria_short", "Tiêu chí", "Criteria"),
     ("movement.met", "Đạt", "Met"),
     ("movement.not_met", "Chưa đạt", "Not met"),
+    ("movement.yours", "Bạn phụ trách", "Yours"),
     ("movement.unit_report", "Báo cáo năm của đơn vị", "The unit's yearly report"),
     (
         "movement.unit_report_help",

@@ -225,8 +225,9 @@ async fn initiative_page(
         .collect();
     let changes = g.history_rows(Tr { lang: lang.0 }, g.of_initiative(&ini).history().await?).await?;
     let voided = ini.voided.as_ref().map(|v| format!("{} · {} · {}", local_time(&v.at), v.by, v.reason));
-    // A voided initiative takes no change until the secretariat restores it.
-    let can_write = can_write(id) && voided.is_none();
+    // A voided initiative takes no change until the secretariat restores
+    // it; an initiative leader changes only the initiatives linked to it.
+    let can_write = can_write(id) && g.may_write(Target::Initiative(&ini)).await?;
     let (units, village_options) = if can_write {
         let all = scope_units(g).await?;
         (
