@@ -174,6 +174,10 @@ const steps = [
     const at = (n) => rows.findIndex((r) => r.trim() === n);
     assert(at(names.quick) >= 0 && at(names.quick) < at(names.browser), 'the page: quick above the browser entrant');
     if (at(names.far) >= 0) assert(at(names.browser) < at(names.far), 'the page: the far prediction below');
+    // Times as people say them ("54,9 giây", or minutes first), not "00:54,900".
+    for (const time of await citizen.locator('#board tbody tr td:last-child').allInnerTexts()) {
+      assert(/^(\d+ phút )?\d+,\d giây$/.test(time.trim()), `the leaderboard's time reads as people say it: ${time}`);
+    }
     await noSideways(citizen, 'the leaderboard');
     await checkAxe(citizen, 'leaderboard (phone)');
     await screenshot(citizen, 'contest-leaderboard-phone.png');

@@ -118,11 +118,6 @@ pub fn eligible_vi(eligible: Option<u64>) -> String {
     eligible.map(|n| crate::i18n::number_vi(i64::try_from(n).unwrap_or(i64::MAX))).unwrap_or_else(|| "—".into())
 }
 
-/// "mm:ss,mmm".
-pub fn duration_vi(ms: u64) -> String {
-    format!("{:02}:{:02},{:03}", ms / 60_000, (ms / 1000) % 60, ms % 1000)
-}
-
 /// "12 phút 30 giây", "45 giây".
 pub fn limit_vi(secs: u32) -> String {
     match (secs / 60, secs % 60) {
@@ -182,7 +177,6 @@ mod tests {
 
     #[test]
     fn times_and_shares_read_the_vietnamese_way() {
-        assert_eq!(duration_vi(125_250), "02:05,250");
         assert_eq!(limit_vi(90), "1 phút 30 giây");
         assert_eq!(limit_vi(60), "1 phút");
         assert_eq!(limit_vi(45), "45 giây");

@@ -237,7 +237,7 @@ pub async fn leaderboard(
     let limit = q.limit.unwrap_or(50).min(MAX_LIMIT);
     let actual = final_actual(&snap);
     let row = |r: &khienmang_core::outreach::contest::Ranked| {
-        let b = board_row(&snap, r);
+        let b = board_row(&snap, r, crate::i18n::Tr { lang: crate::i18n::Lang::Vi });
         // Predictions and closeness only once final (see `final_actual`).
         let (prediction, closeness) = match actual {
             Some(_) => (r.entry.prediction, r.closeness),

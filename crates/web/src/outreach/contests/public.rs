@@ -19,9 +19,10 @@ use khienmang_store::outreach::contests::{
 };
 use serde::Deserialize;
 
-use super::{ContestsRuntime, duration_vi, limit_vi, percent_vi, status_of, when_vi};
+use super::{ContestsRuntime, limit_vi, percent_vi, status_of, when_vi};
 use crate::AppState;
 use crate::error::{WebError, WebResult};
+use crate::i18n::Tr;
 use crate::kit::form::Form;
 use crate::limit::ClientAddr;
 use crate::page::{Chrome, Page, render};
@@ -552,7 +553,7 @@ pub struct PageQuery {
 
 impl BoardRow {
     /// A ranked entry as leaderboards show it: the number masked, the unit by name.
-    pub fn of(r: &khienmang_core::outreach::contest::Ranked, unit: String) -> BoardRow {
+    pub fn of(r: &khienmang_core::outreach::contest::Ranked, unit: String, tr: Tr) -> BoardRow {
         let e = &r.entry;
         BoardRow {
             rank: r.rank,
@@ -562,7 +563,8 @@ impl BoardRow {
             score: e.score,
             prediction: e.prediction.map(|p| p.to_string()).unwrap_or_else(|| "—".into()),
             closeness: r.closeness.map(|p| p.to_string()).unwrap_or_else(|| "—".into()),
-            time: duration_vi(e.time_taken_ms),
+            // "54,9 giây"; the organisers' sheet keeps the milliseconds of the tie-break.
+            time: tr.seconds(e.time_taken_ms),
             entry: e.id.0,
         }
     }
@@ -580,8 +582,9 @@ pub fn final_actual(snap: &khienmang_store::outreach::contests::Snapshot) -> Opt
 pub fn board_row(
     snap: &khienmang_store::outreach::contests::Snapshot,
     r: &khienmang_core::outreach::contest::Ranked,
+    tr: Tr,
 ) -> BoardRow {
-    let mut row = BoardRow::of(r, snap.unit_name(r.entry.unit));
+    let mut row = BoardRow::of(r, snap.unit_name(r.entry.unit), tr);
     if !snap.is_final {
         row.prediction = "—".into();
         row.closeness = "—".into();
@@ -615,7 +618,13 @@ pub async fn leaderboard(
     let total = snap.ranked.len();
     let pages = total.div_ceil(PAGE_SIZE).max(1);
     let page = q.page.unwrap_or(1).clamp(1, pages);
-    let rows = snap.ranked.iter().skip((page - 1) * PAGE_SIZE).take(PAGE_SIZE).map(|r| board_row(&snap, r)).collect();
+    let rows = snap
+        .ranked
+        .iter()
+        .skip((page - 1) * PAGE_SIZE)
+        .take(PAGE_SIZE)
+        .map(|r| board_row(&snap, r, Tr { lang: lang.0 }))
+        .collect();
     let prizes = state
         .store
         .outreach_public()

@@ -372,7 +372,7 @@ async fn admin_page(
             .take(TOP)
             .map(|x| {
                 let unit = x.entry.unit.and_then(|u| names.get(&u).cloned()).unwrap_or_default();
-                super::public::BoardRow::of(x, unit)
+                super::public::BoardRow::of(x, unit, Tr { lang: lang.0 })
             })
             .collect(),
         ranked: r.ranked.len(),
