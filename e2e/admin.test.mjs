@@ -121,8 +121,10 @@ const steps = [
     const expected = targets.targets.map((t, i) => {
       const counts = t.denominator > 0 || t.eligible_units > 0 ? `${thousands(t.numerator)}/${thousands(t.denominator)}` : '';
       const result = t.value === null ? (counts || 'Chưa có số liệu') : (counts ? `${counts} (${percent(t.value)})` : percent(t.value));
-      const assessment = t.status === 'met' ? 'Đạt' : t.status === 'no_data' ? 'Chưa có số liệu' : 'Chưa đạt';
-      return [String(i + 1), `${t.target}. ${t.label}`, Math.round(t.goal * 100) === 100 ? '100%' : `Tối thiểu ${Math.round(t.goal * 100)}%`, result, assessment];
+      // The dashboard's own status word, and where the trajectory expects the target.
+      const assessment = { met: 'Đạt', on_track: 'Đúng lộ trình', behind: 'Chậm', no_data: 'Chưa có số liệu' }[t.status];
+      const goal = Math.round(t.goal * 100) === 100 ? '100%' : `Tối thiểu ${Math.round(t.goal * 100)}%`;
+      return [String(i + 1), `${t.target}. ${t.label}`, goal, percent(t.expected), result, assessment];
     });
     const expectedPath = path.join(dir, 'expected.json');
     writeFileSync(expectedPath, JSON.stringify(expected));

@@ -1,15 +1,19 @@
 //! The phases of the programme and the review reports: one action writes
 //! the interim or final review (DOCX under Decree 30/2020/NĐ-CP) and its
-//! annex (XLSX) from the live targets, figures and budget.
+//! annex (XLSX) from the live targets, figures and budget, for the caller's
+//! subtree: the province's, a commune's or an agency's own.
 
 use askama::Template;
-use axum::extract::Path;
+use axum::extract::{Path, Query, State};
 use axum::http::header;
 use axum::response::{Html, IntoResponse, Response};
 use khienmang_core::admin::phases::{PROGRAMME_END, PROGRAMME_START};
 use khienmang_core::admin::{Phase, ReviewKind, phase_on, review_annex_xlsx, review_docx};
+use khienmang_core::org::UnitId;
+use serde::Deserialize;
 
-use crate::access::ProgrammeManage;
+use crate::AppState;
+use crate::access::{ProgrammeManage, ProgrammeRead};
 use crate::error::{WebError, WebResult};
 use crate::kit::xlsx::xlsx_response_headers;
 use crate::org::today;
@@ -70,14 +74,25 @@ pub async fn page(Page { lang, id }: Page, _m: ProgrammeManage) -> WebResult<Htm
     })
 }
 
+/// `?unit=`: a unit of the caller's scope whose subtree the review covers.
+#[derive(Debug, Default, Deserialize)]
+pub struct ReviewQuery {
+    unit: Option<i64>,
+}
+
 /// `GET /reviews/{file}`: `interim.docx`, `interim.xlsx`, `final.docx` or
-/// `final.xlsx`, written now from the scope's province.
-pub async fn file(m: ProgrammeManage, Path(file): Path<String>) -> WebResult<Response> {
+/// `final.xlsx`, written now for the scope's root (the province, a commune
+/// or an agency) or `?unit=` within the scope.
+pub async fn file(
+    State(state): State<AppState>,
+    m: ProgrammeRead,
+    Path(file): Path<String>,
+    Query(q): Query<ReviewQuery>,
+) -> WebResult<Response> {
     let (kind, ext) = file.split_once('.').ok_or(WebError::NotFound)?;
     let kind = ReviewKind::parse(kind).ok_or(WebError::NotFound)?;
     let on = today();
-    // The scope's province, or the province the system serves.
-    let data = m.review_data(kind, on).await?;
+    let data = m.review_data(kind, q.unit.map(UnitId), on, &state.config.review).await?;
     let name = format!("{}-{}", if kind == ReviewKind::Interim { "so-ket" } else { "tong-ket" }, on.format("%Y%m%d"));
     match ext {
         "docx" => {
