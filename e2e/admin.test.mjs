@@ -118,13 +118,21 @@ const steps = [
     // The province's dashboard (the scope's root) for the year the review reports.
     const year = Math.min(Math.max(new Date().getFullYear(), 2024), 2027);
     const targets = await (await province.request.get(url(`/api/v1/targets?year=${year}`))).json();
+    // The review rates each target as the dashboard does, in the same words.
+    const STATUS = { met: 'Đạt', on_track: 'Đúng lộ trình', behind: 'Chậm', no_data: 'Chưa có số liệu' };
     const expected = targets.targets.map((t, i) => {
-      const counts = t.denominator > 0 || t.eligible_units > 0 ? `${thousands(t.numerator)}/${thousands(t.denominator)}` : '';
-      const result = t.value === null ? (counts || 'Chưa có số liệu') : (counts ? `${counts} (${percent(t.value)})` : percent(t.value));
+      const applies = t.denominator > 0 || t.eligible_units > 0;
+      const counts = applies ? `${thousands(t.numerator)}/${thousands(t.denominator)}` : '';
+      let result = t.value === null ? (counts || 'Chưa có số liệu') : (counts ? `${counts} (${percent(t.value)})` : percent(t.value));
+      if (t.target === '2.9') {
+        // A composite reads as its parts, each with its own rating.
+        const parts = targets.targets.filter((p) => /^2\.9[abc]$/.test(p.target) && p.denominator > 0)
+          .map((p) => `${p.target}: ${STATUS[p.status]}`);
+        result = applies ? `${t.numerator}/${t.denominator} phần đạt (${parts.join('; ')})` : 'Chưa có số liệu';
+      }
       // The dashboard's own status word, and where the trajectory expects the target.
-      const assessment = { met: 'Đạt', on_track: 'Đúng lộ trình', behind: 'Chậm', no_data: 'Chưa có số liệu' }[t.status];
       const goal = Math.round(t.goal * 100) === 100 ? '100%' : `Tối thiểu ${Math.round(t.goal * 100)}%`;
-      return [String(i + 1), `${t.target}. ${t.label}`, goal, percent(t.expected), result, assessment];
+      return [String(i + 1), `${t.target}. ${t.label}`, goal, percent(t.expected), result, STATUS[t.status]];
     });
     const expectedPath = path.join(dir, 'expected.json');
     writeFileSync(expectedPath, JSON.stringify(expected));

@@ -5,7 +5,10 @@
 // drop-down list, uploads it (dry run, then for real) and sees the members
 // counted on the right villages. Then the officer merges two of those
 // namesakes into a new group: the preview shows what moves before the
-// change is confirmed. axe-core on every page; screenshots of the preview.
+// change is confirmed. Last, the province's secretariat abolishes a
+// district level (made for the test) from the province's page: the level
+// picked from a translated list, the preview, the communes back under the
+// province. axe-core on every page; screenshots of the previews.
 // Run through e2e/run, which starts the demo app.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
@@ -118,6 +121,45 @@ const steps = [
     assertEqual(await page.locator('#formed-from li').count(), 2, 'formed from the two groups');
     await checkAxe(page, 'the merged group');
     await screenshot(page, 'boundary-merged.png');
+  }],
+  ['the province abolishes the district level: its communes move up to the province', async () => {
+    // A district made for the test with two communes moved under it (the
+    // demo's province has had none since the 2025 reorganisation).
+    const t = await token('tinh');
+    const province = (await api(t, '/api/v1/org/units?code=24')).find((u) => u.level === 'province');
+    const communes = (await api(t, `/api/v1/org/units/${province.id}/children?limit=1000`))
+      .filter((u) => u.level === 'commune' && u.id !== ward.id).slice(0, 2);
+    assertEqual(communes.length, 2, 'two communes to move');
+    // Made yesterday (Viet Nam time), so that today's abolition follows it.
+    const yesterday = new Date(Date.now() + 7 * 3600_000 - 24 * 3600_000).toISOString().slice(0, 10);
+    const op = (operation) => api(t, '/api/v1/org/operations', { method: 'POST', body: JSON.stringify({ operation, effective: yesterday }) });
+    const district = (await op({ op: 'create', unit: { name: 'Huyện Thử Bỏ Cấp', level: 'district', parent_id: province.id } })).created[0];
+    for (const c of communes) await op({ op: 'reparent', unit: c.id, parent: district });
+    const secretariat = await newPage(browser, DESKTOP);
+    await login(secretariat, 'tinh', 'demo');
+    await goto(secretariat, `/org/units/${province.id}`);
+    const form = secretariat.locator('#change-abolish-level');
+    const offered = await form.locator('#bd-al-level option').allInnerTexts();
+    assert(offered.includes('Huyện/Quận (cấp huyện)'), `the district level is offered, translated: ${offered}`);
+    assert(!offered.some((o) => /^(district|commune|village)$/.test(o)), `no level code shown: ${offered}`);
+    await form.locator('#bd-al-level').selectOption('district');
+    await Promise.all([secretariat.waitForLoadState('load'), form.locator('button[type=submit]').click()]);
+    assertEqual(await secretariat.locator('h1').innerText(), 'Xem trước thay đổi', 'the preview page');
+    assertEqual(await secretariat.locator('#preview-kind').innerText(), 'Bỏ một cấp hành chính', 'the change named');
+    assertEqual(await secretariat.locator('tr[data-change="ended"]').count(), 1, 'the district ends');
+    assertEqual(await secretariat.locator('tr[data-change="moved"]').count(), 2, 'its two communes move up');
+    await checkAxe(secretariat, 'abolish a level: preview');
+    await screenshot(secretariat, 'abolish-level-preview.png');
+    const still = await api(t, `/api/v1/org/units/${district}`);
+    assert(!still.valid_to, 'the preview wrote nothing');
+    await Promise.all([secretariat.waitForURL((u) => u.search.includes('saved=1')), secretariat.locator('#preview-confirm').click()]);
+    assert(await secretariat.locator('#saved-notice').isVisible(), 'the save is confirmed');
+    const children = await secretariat.locator('#unit-children a.unit-link').allInnerTexts();
+    for (const c of communes) assert(children.includes(c.name), `${c.name} stands under the province again`);
+    assert(!children.includes('Huyện Thử Bỏ Cấp'), 'the district is gone');
+    await checkAxe(secretariat, 'abolish a level: saved');
+    await screenshot(secretariat, 'abolish-level-saved.png');
+    await secretariat.close();
   }],
 ];
 

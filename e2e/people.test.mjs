@@ -3,7 +3,10 @@
 // is corrected on the person's page (the form pre-filled) and the list shows
 // the correction; a training's attendee is picked by searching the picker
 // (a page of results, not thousands of boxes) and saved; the training is
-// then voided with a reason and leaves the list. axe-core on every new page.
+// then voided with a reason and leaves the list. With script, typing in the
+// people list's search box and in the attendee picker filters in place
+// (no reload), and the count is announced in a polite live region; the
+// search button still works as without script. axe-core on every new page.
 import {
   DESKTOP, assert, assertEqual, checkAxe, goto, launchBrowser, login, newPage, runSteps, screenshot,
 } from './lib.mjs';
@@ -60,6 +63,28 @@ const steps = [
     assert(history.includes(TYPO) && history.includes(FIXED), `the history shows old and new: ${history}`);
     const list = await peopleList(`nguyen van thu ${RUN}`);
     assert(list.includes(FIXED) && !list.includes(TYPO), `the list shows the correction: ${list}`);
+  }],
+  ['typing in a search box filters as the user types, without reloading the page', async () => {
+    await goto(page, '/movement/people');
+    await page.evaluate(() => { window.notReloaded = true; });
+    await page.locator('#q').pressSequentially(`nguyen van thu ${RUN}`, { delay: 30 });
+    await page.waitForFunction((name) => {
+      const rows = [...document.querySelectorAll('#people-list tbody tr')];
+      return rows.length === 1 && rows[0].innerText.includes(name);
+    }, FIXED, { timeout: 10_000 });
+    assert(await page.evaluate(() => window.notReloaded === true), 'the list was filtered in place');
+    await page.waitForFunction(() => (document.getElementById('q-live')?.textContent ?? '').includes('1'));
+    const said = await page.locator('#q-live').textContent();
+    assert(said.startsWith('Tìm thấy') && (await page.locator('#q-live').getAttribute('aria-live')) === 'polite', `the count is announced: ${said}`);
+    assert(new URL(page.url()).searchParams.get('q') === `nguyen van thu ${RUN}`, `the address keeps the search: ${page.url()}`);
+    await checkAxe(page, 'people list filtered live');
+    await goto(page, '/movement/trainings');
+    await page.evaluate(() => { window.notReloaded = true; });
+    await page.locator('#aq').pressSequentially(`nguyen van thu ${RUN}`, { delay: 30 });
+    await page.waitForFunction(() => document.querySelectorAll('#attendee-results input[name=attendee]').length === 1, null, { timeout: 10_000 });
+    assert(await page.evaluate(() => window.notReloaded === true), 'the picker was filtered in place');
+    await page.waitForFunction(() => (document.getElementById('aq-live')?.textContent ?? '').includes('1'));
+    await screenshot(page, 'attendee-picker-live.png');
   }],
   ['an attendee is picked by searching and the training saved', async () => {
     await goto(page, '/movement/trainings');

@@ -60,7 +60,10 @@ const steps = [
     ]);
     assert(await province.locator('#saved').isVisible(), 'the correction is confirmed');
     const history = await province.locator('#change-list').innerText();
-    assert(history.includes('12500000000') && history.includes('12500000'), `the history shows old and new: ${history}`);
+    // Read as people write it: the field's label, money with thousands dots
+    // and "đ", the actor's name, never a field code or a bare number.
+    assert(history.includes('Số tiền: «12.500.000.000 đ» → «12.500.000 đ»'), `the history shows old and new: ${history}`);
+    assert(!/\b[a-z]+_[a-z_]+\b|\bamount\b|\b12500000\b/.test(history), `no raw field code or value in the history: ${history}`);
     await checkAxe(province, 'budget entry with its history');
     await screenshot(province, 'budget-entry-corrected.png');
     const text = await (await entryRow()).innerText();

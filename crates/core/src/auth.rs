@@ -24,6 +24,10 @@ pub enum Capability {
     OrgRead,
     /// Change units: attributes, renames, merges, imports.
     OrgWrite,
+    /// Abolish a whole administrative level within the subtree (a province
+    /// ending its districts, as in the 2025 reorganisation): the province's
+    /// decision, never a commune's or an agency's.
+    OrgReorganise,
     /// Create and change accounts within the subtree.
     UserAdmin,
     /// Read and verify the audit log.
@@ -60,6 +64,7 @@ impl Role {
             Role::SystemAdmin | Role::Secretariat => &[
                 OrgRead,
                 OrgWrite,
+                OrgReorganise,
                 UserAdmin,
                 AuditRead,
                 MovementRead,
@@ -321,6 +326,10 @@ mod tests {
         assert!(!Role::Analyst.can(Capability::OrgWrite));
         assert!(!Role::CommuneOfficer.can(Capability::UserAdmin));
         assert!(Role::Secretariat.can(Capability::UserAdmin));
+        assert!(Role::Secretariat.can(Capability::OrgReorganise));
+        for role in [Role::CommuneOfficer, Role::UnitOfficer, Role::InitiativeLeader, Role::Analyst] {
+            assert!(!role.can(Capability::OrgReorganise), "{role:?} abolishes no level");
+        }
     }
 
     #[test]

@@ -5,6 +5,7 @@ pub mod admin;
 pub mod audit;
 pub mod auth;
 pub mod category;
+pub mod display;
 pub mod import;
 pub mod link;
 mod macros;

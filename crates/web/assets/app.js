@@ -64,10 +64,36 @@ document.addEventListener("DOMContentLoaded", () => {
   tick();
 });
 
-// Accounts: the "print the first-login sheet" button (no inline script).
+// Accounts: the "print the first-login sheet" button (no inline script);
+// the report receipt's print button too. Shown only where script runs.
 document.addEventListener("DOMContentLoaded", () => {
   for (const button of document.querySelectorAll("[data-print]")) {
+    button.hidden = false;
     button.addEventListener("click", () => window.print());
+  }
+});
+
+// The report receipt: copy the code and secret in one go. The button stays
+// hidden without script or clipboard; the save link works without either.
+document.addEventListener("DOMContentLoaded", () => {
+  for (const button of document.querySelectorAll("[data-copy-from]")) {
+    if (!navigator.clipboard) continue;
+    button.hidden = false;
+    const status = document.getElementById(button.dataset.status);
+    button.addEventListener("click", () => {
+      const text = button.dataset.copyFrom.split(" ")
+        .map((id) => document.getElementById(id))
+        .filter((el) => el)
+        .map((el) => {
+          const label = el.closest("dd") && el.closest("dd").previousElementSibling;
+          return (label ? label.textContent + ": " : "") + el.textContent.trim();
+        })
+        .join("\n");
+      navigator.clipboard.writeText(text).then(
+        () => { if (status) status.textContent = button.dataset.copied; },
+        () => { if (status) status.textContent = button.dataset.failed; },
+      );
+    });
   }
 });
 
@@ -127,4 +153,80 @@ document.addEventListener("DOMContentLoaded", () => {
   document.querySelectorAll("#builder select[data-refresh]").forEach((s) => {
     s.addEventListener("change", () => refresh.click());
   });
+});
+
+// Live search in the pickers and paged lists (attendees, people, voices,
+// trainings, accounts, an account's initiatives). Without script the
+// search button (or the list's form) sends the search and the page comes
+// back with the results. With script, typing in a box marked
+// `data-live-targets` sends the same request after a pause, swaps in the
+// parts of the answer with those ids, and a polite live region says how
+// many were found. What is ticked travels with the request, as it does
+// with the button.
+document.addEventListener("DOMContentLoaded", () => {
+  if (!window.fetch || !window.DOMParser) return;
+  for (const input of document.querySelectorAll("input[data-live-targets]")) {
+    const form = input.form;
+    if (!form) continue;
+    const ids = input.dataset.liveTargets.split(/\s+/).filter(Boolean);
+    const button = input.dataset.liveButton ? document.getElementById(input.dataset.liveButton) : null;
+    const status = document.createElement("p");
+    status.className = "sr-only";
+    status.id = input.id + "-live";
+    status.setAttribute("role", "status");
+    status.setAttribute("aria-live", "polite");
+    input.insertAdjacentElement("afterend", status);
+    let timer = null;
+    let inflight = null;
+    let last = input.value;
+    const run = async () => {
+      if (input.value === last) return;
+      last = input.value;
+      if (inflight) inflight.abort();
+      inflight = new AbortController();
+      const data = new FormData(form);
+      if (button && button.name) data.set(button.name, button.value);
+      const get = (form.getAttribute("method") || "get").toLowerCase() === "get";
+      // Read the attribute: a button named "action" shadows form.action.
+      let url = new URL(form.getAttribute("action") || location.href, location.href).href;
+      const init = { signal: inflight.signal, credentials: "same-origin" };
+      if (get) {
+        url = url.split("?")[0] + "?" + new URLSearchParams(data).toString();
+      } else {
+        init.method = "POST";
+        init.body = form.getAttribute("enctype") === "multipart/form-data" ? data : new URLSearchParams(data);
+      }
+      let res;
+      try {
+        res = await fetch(url, init);
+      } catch (_) {
+        return; // a newer search took over, or the network failed: the button still works
+      }
+      if (!(res.ok || res.status === 422)) return;
+      const doc = new DOMParser().parseFromString(await res.text(), "text/html");
+      let count = null;
+      for (const id of ids) {
+        const here = document.getElementById(id);
+        const there = doc.getElementById(id);
+        if (!here || !there) continue;
+        here.innerHTML = there.innerHTML;
+        const counted = here.matches("[data-live-count]") ? here : here.querySelector("[data-live-count]");
+        if (counted && count === null) count = counted.textContent.trim();
+      }
+      if (count === null && input.dataset.liveLabel) {
+        const n = ids.map((id) => document.getElementById(id))
+          .filter(Boolean)
+          .reduce((sum, el) => sum + el.querySelectorAll('option:not([value=""]), input[type=checkbox], tbody tr').length, 0);
+        count = input.dataset.liveLabel + ": " + n;
+      }
+      status.textContent = count ?? "";
+      if (get) history.replaceState(null, "", url);
+    };
+    input.addEventListener("input", () => {
+      clearTimeout(timer);
+      timer = setTimeout(run, 300);
+    });
+    // Enter still submits the form as without script; a pending live search is dropped.
+    form.addEventListener("submit", () => clearTimeout(timer));
+  }
 });

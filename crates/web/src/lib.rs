@@ -10,6 +10,7 @@ mod assets;
 pub mod auth;
 pub mod dashboard;
 mod error;
+mod home;
 mod i18n;
 mod import;
 mod kit;
@@ -158,7 +159,7 @@ impl std::ops::Deref for AppState {
 pub fn route_table() -> Vec<(Method, &'static str, MethodRouter<AppState>)> {
     use axum::routing::{get, post};
     vec![
-        (Method::GET, "/", get(work::overview)),
+        (Method::GET, "/", get(home::page)),
         (Method::GET, "/work", get(work::overview)),
         (Method::GET, "/uploads/refused", get(work::imports)),
         (Method::GET, "/login", get(auth::login_page)),
@@ -178,6 +179,7 @@ pub fn route_table() -> Vec<(Method, &'static str, MethodRouter<AppState>)> {
         (Method::POST, "/org/units/{id}/attrs", post(org::attrs_submit)),
         (Method::POST, "/org/units/{id}/children", post(org::add_child_submit)),
         (Method::POST, "/org/units/{id}/change/{kind}", post(org::change_submit)),
+        (Method::POST, "/org/units/{id}/abolish-level", post(org::abolish_level_submit)),
         (Method::GET, "/org/units/{id}/parents", get(org::parent_options)),
         (Method::GET, "/import", get(import::import_page)),
         (Method::POST, "/import", post(import::dry_run)),
@@ -204,6 +206,7 @@ pub fn route_table() -> Vec<(Method, &'static str, MethodRouter<AppState>)> {
             post(movement::initiatives::participant_void_submit),
         ),
         (Method::POST, "/movement/initiatives/{id}/counts/void", post(movement::initiatives::count_void_submit)),
+        (Method::POST, "/movement/initiatives/{id}/reports/void", post(movement::initiatives::report_void_submit)),
         (Method::POST, "/movement/initiatives/{id}/stage", post(movement::initiatives::stage_submit)),
         (Method::POST, "/movement/initiatives/{id}/channels", post(movement::initiatives::channel_submit)),
         (Method::POST, "/movement/initiatives/{id}/groups", post(movement::initiatives::group_submit)),

@@ -161,6 +161,17 @@ pub async fn api_audit(audit: AuditRead, Query(q): Query<AuditQuery>) -> WebResu
 struct AuditPage {
     chrome: Chrome,
     data: ApiAudit,
+    /// The entries as people read them; the API keeps the codes and UTC.
+    rows: Vec<AuditRow>,
+}
+
+/// One audit entry in words: Viet Nam time, the action and its object.
+struct AuditRow {
+    seq: i64,
+    at: String,
+    actor: String,
+    action: String,
+    object: String,
 }
 
 pub async fn audit_page(
@@ -169,5 +180,18 @@ pub async fn audit_page(
     Query(q): Query<AuditQuery>,
 ) -> WebResult<Html<String>> {
     let data = audit_data(&audit, &q).await?;
-    render(&AuditPage { chrome: Chrome::new(lang, id.as_ref(), "audit"), data })
+    let chrome = Chrome::new(lang, id.as_ref(), "audit");
+    let tr = chrome.tr;
+    let rows = data
+        .entries
+        .iter()
+        .map(|e| AuditRow {
+            seq: e.seq,
+            at: khienmang_core::display::stored(&e.at),
+            actor: crate::kit::words::actor(tr, &e.actor),
+            action: crate::kit::words::audit_action(tr, &e.action),
+            object: crate::kit::words::audit_object(tr, &e.object),
+        })
+        .collect();
+    render(&AuditPage { chrome, data, rows })
 }

@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 pub(crate) mod changes;
-pub use changes::{change_submit, parent_options};
+pub use changes::{abolish_level_submit, change_submit, parent_options};
 
 use crate::access::{Granted, Identity, OrgRead, OrgWrite};
 use crate::error::{WebError, WebResult};

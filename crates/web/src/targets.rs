@@ -9,7 +9,7 @@ use axum::extract::Query;
 use axum::response::{Html, IntoResponse, Response};
 use khienmang_core::Date;
 use khienmang_core::org::{Level, OrgHistory, UnitId};
-use khienmang_core::targets::{FIRST_YEAR, LAST_YEAR, Status, TargetId, TargetTable, TargetValue};
+use khienmang_core::targets::{FIRST_YEAR, LAST_YEAR, Status, TargetId, TargetTable, TargetValue, composite_parts};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -17,7 +17,7 @@ use crate::access::{MovementRead, Within};
 use crate::dashboard::chart::{BarRow, TrendPoint, ranking_bars, sparkline, trend_chart};
 use crate::dashboard::map::{MapPoint, commune_map};
 use crate::error::{WebError, WebResult};
-use crate::i18n::{date_vi, number_vi};
+use crate::i18n::{Tr, date_vi, number_vi};
 use crate::kit::xlsx::{Cell, Column, ColumnKind, Sheet, workbook, xlsx_response_headers};
 use crate::org::today;
 use crate::page::{Chrome, Page, render};
@@ -166,16 +166,31 @@ struct DashboardPage {
     export: String,
 }
 
-fn target_row(v: &TargetValue, table: &TargetTable, unit: UnitId) -> TargetRow {
-    let trend: Vec<TrendPoint> = table
-        .series(unit, v.target)
+/// A target's years as a chart draws them: a year still to come is left
+/// out (a gap, never 0%), and a composite (2.9) has no trajectory of its own.
+fn trend_points(table: &TargetTable, unit: UnitId, target: TargetId) -> Vec<TrendPoint> {
+    table
+        .series(unit, target)
         .into_iter()
+        .filter(|(year, _)| table.has_begun(*year))
         .map(|(year, value)| TrendPoint {
             year,
             value: value.and_then(|x| x.value),
-            expected: value.map(|x| x.expected),
+            expected: value.filter(|x| x.target != TargetId::Coverage).map(|x| x.expected),
         })
-        .collect();
+        .collect()
+}
+
+/// "0/3 parts met: 2.9a Đúng lộ trình; 2.9b Đạt; …": a composite read as its
+/// parts, each with its own rating.
+fn parts_met(v: &TargetValue, row: &[TargetValue], tr: &Tr) -> String {
+    let parts: Vec<String> =
+        composite_parts(row).map(|p| format!("{} {}", p.target.code(), p.status.label_vi())).collect();
+    format!("{}/{} {}: {}", v.numerator, v.denominator, tr.t("fig.parts_met"), parts.join("; "))
+}
+
+fn target_row(v: &TargetValue, row: &[TargetValue], table: &TargetTable, unit: UnitId, tr: &Tr) -> TargetRow {
+    let trend = trend_points(table, unit, v.target);
     let reported = match v.target {
         TargetId::Coverage => String::new(),
         _ => format!("{}/{}", number_vi(v.reported_units), number_vi(v.eligible_units)),
@@ -194,9 +209,13 @@ fn target_row(v: &TargetValue, table: &TargetTable, unit: UnitId) -> TargetRow {
         ),
         numerator: number_vi(v.numerator),
         denominator: number_vi(v.denominator),
-        value: if applies { percent(v.value) } else { "—".into() },
+        value: match v.target {
+            _ if !applies => "—".into(),
+            TargetId::Coverage if v.value.is_some() => parts_met(v, row, tr),
+            _ => percent(v.value),
+        },
         goal: percent(Some(v.goal)),
-        expected: percent(Some(v.expected)),
+        expected: if v.target == TargetId::Coverage { tr.t("fig.all_parts").into() } else { percent(Some(v.expected)) },
         status,
         status_label,
         reported,
@@ -231,6 +250,7 @@ pub async fn dashboard(
 ) -> WebResult<Html<String>> {
     let sel = Selection::of(&m, &q).await?;
     let chrome = Chrome::new(lang, id.as_ref(), "targets");
+    let tr = chrome.tr;
     let page = sel
         .at
         .with_targets(sel.today, |snap| {
@@ -296,11 +316,7 @@ pub async fn dashboard(
                     Some(ChildRow { href: sel.link(c), name: name_in(history, c, reference), cells })
                 })
                 .collect();
-            let series: Vec<TrendPoint> = table
-                .series(sel.unit, sel.target)
-                .into_iter()
-                .map(|(year, v)| TrendPoint { year, value: v.and_then(|x| x.value), expected: v.map(|x| x.expected) })
-                .collect();
+            let series = trend_points(table, sel.unit, sel.target);
             let ranked = table.rank_communes(sel.unit, sel.year, sel.target);
             let (ranking, map) = if ranked.len() > 1 {
                 let bars: Vec<BarRow> = ranked
@@ -339,7 +355,7 @@ pub async fn dashboard(
             let goal = sel.target.goal();
             DashboardPage {
                 crumbs,
-                rows: rows.iter().map(|v| target_row(v, table, sel.unit)).collect(),
+                rows: rows.iter().map(|v| target_row(v, &rows, table, sel.unit, &tr)).collect(),
                 children,
                 trend: trend_chart(&format!("{} {}", sel.target.code(), sel.target.label_vi()), &series, goal),
                 ranking,
@@ -464,14 +480,17 @@ pub async fn export(m: MovementRead, Query(q): Query<TargetsQuery>) -> WebResult
                 rows: rows
                     .iter()
                     .map(|v| {
+                        // A composite reads as its parts, as on the dashboard.
+                        let composite = v.target == TargetId::Coverage && v.value.is_some();
+                        let tr = Tr::default();
                         vec![
                             Cell::Text(v.target.code().into()),
                             Cell::Text(v.target.label_vi().into()),
                             Cell::Integer(v.numerator),
                             Cell::Integer(v.denominator),
-                            value_cell(v),
+                            if composite { Cell::Text(parts_met(v, &rows, &tr)) } else { value_cell(v) },
                             Cell::Share(v.goal),
-                            Cell::Share(v.expected),
+                            if composite { Cell::Text(tr.t("fig.all_parts").into()) } else { Cell::Share(v.expected) },
                             Cell::Text(v.status.label_vi().into()),
                             Cell::Integer(v.reported_units),
                             Cell::Integer(v.eligible_units),

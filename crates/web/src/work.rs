@@ -119,8 +119,7 @@ impl Uploaders {
     }
 }
 
-/// `GET /work` (and `/` for a signed-in person, until `/` becomes the
-/// citizens' home).
+/// `GET /work`: the staff home (`/` is the citizens').
 #[allow(clippy::too_many_arguments)]
 pub async fn overview(
     Page { lang, .. }: Page,

@@ -133,9 +133,17 @@ async fn seed_units(store: &Store) -> Result<()> {
         }
     }
     let count = units.len();
+    // Each agency's parent today: the units are not committed yet when the
+    // accounts are made, so the unit officer's agency is found from here.
+    let parents: Vec<Option<UnitId>> = units
+        .iter()
+        .map(|u| u.versions.last().filter(|v| v.level == Level::Agency).and_then(|v| v.parent_id))
+        .collect();
     let mut tx = store.begin_write("demo", Timestamp::now()).await?;
-    tx.insert_histories(units, "demo: thôn, cơ quan, doanh nghiệp, trường học").await?;
-    create_demo_accounts(store, &mut tx).await?;
+    let ids = tx.insert_histories(units, "demo: thôn, cơ quan, doanh nghiệp, trường học").await?;
+    let agencies: Vec<(UnitId, UnitId)> =
+        ids.into_iter().zip(parents).filter_map(|(id, parent)| Some((id, parent?))).collect();
+    create_demo_accounts(store, &mut tx, &agencies).await?;
     tx.set_setting(DEMO_UNITS_KEY, &tx.now().stored()).await?;
     tx.commit().await?;
     println!("Đã tạo {count} đơn vị thử nghiệm và các tài khoản thử nghiệm.");
@@ -266,7 +274,12 @@ async fn link_demo_leader(store: &Store, today: Date) -> Result<()> {
     Ok(())
 }
 
-async fn create_demo_accounts(store: &Store, tx: &mut khienmang_store::WriteTx) -> Result<()> {
+/// The demo accounts; `agencies` are the new agencies and their parents today.
+async fn create_demo_accounts(
+    store: &Store,
+    tx: &mut khienmang_store::WriteTx,
+    agencies: &[(UnitId, UnitId)],
+) -> Result<()> {
     let today = chrono::Utc::now().date_naive().max(reorg_2025_date());
     let province = store
         .units_by_code("24", today)
@@ -276,13 +289,12 @@ async fn create_demo_accounts(store: &Store, tx: &mut khienmang_store::WriteTx) 
         .context("thiếu tỉnh Bắc Ninh mới")?;
     let communes: Vec<UnitVersion> = store.children_on(province.unit_id, today, 10_000, 0).await?;
     let a_commune = communes.iter().find(|c| c.level == Level::Commune).context("thiếu xã")?;
-    let an_agency = store
-        .children_on(a_commune.unit_id, today, 1000, 0)
-        .await?
-        .into_iter()
-        .find(|c| c.level == Level::Agency)
-        .map(|v| v.unit_id)
-        .unwrap_or(a_commune.unit_id);
+    // The unit officer works for one agency of that commune (README: `donvi`).
+    let an_agency = agencies
+        .iter()
+        .find(|(_, parent)| *parent == a_commune.unit_id)
+        .map(|(agency, _)| *agency)
+        .context("thiếu cơ quan trong xã")?;
     // One hash for every demo account: Argon2id is slow on purpose.
     let hash = khienmang_web::auth::hash_password(DEMO_PASSWORD).map_err(|e| anyhow::anyhow!(e.to_string()))?;
     let mut accounts: Vec<(String, String, Role, Option<UnitId>)> = vec![

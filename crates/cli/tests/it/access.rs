@@ -12,6 +12,8 @@ use khienmang_testkit::http::TestApp;
 
 /// Routes anyone may call. Everything else needs a session.
 const PUBLIC: &[(&str, &str)] = &[
+    // The citizens' home: what anyone can do here, and the staff sign-in link.
+    ("GET", "/"),
     ("GET", "/login"),
     ("POST", "/login"),
     ("GET", "/lang/{lang}"),
@@ -424,8 +426,7 @@ fn is_scamcheck(path: &str) -> bool {
 
 /// Programme administration: evaluations, awards and duties are read within
 /// the scope and written by the units; a unit's own review is read within the
-/// scope; the budget, the reviews' page and award decisions are the
-/// secretariat's.
+/// scope; the budget and award decisions are the secretariat's.
 fn programme_capability(method: &Method, path: &str) -> Option<khienmang_core::auth::Capability> {
     use khienmang_core::auth::Capability;
     // Online contests: the organisers' pages.
@@ -440,7 +441,6 @@ fn programme_capability(method: &Method, path: &str) -> Option<khienmang_core::a
         || path.starts_with("/scamcheck/official")
         || path == "/api/v1/budget/summary"
         || path.starts_with("/api/v1/budget/entries")
-        || path == "/reviews"
         || path == "/awards/{id}/step"
         // The criteria sets are the province's, edited by the secretariat.
         || path.starts_with("/evaluations/criteria")
@@ -463,7 +463,7 @@ fn programme_capability(method: &Method, path: &str) -> Option<khienmang_core::a
         Some(Capability::MovementRead)
     } else if manage {
         Some(Capability::ProgrammeManage)
-    } else if path == "/reviews/{file}" {
+    } else if path.starts_with("/reviews") {
         // A unit's own review of its subtree: any reader of the programme's administration.
         Some(Capability::ProgrammeRead)
     } else if ["/evaluations", "/awards", "/duties"].iter().any(|p| path.starts_with(p)) {
@@ -481,6 +481,8 @@ fn capability_for(method: &Method, path: &str) -> Option<khienmang_core::auth::C
         Some(khienmang_core::auth::Capability::AuditRead)
     } else if is_accounts(path) {
         Some(khienmang_core::auth::Capability::UserAdmin)
+    } else if path == "/org/units/{id}/abolish-level" {
+        Some(khienmang_core::auth::Capability::OrgReorganise)
     } else if path.starts_with("/import")
         || (*method == Method::POST && (path.starts_with("/org") || path.starts_with("/api/v1/org")))
     {
@@ -525,6 +527,8 @@ fn body_for(path: &str, target: i64, records: Records) -> Option<reqwest::Body> 
         "/org/units/{id}/attrs" => form("households=10&population=40&effective=2026-10-01".into()),
         "/org/units/{id}/children" => form("name=Thôn+Lạ&level=village&effective=2026-10-01".into()),
         "/org/units/{id}/change/{kind}" => form("name=Đổi+tên+lần+nữa&effective=2026-10-01&confirm=1".into()),
+        // A preview only: confirmed, it would end every village of the subtree under the walk.
+        "/org/units/{id}/abolish-level" => form("level=village&effective=2026-10-01".into()),
         "/import/{batch}/commit" => form("mode=valid".into()),
         "/login" => form("username=nobody&password=x".into()),
         "/login/totp" | "/account/totp" => form("code=000000&secret=JBSWY3DPEHPK3PXP".into()),
@@ -765,6 +769,14 @@ async fn commune_officer_cannot_read_or_change_another_commune() {
         }
         // Public pages (warnings, surveys) are everyone's.
         if is_public(&method, path) {
+            continue;
+        }
+        if path == "/org/units/{id}/abolish-level" {
+            // A whole level is abolished by the province: refused alike for either commune, nothing learnt.
+            for (unit, records) in [(other, other_records), (own, own_records)] {
+                let status = call(&app, &method, path, unit, records, Some(&t)).await;
+                assert_eq!(status, StatusCode::FORBIDDEN, "{method} {path}: communes abolish no level");
+            }
             continue;
         }
         if path == "/duties/reports/{id}" {

@@ -432,7 +432,7 @@ async fn five_wrong_totp_codes_drop_the_half_sign_in_and_lock_the_account() {
     let late = send_code(&app, &cookie, &csrf, &totp.generate_current().unwrap()).await;
     assert_eq!(late.status(), StatusCode::SEE_OTHER);
     assert!(late.headers()["location"].to_str().unwrap().starts_with("/login"));
-    let home = app.http.get(format!("{}/", app.base)).header("cookie", &cookie).send().await.unwrap();
+    let home = app.http.get(format!("{}/work", app.base)).header("cookie", &cookie).send().await.unwrap();
     assert!(home.headers()["location"].to_str().unwrap().starts_with("/login"), "not signed in");
     // And the password is refused while the lock lasts.
     let again = app
@@ -519,7 +519,7 @@ async fn a_used_totp_code_is_refused() {
     let res = send_code(&app, &cookie, &csrf, &code).await;
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert!(res.text().await.unwrap().contains("Mã này đã được dùng"));
-    let home = app.http.get(format!("{}/", app.base)).header("cookie", &cookie).send().await.unwrap();
+    let home = app.http.get(format!("{}/work", app.base)).header("cookie", &cookie).send().await.unwrap();
     assert_eq!(home.status(), StatusCode::SEE_OTHER, "still waiting for a code");
     assert_eq!(home.headers()["location"], "/login/totp");
     assert_eq!(lockout_state(&app, "tinh").await.0, 2, "both refusals counted");
@@ -664,7 +664,7 @@ async fn a_user_lists_their_sessions_and_ends_the_others_but_never_anyone_elses(
     assert!(end(&here, &csrf, &one).await.unwrap().text().await.unwrap().contains("Đã kết thúc 1 phiên."));
     assert!(end(&here, &csrf, "").await.unwrap().text().await.unwrap().contains("Đã kết thúc 1 phiên."));
     for gone in [&laptop, &phone] {
-        let res = app.http.get(format!("{}/", app.base)).header("cookie", gone.as_str()).send().await.unwrap();
+        let res = app.http.get(format!("{}/work", app.base)).header("cookie", gone.as_str()).send().await.unwrap();
         assert!(res.headers()["location"].to_str().unwrap().starts_with("/login"), "an ended session is signed out");
     }
     assert_eq!(page(&here).await.unwrap().status(), StatusCode::OK);

@@ -314,3 +314,134 @@ async fn enterprise_size_and_school_level_are_chosen_on_the_unit_page() {
     let v = app.store.unit_versions(firm).await.unwrap().pop().unwrap();
     assert_eq!(v.attrs.enterprise_size.map(|s| s.as_str()), Some("medium"));
 }
+
+/// What `unit` counts this year on today's tree (each target's numerator:
+/// the records behind it), and the units under it there.
+async fn targets_of(app: &TestApp, unit: UnitId) -> (Vec<i64>, Vec<UnitId>) {
+    let today = Timestamp::now().vietnam_date();
+    let year = chrono::Datelike::year(&today);
+    app.store
+        .with_targets(today, |s| {
+            let table = s.table(true);
+            let counted = table.rows(unit, year).map(|r| r.iter().map(|v| v.numerator).collect()).unwrap_or_default();
+            (counted, table.children(unit, year))
+        })
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn the_province_abolishes_the_district_level_and_the_communes_move_up_with_their_records() {
+    let app = TestApp::start().await;
+    let province = app.province;
+    let on = day("2025-08-01");
+    let district =
+        create_unit(&app.store, TEST_ACTOR, NewUnit::new("Huyện Thử Nghiệm", Level::District, Some(province)), on)
+            .await
+            .unwrap();
+    let east = create_unit(&app.store, TEST_ACTOR, NewUnit::new("Xã Đông Thử", Level::Commune, Some(district)), on)
+        .await
+        .unwrap();
+    let west = create_unit(&app.store, TEST_ACTOR, NewUnit::new("Xã Tây Thử", Level::Commune, Some(district)), on)
+        .await
+        .unwrap();
+    village(&app, east, "Thôn Đông Một").await;
+    records_at(&app, east, "xa.dong").await;
+    app.user("tinh", Role::Secretariat, Some(province)).await;
+    app.user("xa", Role::CommuneOfficer, Some(app.commune_a.0)).await;
+    app.user("huyen", Role::CommuneOfficer, Some(district)).await;
+    let (t, xa, huyen) = (app.token("tinh").await, app.token("xa").await, app.token("huyen").await);
+    let (before_rows, before_children) = targets_of(&app, province).await;
+    assert!(before_children.contains(&district) && !before_children.contains(&east));
+    assert!(before_rows.iter().sum::<i64>() > 0, "the commune's records count for the province: {before_rows:?}");
+
+    // The levels offered are those present below the unit, translated.
+    let (_, html) = page(&app, &t, &format!("/org/units/{province}")).await;
+    let form = html.split("id=\"change-abolish-level\"").nth(1).expect("the form is on the province's page");
+    let form = form.split("</form>").next().unwrap();
+    assert!(form.contains("<option value=\"district\">Huyện/Quận (cấp huyện)</option>"), "{form}");
+    assert!(form.contains("value=\"commune\"") && form.contains("value=\"village\""), "{form}");
+    assert!(!form.contains("value=\"province\"") && !form.contains("value=\"school\""), "{form}");
+    let (_, html) = page(&app, &xa, &format!("/org/units/{}", app.commune_a.0)).await;
+    assert!(!html.contains("id=\"change-abolish-level\""), "a commune officer is not offered it");
+
+    // A commune officer (even one scoped to the district), an anonymous
+    // caller: refused, nothing written.
+    let path = format!("/org/units/{province}/abolish-level");
+    let today = today();
+    let form = [("level", "district"), ("effective", today.as_str())];
+    let confirm = [("level", "district"), ("effective", today.as_str()), ("confirm", "1")];
+    let before = app.write_count().await;
+    let (status, _, _) = post(
+        &app,
+        &xa,
+        &format!("/org/units/{}/abolish-level", app.commune_a.0),
+        &[("level", "village"), ("effective", today.as_str()), ("confirm", "1")],
+    )
+    .await;
+    assert_eq!(status, 403);
+    let (status, _, _) = post(
+        &app,
+        &huyen,
+        &format!("/org/units/{district}/abolish-level"),
+        &[("level", "commune"), ("effective", today.as_str()), ("confirm", "1")],
+    )
+    .await;
+    assert_eq!(status, 403);
+    let (status, _, _) = post(&app, &xa, &path, &confirm).await;
+    assert!(status == 403 || status == 404, "{status}");
+    let res = app.http.post(format!("{}{path}", app.base)).form(&confirm).send().await.unwrap();
+    assert!(res.status().is_client_error() || res.status().is_redirection(), "{}", res.status());
+    // Nor through the API's dated operations.
+    let res = app
+        .http
+        .post(format!("{}/api/v1/org/operations", app.base))
+        .bearer_auth(&huyen)
+        .json(&serde_json::json!({
+            "operation": {"op": "abolish_level", "level": "commune", "within": district.0},
+            "effective": today,
+        }))
+        .send()
+        .await
+        .unwrap();
+    assert!(res.status().is_client_error(), "{}", res.status());
+    assert_eq!(app.write_count().await, before, "nothing was written");
+    assert!(children(&app, &t, province).await.contains(&"Huyện Thử Nghiệm".to_string()));
+
+    // The preview: the district ends, its communes move up, their records
+    // and the account and open report working there go with them.
+    let (status, _, html) = post(&app, &t, &path, &form).await;
+    assert_eq!(status, 200, "{html}");
+    assert_eq!(app.write_count().await, before, "a preview writes nothing");
+    assert!(html.contains("Bỏ một cấp hành chính") && html.contains("action=\"/org/units/"), "{html}");
+    assert_eq!(html.matches("data-change=\"ended\"").count(), 1, "{html}");
+    assert!(html.contains("Huyện Thử Nghiệm"), "{html}");
+    assert_eq!(html.matches("data-change=\"moved\"").count(), 2, "{html}");
+    assert!(html.contains("Xã Đông Thử") && html.contains("Xã Tây Thử"), "{html}");
+    assert!(html.contains("data-record=\"initiatives\"") && html.contains("data-record=\"people\""), "{html}");
+    // The district's own account, whose unit ends, and the commune's.
+    assert!(html.contains("id=\"preview-accounts\" data-total=\"2\"") && html.contains("xa.dong"), "{html}");
+    assert!(html.contains("huyen (huyen) · Huyện Thử Nghiệm"), "{html}");
+    assert!(html.contains("id=\"preview-reports\" data-total=\"1\""), "{html}");
+
+    // Confirmed: the communes stand under the province, the district is gone,
+    // the province's figures are those it had, and the change is audited.
+    let (status, location, _) = post(&app, &t, &path, &confirm).await;
+    assert_eq!(status, 303);
+    assert_eq!(location, format!("/org/units/{province}?saved=1"));
+    let now = children(&app, &t, province).await;
+    assert!(now.contains(&"Xã Đông Thử".to_string()) && now.contains(&"Xã Tây Thử".to_string()), "{now:?}");
+    assert!(!now.contains(&"Huyện Thử Nghiệm".to_string()), "{now:?}");
+    let (after_rows, after_children) = targets_of(&app, province).await;
+    // The same records count (the district itself no longer stands in a denominator).
+    assert_eq!(after_rows, before_rows, "the province counts the same records");
+    assert!(after_children.contains(&east) && after_children.contains(&west) && !after_children.contains(&district));
+    assert_eq!(audited(&app, "org.abolish_level").await, 1);
+    // Once gone, there is no district level left to offer.
+    let (_, html) = page(&app, &t, &format!("/org/units/{province}")).await;
+    assert!(!html.contains("<option value=\"district\">"), "{html}");
+    // A level that is not there any more is refused beside the field.
+    let (status, _, html) = post(&app, &t, &path, &form).await;
+    assert_eq!(status, 422, "{html}");
+    assert!(html.contains("id=\"bd-al-level-error\""), "{html}");
+}

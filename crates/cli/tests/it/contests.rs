@@ -633,3 +633,47 @@ async fn an_open_contests_leaderboard_hides_predictions_closeness_and_the_all_co
         app.http.get(format!("{}/contests/{c}/leaderboard", app.base)).send().await.unwrap().text().await.unwrap();
     assert!(html.contains("4321") && html.contains("<strong>2</strong>"), "{html}");
 }
+
+#[tokio::test]
+async fn a_result_shows_which_answers_were_wrong_only_once_the_contest_has_closed() {
+    let app = app().await;
+    let c = contest(&app, 600, 3).await;
+    let s = start(&app, c, "0913 000 011", "Người dự thi", None).await;
+    let body = json!({"token": s.token, "answers": answers(&s, 1), "prediction": 3});
+    assert_eq!(submit(&app, c, &s, body).await.0, 200);
+    board(&app, c, 1).await;
+    let result = |lang: &'static str| {
+        let (http, url) = (app.http.clone(), format!("{}/contests/{c}/attempts/{}/result", app.base, s.attempt));
+        let cookie = format!("km_attempt_{c}={}.{}; lang={lang}", s.attempt, s.token);
+        async move {
+            let res = http.get(url).header("cookie", cookie).send().await.unwrap();
+            assert_eq!(res.status(), 200);
+            res.text().await.unwrap()
+        }
+    };
+
+    // While it is open, the right answers would pass from one entrant to the next.
+    let open = result("vi").await;
+    assert!(open.contains("id=\"result-review-later\""), "{open}");
+    assert!(!open.contains("id=\"result-review\"") && !open.contains("Đáp án đúng"), "{open}");
+    let time = open.split("id=\"result-time\">").nth(1).unwrap().split('<').next().unwrap();
+    assert!(time.ends_with(" giây") && !time.contains('.'), "a time as people read it: {time}");
+
+    sqlx::query("UPDATE contests SET closes_at = $1 WHERE id = $2")
+        .bind(Timestamp::from(Utc::now() - chrono::Duration::minutes(1)).stored_millis())
+        .bind(c)
+        .execute(app.store.pool())
+        .await
+        .unwrap();
+    let closed = result("vi").await;
+    let review = closed.split("id=\"result-review\"").nth(1).expect("the review once closed");
+    assert_eq!(review.matches("class=\"review-wrong\"").count(), 1, "{review}");
+    assert_eq!(review.matches("class=\"review-right\"").count(), QUESTIONS - 1, "{review}");
+    // The wrong one says what was picked and what was right.
+    let wrong = review.split("class=\"review-wrong\"").nth(1).unwrap().split("</li>").next().unwrap();
+    assert!(wrong.contains("Anh/chị chọn: Sai") && wrong.contains("Đáp án đúng: Đúng"), "{wrong}");
+    let english = result("en").await;
+    let time = english.split("id=\"result-time\">").nth(1).unwrap().split('<').next().unwrap();
+    assert!(time.ends_with(" seconds") && !time.contains(','), "{time}");
+    assert!(english.contains("Right answer: Đúng"), "the review in English");
+}

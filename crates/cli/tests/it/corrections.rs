@@ -312,3 +312,61 @@ async fn the_pages_correct_void_and_show_the_history() {
     let (_, home) = html(&app, &xa, "/movement").await;
     assert!(!home.contains("Nhóm Zalo thôn Đông"));
 }
+
+/// A periodic activity report entered with a wrong figure: the initiative's
+/// leader voids it with a reason on the page and enters it again; the
+/// history and the audit log keep the void. Another commune's officer and a
+/// leader not linked to the initiative cannot void it.
+#[tokio::test]
+async fn a_leader_voids_an_activity_report_entered_by_mistake() {
+    let app = TestApp::start().await;
+    let xa = officer(&app, "xa", Role::CommuneOfficer, app.commune_a.0).await;
+    let xa_b = officer(&app, "xa-b", Role::CommuneOfficer, app.commune_b.0).await;
+    let leader = officer(&app, "mohinh", Role::InitiativeLeader, app.commune_a.0).await;
+    let other_leader = officer(&app, "mohinh-2", Role::InitiativeLeader, app.commune_a.0).await;
+    let id = create_initiative(&app.store, initiative_input(app.commune_a.0, "Nhóm Zalo thôn Bắc")).await;
+    let leader_id = app.store.user_by_name("mohinh").await.unwrap().unwrap().id.to_string();
+    let (status, _) =
+        post_form(&app, &xa, &format!("/movement/initiatives/{id}/leaders"), &[("user", &leader_id)]).await;
+    assert_eq!(status, 303, "the commune links the leader");
+    let report = [
+        ("period_from", "2026-01-01"),
+        ("period_to", "2026-03-31"),
+        ("posts", "1200"),
+        ("reach", "5000"),
+        ("reports_received", "3"),
+    ];
+    let (status, _) = post_form(&app, &leader, &format!("/movement/initiatives/{id}/reports"), &report).await;
+    assert_eq!(status, 303);
+    let (_, page) = html(&app, &leader, &format!("/movement/initiatives/{id}")).await;
+    let rid =
+        page.split("data-report=\"").nth(1).and_then(|s| s.split('"').next()).expect("the report's row").to_string();
+    assert!(page.contains("1.200"), "the typo is listed");
+
+    let void = format!("/movement/initiatives/{id}/reports/void");
+    // Outsiders: another commune does not see it, an unlinked leader is refused; nothing changes.
+    let before = app.write_count().await;
+    assert_eq!(post_form(&app, &xa_b, &void, &[("report", &rid), ("reason", "Nhầm")]).await.0, 404);
+    assert_eq!(post_form(&app, &other_leader, &void, &[("report", &rid), ("reason", "Nhầm")]).await.0, 403);
+    assert_eq!(app.write_count().await, before, "a refused void wrote something");
+    // A reason is required, and the report must be one of this initiative's.
+    let (status, page) = post_form(&app, &leader, &void, &[("report", &rid), ("reason", "")]).await;
+    assert_eq!(status, 422);
+    assert!(page.contains("Chưa nhập lý do"), "the reason is asked for beside the form");
+    let (status, _) = post_form(&app, &leader, &void, &[("report", "999999"), ("reason", "Nhầm")]).await;
+    assert_eq!(status, 404);
+
+    let (status, _) = post_form(&app, &leader, &void, &[("report", &rid), ("reason", "Gõ thừa số 0")]).await;
+    assert_eq!(status, 303);
+    let fixed = [report[0], report[1], ("posts", "120"), report[3], report[4]];
+    let (status, _) = post_form(&app, &leader, &format!("/movement/initiatives/{id}/reports"), &fixed).await;
+    assert_eq!(status, 303);
+    let (_, page) = html(&app, &leader, &format!("/movement/initiatives/{id}")).await;
+    assert!(!page.contains("1.200"), "the voided report left the page");
+    assert!(page.contains(">120<"), "the report entered again is listed");
+    assert!(page.contains("Gõ thừa số 0"), "the void and its reason are in the initiative's history");
+    let entries = app.store.audit_recent(Some(&format!("initiative_report:{id}/{rid}")), 10, 0).await.unwrap();
+    assert_eq!(entries.iter().map(|e| e.action.as_str()).collect::<Vec<_>>(), ["initiative_report.void"]);
+    // Voided once, it cannot be voided again.
+    assert_eq!(post_form(&app, &leader, &void, &[("report", &rid), ("reason", "Nhầm")]).await.0, 404);
+}

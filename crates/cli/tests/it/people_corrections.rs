@@ -310,7 +310,10 @@ async fn a_consent_given_later_counts_from_its_date() {
     assert_eq!(status, 303, "{page}");
     assert_eq!(figure(&app, &xa, c, "2.8", YEAR).await.0, 0);
     let (_, record) = html(&app, &xa, &format!("/movement/voices/{id}")).await;
-    assert!(record.contains("«2026-05-01» → «2027-02-01»"), "{record}");
+    assert!(
+        record.contains("Ngày đồng thuận hợp tác: «01/05/2026» → «01/02/2027»"),
+        "the dates as people write them: {record}"
+    );
 
     // Voided: the voice leaves the denominator too.
     let (status, _) =

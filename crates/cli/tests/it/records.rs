@@ -129,7 +129,9 @@ async fn a_corrected_budget_amount_shows_in_the_page_the_export_and_the_review_a
     assert!(!texts.contains(&"25.000.000".to_string()), "the review's total counts the amount once: {texts:?}");
     // The history shows old and new.
     let (_, page) = html(&app, &tinh, &format!("/budget/entries/{id}/edit")).await;
-    assert!(page.contains("«12500000000» → «12500000»"), "the history shows the correction");
+    // As people read it: the field's label, money with thousands dots and "đ".
+    assert!(page.contains("Số tiền: «12.500.000.000 đ» → «12.500.000 đ»"), "the history shows the correction: {page}");
+    assert!(!page.contains("amount:"), "no field code in the history");
 
     // Voided with a reason: it leaves the page, the summary, the export and the review.
     let (status, page) = post_form(&app, &tinh, &format!("/budget/entries/{id}/void"), &[("reason", " ")]).await;
@@ -308,7 +310,7 @@ async fn a_voided_resolution_drops_its_target_until_the_secretariat_restores_it(
         assert!(actions.iter().any(|x| x == a), "{a} missing from {actions:?}");
     }
     let (_, page) = html(&app, &xa, &format!("/movement/documents/{id}/edit")).await;
-    assert!(page.contains("«plan» → «resolution»"), "the history shows the correction");
+    assert!(page.contains("Loại: «Kế hoạch» → «Nghị quyết chuyên đề»"), "the history shows the correction: {page}");
 }
 
 async fn village(app: &TestApp, commune: UnitId, name: &str) -> UnitId {

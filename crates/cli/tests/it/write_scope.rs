@@ -113,6 +113,21 @@ async fn initiative_leader_writes_only_linked_initiatives_and_only_its_officer_l
     let audit = app.store.audit_recent(Some(&format!("initiative:{linked}")), 10, 0).await.unwrap();
     assert!(audit.iter().any(|e| e.action == "initiative.leader_link" && e.actor == "xa-a"), "the link is audited");
 
+    // Its list shows the linked initiative first, marked; its pages offer
+    // forms only where it may send them.
+    let (_, list) = get_html(&app, &tl, "/movement").await;
+    let first = list.find("data-initiative=").expect("the list shows initiatives");
+    assert!(list[first..].starts_with(&format!("data-initiative=\"{linked}\" data-yours=\"true\"")), "{list}");
+    assert!(!list.contains("/movement/initiatives/new"), "a leader registers no initiative");
+    let counts_form = "/counts\"";
+    let (_, page) = get_html(&app, &tl, &format!("/movement/initiatives/{linked}")).await;
+    assert!(page.contains(counts_form), "the linked initiative's page has its forms");
+    let (status, page) = get_html(&app, &tl, &format!("/movement/initiatives/{other}")).await;
+    assert_eq!(status, 200, "another initiative of the commune is readable");
+    assert!(!page.contains(counts_form) && !page.contains("/edit\""), "but offers no form to the leader");
+    let (status, _) = get_html(&app, &tl, &format!("/movement/initiatives/{other}/edit")).await;
+    assert_eq!(status, 403, "nor its correction form");
+
     // Now the leader writes the linked initiative, and only it.
     let (status, _) = add_group(&app, &tl, linked).await;
     assert_eq!(status, 303, "the linked initiative is writable");

@@ -382,25 +382,15 @@ pub fn variance(rows: &[BudgetRow], by: GroupBy) -> Vec<Variance> {
         .collect()
 }
 
-/// 37782328000 → "37.782.328.000": Vietnamese digit grouping with dots.
+/// 37782328000 → "37.782.328.000": Vietnamese digit grouping with dots
+/// ([`crate::display::number`], the one helper every page uses).
 pub fn format_thousands(n: i64) -> String {
-    let digits = n.unsigned_abs().to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 1);
-    if n < 0 {
-        out.push('-');
-    }
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push('.');
-        }
-        out.push(c);
-    }
-    out
+    crate::display::number(n)
 }
 
-/// 37782328000 → "37.782.328.000 đ".
+/// 37782328000 → "37.782.328.000 đ" ([`crate::display::money`]).
 pub fn format_dong(n: i64) -> String {
-    format!("{} đ", format_thousands(n))
+    crate::display::money(n)
 }
 
 /// An amount as people write it, in whole đồng: "12.500.000",

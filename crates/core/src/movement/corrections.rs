@@ -14,6 +14,7 @@ string_enum!(
         MemberCount = "member_count" / "Số thành viên theo thôn",
         Group = "group" / "Tổ, nhóm",
         Participant = "participant" / "Đơn vị tham gia",
+        InitiativeReport = "initiative_report" / "Báo cáo hoạt động của mô hình",
         Person = "person" / "Người",
         Training = "training" / "Lớp tập huấn",
         Voice = "voice" / "Người có uy tín",

@@ -121,6 +121,12 @@ impl UnitVersion {
     pub fn is_valid_on(&self, date: Date) -> bool {
         self.valid_from <= date && self.valid_to.is_none_or(|to| date < to)
     }
+
+    /// The name with its official type in front, the type said once:
+    /// "Phường Bắc Giang" whether the name was recorded with the type or not.
+    pub fn full_name(&self) -> String {
+        crate::display::unit_name(self.unit_type.as_deref().unwrap_or_default(), &self.name)
+    }
 }
 
 string_enum!(

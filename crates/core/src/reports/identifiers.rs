@@ -54,8 +54,8 @@ pub fn extract_identifiers(text: &str, entries: &[&str]) -> Vec<Identifier> {
 /// One listed entry, read as a whole.
 fn entry_identifier(entry: &str) -> Option<Identifier> {
     let entry = entry.trim();
-    if let Some((bank, number)) = entry.rsplit_once(|c: char| c.is_whitespace() || c == ':')
-        && let Ok(account) = BankAccount::parse(bank, number)
+    if entry.chars().any(|c| c.is_alphabetic())
+        && let Ok(account) = BankAccount::parse_written(entry)
     {
         return Some(Identifier { kind: IdentifierKind::BankAccount, value: account.canonical() });
     }

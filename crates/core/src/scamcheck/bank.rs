@@ -93,6 +93,34 @@ pub static BANKS: &[Bank] = &[
 const MIN_ACCOUNT_DIGITS: usize = 6;
 const MAX_ACCOUNT_DIGITS: usize = 19;
 
+/// Longest text [`BankAccount::parse_written`] reads: a bank's full name and
+/// a 19-digit number with separators fit well within it.
+pub const MAX_WRITTEN_CHARS: usize = 160;
+
+/// Words around an account number that only say what it is ("STK", "số tài
+/// khoản"), as folded phrases, longest first.
+const FILLER: [&str; 7] = ["so tai khoan", "tai khoan", "so tk", "stk", "tk", "account", "acc"];
+
+/// Drops the filler phrases at either end of `words`, never the last word:
+/// "STK Vietcombank" → "Vietcombank".
+fn strip_filler(words: &mut Vec<&str>) {
+    let folded = |ws: &[&str]| fold(&ws.join(" "));
+    'again: loop {
+        for phrase in FILLER {
+            let n = phrase.split(' ').count();
+            if words.len() > n && folded(&words[..n]) == phrase {
+                words.drain(..n);
+                continue 'again;
+            }
+            if words.len() > n && folded(&words[words.len() - n..]) == phrase {
+                words.truncate(words.len() - n);
+                continue 'again;
+            }
+        }
+        break;
+    }
+}
+
 /// Words that open most bank names and say nothing about which bank it is,
 /// as folded keys. Longest first, so "nganhangtmcp" goes before "nganhang".
 const NAME_PREFIXES: [&str; 4] = ["nganhangtnhhmtv", "nganhangtmcp", "nganhangtnhh", "nganhang"];
@@ -217,6 +245,60 @@ impl BankAccount {
         }
     }
 
+    /// An account written in one piece, as people paste it: the bank's
+    /// name, code or BIN before or after the number ("Vietcombank 0011 0012
+    /// 34567", "0011001234567 VCB", "STK 0011001234567 - Ngân hàng Á Châu",
+    /// "MB: 0123.456.789"). The number is the run of numeric words at one
+    /// end, the bank the words at the other, after dropping the words that
+    /// only say "account number".
+    pub fn parse_written(text: &str) -> Result<Self, BankError> {
+        if text.chars().count() > MAX_WRITTEN_CHARS {
+            return Err(BankError::TooLong { digits: text.chars().filter(char::is_ascii_digit).count() });
+        }
+        // Separators people put between the bank and the number.
+        let spaced: String =
+            text.chars().map(|c| if matches!(c, ':' | ',' | ';' | '|' | '·' | '–' | '—') { ' ' } else { c }).collect();
+        let mut words: Vec<&str> = spaced.split_whitespace().filter(|w| *w != "-").collect();
+        strip_filler(&mut words);
+        let numeric = |w: &&str| {
+            w.bytes().any(|b| b.is_ascii_digit()) && w.bytes().all(|b| b.is_ascii_digit() || b == b'-' || b == b'.')
+        };
+        let trailing = words.iter().rev().take_while(|w| numeric(w)).count();
+        let leading = words.iter().take_while(|w| numeric(w)).count();
+        if words.is_empty() {
+            return Err(BankError::EmptyBank);
+        }
+        if trailing == words.len() {
+            // Digits only: "970436 0011001234567" is a BIN and a number.
+            return match words.split_first() {
+                Some((bin, rest)) if !rest.is_empty() && Bank::find(bin).is_some() => {
+                    BankAccount::parse(bin, &rest.join(" "))
+                }
+                _ => Err(BankError::EmptyBank),
+            };
+        }
+        let mut tried = None;
+        for (bank, number) in [
+            (&words[..words.len() - trailing], &words[words.len() - trailing..]),
+            (&words[leading..], &words[..leading]),
+        ] {
+            let mut bank = bank.to_vec();
+            strip_filler(&mut bank);
+            let bank = bank.join(" ");
+            if number.is_empty() || bank.is_empty() {
+                continue;
+            }
+            if Bank::find(&bank).is_some() {
+                return BankAccount::parse(&bank, &number.join(" "));
+            }
+            tried.get_or_insert(bank);
+        }
+        match tried {
+            Some(bank) => Err(BankError::UnknownBank(bank)),
+            None => Err(BankError::EmptyNumber),
+        }
+    }
+
     pub fn bank(&self) -> &'static Bank {
         self.bank
     }
@@ -317,10 +399,74 @@ mod tests {
         }
     }
 
+    #[test]
+    fn an_account_is_read_with_its_bank_before_or_after_it() {
+        let vcb = BankAccount::parse("VCB", "0011001234567").unwrap();
+        for written in [
+            "Vietcombank 0011001234567",
+            "0011001234567 VCB",
+            "0011 0012 34567 - Vietcombank",
+            "VCB: 0011.0012.34567",
+            "STK 0011001234567 Ngân hàng Ngoại thương Việt Nam",
+            "Số tài khoản 0011-0012-34567, ngân hàng Vietcombank",
+            "ngân hàng TMCP Ngoại Thương Việt Nam · 0011001234567",
+            "970436 0011001234567",
+            "970436:0011001234567",
+            "  vietcombank   stk 0011001234567  ",
+        ] {
+            assert_eq!(BankAccount::parse_written(written), Ok(vcb.clone()), "{written}");
+        }
+        let mb = BankAccount::parse("MB", "0123456789").unwrap();
+        assert_eq!(BankAccount::parse_written("MB Bank 0123 456 789"), Ok(mb.clone()));
+        assert_eq!(BankAccount::parse_written("0123456789 MB Bank"), Ok(mb));
+        // Said why, as for two fields.
+        assert_eq!(BankAccount::parse_written("0011001234567"), Err(BankError::EmptyBank));
+        assert_eq!(BankAccount::parse_written("Vietcombank"), Err(BankError::EmptyNumber));
+        assert_eq!(
+            BankAccount::parse_written("Ngân hàng Mặt Trăng 0011001234567"),
+            Err(BankError::UnknownBank("Ngân hàng Mặt Trăng".into()))
+        );
+        assert_eq!(BankAccount::parse_written("VCB 12345"), Err(BankError::TooShort { digits: 5 }));
+        assert_eq!(BankAccount::parse_written(""), Err(BankError::EmptyBank));
+        assert!(matches!(BankAccount::parse_written(&"1".repeat(500)), Err(BankError::TooLong { .. })));
+    }
+
+    /// A separator at every place people put one, in any mix.
+    fn written_with(digits: &str, cuts: &[(usize, &str)]) -> String {
+        let mut out = String::new();
+        for (i, c) in digits.chars().enumerate() {
+            if let Some((_, sep)) = cuts.iter().find(|(at, _)| *at == i && i > 0) {
+                out.push_str(sep);
+            }
+            out.push(c);
+        }
+        out
+    }
+
     proptest! {
         #[test]
         fn never_panics(bank in "\\PC{0,30}", number in "\\PC{0,30}") {
             let _ = BankAccount::parse(&bank, &number);
+            let _ = BankAccount::parse_written(&format!("{bank} {number}"));
+        }
+
+        /// The bank's name, code or BIN before or after the number, joined by
+        /// any separator and with any separators inside the number: one account.
+        #[test]
+        fn the_bank_before_or_after_gives_one_account(
+            bank in 0..BANKS.len(),
+            which in 0usize..3,
+            digits in "[0-9]{6,19}",
+            cuts in prop::collection::vec((1usize..19, prop::sample::select(vec![" ", ".", "-", " - "])), 0..6),
+            join in prop::sample::select(vec![" ", ": ", " - ", ", ", " · "]),
+            filler in prop::sample::select(vec!["", "STK ", "Số tài khoản "]),
+        ) {
+            let bank = &BANKS[bank];
+            let name = match which { 0 => bank.code, 1 => bank.short_name, _ => bank.name_vi };
+            let number = written_with(&digits, &cuts);
+            let expected = BankAccount::parse(bank.bin, &digits).unwrap();
+            prop_assert_eq!(BankAccount::parse_written(&format!("{name}{join}{filler}{number}")), Ok(expected.clone()));
+            prop_assert_eq!(BankAccount::parse_written(&format!("{filler}{number}{join}{name}")), Ok(expected));
         }
 
         #[test]

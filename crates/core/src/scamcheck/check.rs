@@ -5,7 +5,7 @@
 
 use std::fmt;
 
-use super::bank::{Bank, BankAccount};
+use super::bank::{Bank, BankAccount, BankError, MAX_WRITTEN_CHARS};
 use super::index::IndicatorKey;
 use super::phone::PhoneNumber;
 use super::qr::{QrError, QrPayload};
@@ -94,14 +94,20 @@ pub enum QueryError {
     DamagedQr(QrError),
     /// Only digits, but not a phone number: an account number needs its bank.
     AccountWithoutBank,
-    /// Recognised as this kind, but not valid: the parser's explanation.
+    /// Recognised as this kind, but not valid: the parser's explanation,
+    /// in Vietnamese and in English.
     Invalid {
         kind: SubjectKind,
         message_vi: String,
+        message_en: String,
     },
 }
 
 impl QueryError {
+    fn invalid(kind: SubjectKind, message_vi: String, e: &impl fmt::Display) -> QueryError {
+        QueryError::Invalid { kind, message_vi, message_en: e.to_string() }
+    }
+
     pub fn message_vi(&self) -> String {
         match self {
             QueryError::Empty => "Hãy nhập số điện thoại, số tài khoản, đường link hoặc nội dung mã QR.".into(),
@@ -114,6 +120,20 @@ impl QueryError {
             QueryError::Invalid { message_vi, .. } => message_vi.clone(),
         }
     }
+
+    /// The same for English readers.
+    pub fn message_en(&self) -> String {
+        match self {
+            QueryError::Empty => "Enter a phone number, an account number, a link or a QR code's content.".into(),
+            QueryError::TooLong => format!("The text is too long (at most {} KB).", MAX_QUERY_BYTES / 1024),
+            QueryError::DamagedQr(e) => format!("The QR code is damaged or was altered: {e}"),
+            QueryError::AccountWithoutBank => {
+                "This is not a phone number. If it is an account number, write the bank's name with it, e.g. \"Vietcombank 0011001234567\"."
+                    .into()
+            }
+            QueryError::Invalid { message_en, .. } => message_en.clone(),
+        }
+    }
 }
 
 impl fmt::Display for QueryError {
@@ -123,7 +143,7 @@ impl fmt::Display for QueryError {
             QueryError::TooLong => write!(f, "longer than {MAX_QUERY_BYTES} bytes"),
             QueryError::DamagedQr(e) => write!(f, "damaged QR payload: {e}"),
             QueryError::AccountWithoutBank => f.write_str("digits that are not a phone number and name no bank"),
-            QueryError::Invalid { kind, message_vi } => write!(f, "invalid {}: {message_vi}", kind.as_str()),
+            QueryError::Invalid { kind, message_en, .. } => write!(f, "invalid {}: {message_en}", kind.as_str()),
         }
     }
 }
@@ -156,23 +176,26 @@ impl Query {
         if let Some(digits) = phone_like(text) {
             return match PhoneNumber::parse(text) {
                 Ok(p) => Ok(Query::of(Subject::Phone(p))),
-                Err(_) if digits >= 10 => Err(QueryError::AccountWithoutBank),
-                Err(e) => Err(QueryError::Invalid { kind: SubjectKind::Phone, message_vi: e.message_vi() }),
+                // "970436 0011001234567": a BIN and a number.
+                Err(_) if digits >= 10 => match BankAccount::parse_written(text) {
+                    Ok(a) => Ok(Query::of(a.into())),
+                    Err(_) => Err(QueryError::AccountWithoutBank),
+                },
+                Err(e) => Err(QueryError::invalid(SubjectKind::Phone, e.message_vi(), &e)),
             };
         }
-        if let Some((bank, number)) = text.rsplit_once(|c: char| c.is_whitespace() || c == ':')
-            && number.chars().any(|c| c.is_ascii_digit())
-            && number.chars().all(|c| c.is_ascii_digit() || matches!(c, '.' | '-'))
-            && Bank::find(bank).is_some()
-        {
-            return BankAccount::parse(bank, number)
-                .map(|a| Query::of(a.into()))
-                .map_err(|e| QueryError::Invalid { kind: SubjectKind::BankAccount, message_vi: e.message_vi() });
+        // A bank named before or after the number; text naming no bank goes on.
+        if text.chars().count() <= MAX_WRITTEN_CHARS && text.chars().any(|c| c.is_ascii_digit()) {
+            match BankAccount::parse_written(text) {
+                Ok(a) => return Ok(Query::of(a.into())),
+                Err(BankError::UnknownBank(_) | BankError::EmptyBank | BankError::EmptyNumber) => {}
+                Err(e) => return Err(QueryError::invalid(SubjectKind::BankAccount, e.message_vi(), &e)),
+            }
         }
         if !text.contains(char::is_whitespace) && text.contains('.') {
             return CanonicalUrl::parse(text)
                 .map(|u| Query::of(Subject::Url(u)))
-                .map_err(|e| QueryError::Invalid { kind: SubjectKind::Url, message_vi: e.message_vi() });
+                .map_err(|e| QueryError::invalid(SubjectKind::Url, e.message_vi(), &e));
         }
         Ok(Query { kind: SubjectKind::Unknown, subject: None, qr: None })
     }
@@ -244,6 +267,17 @@ mod tests {
         assert_eq!(q.subject.unwrap().normalized(), "+84912345678");
         let q = Query::detect("vietcombank 0011001234567").unwrap();
         assert_eq!(q.subject.unwrap().normalized(), "970436:0011001234567");
+        for written in [
+            "0011001234567 VCB",
+            "0011 0012 34567 Vietcombank",
+            "970436 0011001234567",
+            "STK 0011001234567 - Vietcombank",
+        ] {
+            let q = Query::detect(written).unwrap();
+            assert_eq!(q.subject.unwrap().normalized(), "970436:0011001234567", "{written}");
+        }
+        // A bank was named: what is wrong with its number is said.
+        assert!(matches!(Query::detect("VCB 12345"), Err(QueryError::Invalid { kind: SubjectKind::BankAccount, .. })));
     }
 
     #[test]

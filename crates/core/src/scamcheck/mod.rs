@@ -18,7 +18,7 @@ mod qr;
 mod url;
 mod verdict;
 
-pub use bank::{BANKS, Bank, BankAccount, BankError};
+pub use bank::{BANKS, Bank, BankAccount, BankError, MAX_WRITTEN_CHARS};
 pub use check::{MAX_QUERY_BYTES, Query, QueryError, Subject, SubjectKind};
 pub use domain::{Domain, DomainError};
 pub use index::{

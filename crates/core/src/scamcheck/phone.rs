@@ -154,6 +154,13 @@ impl PhoneNumber {
             // "84912345678": a national number never starts with 84 and has
             // 11 digits (a mobile written with its 0 starts with 0).
             Some(digits.as_str())
+        } else if digits.starts_with("84")
+            && digits.len() == 10
+            && vietnamese(digits.trim_start_matches('0'), digits.len()).is_err()
+        {
+            // "84 1800 1234": a service number after the country code; no
+            // 10-digit national number starting with 84 is allocated.
+            Some(digits.as_str())
         } else {
             None
         };
@@ -206,8 +213,9 @@ impl fmt::Display for PhoneNumber {
 /// `national` is the national significant number (no trunk 0); `typed` the
 /// count of digits the user entered, for messages.
 fn vietnamese(national: &str, typed: usize) -> Result<PhoneNumber, PhoneError> {
-    // Mobiles have 9 digits, landlines 10, 1800/1900 numbers 8 to 10.
-    if national.len() < 8 {
+    // Mobiles have 9 digits, landlines 10, 1800/1900 numbers 8 to 10, and
+    // a few allocated ranges (069…) 7.
+    if national.len() < 7 {
         return Err(PhoneError::TooShort { digits: typed });
     }
     if national.len() > 10 {
@@ -509,8 +517,13 @@ mod tests {
     fn zeros_after_the_country_code_are_typos() {
         assert_eq!(ok("+84 0 912 345 678").e164(), "+84912345678");
         assert_eq!(ok("+84 00 912 345 678").e164(), "+84912345678");
-        // Found by the fuzz target: it was read as "+846933363", which did not read back.
-        assert_eq!(PhoneNumber::parse("84006933363"), Err(PhoneError::TooShort { digits: 11 }));
+        // Found by the fuzz target when 7-digit numbers were refused: it is
+        // "+846933363" (a 069 number, as libphonenumber reads it too), and
+        // reads back from both its forms.
+        let n = ok("84006933363");
+        assert_eq!(n.e164(), "+846933363");
+        assert_eq!(ok(n.e164()), n);
+        assert_eq!(ok(&n.national().unwrap()), n);
     }
 
     #[test]
@@ -562,6 +575,31 @@ mod tests {
                 prop_assert_eq!(PhoneNumber::parse(number.e164()), Ok(number.clone()));
                 prop_assert_eq!(number.national().map(|n| n.trim_start_matches('0').to_owned()), Some(national[1..].to_owned()));
             }
+        }
+
+        /// Any separators, anywhere between the digits, in any mix, after any
+        /// of the prefixes people use: the same number.
+        #[test]
+        fn separators_anywhere_keep_the_number(
+            national in prop::sample::select(vec![
+                "912345678", "329123456", "707123456", "563123456", "868123456",
+                "2438251234", "2043851234", "2223851234", "18001234", "1900545413",
+            ]),
+            cuts in prop::collection::vec((1usize..10, prop::sample::select(vec![" ", ".", "-", " - ", ". ", "  "])), 0..8),
+            style in prop::sample::select(vec!["0", "+84", "+84 ", "84", "84-", "(+84) ", "(+84)", "0084 ", "+84 (0) "]),
+        ) {
+            let reference = PhoneNumber::parse(&format!("+84{national}")).unwrap();
+            let mut body = String::new();
+            for (i, c) in national.chars().enumerate() {
+                if let Some((_, sep)) = cuts.iter().find(|(at, _)| *at == i) {
+                    body.push_str(sep);
+                }
+                body.push(c);
+            }
+            // Service numbers are written without the trunk 0.
+            let style = if style == "0" && national.starts_with('1') { "" } else { style };
+            let written = format!("{style}{body}");
+            prop_assert_eq!(PhoneNumber::parse(&written), Ok(reference), "{}", written);
         }
 
         /// The same number, however it is grouped and prefixed, has one E.164 form.

@@ -41,7 +41,8 @@ crate::macros::string_enum!(
 /// rather than written as `null`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Evidence {
-    /// Citizens' reports that name it.
+    /// Citizens' reports that name it: every one received, of any status,
+    /// since the start (the count every staff page shows for it too).
     pub reports: u32,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub first_seen: Option<Date>,

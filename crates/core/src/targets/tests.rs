@@ -650,3 +650,62 @@ fn a_tree_with_loops_still_computes() {
         assert_eq!(table.series(u(V3), TargetId::Coverage).len(), 3);
     }
 }
+
+#[test]
+fn years_still_to_come_have_no_figure() {
+    // Computed on 01/03/2026: 2027–2030 have not begun, whatever the
+    // registers hold (people registered with no end count in every year).
+    let facts = Facts {
+        people: vec![person(C9, PersonRole::VillageKeyOfficial, 2024, None, &[2024, 2025, 2026])],
+        ..Default::default()
+    };
+    let t = compute(&world(), &facts, Mode::Then, FIRST_YEAR..=LAST_YEAR, d(TODAY));
+    assert!(t.has_begun(2026) && !t.has_begun(2027));
+    assert!(val(&t, P, 2026, TargetId::StaffTraining).value.is_some());
+    for year in 2027..=2030 {
+        let v = val(&t, P, year, TargetId::StaffTraining);
+        assert_eq!((v.value, v.status), (None, Status::NoData), "{year}");
+        for row in t.rows(u(P), year).unwrap() {
+            assert_eq!(row.value, None, "{year} {}", row.target);
+        }
+    }
+    // The series a chart draws stops at this year.
+    let drawn: Vec<i32> = t
+        .series(u(P), TargetId::StaffTraining)
+        .into_iter()
+        .filter(|(_, v)| v.is_some_and(|v| v.value.is_some()))
+        .map(|(y, _)| y)
+        .collect();
+    assert_eq!(drawn, vec![2024, 2025, 2026]);
+}
+
+#[test]
+fn one_rating_for_every_figure() {
+    // The goal is compared on the counts, the trajectory on the share.
+    assert_eq!(rate(TargetId::TrustedVoices, Some((4, 5)), 0.8), Status::Met);
+    assert_eq!(rate(TargetId::TrustedVoices, Some((79_999, 100_000)), 0.8), Status::Behind);
+    assert_eq!(rate(TargetId::StaffTraining, Some((1, 2)), 0.5), Status::OnTrack);
+    assert_eq!(rate(TargetId::StaffTraining, Some((1, 2)), 0.6), Status::Behind);
+    assert_eq!(rate(TargetId::StaffTraining, None, 0.6), Status::NoData);
+    assert_eq!(rate(TargetId::StaffTraining, Some((0, 0)), 0.6), Status::NoData);
+    // A composite follows its parts.
+    use Status::*;
+    assert_eq!(rate_parts(&[Met, Met, Met]), Met);
+    assert_eq!(rate_parts(&[Met, OnTrack, Met]), OnTrack);
+    assert_eq!(rate_parts(&[OnTrack, OnTrack, OnTrack]), OnTrack);
+    assert_eq!(rate_parts(&[Met, Behind, NoData]), Behind);
+    assert_eq!(rate_parts(&[Met, NoData]), NoData);
+    assert_eq!(rate_parts(&[]), NoData);
+    // The table's own statuses are this rating.
+    let t = then(&coverage_facts());
+    for year in 2024..=2026 {
+        t.each_row(year, |unit, rows| {
+            for v in rows.iter().filter(|v| v.target != TargetId::Coverage) {
+                let counts = v.value.map(|_| (v.numerator, v.denominator));
+                assert_eq!(v.status, rate(v.target, counts, v.expected), "{unit:?} {year} {}", v.target);
+            }
+            let parts: Vec<Status> = rows[9..].iter().filter(|p| p.denominator > 0).map(|p| p.status).collect();
+            assert_eq!(rows[8].status, rate_parts(&parts), "{unit:?} {year}");
+        });
+    }
+}

@@ -16,7 +16,7 @@ use khienmang_core::admin::review::{
 };
 use khienmang_core::admin::{ReviewKind, format_thousands};
 use khienmang_core::org::{Level, UnitId};
-use khienmang_core::targets::{FIRST_YEAR, LAST_YEAR, Status, TargetId, TargetValue};
+use khienmang_core::targets::{FIRST_YEAR, LAST_YEAR, Status, TargetId, TargetValue, composite_parts};
 use sqlx::Row;
 
 use crate::{Result, Store, StoreError};
@@ -39,23 +39,38 @@ fn percent(v: &TargetValue) -> Option<f64> {
 }
 
 /// One target as the dashboard shows it: the counts, the percent, the
-/// trajectory and the status the targets engine gave it.
-pub fn target_row(v: &TargetValue, by_year: Vec<Option<f64>>) -> TargetRow {
+/// trajectory and the dashboard's own rating ([`khienmang_core::targets::rate`]).
+/// `row` is the node's whole row, for the parts a composite target (2.9)
+/// is read from; `by_year` its percent for each year so far.
+pub fn target_row(v: &TargetValue, row: &[TargetValue], by_year: Vec<Option<f64>>) -> TargetRow {
     let applies = v.denominator > 0 || v.eligible_units > 0;
+    let composite = v.target == TargetId::Coverage;
+    let value_text = if !applies {
+        String::new()
+    } else if composite {
+        parts_text(v, row)
+    } else {
+        format!("{}/{}", format_thousands(v.numerator), format_thousands(v.denominator))
+    };
     TargetRow {
         code: v.target.code().to_owned(),
         title: v.target.label_vi().to_owned(),
         goal_text: goal_text(v.target),
-        value_text: if applies {
-            format!("{}/{}", format_thousands(v.numerator), format_thousands(v.denominator))
-        } else {
-            String::new()
-        },
-        percent: percent(v),
+        value_text,
+        // A share of parts met is not a percentage of anything a reader counts.
+        percent: if composite { None } else { percent(v) },
         expected: Some(v.expected * 100.0).filter(|x| x.is_finite()),
-        status: v.status.label_vi().to_owned(),
-        by_year,
+        status: v.status,
+        by_year: if composite { vec![None; by_year.len()] } else { by_year },
     }
+}
+
+/// "2/3 phần đạt (2.9a: Đạt; 2.9b: Chậm; 2.9c: Đạt)": a composite target
+/// read as its parts, with each part's own rating.
+pub fn parts_text(v: &TargetValue, row: &[TargetValue]) -> String {
+    let parts: Vec<String> =
+        composite_parts(row).map(|p| format!("{}: {}", p.target.code(), p.status.label_vi())).collect();
+    format!("{}/{} phần đạt ({})", v.numerator, v.denominator, parts.join("; "))
 }
 
 /// The year a review made on `today` reports: this year, within the
@@ -103,7 +118,7 @@ async fn from_targets(store: &Store, unit: UnitId, year: i32, today: Date) -> Re
                 .map(|r| {
                     let by_year =
                         (FIRST_YEAR..=year).map(|y| table.get(unit, y, r.target).as_ref().and_then(percent)).collect();
-                    target_row(r, by_year)
+                    target_row(r, &rows, by_year)
                 })
                 .collect();
             let behind = rows
@@ -245,7 +260,9 @@ pub async fn review_data(
             .to_owned(),
     );
 
-    let met = t.targets.iter().filter(|r| r.status == Status::Met.label_vi()).count();
+    let count = |status: Status| t.targets.iter().filter(|r| r.status == status).count();
+    let (met, on_track, behind) = (count(Status::Met), count(Status::OnTrack), count(Status::Behind));
+    let known = met + on_track + behind;
     let intro = vec![
         format!(
             "Thực hiện Đề án “Xây dựng phong trào toàn dân bảo vệ an ninh Tổ quốc trên không gian mạng, giai đoạn \
@@ -257,10 +274,10 @@ pub async fn review_data(
             to.format("%d/%m/%Y"),
         ),
         format!(
-            "Số liệu của {unit_name} được tổng hợp từ hệ thống Khiên Mạng ngày {}; năm {year} có {met}/{} chỉ tiêu \
-             đạt, đánh giá theo lộ trình đến năm 2030 như trên bảng theo dõi chỉ tiêu.",
+            "Số liệu của {unit_name} được tổng hợp từ hệ thống Khiên Mạng ngày {}: năm {year}, trong {known} chỉ \
+             tiêu có số liệu, {met} chỉ tiêu đã đạt, {on_track} chỉ tiêu đúng lộ trình, {behind} chỉ tiêu chậm so \
+             với lộ trình đến năm 2030; chi tiết tại bảng theo dõi chỉ tiêu và Phụ lục kèm theo.",
             today.format("%d/%m/%Y"),
-            t.targets.len(),
         ),
     ];
 

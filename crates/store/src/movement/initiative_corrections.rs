@@ -41,7 +41,7 @@ impl Store {
                  (SELECT CAST(id AS TEXT) FROM initiative_channels WHERE initiative_id = $2)) \
              OR (record_kind = 'group' AND record_id IN \
                  (SELECT CAST(id AS TEXT) FROM initiative_groups WHERE initiative_id = $2)) \
-             OR (record_kind IN ('member_count', 'participant') AND record_id LIKE $3) ORDER BY id",
+             OR (record_kind IN ('member_count', 'participant', 'initiative_report') AND record_id LIKE $3) ORDER BY id",
         )
         .bind(id.to_string())
         .bind(id)
@@ -301,6 +301,18 @@ impl WriteTx {
             Some(reason.as_str()),
         )
         .await
+    }
+
+    /// Voids a periodic activity report of an initiative entered by mistake
+    /// (a wrong period or count is voided and entered again). No target
+    /// reads these reports, so only the history and the audit log change.
+    pub async fn void_initiative_report(&mut self, initiative: i64, report: i64, reason: &VoidReason) -> Result<()> {
+        let keys = [report, initiative];
+        if self.mark_void("initiative_reports", "id = $4 AND initiative_id = $5", &keys, reason).await? == 0 {
+            return Err(StoreError::NotFound);
+        }
+        let id = format!("{initiative}/{report}");
+        self.log_change(RecordKind::InitiativeReport, &id, ChangeAction::Void, Map::new(), Some(reason.as_str())).await
     }
 
     /// Voids a sub-group of an initiative.

@@ -107,6 +107,13 @@ pub struct ActivityReport {
     pub note: Option<String>,
 }
 
+/// A periodic activity report as listed: its id, to void it by.
+#[derive(Debug, Clone)]
+pub struct ReportEntry {
+    pub id: i64,
+    pub report: ActivityReport,
+}
+
 /// A listed member, as an import or form gives it.
 #[derive(Debug, Clone)]
 pub struct NewMember {
@@ -282,23 +289,27 @@ impl Store {
             .collect()
     }
 
-    pub async fn initiative_reports(&self, id: i64) -> Result<Vec<ActivityReport>> {
+    /// The initiative's periodic activity reports that count (not voided), newest period first.
+    pub async fn initiative_reports(&self, id: i64) -> Result<Vec<ReportEntry>> {
         let rows = sqlx::query(
-            "SELECT period_from, period_to, posts, reach, reports_received, note FROM initiative_reports \
-             WHERE initiative_id = $1 ORDER BY period_from DESC",
+            "SELECT period_from, period_to, posts, reach, reports_received, note, id FROM initiative_reports \
+             WHERE initiative_id = $1 AND voided_at IS NULL ORDER BY period_from DESC, id DESC",
         )
         .bind(id)
         .fetch_all(self.pool())
         .await?;
         rows.iter()
             .map(|r| {
-                Ok(ActivityReport {
-                    period_from: date(&r.try_get::<String, _>(0)?)?,
-                    period_to: date(&r.try_get::<String, _>(1)?)?,
-                    posts: r.try_get(2)?,
-                    reach: r.try_get(3)?,
-                    reports_received: r.try_get(4)?,
-                    note: r.try_get(5)?,
+                Ok(ReportEntry {
+                    id: r.try_get(6)?,
+                    report: ActivityReport {
+                        period_from: date(&r.try_get::<String, _>(0)?)?,
+                        period_to: date(&r.try_get::<String, _>(1)?)?,
+                        posts: r.try_get(2)?,
+                        reach: r.try_get(3)?,
+                        reports_received: r.try_get(4)?,
+                        note: r.try_get(5)?,
+                    },
                 })
             })
             .collect()

@@ -90,7 +90,7 @@ impl WriteTx {
         let view = self.prefetch(op, on).await?;
         let changes = op.plan(on, &new_ids, &view)?;
         let mut before: HashMap<UnitId, UnitVersion> = view.latest.clone();
-        for c in view.children.values().flatten() {
+        for c in view.children.values().flatten().chain(&view.level_members) {
             before.entry(c.unit_id).or_insert_with(|| c.clone());
         }
         let closed: BTreeSet<UnitId> = changes

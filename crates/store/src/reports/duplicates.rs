@@ -30,12 +30,23 @@ pub struct SimilarReport {
     pub shared_identifiers: usize,
 }
 
+/// What the count of reports about an identifier counts, wherever it is
+/// shown ([`Store::reports_naming`]): reports of any status (a rejected
+/// report was still received; analysts clear an identifier by rejecting its
+/// indicator), handled by any unit, received at any time.
+pub const NAMING_COUNTS: &str = "every report naming the identifier, any status, any unit, all time";
+
 /// An identifier that several reports share: a candidate scam indicator.
 #[derive(Debug, Clone, Serialize)]
 pub struct Correlation {
     pub kind: IdentifierKind,
     pub value: String,
+    /// Reports naming it, counted as [`Store::reports_naming`] counts them:
+    /// the same number on every page, whoever looks.
     pub reports: usize,
+    /// Of those, the reports handled within the scope asked for (listed in
+    /// `report_ids` and `codes`).
+    pub in_scope: usize,
     pub communes: usize,
     pub categories: Vec<Category>,
     pub first_seen: String,
@@ -66,7 +77,10 @@ fn excerpt(text: &str) -> String {
 const DUPLICATE_WINDOW_DAYS: i64 = 90;
 
 impl Store {
-    /// How many reports name an identifier.
+    /// How many reports name an identifier: the one count every page shows
+    /// for it ([`NAMING_COUNTS`]): every citizens' report naming it, of any
+    /// status, handled anywhere, since the start. The scam check's live
+    /// index counts the same rows as they arrive.
     pub async fn reports_naming(&self, identifier: &Identifier) -> Result<i64> {
         Ok(sqlx::query_scalar(
             "SELECT CAST(COUNT(DISTINCT report_id) AS BIGINT) FROM report_identifiers WHERE kind = $1 AND value = $2",
@@ -197,8 +211,24 @@ impl Store {
         for row in &rows {
             groups.entry((row.try_get("kind")?, row.try_get("value")?)).or_default().push(row);
         }
+        // The count shown is the identifier's, not the scope's.
+        let totals = sqlx::query(&format!(
+            "SELECT i.kind, i.value, CAST(COUNT(DISTINCT i.report_id) AS BIGINT) AS n FROM report_identifiers i \
+             WHERE (i.kind, i.value) IN ( \
+               SELECT i2.kind, i2.value FROM report_identifiers i2 JOIN reports r2 ON r2.id = i2.report_id \
+               WHERE r2.unit_id IN ({list}) GROUP BY i2.kind, i2.value HAVING COUNT(DISTINCT i2.report_id) > 1) \
+             GROUP BY i.kind, i.value"
+        ))
+        .fetch_all(self.pool())
+        .await?;
+        let mut total: HashMap<(String, String), i64> = HashMap::new();
+        for r in &totals {
+            total.insert((r.try_get("kind")?, r.try_get("value")?), r.try_get("n")?);
+        }
         let mut out = Vec::new();
         for ((kind, value), rows) in groups {
+            let reports =
+                total.get(&(kind.clone(), value.clone())).map_or(rows.len(), |n| usize::try_from(*n).unwrap_or(0));
             let Some(kind) = IdentifierKind::parse(&kind) else { continue };
             let mut communes = HashSet::new();
             let mut categories = Vec::new();
@@ -217,7 +247,8 @@ impl Store {
             out.push(Correlation {
                 kind,
                 value,
-                reports: rows.len(),
+                reports,
+                in_scope: rows.len(),
                 communes: communes.len(),
                 categories,
                 first_seen: seen(0)?,

@@ -155,8 +155,11 @@ impl LiveIndex {
         }
         loop {
             let rows = sqlx::query(
-                "SELECT ri.report_id, ri.kind, ri.value, r.category, r.received_at FROM report_identifiers ri \
-                 JOIN reports r ON r.id = ri.report_id WHERE ri.report_id > $1 AND r.status <> 'rejected' \
+                // Counted as every page counts reports about an identifier
+                // (`reports::NAMING_COUNTS`): any status, so that a report
+                // rejected after it was read here counts the same as in SQL.
+                "SELECT DISTINCT ri.report_id, ri.kind, ri.value, r.category, r.received_at FROM report_identifiers ri \
+                 JOIN reports r ON r.id = ri.report_id WHERE ri.report_id > $1 \
                  ORDER BY ri.report_id LIMIT $2",
             )
             .bind(sync.last_report)

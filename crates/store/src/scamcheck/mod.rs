@@ -271,15 +271,16 @@ impl Store {
     }
 
     /// Re-sightings: a verified indicator that citizens report again lives
-    /// on from the last report (the decay restarts); report counts follow.
+    /// on from the last report (the decay restarts); report counts follow,
+    /// counted as everywhere else ([`crate::reports::NAMING_COUNTS`]).
     pub async fn resight_indicators(&self, now: Timestamp) -> Result<usize> {
         let rows: Vec<(i64, String, i64, String)> = sqlx::query_as(
-            "SELECT i.id, i.kind, COUNT(*), MAX(r.received_at) FROM indicators i \
+            "SELECT i.id, i.kind, CAST(COUNT(DISTINCT ri.report_id) AS BIGINT), MAX(r.received_at) FROM indicators i \
              JOIN report_identifiers ri ON ri.kind = i.kind AND ('tel:' || ri.value = i.key \
                OR 'bank:' || ri.value = i.key OR ri.value || '/' = i.key) \
-             JOIN reports r ON r.id = ri.report_id AND r.status <> 'rejected' \
+             JOIN reports r ON r.id = ri.report_id \
              WHERE i.state IN ('verified', 'candidate') GROUP BY i.id, i.kind, i.last_seen, i.reports \
-             HAVING MAX(r.received_at) > i.last_seen OR COUNT(*) <> i.reports",
+             HAVING MAX(r.received_at) > i.last_seen OR COUNT(DISTINCT ri.report_id) <> i.reports",
         )
         .fetch_all(self.pool())
         .await?;

@@ -21,7 +21,7 @@ use crate::db::{CommitStep, OnCommit};
 use crate::{Result, Store, StoreError, WriteTx};
 
 /// Bumped by every write to the registry, so caches know to reload.
-pub(crate) const MOVEMENT_GENERATION: &str = "movement.generation";
+pub const MOVEMENT_GENERATION: &str = "movement.generation";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Key {

@@ -5,7 +5,7 @@
 //! figures; that is how a removed (or, with a filter added to its query,
 //! voided) record leaves them.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use khienmang_core::Date;
 use khienmang_core::movement::{Stage, counted_enlistments};
@@ -109,20 +109,20 @@ enum Document {
 /// record read again can be swapped for what was read before.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct FactRecords {
-    documents: HashMap<i64, Document>,
-    people: HashMap<i64, Person>,
+    documents: BTreeMap<i64, Document>,
+    people: BTreeMap<i64, Person>,
     /// A training's attendees.
     attendees: HashMap<i64, Vec<i64>>,
-    voices: HashMap<i64, Voice>,
-    activities: HashMap<i64, (UnitId, i32)>,
-    posts: HashMap<i64, (UnitId, i32)>,
-    reports: HashSet<(UnitId, i32)>,
-    initiatives: HashMap<i64, Participation>,
+    voices: BTreeMap<i64, Voice>,
+    activities: BTreeMap<i64, (UnitId, i32)>,
+    posts: BTreeMap<i64, (UnitId, i32)>,
+    reports: BTreeSet<(UnitId, i32)>,
+    initiatives: BTreeMap<i64, Participation>,
     /// The initiatives the figures count at all (their query returns them):
     /// when one comes or goes, so do its members.
     counted: HashSet<i64>,
     /// Each village's households with a member in an initiative, by year.
-    households: HashMap<UnitId, Vec<(i32, i64)>>,
+    households: BTreeMap<UnitId, Vec<(i32, i64)>>,
 }
 
 /// Records of one kind to read: all, or these.
@@ -273,7 +273,7 @@ impl FactRecords {
 
 /// Swaps records read again (`None`: gone) into `map`, noting the facts
 /// taken out and put in.
-fn swap<T: Clone>(map: &mut HashMap<i64, T>, fresh: Vec<(i64, Option<T>)>, out: &mut Vec<T>, put: &mut Vec<T>) {
+fn swap<T: Clone>(map: &mut BTreeMap<i64, T>, fresh: Vec<(i64, Option<T>)>, out: &mut Vec<T>, put: &mut Vec<T>) {
     for (id, now) in fresh {
         out.extend(map.remove(&id));
         if let Some(now) = now {
@@ -377,12 +377,12 @@ impl Fresh {
 // One query per kind. A filter that hides records from the figures (such as
 // a void) belongs in the kind's query below, and nowhere else.
 
-async fn documents(pool: &sqlx::AnyPool, only: Only<'_>) -> Result<HashMap<i64, Document>> {
+async fn documents(pool: &sqlx::AnyPool, only: Only<'_>) -> Result<BTreeMap<i64, Document>> {
     let sql = format!(
         "SELECT id, unit_id, kind, issued_on, year FROM movement_documents WHERE voided_at IS NULL AND {}",
         only.on("id")
     );
-    let mut out = HashMap::new();
+    let mut out = BTreeMap::new();
     for r in fetch(pool, sql).await? {
         let unit = UnitId(r.try_get(1)?);
         let doc = if r.try_get::<String, _>(2)? == "resolution" {
@@ -435,7 +435,7 @@ async fn people(
     pool: &sqlx::AnyPool,
     only: Only<'_>,
     trained: Option<HashMap<i64, Vec<i32>>>,
-) -> Result<HashMap<i64, Person>> {
+) -> Result<BTreeMap<i64, Person>> {
     let mut years = match trained {
         Some(years) => years,
         None => {
@@ -452,7 +452,7 @@ async fn people(
         "SELECT id, unit_id, role, registered_from, registered_to FROM people WHERE voided_at IS NULL AND {}",
         only.on("id")
     );
-    let mut out = HashMap::new();
+    let mut out = BTreeMap::new();
     for r in fetch(pool, sql).await? {
         let Some(role) = PersonRole::parse(&r.try_get::<String, _>(2)?) else { continue };
         let id: i64 = r.try_get(0)?;
@@ -471,7 +471,7 @@ async fn people(
     Ok(out)
 }
 
-async fn voices(pool: &sqlx::AnyPool, only: Only<'_>) -> Result<HashMap<i64, Voice>> {
+async fn voices(pool: &sqlx::AnyPool, only: Only<'_>) -> Result<BTreeMap<i64, Voice>> {
     let mut enlisted: HashMap<i64, Vec<i32>> = HashMap::new();
     let sql = format!("SELECT voice_id, year FROM voice_enlistments WHERE {}", only.on("voice_id"));
     add_years(pool, sql, &mut enlisted).await?;
@@ -480,7 +480,7 @@ async fn voices(pool: &sqlx::AnyPool, only: Only<'_>) -> Result<HashMap<i64, Voi
          WHERE voided_at IS NULL AND {}",
         only.on("id")
     );
-    let mut out = HashMap::new();
+    let mut out = BTreeMap::new();
     for r in fetch(pool, sql).await? {
         let id: i64 = r.try_get(0)?;
         // A voice counts as enlisted only from the year they consented.
@@ -503,8 +503,8 @@ async fn voices(pool: &sqlx::AnyPool, only: Only<'_>) -> Result<HashMap<i64, Voi
 const ACTIVITIES: &str = "SELECT id, village_id, held_on FROM village_activities";
 const POSTS: &str = "SELECT id, unit_id, posted_on FROM page_posts";
 
-async fn dated(pool: &sqlx::AnyPool, select: &str, only: Only<'_>) -> Result<HashMap<i64, (UnitId, i32)>> {
-    let mut out = HashMap::new();
+async fn dated(pool: &sqlx::AnyPool, select: &str, only: Only<'_>) -> Result<BTreeMap<i64, (UnitId, i32)>> {
+    let mut out = BTreeMap::new();
     for r in fetch(pool, format!("{select} WHERE voided_at IS NULL AND {}", only.on("id"))).await? {
         if let Some(d) = day(&r, 2)? {
             out.insert(r.try_get(0)?, (UnitId(r.try_get(1)?), year_of(d)));
@@ -513,7 +513,7 @@ async fn dated(pool: &sqlx::AnyPool, select: &str, only: Only<'_>) -> Result<Has
     Ok(out)
 }
 
-async fn reports(pool: &sqlx::AnyPool, only: Option<&BTreeSet<(UnitId, i32)>>) -> Result<HashSet<(UnitId, i32)>> {
+async fn reports(pool: &sqlx::AnyPool, only: Option<&BTreeSet<(UnitId, i32)>>) -> Result<BTreeSet<(UnitId, i32)>> {
     let filter = match only {
         None => "1 = 1".into(),
         Some(list) => list
@@ -524,7 +524,7 @@ async fn reports(pool: &sqlx::AnyPool, only: Option<&BTreeSet<(UnitId, i32)>>) -
             .join(" OR "),
     };
     let sql = format!("SELECT unit_id, year FROM unit_reports WHERE {filter}");
-    let mut out = HashSet::new();
+    let mut out = BTreeSet::new();
     for r in fetch(pool, sql).await? {
         out.insert((UnitId(r.try_get(0)?), year(&r, 1)?));
     }
@@ -534,7 +534,7 @@ async fn reports(pool: &sqlx::AnyPool, only: Option<&BTreeSet<(UnitId, i32)>>) -
 /// The years each initiative's owner and participants count as taking part
 /// in a running initiative (an initiative never running has none), and the
 /// initiatives the figures count at all.
-async fn initiatives(pool: &sqlx::AnyPool, only: Only<'_>) -> Result<(HashMap<i64, Participation>, HashSet<i64>)> {
+async fn initiatives(pool: &sqlx::AnyPool, only: Only<'_>) -> Result<(BTreeMap<i64, Participation>, HashSet<i64>)> {
     let mut spans: HashMap<i64, (Option<i32>, Option<i32>)> = HashMap::new();
     let sql = format!(
         "SELECT initiative_id, stage, effective FROM initiative_stages WHERE {} ORDER BY effective, id",
@@ -550,7 +550,7 @@ async fn initiatives(pool: &sqlx::AnyPool, only: Only<'_>) -> Result<(HashMap<i6
             span.1 = Some(year_of(on));
         }
     }
-    let mut out: HashMap<i64, Participation> = HashMap::new();
+    let mut out: BTreeMap<i64, Participation> = BTreeMap::new();
     let mut counted = HashSet::new();
     for r in fetch(pool, format!("SELECT id, unit_id FROM initiatives WHERE voided_at IS NULL AND {}", only.on("id")))
         .await?
@@ -600,12 +600,12 @@ async fn villages_of(pool: &sqlx::AnyPool, initiatives: &[i64]) -> Result<Vec<Un
 pub(crate) async fn village_households(
     pool: &sqlx::AnyPool,
     villages: Option<&[UnitId]>,
-) -> Result<HashMap<UnitId, Vec<(i32, i64)>>> {
+) -> Result<BTreeMap<UnitId, Vec<(i32, i64)>>> {
     // Rows voided (or of a voided initiative) leave the figures.
     let live =
         " WHERE voided_at IS NULL AND initiative_id NOT IN (SELECT id FROM initiatives WHERE voided_at IS NOT NULL)";
     let filter = match villages {
-        Some([]) => return Ok(HashMap::new()),
+        Some([]) => return Ok(BTreeMap::new()),
         Some(list) => {
             format!("{live} AND village_id IN ({})", list.iter().map(|v| v.0.to_string()).collect::<Vec<_>>().join(","))
         }

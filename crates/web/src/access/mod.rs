@@ -41,6 +41,7 @@
 
 mod admin;
 mod dashboard;
+mod history;
 mod movement;
 mod ops;
 mod org;
@@ -283,6 +284,10 @@ capability!(
     OrgWrite = Capability::OrgWrite
 );
 capability!(
+    /// Abolish a whole administrative level within the scope.
+    OrgReorganise = Capability::OrgReorganise
+);
+capability!(
     /// Read the audit log.
     AuditRead = Capability::AuditRead
 );
@@ -377,6 +382,25 @@ impl Granted {
     pub async fn begin(&self, target: Target<'_>) -> WebResult<WriteTx> {
         self.check(target).await?;
         Ok(self.store.begin_write(&self.actor, now()).await?)
+    }
+
+    /// Whether the session may write `target` (a page shows its forms only
+    /// then): the check of [`Granted::check`] with its refusals as `false`.
+    pub async fn may_write(&self, target: Target<'_>) -> WebResult<bool> {
+        match self.check(target).await {
+            Ok(()) => Ok(true),
+            Err(WebError::Forbidden | WebError::Refused(_) | WebError::NotFound) => Ok(false),
+            Err(other) => Err(other),
+        }
+    }
+
+    /// The initiatives an initiative leader's account was linked to (none
+    /// for other roles): their list shows these first, marked.
+    pub async fn led_initiatives(&self) -> WebResult<Vec<i64>> {
+        if self.role != Role::InitiativeLeader {
+            return Ok(Vec::new());
+        }
+        Ok(self.store.initiatives_led_by(self.user_id).await?.into_iter().map(|i| i.id).collect())
     }
 
     /// The check [`Granted::begin`] makes, without opening a transaction:

@@ -11,8 +11,8 @@ use khienmang_core::org::{UnitId, UnitVersion};
 use khienmang_core::targets::PersonRole;
 use khienmang_store::auth::User;
 use khienmang_store::movement::{
-    ActivityEntry, ActivityReport, ChannelEntry, DocumentEntry, GroupEntry, Initiative, Member, ParticipantEntry,
-    PersonEntry, RecordChange, StageEntry, TrainingEntry, VillageCount, VoiceEntry,
+    ActivityEntry, ChannelEntry, DocumentEntry, GroupEntry, Initiative, Member, ParticipantEntry, PersonEntry,
+    RecordChange, ReportEntry, StageEntry, TrainingEntry, VillageCount, VoiceEntry,
 };
 
 use super::{Granted, Within, today};
@@ -208,7 +208,7 @@ impl OfInitiative<'_> {
     pub async fn villages(&self) -> WebResult<Vec<VillageCount>> {
         Ok(self.g.store.initiative_villages(self.id).await?)
     }
-    pub async fn reports(&self) -> WebResult<Vec<ActivityReport>> {
+    pub async fn reports(&self) -> WebResult<Vec<ReportEntry>> {
         Ok(self.g.store.initiative_reports(self.id).await?)
     }
     pub async fn members(&self) -> WebResult<Vec<Member>> {

@@ -4,6 +4,7 @@
 //! the spreadsheet import staged under the session's own name.
 
 use khienmang_core::Date;
+use khienmang_core::auth::Capability;
 use khienmang_core::import::{ParseReport, TemplateKind};
 use khienmang_core::org::{OrgHistory, OrgOp, UnitId, UnitVersion};
 use khienmang_store::import::{CheckedRow, RowCheck, StagedImport};
@@ -147,6 +148,13 @@ impl OrgWrite {
             return Err(WebError::Refused(
                 "Chỉ tài khoản có phạm vi toàn quốc mới được lập đơn vị cấp cao nhất (đơn vị không có \
                  đơn vị cấp trên). Hãy chọn đơn vị cấp trên cho đơn vị mới."
+                    .into(),
+            ));
+        }
+        if matches!(op, OrgOp::AbolishLevel { .. }) && !self.0.role.can(Capability::OrgReorganise) {
+            return Err(WebError::Refused(
+                "Chỉ Thường trực Công an tỉnh hoặc quản trị hệ thống mới được bỏ cả một cấp hành chính; \
+                 cán bộ xã/phường hay cơ quan, đơn vị không thực hiện việc này."
                     .into(),
             ));
         }

@@ -62,6 +62,7 @@ async fn view(m: &ProgrammeManage, r: &BudgetRecord, entered: &Fields) -> WebRes
         FieldView::typed("to", "adm.to", Input::Date, e.to.to_string(), entered),
         FieldView::typed("note", "adm.note", Input::Text, r.note.clone().unwrap_or_default(), entered).optional(),
     ];
+    let history = m.budget_history(r).await?;
     Ok(RecordView {
         nav: "budget",
         heading: "rec.budget_edit",
@@ -73,7 +74,8 @@ async fn view(m: &ProgrammeManage, r: &BudgetRecord, entered: &Fields) -> WebRes
         fields,
         voided: r.voided.clone(),
         kind: RecordKind::BudgetEntry,
-        history: m.budget_history(r).await?,
+        names: m.0.history_names(history.iter()).await?,
+        history,
     })
 }
 

@@ -17,8 +17,9 @@ use serde::Deserialize;
 use super::year_or_now;
 use crate::access::{Identity, ProgrammeManage, RequestLang, Target};
 use crate::error::{WebError, WebResult};
+use crate::i18n::Tr;
 use crate::kit::form::{Fields, FormError, Opt, Refusal, refused, see_other};
-use crate::movement::initiatives::{ChangeRow, change_row};
+use crate::kit::history::ChangeRow;
 use crate::org::today;
 use crate::page::{Chrome, Page, render};
 
@@ -170,13 +171,9 @@ async fn show(
 ) -> WebResult<Html<String>> {
     let set = m.0.criteria_set(year, kind).await?;
     let sent = m.0.evaluations_sent_on(year, kind, set.version).await?;
+    let history = m.0.programme_history(RecordKind::CriteriaSet, &criteria_record_id(year, kind)).await?;
     let changes =
-        m.0.programme_history(RecordKind::CriteriaSet, &criteria_record_id(year, kind))
-            .await?
-            .into_iter()
-            .rev()
-            .map(|c| change_row((RecordKind::CriteriaSet, c)))
-            .collect();
+        m.0.history_of_kind(Tr { lang: lang.0 }, RecordKind::CriteriaSet, history.into_iter().rev().collect()).await?;
     let (rows, bands, form) = match entered {
         Some((error, fields)) => {
             (rows_entered(&fields), bands_entered(&fields), Refusal { error: Some(error), entered: fields })

@@ -19,8 +19,9 @@ use serde::Deserialize;
 use super::unit_name;
 use crate::access::{Evaluate, Granted, Identity, ProgrammeManage, ProgrammeRead, RequestLang, Target};
 use crate::error::{WebError, WebResult};
+use crate::i18n::Tr;
 use crate::kit::form::{Fields, FormError, Opt, Refusal, refused, see_other};
-use crate::movement::initiatives::{ChangeRow, change_row};
+use crate::kit::history::ChangeRow;
 use crate::page::{Chrome, Page, render};
 use crate::reports::local_time;
 
@@ -121,7 +122,8 @@ async fn report_page(
     error: Option<FormError>,
     saved: bool,
 ) -> WebResult<Html<String>> {
-    let changes = g.record_history(s.kind, s.id).await?.into_iter().rev().map(|c| change_row((s.kind, c))).collect();
+    let history = g.record_history(s.kind, s.id).await?.into_iter().rev().collect();
+    let changes = g.history_of_kind(Tr { lang: lang.0 }, s.kind, history).await?;
     let typed = entered.as_ref();
     let pick = |name: &str, current: String| typed.map_or(current, |f| f.get(name).to_string());
     let duty = pick("duty", s.duty.clone().unwrap_or_default());

@@ -22,9 +22,10 @@ use serde::Deserialize;
 use super::{ensure_below, unit_name, year_or_now};
 use crate::access::{Evaluate, ProgrammeRead, Target, Within};
 use crate::error::{WebError, WebResult};
+use crate::i18n::Tr;
 use crate::kit::form::Form;
+use crate::kit::history::ChangeRow;
 use crate::kit::xlsx::{Cell, Column, ColumnKind, Sheet, xlsx_download};
-use crate::movement::initiatives::{ChangeRow, change_row};
 use crate::org::today;
 use crate::page::{Chrome, Page, render};
 
@@ -312,13 +313,9 @@ pub async fn page(
         })
         .collect();
     let t = record.as_ref().map_or(Total(0), |r| r.total);
+    let history = m.0.programme_history(RecordKind::Evaluation, &evaluation_record_id(unit, year)).await?;
     let changes =
-        m.0.programme_history(RecordKind::Evaluation, &evaluation_record_id(unit, year))
-            .await?
-            .into_iter()
-            .rev()
-            .map(|c| change_row((RecordKind::Evaluation, c)))
-            .collect();
+        m.0.history_of_kind(Tr { lang: lang.0 }, RecordKind::Evaluation, history.into_iter().rev().collect()).await?;
     render(&FormPage {
         chrome: Chrome::new(lang, id.as_ref(), "evaluations"),
         unit: unit.0,

@@ -22,8 +22,9 @@ use super::evaluations::{parse_kind, ranking};
 use super::year_or_now;
 use crate::access::{Evaluate, Granted, Identity, ProgrammeManage, ProgrammeRead, RequestLang, Target};
 use crate::error::{WebError, WebResult};
+use crate::i18n::Tr;
 use crate::kit::form::{Fields, FormError, Opt, Refusal, refused, see_other};
-use crate::movement::initiatives::{ChangeRow, change_row};
+use crate::kit::history::ChangeRow;
 use crate::org::today;
 use crate::page::{Chrome, Page, render};
 use crate::reports::local_time;
@@ -105,13 +106,8 @@ async fn show(
         None => Refusal { error: None, entered: fields_of(&r) },
     };
     let (units, initiatives) = pickers(g, q, form.entered("nominee_unit"), form.entered("initiative")).await?;
-    let changes = g
-        .programme_history(RecordKind::Nomination, &nid.to_string())
-        .await?
-        .into_iter()
-        .rev()
-        .map(|c| change_row((RecordKind::Nomination, c)))
-        .collect();
+    let history = g.programme_history(RecordKind::Nomination, &nid.to_string()).await?.into_iter().rev().collect();
+    let changes = g.history_of_kind(Tr { lang: lang.0 }, RecordKind::Nomination, history).await?;
     render(&NominationPage {
         chrome: Chrome::new(lang, id, "awards"),
         id: r.id,

@@ -29,6 +29,10 @@ pub struct BarRow {
     pub href: Option<String>,
 }
 
+/// What a year of the programme still to come is called: charts leave it
+/// as a gap, never a column or a "no data" mark.
+const UPCOMING_VI: &str = "chưa đến kỳ";
+
 /// Colour of the value columns and the sparkline.
 const SERIES: &str = "#2f5f9e";
 /// The goal line, in the brand red (7:1 on white, so its label reads too).
@@ -77,6 +81,10 @@ pub fn trend_chart(title: &str, points: &[TrendPoint], goal: f64) -> String {
         let _ = write!(summary, ". Chỉ tiêu {}", percent_vi(g));
     }
     for (year, p) in &years {
+        if p.is_none() {
+            let _ = write!(summary, ". {year}: {UPCOMING_VI}");
+            continue;
+        }
         let value = p.and_then(|p| known(p.value));
         let _ = write!(summary, ". {year}: {}", value.map_or_else(|| NO_DATA_VI.to_lowercase(), percent_vi));
         if let Some(e) = p.and_then(|p| known(p.expected)) {
@@ -117,6 +125,17 @@ pub fn trend_chart(title: &str, points: &[TrendPoint], goal: f64) -> String {
     for (i, (year, p)) in years.iter().enumerate() {
         let x = num(cx(i) - bar_w / 2.0);
         let w = num(bar_w);
+        if p.is_none() {
+            // A year still to come: a gap with its year, never a column.
+            let _ = write!(
+                s,
+                "<text class=\"km-axis km-upcoming\" x=\"{}\" y=\"{}\" text-anchor=\"middle\" font-size=\"12\" \
+                 fill=\"{MUTED}\">{year}</text>",
+                num(cx(i)),
+                num(BOTTOM + 18.0)
+            );
+            continue;
+        }
         match p.and_then(|p| known(p.value)) {
             Some(v) => {
                 let top = y(v);
@@ -384,6 +403,10 @@ pub fn sparkline(points: &[TrendPoint]) -> String {
 
     let mut summary = String::from("Xu hướng");
     for (year, p) in &years {
+        if p.is_none() {
+            let _ = write!(summary, "; {year}: {UPCOMING_VI}");
+            continue;
+        }
         let v = p.and_then(|p| known(p.value));
         let _ = write!(summary, "; {year}: {}", v.map_or_else(|| NO_DATA_VI.to_lowercase(), percent_vi));
     }
@@ -417,13 +440,16 @@ pub fn sparkline(points: &[TrendPoint]) -> String {
                     );
                 }
                 segment.clear();
-                let _ = write!(
-                    s,
-                    "<line class=\"km-nodata\" x1=\"{}\" y1=\"3\" x2=\"{}\" y2=\"21\" stroke=\"{NO_DATA_LINE}\" \
-                     stroke-width=\"1\" stroke-dasharray=\"2 2\"/>",
-                    num(x(i)),
-                    num(x(i))
-                );
+                // A year still to come is a gap; a year without data is marked.
+                if p.is_some() {
+                    let _ = write!(
+                        s,
+                        "<line class=\"km-nodata\" x1=\"{}\" y1=\"3\" x2=\"{}\" y2=\"21\" stroke=\"{NO_DATA_LINE}\" \
+                         stroke-width=\"1\" stroke-dasharray=\"2 2\"/>",
+                        num(x(i)),
+                        num(x(i))
+                    );
+                }
             }
         }
     }
@@ -486,10 +512,14 @@ mod tests {
         let svg = trend_chart("t", &series(), 1.0);
         let doc = parse(&svg);
         let bars = doc.descendants().filter(|n| n.has_tag_name("rect") && n.attribute("class") == Some("km-bar"));
-        // 2024, 2025 (0%) and 2027 have values; 2026 and 2028–2030 do not.
+        // 2024, 2025 (0%) and 2027 have values; 2026 has none; 2028–2030,
+        // still to come, are gaps: neither a column nor a "no data" mark.
         assert_eq!(bars.count(), 3);
         let hatched = doc.descendants().filter(|n| n.attribute("class") == Some("km-nodata")).count();
-        assert_eq!(hatched, 4);
+        assert_eq!(hatched, 1);
+        assert_eq!(doc.descendants().filter(|n| n.attribute("class") == Some("km-axis km-upcoming")).count(), 3);
+        let label = doc.root_element().attribute("aria-label").unwrap_or_default();
+        assert!(label.contains("2029: chưa đến kỳ") && !label.contains("2029: 0%"), "{label}");
         assert!(svg.contains(">0%</text>"), "0% is labelled as such");
         assert!(svg.contains("Chưa có</tspan>"));
     }
@@ -601,8 +631,9 @@ mod tests {
         assert_eq!(root.attribute("width"), Some("96"));
         assert_eq!(root.attribute("role"), Some("img"));
         assert!(root.attribute("aria-label").is_some_and(|l| l.contains("2026: chưa có số liệu")));
-        // 2026 and 2028–2030 without data.
-        assert_eq!(doc.descendants().filter(|n| n.attribute("class") == Some("km-nodata")).count(), 4);
+        assert!(root.attribute("aria-label").is_some_and(|l| l.contains("2028: chưa đến kỳ")));
+        // 2026 without data is marked; 2028–2030, still to come, are gaps.
+        assert_eq!(doc.descendants().filter(|n| n.attribute("class") == Some("km-nodata")).count(), 1);
         assert_eq!(doc.descendants().filter(|n| n.has_tag_name("circle")).count(), 3);
         assert!(!svg.contains("style"));
         parse(&sparkline(&[]));

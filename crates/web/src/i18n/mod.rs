@@ -8,6 +8,9 @@ mod boundaries;
 mod contests;
 mod corrections;
 mod evaluation;
+mod figures;
+mod home;
+mod levels;
 mod onboarding;
 mod outreach;
 mod outreach_corrections;
@@ -229,6 +232,8 @@ const STRINGS: &[(&str, &str, &str)] = &[
     ("adm.elapsed", "Thời gian đã qua", "Time elapsed"),
     ("adm.review_docx", "Tạo báo cáo (DOCX)", "Generate the report (DOCX)"),
     ("adm.review_xlsx", "Tạo phụ lục (XLSX)", "Generate the annex (XLSX)"),
+    ("adm.review_unit", "Báo cáo của đơn vị", "Review of the unit"),
+    ("adm.review_pick", "Chọn", "Choose"),
     ("app.name", "Khiên Mạng", "Khiên Mạng"),
     (
         "app.tagline",
@@ -428,6 +433,7 @@ const STRINGS: &[(&str, &str, &str)] = &[
     ("movement.criteria_short", "Tiêu chí", "Criteria"),
     ("movement.met", "Đạt", "Met"),
     ("movement.not_met", "Chưa đạt", "Not met"),
+    ("movement.yours", "Bạn phụ trách", "Yours"),
     ("movement.unit_report", "Báo cáo năm của đơn vị", "The unit's yearly report"),
     (
         "movement.unit_report_help",
@@ -618,11 +624,18 @@ const TABLES: &[&[(&str, &str, &str)]] = &[
     records::STRINGS,
     people::STRINGS,
     outreach_corrections::STRINGS,
+    levels::STRINGS,
+    levels::HISTORY,
+    home::STRINGS,
+    figures::STRINGS,
 ];
 
 fn all_strings() -> impl Iterator<Item = &'static (&'static str, &'static str, &'static str)> {
     TABLES.iter().flat_map(|t| t.iter())
 }
+
+/// What a key with no text shows (so a test or a reviewer notices).
+pub const MISSING: &str = "⟦missing text⟧";
 
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Tr {
@@ -631,35 +644,61 @@ pub struct Tr {
 
 impl Tr {
     pub fn t(&self, key: &str) -> &'static str {
+        self.get(key).unwrap_or(MISSING)
+    }
+
+    /// The text of `key`, or None when no table has it (for a caller with
+    /// a fallback of its own).
+    pub fn get(&self, key: &str) -> Option<&'static str> {
         // Built once: a page looks up dozens of keys among a thousand.
         static BY_KEY: std::sync::LazyLock<std::collections::HashMap<&str, (&str, &str)>> =
             std::sync::LazyLock::new(|| all_strings().map(|&(k, vi, en)| (k, (vi, en))).collect());
-        match BY_KEY.get(key) {
-            Some((vi, en)) => match self.lang {
-                Lang::Vi => vi,
-                Lang::En => en,
-            },
-            None => "⟦missing text⟧",
-        }
+        BY_KEY.get(key).map(|(vi, en)| match self.lang {
+            Lang::Vi => *vi,
+            Lang::En => *en,
+        })
     }
 }
 
-/// 1.234.567 — Vietnamese digit grouping.
+/// 1.234.567 — Vietnamese digit grouping ([`khienmang_core::display::number`]).
 pub fn number_vi(n: i64) -> String {
-    let digits = n.unsigned_abs().to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push('.');
-        }
-        out.push(c);
-    }
-    if n < 0 { format!("-{out}") } else { out }
+    khienmang_core::display::number(n)
 }
 
-/// dd/mm/yyyy
+/// dd/mm/yyyy ([`khienmang_core::display::date`]).
 pub fn date_vi(d: khienmang_core::Date) -> String {
-    d.format("%d/%m/%Y").to_string()
+    khienmang_core::display::date(d)
+}
+
+impl From<Lang> for khienmang_core::display::Language {
+    fn from(lang: Lang) -> Self {
+        match lang {
+            Lang::Vi => khienmang_core::display::Language::Vietnamese,
+            Lang::En => khienmang_core::display::Language::English,
+        }
+    }
+}
+
+impl Tr {
+    /// A stored month key (`2026-01`) as the reader's language says it.
+    pub fn month_key(&self, key: &str) -> String {
+        khienmang_core::display::month_key(key, self.lang.into())
+    }
+
+    /// A stored instant or date as people read it, in Viet Nam time.
+    pub fn when(&self, stored: &str) -> String {
+        khienmang_core::display::stored(stored)
+    }
+
+    /// An identifier as a person reads it ([`khienmang_core::display::identifier`]).
+    pub fn shown(&self, stored: &str) -> String {
+        khienmang_core::display::identifier(stored)
+    }
+
+    /// A time taken: "54,9 giây" / "54.9 seconds".
+    pub fn seconds(&self, ms: u64) -> String {
+        khienmang_core::display::seconds(ms, self.lang.into())
+    }
 }
 
 #[cfg(test)]

@@ -8,6 +8,8 @@
 //! [`crate::i18n`].
 
 pub mod form;
+pub mod history;
 pub mod html;
 pub mod upload;
+pub mod words;
 pub mod xlsx;

@@ -20,7 +20,7 @@ use axum::http::header;
 use axum::response::{Html, IntoResponse, Response};
 use chrono::Datelike;
 use khienmang_core::Date;
-use khienmang_core::auth::Capability;
+use khienmang_core::auth::{Capability, Role};
 use khienmang_core::org::{Level, UnitId, UnitVersion};
 use khienmang_core::targets::{FIRST_YEAR, LAST_YEAR};
 use serde::Deserialize;
@@ -185,6 +185,8 @@ pub struct InitiativeRow {
     pub channels: String,
     pub members: String,
     pub criteria_met: bool,
+    /// Linked to the initiative leader signed in: listed first, marked.
+    pub yours: bool,
 }
 
 pub struct Tile {
@@ -240,7 +242,8 @@ async fn home_page(
             count: count(here.activities(false).await?.len() + here.activities(true).await?.len()),
         },
     ];
-    let rows = initiatives
+    let led = g.led_initiatives().await?;
+    let mut rows: Vec<InitiativeRow> = initiatives
         .iter()
         .map(|i| InitiativeRow {
             id: i.id,
@@ -250,9 +253,12 @@ async fn home_page(
             channels: number_vi(i.channels),
             members: number_vi(i.members),
             criteria_met: i.criteria.iter().all(|c| *c),
+            yours: led.contains(&i.id),
         })
         .collect();
-    let can_write = can_write(id);
+    rows.sort_by_key(|r| !r.yours);
+    // An initiative leader registers nothing: it changes its own initiatives.
+    let can_write = can_write(id) && g.role != Role::InitiativeLeader;
     let units = if can_write { unit_options(&scope_units(g).await?, None, &home.0.to_string()) } else { Vec::new() };
     let years: Vec<String> = here.report_years().await?.iter().map(i32::to_string).collect();
     render(&HomePage {

@@ -194,6 +194,7 @@ async fn view(g: &Granted, r: &Loaded, entered: &Fields) -> WebResult<RecordView
         Loaded::Document(d) => d.voided.clone(),
         Loaded::Activity(a) | Loaded::Post(a) => a.voided.clone(),
     };
+    let history = g.history_of(registry.kind(), r.id(), r.unit()).await?;
     Ok(RecordView {
         nav: "movement",
         heading,
@@ -205,7 +206,8 @@ async fn view(g: &Granted, r: &Loaded, entered: &Fields) -> WebResult<RecordView
         fields,
         voided,
         kind: registry.kind(),
-        history: g.history_of(registry.kind(), r.id(), r.unit()).await?,
+        names: g.history_names(history.iter()).await?,
+        history,
     })
 }
 

@@ -10,10 +10,11 @@ use axum::response::Html;
 use khienmang_core::movement::RecordKind;
 use khienmang_store::movement::{RecordChange, Voided};
 
-use super::initiatives::{ChangeRow, change_row};
 use crate::access::{Identity, RequestLang};
 use crate::error::WebResult;
+use crate::i18n::Tr;
 use crate::kit::form::{Fields, FormError, Opt, Refusal};
+use crate::kit::history::{self, ChangeRow};
 use crate::page::{Chrome, render};
 use crate::reports::local_time;
 
@@ -96,6 +97,8 @@ pub struct RecordView {
     pub voided: Option<Voided>,
     pub kind: RecordKind,
     pub history: Vec<RecordChange>,
+    /// The names its history shows instead of ids.
+    pub names: crate::kit::history::Names,
 }
 
 #[derive(Template)]
@@ -140,7 +143,7 @@ pub fn record_page(
         voided: r.voided.map(|v| format!("{} · {} · {}", local_time(&v.at), v.by, v.reason)),
         may_restore,
         saved,
-        changes: r.history.into_iter().map(|c| change_row((kind, c))).collect(),
+        changes: r.history.into_iter().map(|c| history::row(Tr { lang: lang.0 }, kind, c, &r.names)).collect(),
         form: Refusal { error, entered },
     })
 }

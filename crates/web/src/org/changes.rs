@@ -1,7 +1,9 @@
 //! Boundary changes from a unit's page: rename, move under another unit
 //! (the parent picked from a searchable list), merge (the units merged and
 //! the successor picked), split (with the part that takes the data by
-//! default) and abolish, each dated. A change is first previewed (what
+//! default), abolish, and abolish a whole level below the unit (the
+//! province's decision: its own route, for the secretariat and system
+//! administrators only), each dated. A change is first previewed (what
 //! moves: units, registry records, accounts, open reports), then confirmed;
 //! a refused form comes back with what was typed and the reason beside it.
 
@@ -14,7 +16,7 @@ use khienmang_store::org::OpPreview;
 use serde::Deserialize;
 
 use super::{parse_day, today};
-use crate::access::{Granted, OrgRead, OrgWrite};
+use crate::access::{Granted, OrgRead, OrgReorganise, OrgWrite};
 use crate::error::{WebError, WebResult};
 use crate::i18n::date_vi;
 use crate::kit::form::{Check, Fields, FormError, Opt, Refusal};
@@ -42,6 +44,11 @@ pub struct ChangeForms {
     /// The split's name fields: (field name, value typed).
     pub parts: Vec<(String, String)>,
     pub default_part: String,
+    /// The administrative levels present below the unit that the session
+    /// may abolish (empty without [`Capability::OrgReorganise`]).
+    ///
+    /// [`Capability::OrgReorganise`]: khienmang_core::auth::Capability::OrgReorganise
+    pub levels: Vec<Opt>,
 }
 
 /// The label of a unit in a picker: name, type, code.
@@ -80,6 +87,19 @@ async fn parent_candidates(g: &Granted, unit: &UnitVersion, on: Date, query: &st
     Ok(found.into_iter().filter(|v| v.unit_id != unit.unit_id && Some(v.unit_id) != unit.parent_id).collect())
 }
 
+/// The administrative levels present strictly below `unit` on `on`, from
+/// the cached tree, in the tree's order (district before commune).
+async fn levels_below(g: &Granted, unit: &UnitVersion, on: Date) -> WebResult<Vec<Level>> {
+    let history = g.within(unit.unit_id).await?.tree_history().await?;
+    let present: std::collections::HashSet<Level> =
+        history.subtree_on(unit.unit_id, on).iter().skip(1).map(|v| v.level).collect();
+    Ok(Level::ALL
+        .iter()
+        .copied()
+        .filter(|l| l.is_administrative() && *l != unit.level && present.contains(l))
+        .collect())
+}
+
 /// The change forms of `unit` as shown on `on`, with what was typed.
 pub async fn change_forms(g: &Granted, unit: &UnitVersion, on: Date, entered: &Fields) -> WebResult<ChangeForms> {
     let has_children = !g.within(unit.unit_id).await?.children_on(on, 1, 0).await?.is_empty();
@@ -116,6 +136,11 @@ pub async fn change_forms(g: &Granted, unit: &UnitVersion, on: Date, entered: &F
         "" => "1".to_string(),
         d => d.to_string(),
     };
+    let levels = if g.role.can(khienmang_core::auth::Capability::OrgReorganise) {
+        levels_below(g, unit, on).await?.into_iter().map(|l| Opt::new(l.as_str(), "", entered.get("level"))).collect()
+    } else {
+        Vec::new()
+    };
     Ok(ChangeForms {
         can_restructure: g.scope.root() != Some(unit.unit_id),
         has_children,
@@ -124,6 +149,7 @@ pub async fn change_forms(g: &Granted, unit: &UnitVersion, on: Date, entered: &F
         parents,
         parts,
         default_part,
+        levels,
     })
 }
 
@@ -227,6 +253,12 @@ pub fn build_op(kind: &str, unit: &UnitVersion, f: &Fields) -> Result<(OrgOp, Da
             (OrgOp::Split { source: id, parts, default_part }, effective("split.effective")?)
         }
         "abolish" => (OrgOp::Abolish { unit: id }, effective("abolish.effective")?),
+        "abolish_level" => {
+            let level = Level::parse(f.get("level").trim())
+                .filter(|l| l.is_administrative() && *l != unit.level)
+                .ok_or_else(|| bad("abolish_level.level", "Hãy chọn cấp cần bỏ trong danh sách."))?;
+            (OrgOp::AbolishLevel { level, within: id }, effective("abolish_level.effective")?)
+        }
         _ => return Err(("", WebError::NotFound)),
     })
 }
@@ -257,7 +289,8 @@ struct PreviewPage {
     unit_id: i64,
     unit_name: String,
     unit_code: String,
-    kind: String,
+    /// Where the confirmation posts.
+    action: String,
     kind_label: &'static str,
     effective: String,
     /// Every field as typed, sent again with the confirmation.
@@ -289,6 +322,7 @@ fn kind_key(kind: &str) -> &'static str {
         "reparent" => "bd.reparent",
         "merge" => "bd.merge",
         "split" => "bd.split",
+        "abolish_level" => "bd.abolish_level",
         _ => "bd.abolish",
     }
 }
@@ -296,18 +330,50 @@ fn kind_key(kind: &str) -> &'static str {
 /// `POST /org/units/{id}/change/{kind}`: a search of the parent picker
 /// (without script), the preview, or with `confirm` the change itself.
 pub async fn change_submit(
-    Page { lang, id }: Page,
+    page: Page,
     org: OrgWrite,
     Path((unit, kind)): Path<(i64, String)>,
     fields: Fields,
 ) -> WebResult<Response> {
-    let unit = UnitId(unit);
-    let here = org.within(unit).await?;
-    let on = today();
-    let shown = here.on(on).await?.ok_or(WebError::NotFound)?;
     if !["rename", "reparent", "merge", "split", "abolish"].contains(&kind.as_str()) {
         return Err(WebError::NotFound);
     }
+    change(page, org, UnitId(unit), kind, fields).await
+}
+
+/// `POST /org/units/{id}/abolish-level`: ends every unit of the chosen
+/// level below the unit, their children moving up to the ended units'
+/// parents; previewed, then confirmed, as the other changes are. Only a
+/// session that may reorganise (the secretariat, a system administrator)
+/// reaches it.
+pub async fn abolish_level_submit(
+    page: Page,
+    _may: OrgReorganise,
+    org: OrgWrite,
+    Path(unit): Path<i64>,
+    fields: Fields,
+) -> WebResult<Response> {
+    change(page, org, UnitId(unit), "abolish_level".into(), fields).await
+}
+
+/// The action a change form posts to.
+fn action(unit: UnitId, kind: &str) -> String {
+    match kind {
+        "abolish_level" => format!("/org/units/{unit}/abolish-level"),
+        k => format!("/org/units/{unit}/change/{k}"),
+    }
+}
+
+async fn change(
+    Page { lang, id }: Page,
+    org: OrgWrite,
+    unit: UnitId,
+    kind: String,
+    fields: Fields,
+) -> WebResult<Response> {
+    let here = org.within(unit).await?;
+    let on = today();
+    let shown = here.on(on).await?.ok_or(WebError::NotFound)?;
     let again = |error: Option<FormError>, entered: Fields| {
         let refusal = Refusal { error, entered };
         super::unit_page_for(lang, id.as_ref(), &org, unit, on, refusal, false)
@@ -328,6 +394,7 @@ pub async fn change_submit(
         "reparent" => "reparent.parent",
         "merge" => "merge.target",
         "split" => "split.parts",
+        "abolish_level" => "abolish_level.level",
         _ => "abolish.effective",
     };
     // A refusal by the rules (a cycle, a later change, the scope's root)
@@ -345,10 +412,10 @@ pub async fn change_submit(
         let records = preview.records.iter().map(|(k, n)| (*k, crate::i18n::number_vi(*n))).collect();
         let page = PreviewPage {
             unit_id: unit.0,
+            action: action(unit, &kind),
             unit_name: shown.name.clone(),
             unit_code: shown.code.clone().unwrap_or_default(),
             kind_label: chrome.tr.t(kind_key(&kind)),
-            kind: kind.clone(),
             effective: date_vi(effective),
             hidden: fields.0.iter().filter(|(k, _)| k != "csrf").cloned().collect(),
             ended: moved(&preview.ended),
@@ -460,6 +527,15 @@ mod tests {
         assert_eq!(parts[0].parent_id, Some(UnitId(3)), "parts stand where the unit stood");
         let (section, _) = build_op("merge", &v, &fields(&[("target", "7"), ("effective", "2026-08-01")])).unwrap_err();
         assert_eq!(section, "merge.target", "a unit is not its own successor");
+        let commune = UnitVersion { level: Level::Commune, ..village() };
+        let (op, _) =
+            build_op("abolish_level", &commune, &fields(&[("level", "village"), ("effective", "01/08/2026")])).unwrap();
+        assert_eq!(op, OrgOp::AbolishLevel { level: Level::Village, within: UnitId(7) });
+        for level in ["commune", "school", "", "huyen"] {
+            let f = fields(&[("level", level), ("effective", "01/08/2026")]);
+            let (section, _) = build_op("abolish_level", &commune, &f).unwrap_err();
+            assert_eq!(section, "abolish_level.level", "{level}: not a level below the commune to abolish");
+        }
     }
 
     proptest! {
@@ -468,10 +544,10 @@ mod tests {
         /// and not empty.
         #[test]
         fn any_form_is_an_operation_or_a_refusal_beside_a_field(
-            kind in prop::sample::select(vec!["rename", "reparent", "merge", "split", "abolish"]),
+            kind in prop::sample::select(vec!["rename", "reparent", "merge", "split", "abolish", "abolish_level"]),
             pairs in prop::collection::vec(
                 (prop::sample::select(vec!["name", "parent", "sources", "target", "new_name", "part1", "part2",
-                    "part3", "default_part", "effective"]), ".{0,240}"),
+                    "part3", "default_part", "effective", "level"]), ".{0,240}"),
                 0..12,
             ),
         ) {

@@ -15,8 +15,9 @@ use khienmang_store::outreach::warnings::{StaffWarning, WarningInput};
 
 use crate::access::{Granted, Identity, OutreachManage, ProgrammeManage, RequestLang, Target};
 use crate::error::{WebError, WebResult};
+use crate::i18n::Tr;
 use crate::kit::form::{Fields, FormError, Opt, Refusal, refused, see_other};
-use crate::movement::initiatives::{ChangeRow, change_row};
+use crate::kit::history::ChangeRow;
 use crate::page::{Chrome, Page, render};
 use crate::reports::local_time;
 
@@ -58,13 +59,8 @@ async fn edit_page(
     error: Option<FormError>,
     saved: bool,
 ) -> WebResult<Html<String>> {
-    let changes = g
-        .record_history(RecordKind::Warning, w.warning.id)
-        .await?
-        .into_iter()
-        .rev()
-        .map(|c| change_row((RecordKind::Warning, c)))
-        .collect();
+    let history = g.record_history(RecordKind::Warning, w.warning.id).await?.into_iter().rev().collect();
+    let changes = g.history_of_kind(Tr { lang: lang.0 }, RecordKind::Warning, history).await?;
     let typed = entered.as_ref();
     let pick = |name: &str, current: &str| typed.map_or_else(|| current.to_string(), |f| f.get(name).to_string());
     let category = pick("category", w.warning.category.as_str());

@@ -144,9 +144,5 @@ pub async fn store_files(rt: &ReportsRuntime, files: Vec<(String, Vec<u8>)>) -> 
 
 /// RFC 3339 UTC as stored → "dd/mm/yyyy hh:mm" in Viet Nam's time.
 pub fn local_time(stamp: &str) -> String {
-    chrono::DateTime::parse_from_rfc3339(stamp)
-        .ok()
-        .and_then(|t| chrono::FixedOffset::east_opt(7 * 3600).map(|tz| t.with_timezone(&tz)))
-        .map(|t| t.format("%d/%m/%Y %H:%M").to_string())
-        .unwrap_or_else(|| stamp.to_string())
+    khienmang_core::display::stored(stamp)
 }

@@ -66,7 +66,7 @@ async fn new_page(
         .await?
         .into_iter()
         .map(|v| {
-            let label = format!("{} {}", v.unit_type.clone().unwrap_or_default(), v.name).trim().to_string();
+            let label = v.full_name();
             // The official code when there is one: stable, and what people quote.
             Opt::new(v.code.clone().unwrap_or_else(|| v.unit_id.0.to_string()), label, &entered.commune)
         })
@@ -114,6 +114,24 @@ struct SentPage {
     handled_by: String,
     due: String,
     complaint: bool,
+    /// The receipt as a small text file, for the "save" link (a `data:`
+    /// address: it works without script and sends nothing anywhere).
+    save_href: String,
+    save_name: String,
+}
+
+/// The receipt as the reporter keeps it: plain lines in their language.
+fn receipt_text(tr: crate::i18n::Tr, code: &str, secret: &str, handled_by: &str, due: &str, track: &str) -> String {
+    format!(
+        "{}\n\n{}: {code}\n{}: {secret}\n{}: {handled_by}\n{}: {due}\n{}: {track}\n\n{}\n",
+        tr.t("rep.sent_title"),
+        tr.t("rep.code"),
+        tr.t("rep.secret"),
+        tr.t("rep.handled_by"),
+        tr.t("rep.due"),
+        tr.t("receipt.track_at"),
+        tr.t("rep.secret_warning"),
+    )
 }
 
 pub async fn submit(
@@ -143,13 +161,23 @@ pub async fn submit(
     match submission.submit(&state.store, &state.reports, Channel::Web, crate::access::now()).await {
         Ok(receipt) => {
             let handled_by = state.store.handling_unit_name(&receipt).await?;
+            let due = local_time(&receipt.due_at);
+            let track = format!("{}/report/track", state.site_url());
+            let text = receipt_text(chrome.tr, &receipt.code, &receipt.secret, &handled_by, &due, &track);
+            let save_href = format!(
+                "data:text/plain;charset=utf-8,{}",
+                percent_encoding::utf8_percent_encode(&text, percent_encoding::NON_ALPHANUMERIC)
+            );
+            let save_name = format!("{}-{}.txt", chrome.tr.t("receipt.file_name"), receipt.code);
             let page = SentPage {
                 chrome,
                 code: receipt.code,
                 secret: receipt.secret,
                 handled_by,
-                due: local_time(&receipt.due_at),
+                due,
                 complaint,
+                save_href,
+                save_name,
             };
             Ok((StatusCode::CREATED, render(&page)?).into_response())
         }
@@ -379,7 +407,9 @@ impl StatsPage {
     }
 
     pub fn rate(&self, row: &khienmang_store::reports::StatRow) -> String {
-        row.on_time_rate().map(|r| format!("{:.1}%", r * 100.0).replace('.', ",")).unwrap_or_else(|| "—".into())
+        row.on_time_rate()
+            .map(|r| format!("{}%", khienmang_core::display::decimal(r * 100.0, 1, self.chrome.tr.lang.into())))
+            .unwrap_or_else(|| "—".into())
     }
 
     /// Bar width (percent of the largest month).

@@ -102,6 +102,9 @@ pub async fn notifications_read(h: ReportHandle) -> WebResult<Response> {
 pub struct EventRow {
     pub event: ReportEvent,
     pub at: String,
+    /// The event's kind and author in words ([`crate::kit::words`]).
+    pub kind: &'static str,
+    pub actor: String,
 }
 
 #[derive(Template)]
@@ -164,7 +167,18 @@ async fn detail_page(
     }
     // Only reports the session could open itself, as the queue lists them.
     let similar = of.similar(&ids, 5).await?;
-    let events = of.events().await?.into_iter().map(|e| EventRow { at: local_time(&e.at), event: e }).collect();
+    let tr = chrome.tr;
+    let events = of
+        .events()
+        .await?
+        .into_iter()
+        .map(|e| EventRow {
+            at: local_time(&e.at),
+            kind: crate::kit::words::event_kind(tr, &e.kind),
+            actor: crate::kit::words::actor(tr, &e.actor),
+            event: e,
+        })
+        .collect();
     let attachments = of.attachments().await?;
     let next = report
         .status

@@ -7,14 +7,14 @@ use askama::Template;
 use axum::extract::{Multipart, Query as UrlQuery, State};
 use axum::response::Html;
 use khienmang_core::reports::Contact;
-use khienmang_core::scamcheck::{Outcome, Query, Subject, Verdict};
+use khienmang_core::scamcheck::{Outcome, Query, QueryError, Subject, Verdict};
 use khienmang_store::scamcheck::Dispute;
 use serde::Deserialize;
 
-use super::{bad, query_from_image};
+use super::query_from_image;
 use crate::AppState;
 use crate::error::{WebError, WebResult};
-use crate::i18n::date_vi;
+use crate::i18n::{Lang, date_vi};
 use crate::kit::form::Form;
 use crate::kit::upload;
 use crate::page::{Chrome, Page, render};
@@ -102,6 +102,14 @@ pub struct CheckForm {
     pub q: String,
 }
 
+/// Why the text could not be checked, in the reader's language.
+fn refusal(lang: Lang, e: &QueryError) -> String {
+    match lang {
+        Lang::Vi => e.message_vi(),
+        Lang::En => e.message_en(),
+    }
+}
+
 /// `GET /check[?q=...]`: the box, and the verdict when something was asked.
 pub async fn page(
     State(state): State<AppState>,
@@ -119,7 +127,7 @@ pub async fn page(
             let result = shown_with_dispute(&state, &query, &outcome).await?;
             render(&CheckPage { chrome, q, result: Some(result), error: None })
         }
-        Err(e) => render(&CheckPage { chrome, q, result: None, error: Some(e.message_vi()) }),
+        Err(e) => render(&CheckPage { chrome, q, result: None, error: Some(refusal(lang.0, &e)) }),
     }
 }
 
@@ -136,7 +144,7 @@ pub async fn upload(
     let image = upload.non_empty_files().into_iter().next().map(|(_, bytes)| bytes).unwrap_or_default();
     let found = if image.is_empty() {
         let text = fields.0.into_iter().find(|(k, _)| k == "q").map(|(_, v)| v).unwrap_or_default();
-        Query::detect(&text).map_err(bad)
+        Query::detect(&text).map_err(|e| WebError::BadRequest(refusal(lang.0, &e)))
     } else {
         query_from_image(&state.scamcheck, image).await
     };

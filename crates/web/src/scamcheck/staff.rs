@@ -39,6 +39,33 @@ impl StaffPage {
     fn when(&self, stamp: &str) -> String {
         local_time(stamp)
     }
+
+    /// An indicator's key as a person reads it (bank by name, phone grouped).
+    fn shown(&self, key: &str) -> String {
+        khienmang_core::display::identifier(key)
+    }
+
+    /// A dispute's state in words.
+    fn dispute_status(&self, status: &str) -> &'static str {
+        match status {
+            "open" => self.chrome.tr.t("disp.open"),
+            "upheld" => self.chrome.tr.t("disp.upheld"),
+            "rejected" => self.chrome.tr.t("disp.rejected"),
+            _ => self.chrome.tr.t("evk.other"),
+        }
+    }
+
+    /// Where an indicator came from, in words: citizens' reports or a feed.
+    fn source(&self, source: &str) -> String {
+        match source {
+            "reports" => self.chrome.tr.t("sc.source_reports").to_string(),
+            "analyst" | "manual" => self.chrome.tr.t("sc.source_analyst").to_string(),
+            other => match other.split_once(':') {
+                Some((_, name)) => format!("{}: {name}", self.chrome.tr.t("sc.source_feed")),
+                None => other.replace('_', " "),
+            },
+        }
+    }
 }
 
 /// `GET /scamcheck`.

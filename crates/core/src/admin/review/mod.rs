@@ -27,6 +27,7 @@ use serde::{Deserialize, Serialize};
 use super::budget::format_thousands;
 use super::phases::ReviewKind;
 use crate::Date;
+use crate::targets::Status;
 
 pub use docx::review_docx;
 pub use settings::{Issuer, NAME_LINE, ReviewSettings, in_sentence, short_name};
@@ -57,9 +58,9 @@ pub struct TargetRow {
     pub percent: Option<f64>,
     /// Where the trajectory to 2030 expects the target this year, in percent.
     pub expected: Option<f64>,
-    /// The status word the dashboard shows ("Đạt", "Đúng lộ trình", "Chậm",
-    /// "Chưa có số liệu"), from the one status of the targets engine.
-    pub status: String,
+    /// Where it stands, as the dashboard rates it ([`crate::targets::rate`]):
+    /// printed in the dashboard's words ("Đạt", "Đúng lộ trình", "Chậm").
+    pub status: Status,
     /// The result in percent for each of [`ReviewData::years`].
     pub by_year: Vec<Option<f64>>,
 }
@@ -218,7 +219,7 @@ pub fn targets_table_rows(data: &ReviewData) -> Vec<Vec<String>> {
                 t.goal_text.clone(),
                 percent_or_dash(t.expected),
                 t.result_text(),
-                t.status.clone(),
+                t.status.label_vi().to_owned(),
             ]
         })
         .collect()

@@ -10,14 +10,14 @@ use super::*;
 use crate::admin::ymd;
 
 fn sample_review_data() -> ReviewData {
-    let t = |code: &str, title: &str, goal: &str, value: &str, percent: Option<f64>, status: &str| TargetRow {
+    let t = |code: &str, title: &str, goal: &str, value: &str, percent: Option<f64>, status: Status| TargetRow {
         code: code.into(),
         title: title.into(),
         goal_text: goal.into(),
         value_text: value.into(),
         percent,
         expected: Some(60.0),
-        status: status.into(),
+        status,
         by_year: vec![Some(40.0), percent, None],
     };
     let settings = ReviewSettings { signer_name: Some("Nguyễn Văn B".into()), ..ReviewSettings::default() };
@@ -31,9 +31,9 @@ fn sample_review_data() -> ReviewData {
         year: 2026,
         years: vec![2024, 2025, 2026],
         targets: vec![
-            t("2.1", "Cấp ủy có nghị quyết chuyên đề", "100%", "99/99", Some(100.0), "Đạt"),
-            t("2.3", "Cán bộ được tập huấn", "100%", "1.180/1.250", Some(94.4), "Đúng lộ trình"),
-            t("2.9c", "Hộ dân có người tham gia mô hình", "Tối thiểu 80%", "", None, "Chưa có số liệu"),
+            t("2.1", "Cấp ủy có nghị quyết chuyên đề", "100%", "99/99", Some(100.0), Status::Met),
+            t("2.3", "Cán bộ được tập huấn", "100%", "1.180/1.250", Some(94.4), Status::OnTrack),
+            t("2.9c", "Hộ dân có người tham gia mô hình", "Tối thiểu 80%", "", None, Status::NoData),
         ],
         results: vec![Section {
             heading: "Tiếp nhận tin báo".into(),
@@ -278,7 +278,7 @@ fn xlsx_cells_equal_the_data() {
     let r = wb.worksheet_range("Chỉ tiêu").unwrap();
     for (i, t) in data.targets.iter().enumerate() {
         assert_eq!(r.get((i + 1, 1)), Some(&Data::String(t.code.clone())));
-        assert_eq!(r.get((i + 1, 7)), Some(&Data::String(t.status.clone())));
+        assert_eq!(r.get((i + 1, 7)), Some(&Data::String(t.status.label_vi().to_owned())));
     }
     assert_eq!(r.get((2, 6)), Some(&Data::Float(94.4)));
     let r = wb.worksheet_range("Kinh phí").unwrap();

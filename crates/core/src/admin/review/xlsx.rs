@@ -60,7 +60,7 @@ pub fn review_annex_xlsx(data: &ReviewData) -> Result<Vec<u8>, ReviewError> {
             };
         }
         ws.write_string_with_format(row, 5, &t.value_text, &text)?;
-        ws.write_string_with_format(row, 7, &t.status, &text)?;
+        ws.write_string_with_format(row, 7, t.status.label_vi(), &text)?;
     }
     for (col, w) in [(0u16, 5.0), (1, 7.0), (2, 50.0), (3, 14.0), (4, 12.0), (5, 18.0), (6, 10.0), (7, 16.0)] {
         ws.set_column_width(col, w)?;

@@ -13,7 +13,7 @@ use std::fmt;
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use serde::Serialize;
 
-use super::bank::BankAccount;
+use super::bank::{BankAccount, BankError};
 use super::domain::Domain;
 use super::phone::PhoneNumber;
 use super::url::CanonicalUrl;
@@ -399,45 +399,20 @@ fn phone_value(text: &str) -> Result<FeedValue, Reason> {
     })
 }
 
-/// A bank account given as "BIN:number" ("970436:0011001234567") or as the
-/// bank's name or code followed by the number ("Vietcombank 0011 0012 34567").
+/// A bank account given as "BIN:number" ("970436:0011001234567") or with
+/// the bank's name or code before or after the number ("Vietcombank 0011
+/// 0012 34567", "0011001234567 VCB"): [`BankAccount::parse_written`].
 fn bank_value(text: &str) -> Result<FeedValue, Reason> {
-    let text = text.trim();
-    let (bank, number) = match text.split_once(':') {
-        Some(split) => split,
-        None => split_bank_and_number(text),
-    };
-    if bank.trim().is_empty() && !number.trim().is_empty() {
-        return Err(Reason::new(
+    BankAccount::parse_written(text).map(FeedValue::BankAccount).map_err(|e| match e {
+        BankError::EmptyBank => Reason::new(
             "a bank account needs its bank: write \"BIN:number\" or \"bank name number\"",
             "Tài khoản ngân hàng cần có tên ngân hàng: ghi «BIN:số tài khoản» hoặc «tên ngân hàng số tài khoản».",
-        ));
-    }
-    BankAccount::parse(bank, number).map(FeedValue::BankAccount).map_err(|e| {
-        Reason::new(
+        ),
+        e => Reason::new(
             format!("invalid bank account: {e}"),
             format!("Tài khoản ngân hàng không hợp lệ: {}", e.message_vi()),
-        )
+        ),
     })
-}
-
-/// "MB Bank 0123 456 789" → ("MB Bank", "0123 456 789"): the number is the
-/// longest run of numeric words at the end, leaving at least one word for
-/// the bank (so "970436 0011001234567" is a BIN and a number).
-fn split_bank_and_number(text: &str) -> (&str, &str) {
-    let numeric = |w: &str| !w.is_empty() && w.bytes().all(|b| b.is_ascii_digit() || b == b'-' || b == b'.');
-    let text = text.trim();
-    if !text.contains(char::is_whitespace) {
-        return if numeric(text) { ("", text) } else { (text, "") };
-    }
-    let mut bank = text;
-    while let Some((head, last)) = bank.rsplit_once(char::is_whitespace) {
-        if !numeric(last) {
-            break;
-        }
-        bank = head.trim_end();
-    }
-    (bank, &text[bank.len()..])
 }
 
 /// Reads the times feeds write: RFC 3339 ("2024-01-15T10:22:31+00:00"),
@@ -620,7 +595,7 @@ mod tests {
 
         #[test]
         fn free_text_helpers_never_panic(text in "\\PC{0,80}") {
-            let _ = (bank_value(&text), parse_time(&text), split_bank_and_number(&text));
+            let _ = (bank_value(&text), parse_time(&text));
         }
     }
 }

@@ -5,6 +5,7 @@
 
 mod patches;
 mod readings;
+pub use readings::{rate, rate_parts};
 mod units;
 
 use std::ops::RangeInclusive;

@@ -22,16 +22,13 @@ fn expected(target: TargetId, base: Option<f64>, year: i32) -> f64 {
     base + (goal - base) * t
 }
 
-fn evaluate(target: TargetId, cell: Cell, base: Option<f64>, year: i32) -> TargetValue {
-    let value = ratio(cell);
+/// `begun`: the year has started by the table's `today`; a year still to
+/// come has no figure (never 0%), whatever the registers already hold.
+fn evaluate(target: TargetId, cell: Cell, base: Option<f64>, year: i32, begun: bool) -> TargetValue {
+    let value = if begun { ratio(cell) } else { None };
     let expected = expected(target, base, year);
     let (num, den) = (i64::from(cell.num), i64::from(cell.den));
-    let status = match value {
-        None => Status::NoData,
-        Some(_) if num * 100 >= i64::from(target.goal_percent()) * den => Status::Met,
-        Some(v) if v + 1e-9 >= expected => Status::OnTrack,
-        Some(_) => Status::Behind,
-    };
+    let status = rate(target, value.map(|_| (num, den)), expected);
     TargetValue {
         target,
         numerator: num,
@@ -45,15 +42,28 @@ fn evaluate(target: TargetId, cell: Cell, base: Option<f64>, year: i32) -> Targe
     }
 }
 
-/// 2.9 from its parts: met when every part that applies is met.
-fn combine(parts: [TargetValue; 3]) -> TargetValue {
-    let applying: Vec<&TargetValue> = parts.iter().filter(|p| p.denominator > 0).collect();
-    let count = |status: Status| applying.iter().filter(|p| p.status == status).count();
-    let n = applying.len();
-    let met = count(Status::Met);
-    let status = if n == 0 {
+/// Where a figure stands against its goal and this year's trajectory: the
+/// one rating that the dashboard, its exports and the reviews all show.
+/// `counts` is (numerator, denominator) when there is a figure, `None` for
+/// "no data". The goal is compared on the counts, so 79,99…% is not 80%.
+pub fn rate(target: TargetId, counts: Option<(i64, i64)>, expected: f64) -> Status {
+    match counts {
+        None => Status::NoData,
+        Some((_, den)) if den <= 0 => Status::NoData,
+        Some((num, den)) if num * 100 >= i64::from(target.goal_percent()) * den => Status::Met,
+        Some((num, den)) if num as f64 / den as f64 + 1e-9 >= expected => Status::OnTrack,
+        Some(_) => Status::Behind,
+    }
+}
+
+/// A composite target (2.9) from the statuses of its parts that apply: met
+/// when every one is met, behind when any is behind, no data when any has
+/// none, otherwise on track. Nothing applies: no data.
+pub fn rate_parts(parts: &[Status]) -> Status {
+    let count = |status: Status| parts.iter().filter(|p| **p == status).count();
+    if parts.is_empty() {
         Status::NoData
-    } else if met == n {
+    } else if count(Status::Met) == parts.len() {
         Status::Met
     } else if count(Status::Behind) > 0 {
         Status::Behind
@@ -61,7 +71,15 @@ fn combine(parts: [TargetValue; 3]) -> TargetValue {
         Status::NoData
     } else {
         Status::OnTrack
-    };
+    }
+}
+
+/// 2.9 from its parts: met when every part that applies is met.
+fn combine(parts: [TargetValue; 3]) -> TargetValue {
+    let applying: Vec<&TargetValue> = parts.iter().filter(|p| p.denominator > 0).collect();
+    let n = applying.len();
+    let met = applying.iter().filter(|p| p.status == Status::Met).count();
+    let status = rate_parts(&applying.iter().map(|p| p.status).collect::<Vec<_>>());
     let target = TargetId::Coverage;
     TargetValue {
         target,
@@ -76,7 +94,18 @@ fn combine(parts: [TargetValue; 3]) -> TargetValue {
     }
 }
 
+/// Whether a year had started on the day the table was computed for.
+fn begun(t: &YearTable) -> bool {
+    Date::from_ymd_opt(t.year, 1, 1).is_some_and(|first| t.reference >= first)
+}
+
 impl TargetTable {
+    /// Whether `year` has started (by the `today` the table was computed
+    /// for): a year to come has no figures and is not plotted.
+    pub fn has_begun(&self, year: i32) -> bool {
+        self.table(year).is_some_and(begun)
+    }
+
     pub fn mode(&self) -> Mode {
         self.mode
     }
@@ -139,7 +168,7 @@ impl TargetTable {
             );
         };
         let base = if target.by_2030() { self.base(t.tree.units[node]).and_then(|b| ratio(b[s])) } else { None };
-        evaluate(target, t.cells[node][s], base, t.year)
+        evaluate(target, t.cells[node][s], base, t.year, begun(t))
     }
 
     fn row_at(&self, t: &YearTable, node: usize) -> [TargetValue; 12] {
@@ -147,7 +176,7 @@ impl TargetTable {
         let base = self.base(t.tree.units[node]);
         let one = |target: TargetId, s: usize| {
             let b = if target.by_2030() { base.and_then(|b| ratio(b[s])) } else { None };
-            evaluate(target, cells[s], b, t.year)
+            evaluate(target, cells[s], b, t.year, begun(t))
         };
         let parts = [
             one(TargetId::CoverageUnits, S_UNITS),

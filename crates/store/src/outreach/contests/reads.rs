@@ -120,7 +120,7 @@ impl Store {
     /// The sheet recorded for an attempt, if any.
     pub async fn contest_sheet(&self, attempt: i64) -> Result<Option<SheetRecord>> {
         let row = sqlx::query(
-            "SELECT id, score, question_total, prediction, time_taken_ms, received_at, counted, late_by_ms \
+            "SELECT id, score, question_total, prediction, time_taken_ms, received_at, counted, late_by_ms, answers \
              FROM contest_entries WHERE attempt_id = $1",
         )
         .bind(attempt)
@@ -136,6 +136,8 @@ impl Store {
                 received_at: r.try_get("received_at")?,
                 counted: r.try_get::<i64, _>("counted")? != 0,
                 late_by_ms: r.try_get("late_by_ms")?,
+                // A sheet written by an older version without answers reviews as blank.
+                answers: serde_json::from_str(&r.try_get::<String, _>("answers")?).unwrap_or_default(),
             })
         })
         .transpose()

@@ -177,6 +177,10 @@ pub struct SheetRecord {
     pub received_at: String,
     pub counted: bool,
     pub late_by_ms: Option<i64>,
+    /// The displayed positions picked, question by question in the draw's
+    /// order (`None` for a blank), for the entrant's review once the
+    /// contest has closed.
+    pub answers: Vec<Option<usize>>,
 }
 
 /// Attempts started and sheets received for a contest.

@@ -231,6 +231,7 @@ pub async fn api_get(m: MovementRead, Path(iid): Path<i64>) -> WebResult<Json<Ap
             .reports()
             .await?
             .into_iter()
+            .map(|e| e.report)
             .map(|r| ApiReport {
                 period_from: r.period_from.to_string(),
                 period_to: r.period_to.to_string(),

@@ -91,6 +91,7 @@ fn edit_page(
 /// `GET /movement/initiatives/{id}/edit`: the correction form, pre-filled.
 pub async fn edit_form(Page { lang, id }: Page, m: MovementWrite, Path(iid): Path<i64>) -> WebResult<Html<String>> {
     let ini = load(&m.0, iid).await?;
+    m.0.check(Target::Initiative(&ini)).await?;
     edit_page(lang, id.as_ref(), &ini, draft_of(&ini), None, Fields::default())
 }
 
@@ -202,6 +203,22 @@ pub async fn group_void_submit(
         let group = picked(fields, "group")?;
         let why = reason(fields)?;
         g.write(Target::Initiative(ini), async |tx| Ok(tx.void_group(ini.id, group, &why).await?)).await
+    })
+    .await
+}
+
+/// `POST /movement/initiatives/{id}/reports/void`: voids a periodic
+/// activity report entered by mistake (it is then entered again right).
+pub async fn report_void_submit(
+    page: Page,
+    m: MovementWrite,
+    Path(iid): Path<i64>,
+    fields: Fields,
+) -> WebResult<Response> {
+    on_initiative(page, m, iid, "reports", fields, async |g, ini, fields| {
+        let report = picked(fields, "report")?;
+        let why = reason(fields)?;
+        g.write(Target::Initiative(ini), async |tx| Ok(tx.void_initiative_report(ini.id, report, &why).await?)).await
     })
     .await
 }

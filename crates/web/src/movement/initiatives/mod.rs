@@ -9,10 +9,10 @@ use askama::Template;
 use axum::extract::{Path, Query};
 use axum::response::{Html, Response};
 use khienmang_core::auth::Role;
-use khienmang_core::movement::{CRITERIA_VI, Channel, Criteria, Platform, RecordKind, Stage};
+use khienmang_core::movement::{CRITERIA_VI, Channel, Criteria, Platform, Stage};
 use khienmang_core::org::Level;
 use khienmang_store::auth::User;
-use khienmang_store::movement::{ActivityReport, Initiative, RecordChange};
+use khienmang_store::movement::{ActivityReport, Initiative, ReportEntry};
 use serde::Deserialize;
 use serde_json::json;
 
@@ -22,6 +22,7 @@ use super::{
 };
 use crate::access::{Granted, Identity, MovementRead, MovementWrite, RequestLang, Target};
 use crate::error::{WebError, WebResult};
+use crate::i18n::Tr;
 use crate::i18n::{date_vi, number_vi};
 use crate::kit::form::{Fields, FormError, Opt, Refusal, refused};
 use crate::org::today;
@@ -80,50 +81,8 @@ pub struct VillageRow {
     pub listed: bool,
 }
 
-/// One row of the record's history: who, when, what changed.
-pub struct ChangeRow {
-    pub when: String,
-    pub iso: String,
-    pub actor: String,
-    pub action: &'static str,
-    pub action_code: &'static str,
-    pub what: &'static str,
-    /// "field: old → new", one per changed field.
-    pub changes: Vec<String>,
-    pub reason: String,
-}
-
-fn shown(v: &serde_json::Value) -> String {
-    match v {
-        serde_json::Value::Null => "—".into(),
-        serde_json::Value::String(s) => s.clone(),
-        serde_json::Value::Array(items) => items.iter().map(shown).collect::<Vec<_>>().join(", "),
-        other => other.to_string(),
-    }
-}
-
-pub(crate) fn change_row((kind, c): (RecordKind, RecordChange)) -> ChangeRow {
-    let changes = c
-        .changes
-        .iter()
-        .map(|(field, pair)| {
-            let (old, new) = (pair.get(0).map(shown).unwrap_or_default(), pair.get(1).map(shown).unwrap_or_default());
-            format!("{field}: «{old}» → «{new}»")
-        })
-        .collect();
-    ChangeRow {
-        when: local_time(&c.at),
-        iso: c.at,
-        actor: c.actor,
-        action: c.action.label_vi(),
-        action_code: c.action.as_str(),
-        what: kind.label_vi(),
-        changes,
-        reason: c.reason.unwrap_or_default(),
-    }
-}
-
 pub struct ReportRow {
+    pub id: i64,
     pub period: String,
     pub posts: String,
     pub reach: String,
@@ -152,7 +111,7 @@ struct InitiativePage {
     participants: Vec<NamedRow>,
     villages: Vec<VillageRow>,
     reports: Vec<ReportRow>,
-    changes: Vec<ChangeRow>,
+    changes: Vec<crate::kit::history::ChangeRow>,
     /// Set when the initiative is void (only the secretariat sees it then).
     voided: Option<String>,
     may_restore: bool,
@@ -255,7 +214,8 @@ async fn initiative_page(
         .reports()
         .await?
         .into_iter()
-        .map(|r| ReportRow {
+        .map(|ReportEntry { id, report: r }| ReportRow {
+            id,
             period: format!("{} – {}", date_vi(r.period_from), date_vi(r.period_to)),
             posts: number_vi(r.posts),
             reach: number_vi(r.reach),
@@ -263,10 +223,11 @@ async fn initiative_page(
             note: r.note.unwrap_or_default(),
         })
         .collect();
-    let changes = g.of_initiative(&ini).history().await?.into_iter().map(change_row).collect();
+    let changes = g.history_rows(Tr { lang: lang.0 }, g.of_initiative(&ini).history().await?).await?;
     let voided = ini.voided.as_ref().map(|v| format!("{} · {} · {}", local_time(&v.at), v.by, v.reason));
-    // A voided initiative takes no change until the secretariat restores it.
-    let can_write = can_write(id) && voided.is_none();
+    // A voided initiative takes no change until the secretariat restores
+    // it; an initiative leader changes only the initiatives linked to it.
+    let can_write = can_write(id) && g.may_write(Target::Initiative(&ini)).await?;
     let (units, village_options) = if can_write {
         let all = scope_units(g).await?;
         (

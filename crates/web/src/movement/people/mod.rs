@@ -24,7 +24,7 @@ pub use voices::*;
 use khienmang_core::auth::Role;
 use khienmang_core::movement::{RecordKind, VoidReason};
 use khienmang_core::org::UnitId;
-use khienmang_store::movement::{RecordChange, Voided};
+use khienmang_store::movement::Voided;
 use serde::Deserialize;
 
 use super::{bad, can_write, unit_in_scope};
@@ -140,79 +140,12 @@ impl Pager {
     }
 }
 
-/// One row of a record's history: who, when, what changed.
-pub struct ChangeRow {
-    pub when: String,
-    pub iso: String,
-    pub actor: String,
-    pub action: &'static str,
-    pub action_code: &'static str,
-    /// "what: «old» → «new»", one per changed field.
-    pub changes: Vec<String>,
-    pub reason: String,
-}
-
-fn shown(v: &serde_json::Value) -> String {
-    match v {
-        serde_json::Value::Null => "—".into(),
-        serde_json::Value::Bool(true) => "✓".into(),
-        serde_json::Value::Bool(false) => "✗".into(),
-        serde_json::Value::String(s) => s.clone(),
-        serde_json::Value::Array(items) => items.iter().map(shown).collect::<Vec<_>>().join(", "),
-        other => other.to_string(),
-    }
-}
-
-/// The fields a history names, with the key of their label.
-const FIELDS: &[(&str, &str)] = &[
-    ("full_name", "ppl.f.full_name"),
-    ("role", "ppl.f.role"),
-    ("position", "ppl.f.position"),
-    ("unit", "ppl.f.unit"),
-    ("registered_from", "ppl.f.registered_from"),
-    ("registered_to", "ppl.f.registered_to"),
-    ("title", "ppl.f.title"),
-    ("held_on", "ppl.f.held_on"),
-    ("place", "ppl.f.place"),
-    ("attendees_added", "ppl.f.attendees_added"),
-    ("attendees_removed", "ppl.f.attendees_removed"),
-    ("in_province", "ppl.f.in_province"),
-    ("channels", "ppl.f.channels"),
-    ("audience", "ppl.f.audience"),
-    ("consent_on", "ppl.f.consent_on"),
-];
-
-/// What a changed field is called on the page, in the page's language.
-fn field_label(tr: Tr, field: &str) -> &str {
-    FIELDS.iter().find(|(f, _)| *f == field).map(|(_, key)| tr.t(key)).unwrap_or(field)
-}
-
-fn change_row(tr: Tr, c: RecordChange) -> ChangeRow {
-    let changes = c
-        .changes
-        .iter()
-        .map(|(field, pair)| {
-            let (old, new) = (pair.get(0).map(shown).unwrap_or_default(), pair.get(1).map(shown).unwrap_or_default());
-            format!("{}: «{old}» → «{new}»", field_label(tr, field))
-        })
-        .collect();
-    ChangeRow {
-        when: local_time(&c.at),
-        iso: c.at,
-        actor: c.actor,
-        action: tr.t(&format!("ppl.action.{}", c.action.as_str())),
-        action_code: c.action.as_str(),
-        changes,
-        reason: c.reason.unwrap_or_default(),
-    }
-}
-
 /// What every record's page shows below its correction form: the void (if
 /// any) with the restore, the void form, and the history.
 pub struct RecordBox {
     /// The record's address, e.g. `/movement/people/5`.
     pub base: String,
-    pub changes: Vec<ChangeRow>,
+    pub changes: Vec<crate::kit::history::ChangeRow>,
     /// "when · by whom · why", when the record is void.
     pub voided: Option<String>,
     pub may_restore: bool,
@@ -236,7 +169,7 @@ impl RecordBox {
             RecordKind::Voice => "/movement/voices",
             _ => "/movement/people",
         };
-        let changes = g.history_of(kind, record, unit).await?.into_iter().map(|c| change_row(tr, c)).collect();
+        let changes = g.history_of_kind(tr, kind, g.history_of(kind, record, unit).await?).await?;
         Ok(RecordBox {
             base: format!("{base}/{record}"),
             changes,
@@ -270,8 +203,27 @@ mod tests {
     fn every_field_of_a_history_has_its_label() {
         for lang in [crate::i18n::Lang::Vi, crate::i18n::Lang::En] {
             let tr = Tr { lang };
-            for (field, _) in FIELDS {
-                assert!(!field_label(tr, field).contains("missing"), "{field}");
+            // The fields the people registries' corrections write.
+            let fields = [
+                "full_name",
+                "role",
+                "position",
+                "unit",
+                "registered_from",
+                "registered_to",
+                "title",
+                "held_on",
+                "place",
+                "attendees_added",
+                "attendees_removed",
+                "in_province",
+                "channels",
+                "audience",
+                "consent_on",
+            ];
+            for field in fields {
+                let label = crate::kit::history::field_label(tr, RecordKind::Person, field);
+                assert!(!label.contains("missing") && label != tr.t("hist.f.other"), "{field}: {label}");
             }
             for action in khienmang_core::movement::ChangeAction::ALL {
                 assert!(!tr.t(&format!("ppl.action.{}", action.as_str())).contains("missing"));

@@ -391,6 +391,46 @@ struct ResultPage {
     best_rank: Option<usize>,
     ranked: usize,
     is_final: bool,
+    /// The contest has closed: the answers are reviewed below.
+    closed: bool,
+    review: Vec<ReviewRow>,
+}
+
+/// One question of a closed contest's result: what was asked, what the
+/// entrant picked and, when it was wrong, the right answer.
+pub struct ReviewRow {
+    pub number: usize,
+    pub text: String,
+    /// The choice picked, as it was shown; `None` for a blank.
+    pub picked: Option<String>,
+    pub right_answer: String,
+    pub right: bool,
+}
+
+/// The entrant's answers against the bank, in the order they saw them.
+/// Called only once the contest has closed: before, the right answers
+/// would pass from one entrant to the next.
+fn review_of(
+    draw: &khienmang_core::outreach::contest::Draw,
+    bank: &[khienmang_store::outreach::contests::BankQuestion],
+    answers: &[Option<usize>],
+) -> Vec<ReviewRow> {
+    let mut rows = Vec::with_capacity(draw.questions.len());
+    for (i, dq) in draw.questions.iter().enumerate() {
+        let Some(q) = bank.iter().find(|b| b.question.id == dq.question).map(|b| &b.question) else { continue };
+        let Some(shown) = dq.displayed_choices(q) else { continue };
+        let displayed = answers.get(i).copied().flatten();
+        let picked = displayed.and_then(|d| shown.get(d)).map(|c| (*c).to_string());
+        let right = displayed.and_then(|d| dq.original(d)) == Some(q.correct);
+        rows.push(ReviewRow {
+            number: i + 1,
+            text: q.text.clone(),
+            picked,
+            right_answer: q.choices.get(q.correct).cloned().unwrap_or_default(),
+            right,
+        });
+    }
+    rows
 }
 
 /// `GET /contests/{contest}/attempts/{attempt}/result`.
@@ -426,8 +466,17 @@ pub async fn result_page(
         }
         None => String::new(),
     };
+    let closed = crate::access::now().utc() >= c.rules.closes_at;
+    let review = if closed && sheet.counted {
+        let bank = state.store.outreach_public().contest_bank(&c).await?;
+        review_of(&a.draw, &bank, &sheet.answers)
+    } else {
+        Vec::new()
+    };
+    let chrome = Chrome::new(lang, id.as_ref(), "contests");
+    let time = chrome.tr.seconds(sheet.time_taken_ms);
     render(&ResultPage {
-        chrome: Chrome::new(lang, id.as_ref(), "contests"),
+        chrome,
         c: ContestView::of(&c),
         name: a.name.clone(),
         masked: a.masked.clone(),
@@ -435,12 +484,14 @@ pub async fn result_page(
         late_message,
         score: sheet.score,
         total: sheet.total,
-        time: duration_vi(sheet.time_taken_ms),
+        time,
         prediction: sheet.prediction,
         rank,
         best_rank,
         ranked: snap.ranked.len(),
         is_final: snap.is_final,
+        closed,
+        review,
     })
     .map(IntoResponse::into_response)
 }

@@ -19,10 +19,11 @@ use super::{ContestsRuntime, results, when_vi};
 use crate::AppState;
 use crate::access::{OfContest, OutreachManage, Target};
 use crate::error::{WebError, WebResult};
+use crate::i18n::Tr;
 use crate::kit::form::{Fields, Form, FormError, Opt, Refusal, refused, see_other};
+use crate::kit::history::ChangeRow;
 use crate::kit::upload;
 use crate::kit::xlsx::{Cell, Column, ColumnKind, Sheet, workbook, xlsx_response_headers};
-use crate::movement::initiatives::{ChangeRow, change_row};
 use crate::offload::read_upload_table;
 use crate::org::today;
 use crate::page::{Chrome, Page, render};
@@ -348,7 +349,7 @@ async fn admin_page(
         .collect();
     let draft = if extra.section == "settings" { Draft::of_fields(&entered) } else { Draft::of_contest(c) };
     let new_slots = if extra.section == "question" { typed_slots(&entered) } else { slots(&[], None) };
-    let changes = of.history().await?.into_iter().rev().map(change_row).collect();
+    let changes = m.0.history_rows(Tr { lang: lang.0 }, of.history().await?.into_iter().rev().collect()).await?;
     let may_restore = id.as_ref().is_some_and(|i| i.user.role.can(khienmang_core::auth::Capability::ProgrammeManage));
     render(&AdminPage {
         chrome: Chrome::new(lang, id.as_ref(), "contests"),

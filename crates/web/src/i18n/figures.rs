@@ -1,0 +1,13 @@
+//! Strings for how figures read: a composite target as its parts, and what
+//! a count of reports about an identifier counts.
+
+pub(crate) const STRINGS: &[(&str, &str, &str)] = &[
+    ("fig.parts_met", "phần đạt", "parts met"),
+    ("fig.all_parts", "Cả 3 phần", "All 3 parts"),
+    (
+        "fig.naming_counts",
+        "Số phản ánh: mọi phản ánh của người dân có nêu số điện thoại, tài khoản hoặc trang này, ở mọi trạng thái, trên toàn hệ thống, từ trước đến nay.",
+        "Reports: every citizens' report naming this number, account or site, of any status, across the whole system, since the start.",
+    ),
+    ("fig.in_scope", "thuộc đơn vị bạn xử lý", "handled within your scope"),
+];
