@@ -91,6 +91,20 @@ async fn a_commune_writes_its_own_review_with_its_dashboards_figures_and_no_one_
     // An officer of another commune asking for it: nothing.
     let (status, _) = get(&app, Some(&xa_b), &format!("/reviews/interim.docx?unit={}", a.0)).await;
     assert!(status == 404 || status == 403, "another commune's officer got {status}");
+    let (status, _) = get(&app, Some(&xa_b), &format!("/reviews?unit={}", a.0)).await;
+    assert_eq!(status, 404, "nor its page with the commune picked");
+    let (status, page) = get(&app, Some(&xa_a), "/reviews").await;
+    assert_eq!(status, 200, "a commune's officer reaches the reviews' page");
+    let page = String::from_utf8(page).unwrap();
+    assert!(page.contains("href=\"/reviews/interim.docx\""), "its own review, without a unit to pick");
+    // The province's secretariat picks the commune from a list.
+    let (_, page) = get(&app, Some(&tinh), "/reviews").await;
+    assert!(String::from_utf8(page).unwrap().contains(&format!("<option value=\"{}\"", a.0)), "the commune offered");
+    let (_, page) = get(&app, Some(&tinh), &format!("/reviews?unit={}", a.0)).await;
+    assert!(
+        String::from_utf8(page).unwrap().contains(&format!("href=\"/reviews/final.docx?unit={}\"", a.0)),
+        "the links write the picked commune's"
+    );
     // The province's secretariat may ask for the commune's.
     let (status, docx) = get(&app, Some(&tinh), &format!("/reviews/final.docx?unit={}", a.0)).await;
     assert_eq!(status, 200);

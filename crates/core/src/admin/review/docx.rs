@@ -175,7 +175,7 @@ pub fn review_docx(data: &ReviewData) -> Result<Vec<u8>, ReviewError> {
     doc = doc.add_table(data_table(
         &targets_header(data.year),
         &targets_table_rows(data),
-        &[600, 3_355, 1_200, 1_300, 1_600, 1_300],
+        &[720, 3_235, 1_200, 1_300, 1_600, 1_300],
         usize::MAX,
         PT13,
     ));
