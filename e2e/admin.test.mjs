@@ -130,8 +130,9 @@ const steps = [
           .map((p) => `${p.target}: ${STATUS[p.status]}`);
         result = applies ? `${t.numerator}/${t.denominator} phần đạt (${parts.join('; ')})` : 'Chưa có số liệu';
       }
-      const assessment = STATUS[t.status];
-      return [String(i + 1), `${t.target}. ${t.label}`, Math.round(t.goal * 100) === 100 ? '100%' : `Tối thiểu ${Math.round(t.goal * 100)}%`, result, assessment];
+      // The dashboard's own status word, and where the trajectory expects the target.
+      const goal = Math.round(t.goal * 100) === 100 ? '100%' : `Tối thiểu ${Math.round(t.goal * 100)}%`;
+      return [String(i + 1), `${t.target}. ${t.label}`, goal, percent(t.expected), result, STATUS[t.status]];
     });
     const expectedPath = path.join(dir, 'expected.json');
     writeFileSync(expectedPath, JSON.stringify(expected));

@@ -38,6 +38,11 @@ pub struct Config {
     /// Rate limits of anonymous callers and the proxies in front.
     #[serde(default)]
     pub limits: LimitsConfig,
+    /// Who issues the interim and final reviews, where, under which number
+    /// and who signs (`[review]`: issuing_body, parent_body, place,
+    /// number_prefix, signer_title, signer_name, drafter).
+    #[serde(default)]
+    pub review: khienmang_core::admin::ReviewSettings,
 }
 
 /// `[limits]`: requests per client and hour by kind (`per_hour = { checks =

@@ -26,18 +26,28 @@ pub enum ReviewCommand {
         /// The date on the report (default: today).
         #[arg(long)]
         date: Option<khienmang_core::Date>,
+        /// The official code of a commune or agency whose own review to
+        /// write (default: the province).
+        #[arg(long)]
+        unit: Option<String>,
     },
 }
 
 pub async fn run(config: &Config, command: ReviewCommand) -> Result<()> {
-    let ReviewCommand::Generate { db, kind, out, date } = command;
+    let ReviewCommand::Generate { db, kind, out, date, unit } = command;
     let kind =
         ReviewKind::parse(&kind).ok_or_else(|| anyhow!("loại báo cáo {kind:?} không có: dùng interim hoặc final"))?;
     let store = crate::open(config, &db).await?;
     config.reports.resolved().configure_province(&store, false).await?;
-    let province = store.reports_province(Timestamp::now().vietnam_date()).await?;
-    let today = date.unwrap_or_else(|| (chrono::Utc::now() + chrono::Duration::hours(7)).date_naive());
-    let data = review_data(&store, kind, province, today).await?;
+    let today = date.unwrap_or_else(|| Timestamp::now().vietnam_date());
+    let unit = match unit {
+        Some(code) => {
+            let found = store.units_by_code(&code, today).await?;
+            found.first().map(|v| v.unit_id).ok_or_else(|| anyhow!("không có đơn vị mã {code:?}"))?
+        }
+        None => store.reports_province(today).await?,
+    };
+    let data = review_data(&store, kind, unit, today, &config.review).await?;
     std::fs::create_dir_all(&out).with_context(|| format!("không tạo được thư mục {}", out.display()))?;
     let docx = review_docx(&data).map_err(|e| anyhow!(e.message_vi()))?;
     let xlsx = review_annex_xlsx(&data).map_err(|e| anyhow!(e.message_vi()))?;

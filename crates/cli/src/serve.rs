@@ -36,6 +36,7 @@ pub async fn serve(config: &Config, args: &ServeArgs, store: Store, demo: bool) 
         public_url,
         metrics_token: env("KHIENMANG_METRICS_TOKEN").or_else(|| config.metrics_token.clone()),
         connections: Default::default(),
+        review: config.review.clone(),
     };
     crate::jobs::spawn(store.clone(), reports, key);
     let metrics = metrics_exporter_prometheus::PrometheusBuilder::new().install_recorder().ok();

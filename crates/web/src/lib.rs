@@ -67,6 +67,8 @@ pub struct WebConfig {
     pub metrics_token: Option<String>,
     /// Connections open at once and how long one may stay silent.
     pub connections: server::ConnectionLimits,
+    /// Who issues the review reports, where, under which number and who signs.
+    pub review: khienmang_core::admin::ReviewSettings,
 }
 
 impl Default for WebConfig {
@@ -82,6 +84,7 @@ impl Default for WebConfig {
             public_url: None,
             metrics_token: None,
             connections: server::ConnectionLimits::default(),
+            review: khienmang_core::admin::ReviewSettings::default(),
         }
     }
 }

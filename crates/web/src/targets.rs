@@ -9,7 +9,7 @@ use axum::extract::Query;
 use axum::response::{Html, IntoResponse, Response};
 use khienmang_core::Date;
 use khienmang_core::org::{Level, OrgHistory, UnitId};
-use khienmang_core::targets::{FIRST_YEAR, LAST_YEAR, Status, TargetId, TargetTable, TargetValue};
+use khienmang_core::targets::{FIRST_YEAR, LAST_YEAR, Status, TargetId, TargetTable, TargetValue, composite_parts};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -184,14 +184,8 @@ fn trend_points(table: &TargetTable, unit: UnitId, target: TargetId) -> Vec<Tren
 /// "0/3 parts met: 2.9a Đúng lộ trình; 2.9b Đạt; …": a composite read as its
 /// parts, each with its own rating.
 fn parts_met(v: &TargetValue, row: &[TargetValue], tr: &Tr) -> String {
-    let parts: Vec<String> = row
-        .iter()
-        .filter(|p| {
-            matches!(p.target, TargetId::CoverageUnits | TargetId::CoverageEnterprises | TargetId::CoverageHouseholds)
-                && p.denominator > 0
-        })
-        .map(|p| format!("{} {}", p.target.code(), p.status.label_vi()))
-        .collect();
+    let parts: Vec<String> =
+        composite_parts(row).map(|p| format!("{} {}", p.target.code(), p.status.label_vi())).collect();
     format!("{}/{} {}: {}", v.numerator, v.denominator, tr.t("fig.parts_met"), parts.join("; "))
 }
 

@@ -425,8 +425,8 @@ fn is_scamcheck(path: &str) -> bool {
 }
 
 /// Programme administration: evaluations, awards and duties are read within
-/// the scope and written by the units; the budget, the reviews and award
-/// decisions are the secretariat's.
+/// the scope and written by the units; a unit's own review is read within the
+/// scope; the budget and award decisions are the secretariat's.
 fn programme_capability(method: &Method, path: &str) -> Option<khienmang_core::auth::Capability> {
     use khienmang_core::auth::Capability;
     // Online contests: the organisers' pages.
@@ -441,7 +441,6 @@ fn programme_capability(method: &Method, path: &str) -> Option<khienmang_core::a
         || path.starts_with("/scamcheck/official")
         || path == "/api/v1/budget/summary"
         || path.starts_with("/api/v1/budget/entries")
-        || path.starts_with("/reviews")
         || path == "/awards/{id}/step"
         // The criteria sets are the province's, edited by the secretariat.
         || path.starts_with("/evaluations/criteria")
@@ -464,6 +463,9 @@ fn programme_capability(method: &Method, path: &str) -> Option<khienmang_core::a
         Some(Capability::MovementRead)
     } else if manage {
         Some(Capability::ProgrammeManage)
+    } else if path.starts_with("/reviews") {
+        // A unit's own review of its subtree: any reader of the programme's administration.
+        Some(Capability::ProgrammeRead)
     } else if ["/evaluations", "/awards", "/duties"].iter().any(|p| path.starts_with(p)) {
         Some(if *method == Method::POST { Capability::Evaluate } else { Capability::ProgrammeRead })
     } else {

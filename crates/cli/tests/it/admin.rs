@@ -381,7 +381,7 @@ async fn the_review_targets_table_is_the_dashboards() {
     app.user("tinh", Role::Secretariat, Some(app.province)).await;
     let tinh = app.token("tinh").await;
     let on = today();
-    let data = review_data(&app.store, ReviewKind::Interim, app.province, on).await.unwrap();
+    let data = review_data(&app.store, ReviewKind::Interim, app.province, on, &Default::default()).await.unwrap();
     let year = on.year().clamp(2024, 2027);
     let (status, api) = app.get_json(&tinh, &format!("/api/v1/targets?unit={}&year={year}", app.province.0)).await;
     assert_eq!(status, 200);

@@ -29,6 +29,7 @@ mod outreach_corrections;
 mod people_corrections;
 mod records;
 mod reports;
+mod reviews;
 mod scamcheck;
 mod survey_builder;
 mod target_patches;

@@ -32,7 +32,10 @@ pub use evaluation::{
     RankEntry, Ranked, Score, Total, UnitKind, default_criteria, rank, set_for, total,
 };
 pub use phases::{Phase, ReviewKind, phase_on};
-pub use review::{BudgetSummaryRow, ReviewData, ReviewError, TargetRow, review_annex_xlsx, review_docx};
+pub use review::{
+    BudgetSummaryRow, CommuneRow, CountTable, ReviewData, ReviewError, ReviewSettings, Section, TargetRow,
+    review_annex_xlsx, review_docx,
+};
 
 use crate::Date;
 

@@ -210,6 +210,11 @@ impl TargetId {
         }
     }
 
+    /// Whether this target is one of 2.9's parts (2.9a, 2.9b, 2.9c).
+    pub fn is_coverage_part(self) -> bool {
+        matches!(self, TargetId::CoverageUnits | TargetId::CoverageEnterprises | TargetId::CoverageHouseholds)
+    }
+
     /// Whether the goal is to be reached by 2030 (with a trajectory) rather
     /// than every year. The document says "by 2030" for 2.3, 2.5 and 2.9.
     pub fn by_2030(self) -> bool {
@@ -248,6 +253,12 @@ pub enum Mode {
     Then,
     /// Every year under the tree of this date, through the lineage links.
     Today(Date),
+}
+
+/// The parts a composite target (2.9) is read from in a node's `row`: those
+/// that apply there (something to count), each with its own rating.
+pub fn composite_parts(row: &[TargetValue]) -> impl Iterator<Item = &TargetValue> {
+    row.iter().filter(|p| p.target.is_coverage_part() && p.denominator > 0)
 }
 
 /// One target for one node and one year.

@@ -217,14 +217,25 @@ impl ProgrammeManage {
     pub async fn budget_history(&self, r: &BudgetRecord) -> WebResult<Vec<khienmang_store::movement::RecordChange>> {
         Ok(self.0.store.record_history(khienmang_core::movement::RecordKind::BudgetEntry, &r.id.to_string()).await?)
     }
+}
 
-    /// A review report's data, from the scope's province (or the province
-    /// the system serves for the whole country).
-    pub async fn review_data(&self, kind: ReviewKind, on: Date) -> WebResult<ReviewData> {
-        let province = match self.0.scope.root() {
-            Some(root) => root,
-            None => self.0.store.reports_province(today()).await?,
+impl super::ProgrammeRead {
+    /// A review report's data for `unit`'s subtree (checked to be in the
+    /// scope), or for the scope's root: a commune's or an agency's own
+    /// review, or the province's (the province the system serves for the
+    /// whole country).
+    pub async fn review_data(
+        &self,
+        kind: ReviewKind,
+        unit: Option<UnitId>,
+        on: Date,
+        settings: &khienmang_core::admin::ReviewSettings,
+    ) -> WebResult<ReviewData> {
+        let unit = match (unit, self.0.scope.root()) {
+            (Some(u), _) => self.0.within(u).await?.unit(),
+            (None, Some(root)) => root,
+            (None, None) => self.0.store.reports_province(today()).await?,
         };
-        Ok(review_data(&self.0.store, kind, province, on).await?)
+        Ok(review_data(&self.0.store, kind, unit, on, settings).await?)
     }
 }

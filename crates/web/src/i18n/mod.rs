@@ -232,6 +232,8 @@ const STRINGS: &[(&str, &str, &str)] = &[
     ("adm.elapsed", "Thời gian đã qua", "Time elapsed"),
     ("adm.review_docx", "Tạo báo cáo (DOCX)", "Generate the report (DOCX)"),
     ("adm.review_xlsx", "Tạo phụ lục (XLSX)", "Generate the annex (XLSX)"),
+    ("adm.review_unit", "Báo cáo của đơn vị", "Review of the unit"),
+    ("adm.review_pick", "Chọn", "Choose"),
     ("app.name", "Khiên Mạng", "Khiên Mạng"),
     (
         "app.tagline",
