@@ -85,7 +85,7 @@ fn data_table(header: &[String], rows: &[Vec<String>], widths: &[usize], numeric
                 .enumerate()
                 .map(|(i, t)| {
                     let r = if bold { run(t, size).bold() } else { run(t, size) };
-                    let align = if (bold && i == 0) || (i == 0 && numeric_from > 1) {
+                    let align = if i == 0 && (bold || numeric_from > 1) {
                         AlignmentType::Center
                     } else if i >= numeric_from {
                         AlignmentType::Right
