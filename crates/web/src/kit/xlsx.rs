@@ -7,7 +7,7 @@
 use std::collections::HashSet;
 
 use axum::http::{HeaderName, header};
-use chrono::Datelike;
+use chrono::{Datelike, Timelike};
 use rust_xlsxwriter::{
     ColNum, Color, ExcelDateTime, Format, FormatAlign, FormatBorder, RowNum, Workbook, Worksheet, XlsxError,
 };
@@ -51,6 +51,8 @@ pub enum ColumnKind {
     Integer,
     Percent,
     Date,
+    /// A date and time of day.
+    Moment,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -61,6 +63,8 @@ pub enum Cell {
     /// A share, stored as the number (0.725) and shown "72,5%" by the format.
     Share(f64),
     Date(chrono::NaiveDate),
+    /// A moment in Vietnam time, shown "dd/mm/yyyy hh:mm:ss".
+    DateTime(chrono::NaiveDateTime),
     /// Written as the text "Chưa có số liệu", never as 0.
     NoData,
 }
@@ -86,6 +90,7 @@ struct Formats {
     integer: Format,
     share: Format,
     date: Format,
+    moment: Format,
     no_data: Format,
 }
 
@@ -106,6 +111,7 @@ impl Formats {
             integer: cell.clone().set_num_format("#,##0"),
             share: cell.clone().set_num_format("0.0%"),
             date: cell.clone().set_num_format("dd/mm/yyyy"),
+            moment: cell.clone().set_num_format("dd/mm/yyyy hh:mm:ss"),
             no_data: cell.set_italic().set_font_color(Color::RGB(0x0059_5959)).set_align(FormatAlign::Right),
         }
     }
@@ -194,6 +200,7 @@ fn write_cell(
                 ColumnKind::Integer => &f.integer,
                 ColumnKind::Percent => &f.share,
                 ColumnKind::Date => &f.date,
+                ColumnKind::Moment => &f.moment,
             };
             ws.write_blank(r, c, format)?;
         }
@@ -219,8 +226,21 @@ fn write_cell(
                 ws.write_string_with_format(r, c, d.format("%d/%m/%Y").to_string(), &f.text)?;
             }
         },
+        Cell::DateTime(t) => match excel_moment(*t) {
+            Some(x) => {
+                ws.write_datetime_with_format(r, c, &x, &f.moment)?;
+            }
+            None => {
+                ws.write_string_with_format(r, c, t.format("%d/%m/%Y %H:%M:%S").to_string(), &f.text)?;
+            }
+        },
     }
     Ok(())
+}
+
+fn excel_moment(t: chrono::NaiveDateTime) -> Option<ExcelDateTime> {
+    let (h, m, s) = (u16::try_from(t.hour()).ok()?, u8::try_from(t.minute()).ok()?, u8::try_from(t.second()).ok()?);
+    excel_date(t.date())?.and_hms(h, m, s).ok()
 }
 
 fn excel_date(d: chrono::NaiveDate) -> Option<ExcelDateTime> {
@@ -263,6 +283,7 @@ fn auto_width(sheet: &Sheet, col: usize) -> f64 {
         ColumnKind::Text => longest.clamp(8, 50),
         ColumnKind::Integer | ColumnKind::Percent => longest.clamp(10, 16),
         ColumnKind::Date => 12,
+        ColumnKind::Moment => 19,
     };
     base.max(header) as f64 + 2.0
 }
@@ -382,6 +403,7 @@ mod tests {
                 col("Tử số", ColumnKind::Integer),
                 col("Tỷ lệ đạt", ColumnKind::Percent),
                 col("Ngày báo cáo", ColumnKind::Date),
+                col("Lúc gửi", ColumnKind::Moment),
             ],
             rows: vec![
                 vec![
@@ -389,6 +411,9 @@ mod tests {
                     Cell::Integer(12_345),
                     Cell::Share(0.725),
                     Cell::Date(chrono::NaiveDate::from_ymd_opt(2026, 11, 28).unwrap()),
+                    Cell::DateTime(
+                        chrono::NaiveDate::from_ymd_opt(2026, 11, 28).unwrap().and_hms_opt(9, 5, 30).unwrap(),
+                    ),
                 ],
                 vec![Cell::Text("Thôn 2".into()), Cell::Empty, Cell::NoData],
             ],
@@ -410,6 +435,12 @@ mod tests {
         assert!(matches!(at(3, 1), Data::Float(x) if x == 12_345.0) || at(3, 1) == Data::Int(12_345));
         assert_eq!(at(3, 2), Data::Float(0.725), "a share is a number, not text");
         assert!(matches!(at(3, 3), Data::DateTime(_)), "{:?}", at(3, 3));
+        match at(3, 4) {
+            Data::DateTime(t) => {
+                assert_eq!(t.to_ymd_hms_milli(), (2026, 11, 28, 9, 5, 30, 0), "a real date and time");
+            }
+            other => panic!("a moment is a date cell, not {other:?}"),
+        }
         assert_eq!(at(4, 1), Data::Empty);
         assert_eq!(at(4, 2), Data::String("Chưa có số liệu".into()), "no data is never 0");
     }
@@ -419,14 +450,14 @@ mod tests {
         let bytes = workbook(&[sample()]).unwrap();
         let mut zip = Cursor::new(bytes);
         let sheet = zip_entry(&mut zip, "xl/worksheets/sheet1.xml");
-        assert!(sheet.contains("<autoFilter ref=\"A3:D5\"/>"), "{sheet}");
-        assert!(sheet.contains("<mergeCell ref=\"A1:D1\"/>"));
-        assert!(sheet.contains("<mergeCell ref=\"A2:D2\"/>"));
+        assert!(sheet.contains("<autoFilter ref=\"A3:E5\"/>"), "{sheet}");
+        assert!(sheet.contains("<mergeCell ref=\"A1:E1\"/>"));
+        assert!(sheet.contains("<mergeCell ref=\"A2:E2\"/>"));
         assert!(sheet.contains("topLeftCell=\"A4\""), "frozen below the header");
         assert!(sheet.contains("orientation=\"landscape\""));
         assert!(sheet.contains("fitToHeight=\"0\""));
         let styles = zip_entry(&mut zip, "xl/styles.xml");
-        for fmt in ["#,##0", "0.0%", "dd/mm/yyyy"] {
+        for fmt in ["#,##0", "0.0%", "dd/mm/yyyy", "dd/mm/yyyy hh:mm:ss"] {
             assert!(styles.contains(&format!("formatCode=\"{fmt}\"")), "{fmt}");
         }
         let book = zip_entry(&mut zip, "xl/workbook.xml");

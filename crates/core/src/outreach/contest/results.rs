@@ -42,6 +42,8 @@ pub struct ResultRow {
     pub time_taken: String,
     /// "dd/mm/yyyy HH:MM:SS" in Asia/Ho_Chi_Minh.
     pub submitted_at: String,
+    /// The same moment, for a date cell.
+    pub submitted_local: chrono::NaiveDateTime,
 }
 
 impl ResultRow {
@@ -92,6 +94,7 @@ pub fn export_rows(
                 time_taken_ms: e.time_taken_ms,
                 time_taken: format_duration_ms(e.time_taken_ms),
                 submitted_at: vn_naive(e.submitted_at).format("%d/%m/%Y %H:%M:%S").to_string(),
+                submitted_local: vn_naive(e.submitted_at),
             }
         })
         .collect()

@@ -596,7 +596,7 @@ pub async fn export(
         ColumnKind::Integer,
         ColumnKind::Integer,
         ColumnKind::Text,
-        ColumnKind::Text,
+        ColumnKind::Moment,
     ];
     let col = |h: &str, kind| Column { header: h.into(), kind, width: None };
     let opt = |v: Option<u64>| v.map_or(Cell::Empty, |v| Cell::Integer(i64::try_from(v).unwrap_or(i64::MAX)));
@@ -629,7 +629,7 @@ pub async fn export(
                     opt(row.prediction),
                     opt(row.closeness),
                     Cell::Text(row.time_taken.clone()),
-                    Cell::Text(row.submitted_at.clone()),
+                    Cell::DateTime(row.submitted_local),
                 ]
             })
             .collect(),
