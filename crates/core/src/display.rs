@@ -20,6 +20,16 @@ pub enum Language {
     English,
 }
 
+/// A value people read by name (a status, a category, a role, a level…).
+/// Its Vietnamese label, which the programme's documents use, is also the
+/// key the web layer translates it by, as gettext keys a message by its
+/// source text: one translation for one wording, wherever it appears.
+pub trait Label: Copy + 'static {
+    /// Every value of the kind, for the translation tables' tests.
+    const VALUES: &'static [Self];
+    fn vi(self) -> &'static str;
+}
+
 /// `07/12/2026`.
 pub fn date(d: Date) -> String {
     d.format("%d/%m/%Y").to_string()

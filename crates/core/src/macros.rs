@@ -23,6 +23,13 @@ macro_rules! string_enum {
             }
         }
 
+        impl $crate::display::Label for $name {
+            const VALUES: &'static [Self] = $name::ALL;
+            fn vi(self) -> &'static str {
+                $name::label_vi(self)
+            }
+        }
+
         impl std::fmt::Display for $name {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str(self.as_str())

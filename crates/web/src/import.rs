@@ -14,6 +14,7 @@ use serde::Deserialize;
 use crate::AppState;
 use crate::access::{Authenticated, OrgWrite, RequestLang};
 use crate::error::{WebError, WebResult};
+use crate::i18n::Tr;
 use crate::kit::form::Form;
 use crate::kit::upload::{self, UploadError};
 use crate::offload::read_upload_table;
@@ -113,7 +114,7 @@ pub async fn dry_run(
     let page = ReportPage {
         chrome,
         batch,
-        kind_label: kind.label_vi().to_string(),
+        kind_label: Tr { lang: lang.0 }.label(&kind).to_string(),
         filename,
         effective,
         valid_rows: result.valid.len(),
@@ -153,7 +154,7 @@ pub async fn commit(
     let page = ReportPage {
         chrome,
         batch,
-        kind_label: kind.label_vi().to_string(),
+        kind_label: Tr { lang: lang.0 }.label(&kind).to_string(),
         filename: staged.filename,
         effective: form.effective,
         valid_rows: result.valid.len(),

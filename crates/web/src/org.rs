@@ -20,6 +20,7 @@ pub use changes::{abolish_level_submit, change_submit, parent_options};
 
 use crate::access::{Granted, Identity, OrgRead, OrgWrite};
 use crate::error::{WebError, WebResult};
+use crate::i18n::Tr;
 use crate::i18n::{date_vi, number_vi};
 use crate::kit::form::{Form, Opt, Refusal};
 use crate::page::{Chrome, Page, is_htmx, render};
@@ -230,12 +231,12 @@ pub(crate) async fn unit_page_for(
         is_village_parent: shown.level == Level::Commune,
         movable: changes::movable(shown.level),
         sizes: if shown.level == Level::Enterprise {
-            EnterpriseSize::ALL.iter().map(|s| Opt::new(s.as_str(), s.label_vi(), size)).collect()
+            EnterpriseSize::ALL.iter().map(|s| Opt::new(s.as_str(), Tr { lang: lang.0 }.label(s), size)).collect()
         } else {
             Vec::new()
         },
         school_levels: if shown.level == Level::School {
-            SchoolLevel::ALL.iter().map(|s| Opt::new(s.as_str(), s.label_vi(), school)).collect()
+            SchoolLevel::ALL.iter().map(|s| Opt::new(s.as_str(), Tr { lang: lang.0 }.label(s), school)).collect()
         } else {
             Vec::new()
         },

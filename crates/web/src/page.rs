@@ -52,7 +52,7 @@ impl Chrome {
         Chrome {
             tr: Tr { lang: lang.0 },
             username: id.map(|i| i.user.display_name.clone()),
-            role_label: id.map(|i| i.user.role.label_vi().to_string()).unwrap_or_default(),
+            role_label: id.map(|i| Tr { lang: lang.0 }.label(&i.user.role).to_string()).unwrap_or_default(),
             csrf: id.map(|i| i.csrf_token.clone()).unwrap_or_default(),
             current,
             can_import: can(Capability::OrgWrite),

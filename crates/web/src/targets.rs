@@ -94,10 +94,10 @@ impl<'a> Selection<'a> {
 }
 
 /// "72,5%", or the no-data words.
-fn percent(v: Option<f64>) -> String {
+fn percent(v: Option<f64>, tr: &Tr) -> String {
     match v {
         Some(v) => crate::dashboard::percent_vi(v),
-        None => Status::NoData.label_vi().to_string(),
+        None => tr.label(&Status::NoData).to_string(),
     }
 }
 
@@ -185,7 +185,7 @@ fn trend_points(table: &TargetTable, unit: UnitId, target: TargetId) -> Vec<Tren
 /// parts, each with its own rating.
 fn parts_met(v: &TargetValue, row: &[TargetValue], tr: &Tr) -> String {
     let parts: Vec<String> =
-        composite_parts(row).map(|p| format!("{} {}", p.target.code(), p.status.label_vi())).collect();
+        composite_parts(row).map(|p| format!("{} {}", p.target.code(), tr.label(&p.status))).collect();
     format!("{}/{} {}: {}", v.numerator, v.denominator, tr.t("fig.parts_met"), parts.join("; "))
 }
 
@@ -199,10 +199,10 @@ fn target_row(v: &TargetValue, row: &[TargetValue], table: &TargetTable, unit: U
     // enterprise under a school): "not applicable", not "no data".
     let applies = v.denominator > 0 || v.eligible_units > 0;
     let (status, status_label) =
-        if applies { (v.status.as_str(), v.status.label_vi()) } else { ("not_applicable", "Không áp dụng") };
+        if applies { (v.status.as_str(), tr.label(&v.status)) } else { ("not_applicable", tr.t("fig.not_applicable")) };
     TargetRow {
         code: v.target.code(),
-        label: v.target.label_vi(),
+        label: tr.label(&v.target),
         part: matches!(
             v.target,
             TargetId::CoverageUnits | TargetId::CoverageEnterprises | TargetId::CoverageHouseholds
@@ -212,10 +212,14 @@ fn target_row(v: &TargetValue, row: &[TargetValue], table: &TargetTable, unit: U
         value: match v.target {
             _ if !applies => "—".into(),
             TargetId::Coverage if v.value.is_some() => parts_met(v, row, tr),
-            _ => percent(v.value),
+            _ => percent(v.value, tr),
         },
-        goal: percent(Some(v.goal)),
-        expected: if v.target == TargetId::Coverage { tr.t("fig.all_parts").into() } else { percent(Some(v.expected)) },
+        goal: percent(Some(v.goal), tr),
+        expected: if v.target == TargetId::Coverage {
+            tr.t("fig.all_parts").into()
+        } else {
+            percent(Some(v.expected), tr)
+        },
         status,
         status_label,
         reported,
@@ -265,8 +269,8 @@ pub async fn dashboard(
                 years: (FIRST_YEAR..=LAST_YEAR).collect(),
                 mode: sel.mode(),
                 target: sel.target.code(),
-                target_label: sel.target.label_vi(),
-                targets: TargetId::ALL.iter().map(|t| (t.code(), t.label_vi())).collect(),
+                target_label: tr.label(&sel.target),
+                targets: TargetId::ALL.iter().map(|t| (t.code(), tr.label(t))).collect(),
                 reference: date_vi(reference),
                 crumbs: Vec::new(),
                 rows: Vec::new(),
@@ -311,7 +315,7 @@ pub async fn dashboard(
                     let cells = NINE
                         .iter()
                         .filter_map(|t| values.iter().find(|v| v.target == *t))
-                        .map(|v| (percent(v.value), v.status.as_str()))
+                        .map(|v| (percent(v.value, &tr), v.status.as_str()))
                         .collect();
                     Some(ChildRow { href: sel.link(c), name: name_in(history, c, reference), cells })
                 })
@@ -357,7 +361,7 @@ pub async fn dashboard(
                 crumbs,
                 rows: rows.iter().map(|v| target_row(v, &rows, table, sel.unit, &tr)).collect(),
                 children,
-                trend: trend_chart(&format!("{} {}", sel.target.code(), sel.target.label_vi()), &series, goal),
+                trend: trend_chart(&format!("{} {}", sel.target.code(), tr.label(&sel.target)), &series, goal),
                 ranking,
                 map,
                 ..base

@@ -130,3 +130,31 @@ async fn staff_pages_show_words_and_viet_nam_time_instead_of_codes() {
         assert!(!form.contains(twice), "{twice} on the report form");
     }
 }
+
+#[tokio::test]
+async fn in_english_the_pages_name_statuses_categories_roles_and_targets_in_english() {
+    let app = TestApp::start().await;
+    app.user("tinh", Role::Secretariat, Some(app.province)).await;
+    let t = app.token("tinh").await;
+    let get = async |path: &str, lang: &str| {
+        let res = app.http.get(format!("{}{path}", app.base)).bearer_auth(&t).header("cookie", format!("lang={lang}"));
+        res.send().await.unwrap().text().await.unwrap()
+    };
+    // The targets' names and statuses on the dashboard.
+    let (vi, en) = (get("/targets", "vi").await, get("/targets", "en").await);
+    assert!(vi.contains("Cán bộ được tập huấn") && en.contains("Staff trained"), "a target's name");
+    let table = &en[en.find("id=\"targets-table\"").unwrap()..];
+    let table = &table[..table.find("</table>").unwrap()];
+    assert!(table.contains("No data") || table.contains("On track") || table.contains("Behind"), "{table}");
+    assert!(
+        !table.contains("Cán bộ được tập huấn") && !table.contains("Chưa có số liệu"),
+        "no Vietnamese in the table"
+    );
+    // The reports' filters: statuses and categories.
+    let en = get("/reports", "en").await;
+    assert!(en.contains(">Not within our remit<") && en.contains(">Fraud and theft of property<"), "{en}");
+    assert!(!en.contains(">Không thuộc thẩm quyền<") && !en.contains(">Lừa đảo chiếm đoạt tài sản<"));
+    // The signed-in role on the work page.
+    let en = get("/work", "en").await;
+    assert!(en.contains("Secretariat (provincial police)") && !en.contains("Thường trực (Công an tỉnh)"));
+}

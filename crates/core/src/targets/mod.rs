@@ -230,6 +230,13 @@ impl TargetId {
     }
 }
 
+impl crate::display::Label for TargetId {
+    const VALUES: &'static [Self] = &TargetId::ALL;
+    fn vi(self) -> &'static str {
+        self.label_vi()
+    }
+}
+
 impl std::fmt::Display for TargetId {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.code())

@@ -16,6 +16,7 @@ use serde::Deserialize;
 use super::{unit_name, year_or_now};
 use crate::access::{Evaluate, Granted, Identity, ProgrammeManage, ProgrammeRead, RequestLang, Target};
 use crate::error::{WebError, WebResult};
+use crate::i18n::Tr;
 use crate::kit::form::{Fields, Form, FormError, Opt, Refusal, refused, see_other};
 use crate::kit::xlsx::{Cell, Column, ColumnKind, Sheet, xlsx_download};
 use crate::movement::{scope_units, unit_options};
@@ -193,16 +194,16 @@ async fn show(
                 .iter()
                 .copied()
                 .filter(|to| n.status.can_become(*to) && *to != NominationStatus::Submitted && r.voided.is_none())
-                .map(|to| (to.as_str(), to.label_vi()))
+                .map(|to| (to.as_str(), Tr { lang: lang.0 }.label(&to)))
                 .collect();
             NominationRow {
                 id: r.id,
                 voided: r.voided.is_some(),
                 nominee: n.nominee.name().to_owned(),
                 kind_vi: n.nominee.kind_vi(),
-                award: n.kind.label_vi(),
+                award: Tr { lang: lang.0 }.label(&n.kind),
                 achievement: n.achievement_vi.clone(),
-                status: n.status.label_vi(),
+                status: Tr { lang: lang.0 }.label(&n.status),
                 status_code: n.status.as_str(),
                 next,
             }
@@ -225,7 +226,7 @@ async fn show(
                 decided_on: e.decided_on.format("%d/%m/%Y").to_string(),
                 nominee: e.nominee.name().to_owned(),
                 kind_vi: e.nominee.kind_vi(),
-                award: e.kind.label_vi(),
+                award: Tr { lang: lang.0 }.label(&e.kind),
                 achievement: e.achievement_vi.clone(),
             })
             .collect(),

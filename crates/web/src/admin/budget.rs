@@ -17,6 +17,7 @@ use khienmang_store::admin::{BudgetSummary, LevelTotals};
 
 use crate::access::{Identity, ProgrammeManage, RequestLang, Target};
 use crate::error::{WebError, WebResult};
+use crate::i18n::Tr;
 use crate::i18n::date_vi;
 use crate::kit::form::{Fields, FormError, Opt, Refusal, refused, see_other};
 use crate::kit::xlsx::{Cell, Column, ColumnKind, Sheet, xlsx_download};
@@ -127,9 +128,9 @@ async fn budget_page(
         .map(|r| EntryRow {
             id: r.id,
             days: days_vi(&r.entry),
-            level: r.entry.level.label_vi(),
-            line: r.entry.line.map(|l| format!("{}. {}", l.code(), l.label_vi())).unwrap_or_default(),
-            stage: r.entry.stage.label_vi(),
+            level: Tr { lang: lang.0 }.label(&r.entry.level),
+            line: r.entry.line.map(|l| format!("{}. {}", l.code(), Tr { lang: lang.0 }.label(&l))).unwrap_or_default(),
+            stage: Tr { lang: lang.0 }.label(&r.entry.stage),
             amount: format_dong(r.entry.amount),
             note: r.note.unwrap_or_default(),
         })

@@ -109,7 +109,7 @@ pub async fn list(Page { lang, id }: Page, m: ProgrammeRead, Query(q): Query<Yea
     let home_unit = m.0.home(on).await?;
     let home = home_unit.unit();
     let home_status = match home_unit.evaluation(year).await? {
-        Some(e) => format!("{} · {} điểm", e.status.label_vi(), e.total.to_vi()),
+        Some(e) => format!("{} · {} điểm", Tr { lang: lang.0 }.label(&e.status), e.total.to_vi()),
         None => "Chưa tự đánh giá".to_owned(),
     };
     let entries = ranking(&m.0, year, kind).await?;
@@ -125,8 +125,8 @@ pub async fn list(Page { lang, id }: Page, m: ProgrammeRead, Query(q): Query<Yea
                 name: r.entry.name.clone(),
                 total: r.entry.total.to_vi(),
                 // The band of the set the evaluation was scored against.
-                classification: e.classification.label_vi(),
-                status: e.status.label_vi(),
+                classification: Tr { lang: lang.0 }.label(&e.classification),
+                status: Tr { lang: lang.0 }.label(&e.status),
                 status_code: e.status.as_str(),
             })
         })
@@ -149,7 +149,7 @@ pub async fn list(Page { lang, id }: Page, m: ProgrammeRead, Query(q): Query<Yea
         year,
         years: (khienmang_core::targets::FIRST_YEAR..=khienmang_core::targets::LAST_YEAR).collect(),
         kind: kind.as_str(),
-        kinds: UnitKind::ALL.iter().map(|k| (k.as_str(), k.label_vi())).collect(),
+        kinds: UnitKind::ALL.iter().map(|k| (k.as_str(), Tr { lang: lang.0 }.label(k))).collect(),
         home: home.0,
         home_name: unit_name(&m.0, home, on).await?,
         home_scored: kind_of(&home_unit).await.is_ok(),
@@ -320,9 +320,9 @@ pub async fn page(
         chrome: Chrome::new(lang, id.as_ref(), "evaluations"),
         unit: unit.0,
         name: unit_name(&m.0, unit, on).await?,
-        kind: kind.label_vi(),
+        kind: Tr { lang: lang.0 }.label(&kind),
         year,
-        status: status.label_vi(),
+        status: Tr { lang: lang.0 }.label(&status),
         status_code: status.as_str(),
         editable: status.is_editable(),
         total: t.to_vi(),

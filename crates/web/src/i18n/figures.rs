@@ -4,6 +4,7 @@
 pub(crate) const STRINGS: &[(&str, &str, &str)] = &[
     ("fig.parts_met", "phần đạt", "parts met"),
     ("fig.all_parts", "Cả 3 phần", "All 3 parts"),
+    ("fig.not_applicable", "Không áp dụng", "Not applicable"),
     (
         "fig.naming_counts",
         "Số phản ánh: mọi phản ánh của người dân có nêu số điện thoại, tài khoản hoặc trang này, ở mọi trạng thái, trên toàn hệ thống, từ trước đến nay.",

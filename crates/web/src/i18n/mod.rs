@@ -10,6 +10,7 @@ mod corrections;
 mod evaluation;
 mod figures;
 mod home;
+mod labels;
 mod levels;
 mod onboarding;
 mod outreach;

@@ -15,6 +15,7 @@ use super::{
 };
 use crate::access::{Granted, Identity, MovementRead, MovementWrite, RequestLang};
 use crate::error::{WebError, WebResult};
+use crate::i18n::Tr;
 use crate::i18n::date_vi;
 use crate::kit::form::{Fields, FormError, Opt, Refusal, refused};
 use crate::org::today;
@@ -109,7 +110,7 @@ async fn documents_page(
         .into_iter()
         .map(|d| DocumentRow {
             id: d.id,
-            kind: d.kind.label_vi(),
+            kind: Tr { lang: lang.0 }.label(&d.kind),
             number: d.number,
             title: d.title,
             unit_name: d.unit_name,
@@ -122,7 +123,7 @@ async fn documents_page(
     let units = if can_write { unit_options(&scope_units(g).await?, None, entered.get("unit")) } else { Vec::new() };
     let kinds = [DocumentKind::Plan, DocumentKind::Resolution]
         .iter()
-        .map(|k| Opt::new(k.as_str(), k.label_vi(), entered.get("kind")))
+        .map(|k| Opt::new(k.as_str(), Tr { lang: lang.0 }.label(k), entered.get("kind")))
         .collect();
     let year = entered.get("year").parse().unwrap_or_else(|_| this_year());
     render(&DocumentsPage {

@@ -27,6 +27,7 @@ use serde::Deserialize;
 
 use crate::access::{Granted, Identity, MovementRead, MovementWrite, RequestLang};
 use crate::error::{WebError, WebResult};
+use crate::i18n::Tr;
 use crate::i18n::number_vi;
 pub use crate::kit::form::see_other;
 use crate::kit::form::{Fields, FormError, Opt, Refusal, refused};
@@ -249,7 +250,7 @@ async fn home_page(
             id: i.id,
             name: i.name.clone(),
             unit_name: i.unit_name.clone(),
-            stage: i.stage.label_vi(),
+            stage: Tr { lang: lang.0 }.label(&i.stage),
             channels: number_vi(i.channels),
             members: number_vi(i.members),
             criteria_met: i.criteria.iter().all(|c| *c),

@@ -72,7 +72,7 @@ pub(super) async fn list_page(
         campaigns.push(CampaignRow {
             id: c.id,
             title: c.title.clone(),
-            state: c.schedule.state(now).label_vi(),
+            state: Tr { lang: lang.0 }.label(&c.schedule.state(now)),
             items: c.live_items().count(),
             coverage: rate(cov.overall.rate),
         });

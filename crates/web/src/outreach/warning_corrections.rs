@@ -77,7 +77,10 @@ async fn edit_page(
         draft_title: pick("title", &w.warning.title),
         draft_summary: pick("summary", &w.warning.summary),
         draft_body: pick("body", &w.warning.body),
-        categories: Category::ALL.iter().map(|c| Opt::new(c.as_str(), c.label_vi(), &category)).collect(),
+        categories: Category::ALL
+            .iter()
+            .map(|c| Opt::new(c.as_str(), Tr { lang: lang.0 }.label(c), &category))
+            .collect(),
         changes,
         form: Refusal { error, entered: entered.unwrap_or_default() },
     })

@@ -15,6 +15,7 @@ use serde::Deserialize;
 use crate::AppState;
 use crate::access::{OutreachManage, Target};
 use crate::error::{WebError, WebResult};
+use crate::i18n::Tr;
 use crate::kit::form::Form;
 use crate::page::{Chrome, Page, render};
 
@@ -77,7 +78,7 @@ pub async fn list(Page { lang, id }: Page, State(state): State<AppState>) -> Web
         warnings: warnings.iter().map(shown).collect(),
         voided,
         can_publish,
-        categories: Category::ALL.iter().map(|c| (c.as_str(), c.label_vi())).collect(),
+        categories: Category::ALL.iter().map(|c| (c.as_str(), Tr { lang: lang.0 }.label(c))).collect(),
     })
 }
 

@@ -75,7 +75,7 @@ async fn new_page(
         .iter()
         .map(|c| CategoryChoice {
             value: c.as_str(),
-            label: c.label_vi(),
+            label: chrome.tr.label(c),
             hint: c.hint_vi(),
             checked: entered.category == c.as_str(),
         })

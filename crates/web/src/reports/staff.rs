@@ -77,9 +77,9 @@ pub async fn queue(r: ReportRead, Page { lang, id }: Page, Query(q): Query<Queue
         .collect();
     let chrome = chrome(lang, &id, "reports");
     let mut statuses = vec![Opt::new("", chrome.tr.t("rep.all"), &q.status)];
-    statuses.extend(Status::ALL.iter().map(|s| Opt::new(s.as_str(), s.label_vi(), &q.status)));
+    statuses.extend(Status::ALL.iter().map(|s| Opt::new(s.as_str(), chrome.tr.label(s), &q.status)));
     let mut categories = vec![Opt::new("", chrome.tr.t("rep.all"), &q.category)];
-    categories.extend(Category::ALL.iter().map(|c| Opt::new(c.as_str(), c.label_vi(), &q.category)));
+    categories.extend(Category::ALL.iter().map(|c| Opt::new(c.as_str(), chrome.tr.label(c), &q.category)));
     let view = if q.view.is_empty() { "open" } else { q.view.as_str() };
     let views = vec![
         Opt::new("open", chrome.tr.t("rep.view_open"), view),
@@ -185,7 +185,7 @@ async fn detail_page(
         .next()
         .iter()
         .filter(|s| **s != Status::Duplicate)
-        .map(|s| Opt::new(s.as_str(), s.label_vi(), ""))
+        .map(|s| Opt::new(s.as_str(), tr.label(s), ""))
         .collect();
     let units = if can_handle { assignable(r, &report).await? } else { Vec::new() };
     let now = crate::access::now().stored();

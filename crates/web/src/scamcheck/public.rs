@@ -21,16 +21,16 @@ use crate::page::{Chrome, Page, render};
 
 /// One result as the page shows it.
 pub struct Shown {
-    pub kind_label: &'static str,
+    pub kind: khienmang_core::scamcheck::SubjectKind,
     pub display: Option<String>,
     pub normalized: Option<String>,
     pub verdict: &'static str,
-    pub verdict_label: &'static str,
+    pub verdict_value: khienmang_core::scamcheck::Verdict,
     pub advice: &'static str,
     pub reports: u32,
     pub first_seen: Option<String>,
     pub last_seen: Option<String>,
-    pub category: Option<&'static str>,
+    pub category: Option<khienmang_core::category::Category>,
     pub imitates: Option<String>,
     pub technique: Option<&'static str>,
     pub official_owner: Option<String>,
@@ -45,16 +45,16 @@ pub struct Shown {
 fn shown(query: &Query, outcome: &Outcome) -> Shown {
     let e = &outcome.evidence;
     Shown {
-        kind_label: query.kind.label_vi(),
+        kind: query.kind,
         display: query.subject.as_ref().map(Subject::display),
         normalized: query.subject.as_ref().map(Subject::normalized),
         verdict: outcome.verdict.as_str(),
-        verdict_label: outcome.verdict.label_vi(),
+        verdict_value: outcome.verdict,
         advice: outcome.advice_vi,
         reports: e.reports,
         first_seen: e.first_seen.map(date_vi),
         last_seen: e.last_seen.map(date_vi),
-        category: e.category.map(|c| c.label_vi()),
+        category: e.category,
         imitates: e.imitates.clone(),
         technique: e.technique,
         official_owner: e.official_owner.clone(),

@@ -73,7 +73,8 @@ pub async fn page(m: IndicatorManage, Page { lang, id }: Page) -> WebResult<Html
     let mut candidates = Vec::new();
     for c in m.correlations(200).await? {
         let Some(key) = report_key(c.kind.as_str(), &c.value) else { continue };
-        let status = m.indicator_by_key(key.as_str()).await?.map(|i| i.status.label_vi());
+        let tr = crate::i18n::Tr { lang: lang.0 };
+        let status = m.indicator_by_key(key.as_str()).await?.map(|i| tr.label(&i.status));
         let category = c.categories.first().copied().unwrap_or(Category::Fraud).as_str();
         candidates.push(Candidate { key: key.as_str().to_owned(), status, category, c });
     }
@@ -82,7 +83,7 @@ pub async fn page(m: IndicatorManage, Page { lang, id }: Page) -> WebResult<Html
         candidates,
         disputes: m.disputes(false, 100).await?,
         indicators: m.indicators(100, 0).await?,
-        categories: Category::ALL.iter().map(|c| (c.as_str(), c.label_vi())).collect(),
+        categories: Category::ALL.iter().map(|c| (c.as_str(), crate::i18n::Tr { lang: lang.0 }.label(c))).collect(),
     })
 }
 

@@ -66,7 +66,7 @@ async fn rows(admin: &UserAdmin, users: &[User], lang: &Chrome) -> WebResult<Vec
             id: u.id,
             username: u.username.clone(),
             display_name: u.display_name.clone(),
-            role: u.role.label_vi(),
+            role: lang.tr.label(&u.role),
             scope: match u.scope_unit_id {
                 Some(unit) => names.get(&unit).cloned().unwrap_or_default(),
                 None => lang.tr.t("home.whole_country").to_string(),

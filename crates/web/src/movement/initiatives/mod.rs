@@ -150,7 +150,7 @@ async fn initiative_page(
         .await?
         .into_iter()
         .map(|s| StageRow {
-            label: s.stage.label_vi(),
+            label: Tr { lang: lang.0 }.label(&s.stage),
             on: date_vi(s.effective),
             iso: s.effective.to_string(),
             note: s.note.unwrap_or_default(),
@@ -158,8 +158,12 @@ async fn initiative_page(
         })
         .collect();
     let chosen_stage = entered.get("stage").to_string();
-    let next_stages =
-        ini.stage.next_stages().iter().map(|s| Opt::new(s.as_str(), s.label_vi(), &chosen_stage)).collect();
+    let next_stages = ini
+        .stage
+        .next_stages()
+        .iter()
+        .map(|s| Opt::new(s.as_str(), Tr { lang: lang.0 }.label(s), &chosen_stage))
+        .collect();
     let channels = g
         .of_initiative(&ini)
         .channels()
@@ -258,13 +262,13 @@ async fn initiative_page(
     render(&InitiativePage {
         chrome: Chrome::new(lang, id, "movement"),
         can_write,
-        participant_kind: ini.participant_kind.label_vi(),
-        leader_kind: ini.leader_kind.label_vi(),
-        content_kind: ini.content_kind.label_vi(),
-        focus: ini.focus.iter().map(|f| f.label_vi()).collect(),
+        participant_kind: Tr { lang: lang.0 }.label(&ini.participant_kind),
+        leader_kind: Tr { lang: lang.0 }.label(&ini.leader_kind),
+        content_kind: Tr { lang: lang.0 }.label(&ini.content_kind),
+        focus: ini.focus.iter().map(|f| Tr { lang: lang.0 }.label(f)).collect(),
         criteria: CRITERIA_VI.iter().copied().zip(criteria.as_array()).collect(),
         missing: criteria.missing_vi(),
-        stage: ini.stage.label_vi(),
+        stage: Tr { lang: lang.0 }.label(&ini.stage),
         stage_since: date_vi(ini.stage_since),
         stages,
         next_stages,

@@ -13,6 +13,7 @@ use super::super::{bad, required_day, scope_units, see_other, unit_in_scope, uni
 use super::options;
 use crate::access::{Granted, Identity, MovementWrite, RequestLang};
 use crate::error::{WebError, WebResult};
+use crate::i18n::Tr;
 use crate::kit::form::{Check, Fields, FormError, Opt, refused};
 use crate::org::today;
 use crate::page::{Chrome, Page, render};
@@ -118,8 +119,10 @@ async fn new_page(
     draft: Draft,
     error: Option<String>,
 ) -> WebResult<Html<String>> {
-    let stages =
-        [Stage::Proposed, Stage::Active].iter().map(|s| Opt::new(s.as_str(), s.label_vi(), &draft.stage)).collect();
+    let stages = [Stage::Proposed, Stage::Active]
+        .iter()
+        .map(|s| Opt::new(s.as_str(), Tr { lang: lang.0 }.label(s), &draft.stage))
+        .collect();
     let c = Choices::of(&draft);
     render(&NewPage {
         chrome: Chrome::new(lang, id, "movement"),

@@ -19,6 +19,7 @@ use super::super::{
 use super::{ListQuery, PAGE_SIZE, Pager, RecordBox, can_correct, void_reason};
 use crate::access::{Granted, Identity, MovementRead, MovementWrite, ProgrammeManage, RequestLang, Target};
 use crate::error::WebResult;
+use crate::i18n::Tr;
 use crate::kit::form::{Fields, FormError, Opt, Refusal, refused};
 use crate::org::today;
 use crate::page::{Chrome, Page, render};
@@ -111,7 +112,7 @@ async fn people_page(
             id: p.id,
             name: p.full_name,
             unit_name: p.unit_name,
-            role: p.role.label_vi(),
+            role: Tr { lang: lang.0 }.label(&p.role),
             position: p.position.unwrap_or_default(),
             registered: registered(p.registered_from, p.registered_to),
             years: years_text(&p.years),
@@ -289,7 +290,7 @@ async fn person_page(
     render(&PersonPage {
         chrome,
         name: p.full_name.clone(),
-        role: p.role.label_vi(),
+        role: Tr { lang: lang.0 }.label(&p.role),
         unit_name: p.unit_name.clone(),
         position: p.position.clone().unwrap_or_default(),
         registered: registered(p.registered_from, p.registered_to),

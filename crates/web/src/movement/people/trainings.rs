@@ -19,6 +19,7 @@ use super::persons::SavedQuery;
 use super::{ListQuery, PAGE_SIZE, Pager, RecordBox, bounded_query, can_correct, picked_id, void_reason};
 use crate::access::{Granted, Identity, MovementRead, MovementWrite, ProgrammeManage, RequestLang, Target};
 use crate::error::WebResult;
+use crate::i18n::Tr;
 use crate::i18n::{date_vi, number_vi};
 use crate::kit::form::{Check, Fields, FormError, Opt, Refusal, refused};
 use crate::org::today;
@@ -331,7 +332,7 @@ async fn training_page(
         place: t.place.clone().unwrap_or_default(),
         attendees: attendees
             .iter()
-            .map(|p| format!("{} — {} ({})", p.full_name, p.role.label_vi(), p.unit_name))
+            .map(|p| format!("{} — {} ({})", p.full_name, Tr { lang: lang.0 }.label(&p.role), p.unit_name))
             .collect(),
         units,
         picker,
