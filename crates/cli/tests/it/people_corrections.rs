@@ -513,3 +513,25 @@ async fn the_api_document_describes_the_people_registries() {
         }
     }
 }
+
+/// A script sends a search of 10,000 characters to the people list and the
+/// attendee picker: each answers its page at once, the search cut to its
+/// bound and shown back, never an error or a slow scan of the long text.
+#[tokio::test]
+async fn a_ten_thousand_character_search_is_cut_to_its_bound() {
+    let app = TestApp::start().await;
+    let xa = officer(&app, "xa-a", Role::CommuneOfficer, app.commune_a.0).await;
+    let long = "nguyễn ".repeat(1_500);
+    let (status, page) = html(&app, &xa, &format!("/movement/people?q={}", urlencoding(&long))).await;
+    assert_eq!(status, 200, "the people list");
+    assert!(!page.contains(&long[..2_000]), "the search shown back is cut to its bound");
+    let unit = app.commune_a.0.0.to_string();
+    let form = [("unit", unit.as_str()), ("action", "search"), ("aq", long.as_str())];
+    let (status, page) = post_form(&app, &xa, "/movement/trainings", &form).await;
+    assert_eq!(status, 200, "the attendee picker");
+    assert!(!page.contains(&long[..2_000]));
+}
+
+fn urlencoding(s: &str) -> String {
+    s.bytes().map(|b| if b.is_ascii_alphanumeric() { (b as char).to_string() } else { format!("%{b:02X}") }).collect()
+}
