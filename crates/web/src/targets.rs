@@ -223,7 +223,7 @@ fn target_row(v: &TargetValue, row: &[TargetValue], table: &TargetTable, unit: U
         status,
         status_label,
         reported,
-        trend: sparkline(&trend),
+        trend: sparkline(*tr, &trend),
     }
 }
 
@@ -351,8 +351,8 @@ pub async fn dashboard(
                     })
                     .collect();
                 let title = format!("{} {} — {}", sel.target.code(), sel.target.label_vi(), sel.year);
-                let map = if points.len() > 2 { commune_map(&title, &points) } else { String::new() };
-                (ranking_bars(&title, &bars), map)
+                let map = if points.len() > 2 { commune_map(tr, &title, &points) } else { String::new() };
+                (ranking_bars(tr, &title, &bars), map)
             } else {
                 (String::new(), String::new())
             };
@@ -361,7 +361,7 @@ pub async fn dashboard(
                 crumbs,
                 rows: rows.iter().map(|v| target_row(v, &rows, table, sel.unit, &tr)).collect(),
                 children,
-                trend: trend_chart(&format!("{} {}", sel.target.code(), tr.label(&sel.target)), &series, goal),
+                trend: trend_chart(tr, &format!("{} {}", sel.target.code(), tr.label(&sel.target)), &series, goal),
                 ranking,
                 map,
                 ..base

@@ -150,6 +150,10 @@ async fn in_english_the_pages_name_statuses_categories_roles_and_targets_in_engl
         !table.contains("Cán bộ được tập huấn") && !table.contains("Chưa có số liệu"),
         "no Vietnamese in the table"
     );
+    // Its charts too: the trend, the trajectory and the years without data.
+    for word in ["Xu hướng", "Lộ trình", "Chưa có số liệu", "chưa đến kỳ"] {
+        assert!(!en.contains(word), "the English dashboard says {word}");
+    }
     // The reports' filters: statuses and categories.
     let en = get("/reports", "en").await;
     assert!(en.contains(">Not within our remit<") && en.contains(">Fraud and theft of property<"), "{en}");

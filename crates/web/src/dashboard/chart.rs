@@ -6,9 +6,10 @@ use std::fmt::Write as _;
 use khienmang_core::targets::{FIRST_YEAR, LAST_YEAR, Status};
 
 use super::{
-    GRID, INK, MUTED, NO_DATA_LINE, NO_DATA_VI, content_id, hatch_pattern, known, num, percent_vi, safe_href,
-    status_colour, truncate_chars, value_with_status,
+    GRID, INK, MUTED, NO_DATA_LINE, content_id, hatch_pattern, known, num, percent_vi, safe_href, status_colour,
+    truncate_chars, value_with_status,
 };
+use crate::i18n::Tr;
 use crate::kit::html::escape;
 
 /// One year of a target: the value (`None` is "no data") and what the
@@ -31,7 +32,6 @@ pub struct BarRow {
 
 /// What a year of the programme still to come is called: charts leave it
 /// as a gap, never a column or a "no data" mark.
-const UPCOMING_VI: &str = "chưa đến kỳ";
 
 /// Colour of the value columns and the sparkline.
 const SERIES: &str = "#2f5f9e";
@@ -53,10 +53,15 @@ fn axis_max(values: impl Iterator<Item = f64>) -> f64 {
     if top > 1.0 { (top * 4.0).ceil() / 4.0 } else { 1.0 }
 }
 
+/// "Chưa có số liệu" / "No data": the engine's own word for a missing value.
+fn no_data_words(tr: Tr) -> &'static str {
+    tr.label(&Status::NoData)
+}
+
 /// A column and line chart of one target by year: columns for the values, a
 /// dashed line for the expected trajectory, a line for the goal, and years
 /// without data as hatched columns labelled "Chưa có số liệu" (never as 0%).
-pub fn trend_chart(title: &str, points: &[TrendPoint], goal: f64) -> String {
+pub fn trend_chart(tr: Tr, title: &str, points: &[TrendPoint], goal: f64) -> String {
     const W: f64 = 640.0;
     const LEFT: f64 = 48.0;
     const RIGHT: f64 = 624.0;
@@ -78,17 +83,17 @@ pub fn trend_chart(title: &str, points: &[TrendPoint], goal: f64) -> String {
 
     let mut summary = escape(title);
     if let Some(g) = goal {
-        let _ = write!(summary, ". Chỉ tiêu {}", percent_vi(g));
+        let _ = write!(summary, ". {} {}", tr.t("chart.goal"), percent_vi(g));
     }
     for (year, p) in &years {
         if p.is_none() {
-            let _ = write!(summary, ". {year}: {UPCOMING_VI}");
+            let _ = write!(summary, ". {year}: {}", tr.t("chart.upcoming"));
             continue;
         }
         let value = p.and_then(|p| known(p.value));
-        let _ = write!(summary, ". {year}: {}", value.map_or_else(|| NO_DATA_VI.to_lowercase(), percent_vi));
+        let _ = write!(summary, ". {year}: {}", value.map_or_else(|| no_data_words(tr).to_lowercase(), percent_vi));
         if let Some(e) = p.and_then(|p| known(p.expected)) {
-            let _ = write!(summary, " (lộ trình {})", percent_vi(e));
+            let _ = write!(summary, " ({} {})", tr.t("chart.trajectory").to_lowercase(), percent_vi(e));
         }
     }
 
@@ -162,7 +167,7 @@ pub fn trend_chart(title: &str, points: &[TrendPoint], goal: f64) -> String {
                     "<g class=\"km-nodata\"><rect x=\"{x}\" y=\"{}\" width=\"{w}\" height=\"{}\" fill=\"url(#{hatch})\" \
                      stroke=\"{NO_DATA_LINE}\" stroke-dasharray=\"4 3\"/><rect x=\"{}\" y=\"{}\" width=\"{}\" \
                      height=\"30\" fill=\"#fff\"/><text x=\"{}\" y=\"{}\" text-anchor=\"middle\" font-size=\"10\" \
-                     fill=\"{MUTED}\"><tspan x=\"{}\">Chưa có</tspan><tspan x=\"{}\" dy=\"12\">số liệu</tspan></text></g>",
+                     fill=\"{MUTED}\"><tspan x=\"{}\">{}</tspan><tspan x=\"{}\" dy=\"12\">{}</tspan></text></g>",
                     num(TOP),
                     num(BOTTOM - TOP),
                     num(cx(i) - 24.0),
@@ -171,7 +176,9 @@ pub fn trend_chart(title: &str, points: &[TrendPoint], goal: f64) -> String {
                     num(cx(i)),
                     num(mid - 3.0),
                     num(cx(i)),
+                    tr.t("chart.no_data_line1"),
                     num(cx(i)),
+                    tr.t("chart.no_data_line2"),
                 );
             }
         }
@@ -233,20 +240,23 @@ pub fn trend_chart(title: &str, points: &[TrendPoint], goal: f64) -> String {
     let _ = write!(
         s,
         "<g class=\"km-legend\" font-size=\"12\" fill=\"{INK}\">\
-         <rect x=\"48\" y=\"{}\" width=\"14\" height=\"12\" fill=\"{SERIES}\"/><text x=\"68\" y=\"{ly}\">Kết quả</text>\
+         <rect x=\"48\" y=\"{}\" width=\"14\" height=\"12\" fill=\"{SERIES}\"/><text x=\"68\" y=\"{ly}\">{}</text>\
          <line x1=\"150\" y1=\"{}\" x2=\"178\" y2=\"{}\" stroke=\"{MUTED}\" stroke-width=\"2\" stroke-dasharray=\"6 4\"/>\
-         <text x=\"184\" y=\"{ly}\">Lộ trình</text>\
+         <text x=\"184\" y=\"{ly}\">{}</text>\
          <line x1=\"264\" y1=\"{}\" x2=\"292\" y2=\"{}\" stroke=\"{GOAL}\" stroke-width=\"2\"/>\
          <text x=\"298\" y=\"{ly}\">{}</text>\
          <rect x=\"412\" y=\"{}\" width=\"14\" height=\"12\" fill=\"url(#{hatch})\" stroke=\"{NO_DATA_LINE}\"/>\
-         <text x=\"432\" y=\"{ly}\">{NO_DATA_VI}</text></g></svg>",
+         <text x=\"432\" y=\"{ly}\">{}</text></g></svg>",
         num(LEGEND_Y - 10.0),
+        tr.t("chart.result"),
         num(LEGEND_Y - 4.0),
         num(LEGEND_Y - 4.0),
+        tr.t("chart.trajectory"),
         num(LEGEND_Y - 4.0),
         num(LEGEND_Y - 4.0),
-        goal.map_or_else(|| "Chỉ tiêu".to_string(), |g| format!("Chỉ tiêu {}", percent_vi(g))),
+        goal.map_or_else(|| tr.t("chart.goal").to_string(), |g| format!("{} {}", tr.t("chart.goal"), percent_vi(g))),
         num(LEGEND_Y - 10.0),
+        no_data_words(tr),
     );
     s
 }
@@ -254,7 +264,7 @@ pub fn trend_chart(title: &str, points: &[TrendPoint], goal: f64) -> String {
 /// Horizontal bars ranking communes, in the order given: the status colour
 /// and the status word on every bar, a link per row when `href` is set, and a
 /// hatched stub with "Chưa có số liệu" for a row without data.
-pub fn ranking_bars(title: &str, rows: &[BarRow]) -> String {
+pub fn ranking_bars(tr: Tr, title: &str, rows: &[BarRow]) -> String {
     const W: f64 = 640.0;
     const ROW_H: f64 = 24.0;
     const FIRST_ROW: f64 = 36.0;
@@ -269,13 +279,13 @@ pub fn ranking_bars(title: &str, rows: &[BarRow]) -> String {
     let linked = rows.iter().any(|r| safe_href(r.href.as_deref()).is_some());
     let no_data = rows.iter().filter(|r| known(r.value).is_none()).count();
 
-    let mut summary = format!("{}: {} đơn vị", escape(title), rows.len());
+    let mut summary = format!("{}: {} {}", escape(title), rows.len(), tr.t("chart.units"));
     if no_data > 0 {
-        let _ = write!(summary, ", {no_data} chưa có số liệu");
+        let _ = write!(summary, ", {no_data} {}", no_data_words(tr).to_lowercase());
     }
     if !linked {
         for r in rows {
-            let _ = write!(summary, ". {}: {}", escape(&r.label), escape(&value_with_status(r.value, r.status)));
+            let _ = write!(summary, ". {}: {}", escape(&r.label), escape(&value_with_status(tr, r.value, r.status)));
         }
     }
     // With links inside, the svg is a group (an image hides its children).
@@ -304,18 +314,19 @@ pub fn ranking_bars(title: &str, rows: &[BarRow]) -> String {
             num(x),
             if status == Status::NoData { NO_DATA_LINE } else { "none" },
             num(x + 20.0),
-            status.label_vi()
+            tr.label(&status)
         );
-        x += 20.0 + 6.4 * status.label_vi().chars().count() as f64 + 20.0;
+        x += 20.0 + 6.4 * tr.label(&status).chars().count() as f64 + 20.0;
     }
     s.push_str("</g>");
 
     if rows.is_empty() {
         let _ = write!(
             s,
-            "<text x=\"{}\" y=\"{}\" font-size=\"12\" fill=\"{MUTED}\">{NO_DATA_VI}</text></svg>",
+            "<text x=\"{}\" y=\"{}\" font-size=\"12\" fill=\"{MUTED}\">{}</text></svg>",
             num(BAR_X),
-            num(FIRST_ROW + 16.0)
+            num(FIRST_ROW + 16.0),
+            no_data_words(tr)
         );
         return s;
     }
@@ -323,7 +334,7 @@ pub fn ranking_bars(title: &str, rows: &[BarRow]) -> String {
     for (i, r) in rows.iter().enumerate() {
         let top = FIRST_ROW + ROW_H * i as f64;
         let text_y = num(top + 16.0);
-        let said = escape(&format!("{}: {}", r.label, value_with_status(r.value, r.status)));
+        let said = escape(&format!("{}: {}", r.label, value_with_status(tr, r.value, r.status)));
         let href = safe_href(r.href.as_deref());
         match href {
             Some(h) => {
@@ -367,7 +378,7 @@ pub fn ranking_bars(title: &str, rows: &[BarRow]) -> String {
                     num(TEXT_X),
                     status_colour(r.status),
                     percent_vi(v),
-                    r.status.label_vi()
+                    tr.label(&r.status)
                 );
             }
             None => {
@@ -376,10 +387,11 @@ pub fn ranking_bars(title: &str, rows: &[BarRow]) -> String {
                     "<rect class=\"km-bar km-nodata\" x=\"{}\" y=\"{}\" width=\"36\" height=\"16\" fill=\"url(#{hatch})\" \
                      stroke=\"{NO_DATA_LINE}\" stroke-dasharray=\"3 2\"/>\
                      <text class=\"km-value km-nodata\" x=\"{}\" y=\"{text_y}\" font-size=\"12\" \
-                     fill=\"{MUTED}\">{NO_DATA_VI}</text>",
+                     fill=\"{MUTED}\">{}</text>",
                     num(BAR_X),
                     num(top + 4.0),
-                    num(TEXT_X)
+                    num(TEXT_X),
+                    no_data_words(tr)
                 );
             }
         }
@@ -392,7 +404,7 @@ pub fn ranking_bars(title: &str, rows: &[BarRow]) -> String {
 /// A tiny trend for a table cell (96×24): the values as a line with a dot
 /// per year, the last year's dot larger, and a dotted tick for a year
 /// without data so a gap never reads as 0.
-pub fn sparkline(points: &[TrendPoint]) -> String {
+pub fn sparkline(tr: Tr, points: &[TrendPoint]) -> String {
     const W: f64 = 96.0;
     const H: f64 = 24.0;
     let years = years_of(points);
@@ -401,14 +413,14 @@ pub fn sparkline(points: &[TrendPoint]) -> String {
     let x = |i: usize| 4.0 + step * i as f64;
     let y = |v: f64| 21.0 - v.clamp(0.0, max) / max * 18.0;
 
-    let mut summary = String::from("Xu hướng");
+    let mut summary = tr.t("chart.trend").to_string();
     for (year, p) in &years {
         if p.is_none() {
-            let _ = write!(summary, "; {year}: {UPCOMING_VI}");
+            let _ = write!(summary, "; {year}: {}", tr.t("chart.upcoming"));
             continue;
         }
         let v = p.and_then(|p| known(p.value));
-        let _ = write!(summary, "; {year}: {}", v.map_or_else(|| NO_DATA_VI.to_lowercase(), percent_vi));
+        let _ = write!(summary, "; {year}: {}", v.map_or_else(|| no_data_words(tr).to_lowercase(), percent_vi));
     }
 
     let mut s = format!(
@@ -471,6 +483,8 @@ mod tests {
 
     use super::*;
 
+    const VI: Tr = Tr { lang: crate::i18n::Lang::Vi };
+
     fn parse(svg: &str) -> roxmltree::Document<'_> {
         crate::dashboard::parse_csp_safe(svg)
     }
@@ -486,7 +500,7 @@ mod tests {
 
     #[test]
     fn trend_parses_and_describes_itself() {
-        let svg = trend_chart("2.3 Cán bộ được tập huấn", &series(), 1.0);
+        let svg = trend_chart(VI, "2.3 Cán bộ được tập huấn", &series(), 1.0);
         let doc = parse(&svg);
         let root = doc.root_element();
         assert_eq!(root.attribute("role"), Some("img"));
@@ -509,7 +523,7 @@ mod tests {
 
     #[test]
     fn trend_no_data_is_not_zero() {
-        let svg = trend_chart("t", &series(), 1.0);
+        let svg = trend_chart(VI, "t", &series(), 1.0);
         let doc = parse(&svg);
         let bars = doc.descendants().filter(|n| n.has_tag_name("rect") && n.attribute("class") == Some("km-bar"));
         // 2024, 2025 (0%) and 2027 have values; 2026 has none; 2028–2030,
@@ -527,21 +541,21 @@ mod tests {
     #[test]
     fn trend_escapes_title_and_is_stable() {
         let evil = "<script>alert('x')</script> & \"q\"";
-        let svg = trend_chart(evil, &series(), 0.8);
+        let svg = trend_chart(VI, evil, &series(), 0.8);
         parse(&svg);
         assert!(!svg.contains("<script>"));
         assert!(svg.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;q&quot;"));
-        assert_eq!(svg, trend_chart(evil, &series(), 0.8));
+        assert_eq!(svg, trend_chart(VI, evil, &series(), 0.8));
     }
 
     #[test]
     fn trend_handles_empty_and_out_of_range() {
-        parse(&trend_chart("", &[], 1.0));
+        parse(&trend_chart(VI, "", &[], 1.0));
         let odd = [
             TrendPoint { year: 2031, value: Some(1.5), expected: Some(f64::NAN) },
             TrendPoint { year: 2024, value: Some(f64::INFINITY), expected: None },
         ];
-        let svg = trend_chart("x", &odd, f64::NAN);
+        let svg = trend_chart(VI, "x", &odd, f64::NAN);
         parse(&svg);
         assert!(svg.contains(">2031</text>"));
         assert!(svg.contains("150%"));
@@ -565,7 +579,7 @@ mod tests {
 
     #[test]
     fn ranking_links_escapes_and_marks_no_data() {
-        let svg = ranking_bars("Xếp hạng xã", &rows());
+        let svg = ranking_bars(VI, "Xếp hạng xã", &rows());
         let doc = parse(&svg);
         let root = doc.root_element();
         assert_eq!(root.attribute("role"), Some("group"), "links inside: not an image");
@@ -603,7 +617,7 @@ mod tests {
                 href: None,
             })
             .collect();
-        let svg = ranking_bars("t", &many);
+        let svg = ranking_bars(VI, "t", &many);
         let doc = parse(&svg);
         assert_eq!(doc.root_element().attribute("role"), Some("img"));
         assert_eq!(doc.root_element().attribute("viewBox"), Some("0 0 640 3644"));
@@ -611,21 +625,21 @@ mod tests {
             doc.descendants().filter(|n| n.attribute("class") == Some("km-row km-status-on_track")).count(),
             150
         );
-        parse(&ranking_bars("empty", &[]));
+        parse(&ranking_bars(VI, "empty", &[]));
     }
 
     #[test]
     fn ranking_drops_script_links() {
         let row =
             BarRow { label: "x".into(), value: Some(0.5), status: Status::Behind, href: Some("javascript:x()".into()) };
-        let svg = ranking_bars("t", &[row]);
+        let svg = ranking_bars(VI, "t", &[row]);
         assert!(!svg.contains("javascript"));
         assert!(!svg.contains("<a "));
     }
 
     #[test]
     fn sparkline_is_small_and_marks_gaps() {
-        let svg = sparkline(&series());
+        let svg = sparkline(VI, &series());
         let doc = parse(&svg);
         let root = doc.root_element();
         assert_eq!(root.attribute("width"), Some("96"));
@@ -636,6 +650,6 @@ mod tests {
         assert_eq!(doc.descendants().filter(|n| n.attribute("class") == Some("km-nodata")).count(), 1);
         assert_eq!(doc.descendants().filter(|n| n.has_tag_name("circle")).count(), 3);
         assert!(!svg.contains("style"));
-        parse(&sparkline(&[]));
+        parse(&sparkline(VI, &[]));
     }
 }

@@ -6,7 +6,8 @@ use std::fmt::Write as _;
 
 use khienmang_core::targets::Status;
 
-use super::{INK, MUTED, NO_DATA_LINE, NO_DATA_VI, content_id, hatch_pattern, known, num, safe_href};
+use super::{INK, MUTED, NO_DATA_LINE, content_id, hatch_pattern, known, num, safe_href};
+use crate::i18n::Tr;
 use crate::kit::html::escape;
 
 /// One commune on the map.
@@ -130,15 +131,15 @@ fn path_d(poly: &[Pt]) -> String {
 }
 
 /// "Name: 72,5% (Đúng lộ trình)", or "Name: Chưa có số liệu".
-fn describe(p: &MapPoint) -> String {
-    format!("{}: {}", p.label, super::value_with_status(p.value, p.status))
+fn describe(p: &MapPoint, tr: Tr) -> String {
+    format!("{}: {}", p.label, super::value_with_status(tr, p.value, p.status))
 }
 
 /// A map of communes: a Voronoi cell per distinct location, filled by value,
 /// linked when `href` is set, titled "Name: 72,5% (Đúng lộ trình)", with a
 /// legend of the classes. Points without finite coordinates are left out;
 /// points at the same location share one cell, described with all names.
-pub fn commune_map(title: &str, points: &[MapPoint]) -> String {
+pub fn commune_map(tr: Tr, title: &str, points: &[MapPoint]) -> String {
     const W: f64 = 640.0;
     const MAX_H: f64 = 560.0;
     const MIN_H: f64 = 200.0;
@@ -188,12 +189,12 @@ pub fn commune_map(title: &str, points: &[MapPoint]) -> String {
     let linked = members.iter().flatten().any(|p| safe_href(p.href.as_deref()).is_some());
     let no_data = placed.iter().filter(|p| known(p.value).is_none()).count();
 
-    let mut summary = format!("{}: bản đồ {} xã, phường", escape(title), placed.len());
+    let mut summary = format!("{}: {} {}", escape(title), tr.t("chart.map_of"), placed.len());
     if no_data > 0 {
-        let _ = write!(summary, ", {no_data} chưa có số liệu");
+        let _ = write!(summary, ", {no_data} {}", tr.label(&Status::NoData).to_lowercase());
     }
     if placed.len() < points.len() {
-        let _ = write!(summary, ", {} không có tọa độ", points.len() - placed.len());
+        let _ = write!(summary, ", {} {}", points.len() - placed.len(), tr.t("chart.no_coordinates"));
     }
     // An image hides its children from assistive technology, links included.
     let role = if linked { "group" } else { "img" };
@@ -226,7 +227,7 @@ pub fn commune_map(title: &str, points: &[MapPoint]) -> String {
             Some(v) => SCALE[class_of(v)].to_string(),
             None => format!("url(#{hatch})"),
         };
-        let said = escape(&group.iter().map(|p| describe(p)).collect::<Vec<_>>().join("; "));
+        let said = escape(&group.iter().map(|p| describe(p, tr)).collect::<Vec<_>>().join("; "));
         let path = format!(
             "<path class=\"km-cell km-status-{}\" d=\"{}\" fill=\"{fill}\"><title>{said}</title></path>\
              <circle class=\"km-site\" cx=\"{}\" cy=\"{}\" r=\"1.5\" fill=\"{INK}\" stroke=\"none\"/>",
@@ -256,7 +257,7 @@ pub fn commune_map(title: &str, points: &[MapPoint]) -> String {
     // Legend: the five classes and "no data", two rows of three.
     s.push_str("<g class=\"km-legend\" font-size=\"12\">");
     let items = SCALE.iter().map(|c| c.to_string()).chain([format!("url(#{hatch})")]);
-    let labels = CLASS_LABELS.iter().copied().chain([NO_DATA_VI]);
+    let labels = CLASS_LABELS.iter().copied().chain([tr.label(&Status::NoData)]);
     for (i, (fill, label)) in items.zip(labels).enumerate() {
         let x = 8.0 + 210.0 * (i % 3) as f64;
         let y = legend_y + 24.0 * (i / 3) as f64;
@@ -279,6 +280,8 @@ mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
     use super::*;
+
+    const VI: Tr = Tr { lang: crate::i18n::Lang::Vi };
 
     fn parse(svg: &str) -> roxmltree::Document<'_> {
         crate::dashboard::parse_csp_safe(svg)
@@ -355,7 +358,7 @@ mod tests {
     #[test]
     fn hundred_communes_each_in_its_own_cell() {
         let pts = scatter(100);
-        let svg = commune_map("Tỷ lệ đạt 2.6", &pts);
+        let svg = commune_map(VI, "Tỷ lệ đạt 2.6", &pts);
         let doc = parse(&svg);
         let root = doc.root_element();
         assert_eq!(root.attribute("role"), Some("group"), "links inside: not an image");
@@ -375,7 +378,7 @@ mod tests {
             .count();
         assert_eq!(hatched, 15);
         assert!(!svg.contains("style="));
-        assert_eq!(svg, commune_map("Tỷ lệ đạt 2.6", &pts), "deterministic");
+        assert_eq!(svg, commune_map(VI, "Tỷ lệ đạt 2.6", &pts), "deterministic");
     }
 
     #[test]
@@ -396,18 +399,18 @@ mod tests {
 
     #[test]
     fn small_maps_degrade_gracefully() {
-        let empty = commune_map("Trống", &[]);
+        let empty = commune_map(VI, "Trống", &[]);
         let doc = parse(&empty);
         assert_eq!(doc.root_element().attribute("role"), Some("img"));
         assert!(empty.contains("Chưa có xã, phường nào có tọa độ"));
 
-        let one = commune_map("Một", &[point("A", 21.0, 106.0, Some(0.5))]);
+        let one = commune_map(VI, "Một", &[point("A", 21.0, 106.0, Some(0.5))]);
         let doc = parse(&one);
         let c = cells(&doc);
         assert_eq!(c.len(), 1);
         assert!(contains(&c[0].0, c[0].1));
 
-        let two = commune_map("Hai", &[point("A", 21.0, 106.0, Some(0.5)), point("B", 21.0, 106.2, None)]);
+        let two = commune_map(VI, "Hai", &[point("A", 21.0, 106.0, Some(0.5)), point("B", 21.0, 106.2, None)]);
         let doc = parse(&two);
         let c = cells(&doc);
         assert_eq!(c.len(), 2);
@@ -424,7 +427,7 @@ mod tests {
             point("D", 21.1, 106.3, None),
             point("E", f64::NAN, 106.3, None),
         ];
-        let svg = commune_map("Trùng", &pts);
+        let svg = commune_map(VI, "Trùng", &pts);
         let doc = parse(&svg);
         let c = cells(&doc);
         assert_eq!(c.len(), 3, "one cell per distinct location");
@@ -440,12 +443,12 @@ mod tests {
             point("Phường \"Q\" & Co", 21.2, 106.0, Some(0.0)),
             point("C", 21.1, 106.2, Some(0.7999)),
         ];
-        let svg = commune_map("<b>bản đồ</b>", &pts);
+        let svg = commune_map(VI, "<b>bản đồ</b>", &pts);
         let doc = parse(&svg);
         assert!(!svg.contains("<script>") && !svg.contains("<b>"));
         let fills: Vec<_> = doc.descendants().filter(is_cell).filter_map(|n| n.attribute("fill")).collect();
         assert_eq!(fills, [SCALE[4], SCALE[0], SCALE[4]], "79,99% shows as 80% and is classed so");
-        for label in CLASS_LABELS.iter().chain([&NO_DATA_VI]) {
+        for label in CLASS_LABELS.iter().chain([&"Chưa có số liệu"]) {
             assert!(svg.contains(label), "{label}");
         }
     }

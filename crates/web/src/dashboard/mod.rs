@@ -90,11 +90,11 @@ pub(crate) fn status_colour(s: Status) -> &'static str {
 }
 
 /// "72,5% (Đạt)", or "Chưa có số liệu" when there is no figure.
-pub(crate) fn value_with_status(value: Option<f64>, status: Status) -> String {
+pub(crate) fn value_with_status(tr: crate::i18n::Tr, value: Option<f64>, status: Status) -> String {
     match known(value) {
         Some(v) if status == Status::NoData => percent_vi(v),
-        Some(v) => format!("{} ({})", percent_vi(v), status.label_vi()),
-        None => NO_DATA_VI.to_string(),
+        Some(v) => format!("{} ({})", percent_vi(v), tr.label(&status)),
+        None => tr.label(&Status::NoData).to_string(),
     }
 }
 
