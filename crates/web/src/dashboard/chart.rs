@@ -30,9 +30,6 @@ pub struct BarRow {
     pub href: Option<String>,
 }
 
-/// What a year of the programme still to come is called: charts leave it
-/// as a gap, never a column or a "no data" mark.
-
 /// Colour of the value columns and the sparkline.
 const SERIES: &str = "#2f5f9e";
 /// The goal line, in the brand red (7:1 on white, so its label reads too).
@@ -87,6 +84,7 @@ pub fn trend_chart(tr: Tr, title: &str, points: &[TrendPoint], goal: f64) -> Str
     }
     for (year, p) in &years {
         if p.is_none() {
+            // A year still to come: a gap in the chart, never a column or a "no data" mark.
             let _ = write!(summary, ". {year}: {}", tr.t("chart.upcoming"));
             continue;
         }
